@@ -1,0 +1,27 @@
+# The two set-up commands of the README: `make run` and `make test`.
+.PHONY: run test lint bench screenshots bundle clean
+
+run:
+	tools/bootstrap.sh
+	.venv/bin/scp-desktop
+
+test:
+	tools/bootstrap.sh test
+	.venv/bin/ruff check scp_desktop tests
+	.venv/bin/ruff format --check scp_desktop tests
+	.venv/bin/mypy scp_desktop
+	.venv/bin/lint-imports
+	QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest
+
+lint:
+	tools/bootstrap.sh test
+	.venv/bin/ruff check scp_desktop tests
+	.venv/bin/mypy scp_desktop
+	.venv/bin/lint-imports
+
+bundle:
+	tools/bootstrap.sh build
+	.venv/bin/pyinstaller --noconfirm build.spec
+
+clean:
+	rm -rf .venv build dist .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,46 @@
+"""Composition root: opens the database, seeds the demo on first run, builds the main window."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from scp_desktop import APP_NAME, __version__
+from scp_desktop.paths import default_database_path
+
+
+def open_or_create(path: Path, user: str):  # type: ignore[no-untyped-def]
+    """Open the database, creating it with the demo plan on first run."""
+    from scp_desktop.services import setup
+    from scp_desktop.storage.database import open_database
+
+    db, result = open_database(path, user=user, create=True)
+    if result.created or setup.is_empty(db):
+        setup.load_demo(db)
+    return db, result
+
+
+def run_gui(db_path: Path | None = None) -> int:
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from scp_desktop.services.errors import UserError
+    from scp_desktop.storage.database import DatabaseError
+    from scp_desktop.ui.main_window import MainWindow
+    from scp_desktop.ui.settings import Settings
+
+    QCoreApplication.setOrganizationName("SCP Desktop")
+    QCoreApplication.setApplicationName(APP_NAME)
+    QCoreApplication.setApplicationVersion(__version__)
+    app = QApplication.instance() or QApplication(sys.argv)
+    settings = Settings()
+    path = db_path or default_database_path()
+    try:
+        db, result = open_or_create(path, settings.officer_name or os.environ.get("USERNAME", ""))
+    except (DatabaseError, UserError) as exc:
+        QMessageBox.critical(None, APP_NAME, str(exc))
+        return 1
+    window = MainWindow(db, settings, open_result=result)
+    window.show()
+    return app.exec()

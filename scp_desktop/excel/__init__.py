@@ -1,0 +1,1 @@
+"""Reading and writing workbooks (openpyxl). Parse results only: no database."""

@@ -1,0 +1,1 @@
+"""ReportLab documents built from report data. No database."""

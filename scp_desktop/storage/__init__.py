@@ -1,0 +1,1 @@
+"""The plan database: SQLAlchemy models, engine set-up and migrations. No Qt."""

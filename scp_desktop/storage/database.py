@@ -1,0 +1,244 @@
+"""Opening the plan database safely: PRAGMAs, clear errors, backup before migrating."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session, sessionmaker
+
+from scp_desktop.storage import audit
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+class DatabaseError(Exception):
+    """A database file that cannot be used; the message says why, in the user's terms."""
+
+
+def describe_sqlite_error(exc: BaseException, path: Path | str) -> str:
+    """Turn a SQLite error into a sentence an officer can act on."""
+    text = str(getattr(exc, "orig", exc)).lower()
+    if "locked" in text or "busy" in text:
+        return (
+            f"The plan database {path} is in use by another program (it is locked). "
+            "Close SCP Desktop on any other window or computer using this file, then try again. "
+            "Nothing was changed."
+        )
+    if "readonly" in text or "read-only" in text or "read only" in text:
+        return (
+            f"The plan database {path} is read-only, so changes cannot be saved. "
+            "Copy it to a folder you can write to, or ask IT to restore write access. "
+            "Nothing was changed."
+        )
+    if "malformed" in text or "not a database" in text or "corrupt" in text:
+        return (
+            f"The plan database {path} is damaged. Restore it from a backup "
+            "(SCP Desktop keeps a copy beside it before every upgrade). Nothing was changed."
+        )
+    if "disk" in text and "full" in text:
+        return (
+            f"The disk holding {path} is full. Free some space and try again. Nothing was changed."
+        )
+    return f"The plan database {path} could not be used: {getattr(exc, 'orig', exc)}"
+
+
+def _alembic_config(url: str) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("sqlalchemy.url", url)
+    return cfg
+
+
+def head_revision() -> str:
+    script = ScriptDirectory.from_config(_alembic_config("sqlite://"))
+    head = script.get_current_head()
+    assert head is not None
+    return head
+
+
+BUSY_TIMEOUT_MS = 5000
+
+
+def _pragmas(busy_timeout_ms: int) -> Any:
+    def set_pragmas(dbapi_conn: Any, _record: Any) -> None:
+        _set_pragmas(dbapi_conn, busy_timeout_ms)
+
+    return set_pragmas
+
+
+def _set_pragmas(dbapi_conn: Any, busy_timeout_ms: int) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+    # A read-only medium cannot switch journal mode; the open check reports that.
+    with contextlib.suppress(sqlite3.OperationalError):
+        cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def make_engine(path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
+    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": busy_timeout_ms / 1000})
+    event.listen(engine, "connect", _pragmas(busy_timeout_ms))
+    return engine
+
+
+def _check_file(path: Path) -> None:
+    if path.is_dir():
+        raise DatabaseError(f"{path} is a folder, not a plan database file.")
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    with path.open("rb") as fh:
+        header = fh.read(16)
+    if header != SQLITE_HEADER:
+        raise DatabaseError(
+            f"{path} is not an SCP Desktop plan database (it is not a SQLite file). "
+            "Nothing was changed."
+        )
+    if not os.access(path, os.W_OK):
+        raise DatabaseError(
+            f"The plan database {path} is read-only, so changes cannot be saved. "
+            "Copy it to a folder you can write to, or ask IT to restore write access."
+        )
+
+
+def backup_copy(path: Path, label: str) -> Path:
+    """Copy a live SQLite file consistently (sqlite backup API) beside the original."""
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.stem}.backup-{stamp}-{label}{path.suffix}")
+    src = sqlite3.connect(path)
+    try:
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    return target
+
+
+@dataclass
+class OpenResult:
+    created: bool
+    upgraded_from: str | None
+    backup: Path | None
+
+
+class Database:
+    """The one open plan database. Sessions are short-lived: one per operation."""
+
+    def __init__(self, path: Path, engine: Engine, user: str = "") -> None:
+        self.path = path
+        self.engine = engine
+        self.user = user
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        audit.install(self._sessions)
+
+    @contextlib.contextmanager
+    def session(self, *, reason: str = "", audit: bool = True) -> Iterator[Session]:
+        """A transaction: committed on success, rolled back whole on any error."""
+        session = self._sessions()
+        session.info.update(user=self.user, reason=reason, audit=audit)
+        try:
+            yield session
+            session.commit()
+        except DBAPIError as exc:
+            session.rollback()
+            raise DatabaseError(describe_sqlite_error(exc, self.path)) from exc
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def schema_revision(self) -> str | None:
+        with self.engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(
+    path: Path | str, *, user: str = "", create: bool = True
+) -> tuple[Database, OpenResult]:
+    """Open (creating or upgrading as needed) the plan database at `path`.
+
+    An older schema is upgraded only after a backup copy is written beside the file.
+    Raises DatabaseError with a message for the user when the file cannot be used.
+    """
+    path = Path(path).expanduser().resolve()
+    _check_file(path)
+    existed = path.exists() and path.stat().st_size > 0
+    if not existed and not create:
+        raise DatabaseError(f"There is no plan database at {path}.")
+    if not existed:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseError(f"Cannot create the folder for {path}: {exc.strerror}.") from exc
+    engine = make_engine(path)
+    head = head_revision()
+    backup: Path | None = None
+    try:
+        with engine.connect() as conn:
+            current = MigrationContext.configure(conn).get_current_revision()
+            if existed:
+                conn.exec_driver_sql("PRAGMA quick_check").fetchall()
+        known = {
+            rev.revision
+            for rev in ScriptDirectory.from_config(_alembic_config("sqlite://")).walk_revisions()
+        }
+        if current is not None and current not in known:
+            raise DatabaseError(
+                f"{path} was written by a newer version of SCP Desktop (schema {current}). "
+                "Install the newer version to open it. Nothing was changed."
+            )
+        if existed and current is None:
+            with engine.connect() as conn:
+                tables = conn.exec_driver_sql(
+                    "SELECT count(*) FROM sqlite_master WHERE type='table' "
+                    "AND name NOT IN ('alembic_version') AND name NOT LIKE 'sqlite_%'"
+                ).scalar_one()
+            if tables:
+                raise DatabaseError(
+                    f"{path} is a SQLite file but not an SCP Desktop plan database. Nothing was changed."
+                )
+        if current != head:
+            if existed and current is not None:
+                engine.dispose()
+                backup = backup_copy(path, f"schema-{current}")
+            cfg = _alembic_config(f"sqlite:///{path}")
+            with engine.begin() as conn:
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+    except DBAPIError as exc:
+        engine.dispose()
+        raise DatabaseError(describe_sqlite_error(exc, path)) from exc
+    except sqlite3.Error as exc:
+        engine.dispose()
+        raise DatabaseError(describe_sqlite_error(exc, path)) from exc
+    except DatabaseError:
+        engine.dispose()
+        raise
+    result = OpenResult(
+        created=not existed,
+        upgraded_from=current if existed and current != head else None,
+        backup=backup,
+    )
+    return Database(path, engine, user), result

@@ -1,0 +1,432 @@
+"""Tables of the plan database (SQLAlchemy 2 typed ORM).
+
+Constraints live in the database too (foreign keys, CHECKs, UNIQUE), so a bug in a
+service or a hand-edited file cannot store an impossible plan.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+RAG_CHECK = "rag IN ('R','A','G','B')"
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Partnership(Base):
+    __tablename__ = "partnership"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    abbreviation: Mapped[str] = mapped_column(String(20), default="")
+    area: Mapped[str] = mapped_column(String(200), default="")
+    prepared_by: Mapped[str] = mapped_column(String(200), default="")
+    is_demo: Mapped[bool] = mapped_column(default=False)
+
+
+class Partner(Base):
+    __tablename__ = "partner"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    abbreviation: Mapped[str] = mapped_column(String(30), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    statutory: Mapped[bool] = mapped_column(default=False)
+    contact_name: Mapped[str] = mapped_column(String(200), default="")
+    contact_email: Mapped[str] = mapped_column(String(200), default="")
+    # Remembered column mapping for this agency's non-template returns (JSON text).
+    import_mapping: Mapped[str] = mapped_column(Text, default="")
+
+
+class Framework(Base):
+    """An external framework the plan cross-references: PFCC priorities, ECPS strands."""
+
+    __tablename__ = "framework"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(30), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    items: Mapped[list[FrameworkItem]] = relationship(
+        back_populates="framework", order_by="FrameworkItem.position", cascade="all, delete-orphan"
+    )
+
+
+class FrameworkItem(Base):
+    __tablename__ = "framework_item"
+    __table_args__ = (UniqueConstraint("framework_id", "code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    framework_id: Mapped[int] = mapped_column(ForeignKey("framework.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(30))
+    title: Mapped[str] = mapped_column(String(300))
+    position: Mapped[int] = mapped_column(default=0)
+    framework: Mapped[Framework] = relationship(back_populates="items")
+
+
+class Plan(Base):
+    __tablename__ = "plan"
+    __table_args__ = (CheckConstraint("status IN ('draft','live','closed')", name="status"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[str] = mapped_column(String(7), unique=True)  # "2022-23"
+    title: Mapped[str] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(10), default="draft")
+    priorities: Mapped[list[KeyPriority]] = relationship(
+        back_populates="plan", order_by="KeyPriority.number", cascade="all, delete-orphan"
+    )
+
+
+class KeyPriority(Base):
+    """A key priority, or (kind 'other') the plan's section of work outside the key priorities."""
+
+    __tablename__ = "key_priority"
+    __table_args__ = (
+        UniqueConstraint("plan_id", "number"),
+        CheckConstraint("kind IN ('key','other')", name="kind"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(10), default="key")
+    title: Mapped[str] = mapped_column(Text)
+    commitments: Mapped[str] = mapped_column(Text, default="")  # one per line
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    plan: Mapped[Plan] = relationship(back_populates="priorities")
+    objectives: Mapped[list[Objective]] = relationship(
+        back_populates="priority", order_by="Objective.position", cascade="all, delete-orphan"
+    )
+
+
+class Objective(Base):
+    __tablename__ = "objective"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    priority_id: Mapped[int] = mapped_column(ForeignKey("key_priority.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(default=0)
+    priority: Mapped[KeyPriority] = relationship(back_populates="objectives")
+    actions: Mapped[list[Action]] = relationship(
+        back_populates="objective", order_by="Action.position", cascade="all, delete-orphan"
+    )
+
+
+class Action(Base):
+    """A project / initiative of the plan."""
+
+    __tablename__ = "action"
+    __table_args__ = (
+        CheckConstraint("status IN ('active','complete','dropped')", name="status"),
+        CheckConstraint(
+            "deadline_kind IN ('date','month','ongoing','tbc','unknown')", name="deadline_kind"
+        ),
+        CheckConstraint("length(trim(title)) > 0", name="title_not_blank"),
+        Index("ix_action_objective", "objective_id", "position"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    objective_id: Mapped[int] = mapped_column(ForeignKey("objective.id", ondelete="CASCADE"))
+    reference: Mapped[str] = mapped_column(String(30), default="")
+    title: Mapped[str] = mapped_column(Text)
+    about: Mapped[str] = mapped_column(Text, default="")
+    outcome: Mapped[str] = mapped_column(Text, default="")  # performance outcome sought
+    target_area: Mapped[str] = mapped_column(String(300), default="")
+    deadline_kind: Mapped[str] = mapped_column(String(10), default="unknown")
+    deadline_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    deadline_text: Mapped[str] = mapped_column(String(100), default="")
+    status: Mapped[str] = mapped_column(String(10), default="active")
+    position: Mapped[int] = mapped_column(default=0)
+    # Set when rolled over from last year's plan: history stays with the old action.
+    carried_from_id: Mapped[int | None] = mapped_column(
+        ForeignKey("action.id", ondelete="SET NULL"), nullable=True
+    )
+    objective: Mapped[Objective] = relationship(back_populates="actions")
+    outputs: Mapped[list[ActionOutput]] = relationship(
+        order_by="ActionOutput.position", cascade="all, delete-orphan"
+    )
+    funding: Mapped[list[FundingLine]] = relationship(
+        order_by="FundingLine.position", cascade="all, delete-orphan"
+    )
+    partners: Mapped[list[ActionPartner]] = relationship(
+        cascade="all, delete-orphan", order_by="ActionPartner.position"
+    )
+    framework_items: Mapped[list[ActionFrameworkItem]] = relationship(cascade="all, delete-orphan")
+    updates: Mapped[list[QuarterUpdate]] = relationship(
+        back_populates="action", cascade="all, delete-orphan"
+    )
+
+
+class ActionOutput(Base):
+    __tablename__ = "action_output"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("action.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(default=0)
+
+
+class FundingLine(Base):
+    __tablename__ = "funding_line"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("action.id", ondelete="CASCADE"), index=True)
+    source: Mapped[str] = mapped_column(String(300))
+    amount_pence: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+
+class ActionPartner(Base):
+    """Lead or supporting agency of an action. Deleting a partner that leads work is refused."""
+
+    __tablename__ = "action_partner"
+    __table_args__ = (
+        UniqueConstraint("action_id", "partner_id"),
+        CheckConstraint("role IN ('lead','support')", name="role"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("action.id", ondelete="CASCADE"), index=True)
+    partner_id: Mapped[int] = mapped_column(
+        ForeignKey("partner.id", ondelete="RESTRICT"), index=True
+    )
+    role: Mapped[str] = mapped_column(String(10))
+    position: Mapped[int] = mapped_column(default=0)
+    partner: Mapped[Partner] = relationship()
+
+
+class ActionFrameworkItem(Base):
+    __tablename__ = "action_framework_item"
+    __table_args__ = (UniqueConstraint("action_id", "item_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("action.id", ondelete="CASCADE"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("framework_item.id", ondelete="CASCADE"))
+    item: Mapped[FrameworkItem] = relationship()
+
+
+class ImportBatch(Base):
+    """One file read into the database: where updates came from, and re-import detection."""
+
+    __tablename__ = "import_batch"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    file_name: Mapped[str] = mapped_column(String(500))
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    quarter: Mapped[str] = mapped_column(String(12))
+    partner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("partner.id", ondelete="SET NULL"), nullable=True
+    )
+    kind: Mapped[str] = mapped_column(String(20), default="return")
+    imported_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    imported_by: Mapped[str] = mapped_column(String(200), default="")
+    rows_applied: Mapped[int] = mapped_column(default=0)
+
+
+class QuarterUpdate(Base):
+    """An action's RAG and progress narrative for one quarter. One per action per quarter."""
+
+    __tablename__ = "quarter_update"
+    __table_args__ = (
+        UniqueConstraint("action_id", "quarter", name="one_per_quarter"),
+        CheckConstraint(RAG_CHECK, name="rag"),
+        CheckConstraint("quarter GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-Q[1-4]'", name="quarter"),
+        Index("ix_quarter_update_quarter", "quarter", "action_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("action.id", ondelete="CASCADE"))
+    quarter: Mapped[str] = mapped_column(String(12))  # "2022-23-Q2"
+    rag: Mapped[str] = mapped_column(String(1))
+    narrative: Mapped[str] = mapped_column(Text, default="")
+    reported_by: Mapped[str] = mapped_column(String(200), default="")
+    reported_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    rag_illustrative: Mapped[bool] = mapped_column(default=False)
+    # Provenance: typed in, or the imported file, sheet and row.
+    source: Mapped[str] = mapped_column(String(10), default="typed")
+    import_batch_id: Mapped[int | None] = mapped_column(
+        ForeignKey("import_batch.id", ondelete="SET NULL"), nullable=True
+    )
+    source_sheet: Mapped[str] = mapped_column(String(200), default="")
+    source_row: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    locked: Mapped[bool] = mapped_column(default=False)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    action: Mapped[Action] = relationship(back_populates="updates")
+
+
+class Indicator(Base):
+    """A performance statistic with its target and tolerance."""
+
+    __tablename__ = "indicator"
+    __table_args__ = (
+        CheckConstraint("polarity IN ('higher_better','lower_better','neither')", name="polarity"),
+        CheckConstraint("unit IN ('count','percent','rate_per_1000','gbp')", name="unit"),
+        CheckConstraint("frequency IN ('monthly','quarterly','annual')", name="frequency"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    unit: Mapped[str] = mapped_column(String(20), default="count")
+    polarity: Mapped[str] = mapped_column(String(20), default="neither")
+    frequency: Mapped[str] = mapped_column(String(10), default="quarterly")
+    rollup: Mapped[str] = mapped_column(String(10), default="sum")  # monthly → quarter: sum | last
+    source_partner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("partner.id", ondelete="SET NULL"), nullable=True
+    )
+    priority_id: Mapped[int | None] = mapped_column(
+        ForeignKey("key_priority.id", ondelete="SET NULL"), nullable=True
+    )
+    baseline_value: Mapped[str] = mapped_column(String(40), default="")  # Decimal as text
+    baseline_period: Mapped[str] = mapped_column(String(20), default="")
+    target_kind: Mapped[str] = mapped_column(String(20), default="none")
+    target_value: Mapped[str] = mapped_column(String(40), default="")
+    tolerance_kind: Mapped[str] = mapped_column(String(20), default="none")
+    tolerance_value: Mapped[str] = mapped_column(String(40), default="")
+    source_partner: Mapped[Partner | None] = relationship()
+    priority: Mapped[KeyPriority | None] = relationship()
+    values: Mapped[list[IndicatorValue]] = relationship(
+        back_populates="indicator", cascade="all, delete-orphan", order_by="IndicatorValue.period"
+    )
+
+
+class IndicatorValue(Base):
+    __tablename__ = "indicator_value"
+    __table_args__ = (UniqueConstraint("indicator_id", "period", name="one_per_period"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id", ondelete="CASCADE"))
+    period: Mapped[str] = mapped_column(String(20))  # "2022-23-Q2", "2022-23", "2022-23-M05"
+    value: Mapped[str | None] = mapped_column(String(40), nullable=True)  # Decimal as text
+    comparator: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    comparator_label: Mapped[str] = mapped_column(String(100), default="")
+    previous_year: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    provisional: Mapped[bool] = mapped_column(default=False)
+    locked: Mapped[bool] = mapped_column(default=False)
+    indicator: Mapped[Indicator] = relationship(back_populates="values")
+
+
+class FundingStream(Base):
+    __tablename__ = "funding_stream"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(300))
+    amount_pence: Mapped[int] = mapped_column(Integer)
+    year: Mapped[str] = mapped_column(String(7), default="")
+    funds: Mapped[str] = mapped_column(Text, default="")
+
+
+class Acronym(Base):
+    __tablename__ = "acronym"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    abbreviation: Mapped[str] = mapped_column(String(30), unique=True)
+    meaning: Mapped[str] = mapped_column(String(300))
+
+
+class Meeting(Base):
+    __tablename__ = "meeting"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    body: Mapped[str] = mapped_column(String(200))
+    date: Mapped[dt.date] = mapped_column(Date)
+    venue: Mapped[str] = mapped_column(String(300), default="")
+    items: Mapped[list[AgendaItem]] = relationship(
+        back_populates="meeting", order_by="AgendaItem.position", cascade="all, delete-orphan"
+    )
+
+
+class AgendaItem(Base):
+    __tablename__ = "agenda_item"
+    __table_args__ = (
+        CheckConstraint("kind IN ('item','report','minutes','attachment')", name="kind"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(default=0)
+    number: Mapped[str] = mapped_column(String(10), default="")
+    title: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(12), default="item")
+    # For kind 'report': which generated document (quarterly, plan, year-end) and quarter.
+    report_kind: Mapped[str] = mapped_column(String(20), default="")
+    report_quarter: Mapped[str] = mapped_column(String(12), default="")
+    attachment_name: Mapped[str] = mapped_column(String(300), default="")
+    attachment: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    meeting: Mapped[Meeting] = relationship(back_populates="items")
+
+
+class Evidence(Base):
+    """A file attached to an action or to one of its updates, kept inside the database."""
+
+    __tablename__ = "evidence"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("action.id", ondelete="CASCADE"), index=True)
+    update_id: Mapped[int | None] = mapped_column(
+        ForeignKey("quarter_update.id", ondelete="CASCADE"), nullable=True
+    )
+    file_name: Mapped[str] = mapped_column(String(300))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    added_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    added_by: Mapped[str] = mapped_column(String(200), default="")
+
+
+class QuarterSignoff(Base):
+    """A signed-off quarter: its updates and indicator values are locked."""
+
+    __tablename__ = "quarter_signoff"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quarter: Mapped[str] = mapped_column(String(12), unique=True)
+    signed_off_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    signed_off_by: Mapped[str] = mapped_column(String(200), default="")
+
+
+class IndicatorStatus(Base):
+    """The computed status of an indicator frozen at sign-off, with the thresholds used."""
+
+    __tablename__ = "indicator_status"
+    __table_args__ = (
+        UniqueConstraint("indicator_id", "period", name="one_per_period"),
+        CheckConstraint("rag IS NULL OR " + RAG_CHECK, name="rag"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id", ondelete="CASCADE"))
+    period: Mapped[str] = mapped_column(String(20))
+    rag: Mapped[str | None] = mapped_column(String(1), nullable=True)
+    rule: Mapped[str] = mapped_column(Text, default="")
+    thresholds: Mapped[str] = mapped_column(Text, default="")  # JSON
+
+
+class AuditEntry(Base):
+    """Every change to the plan: who, when, what, old → new."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_entity", "entity", "entity_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    user: Mapped[str] = mapped_column(String(200), default="")
+    entity: Mapped[str] = mapped_column(String(50))
+    entity_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    action_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    operation: Mapped[str] = mapped_column(String(10))  # insert | update | delete
+    field: Mapped[str] = mapped_column(String(100), default="")
+    old_value: Mapped[str | None] = mapped_column(Text, nullable=True)
+    new_value: Mapped[str | None] = mapped_column(Text, nullable=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class Setting(Base):
+    """Key/value settings that belong to the database file rather than the machine."""
+
+    __tablename__ = "setting"
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, default="")

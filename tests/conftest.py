@@ -1,0 +1,52 @@
+"""Shared fixtures: an offscreen Qt platform, real SQLite files in temp folders."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest
+
+from scp_desktop.services import setup
+from scp_desktop.storage.database import Database, open_database
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo plan loaded once per test run; tests get their own copy of the file."""
+    path = tmp_path_factory.mktemp("template") / "demo.db"
+    db, _ = open_database(path, user="template")
+    setup.load_demo(db)
+    db.engine.dispose()
+    return path
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    database, _ = open_database(tmp_path / "plan.db", user="tester")
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def demo_db(tmp_path: Path, demo_template: Path) -> Iterator[Database]:
+    path = tmp_path / "demo.db"
+    shutil.copy(demo_template, path)
+    database, _ = open_database(path, user="tester")
+    yield database
+    database.close()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_settings(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Keep QSettings and the default database out of the real user folders."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.delenv("SCP_DESKTOP_DB", raising=False)

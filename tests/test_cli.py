@@ -1,0 +1,62 @@
+"""The headless commands, run through the same entry point users call."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from scp_desktop.cli import main
+
+
+def test_init_demo_then_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "x.db"
+    assert main(["init", "--demo", "--db", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "3 key priorities" in out and "51 actions" in out
+    assert main(["check", "--db", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "Schema version: 0" in out
+    assert "Key priorities: 3" in out
+    assert "Actions: 51" in out
+    assert "Result: OK" in out
+
+
+def test_init_refuses_to_overwrite(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "x.db"
+    assert main(["init", "--db", str(path)]) == 0
+    assert main(["init", "--demo", "--db", str(path)]) == 1
+    assert "already exists" in capsys.readouterr().err
+
+
+def test_check_on_a_broken_file_says_why(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "x.db"
+    path.write_text("hello")
+    assert main(["check", "--db", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "not an SCP Desktop plan database" in err
+    assert "Traceback" not in err
+
+
+def test_check_on_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "--db", str(tmp_path / "none.db")]) == 1
+    assert "no plan database" in capsys.readouterr().err
+
+
+def test_database_from_environment_variable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "env.db"
+    monkeypatch.setenv("SCP_DESKTOP_DB", str(path))
+    assert main(["init", "--demo"]) == 0
+    assert path.exists()
+    assert main(["check"]) == 0
+    assert str(path) in capsys.readouterr().out
+
+
+def test_bad_arguments_exit_2() -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["check", "--no-such-flag"])
+    assert info.value.code == 2
