@@ -115,7 +115,7 @@ def _extra_commands() -> list[Callable[..., None]]:
     """Subcommands that live beside their feature (returns, reports, screenshots)."""
     from scp_desktop import commands
 
-    return commands.REGISTER
+    return commands.registrars()
 
 
 def gui_main(argv: Sequence[str] | None = None) -> int:
