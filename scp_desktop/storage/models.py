@@ -276,10 +276,14 @@ class Indicator(Base):
         CheckConstraint("polarity IN ('higher_better','lower_better','neither')", name="polarity"),
         CheckConstraint("unit IN ('count','percent','rate_per_1000','gbp')", name="unit"),
         CheckConstraint("frequency IN ('monthly','quarterly','annual')", name="frequency"),
+        CheckConstraint("rollup IN ('sum','last')", name="rollup"),
+        CheckConstraint("target_kind IN ('none','absolute','percent_change')", name="target_kind"),
+        CheckConstraint("tolerance_kind IN ('none','percent','absolute')", name="tolerance_kind"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
+    definition_notes: Mapped[str] = mapped_column(Text, default="")
     unit: Mapped[str] = mapped_column(String(20), default="count")
     polarity: Mapped[str] = mapped_column(String(20), default="neither")
     frequency: Mapped[str] = mapped_column(String(10), default="quarterly")
@@ -296,11 +300,29 @@ class Indicator(Base):
     target_value: Mapped[str] = mapped_column(String(40), default="")
     tolerance_kind: Mapped[str] = mapped_column(String(20), default="none")
     tolerance_value: Mapped[str] = mapped_column(String(40), default="")
+    # Per-quarter targets as JSON {"1": "120", ...}, same kind as target_value; "" = none.
+    target_profile: Mapped[str] = mapped_column(Text, default="")
+    # "Red only if beyond tolerance and not improving on the previous quarter".
+    trend_rule: Mapped[bool] = mapped_column(default=False)
+    # For rates: what the numerator and denominator count (e.g. crimes / residents).
+    numerator_label: Mapped[str] = mapped_column(String(200), default="")
+    denominator_label: Mapped[str] = mapped_column(String(200), default="")
     source_partner: Mapped[Partner | None] = relationship()
     priority: Mapped[KeyPriority | None] = relationship()
     values: Mapped[list[IndicatorValue]] = relationship(
         back_populates="indicator", cascade="all, delete-orphan", order_by="IndicatorValue.period"
     )
+    action_links: Mapped[list[IndicatorAction]] = relationship(cascade="all, delete-orphan")
+
+
+class IndicatorAction(Base):
+    """An action whose work the indicator measures."""
+
+    __tablename__ = "indicator_action"
+    __table_args__ = (UniqueConstraint("indicator_id", "action_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id", ondelete="CASCADE"))
+    action_id: Mapped[int] = mapped_column(ForeignKey("action.id", ondelete="CASCADE"), index=True)
 
 
 class IndicatorValue(Base):
@@ -315,6 +337,10 @@ class IndicatorValue(Base):
     previous_year: Mapped[str | None] = mapped_column(String(40), nullable=True)
     note: Mapped[str] = mapped_column(Text, default="")
     provisional: Mapped[bool] = mapped_column(default=False)
+    data_lag: Mapped[bool] = mapped_column(default=False)
+    baseline_missing: Mapped[bool] = mapped_column(default=False)
+    numerator: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    denominator: Mapped[str | None] = mapped_column(String(40), nullable=True)
     locked: Mapped[bool] = mapped_column(default=False)
     indicator: Mapped[Indicator] = relationship(back_populates="values")
 
@@ -388,6 +414,10 @@ class QuarterSignoff(Base):
     quarter: Mapped[str] = mapped_column(String(12), unique=True)
     signed_off_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     signed_off_by: Mapped[str] = mapped_column(String(200), default="")
+    # Set while the quarter is open again after sign-off; the reason is also in the audit log.
+    unlocked_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    unlocked_by: Mapped[str] = mapped_column(String(200), default="")
+    unlock_reason: Mapped[str] = mapped_column(Text, default="")
 
 
 class IndicatorStatus(Base):
@@ -404,6 +434,9 @@ class IndicatorStatus(Base):
     rag: Mapped[str | None] = mapped_column(String(1), nullable=True)
     rule: Mapped[str] = mapped_column(Text, default="")
     thresholds: Mapped[str] = mapped_column(Text, default="")  # JSON
+    value: Mapped[str | None] = mapped_column(String(40), nullable=True)  # the value judged
+    explanation: Mapped[str] = mapped_column(Text, default="")
+    frozen_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class AuditEntry(Base):
