@@ -459,7 +459,15 @@ def _indicator(
         target_value=r.decimal(target.get("value"), f"{where}.target.value") or "",
         tolerance_kind=str(tolerance.get("kind", "none") or "none"),
         tolerance_value=r.decimal(tolerance.get("value"), f"{where}.tolerance.value") or "",
+        definition_notes=r.text(item, "definition_notes", where),
+        trend_rule=bool(item.get("trend_rule", False)),
+        numerator_label=r.text(item, "numerator_label", where),
+        denominator_label=r.text(item, "denominator_label", where),
     )
+    profile = target.get("profile") or {}
+    if isinstance(profile, dict) and profile:
+        clean = {str(q): r.decimal(v, f"{where}.target.profile.{q}") for q, v in profile.items()}
+        indicator.target_profile = json.dumps({q: v for q, v in clean.items() if v is not None})
     if indicator.unit not in {"count", "percent", "rate_per_1000", "gbp"}:
         r.errors.append(
             f"{where}.unit: '{indicator.unit}' is not count, percent, rate_per_1000 or gbp"
@@ -485,6 +493,10 @@ def _indicator(
                 previous_year=r.decimal(vd.get("previous_year"), f"{vwhere}.previous_year"),
                 note=r.text(vd, "note", vwhere),
                 provisional=bool(vd.get("provisional", False)),
+                data_lag=bool(vd.get("data_lag", False)),
+                baseline_missing=bool(vd.get("baseline_missing", False)),
+                numerator=r.decimal(vd.get("numerator"), f"{vwhere}.numerator"),
+                denominator=r.decimal(vd.get("denominator"), f"{vwhere}.denominator"),
             )
         )
     return indicator
