@@ -317,14 +317,21 @@ def _signed_off(s: Session, quarter_code: str) -> QuarterSignoff | None:
     return row
 
 
-def _plan(s: Session, plan_id: int) -> Plan:
+def signed_off_quarters(s: Session) -> set[str]:
+    """Codes of the quarters signed off and not unlocked since."""
+    return set(
+        s.scalars(select(QuarterSignoff.quarter).where(QuarterSignoff.unlocked_at.is_(None)))
+    )
+
+
+def get_plan(s: Session, plan_id: int) -> Plan:
     plan = s.get(Plan, plan_id)
     if plan is None:
         raise UserError(f"Plan {plan_id} no longer exists.")
     return plan
 
 
-def _plan_indicators(s: Session, plan_id: int) -> list[Indicator]:
+def plan_indicators(s: Session, plan_id: int) -> list[Indicator]:
     priority_ids = select(KeyPriority.id).where(KeyPriority.plan_id == plan_id)
     return list(
         s.scalars(
@@ -408,7 +415,7 @@ def _locked_periods(quarter: Quarter) -> set[str]:
 
 def definition_choices(db: Database, plan_id: int) -> DefinitionChoices:
     with db.session(audit=False) as s:
-        _plan(s, plan_id)
+        get_plan(s, plan_id)
         partners = [
             Choice(p.id, f"{p.abbreviation} – {p.name}")
             for p in s.scalars(select(Partner).order_by(Partner.abbreviation))
@@ -598,8 +605,8 @@ def list_indicators(db: Database, plan_id: int, quarter_code: str) -> list[Indic
     """The plan's indicators with their status for the quarter (frozen if signed off)."""
     quarter = _quarter(quarter_code)
     with db.session(audit=False) as s:
-        _plan(s, plan_id)
-        return [_summary(s, ind, quarter) for ind in _plan_indicators(s, plan_id)]
+        get_plan(s, plan_id)
+        return [_summary(s, ind, quarter) for ind in plan_indicators(s, plan_id)]
 
 
 def indicator_status(db: Database, indicator_id: int, quarter_code: str) -> Assessment:
@@ -616,7 +623,7 @@ def priority_tiles(db: Database, plan_id: int, quarter_code: str) -> list[Priori
     no key priority (or to the 'other' section) make a last tile, when there are any."""
     quarter = _quarter(quarter_code)
     with db.session(audit=False) as s:
-        _plan(s, plan_id)
+        get_plan(s, plan_id)
         priorities = list(
             s.scalars(
                 select(KeyPriority)
@@ -625,7 +632,7 @@ def priority_tiles(db: Database, plan_id: int, quarter_code: str) -> list[Priori
             )
         )
         by_priority: dict[int | None, list[TileIndicator]] = {}
-        for ind in _plan_indicators(s, plan_id):
+        for ind in plan_indicators(s, plan_id):
             kp = ind.priority
             key = ind.priority_id if kp is not None and kp.kind == "key" else None
             by_priority.setdefault(key, []).append(
@@ -723,10 +730,7 @@ def values_grid(db: Database, indicator_id: int, plan_year: str) -> ValuesGrid:
         ind = s.get(Indicator, indicator_id, options=[selectinload(Indicator.values)])
         if ind is None:
             raise UserError("That indicator no longer exists.")
-        signed = {
-            row.quarter
-            for row in s.scalars(select(QuarterSignoff).where(QuarterSignoff.unlocked_at.is_(None)))
-        }
+        signed = signed_off_quarters(s)
         stored = {v.period: v for v in ind.values}
         rows: list[ValueRow] = []
         for period in _grid_periods(ind, year):
@@ -766,7 +770,7 @@ def values_grid(db: Database, indicator_id: int, plan_year: str) -> ValuesGrid:
         )
 
 
-def _apply_edit(s: Session, ind: Indicator, edit: ValueEdit, signed: set[str]) -> None:
+def apply_value_edit(s: Session, ind: Indicator, edit: ValueEdit, signed: set[str]) -> None:
     where = f"{edit.where}: " if edit.where else ""
     try:
         period = parse_period(edit.period)
@@ -835,12 +839,9 @@ def write_values(db: Database, indicator_id: int, edits: Sequence[ValueEdit]) ->
         ind = s.get(Indicator, indicator_id, options=[selectinload(Indicator.values)])
         if ind is None:
             raise UserError("That indicator no longer exists.")
-        signed = {
-            row.quarter
-            for row in s.scalars(select(QuarterSignoff).where(QuarterSignoff.unlocked_at.is_(None)))
-        }
+        signed = signed_off_quarters(s)
         for edit in edits:
-            _apply_edit(s, ind, edit, signed)
+            apply_value_edit(s, ind, edit, signed)
         return len(edits)
 
 
