@@ -101,6 +101,11 @@ def check_workbook_file(path: Path) -> None:
             f"{name} is an old Excel 97-2003 (.xls) file or is password-protected. "
             "Open it in Excel and save it as .xlsx, then import that."
         )
+    if head.startswith(b"PK") and not zipfile.is_zipfile(path):
+        raise WorkbookError(
+            f"{name} is damaged or incomplete (perhaps not fully saved or downloaded). "
+            "Ask for the file again."
+        )
     if not zipfile.is_zipfile(path):
         raise WorkbookError(
             f"{name} is not an Excel .xlsx workbook (it may be a CSV or web page renamed). "
