@@ -152,14 +152,18 @@ def decimal_text(value: Decimal | None) -> str:
     return text
 
 
-def format_value(value: Decimal | None, unit: Unit | str) -> str:
-    """A figure for people: '1,071', '11.3%', '97.1 per 1,000', '£1,200'."""
+def format_value(value: Decimal | None, unit: Unit | str, *, exact: bool = False) -> str:
+    """A figure for people: '1,071', '11.3%', '97.1 per 1,000', '£1,200'.
+
+    Rounded to 2 decimal places unless `exact`: thresholds are shown exactly, so that a value
+    on the edge is never judged against a number other than the one printed.
+    """
     if value is None:
         return "–"
     unit = Unit(unit)
     shown = value
     exponent = value.as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -2:
+    if not exact and isinstance(exponent, int) and exponent < -2:
         shown = value.quantize(Decimal("0.01"))
     text = decimal_text(shown)
     whole, _, frac = text.lstrip("-").partition(".")
@@ -419,9 +423,8 @@ class Thresholds:
     @property
     def rule_text(self) -> str:
         """The rule in words, shown beside every status computed with it."""
-        fmt = self.unit
-        t = format_value(self.target, fmt)
-        edge = format_value(self.amber_limit, fmt)
+        t = format_value(self.target, self.unit, exact=True)
+        edge = format_value(self.amber_limit, self.unit, exact=True)
         if self.polarity is Polarity.HIGHER_BETTER:
             green, amber, red = f"≥ {t}", f"≥ {edge}", f"< {edge}"
         else:
@@ -686,24 +689,25 @@ def assess(
             tuple(all_flags),
         )
     unit = thresholds.unit
-    shown = format_value(value, unit)
+    shown = format_value(value, unit, exact=True)
     higher = thresholds.polarity is Polarity.HIGHER_BETTER
     meets = value >= thresholds.target if higher else value <= thresholds.target
     within = value >= thresholds.amber_limit if higher else value <= thresholds.amber_limit
     if meets:
         rag = RAG.GREEN
-        explanation = f"{shown} meets the target of {format_value(thresholds.target, unit)}."
+        explanation = (
+            f"{shown} meets the target of {format_value(thresholds.target, unit, exact=True)}."
+        )
     elif within:
         rag = RAG.AMBER
         explanation = (
-            f"{shown} misses the target of {format_value(thresholds.target, unit)} "
-            f"but is within tolerance (edge {format_value(thresholds.amber_limit, unit)})."
+            f"{shown} misses the target of {format_value(thresholds.target, unit, exact=True)} "
+            f"but is within tolerance (edge "
+            f"{format_value(thresholds.amber_limit, unit, exact=True)})."
         )
     else:
         rag = RAG.RED
-        explanation = (
-            f"{shown} is beyond the tolerance edge of {format_value(thresholds.amber_limit, unit)}."
-        )
+        explanation = f"{shown} is beyond the tolerance edge of {format_value(thresholds.amber_limit, unit, exact=True)}."
         if thresholds.trend_rule:
             if vs_prev is not None and vs_prev.travel is Trend.IMPROVED:
                 rag = RAG.AMBER

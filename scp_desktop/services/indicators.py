@@ -874,10 +874,28 @@ def chart_series(db: Database, indicator_id: int, plan_year: str) -> ChartSeries
         ind = s.get(Indicator, indicator_id, options=[selectinload(Indicator.values)])
         assert ind is not None
         stored = {v.period: v for v in ind.values}
+    monthly = grid.frequency is Frequency.MONTHLY
     for row in grid.rows:
         if row.kind is PeriodKind.OTHER and not row.stored:
             continue
         a = row.assessment
+        if monthly and row.kind is PeriodKind.MONTH:
+            # Targets are per quarter, so a monthly indicator is drawn by its quarters.
+            if a is None:
+                continue
+            t = a.thresholds
+            points.append(
+                SeriesPoint(
+                    period=row.period,
+                    label=row.assessed_label,
+                    value=a.value,
+                    comparator=None,
+                    rag=a.rag,
+                    target=t.target if t else None,
+                    amber_limit=t.amber_limit if t else None,
+                )
+            )
+            continue
         t = a.thresholds if a else None
         v = stored.get(row.period)
         if v is not None and v.comparator_label and not comparator_label:

@@ -453,3 +453,12 @@ def test_format_value_by_unit() -> None:
     assert format_value(D("1956.0500"), Unit.COUNT) == "1,956.05"
     assert format_value(D("1.23456"), Unit.COUNT) == "1.23"
     assert format_value(None, Unit.COUNT) == "–"
+
+
+def test_rule_text_prints_the_exact_edge_not_a_rounded_one() -> None:
+    rule = lower("99.75", ToleranceKind.PERCENT, "5")  # edge 104.7375
+    t = thresholds_for(rule, 2)
+    assert t is not None
+    assert "Amber if ≤ 104.7375" in t.rule_text
+    assert rag_of(rule, "104.7375") is RAG.AMBER
+    assert rag_of(rule, "104.74") is RAG.RED

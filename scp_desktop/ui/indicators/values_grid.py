@@ -1,0 +1,453 @@
+"""The values grid: one row per period, typed or pasted from Excel, with the computed RAG and
+direction of travel beside each figure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from scp_desktop.domain.indicators import PeriodKind, Unit, format_value, parse_decimal
+from scp_desktop.services import indicators as svc
+from scp_desktop.services.errors import UserError
+from scp_desktop.storage.database import Database
+from scp_desktop.ui.indicators.common import pale_colour, status_tooltip, travel_text
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    title: str
+    editable: bool
+    kind: str = "text"  # text | number | flag | computed
+
+
+# Computed columns sit beside the value so the RAG and arrows show without scrolling; a
+# pasted block fills only the editable columns, skipping the computed ones.
+BASE_COLUMNS = (
+    Column("period", "Period", False),
+    Column("value", "Value", True, "number"),
+    Column("status", "RAG", False, "computed"),
+    Column("vs_previous", "vs previous", False, "computed"),
+    Column("vs_last_year", "vs same period last year", False, "computed"),
+    Column("comparator", "Comparator", True, "number"),
+    Column("comparator_label", "Comparator is", True),
+    Column("previous_year", "Previous year", True, "number"),
+)
+RATE_COLUMNS = (
+    Column("numerator", "Numerator", True, "number"),
+    Column("denominator", "Denominator", True, "number"),
+)
+TAIL_COLUMNS = (
+    Column("note", "Note", True),
+    Column("provisional", "Provisional", True, "flag"),
+    Column("data_lag", "Data lag", True, "flag"),
+    Column("baseline_missing", "No baseline", True, "flag"),
+    Column("explanation", "Why", False, "computed"),
+)
+
+
+class ValuesModel(QAbstractTableModel):
+    """Rows of a ValuesGrid. Edits are not applied here: they are emitted as ValueEdits for
+    the service, and the model is refilled from what the service then reads back."""
+
+    editsRequested = Signal(list)  # list[svc.ValueEdit]
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[svc.ValueRow] = []
+        self._unit = Unit.COUNT
+        self._columns: tuple[Column, ...] = BASE_COLUMNS + TAIL_COLUMNS
+
+    # -- filling --
+    def set_grid(self, grid: svc.ValuesGrid | None, *, show_rates: bool = False) -> None:
+        self.beginResetModel()
+        self._rows = list(grid.rows) if grid else []
+        self._unit = grid.unit if grid else Unit.COUNT
+        self._columns = BASE_COLUMNS + (RATE_COLUMNS if show_rates else ()) + TAIL_COLUMNS
+        self.endResetModel()
+
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        return self._columns
+
+    def row_at(self, row: int) -> svc.ValueRow:
+        return self._rows[row]
+
+    def column_index(self, key: str) -> int:
+        return next(i for i, c in enumerate(self._columns) if c.key == key)
+
+    # -- Qt model interface --
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._columns)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            if 0 <= section < len(self._columns):
+                return self._columns[section].title
+            return None
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        column = self._columns[index.column()]
+        row = self._rows[index.row()]
+        if column.editable and not row.locked:
+            if column.kind == "flag":
+                return base | Qt.ItemFlag.ItemIsUserCheckable
+            return base | Qt.ItemFlag.ItemIsEditable
+        return base
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+            return None
+        row = self._rows[index.row()]
+        column = self._columns[index.column()]
+        a = row.assessment
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, column)
+        if role == Qt.ItemDataRole.EditRole:
+            if column.kind in ("flag", "computed") or column.key == "period":
+                return None
+            return str(getattr(row, column.key))
+        if role == Qt.ItemDataRole.CheckStateRole and column.kind == "flag":
+            checked = bool(getattr(row, column.key))
+            return Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if column.key == "status" and a is not None:
+                return QBrush(pale_colour(a.rag))
+            if row.locked:
+                return QBrush(QColor("#F5F5F5"))
+            return None
+        if role == Qt.ItemDataRole.ForegroundRole and row.locked and column.editable:
+            return QBrush(QColor("#616161"))
+        if role == Qt.ItemDataRole.FontRole and column.key == "status" and a and a.rag:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column.kind == "computed" and a is not None:
+                return status_tooltip(a)
+            if row.locked:
+                return "Signed off: unlock the quarter (with a reason) to change this value."
+            return None
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.kind == "number":
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.AccessibleTextRole and column.key == "status" and a:
+            return f"{row.assessed_label}: {a.status_text}"
+        return None
+
+    def _display(self, row: svc.ValueRow, column: Column) -> str | None:
+        a = row.assessment
+        if column.key == "period":
+            return f"{row.label} 🔒" if row.locked else row.label
+        if column.kind == "flag":
+            return None
+        if column.kind == "number":
+            text = str(getattr(row, column.key))
+            if not text:
+                return ""
+            try:
+                return format_value(parse_decimal(text), self._unit)
+            except ValueError:
+                return text
+        if column.key == "status":
+            if a is None or (a.rag is None and a.value is None and a.thresholds is None):
+                return ""
+            prefix = f"{row.assessed_label}: " if row.kind is PeriodKind.MONTH else ""
+            frozen = " (frozen)" if a.frozen else ""
+            return f"{prefix}{a.status_text}{frozen}"
+        if column.key == "vs_previous":
+            return travel_text(a, "previous") if a else ""
+        if column.key == "vs_last_year":
+            return travel_text(a, "last_year") if a else ""
+        if column.key == "explanation":
+            if a is None:
+                return ""
+            flags = f" [{'; '.join(a.flags)}]" if a.flags else ""
+            return a.explanation + flags
+        return str(getattr(row, column.key))
+
+    def setData(self, index: _Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if not index.isValid() or not (self.flags(index) & ~Qt.ItemFlag.ItemIsSelectable):
+            return False
+        column = self._columns[index.column()]
+        if not column.editable or self._rows[index.row()].locked:
+            return False
+        new: str | bool
+        if column.kind == "flag":
+            if role != Qt.ItemDataRole.CheckStateRole:
+                return False
+            new = Qt.CheckState(value) == Qt.CheckState.Checked
+        elif role == Qt.ItemDataRole.EditRole:
+            new = str(value)
+        else:
+            return False
+        row = self._rows[index.row()]
+        self.editsRequested.emit(
+            [svc.ValueEdit(row.period, {column.key: new}, where=f"{row.label}, {column.title}")]
+        )
+        return True
+
+    # -- paste --
+    def edits_for_block(self, top: int, left: int, block: list[list[str]]) -> list[svc.ValueEdit]:
+        """ValueEdits for a pasted block whose top-left cell lands at (top, left).
+
+        Pasting into the Period column reads the first pasted column as periods, so a block
+        copied with its period labels goes to the right rows (and can add new periods).
+        Raises UserError, naming the cell, when the block does not fit.
+        """
+        if not block:
+            return []
+        by_period = left == 0
+        start = 1 if by_period else left
+        width = max(len(line) for line in block) - (1 if by_period else 0)
+        if not self._columns[start].editable:
+            raise UserError(
+                f"'{self._columns[start].title}' is computed and cannot be typed into: select a "
+                "Value cell (or the Period column) and paste again. Nothing was pasted."
+            )
+        editable = [c for c in self._columns[start:] if c.editable]
+        targets = editable[:width]
+        if len(targets) < width:
+            raise UserError(
+                f"The pasted block is {width} column(s) wide but only {len(editable)} column(s) "
+                "to the right can be typed into. Nothing was pasted."
+            )
+        if not by_period and top + len(block) > len(self._rows):
+            raise UserError(
+                f"The pasted block has {len(block)} row(s) but only {len(self._rows) - top} "
+                "period row(s) lie below where it was pasted. Paste into the Period column to "
+                "add periods. Nothing was pasted."
+            )
+        edits: list[svc.ValueEdit] = []
+        for offset, line in enumerate(block):
+            cells = line[1:] if by_period else line
+            if by_period:
+                period = line[0].strip() if line else ""
+                if not period:
+                    raise UserError(f"Pasted row {offset + 1}: the period is blank.")
+                where = f"Pasted row {offset + 1}"
+            else:
+                row = self._rows[top + offset]
+                period = row.period
+                where = f"Pasted row {offset + 1} ({row.label})"
+            fields: dict[str, str | bool] = {}
+            for column, text in zip(targets, cells, strict=False):
+                fields[column.key] = text.strip()
+            if fields:
+                edits.append(svc.ValueEdit(period, fields, where=where))
+        return edits
+
+
+def parse_clipboard_block(text: str) -> list[list[str]]:
+    """Excel puts a block on the clipboard as tab-separated lines with a final newline;
+    a cell with a line break inside comes quoted."""
+    lines: list[list[str]] = []
+    row: list[str] = []
+    cell: list[str] = []
+    quoted = False
+    i = 0
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    while i < len(text):
+        ch = text[i]
+        if quoted:
+            if ch == '"' and i + 1 < len(text) and text[i + 1] == '"':
+                cell.append('"')
+                i += 1
+            elif ch == '"':
+                quoted = False
+            else:
+                cell.append(ch)
+        elif ch == '"' and not cell:
+            quoted = True
+        elif ch == "\t":
+            row.append("".join(cell))
+            cell = []
+        elif ch == "\n":
+            row.append("".join(cell))
+            lines.append(row)
+            row, cell = [], []
+        else:
+            cell.append(ch)
+        i += 1
+    if cell or row:
+        row.append("".join(cell))
+        lines.append(row)
+    return lines
+
+
+class ValuesTable(QTableView):
+    """A table that takes Ctrl+V as a block paste and Delete as clearing the selected cells."""
+
+    pasteRequested = Signal(str)
+    clearRequested = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.matches(QKeySequence.StandardKey.Paste):
+            self.pasteRequested.emit(QGuiApplication.clipboard().text())
+            event.accept()
+            return
+        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.state() != (
+            QAbstractItemView.State.EditingState
+        ):
+            self.clearRequested.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
+class ValuesGridWidget(QWidget):
+    """The grid for one indicator, saving each edit or paste through the service at once."""
+
+    changed = Signal()
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.indicator_id: int | None = None
+        self.plan_year = ""
+        self.model = ValuesModel(self)
+        self.table = ValuesTable(self)
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Indicator values by period")
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ContiguousSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setWordWrap(False)
+        self.message = QLabel(self)
+        self.message.setWordWrap(True)
+        self.message.setObjectName("gridMessage")
+        self.message.hide()
+        hint = QLabel(
+            "Type in the grid, or copy a block of cells in Excel and press Ctrl+V here "
+            "(paste into the Period column to bring period labels with the figures).",
+            self,
+        )
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: #555;")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(hint)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.message)
+        self.model.editsRequested.connect(self._write)
+        self.table.pasteRequested.connect(self.paste_text)
+        self.table.clearRequested.connect(self.clear_selection)
+
+    def set_indicator(self, indicator_id: int | None, plan_year: str) -> None:
+        self.indicator_id = indicator_id
+        self.plan_year = plan_year
+        self._show_message("")
+        self.reload()
+
+    def reload(self) -> None:
+        current = self.table.currentIndex()
+        if self.indicator_id is None:
+            self.model.set_grid(None)
+            return
+        grid = svc.values_grid(self.db, self.indicator_id, self.plan_year)
+        definition = svc.get_definition(self.db, self.indicator_id)
+        show_rates = bool(definition.numerator_label or definition.denominator_label)
+        self.model.set_grid(grid, show_rates=show_rates)
+        self._size_columns()
+        if current.isValid() and current.row() < self.model.rowCount():
+            self.table.setCurrentIndex(self.model.index(current.row(), current.column()))
+
+    def _size_columns(self) -> None:
+        widths = {
+            "period": 120,
+            "value": 80,
+            "comparator": 85,
+            "comparator_label": 100,
+            "previous_year": 90,
+            "numerator": 85,
+            "denominator": 90,
+            "note": 180,
+            "provisional": 80,
+            "data_lag": 70,
+            "baseline_missing": 110,
+            "status": 150,
+            "vs_previous": 170,
+            "vs_last_year": 180,
+        }
+        for i, column in enumerate(self.model.columns):
+            if column.key in widths:
+                self.table.setColumnWidth(i, widths[column.key])
+
+    def _show_message(self, text: str, *, error: bool = True) -> None:
+        self.message.setText(text)
+        colour = "#B71C1C" if error else "#1B5E20"
+        self.message.setStyleSheet(f"QLabel#gridMessage {{ color: {colour}; }}")
+        self.message.setVisible(bool(text))
+
+    def _write(self, edits: list[svc.ValueEdit]) -> None:
+        if self.indicator_id is None or not edits:
+            return
+        try:
+            svc.write_values(self.db, self.indicator_id, edits)
+        except UserError as exc:
+            self._show_message(str(exc))
+            self.reload()
+            return
+        self._show_message("")
+        self.reload()
+        self.changed.emit()
+
+    def paste_text(self, text: str) -> None:
+        """Paste a tab-separated block at the current cell, in one transaction."""
+        block = parse_clipboard_block(text)
+        if not block:
+            return
+        index = self.table.currentIndex()
+        top = index.row() if index.isValid() else 0
+        left = index.column() if index.isValid() else 1
+        try:
+            edits = self.model.edits_for_block(top, left, block)
+        except UserError as exc:
+            self._show_message(str(exc))
+            return
+        self._write(edits)
+        if not self.message.isVisible():
+            self._show_message(f"Pasted {len(edits)} row(s); statuses recalculated.", error=False)
+
+    def clear_selection(self) -> None:
+        """Delete clears the selected editable cells (figures, notes and flags)."""
+        edits: dict[str, dict[str, str | bool]] = {}
+        for index in self.table.selectionModel().selectedIndexes():
+            column = self.model.columns[index.column()]
+            row = self.model.row_at(index.row())
+            if not column.editable or row.locked:
+                continue
+            edits.setdefault(row.period, {})[column.key] = False if column.kind == "flag" else ""
+        if edits:
+            self._write([svc.ValueEdit(p, f) for p, f in edits.items()])
