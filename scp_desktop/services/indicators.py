@@ -884,12 +884,28 @@ def chart_series(db: Database, indicator_id: int, plan_year: str) -> ChartSeries
             if a is None:
                 continue
             t = a.thresholds
+            quarter = parse_period(row.period).quarter
+            assert quarter is not None
+            month_comparators = [
+                _dec(stored[m.code].comparator) for m in months_of(quarter) if m.code in stored
+            ]
+            known = [c for c in month_comparators if c is not None]
+            if known:
+                comparator_label = comparator_label or next(
+                    (
+                        stored[m.code].comparator_label
+                        for m in months_of(quarter)
+                        if m.code in stored and stored[m.code].comparator_label
+                    ),
+                    "",
+                )
             points.append(
                 SeriesPoint(
                     period=row.period,
                     label=row.assessed_label,
                     value=a.value,
-                    comparator=None,
+                    # Latest month's comparator, matching how rolling figures are reported.
+                    comparator=known[-1] if known else None,
                     rag=a.rag,
                     target=t.target if t else None,
                     amber_limit=t.amber_limit if t else None,

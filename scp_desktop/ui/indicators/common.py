@@ -26,7 +26,7 @@ def text_on(rag: RAG | None) -> QColor:
 
 
 def travel_text(a: Assessment | None, which: str) -> str:
-    if a is None:
+    if a is None or a.value is None:
         return ""
     d = a.vs_previous if which == "previous" else a.vs_last_year
     return d.text if d else "–"

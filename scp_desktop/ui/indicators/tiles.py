@@ -91,7 +91,7 @@ class PriorityTileFrame(QFrame):
             travel = ""
             if a.vs_previous is not None:
                 travel = f" <span style='color:#455A64'>{_escape(a.vs_previous.text)}</span>"
-            frozen = " 🔒" if a.frozen else ""
+            frozen = " (frozen)" if a.frozen else ""
             lines.append(
                 f"<span style='color:{colour}; font-weight:bold'>[{letter}]</span> "
                 f"<a href='{item.id}' style='color:#0D47A1; text-decoration:none'>"

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from scp_desktop.domain.indicators import PeriodKind, Unit, format_value, parse_decimal
+from scp_desktop.domain.periods import Quarter
 from scp_desktop.services import indicators as svc
 from scp_desktop.services.errors import UserError
 from scp_desktop.storage.database import Database
@@ -141,7 +142,7 @@ class ValuesModel(QAbstractTableModel):
             checked = bool(getattr(row, column.key))
             return Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked
         if role == Qt.ItemDataRole.BackgroundRole:
-            if column.key == "status" and a is not None:
+            if column.key == "status" and a is not None and (a.rag or a.value is not None):
                 return QBrush(pale_colour(a.rag))
             if row.locked:
                 return QBrush(QColor("#F5F5F5"))
@@ -167,7 +168,7 @@ class ValuesModel(QAbstractTableModel):
     def _display(self, row: svc.ValueRow, column: Column) -> str | None:
         a = row.assessment
         if column.key == "period":
-            return f"{row.label} 🔒" if row.locked else row.label
+            return f"{row.label} (locked)" if row.locked else row.label
         if column.kind == "flag":
             return None
         if column.kind == "number":
@@ -181,7 +182,10 @@ class ValuesModel(QAbstractTableModel):
         if column.key == "status":
             if a is None or (a.rag is None and a.value is None and a.thresholds is None):
                 return ""
-            prefix = f"{row.assessed_label}: " if row.kind is PeriodKind.MONTH else ""
+            prefix = ""
+            if row.kind is PeriodKind.MONTH:
+                # The quarter's rolled-up figure, so it is clear what the status judges.
+                prefix = f"{row.assessed_label} = {format_value(a.value, self._unit)}: "
             frozen = " (frozen)" if a.frozen else ""
             return f"{prefix}{a.status_text}{frozen}"
         if column.key == "vs_previous":
@@ -265,6 +269,13 @@ class ValuesModel(QAbstractTableModel):
             if fields:
                 edits.append(svc.ValueEdit(period, fields, where=where))
         return edits
+
+
+def _label(quarter_code: str) -> str:
+    try:
+        return Quarter.parse(quarter_code).label
+    except ValueError:
+        return quarter_code
 
 
 def parse_clipboard_block(text: str) -> list[list[str]]:
@@ -383,9 +394,20 @@ class ValuesGridWidget(QWidget):
         if current.isValid() and current.row() < self.model.rowCount():
             self.table.setCurrentIndex(self.model.index(current.row(), current.column()))
 
+    def scroll_to_quarter(self, quarter_code: str) -> None:
+        """Bring the quarter's row (for a monthly indicator, its last month) into view."""
+        label = _label(quarter_code)
+        for i in range(self.model.rowCount()):
+            row = self.model.row_at(i)
+            if row.period == quarter_code or row.assessed_label == label:
+                index = self.model.index(i, self.model.column_index("value"))
+                self.table.setCurrentIndex(index)
+                self.table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+                return
+
     def _size_columns(self) -> None:
         widths = {
-            "period": 120,
+            "period": 160,
             "value": 80,
             "comparator": 85,
             "comparator_label": 100,

@@ -190,7 +190,7 @@ class IndicatorsWindow(QDialog):
         if state.signed_off and state.signed_off_at:
             who = f" by {state.signed_off_by}" if state.signed_off_by else ""
             self.signoff_label.setText(
-                f"🔒 {self.quarter.label} signed off on {state.signed_off_at:%d/%m/%Y}{who}: "
+                f"{self.quarter.label} signed off on {state.signed_off_at:%d/%m/%Y}{who}: "
                 "statuses frozen, values locked."
             )
         elif state.unlocked_at:
@@ -200,6 +200,11 @@ class IndicatorsWindow(QDialog):
             )
         else:
             self.signoff_label.setText(f"{self.quarter.label} is open.")
+        self.signoff_label.setStyleSheet(
+            "QLabel { background: #E3F2FD; border: 1px solid #1565C0; padding: 3px; }"
+            if state.signed_off
+            else ""
+        )
         self.sign_off_button.setEnabled(not state.signed_off)
         self.unlock_button.setEnabled(state.signed_off)
 
@@ -207,6 +212,7 @@ class IndicatorsWindow(QDialog):
         indicator_id = self.current_indicator_id()
         self.delete_button.setEnabled(indicator_id is not None)
         self.grid.set_indicator(indicator_id, self.plan_year)
+        self.grid.scroll_to_quarter(self.quarter.code)
         self.form.load(indicator_id)
         if indicator_id is None:
             self.chart.set_series(None)
