@@ -732,6 +732,21 @@ def assess(
     )
 
 
+# --- rates ---------------------------------------------------------------------------------
+
+
+def rate_from(numerator: Decimal | None, denominator: Decimal | None, unit: Unit) -> Decimal | None:
+    """A rate from its parts: per 1,000 for rates, per 100 for percentages, else the ratio.
+
+    Rounded to 2 decimal places, the precision the partnership's reports use; None when a
+    part is missing or the denominator is zero.
+    """
+    if numerator is None or denominator is None or denominator == 0:
+        return None
+    scale = {Unit.RATE_PER_1000: Decimal(1000), Unit.PERCENT: Decimal(100)}.get(unit, Decimal(1))
+    return (numerator * scale / denominator).quantize(Decimal("0.01"))
+
+
 # --- a whole series ------------------------------------------------------------------------
 
 
@@ -745,10 +760,13 @@ class ValuePoint:
     provisional: bool = False
     data_lag: bool = False
     baseline_missing: bool = False
+    derived: bool = False  # value worked out from numerator and denominator
 
     @property
     def flags(self) -> tuple[str, ...]:
         out = []
+        if self.derived:
+            out.append("computed from numerator and denominator")
         if self.provisional:
             out.append("provisional / unaudited")
         if self.data_lag:

@@ -40,6 +40,7 @@ from scp_desktop.domain.indicators import (
     parse_decimal,
     parse_period,
     quarter_period,
+    rate_from,
     year_period,
 )
 from scp_desktop.domain.periods import FinancialYear, Quarter
@@ -152,6 +153,8 @@ class ValueRow:
     denominator: str
     locked: bool
     stored: bool  # False for an empty row offered for typing
+    # Set when the value cell is blank but numerator and denominator give the rate.
+    derived_value: str
     # Status of the quarter (or year) this row completes; None for rows that are not judged.
     assessment: Assessment | None
     assessed_label: str = ""
@@ -296,18 +299,30 @@ def _rule(ind: Indicator) -> IndicatorRule:
     )
 
 
+def _effective(v: IndicatorValue, unit: Unit) -> tuple[Decimal | None, bool]:
+    """The value judged: as typed, or for a rate left blank, worked out from its parts."""
+    value = _dec(v.value)
+    if value is not None:
+        return value, False
+    derived = rate_from(_dec(v.numerator), _dec(v.denominator), unit)
+    return derived, derived is not None
+
+
 def _points(ind: Indicator) -> dict[str, ValuePoint]:
-    return {
-        v.period: ValuePoint(
+    unit = Unit(ind.unit)
+    points: dict[str, ValuePoint] = {}
+    for v in ind.values:
+        value, derived = _effective(v, unit)
+        points[v.period] = ValuePoint(
             period=v.period,
-            value=_dec(v.value),
+            value=value,
             previous_year=_dec(v.previous_year),
             provisional=v.provisional,
             data_lag=v.data_lag,
             baseline_missing=v.baseline_missing,
+            derived=derived,
         )
-        for v in ind.values
-    }
+    return points
 
 
 def _signed_off(s: Session, quarter_code: str) -> QuarterSignoff | None:
@@ -721,6 +736,13 @@ def _row_assessment(
     return live, judged.label
 
 
+def _derived_text(v: IndicatorValue | None, unit: Unit) -> str:
+    if v is None:
+        return ""
+    value, derived = _effective(v, unit)
+    return decimal_text(value) if derived else ""
+
+
 def values_grid(db: Database, indicator_id: int, plan_year: str) -> ValuesGrid:
     try:
         year = FinancialYear.parse(plan_year)
@@ -755,6 +777,7 @@ def values_grid(db: Database, indicator_id: int, plan_year: str) -> ValuesGrid:
                     denominator=v.denominator or "" if v else "",
                     locked=locked,
                     stored=v is not None,
+                    derived_value=_derived_text(v, Unit(ind.unit)),
                     assessment=assessment,
                     assessed_label=judged,
                 )
@@ -922,7 +945,7 @@ def chart_series(db: Database, indicator_id: int, plan_year: str) -> ChartSeries
             SeriesPoint(
                 period=row.period,
                 label=row.label,
-                value=_dec(row.value),
+                value=_dec(row.value or row.derived_value),
                 comparator=_dec(row.comparator),
                 rag=a.rag if a else None,
                 target=t.target if t else None,

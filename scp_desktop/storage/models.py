@@ -276,9 +276,6 @@ class Indicator(Base):
         CheckConstraint("polarity IN ('higher_better','lower_better','neither')", name="polarity"),
         CheckConstraint("unit IN ('count','percent','rate_per_1000','gbp')", name="unit"),
         CheckConstraint("frequency IN ('monthly','quarterly','annual')", name="frequency"),
-        CheckConstraint("rollup IN ('sum','last')", name="rollup"),
-        CheckConstraint("target_kind IN ('none','absolute','percent_change')", name="target_kind"),
-        CheckConstraint("tolerance_kind IN ('none','percent','absolute')", name="tolerance_kind"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(300))

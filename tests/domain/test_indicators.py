@@ -462,3 +462,13 @@ def test_rule_text_prints_the_exact_edge_not_a_rounded_one() -> None:
     assert "Amber if ≤ 104.7375" in t.rule_text
     assert rag_of(rule, "104.7375") is RAG.AMBER
     assert rag_of(rule, "104.74") is RAG.RED
+
+
+def test_rate_from_numerator_and_denominator() -> None:
+    from scp_desktop.domain.indicators import rate_from
+
+    assert rate_from(D(18906), D(194706), Unit.RATE_PER_1000) == D("97.10")
+    assert rate_from(D(58), D(100), Unit.PERCENT) == D("58.00")
+    assert rate_from(D(3), D(4), Unit.COUNT) == D("0.75")
+    assert rate_from(D(3), D(0), Unit.RATE_PER_1000) is None
+    assert rate_from(None, D(4), Unit.PERCENT) is None

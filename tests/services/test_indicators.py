@@ -290,3 +290,42 @@ def test_priority_tiles_count_statuses_worst_first(demo_db: Database) -> None:
     assert tile.no_target == 2  # the demo's ASB and violence figures
     assert tile.indicators[0].name == "Red one"
     assert tiles[-1].title == "Partnership-wide"
+
+
+def test_rate_is_worked_out_from_numerator_and_denominator(demo_db: Database) -> None:
+    ind = new_indicator(
+        demo_db,
+        name="Crimes per 1,000 residents",
+        unit=Unit.RATE_PER_1000,
+        target_value="95",
+        tolerance_kind=ToleranceKind.NONE,
+        tolerance_value="",
+        numerator_label="crimes recorded",
+        denominator_label="residents",
+    )
+    svc.write_values(
+        demo_db,
+        ind,
+        [svc.ValueEdit("2022-23-Q2", {"numerator": "18,906", "denominator": "194706"})],
+    )
+    status = svc.indicator_status(demo_db, ind, "2022-23-Q2")
+    assert status.value == Decimal("97.10")
+    assert status.rag is RAG.RED
+    assert "computed from numerator and denominator" in status.flags
+    row = next(r for r in svc.values_grid(demo_db, ind, "2022-23").rows if r.period == "2022-23-Q2")
+    assert row.value == "" and row.derived_value == "97.1"
+    # A typed value wins over the parts.
+    svc.write_values(demo_db, ind, [svc.ValueEdit("2022-23-Q2", {"value": "94"})])
+    assert svc.indicator_status(demo_db, ind, "2022-23-Q2").rag is RAG.GREEN
+
+
+def test_delete_indicator(demo_db: Database) -> None:
+    ind = new_indicator(demo_db)
+    put(demo_db, ind, "2022-23-Q1", "5")
+    svc.delete_indicator(demo_db, ind)
+    with pytest.raises(UserError, match="no longer exists"):
+        svc.get_definition(demo_db, ind)
+    with demo_db.session() as s:
+        assert (
+            s.scalars(select(IndicatorValue).where(IndicatorValue.indicator_id == ind)).all() == []
+        )

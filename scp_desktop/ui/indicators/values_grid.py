@@ -153,6 +153,11 @@ class ValuesModel(QAbstractTableModel):
             font = QFont()
             font.setBold(True)
             return font
+        derived = column.key == "value" and not row.value and bool(row.derived_value)
+        if role == Qt.ItemDataRole.FontRole and derived:
+            font = QFont()
+            font.setItalic(True)  # worked out from numerator and denominator
+            return font
         if role == Qt.ItemDataRole.ToolTipRole:
             if column.kind == "computed" and a is not None:
                 return status_tooltip(a)
@@ -173,6 +178,8 @@ class ValuesModel(QAbstractTableModel):
             return None
         if column.kind == "number":
             text = str(getattr(row, column.key))
+            if column.key == "value" and not text and row.derived_value:
+                text = row.derived_value
             if not text:
                 return ""
             try:

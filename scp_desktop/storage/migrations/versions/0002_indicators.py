@@ -3,6 +3,9 @@ unlocking signed-off quarters; richer frozen statuses
 
 Revision ID: 0002_indicators
 Revises: 0001
+
+Only ADD COLUMN here, never a table rebuild: the migration runs with foreign keys on, and
+rebuilding `indicator` would drop it and so cascade-delete every value and frozen status.
 """
 
 from __future__ import annotations
@@ -15,55 +18,70 @@ down_revision = "0001"
 branch_labels = None
 depends_on = None
 
+_EMPTY = sa.text("''")
+_FALSE = sa.text("0")
+
 
 def upgrade() -> None:
-    with op.batch_alter_table("indicator") as batch:
-        batch.add_column(
-            sa.Column("definition_notes", sa.Text(), nullable=False, server_default="")
-        )
-        batch.add_column(sa.Column("target_profile", sa.Text(), nullable=False, server_default=""))
-        batch.add_column(
-            sa.Column("trend_rule", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
-        batch.add_column(
-            sa.Column("numerator_label", sa.String(length=200), nullable=False, server_default="")
-        )
-        batch.add_column(
-            sa.Column("denominator_label", sa.String(length=200), nullable=False, server_default="")
-        )
-        batch.create_check_constraint("rollup", "rollup IN ('sum','last')")
-        batch.create_check_constraint(
-            "target_kind", "target_kind IN ('none','absolute','percent_change')"
-        )
-        batch.create_check_constraint(
-            "tolerance_kind", "tolerance_kind IN ('none','percent','absolute')"
-        )
-    with op.batch_alter_table("indicator_value") as batch:
-        batch.add_column(
-            sa.Column("data_lag", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
-        batch.add_column(
-            sa.Column("baseline_missing", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
-        batch.add_column(sa.Column("numerator", sa.String(length=40), nullable=True))
-        batch.add_column(sa.Column("denominator", sa.String(length=40), nullable=True))
-    with op.batch_alter_table("quarter_signoff") as batch:
-        batch.add_column(sa.Column("unlocked_at", sa.DateTime(), nullable=True))
-        batch.add_column(
-            sa.Column("unlocked_by", sa.String(length=200), nullable=False, server_default="")
-        )
-        batch.add_column(sa.Column("unlock_reason", sa.Text(), nullable=False, server_default=""))
-    with op.batch_alter_table("indicator_status") as batch:
-        batch.add_column(sa.Column("value", sa.String(length=40), nullable=True))
-        batch.add_column(sa.Column("explanation", sa.Text(), nullable=False, server_default=""))
-        batch.add_column(
-            sa.Column(
-                "frozen_at",
-                sa.DateTime(),
-                nullable=False,
-                server_default=sa.func.current_timestamp(),
-            )
-        )
+    op.add_column(
+        "indicator", sa.Column("definition_notes", sa.Text(), nullable=False, server_default=_EMPTY)
+    )
+    op.add_column(
+        "indicator", sa.Column("target_profile", sa.Text(), nullable=False, server_default=_EMPTY)
+    )
+    op.add_column(
+        "indicator", sa.Column("trend_rule", sa.Boolean(), nullable=False, server_default=_FALSE)
+    )
+    op.add_column(
+        "indicator",
+        sa.Column("numerator_label", sa.String(length=200), nullable=False, server_default=_EMPTY),
+    )
+    op.add_column(
+        "indicator",
+        sa.Column(
+            "denominator_label", sa.String(length=200), nullable=False, server_default=_EMPTY
+        ),
+    )
+    op.add_column(
+        "indicator_value",
+        sa.Column("data_lag", sa.Boolean(), nullable=False, server_default=_FALSE),
+    )
+    op.add_column(
+        "indicator_value",
+        sa.Column("baseline_missing", sa.Boolean(), nullable=False, server_default=_FALSE),
+    )
+    op.add_column("indicator_value", sa.Column("numerator", sa.String(length=40), nullable=True))
+    op.add_column("indicator_value", sa.Column("denominator", sa.String(length=40), nullable=True))
+    op.add_column("quarter_signoff", sa.Column("unlocked_at", sa.DateTime(), nullable=True))
+    op.add_column(
+        "quarter_signoff",
+        sa.Column("unlocked_by", sa.String(length=200), nullable=False, server_default=_EMPTY),
+    )
+    op.add_column(
+        "quarter_signoff",
+        sa.Column("unlock_reason", sa.Text(), nullable=False, server_default=_EMPTY),
+    )
+    op.add_column("indicator_status", sa.Column("value", sa.String(length=40), nullable=True))
+    op.add_column(
+        "indicator_status",
+        sa.Column("explanation", sa.Text(), nullable=False, server_default=_EMPTY),
+    )
+    # SQLite's ADD COLUMN needs a constant default; statuses frozen before this version
+    # then take the time their quarter was signed off.
+    op.add_column(
+        "indicator_status",
+        sa.Column(
+            "frozen_at",
+            sa.DateTime(),
+            nullable=False,
+            server_default=sa.text("'2000-01-01 00:00:00'"),
+        ),
+    )
+    op.execute(
+        "UPDATE indicator_status SET frozen_at = COALESCE("
+        "(SELECT signed_off_at FROM quarter_signoff q WHERE q.quarter = indicator_status.period"
+        " OR q.quarter = indicator_status.period || '-Q4'), frozen_at)"
+    )
     op.create_table(
         "indicator_action",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -86,33 +104,29 @@ def upgrade() -> None:
             "indicator_id", "action_id", name=op.f("uq_indicator_action_indicator_id")
         ),
     )
-    with op.batch_alter_table("indicator_action") as batch:
-        batch.create_index(batch.f("ix_indicator_action_action_id"), ["action_id"], unique=False)
+    op.create_index(
+        op.f("ix_indicator_action_action_id"), "indicator_action", ["action_id"], unique=False
+    )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("indicator_action") as batch:
-        batch.drop_index(batch.f("ix_indicator_action_action_id"))
+    # SQLite (3.35+) drops plain columns in place, so no table is rebuilt here either.
+    op.drop_index(op.f("ix_indicator_action_action_id"), table_name="indicator_action")
     op.drop_table("indicator_action")
-    with op.batch_alter_table("indicator_status") as batch:
-        batch.drop_column("frozen_at")
-        batch.drop_column("explanation")
-        batch.drop_column("value")
-    with op.batch_alter_table("quarter_signoff") as batch:
-        batch.drop_column("unlock_reason")
-        batch.drop_column("unlocked_by")
-        batch.drop_column("unlocked_at")
-    with op.batch_alter_table("indicator_value") as batch:
-        batch.drop_column("denominator")
-        batch.drop_column("numerator")
-        batch.drop_column("baseline_missing")
-        batch.drop_column("data_lag")
-    with op.batch_alter_table("indicator") as batch:
-        batch.drop_constraint("tolerance_kind", type_="check")
-        batch.drop_constraint("target_kind", type_="check")
-        batch.drop_constraint("rollup", type_="check")
-        batch.drop_column("denominator_label")
-        batch.drop_column("numerator_label")
-        batch.drop_column("trend_rule")
-        batch.drop_column("target_profile")
-        batch.drop_column("definition_notes")
+    for table, columns in (
+        ("indicator_status", ("frozen_at", "explanation", "value")),
+        ("quarter_signoff", ("unlock_reason", "unlocked_by", "unlocked_at")),
+        ("indicator_value", ("denominator", "numerator", "baseline_missing", "data_lag")),
+        (
+            "indicator",
+            (
+                "denominator_label",
+                "numerator_label",
+                "trend_rule",
+                "target_profile",
+                "definition_notes",
+            ),
+        ),
+    ):
+        for column in columns:
+            op.drop_column(table, column)
