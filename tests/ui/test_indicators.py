@@ -284,3 +284,31 @@ def test_nice_ticks_cover_the_range(low: float, high: float) -> None:
     ticks = nice_ticks(low, high)
     assert ticks[0] <= low and ticks[-1] >= high
     assert 2 <= len(ticks) <= 8
+
+
+def test_paste_and_clear_can_be_undone_and_redone(qtbot: QtBot, demo_db: Database) -> None:
+    ind = rated_indicator(demo_db)
+    svc.write_values(demo_db, ind, [svc.ValueEdit("2022-23-Q1", {"value": "90"})])
+    widget = grid_widget(qtbot, demo_db, ind)
+    model = widget.model
+    widget.table.setCurrentIndex(model.index(0, model.column_index("period")))
+    widget.paste_text("Q1 2022-23\t120\nQ2 2022-23\t95\n")
+    assert cell(widget, "2022-23-Q1", "status") == "R Red"
+    assert widget.undo_stack.undoText() == "Paste 2 row(s)"
+
+    widget.table.setFocus()
+    qtbot.keyClick(widget.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert cell(widget, "2022-23-Q1", "value") == "90"
+    assert cell(widget, "2022-23-Q1", "status") == "G Green"
+    assert cell(widget, "2022-23-Q2", "value") == ""  # the pasted row is gone again
+    assert svc.indicator_status(demo_db, ind, "2022-23-Q2").rag is None
+
+    widget.undo_stack.redo()
+    assert cell(widget, "2022-23-Q1", "status") == "R Red"
+    assert cell(widget, "2022-23-Q2", "value") == "95"
+
+    # Undo is refused, with the reason, once the quarter is signed off.
+    svc.sign_off_quarter(demo_db, "2022-23-Q1")
+    widget.undo_stack.undo()
+    assert "Q1 2022-23 is signed off" in widget.message.text()
+    assert cell(widget, "2022-23-Q1", "value") == "120"

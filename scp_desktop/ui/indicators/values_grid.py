@@ -13,17 +13,34 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QKeyEvent, QKeySequence
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QGuiApplication,
+    QKeyEvent,
+    QKeySequence,
+    QUndoCommand,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QTableView,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from scp_desktop.domain.indicators import PeriodKind, Unit, format_value, parse_decimal
+from scp_desktop.domain.indicators import (
+    PeriodKind,
+    Unit,
+    format_value,
+    parse_decimal,
+    parse_period,
+)
 from scp_desktop.domain.periods import Quarter
 from scp_desktop.services import indicators as svc
 from scp_desktop.services.errors import UserError
@@ -327,8 +344,19 @@ class ValuesTable(QTableView):
 
     pasteRequested = Signal(str)
     clearRequested = Signal()
+    undoRequested = Signal()
+    redoRequested = Signal()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Handled here rather than by window shortcuts so they work wherever the grid is hosted.
+        if event.matches(QKeySequence.StandardKey.Undo):
+            self.undoRequested.emit()
+            event.accept()
+            return
+        if event.matches(QKeySequence.StandardKey.Redo):
+            self.redoRequested.emit()
+            event.accept()
+            return
         if event.matches(QKeySequence.StandardKey.Paste):
             self.pasteRequested.emit(QGuiApplication.clipboard().text())
             event.accept()
@@ -340,6 +368,32 @@ class ValuesTable(QTableView):
             event.accept()
             return
         super().keyPressEvent(event)
+
+
+class EditValuesCommand(QUndoCommand):
+    """One typed edit, paste or clear, undone by writing the earlier contents back."""
+
+    def __init__(
+        self,
+        grid: ValuesGridWidget,
+        after: list[svc.ValueEdit],
+        before: list[svc.ValueEdit],
+        text: str,
+    ) -> None:
+        super().__init__(text)
+        self.grid = grid
+        self.after = after
+        self.before = before
+        self.done_once = True  # pushed after the service accepted it: the first redo is a no-op
+
+    def redo(self) -> None:
+        if self.done_once:
+            self.done_once = False
+            return
+        self.grid.apply_edits(self.after)
+
+    def undo(self) -> None:
+        self.grid.apply_edits(self.before)
 
 
 class ValuesGridWidget(QWidget):
@@ -362,6 +416,9 @@ class ValuesGridWidget(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setWordWrap(False)
+        self.undo_stack = QUndoStack(self)
+        self.table.undoRequested.connect(self.undo_stack.undo)
+        self.table.redoRequested.connect(self.undo_stack.redo)
         self.message = QLabel(self)
         self.message.setWordWrap(True)
         self.message.setObjectName("gridMessage")
@@ -375,7 +432,16 @@ class ValuesGridWidget(QWidget):
         hint.setStyleSheet("color: #555;")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(hint)
+        top = QHBoxLayout()
+        top.addWidget(hint, 1)
+        for action in (
+            self.undo_stack.createUndoAction(self, "Undo"),
+            self.undo_stack.createRedoAction(self, "Redo"),
+        ):
+            button = QToolButton(self)
+            button.setDefaultAction(action)
+            top.addWidget(button)
+        layout.addLayout(top)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.message)
         self.model.editsRequested.connect(self._write)
@@ -383,6 +449,8 @@ class ValuesGridWidget(QWidget):
         self.table.clearRequested.connect(self.clear_selection)
 
     def set_indicator(self, indicator_id: int | None, plan_year: str) -> None:
+        if indicator_id != self.indicator_id:
+            self.undo_stack.clear()  # undo history belongs to the indicator on show
         self.indicator_id = indicator_id
         self.plan_year = plan_year
         self._show_message("")
@@ -439,18 +507,49 @@ class ValuesGridWidget(QWidget):
         self.message.setStyleSheet(f"QLabel#gridMessage {{ color: {colour}; }}")
         self.message.setVisible(bool(text))
 
-    def _write(self, edits: list[svc.ValueEdit]) -> None:
+    def _before(self, edits: list[svc.ValueEdit]) -> list[svc.ValueEdit]:
+        """What the edited cells hold now, as edits that would put them back."""
+        rows = {
+            self.model.row_at(i).period: self.model.row_at(i) for i in range(self.model.rowCount())
+        }
+        flags = {"provisional", "data_lag", "baseline_missing"}
+        before = []
+        for edit in edits:
+            try:
+                code = parse_period(edit.period).code
+            except ValueError:
+                code = edit.period
+            row = rows.get(code)
+            fields: dict[str, str | bool] = {}
+            for key in edit.fields:
+                if row is not None and row.stored:
+                    fields[key] = getattr(row, key)
+                else:
+                    fields[key] = False if key in flags else ""
+            before.append(svc.ValueEdit(code, fields, where=edit.where))
+        return before
+
+    def apply_edits(self, edits: list[svc.ValueEdit]) -> bool:
+        """Write through the service (one transaction) and show the recomputed statuses."""
         if self.indicator_id is None or not edits:
-            return
+            return False
         try:
             svc.write_values(self.db, self.indicator_id, edits)
         except UserError as exc:
             self._show_message(str(exc))
             self.reload()
-            return
+            return False
         self._show_message("")
         self.reload()
         self.changed.emit()
+        return True
+
+    def _write(self, edits: list[svc.ValueEdit], text: str = "Edit value") -> bool:
+        before = self._before(edits)
+        if not self.apply_edits(edits):
+            return False
+        self.undo_stack.push(EditValuesCommand(self, edits, before, text))
+        return True
 
     def paste_text(self, text: str) -> None:
         """Paste a tab-separated block at the current cell, in one transaction."""
@@ -465,8 +564,7 @@ class ValuesGridWidget(QWidget):
         except UserError as exc:
             self._show_message(str(exc))
             return
-        self._write(edits)
-        if not self.message.isVisible():
+        if self._write(edits, f"Paste {len(edits)} row(s)"):
             self._show_message(f"Pasted {len(edits)} row(s); statuses recalculated.", error=False)
 
     def clear_selection(self) -> None:
@@ -479,4 +577,4 @@ class ValuesGridWidget(QWidget):
                 continue
             edits.setdefault(row.period, {})[column.key] = False if column.kind == "flag" else ""
         if edits:
-            self._write([svc.ValueEdit(p, f) for p, f in edits.items()])
+            self._write([svc.ValueEdit(p, f) for p, f in edits.items()], "Clear cells")
