@@ -461,7 +461,14 @@ def thresholds_for(rule: IndicatorRule, quarter_number: int | None) -> Threshold
         target = rule.baseline_value * (Decimal(100) + raw) / Decimal(100)
         direction = "below" if raw < 0 else "above"
         base = format_value(rule.baseline_value, rule.unit)
-        when = f" ({rule.baseline_period})" if rule.baseline_period else ""
+        when = ""
+        if rule.baseline_period:
+            try:
+                bp = parse_period(rule.baseline_period)
+                name = bp.year.label if bp.kind is PeriodKind.YEAR and bp.year else bp.label
+            except ValueError:
+                name = rule.baseline_period
+            when = f" in {name}"
         pct = decimal_text(abs(raw))
         target_text = f"{pct}% {direction} the baseline of {base}{when}{profile_note}"
     else:

@@ -806,6 +806,13 @@ def apply_value_edit(s: Session, ind: Indicator, edit: ValueEdit, signed: set[st
             "Unlock the quarter (with a reason) to change them."
         )
     existing = next((v for v in ind.values if v.period == period.code), None)
+    if existing is None and period.kind is PeriodKind.OTHER:
+        # Free-text periods come only from documents that had them; a typo such as
+        # "Q5 2022-23" must not quietly become a new one.
+        raise UserError(
+            f"{where}'{edit.period}' is not a period: write a quarter (Q2 2022-23), "
+            "a month (Jul 2022) or a financial year (2022-23)."
+        )
     if existing is not None and existing.locked:
         raise UserError(f"{where}the value for {period.label} is locked.")
     clean: dict[str, str | bool | None] = {}

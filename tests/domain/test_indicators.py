@@ -130,7 +130,7 @@ def test_percent_change_target_on_baseline() -> None:
     assert t is not None
     assert t.target == D("1956.05")
     assert t.amber_limit == D("1956.05") + D("1956.05") * D("0.02")
-    assert "5% below the baseline of 2,059 (2021-22)" in t.rule_text
+    assert "5% below the baseline of 2,059 in 2021-22" in t.rule_text
     assert rag_of(rule, "1956.05") is RAG.GREEN
     assert rag_of(rule, "1956.06") is RAG.AMBER
     assert rag_of(rule, str(t.amber_limit)) is RAG.AMBER

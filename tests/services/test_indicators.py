@@ -329,3 +329,22 @@ def test_delete_indicator(demo_db: Database) -> None:
         assert (
             s.scalars(select(IndicatorValue).where(IndicatorValue.indicator_id == ind)).all() == []
         )
+
+
+def test_a_mistyped_period_is_refused_not_invented(demo_db: Database) -> None:
+    ind = new_indicator(demo_db)
+    with pytest.raises(UserError, match="'Q5 2022-23' is not a period"):
+        svc.write_values(demo_db, ind, [svc.ValueEdit("Q5 2022-23", {"value": "1"})])
+    # A free-text period already held (from the demo document) stays editable.
+    items = {i.name: i.id for i in svc.list_indicators(demo_db, plan_id(demo_db), "2022-23-Q2")}
+    crimes = items["Crimes per 1,000 population"]
+    svc.write_values(
+        demo_db, crimes, [svc.ValueEdit("As reported 07/11/2022", {"note": "Ranks 6/12"})]
+    )
+    row = next(
+        r
+        for r in svc.values_grid(demo_db, crimes, "2022-23").rows
+        if r.period == "As reported 07/11/2022"
+    )
+    assert row.note == "Ranks 6/12" and row.value == "97.1"
+    assert row.assessment is None
