@@ -166,16 +166,19 @@ def test_window_sign_off_and_unlock(qtbot: QtBot, demo_db: Database) -> None:
     assert "A Amber" in window.status_label.text()
     assert "Target 100" in window.status_label.text()
 
-    window.sign_off_quarter()
+    with qtbot.waitSignal(window.signoffChanged, timeout=10000):
+        window.sign_off_quarter()
     assert "signed off" in window.signoff_label.text()
     assert not window.sign_off_button.isEnabled() and window.unlock_button.isEnabled()
     assert "(frozen at sign-off)" in window.status_label.text()
     row = next(r for r in window.grid.model._rows if r.period == "2022-23-Q2")
     assert row.locked
 
-    window.unlock_quarter("")
+    with qtbot.waitSignal(window.runner.failed, timeout=10000):
+        window.unlock_quarter("")
     assert "Say why" in window.message.text()
-    window.unlock_quarter("Police figures were revised")
+    with qtbot.waitSignal(window.signoffChanged, timeout=10000):
+        window.unlock_quarter("Police figures were revised")
     assert "unlocked" in window.signoff_label.text()
     assert "Police figures were revised" in window.signoff_label.text()
 

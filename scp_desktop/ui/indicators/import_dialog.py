@@ -2,57 +2,24 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QLabel,
     QPlainTextEdit,
-    QProgressDialog,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from scp_desktop.services.errors import UserError
 from scp_desktop.services.indicator_import import ImportPreview, apply_import, preview_import
-from scp_desktop.storage.database import Database, DatabaseError
-
-
-class _Signals(QObject):
-    finished = Signal(object)
-    failed = Signal(str)
-    progress = Signal(int, int)
-
-
-class Task(QRunnable):
-    """Runs `work(should_stop, progress)` off the GUI thread; the service opens its own
-    database sessions there, so nothing is shared between threads."""
-
-    def __init__(
-        self, work: Callable[[Callable[[], bool], Callable[[int, int], None]], Any]
-    ) -> None:
-        super().__init__()
-        self.work = work
-        self.signals = _Signals()
-        self.stop = threading.Event()
-
-    def run(self) -> None:
-        try:
-            result = self.work(self.stop.is_set, self.signals.progress.emit)
-        except (UserError, DatabaseError) as exc:
-            self.signals.failed.emit(str(exc))
-            return
-        except Exception as exc:  # a bug must reach the user, not kill the worker silently
-            self.signals.failed.emit(f"The import failed unexpectedly: {exc!r}")
-            return
-        self.signals.finished.emit(result)
+from scp_desktop.storage.database import Database
+from scp_desktop.ui.indicators.tasks import BackgroundRunner
 
 
 class PreviewDialog(QDialog):
@@ -121,7 +88,7 @@ class PreviewDialog(QDialog):
 
 
 class ImportController(QObject):
-    """Drives one import: worker for reading, progress with Cancel, preview, apply."""
+    """Drives one import: read in a worker (Cancel stops it), preview, then apply."""
 
     done = Signal(str)  # message for the status line
     failed = Signal(str)
@@ -131,8 +98,8 @@ class ImportController(QObject):
         self.db = db
         self.plan_id = plan_id
         self.parent_widget = parent
-        self.task: Task | None = None
-        self.progress: QProgressDialog | None = None
+        self.runner = BackgroundRunner(parent, "Import indicator values")
+        self.runner.failed.connect(self.failed)
         self.interactive = True
 
     def start(self, path: Path) -> None:
@@ -141,40 +108,7 @@ class ImportController(QObject):
         def work(stop: Callable[[], bool], progress: Callable[[int, int], None]) -> ImportPreview:
             return preview_import(db, plan_id, path, should_stop=stop, progress=progress)
 
-        self._run(work, f"Reading {path.name}…", self._previewed)
-
-    def _run(self, work: Any, label: str, then: Callable[[Any], None]) -> None:
-        task = Task(work)
-        self.task = task
-        dialog = QProgressDialog(label, "Cancel", 0, 0, self.parent_widget)
-        dialog.setWindowTitle("Import indicator values")
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(400)
-        dialog.canceled.connect(task.stop.set)
-        self.progress = dialog
-        task.signals.progress.connect(self._on_progress)
-        task.signals.finished.connect(lambda result: self._finish(then, result))
-        task.signals.failed.connect(self._failed)
-        QThreadPool.globalInstance().start(task)
-
-    def _on_progress(self, done: int, total: int) -> None:
-        if self.progress is not None and total:
-            self.progress.setMaximum(total)
-            self.progress.setValue(done)
-
-    def _close_progress(self) -> None:
-        if self.progress is not None:
-            self.progress.reset()
-            self.progress.deleteLater()
-            self.progress = None
-
-    def _finish(self, then: Callable[[Any], None], result: Any) -> None:
-        self._close_progress()
-        then(result)
-
-    def _failed(self, message: str) -> None:
-        self._close_progress()
-        self.failed.emit(message)
+        self.runner.run(work, f"Reading {path.name}…", self._previewed)
 
     def _previewed(self, preview: ImportPreview) -> None:
         if preview.cancelled:
@@ -195,7 +129,7 @@ class ImportController(QObject):
         def work(_stop: Callable[[], bool], _progress: Callable[[int, int], None]) -> int:
             return apply_import(db, preview)
 
-        self._run(
+        self.runner.run(
             work,
             f"Writing values from {preview.file_name}…",
             lambda n: self.done.emit(f"{n} value(s) imported from {preview.file_name}."),

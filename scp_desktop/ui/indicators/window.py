@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
@@ -35,6 +35,7 @@ from scp_desktop.ui.indicators.chart import IndicatorChart
 from scp_desktop.ui.indicators.common import rag_colour, status_tooltip, text_on
 from scp_desktop.ui.indicators.definition_form import DefinitionForm
 from scp_desktop.ui.indicators.import_dialog import ImportController
+from scp_desktop.ui.indicators.tasks import BackgroundRunner
 from scp_desktop.ui.indicators.tiles import IndicatorTilesWidget
 from scp_desktop.ui.indicators.values_grid import ValuesGridWidget
 
@@ -61,6 +62,10 @@ def status_icon(rag: RAG | None) -> QIcon:
 
 
 class IndicatorsWindow(QDialog):
+    """Indicators of one plan, judged for a chosen quarter."""
+
+    signoffChanged = Signal()
+
     def __init__(
         self, db: Database, plan_id: int, quarter_code: str, parent: QWidget | None = None
     ) -> None:
@@ -144,6 +149,8 @@ class IndicatorsWindow(QDialog):
         layout.addWidget(splitter, 1)
         layout.addWidget(self.message)
 
+        self.runner = BackgroundRunner(self, TITLE)
+        self.runner.failed.connect(self.show_error)
         self.importer = ImportController(db, plan_id, self)
         self.importer.done.connect(self._import_done)
         self.importer.failed.connect(self.show_error)
@@ -302,15 +309,22 @@ class IndicatorsWindow(QDialog):
         self.sign_off_quarter()
 
     def sign_off_quarter(self) -> None:
-        result: list[svc.SignoffResult] = []
-        if self._run(lambda: result.append(svc.sign_off_quarter(self.db, self.quarter.code))):
-            r = result[0]
+        """Sign off in a worker: it touches every update and value of the quarter."""
+        db, quarter = self.db, self.quarter
+
+        def work(_stop: object, _progress: object) -> svc.SignoffResult:
+            return svc.sign_off_quarter(db, quarter.code)
+
+        def done(r: svc.SignoffResult) -> None:
             self.message.setText(
-                f"{self.quarter.label} signed off: {r.statuses_frozen} indicator status(es) "
+                f"{quarter.label} signed off: {r.statuses_frozen} indicator status(es) "
                 f"frozen, {r.updates_locked} progress update(s) and {r.values_locked} value(s) "
                 "locked."
             )
             self.refresh()
+            self.signoffChanged.emit()
+
+        self.runner.run(work, f"Signing off {quarter.label}…", done)
 
     def unlock(self) -> None:
         reason, ok = QInputDialog.getMultiLineText(
@@ -322,9 +336,17 @@ class IndicatorsWindow(QDialog):
             self.unlock_quarter(reason)
 
     def unlock_quarter(self, reason: str) -> None:
-        if self._run(lambda: svc.unlock_quarter(self.db, self.quarter.code, reason)):
-            self.message.setText(f"{self.quarter.label} unlocked: {reason.strip()}")
+        db, quarter = self.db, self.quarter
+
+        def work(_stop: object, _progress: object) -> svc.SignoffInfo:
+            return svc.unlock_quarter(db, quarter.code, reason)
+
+        def done(_info: svc.SignoffInfo) -> None:
+            self.message.setText(f"{quarter.label} unlocked: {reason.strip()}")
             self.refresh()
+            self.signoffChanged.emit()
+
+        self.runner.run(work, f"Unlocking {quarter.label}…", done)
 
     def choose_import_file(self) -> None:
         name, _ = QFileDialog.getOpenFileName(
