@@ -46,7 +46,7 @@ def test_import_preview_then_apply(
     db = ["--db", str(demo_file)]
     assert main(["indicators", "import", str(bad), "--apply", *db]) == 1
     out = capsys.readouterr().out
-    assert "problem: sheet 'Sheet', row 3, column B: 'No such thing'" in out
+    assert "problem: sheet 'Sheet', row 3, column A: 'No such thing'" in out
     assert "Nothing was written" in out
     ws.delete_rows(3)
     good = tmp_path / "good.xlsx"

@@ -72,6 +72,11 @@ class ReadValue:
     value: Decimal | None
     comparator: Decimal | None = None
     note: str = ""
+    name_column: int = 1  # where the indicator's name is, for messages about the name
+
+    @property
+    def name_ref(self) -> CellRef:
+        return CellRef(self.ref.sheet, self.ref.row, self.name_column)
 
 
 @dataclass
@@ -305,7 +310,9 @@ def _read_sheet(ws: Any, result: ReadResult, should_stop: Callable[[], bool] | N
             if number is not None:
                 figures.append((i, number))
                 if name:
-                    result.values.append(ReadValue(ref, name, code, number))
+                    result.values.append(
+                        ReadValue(ref, name, code, number, name_column=name_col + 1)
+                    )
         if figures and not name:
             result.problems.append(
                 f"Sheet '{title}', row {row_number}: figures but no indicator name in column "
@@ -369,4 +376,6 @@ def _read_long(
         note = _cell_text(get(note_col))
         if value is None and comparator is None and not note:
             continue
-        result.values.append(ReadValue(ref, name, code, value, comparator, note))
+        result.values.append(
+            ReadValue(ref, name, code, value, comparator, note, name_column=name_col + 1)
+        )

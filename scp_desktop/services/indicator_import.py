@@ -115,7 +115,7 @@ def preview_import(
                 if match is not None and match[1] >= 75:
                     hint = f" Did you mean '{by_key[match[0]].name}'?"
                 preview.problems.append(
-                    f"{rv.ref}: '{rv.name}' is not an indicator of this plan.{hint}"
+                    f"{rv.name_ref}: '{rv.name}' is not an indicator of this plan.{hint}"
                 )
                 continue
             period = parse_period(rv.period_text)

@@ -128,7 +128,7 @@ def test_bad_cells_are_named_and_nothing_is_written(demo_db: Database, tmp_path:
     text = "\n".join(preview.problems)
     assert "sheet 'Statistics', row 4, column C: 'lots' is not a number." in text
     assert (
-        "sheet 'Statistics', row 5, column B: 'Next Chapter domestic abuse referals' is not an "
+        "sheet 'Statistics', row 5, column A: 'Next Chapter domestic abuse referals' is not an "
         f"indicator of this plan. Did you mean '{NC}'?" in text
     )
     assert "Sheet 'Statistics', row 6: figures but no indicator name in column A." in text
