@@ -19,6 +19,7 @@ from scp_desktop.services.indicators import (
     ValueEdit,
     apply_value_edit,
     get_plan,
+    lock_quarter,
     plan_indicators,
     signed_off_quarters,
 )
@@ -119,7 +120,7 @@ def preview_import(
                 )
                 continue
             period = parse_period(rv.period_text)
-            quarter = period.quarter
+            quarter = lock_quarter(period)
             if quarter is not None and quarter.code in signed:
                 preview.problems.append(
                     f"{rv.ref}: {quarter.label} is signed off, so the value for '{ind.name}' "

@@ -35,7 +35,6 @@ from scp_desktop.domain.indicators import (
     assess_period,
     assessment_period,
     decimal_text,
-    direction,
     months_of,
     parse_decimal,
     parse_period,
@@ -418,6 +417,13 @@ def _freezes(ind: Indicator, quarter: Quarter) -> bool:
     return Frequency(ind.frequency) is not Frequency.ANNUAL or quarter.number == 4
 
 
+def lock_quarter(period: Period) -> Quarter | None:
+    """The quarter whose sign-off locks a period: its own, or Q4 for a financial year."""
+    if period.kind is PeriodKind.YEAR and period.year is not None:
+        return period.year.quarter(4)
+    return period.quarter
+
+
 def _locked_periods(quarter: Quarter) -> set[str]:
     periods = {quarter.code} | {m.code for m in months_of(quarter)}
     if quarter.number == 4:
@@ -465,7 +471,7 @@ def get_definition(db: Database, indicator_id: int) -> IndicatorDefinition:
         if ind.target_profile:
             try:
                 raw = json.loads(ind.target_profile)
-                profile = {int(k): str(v) for k, v in raw.items() if str(k) in "1234"}
+                profile = {int(k): str(v) for k, v in raw.items() if str(k) in {"1", "2", "3", "4"}}
             except (ValueError, AttributeError):
                 profile = {}
         return IndicatorDefinition(
@@ -758,7 +764,7 @@ def values_grid(db: Database, indicator_id: int, plan_year: str) -> ValuesGrid:
         for period in _grid_periods(ind, year):
             v = stored.get(period.code)
             assessment, judged = _row_assessment(s, ind, period, signed)
-            quarter = period.quarter
+            quarter = lock_quarter(period)
             locked = bool(v and v.locked) or (quarter is not None and quarter.code in signed)
             rows.append(
                 ValueRow(
@@ -799,7 +805,7 @@ def apply_value_edit(s: Session, ind: Indicator, edit: ValueEdit, signed: set[st
         period = parse_period(edit.period)
     except ValueError as exc:
         raise UserError(f"{where}{exc}.") from exc
-    quarter = period.quarter
+    quarter = lock_quarter(period)
     if quarter is not None and quarter.code in signed:
         raise UserError(
             f"{where}{quarter.label} is signed off, so its values are locked. "
@@ -1083,9 +1089,3 @@ def unlock_quarter(db: Database, quarter_code: str, reason: str) -> SignoffInfo:
         return SignoffInfo(
             quarter.code, False, row.signed_off_at, row.signed_off_by, row.unlocked_at, reason
         )
-
-
-def direction_text(polarity: Polarity, current: str, previous: str, against: str) -> str:
-    """Direction of travel in words for two typed figures (used by reports)."""
-    d = direction(polarity, _dec(current), _dec(previous), against)
-    return d.text if d else ""

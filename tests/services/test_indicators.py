@@ -348,3 +348,17 @@ def test_a_mistyped_period_is_refused_not_invented(demo_db: Database) -> None:
     )
     assert row.note == "Ranks 6/12" and row.value == "97.1"
     assert row.assessment is None
+
+
+def test_signing_off_q4_locks_the_years_annual_figure(demo_db: Database) -> None:
+    ind = new_indicator(demo_db, frequency=Frequency.ANNUAL)
+    put(demo_db, ind, "2022-23", "95")
+    svc.sign_off_quarter(demo_db, "2022-23-Q2")
+    put(demo_db, ind, "2022-23", "96")  # the year is still open at Q2
+    assert svc.indicator_status(demo_db, ind, "2022-23-Q2").frozen is False
+    svc.sign_off_quarter(demo_db, "2022-23-Q4")
+    with pytest.raises(UserError, match="Q4 2022-23 is signed off"):
+        put(demo_db, ind, "2022-23", "97")
+    status = svc.indicator_status(demo_db, ind, "2022-23-Q4")
+    assert status.frozen and status.rag is RAG.GREEN and status.value == Decimal(96)
+    put(demo_db, ind, "2023-24", "1")  # next year stays open
