@@ -161,8 +161,6 @@ class IndicatorChart(QWidget):
                 colour = QColor(PALE[rag])
                 colour.setAlpha(150)
                 painter.fillRect(rect.intersected(plot), colour)
-            painter.setPen(QPen(TARGET_COLOUR, 1.6, Qt.PenStyle.DashLine))
-            painter.drawLine(QPointF(x0, target_y), QPointF(x0 + step, target_y))
 
         # Axes and grid
         painter.setPen(QPen(QColor("#E0E0E0"), 1))
@@ -177,6 +175,13 @@ class IndicatorChart(QWidget):
                 int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
                 text,
             )
+        # Target lines over the grid, so a target on a grid line still reads as the target.
+        painter.setPen(QPen(TARGET_COLOUR, 1.8, Qt.PenStyle.DashLine))
+        for i, p in enumerate(points):
+            if p.target is not None:
+                x0 = plot.left() + step * i
+                target_y = y_of(float(p.target))
+                painter.drawLine(QPointF(x0, target_y), QPointF(x0 + step, target_y))
         painter.setPen(QPen(QColor("#757575"), 1))
         painter.drawLine(plot.bottomLeft(), plot.bottomRight())
         painter.drawLine(plot.bottomLeft(), plot.topLeft())
@@ -249,11 +254,12 @@ class IndicatorChart(QWidget):
             x = self._legend_line(painter, x, y, fm, COMPARATOR_COLOUR, Qt.PenStyle.DashLine, label)
         if any(p.target is not None for p in points):
             x = self._legend_line(painter, x, y, fm, TARGET_COLOUR, Qt.PenStyle.DashLine, "Target")
-            for rag, text in (
-                (RAG.GREEN, "met"),
-                (RAG.AMBER, "within tolerance"),
-                (RAG.RED, "beyond"),
-            ):
+            has_band = any(p.amber_limit is not None and p.amber_limit != p.target for p in points)
+            keys = [(RAG.GREEN, "target met")]
+            if has_band:
+                keys.append((RAG.AMBER, "within tolerance"))
+            keys.append((RAG.RED, "beyond tolerance" if has_band else "target missed"))
+            for rag, text in keys:
                 painter.fillRect(QRectF(x, y + 3, 14, fm.height() - 6), QColor(PALE[rag]))
                 painter.setPen(QColor("#424242"))
                 label = f"{rag.value} {text}"
