@@ -630,6 +630,22 @@ def list_indicators(db: Database, plan_id: int, quarter_code: str) -> list[Indic
         return [_summary(s, ind, quarter) for ind in plan_indicators(s, plan_id)]
 
 
+def indicators_for_action(
+    db: Database, action_id: int, quarter_code: str
+) -> list[IndicatorSummary]:
+    """Indicators linked to an action, with their status, for the action's own view."""
+    quarter = _quarter(quarter_code)
+    with db.session(audit=False) as s:
+        linked = s.scalars(
+            select(Indicator)
+            .join(IndicatorAction, IndicatorAction.indicator_id == Indicator.id)
+            .where(IndicatorAction.action_id == action_id)
+            .options(selectinload(Indicator.values), selectinload(Indicator.priority))
+            .order_by(Indicator.name)
+        )
+        return [_summary(s, ind, quarter) for ind in linked]
+
+
 def indicator_status(db: Database, indicator_id: int, quarter_code: str) -> Assessment:
     quarter = _quarter(quarter_code)
     with db.session(audit=False) as s:

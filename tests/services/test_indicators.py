@@ -95,6 +95,9 @@ def test_definition_round_trip_and_validation(demo_db: Database) -> None:
     d.action_ids = (actions[2].id,)
     svc.save_definition(demo_db, d)
     assert svc.get_definition(demo_db, ind).action_ids == (actions[2].id,)
+    linked = svc.indicators_for_action(demo_db, actions[2].id, "2022-23-Q2")
+    assert [i.id for i in linked] == [ind]
+    assert svc.indicators_for_action(demo_db, actions[0].id, "2022-23-Q2") == []
 
     with pytest.raises(UserError, match="Target: 'lots' is not a number"):
         new_indicator(demo_db, target_value="lots")
