@@ -118,7 +118,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     try:
         preview = returns_import.preview_import(db, args.files, quarter)
         result = None
-        if not args.dry_run and any(r.selected for r in preview.rows):
+        if not args.dry_run and any(f.status == "ok" for f in preview.files):
             result = returns_import.apply_import(db, preview)
     finally:
         db.close()

@@ -751,8 +751,9 @@ def apply_import(db: Database, preview: ImportPreview) -> ApplyResult:
             partner = partners.get(fp.agency.upper()) if fp.agency else None
             if fp.remember_mapping and partner is not None and fp.sheets:
                 partner.import_mapping = json.dumps(_mapping_to_remember(fp), sort_keys=True)
-            if not rows:
+            if fp.status != "ok":
                 continue
+            # Every file read is recorded, even with nothing to apply: the agency has returned.
             batch = ImportBatch(
                 file_name=fp.name[:500],
                 content_hash=fp.content_hash,
@@ -857,5 +858,6 @@ def return_status(db: Database, plan_id: int, quarter: Quarter) -> list[AgencyRe
             if action_id in imported:
                 entry.updated_actions += 1
         for entry in per.values():
-            entry.returned = bool(entry.files) or entry.updated_actions > 0
+            # A file from the agency counts; so does a combined return that covered all its actions.
+            entry.returned = bool(entry.files) or entry.updated_actions == entry.lead_actions
     return sorted(per.values(), key=lambda a: (a.returned, a.abbreviation.lower()))
