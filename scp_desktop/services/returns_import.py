@@ -42,6 +42,7 @@ from scp_desktop.storage.models import (
 )
 
 MATCH_SURE = 88.0
+MATCH_CLOSE = 95.0  # a title match this close needs no confirmation
 MATCH_WEAK = 65.0
 MATCH_MARGIN = 6.0
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".csv", ".xls", ".txt", ".tsv"}
@@ -491,6 +492,10 @@ def match(index: PlanIndex, row: PreviewRow) -> None:
     if not row.title:
         return
     query = normalise_title(row.title)
+    exact = [key for key, title in index.titles.items() if title == query]
+    if len(exact) == 1:
+        row.action_id, row.match_how, row.match_score = exact[0], "title", 100.0
+        return
     results = process.extract(query, index.titles, scorer=_scorer, limit=3)
     row.candidates = [
         Candidate(key, _label(index.actions[key]), round(float(score), 1))
@@ -580,15 +585,24 @@ def evaluate(index: PlanIndex, row: PreviewRow, *, file_agency: str = "") -> Non
         return
     warnings: list[str] = []
     if row.match_how == "title" and row.match_score is not None and row.match_score < 100:
-        warnings.append(f"matched by title ({row.match_score:.0f}%)")
+        if row.match_score < MATCH_CLOSE:
+            warnings.append(
+                f"matched by title at {row.match_score:.0f}%: check it is the right action"
+            )
+        else:
+            notes.append(f"matched by title ({row.match_score:.0f}%)")
     if row.supporting:
         warnings.append(f"from a supporting agency's sheet (lead: {', '.join(action.leads)})")
     if (
         file_agency
         and action.leads
         and file_agency.upper() not in {x.upper() for x in action.leads}
-    ) and not row.supporting:
-        notes.append(f"{file_agency} does not lead this action (lead: {', '.join(action.leads)})")
+        and not row.supporting
+        and row.match_how not in ("template", "officer")
+    ):
+        warnings.append(
+            f"{file_agency} does not lead this action (lead: {', '.join(action.leads)})"
+        )
     if row.match_how == "officer":
         notes.append("match chosen by you")
     if existing is None:
