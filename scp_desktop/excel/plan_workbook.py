@@ -256,7 +256,7 @@ def _read_plan(name: str, rows: list[list[Any]], columns: ColumnMap) -> PlanRead
         if not filled:
             continue
         title = text(Meaning.TITLE)
-        if len(filled) == 1 and not title:
+        if len(filled) == 1:  # a banner row, often merged across the sheet
             banner = filled[0]
             priority_number, priority_title, priority_kind = _parse_banner(banner, priority_number)
             objective = ""
