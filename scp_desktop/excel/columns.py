@@ -124,6 +124,8 @@ def meaning_of(
     header: object, *, quarter_number: int | None = None, overrides: Mapping[str, str] | None = None
 ) -> Meaning | None:
     """The meaning of one header cell; None when nothing is recognised."""
+    if isinstance(header, str) and len(header) > 120:
+        return None  # a sentence or a narrative, not a header
     key = normalise_header(header)
     if not key:
         return None

@@ -7,6 +7,7 @@ wrong with its cells, naming sheet, row and column. Matching rows to the plan is
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -173,7 +174,7 @@ def _read_lines(
     supporting_sheet = sheet.name == SUPPORT_SHEET and template is not None
     for r in range(columns.header_row + 1, len(sheet.rows) + 1):
         values = sheet.rows[r - 1]
-        filled = [(i, v) for i, v in enumerate(values) if cell_text(v)]
+        filled = [(i, v) for i, v in enumerate(values) if _has_value(v)]
         if not filled:
             continue
         if len(filled) == 1 and filled[0][0] not in key_cols:
@@ -203,7 +204,7 @@ def _read_lines(
             supporting=supporting_sheet,
         )
         if line.rag_text:
-            line.rag = parse_rag(line.rag_text)
+            line.rag = _rag(line.rag_text)
             if line.rag is None:
                 line.problems.append(
                     f"RAG '{line.rag_text}' in cell {_ref(rag_c, r)} is not Red, Amber, Green or Blue"
@@ -251,12 +252,23 @@ def _read_lines(
     return lines
 
 
+@functools.lru_cache(maxsize=256)
+def _rag(text: str) -> RAG | None:
+    return parse_rag(text)
+
+
+def _has_value(value: Any) -> bool:
+    if value is None or value == "":
+        return False
+    return not isinstance(value, str) or not value.isspace()
+
+
 def _narrative(value: Any) -> str:
     if isinstance(value, str):
         # Keep the partner's line breaks; tidy the spaces Excel users pad with.
-        lines = [
-            re.sub(r"[ \t]+", " ", part).strip() for part in value.replace("\r\n", "\n").split("\n")
-        ]
+        if "\n" not in value and "\r" not in value:
+            return " ".join(value.split())
+        lines = [" ".join(part.split()) for part in value.replace("\r\n", "\n").split("\n")]
         return "\n".join(lines).strip()
     return cell_text(value)
 
@@ -283,7 +295,12 @@ def _date(value: Any) -> tuple[dt.date | None, str | None]:
     if isinstance(value, int | float) and not isinstance(value, bool):
         day = excel_serial_to_date(float(value))
         return (day, None) if day else (None, f"'{cell_text(value)}'")
-    text = cell_text(value)
+    return _date_from_text(cell_text(value))
+
+
+@functools.lru_cache(maxsize=512)
+def _date_from_text(text: str) -> tuple[dt.date | None, str | None]:
+    # Returns repeat the same few dates; parsing each once keeps large imports fast.
     parsed = parse_deadline(text)
     if parsed.kind in (DeadlineKind.DATE, DeadlineKind.MONTH) and parsed.day:
         return parsed.day, None

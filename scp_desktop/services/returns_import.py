@@ -8,6 +8,7 @@ every update.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -98,12 +99,14 @@ class PlanIndex:
     signed_off: bool
     by_reference: dict[str, int] = field(default_factory=dict)
     titles: dict[int, str] = field(default_factory=dict)
+    by_title: dict[str, list[int]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for a in self.actions.values():
             if a.reference:
                 self.by_reference.setdefault(normalise_reference(a.reference), a.id)
             self.titles[a.id] = normalise_title(a.title)
+            self.by_title.setdefault(self.titles[a.id], []).append(a.id)
 
     def agency_named(self, text: str) -> AgencyInfo | None:
         key = text.strip().upper()
@@ -114,6 +117,7 @@ class PlanIndex:
         return next((a for a in self.agencies.values() if a.name.upper() == key), None)
 
 
+@functools.lru_cache(maxsize=4096)
 def normalise_title(text: str) -> str:
     """Titles compared without case, spacing, punctuation, '&'/'and', 'Op.'/'Op'/'Operation'."""
     raw = text.lower().replace("&", " and ")
@@ -492,11 +496,20 @@ def match(index: PlanIndex, row: PreviewRow) -> None:
     if not row.title:
         return
     query = normalise_title(row.title)
-    exact = [key for key, title in index.titles.items() if title == query]
+    exact = index.by_title.get(query, [])
     if len(exact) == 1:
         row.action_id, row.match_how, row.match_score = exact[0], "title", 100.0
         return
-    results = process.extract(query, index.titles, scorer=_scorer, limit=3)
+    # Native scorers over the whole plan, then the combined score on the few best of each.
+    keys = {
+        key
+        for scorer in (fuzz.token_sort_ratio, fuzz.token_set_ratio)
+        for _, _, key in process.extract(query, index.titles, scorer=scorer, limit=4)
+    }
+    results = sorted(
+        ((index.titles[k], _scorer(query, index.titles[k]), k) for k in keys),
+        key=lambda r: (-r[1], r[2]),
+    )[:3]
     row.candidates = [
         Candidate(key, _label(index.actions[key]), round(float(score), 1))
         for _, score, key in results
