@@ -205,7 +205,7 @@ _BANNER = re.compile(
     r"^\s*(?:key\s+)?priority\s*(\d+)?\s*[:.\-–]?\s*(.*)$|^\s*(\d+)\s*[.:)\-–]\s*(.+)$",
     re.IGNORECASE | re.DOTALL,
 )
-_YEAR = re.compile(r"\b(20\d\d)\s*[-/–]\s*(\d\d)\b")
+_YEAR = re.compile(r"\b(20\d\d)\s*[-/–]\s*(20\d\d|\d\d)\b")
 
 
 def split_agencies(text: str) -> list[str]:
@@ -238,7 +238,7 @@ def _read_plan(name: str, rows: list[list[Any]], columns: ColumnMap) -> PlanRead
         for c in banner_row:
             m = _YEAR.search(cell_text(c))
             if m and not read.year_hint:
-                read.year_hint = f"{m.group(1)}-{m.group(2)}"
+                read.year_hint = f"{m.group(1)}-{m.group(2)[-2:]}"
     col = {m: columns.column(m) for m in Meaning}
     priority_number: int | None = None
     priority_title = ""

@@ -171,9 +171,42 @@ def test_import_preview_edit_and_apply(
     status = {a.abbreviation: a for a in dialog.status_model.items}
     assert status["EP"].returned and status["CARA"].returned and status["CBH"].returned
     assert not status["CBC"].returned
+    with qtbot.waitSignal(dialog.chased, timeout=30000) as chased:
+        dialog.write_chase_emails(tmp_path / "chase")
+    names = sorted(p.name for p in chased.args[0])
+    assert "Reminder 2022-23-Q3 CBC.eml" in names and len(names) == 7
+    assert "7 reminder email draft(s)" in dialog.chase_label.text()
     _shot(dialog, "import_returns_summary.png", tmp_path)
     with demo_db.session() as s:
         q3 = list(s.scalars(select(QuarterUpdate).where(QuarterUpdate.quarter == Q3)))
         assert len(q3) == len(ticked)
         assert {u.action.reference for u in q3} >= {"1.1.3", "2.1.3"}
         assert len(list(s.scalars(select(ImportBatch)))) == 3
+
+
+def test_new_plan_from_spreadsheet(
+    qtbot: QtBot, qtmodeltester: object, demo_db: Database, tmp_path: Path
+) -> None:
+    from scp_desktop.services.returns_export import export_plan_workbook
+    from scp_desktop.storage.models import Plan
+    from scp_desktop.ui.returns import NewPlanFromSpreadsheetDialog
+
+    path = tmp_path / "plan.xlsx"
+    export_plan_workbook(demo_db, plan_for_quarter(demo_db, Quarter.parse(Q3)), path)
+    dialog = NewPlanFromSpreadsheetDialog(demo_db)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    with qtbot.waitSignal(dialog.previewed, timeout=30000):
+        dialog.read(path)
+    assert dialog.model.rowCount() == 51
+    assert dialog.year_edit.text() == "2022-23"  # read from the title row
+    qtmodeltester.check(dialog.model)  # type: ignore[attr-defined]
+    _shot(dialog, "new_plan_from_spreadsheet.png", tmp_path)
+    with qtbot.waitSignal(dialog.failed, timeout=30000):
+        dialog.create_plan()  # 2022-23 exists already
+    assert "already a plan" in dialog.status.text()
+    dialog.year_edit.setText("2023/24")
+    with qtbot.waitSignal(dialog.loaded, timeout=30000):
+        dialog.create_plan()
+    with demo_db.session() as s:
+        assert s.scalars(select(Plan).where(Plan.year == "2023-24")).one().title

@@ -1,6 +1,7 @@
-"""Returns: the Prepare returns and Import returns dialogs (wired into the main window's menu)."""
+"""Returns: Prepare returns, Import returns and New plan from spreadsheet dialogs (for the main menu)."""
 
 from scp_desktop.ui.returns.import_dialog import ImportReturnsDialog
+from scp_desktop.ui.returns.plan_dialog import NewPlanFromSpreadsheetDialog
 from scp_desktop.ui.returns.prepare_dialog import PrepareReturnsDialog
 
-__all__ = ["ImportReturnsDialog", "PrepareReturnsDialog"]
+__all__ = ["ImportReturnsDialog", "NewPlanFromSpreadsheetDialog", "PrepareReturnsDialog"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from scp_desktop.domain.periods import Quarter
 from scp_desktop.excel.columns import Meaning
-from scp_desktop.services import returns_import
+from scp_desktop.services import returns_export, returns_import
 from scp_desktop.services.returns_import import ApplyResult, FilePreview, ImportPreview, Outcome
 from scp_desktop.storage.database import Database
 from scp_desktop.ui.returns.models import (
@@ -52,6 +53,7 @@ class ImportReturnsDialog(QDialog):
 
     preview_ready = Signal(object)  # ImportPreview
     applied = Signal(object)  # ApplyResult
+    chased = Signal(object)  # list of reminder .eml paths
     failed = Signal(str)
 
     def __init__(
@@ -186,9 +188,18 @@ class ImportReturnsDialog(QDialog):
         self.status_view.verticalHeader().setVisible(False)
         self.status_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.status_view, 1)
+        self.chase_label = QLabel()
+        self.chase_label.setWordWrap(True)
+        layout.addWidget(self.chase_label)
+        self.chase_button = QPushButton("Write reminder emails…")
+        self.chase_button.setToolTip(
+            "Email drafts (.eml), each with a fresh copy of the return, for the agencies not yet returned"
+        )
+        self.chase_button.clicked.connect(self._choose_chase_folder)
         more = QPushButton("Import more returns")
         more.clicked.connect(self._import_more)
         row = QHBoxLayout()
+        row.addWidget(self.chase_button)
         row.addStretch(1)
         row.addWidget(more)
         layout.addLayout(row)
@@ -407,6 +418,39 @@ class ImportReturnsDialog(QDialog):
         self.pages.setCurrentIndex(1)
         self._update_apply()
         self.applied.emit(result)
+
+    def _choose_chase_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self, "Folder for the reminder emails", str(Path.home())
+        )
+        if folder:
+            self.write_chase_emails(Path(folder))
+
+    def write_chase_emails(self, folder: Path) -> None:
+        """Reminder drafts for every agency whose return has not come back (worker thread)."""
+        if self._task is not None:
+            return
+        db, plan_id, quarter = self.db, self.plan_id, self.quarter
+
+        def work(progress: Any, cancelled: Any) -> list[Path]:
+            return returns_export.write_chase_emails(
+                db, plan_id, quarter, folder, today=dt.date.today()
+            )
+
+        self._run(work, "Writing reminder emails…", 0, self._chased)
+        if self._progress is not None:
+            self._progress.setCancelButton(None)
+
+    def _chased(self, written: list[Path]) -> None:
+        self._finish_task()
+        if written:
+            self.chase_label.setText(
+                f"{len(written)} reminder email draft(s) written to {written[0].parent}: "
+                + ", ".join(p.stem.split()[-1] for p in written)
+            )
+        else:
+            self.chase_label.setText("Every agency has returned: no reminders needed.")
+        self.chased.emit(written)
 
     def _import_more(self) -> None:
         self.paths = []
