@@ -71,6 +71,15 @@ def _quarter(text: str) -> Any:
         return None
 
 
+def _plan_or_none(db: Any, quarter: Any) -> int | None:
+    from scp_desktop.services import returns_export
+
+    plan_id = returns_export.plan_id_for_year(db, quarter.year.label)
+    if plan_id is None:
+        print(f"error: there is no plan for {quarter.year.label} in {db.path}", file=sys.stderr)
+    return plan_id
+
+
 def _open(args: argparse.Namespace) -> Any:
     from scp_desktop.cli import _open as open_db
 
@@ -85,7 +94,18 @@ def cmd_export_returns(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     db = _open(args)
     try:
-        plan_id = returns_export.plan_for_quarter(db, quarter)
+        plan_id = _plan_or_none(db, quarter)
+        if plan_id is None:
+            return EXIT_USAGE
+        known = {c.abbreviation.upper() for c in returns_export.agency_choices(db, plan_id)}
+        unknown = [p for p in args.partner or [] if p.upper() not in known]
+        if unknown:
+            print(
+                f"error: no active action of the {quarter.year.label} plan is led or supported by "
+                f"{', '.join(unknown)}",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
         result = returns_export.export_returns(
             db,
             plan_id,
@@ -116,7 +136,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     db = _open(args)
     try:
-        preview = returns_import.preview_import(db, args.files, quarter)
+        plan_id = _plan_or_none(db, quarter)
+        if plan_id is None:
+            return EXIT_USAGE
+        preview = returns_import.preview_import(db, args.files, quarter, plan_id=plan_id)
         result = None
         if not args.dry_run and any(f.status == "ok" for f in preview.files):
             result = returns_import.apply_import(db, preview)

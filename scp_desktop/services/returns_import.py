@@ -646,15 +646,18 @@ def _short(text: str) -> str:
 
 
 def mark_duplicates(preview: ImportPreview) -> None:
-    """An action given twice: the first applies; an identical repeat is unchanged, a different one asks."""
+    """An action given twice: the first ticked row applies; an identical repeat is unchanged."""
     first: dict[int, PreviewRow] = {}
-    for row in preview.rows:
-        if (
-            row.action_id is None
-            or row.outcome not in (Outcome.UPDATE, Outcome.WARNING)
-            or row.rag is None
-        ):
-            continue
+    candidates = [
+        r
+        for r in preview.rows
+        if r.action_id is not None
+        and r.outcome in (Outcome.UPDATE, Outcome.WARNING)
+        and r.rag is not None
+    ]
+    # Ticked rows claim their action first, so a supporting agency's note never hides the lead's return.
+    for row in sorted(candidates, key=lambda r: not r.selected):
+        assert row.action_id is not None
         earlier = first.get(row.action_id)
         if earlier is None:
             first[row.action_id] = row

@@ -195,3 +195,29 @@ def test_whole_plan_export_in_appendix_layout(demo_db: Database, tmp_path: Path)
     assert ws["A6"].value == "1.1.1" and ws["C6"].value == "Crucial Crew"
     assert ws["B6"].value and not ws["B7"].value  # objective once, blank on continuation rows
     assert ws["L7"].value == "Green"
+
+
+def test_supporting_agency_rows_ask_and_never_hide_the_lead(
+    demo_db: Database, tmp_path: Path
+) -> None:
+    plan_id = plan_for_quarter(demo_db, Q3)
+    result = export_returns(demo_db, plan_id, Q3, tmp_path, agencies=["CBC", "EP"])
+    cbc, ep = (r.path for r in result.returns)
+    wb = openpyxl.load_workbook(cbc)
+    ws = wb["Actions you support"]
+    row = next(r for r in range(5, ws.max_row + 1) if ws.cell(r, 1).value == "1.3.2")
+    ws.cell(row, 7).value = "Amber"
+    ws.cell(row, 8).value = "CBC staff joined two Servator deployments"
+    wb.save(cbc)
+    _fill(ep)
+    preview = preview_import(demo_db, [cbc, ep], Q3)  # the supporting note comes first
+    servator = [
+        r
+        for r in preview.rows
+        if r.action_id and preview.index.actions[r.action_id].reference == "1.3.2" and r.rag
+    ]
+    support = next(r for r in servator if r.file == cbc.name)
+    lead = next(r for r in servator if r.file == ep.name)
+    assert lead.outcome is Outcome.UPDATE and lead.selected
+    assert support.outcome is Outcome.WARNING and not support.selected
+    assert "also in" in support.message
