@@ -7,6 +7,7 @@ remembered per agency, take precedence over the built-in rules.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -134,6 +135,12 @@ def meaning_of(
             return Meaning(overrides[key])
         except ValueError:
             pass
+    return _meaning_of_key(key, quarter_number)
+
+
+@functools.lru_cache(maxsize=2048)
+def _meaning_of_key(key: str, quarter_number: int | None) -> Meaning | None:
+    # Header search looks at every text cell of the first rows of every file: cache the rules.
     if len(key) > 80:
         return None  # a sentence, not a header
     for pattern, meaning in _COMPILED:

@@ -135,7 +135,7 @@ def _read_details(
         ws = wb[sheet_name]
         rows = sorted({r for r, _ in wanted})
         cols = {c for _, c in wanted}
-        theme = _theme_colours(wb)
+        theme = _OFFICE_THEME
         for row_cells in ws.iter_rows(min_row=rows[0], max_row=rows[-1]):
             for cell in row_cells:
                 r = getattr(cell, "row", None)
@@ -186,10 +186,6 @@ _OFFICE_THEME = [
     "5B9BD5",
     "70AD47",
 ]
-
-
-def _theme_colours(wb: Any) -> list[str]:
-    return list(_OFFICE_THEME)
 
 
 def _fill_rgb(cell: Any, theme: list[str]) -> str | None:
