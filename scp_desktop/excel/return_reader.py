@@ -16,6 +16,7 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 
 from scp_desktop.domain.deadlines import DeadlineKind, parse_deadline
+from scp_desktop.domain.periods import Quarter
 from scp_desktop.domain.rag import RAG, parse_rag, rag_from_rgb
 from scp_desktop.excel.columns import ColumnMap, Meaning, apply_overrides, detect_header
 from scp_desktop.excel.grid import Grid, Sheet, excel_serial_to_date
@@ -101,6 +102,12 @@ def read_return(
     has a header or the file holds no data at all.
     """
     template = template_info(grid)
+    if template is not None:
+        # Our own return names its quarter in its headers: read it as the quarter it was made for.
+        try:
+            quarter_number = Quarter.parse(template.quarter).number
+        except ValueError:
+            pass
     sheets: list[SheetRead] = []
     ignored: list[str] = []
     lead_values: list[str] = []

@@ -221,3 +221,35 @@ def test_supporting_agency_rows_ask_and_never_hide_the_lead(
     assert lead.outcome is Outcome.UPDATE and lead.selected
     assert support.outcome is Outcome.WARNING and not support.selected
     assert "also in" in support.message
+
+
+def test_a_return_prepared_for_another_quarter_is_matched_by_reference(
+    demo_db: Database, tmp_path: Path
+) -> None:
+    plan_id = plan_for_quarter(demo_db, Q2)
+    path = export_returns(demo_db, plan_id, Q2, tmp_path, agencies=["CARA"]).returns[0].path
+    _fill(path)
+    preview = preview_import(demo_db, [path], Q3)
+    assert "prepared for Q2 2022-23" in " ".join(preview.files[0].notes)
+    assert [(r.match_how, r.outcome) for r in preview.rows] == [
+        ("reference", Outcome.UPDATE),
+        ("reference", Outcome.UPDATE),
+    ]
+
+
+def test_reading_can_be_cancelled_between_files(demo_db: Database, tmp_path: Path) -> None:
+    plan_id = plan_for_quarter(demo_db, Q3)
+    result = export_returns(demo_db, plan_id, Q3, tmp_path)
+    seen: list[str] = []
+
+    def progress(done: int, total: int, name: str) -> None:
+        seen.append(name)
+
+    preview = preview_import(
+        demo_db,
+        [r.path for r in result.returns],
+        Q3,
+        progress=progress,
+        cancelled=lambda: len(seen) >= 2,
+    )
+    assert preview.cancelled and len(preview.files) == 2

@@ -210,3 +210,28 @@ def test_new_plan_from_spreadsheet(
         dialog.create_plan()
     with demo_db.session() as s:
         assert s.scalars(select(Plan).where(Plan.year == "2023-24")).one().title
+
+
+def test_columns_dialog_offers_every_header(
+    qtbot: QtBot, demo_db: Database, tmp_path: Path
+) -> None:
+    from scp_desktop.services.returns_import import preview_import
+    from scp_desktop.ui.returns.import_dialog import ColumnsDialog
+
+    path = tmp_path / "EP odd.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["Ref", "Scheme", "Colour", "Progress", "Notes to self"])
+    ws.append(["1.1.2", "Op Enlightenment", "Amber", "Fewer schools", "x"])
+    wb.save(path)
+    preview = preview_import(demo_db, [path], Quarter.parse("2022-23-Q2"))
+    dialog = ColumnsDialog(preview.files[0])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    _shot(dialog, "columns_dialog.png", tmp_path)
+    choices = dialog.choices()["Sheet"]
+    assert choices[0] is Meaning.REFERENCE and choices[2] is Meaning.IGNORE
+    combo = dialog._combos["Sheet"][2]
+    combo.setCurrentIndex(combo.findData(Meaning.RAG.value))
+    assert dialog.choices()["Sheet"][2] is Meaning.RAG

@@ -495,7 +495,7 @@ class ColumnsDialog(QDialog):
         for sheet in file.sheets:
             if not sheet.headers:
                 continue
-            box = QGroupBox(f"Sheet {sheet.name} (header in row {sheet.header_row})")
+            box = QGroupBox(f"Sheet '{sheet.name}' (header in row {sheet.header_row})")
             form = QFormLayout(box)
             combos: dict[int, QComboBox] = {}
             for col, header in enumerate(sheet.headers):
