@@ -6,6 +6,7 @@ wrong with its cells, naming sheet, row and column. Matching rows to the plan is
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import re
@@ -104,10 +105,8 @@ def read_return(
     template = template_info(grid)
     if template is not None:
         # Our own return names its quarter in its headers: read it as the quarter it was made for.
-        try:
+        with contextlib.suppress(ValueError):
             quarter_number = Quarter.parse(template.quarter).number
-        except ValueError:
-            pass
     sheets: list[SheetRead] = []
     ignored: list[str] = []
     lead_values: list[str] = []
