@@ -174,25 +174,32 @@ def _read_lines(
         col[Meaning.RAG],
         col[Meaning.PROGRESS],
     )
-    key_cols = {c for c in (ref_c, rag_c, prog_c) if c is not None}
     lines: list[ReturnLine] = []
     need_detail: set[tuple[int, int]] = set()
     supporting_sheet = sheet.name == SUPPORT_SHEET and template is not None
+    lead_c, by_c, date_c = col[Meaning.LEAD], col[Meaning.REPORTED_BY], col[Meaning.REPORTED_ON]
     for r in range(columns.header_row + 1, len(sheet.rows) + 1):
         values = sheet.rows[r - 1]
-        filled = [(i, v) for i, v in enumerate(values) if _has_value(v)]
-        if not filled:
-            continue
-        if len(filled) == 1 and filled[0][0] not in key_cols:
-            only_col, only_value = filled[0]
-            if only_col != title_c or _BANNER.match(cell_text(only_value)):
-                continue  # a banner row (priority or objective heading) inside the data
+        width = len(values)
 
-        def text(c: int | None, _r: int = r) -> str:
-            return cell_text(sheet.cell(_r, c)) if c is not None else ""
+        def text(c: int | None, _values: list[Any] = values, _width: int = width) -> str:
+            if c is None or c >= _width:
+                return ""
+            value = _values[c]
+            return value.strip() if value.__class__ is str else cell_text(value)
 
         reference = text(ref_c)
         title = text(title_c)
+        rag_text = text(rag_c)
+        raw_narrative = values[prog_c] if prog_c is not None and prog_c < width else ""
+        if not (reference or rag_text or _has_value(raw_narrative)):
+            filled = [(i, v) for i, v in enumerate(values) if _has_value(v)]
+            if not filled:
+                continue
+            if len(filled) == 1:
+                only_col, only_value = filled[0]
+                if only_col != title_c or _BANNER.match(cell_text(only_value)):
+                    continue  # a banner row (priority or objective heading) inside the data
         if not reference and not title:
             continue
         line = ReturnLine(
@@ -200,12 +207,12 @@ def _read_lines(
             row=r,
             reference=reference,
             title=title,
-            lead=text(col[Meaning.LEAD]),
+            lead=text(lead_c),
             rag=None,
-            rag_text=text(rag_c),
+            rag_text=rag_text,
             rag_from_fill=False,
-            narrative=_narrative(sheet.cell(r, prog_c)) if prog_c is not None else "",
-            reported_by=text(col[Meaning.REPORTED_BY]),
+            narrative=_narrative(raw_narrative) if raw_narrative != "" else "",
+            reported_by=text(by_c),
             reported_on=None,
             supporting=supporting_sheet,
         )
@@ -219,9 +226,8 @@ def _read_lines(
             need_detail.add((r, rag_c))
         if prog_c is not None and not line.narrative:
             need_detail.add((r, prog_c))
-        date_c = col[Meaning.REPORTED_ON]
-        if date_c is not None:
-            line.reported_on, problem = _date(sheet.cell(r, date_c))
+        if date_c is not None and date_c < width:
+            line.reported_on, problem = _date(values[date_c])
             if problem:
                 line.notes.append(
                     f"date {problem} in cell {_ref(date_c, r)} was not understood; left blank"

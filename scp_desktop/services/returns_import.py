@@ -434,11 +434,11 @@ def _agency_from_rows(
     index: PlanIndex, lead_values: list[str], rows: list[PreviewRow]
 ) -> AgencyInfo | None:
     counts: Counter[str] = Counter()
-    for value in lead_values:
+    for value, times in Counter(lead_values).items():
         for part in re.split(r"[,;/&\n]|\band\b", value):
             agency = index.agency_named(part)
             if agency:
-                counts[agency.abbreviation.upper()] += 1
+                counts[agency.abbreviation.upper()] += times
     if not counts:
         for row in rows:
             action = index.actions.get(row.action_id) if row.action_id else None
