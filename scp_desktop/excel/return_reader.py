@@ -122,15 +122,17 @@ def read_return(
         any_content = True
         columns = detect_header(sheet.rows, quarter_number=quarter_number, overrides=remembered)
         if column_choices and sheet.name in column_choices:
-            if columns is None:
-                columns = ColumnMap(
-                    1, [cell_text(c) for c in (sheet.rows[0] if sheet.rows else [])]
-                )
-            columns = apply_overrides(columns, column_choices[sheet.name])
+            columns = apply_overrides(
+                columns or _guess_header(sheet.rows), column_choices[sheet.name]
+            )
         if columns is None or not (columns.has(Meaning.RAG) or columns.has(Meaning.PROGRESS)):
             if not (template is not None and sheet.name == INSTRUCTIONS_SHEET):
                 ignored.append(sheet.name)
-            sheets.append(SheetRead(sheet.name, columns, [], note=_no_header_note(columns)))
+            note = _no_header_note(columns)
+            # Keep the likely header so the officer can say what its columns mean.
+            sheets.append(
+                SheetRead(sheet.name, columns or _guess_header(sheet.rows), [], note=note)
+            )
             continue
         lines = _read_lines(grid, sheet, columns, template)
         lead_col = columns.column(Meaning.LEAD)
@@ -142,17 +144,39 @@ def read_return(
     if not any_content:
         raise SpreadsheetRejected(f"{grid.path.name} has no data in it: every sheet is empty.")
     if not any(s.lines or (s.columns and s.columns.has(Meaning.RAG)) for s in sheets):
-        if any(s.columns is not None for s in sheets):
-            detail = next(s.note for s in sheets if s.note)
-        else:
-            detail = (
+        notes = [s.note for s in sheets if s.note and s.note != _no_header_note(None)]
+        detail = (
+            notes[0]
+            if notes
+            else (
                 "no sheet has a header row naming columns such as 'Reference', "
                 "'Project / initiative', 'RAG' and 'Progress update'"
             )
-        raise SpreadsheetRejected(
-            f"{grid.path.name} is not a return the importer recognises: {detail}."
+        )
+        raise HeaderNotRecognised(
+            f"{grid.path.name} is not a return the importer recognises: {detail}. "
+            "Choose what its columns mean, or ask the agency to use the return sent to it.",
+            sheets,
         )
     return ReturnRead(sheets, template, ignored, lead_values)
+
+
+class HeaderNotRecognised(SpreadsheetRejected):
+    """No usable header: carries each sheet's likely header so the officer can map its columns."""
+
+    def __init__(self, message: str, sheets: list[SheetRead]) -> None:
+        super().__init__(message)
+        self.sheets = sheets
+
+
+def _guess_header(rows: list[list[Any]]) -> ColumnMap:
+    """The first row with two or more text cells: most likely the header of an unknown layout."""
+    for index, row in enumerate(rows[:30]):
+        texts = [c for c in row if isinstance(c, str) and c.strip()]
+        if len(texts) >= 2:
+            return ColumnMap(index + 1, [cell_text(c) for c in row])
+    first = rows[0] if rows else []
+    return ColumnMap(1, [cell_text(c) for c in first])
 
 
 def _no_header_note(columns: ColumnMap | None) -> str:

@@ -26,8 +26,15 @@ from sqlalchemy.orm import selectinload
 from scp_desktop.domain.periods import Quarter
 from scp_desktop.domain.rag import RAG
 from scp_desktop.excel.columns import ColumnMap, Meaning, remembered_mapping
-from scp_desktop.excel.grid import read_grid
-from scp_desktop.excel.return_reader import ReturnLine, normalise_reference, read_return
+from scp_desktop.excel.grid import Grid, read_grid
+from scp_desktop.excel.return_reader import (
+    HeaderNotRecognised,
+    ReturnLine,
+    ReturnRead,
+    SheetRead,
+    normalise_reference,
+    read_return,
+)
 from scp_desktop.excel.safety import SpreadsheetRejected
 from scp_desktop.services.errors import UserError
 from scp_desktop.storage.database import Database
@@ -355,15 +362,23 @@ def read_one(
         grid = read_grid(path)
         fp.content_hash = hashlib.sha256(grid.content).hexdigest()
         agency = _agency_from_name(index, path.name)
-        read = read_return(
-            grid,
-            quarter_number=index.quarter.number,
-            remembered=agency.mapping if agency else None,
-            column_choices=choices,
-        )
+        try:
+            read = read_return(
+                grid,
+                quarter_number=index.quarter.number,
+                remembered=agency.mapping if agency else None,
+                column_choices=choices,
+            )
+        except SpreadsheetRejected as not_recognised:
+            # The file name does not say whose it is: an agency's remembered columns may fit it.
+            if agency is not None or choices:
+                raise
+            agency, read = _read_with_any_memory(index, grid, not_recognised)
     except SpreadsheetRejected as exc:
         fp.status = "rejected"
         fp.error = str(exc)
+        if isinstance(exc, HeaderNotRecognised):
+            fp.sheets = [_sheet_summary(sheet) for sheet in exc.sheets]
         return fp, []
     except MemoryError:
         fp.status = "rejected"
@@ -388,16 +403,7 @@ def read_one(
             agency = index.agency_named(template.agency) or agency
     if read.ignored_sheets:
         fp.notes.append("Sheets not read: " + ", ".join(read.ignored_sheets))
-    for sheet in read.sheets:
-        fp.sheets.append(
-            SheetSummary(
-                sheet.name,
-                sheet.columns.header_row if sheet.columns else None,
-                list(sheet.columns.headers) if sheet.columns else [],
-                dict(sheet.columns.meanings) if sheet.columns else {},
-                sheet.note,
-            )
-        )
+    fp.sheets = [_sheet_summary(sheet) for sheet in read.sheets]
     rows = [
         _preview_row(index, path.name, line, use_template=template is not None)
         for sheet in read.sheets
@@ -411,6 +417,31 @@ def read_one(
     if not rows:
         fp.notes.append("No rows to import were found.")
     return fp, rows
+
+
+def _sheet_summary(sheet: SheetRead) -> SheetSummary:
+    return SheetSummary(
+        sheet.name,
+        sheet.columns.header_row if sheet.columns else None,
+        list(sheet.columns.headers) if sheet.columns else [],
+        dict(sheet.columns.meanings) if sheet.columns else {},
+        sheet.note,
+    )
+
+
+def _read_with_any_memory(
+    index: PlanIndex, grid: Grid, not_recognised: SpreadsheetRejected
+) -> tuple[AgencyInfo, ReturnRead]:
+    for agency in index.agencies.values():
+        if not agency.mapping:
+            continue
+        try:
+            read = read_return(grid, quarter_number=index.quarter.number, remembered=agency.mapping)
+        except SpreadsheetRejected:
+            continue
+        if any(sheet.lines for sheet in read.sheets):
+            return agency, read
+    raise not_recognised
 
 
 def _quarter_label(code: str) -> str:

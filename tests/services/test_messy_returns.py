@@ -361,3 +361,32 @@ def test_signed_off_quarter_is_refused(demo_db: Database, corpus: Path) -> None:
     preview = preview_import(demo_db, [corpus / "CBC return.csv"], Q2)
     assert {r.outcome for r in preview.rows} <= {Outcome.ERROR, Outcome.UNCHANGED}
     assert "signed off" in preview.rows[0].message
+
+
+def test_remembered_columns_recognise_a_file_whatever_its_name(
+    demo_db: Database, tmp_path: Path
+) -> None:
+    def sheet(path: Path) -> Path:
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        assert ws is not None
+        ws.append(["Ref", "Scheme name", "Colour", "What happened"])
+        ws.append(["1.1.2", "Op Enlightenment", "Amber", "Fewer schools this term"])
+        wb.save(path)
+        return path
+
+    first = sheet(tmp_path / "EP.xlsx")
+    refused = preview_import(demo_db, [first], Q2)
+    assert refused.files[0].status == "rejected"
+    assert "no RAG or progress column" in (refused.files[0].error or "")
+    assert refused.files[0].sheets[0].headers == ["Ref", "Scheme name", "Colour", "What happened"]
+    fixed = preview_import(
+        demo_db,
+        [first],
+        Q2,
+        column_choices={first.name: {"Sheet": {2: Meaning.RAG, 3: Meaning.PROGRESS}}},
+    )
+    apply_import(demo_db, fixed)
+    later = preview_import(demo_db, [sheet(tmp_path / "returned 14 Oct.xlsx")], Q2)
+    assert later.files[0].status == "ok" and later.files[0].agency == "EP"
+    assert later.rows[0].rag is RAG.AMBER and later.rows[0].narrative == "Fewer schools this term"

@@ -385,8 +385,8 @@ class ImportReturnsDialog(QDialog):
         if not (0 <= file_index < len(self.preview.files)):
             return
         fp = self.preview.files[file_index]
-        if fp.status != "ok" or not fp.sheets:
-            return
+        if not any(sheet.headers for sheet in fp.sheets):
+            return  # refused before any header could be read (not a spreadsheet, damaged…)
         dialog = ColumnsDialog(fp, self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.set_column_choices(fp.name, dialog.choices())
