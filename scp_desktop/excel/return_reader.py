@@ -72,7 +72,7 @@ class ReturnRead:
     lead_values: list[str]  # the 'Lead agency' cells, to tell whose return it is
 
 
-_BANNER = re.compile(r"^\s*(key\s+)?(priority|objective|section|theme|part)\b", re.IGNORECASE)
+_BANNER = re.compile(r"^\s*(key\s+)?(priority|objective|section|theme|part|other)\b", re.IGNORECASE)
 
 
 def cell_text(value: Any) -> str:
@@ -216,13 +216,18 @@ def _read_lines(
         title = text(title_c)
         rag_text = text(rag_c)
         raw_narrative = values[prog_c] if prog_c is not None and prog_c < width else ""
-        if not (reference or rag_text or _has_value(raw_narrative)):
+        if not (rag_text or _has_value(raw_narrative)):
             filled = [(i, v) for i, v in enumerate(values) if _has_value(v)]
             if not filled:
                 continue
             if len(filled) == 1:
                 only_col, only_value = filled[0]
-                if only_col != title_c or _BANNER.match(cell_text(only_value)):
+                only = cell_text(only_value)
+                if (
+                    only_col not in (ref_c, title_c)
+                    or _BANNER.match(only)
+                    or (only_col == ref_c and len(only) > 30)
+                ):
                     continue  # a banner row (priority or objective heading) inside the data
         if not reference and not title:
             continue

@@ -253,3 +253,14 @@ def test_reading_can_be_cancelled_between_files(demo_db: Database, tmp_path: Pat
         cancelled=lambda: len(seen) >= 2,
     )
     assert preview.cancelled and len(preview.files) == 2
+
+
+def test_the_whole_plan_export_reads_back_as_a_return(demo_db: Database, tmp_path: Path) -> None:
+    plan_id = plan_for_quarter(demo_db, Q2)
+    path = tmp_path / "plan.xlsx"
+    export_plan_workbook(demo_db, plan_id, path, Q2)
+    preview = preview_import(demo_db, [path], Q2)
+    # Banner rows are skipped; rows with an update are unchanged, the rest were left blank.
+    assert len(preview.rows) == 51
+    assert {r.outcome for r in preview.rows} == {Outcome.UNCHANGED}
+    assert all(r.match_how == "reference" for r in preview.rows)
