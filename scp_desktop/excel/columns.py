@@ -188,7 +188,16 @@ def detect_header(
     """
     best: ColumnMap | None = None
     best_score = 0
-    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+    limit = rows[:HEADER_SEARCH_ROWS]
+    candidates: list[tuple[int, Sequence[Any]]] = [
+        (index + 1, row) for index, row in enumerate(limit)
+    ]
+    # A two-row header: a group heading ("Q2 update") over its columns ("RAG", "Comments").
+    for index in range(len(limit) - 1):
+        combined = _two_row_header(limit[index], limit[index + 1])
+        if combined is not None:
+            candidates.append((index + 2, combined))
+    for header_row, row in candidates:
         texts = [c for c in row if isinstance(c, str) and c.strip()]
         if len(texts) < 2:
             continue
@@ -208,14 +217,43 @@ def detect_header(
         if not any(m in taken for m in needed):
             continue
         score = len(taken - {Meaning.PREVIOUS})
-        if score >= 2 and score > best_score:
+        if score >= 2 and (
+            score > best_score or (score == best_score and best and header_row < best.header_row)
+        ):
             best_score = score
             best = ColumnMap(
-                header_row=index + 1,
+                header_row=header_row,
                 headers=["" if c is None else str(c).strip() for c in row],
                 meanings=meanings,
             )
     return best
+
+
+def _two_row_header(upper: Sequence[Any], lower: Sequence[Any]) -> list[str] | None:
+    """Join a group heading row to the row below it, carrying a merged heading to the right."""
+    upper_texts = [c for c in upper if isinstance(c, str) and c.strip()]
+    lower_texts = [c for c in lower if isinstance(c, str) and c.strip()]
+    # A title row has one cell; a group heading row has several over a row of sub-headings.
+    if len(upper_texts) < 2 or len(lower_texts) < 2:
+        return None
+    width = max(len(upper), len(lower))
+    joined: list[str] = []
+    carried = ""
+    for col in range(width):
+        top = upper[col] if col < len(upper) else ""
+        bottom = lower[col] if col < len(lower) else ""
+        top_text = top.strip() if isinstance(top, str) else ""
+        bottom_text = bottom.strip() if isinstance(bottom, str) else ""
+        if top_text:
+            carried = top_text
+        elif not bottom_text:
+            carried = ""
+        heading = top_text or (carried if bottom_text else "")
+        parts = [p for p in (heading, bottom_text) if p]
+        joined.append(" ".join(dict.fromkeys(parts)))
+    if joined == [str(c).strip() if isinstance(c, str) else "" for c in upper]:
+        return None
+    return joined
 
 
 def apply_overrides(columns: ColumnMap, overrides: Mapping[int, Meaning]) -> ColumnMap:

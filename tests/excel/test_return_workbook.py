@@ -136,3 +136,19 @@ def test_header_meanings(header: str, meaning: Meaning | None) -> None:
 def test_remembered_mapping_wins() -> None:
     assert meaning_of("Notes", overrides={"notes": "ignore"}) is Meaning.IGNORE
     assert meaning_of("Colour", overrides={"colour": "rag"}) is Meaning.RAG
+
+
+def test_two_row_header_with_a_merged_group_heading() -> None:
+    rows = [
+        ["CBH return", "", "", ""],
+        ["Project", "Lead", "Q2 2022-23 update", ""],
+        ["", "", "RAG", "Comments"],
+        ["Box Smart", "CBH", "Green", "Running"],
+    ]
+    columns = detect_header(rows, quarter_number=2)
+    assert columns is not None and columns.header_row == 3
+    assert columns.column(Meaning.TITLE) == 0 and columns.column(Meaning.LEAD) == 1
+    assert columns.column(Meaning.RAG) == 2 and columns.column(Meaning.PROGRESS) == 3
+    # a plain one-row header is not confused by the data row under it
+    plain = detect_header([["Ref", "Title", "RAG", "Update"], ["1.1.1", "Crucial Crew", "G", "ok"]])
+    assert plain is not None and plain.header_row == 1
