@@ -95,7 +95,9 @@ def _read_xlsx(path: Path, content: bytes) -> list[Sheet]:
         wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
     except python_calamine.PasswordError as exc:
         raise SpreadsheetRejected(f"{path.name} is protected with a password.") from exc
-    except Exception as exc:  # calamine raises several error types for broken packages
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # calamine's errors, and a Rust panic (not an Exception)
         raise SpreadsheetRejected(
             f"{path.name} is damaged and cannot be read ({exc}). "
             "Ask the agency to save it again as .xlsx."
@@ -109,7 +111,9 @@ def _read_xlsx(path: Path, content: bytes) -> list[Sheet]:
             rows = sheet.to_python(skip_empty_area=False)
             hidden = meta.visible != python_calamine.SheetVisibleEnum.Visible
             sheets.append(Sheet(meta.name, [list(r) for r in rows], hidden))
-    except Exception as exc:
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:
         raise SpreadsheetRejected(
             f"{path.name} is damaged: a sheet cannot be read ({exc}). "
             "Ask the agency to save it again as .xlsx."

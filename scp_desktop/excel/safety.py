@@ -7,6 +7,7 @@ calamine aborts the process), so every check here works on bytes and the zip's d
 from __future__ import annotations
 
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -169,7 +170,14 @@ def check_zip(path: Path) -> None:
                         )
     except SpreadsheetRejected:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        EOFError,
+        OSError,
+        ValueError,
+        zlib.error,
+    ) as exc:
         raise SpreadsheetRejected(
             f"{name} is damaged (the workbook package cannot be opened: {exc}). "
             "Ask the agency to save it again as .xlsx."

@@ -384,6 +384,11 @@ def read_one(
         fp.status = "rejected"
         fp.error = f"{path.name} is too large to read."
         return fp, []
+    except (OSError, ValueError, KeyError, IndexError, TypeError) as exc:
+        # A file no check foresaw: refuse it alone rather than stop the whole import.
+        fp.status = "rejected"
+        fp.error = f"{path.name} could not be read ({type(exc).__name__}: {exc})."
+        return fp, []
     if choices:
         fp.column_choices = {k: dict(v) for k, v in choices.items()}
         fp.remember_mapping = True

@@ -123,3 +123,30 @@ def test_hidden_sheets_dates_fills_and_formulas(tmp_path: Path) -> None:
     details = grid.details("Sheet", [(2, 0), (3, 0)])
     assert details[(2, 0)].fill_rgb == "00B050"
     assert details[(3, 0)].formula is not None and details[(3, 0)].formula.startswith("=IF")
+
+
+def test_damaged_variants_are_refused_never_raised(tmp_path: Path) -> None:
+    import random
+
+    source = small_workbook_bytes()
+    rng = random.Random(11)
+    outcomes = set()
+    for i in range(45):
+        data = bytearray(source)
+        if i % 3 == 0:
+            for _ in range(6):
+                data[rng.randrange(len(data))] = rng.randrange(256)
+        elif i % 3 == 1:
+            data = data[: rng.randrange(50, len(data))]
+        else:
+            at = rng.randrange(len(data) - 100)
+            data[at : at + 100] = bytes(rng.randrange(256) for _ in range(100))
+        path = tmp_path / f"v{i}.xlsx"
+        path.write_bytes(bytes(data))
+        try:
+            read_grid(path)
+            outcomes.add("read")
+        except SpreadsheetRejected as exc:
+            assert f"v{i}.xlsx" in str(exc)
+            outcomes.add("refused")
+    assert "refused" in outcomes
