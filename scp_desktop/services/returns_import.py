@@ -735,6 +735,25 @@ def set_overwrite(preview: ImportPreview, row: PreviewRow, overwrite: bool) -> N
         row.selected = overwrite or not row.has_existing
 
 
+def set_file_agency(preview: ImportPreview, file_index: int, abbreviation: str) -> None:
+    """The officer says whose return a file is ('' for none); its rows are checked again."""
+    fp = preview.files[file_index]
+    if abbreviation and abbreviation.upper() not in preview.index.agencies:
+        raise UserError(f"There is no partner agency '{abbreviation}'.")
+    agency = preview.index.agencies.get(abbreviation.upper()) if abbreviation else None
+    fp.agency = agency.abbreviation if agency else ""
+    for row in preview.rows_of(file_index):
+        was_officer = row.match_how == "officer"
+        evaluate(preview.index, row, file_agency=fp.agency)
+        if was_officer and row.applicable:
+            row.selected = row.overwrite or not row.has_existing
+    mark_duplicates(preview)
+
+
+def agency_abbreviations(preview: ImportPreview) -> list[str]:
+    return sorted((a.abbreviation for a in preview.index.agencies.values()), key=str.lower)
+
+
 def action_choices(preview: ImportPreview) -> list[Candidate]:
     """Every action of the plan, for the 'fix the match' list."""
     return [Candidate(a.id, _label(a), 0.0) for a in preview.index.actions.values()]

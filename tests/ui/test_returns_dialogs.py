@@ -140,6 +140,17 @@ def test_import_preview_edit_and_apply(
     assert cbh["Project Morfeus"].outcome is Outcome.WARNING  # close to 'Project Morpheus'
     assert cbh["Something new"].outcome is Outcome.UNMATCHED
 
+    # Whose return a file is can be corrected; its rows are checked again.
+    cbh_index = next(i for i, f in enumerate(preview.files) if f.name == other.name)
+    dialog.set_file_agency(cbh_index, "EP")
+    assert (
+        "EP does not lead" in cbh["Box Smart"].message
+        and cbh["Box Smart"].outcome is Outcome.WARNING
+    )
+    dialog.set_file_agency(cbh_index, "CBH")
+    assert cbh["Box Smart"].outcome is Outcome.UPDATE and cbh["Box Smart"].selected
+    assert dialog.file_model.data(dialog.file_model.index(cbh_index, 2)) == "CBH"
+
     # Fix the weak match through the dialog, untick one EP row.
     morpheus = cbh["Project Morfeus"]
     dialog.choose_action(morpheus, morpheus.candidates[0].action_id)

@@ -116,6 +116,8 @@ class ImportReturnsDialog(QDialog):
         self.file_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.file_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.file_view.verticalHeader().setVisible(False)
+        self.file_view.setToolTip("Double-click a file's agency to say whose return it is")
+        self.file_view.doubleClicked.connect(self._file_double_clicked)
         header = self.file_view.horizontalHeader()
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.file_view.setColumnWidth(0, 260)
@@ -376,6 +378,28 @@ class ImportReturnsDialog(QDialog):
         assert self.preview is not None
         returns_import.choose_action(self.preview, row, action_id)
         self.preview_model.refresh_row(row)
+
+    def _file_double_clicked(self, index: QModelIndex) -> None:
+        if self.preview is None or not index.isValid():
+            return
+        if index.column() != 2:
+            self._edit_columns()
+            return
+        fp = self.preview.files[index.row()]
+        if fp.status != "ok":
+            return
+        options = ["(no agency)", *returns_import.agency_abbreviations(self.preview)]
+        current = options.index(fp.agency) if fp.agency in options else 0
+        text, ok = QInputDialog.getItem(
+            self, "Whose return", f"{fp.name} is the return of:", options, current, False
+        )
+        if ok:
+            self.set_file_agency(index.row(), "" if text == options[0] else text)
+
+    def set_file_agency(self, file_index: int, abbreviation: str) -> None:
+        assert self.preview is not None
+        returns_import.set_file_agency(self.preview, file_index, abbreviation)
+        self._show_preview(self.preview)
 
     def _edit_columns(self) -> None:
         if self.preview is None:
