@@ -91,11 +91,11 @@ class PrepareReturnsDialog(QDialog):
         layout.addLayout(buttons_row)
         self.all_in_one.toggled.connect(self.agencies.setDisabled)
 
-        form = QFormLayout()
         self.emails = QCheckBox(
             "Write an email draft (.eml) beside each return, addressed to the agency"
         )
-        form.addRow("", self.emails)
+        layout.addWidget(self.emails)
+        form = QFormLayout()
         self.ask_by = QCheckBox("Ask for it back by")
         self.return_by = QDateEdit()
         self.return_by.setDisplayFormat("dd/MM/yyyy")
@@ -108,7 +108,7 @@ class PrepareReturnsDialog(QDialog):
         by_row.addWidget(self.ask_by)
         by_row.addWidget(self.return_by)
         by_row.addStretch(1)
-        form.addRow("", _wrap(by_row))
+        layout.addLayout(by_row)
         self.folder = QLineEdit(str(Path.home() / f"Returns {self.quarter.code}"))
         self.folder.setAccessibleName("Folder")
         choose = QPushButton("Choose…")
