@@ -264,3 +264,22 @@ def test_the_whole_plan_export_reads_back_as_a_return(demo_db: Database, tmp_pat
     assert len(preview.rows) == 51
     assert {r.outcome for r in preview.rows} == {Outcome.UNCHANGED}
     assert all(r.match_how == "reference" for r in preview.rows)
+
+
+def test_own_return_edited_by_the_partner_still_matches(demo_db: Database, tmp_path: Path) -> None:
+    plan_id = plan_for_quarter(demo_db, Q3)
+    path = export_returns(demo_db, plan_id, Q3, tmp_path, agencies=["EP"]).returns[0].path
+    expected = _fill(path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb[LEAD_SHEET]
+    ws.protection.sheet = False
+    ws.insert_rows(6)  # a blank row pushed everything below it down
+    ws.title = "Our actions"  # and the sheet renamed
+    wb.save(path)
+    preview = preview_import(demo_db, [path], Q3)
+    updates = [r for r in preview.rows if r.outcome is Outcome.UPDATE]
+    assert len(updates) == len(expected)
+    assert {r.match_how for r in updates} == {"reference"}
+    assert {preview.index.actions[r.action_id].reference for r in updates if r.action_id} == set(
+        expected
+    )

@@ -246,3 +246,33 @@ def test_columns_dialog_offers_every_header(
     combo = dialog._combos["Sheet"][2]
     combo.setCurrentIndex(combo.findData(Meaning.RAG.value))
     assert dialog.choices()["Sheet"][2] is Meaning.RAG
+
+
+def test_dropping_a_folder_reads_its_returns(
+    qtbot: QtBot, demo_db: Database, tmp_path: Path
+) -> None:
+    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    from scp_desktop.services.returns_export import export_returns
+
+    plan_id = plan_for_quarter(demo_db, Quarter.parse(Q3))
+    export_returns(demo_db, plan_id, Quarter.parse(Q3), tmp_path / "in", agencies=["CARA", "NC"])
+    dialog = ImportReturnsDialog(demo_db, plan_id, Q3)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(tmp_path / "in"))])
+    event = QDropEvent(
+        QPointF(10, 10),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    with qtbot.waitSignal(dialog.preview_ready, timeout=30000):
+        dialog.dropEvent(event)
+    assert [f.name for f in dialog.file_model.files] == [
+        "Return 2022-23-Q3 CARA.xlsx",
+        "Return 2022-23-Q3 NC.xlsx",
+    ]
