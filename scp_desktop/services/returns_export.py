@@ -173,25 +173,27 @@ def return_specs(
                 )
             )
         }
-        common = {
-            "partnership": partnership_name,
-            "plan_id": plan.id,
-            "plan_year": plan.year,
-            "quarter_code": quarter.code,
-            "quarter_label": quarter.label,
-            "previous_label": previous_q.label,
-            "return_by": return_by,
-            "generated_on": today,
-        }
+
+        def spec(
+            abbreviation: str, name: str, lead: list[ReturnRow], support: list[ReturnRow]
+        ) -> ReturnSpec:
+            return ReturnSpec(
+                partnership=partnership_name,
+                plan_id=plan.id,
+                plan_year=plan.year,
+                quarter_code=quarter.code,
+                quarter_label=quarter.label,
+                previous_label=previous_q.label,
+                agency_abbreviation=abbreviation,
+                agency_name=name,
+                lead_rows=lead,
+                support_rows=support,
+                return_by=return_by,
+                generated_on=today,
+            )
+
         if one_for_all:
-            return [
-                ReturnSpec(
-                    agency_abbreviation="",
-                    agency_name="",
-                    lead_rows=[_row(a, previous) for a in actions],
-                    **common,  # type: ignore[arg-type]
-                )
-            ]
+            return [spec("", "", [_row(a, previous) for a in actions], [])]
         wanted = {a.upper() for a in agencies} if agencies else None
         by_partner: dict[int, tuple[Partner, list[ReturnRow], list[ReturnRow]]] = {}
         for action in actions:
@@ -214,15 +216,7 @@ def return_specs(
                 continue
             if not lead_rows and wanted is None:
                 continue  # agencies that only support are asked through the lead's return
-            specs.append(
-                ReturnSpec(
-                    agency_abbreviation=partner.abbreviation,
-                    agency_name=partner.name,
-                    lead_rows=lead_rows,
-                    support_rows=support_rows,
-                    **common,  # type: ignore[arg-type]
-                )
-            )
+            specs.append(spec(partner.abbreviation, partner.name, lead_rows, support_rows))
         return specs
 
 
