@@ -276,3 +276,22 @@ def test_dropping_a_folder_reads_its_returns(
         "Return 2022-23-Q3 CARA.xlsx",
         "Return 2022-23-Q3 NC.xlsx",
     ]
+
+
+def test_export_plan_dialog(qtbot: QtBot, demo_db: Database, tmp_path: Path) -> None:
+    from scp_desktop.ui.returns import ExportPlanDialog
+
+    dialog = ExportPlanDialog(
+        demo_db, plan_for_quarter(demo_db, Quarter.parse("2022-23-Q2")), "2022-23-Q2"
+    )
+    qtbot.addWidget(dialog)
+    dialog.path_edit.setText(str(tmp_path / "plan.xlsx"))
+    with qtbot.waitSignal(dialog.exported, timeout=30000) as done:
+        dialog.export_button.click()
+    assert done.args == [51]
+    ws = openpyxl.load_workbook(tmp_path / "plan.xlsx").active
+    assert ws is not None and ws["L4"].value == "RAG Q2 2022-23"
+    dialog.path_edit.setText(str(tmp_path / "no such folder" / "plan.xlsx"))
+    with qtbot.waitSignal(dialog.failed, timeout=30000):
+        dialog.export_button.click()
+    assert "cannot be written" in dialog.status.text()
