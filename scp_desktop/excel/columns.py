@@ -236,6 +236,16 @@ def _two_row_header(upper: Sequence[Any], lower: Sequence[Any]) -> list[str] | N
     # A title row has one cell; a group heading row has several over a row of sub-headings.
     if len(upper_texts) < 2 or len(lower_texts) < 2:
         return None
+    # Sub-headings are short labels, and sit (at least partly) under an empty, merged cell.
+    if any(not isinstance(c, str) or len(c) > 40 for c in lower if c not in ("", None)):
+        return None
+    if not any(
+        isinstance(c, str)
+        and c.strip()
+        and not (col < len(upper) and str(upper[col] or "").strip())
+        for col, c in enumerate(lower)
+    ):
+        return None
     width = max(len(upper), len(lower))
     joined: list[str] = []
     carried = ""

@@ -152,3 +152,12 @@ def test_two_row_header_with_a_merged_group_heading() -> None:
     # a plain one-row header is not confused by the data row under it
     plain = detect_header([["Ref", "Title", "RAG", "Update"], ["1.1.1", "Crucial Crew", "G", "ok"]])
     assert plain is not None and plain.header_row == 1
+
+
+def test_a_first_data_row_is_never_taken_for_sub_headings() -> None:
+    rows = [
+        ["Ref", "Scheme", "Colour", "What happened"],
+        ["1.1.2", "Op Enlightenment", "Amber", "Progress is good"],
+    ]
+    columns = detect_header(rows)
+    assert columns is not None and columns.header_row == 1
