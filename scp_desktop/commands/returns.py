@@ -161,6 +161,8 @@ def cmd_import(args: argparse.Namespace) -> int:
             what = action.reference or action.title if action else (r.reference or r.title)
             tick = "x" if r.selected else " "
             print(f"  [{tick}] {r.sheet} row {r.row}: {what}: {r.outcome.value}: {r.message}")
+    if preview.skipped:
+        print(f"Not spreadsheets, left out: {', '.join(preview.skipped)}")
     counts = preview.counts()
     print("Rows: " + ", ".join(f"{k.value} {v}" for k, v in sorted(counts.items())))
     if args.dry_run:

@@ -264,6 +264,7 @@ class ImportPreview:
     rows: list[PreviewRow]
     index: PlanIndex
     cancelled: bool = False
+    skipped: list[str] = field(default_factory=list)  # files in a folder that are not spreadsheets
 
     def rows_of(self, file_index: int) -> list[PreviewRow]:
         return [r for r in self.rows if r.file_index == file_index]
@@ -296,18 +297,22 @@ class ImportPreview:
 Progress = Callable[[int, int, str], None]
 
 
-def collect_paths(paths: Sequence[Path]) -> list[Path]:
-    """Files as given, and the spreadsheets inside any folder given (not its sub-folders)."""
+def collect_paths(paths: Sequence[Path], skipped: list[str] | None = None) -> list[Path]:
+    """Files as given, and the spreadsheets inside any folder given (not its sub-folders).
+
+    Other files in a folder (email drafts, PDFs, Excel's '~$' lock files) are left out; their
+    names go into `skipped` when a list is passed.
+    """
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found += sorted(
-                p
-                for p in path.iterdir()
-                if p.is_file()
-                and p.suffix.lower() in SPREADSHEET_SUFFIXES
-                and not p.name.startswith("~$")
-            )
+            for p in sorted(path.iterdir()):
+                if not p.is_file():
+                    continue
+                if p.suffix.lower() in SPREADSHEET_SUFFIXES and not p.name.startswith("~$"):
+                    found.append(p)
+                elif skipped is not None:
+                    skipped.append(p.name)
         else:
             found.append(path)
     return found
@@ -332,8 +337,9 @@ def preview_import(
 
         plan_id = plan_for_quarter(db, quarter)
     index = load_index(db, plan_id, quarter)
-    files = collect_paths(paths)
-    preview = ImportPreview(quarter, plan_id, [], [], index)
+    skipped: list[str] = []
+    files = collect_paths(paths, skipped)
+    preview = ImportPreview(quarter, plan_id, [], [], index, skipped=skipped)
     for n, path in enumerate(files):
         if cancelled is not None and cancelled():
             preview.cancelled = True

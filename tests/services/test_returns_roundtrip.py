@@ -91,7 +91,10 @@ def test_every_update_lands_and_nothing_else_changes(demo_db: Database, tmp_path
             expected[ref] = value
 
     preview = preview_import(demo_db, [tmp_path / "out"], Q3)
-    assert [f.status for f in preview.files] == ["ok"] * len(result.returns)  # .eml files skipped
+    assert [f.status for f in preview.files] == ["ok"] * len(result.returns)
+    assert sorted(preview.skipped) == sorted(
+        r.email_path.name for r in result.returns if r.email_path
+    )
     assert all(f.template for f in preview.files)
     updates = [r for r in preview.rows if r.outcome is Outcome.UPDATE]
     assert len(updates) == len(expected)

@@ -257,7 +257,9 @@ def test_dropping_a_folder_reads_its_returns(
     from scp_desktop.services.returns_export import export_returns
 
     plan_id = plan_for_quarter(demo_db, Quarter.parse(Q3))
-    export_returns(demo_db, plan_id, Quarter.parse(Q3), tmp_path / "in", agencies=["CARA", "NC"])
+    export_returns(
+        demo_db, plan_id, Quarter.parse(Q3), tmp_path / "in", agencies=["CARA", "NC"], emails=True
+    )
     dialog = ImportReturnsDialog(demo_db, plan_id, Q3)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -276,6 +278,7 @@ def test_dropping_a_folder_reads_its_returns(
         "Return 2022-23-Q3 CARA.xlsx",
         "Return 2022-23-Q3 NC.xlsx",
     ]
+    assert "2 other file(s) in the folder left out" in dialog.counts.text()
 
 
 def test_export_plan_dialog(qtbot: QtBot, demo_db: Database, tmp_path: Path) -> None:

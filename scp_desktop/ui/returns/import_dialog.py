@@ -64,6 +64,7 @@ class ImportReturnsDialog(QDialog):
         self.plan_id = plan_id
         self.quarter = Quarter.parse(quarter_code)
         self.paths: list[Path] = []
+        self.skipped: list[str] = []  # files in dropped folders that are not spreadsheets
         self.column_choices: dict[str, dict[str, dict[int, Meaning]]] = {}
         self.preview: ImportPreview | None = None
         self._task: Task | None = None
@@ -231,13 +232,14 @@ class ImportReturnsDialog(QDialog):
             event.acceptProposedAction()
 
     def add_paths(self, paths: list[Path]) -> None:
-        for path in returns_import.collect_paths(paths):
+        for path in returns_import.collect_paths(paths, self.skipped):
             if path not in self.paths:
                 self.paths.append(path)
         self.read_files()
 
     def clear(self) -> None:
         self.paths = []
+        self.skipped = []
         self.column_choices = {}
         self._show_preview(None)
 
@@ -326,6 +328,9 @@ class ImportReturnsDialog(QDialog):
             f"{c[Outcome.WARNING]} to check, {c[Outcome.ERROR]} error, {c[Outcome.UNMATCHED]} not matched",
             f"<b>{ticked} ticked to apply</b>",
         ]
+        skipped = sorted(set(self.skipped) | set(preview.skipped))
+        if skipped:
+            parts.append(f"{len(skipped)} other file(s) in the folder left out (not spreadsheets)")
         if preview.cancelled:
             parts.append("reading was cancelled: only the files read so far are shown")
         self.counts.setText(" · ".join(parts))
@@ -478,6 +483,7 @@ class ImportReturnsDialog(QDialog):
 
     def _import_more(self) -> None:
         self.paths = []
+        self.skipped = []
         self.column_choices = {}
         self._show_preview(None)
         self.pages.setCurrentIndex(0)
