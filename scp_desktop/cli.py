@@ -66,6 +66,8 @@ def cmd_init(args: argparse.Namespace) -> int:
             print(f"Loaded {args.plan}:")
             for line in summary.lines():
                 print(f"  {line}")
+            for warning in summary.warnings:
+                print(f"  note: {warning}")
     finally:
         db.close()
     return EXIT_OK

@@ -17,7 +17,19 @@ def load_demo(db: Database) -> LoadSummary:
     return load_document(db, read_document(demo_file()), is_demo=True)
 
 
-def load_plan_file(db: Database, path: Path) -> LoadSummary:
+PLAN_SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".csv", ".xls"}
+
+
+def load_plan_file(db: Database, path: Path, *, year: str | None = None) -> LoadSummary:
+    """A plan document (.json) or the officers' plan spreadsheet (.xlsx, .csv), chosen by suffix."""
+    if path.suffix.lower() in PLAN_SPREADSHEET_SUFFIXES:
+        from scp_desktop.services.plan_spreadsheet import (
+            load_plan_spreadsheet,
+            preview_plan_spreadsheet,
+        )
+
+        preview = preview_plan_spreadsheet(db, path, year=year)
+        return load_plan_spreadsheet(db, preview, create_agencies=True)
     return load_document(db, read_document(path))
 
 

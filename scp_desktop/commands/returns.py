@@ -1,0 +1,231 @@
+"""Command line for returns: export-returns, import, returns-status and export-plan."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+
+
+def register(subparsers: Any, add_db_arg: Callable[[argparse.ArgumentParser], None]) -> None:
+    p = subparsers.add_parser(
+        "export-returns", help="write the quarter's return workbooks (one per lead agency)"
+    )
+    add_db_arg(p)
+    p.add_argument("--quarter", required=True, help="quarter, e.g. 2022-23-Q2")
+    p.add_argument("--out", required=True, type=Path, help="folder to write the returns into")
+    p.add_argument(
+        "--partner", action="append", metavar="ABBR", help="only this agency (may be repeated)"
+    )
+    p.add_argument("--all-in-one", action="store_true", help="one return covering every agency")
+    p.add_argument(
+        "--eml", action="store_true", help="also write an email draft (.eml) beside each"
+    )
+    p.add_argument("--return-by", default="", help="date to ask for, e.g. 14/10/2022")
+    p.set_defaults(handler=cmd_export_returns)
+
+    p = subparsers.add_parser("import", help="import returned spreadsheets for a quarter")
+    add_db_arg(p)
+    p.add_argument("--quarter", required=True, help="quarter, e.g. 2022-23-Q2")
+    p.add_argument("--dry-run", action="store_true", help="preview only: write nothing")
+    p.add_argument("--json", action="store_true", help="print the preview as one JSON document")
+    p.add_argument(
+        "files", nargs="+", type=Path, metavar="FILE", help="returns (.xlsx, .csv) or folders"
+    )
+    p.set_defaults(handler=cmd_import)
+
+    p = subparsers.add_parser(
+        "returns-status", help="which agencies have returned the quarter (the chase list)"
+    )
+    add_db_arg(p)
+    p.add_argument("--quarter", required=True, help="quarter, e.g. 2022-23-Q2")
+    p.add_argument(
+        "--chase-eml", type=Path, metavar="DIR", help="write reminder email drafts for the missing"
+    )
+    p.set_defaults(handler=cmd_status)
+
+    p = subparsers.add_parser(
+        "export-plan", help="the whole plan as a spreadsheet (Appendix A layout)"
+    )
+    add_db_arg(p)
+    p.add_argument("--year", help="financial year, e.g. 2022-23 (default: the quarter's)")
+    p.add_argument("--quarter", help="add this quarter's RAG and progress update")
+    p.add_argument("--out", required=True, type=Path, help="the .xlsx file to write")
+    p.set_defaults(handler=cmd_export_plan)
+
+
+def _quarter(text: str) -> Any:
+    from scp_desktop.domain.periods import Quarter
+
+    try:
+        return Quarter.parse(text)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return None
+
+
+def _plan_or_none(db: Any, quarter: Any) -> int | None:
+    from scp_desktop.services import returns_export
+
+    plan_id = returns_export.plan_id_for_year(db, quarter.year.label)
+    if plan_id is None:
+        print(f"error: there is no plan for {quarter.year.label} in {db.path}", file=sys.stderr)
+    return plan_id
+
+
+def _open(args: argparse.Namespace) -> Any:
+    from scp_desktop.cli import _open as open_db
+
+    return open_db(args)
+
+
+def cmd_export_returns(args: argparse.Namespace) -> int:
+    from scp_desktop.services import returns_export
+
+    quarter = _quarter(args.quarter)
+    if quarter is None:
+        return EXIT_USAGE
+    db = _open(args)
+    try:
+        plan_id = _plan_or_none(db, quarter)
+        if plan_id is None:
+            return EXIT_USAGE
+        known = {c.abbreviation.upper() for c in returns_export.agency_choices(db, plan_id)}
+        unknown = [p for p in args.partner or [] if p.upper() not in known]
+        if unknown:
+            print(
+                f"error: no active action of the {quarter.year.label} plan is led or supported by "
+                f"{', '.join(unknown)}",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
+        result = returns_export.export_returns(
+            db,
+            plan_id,
+            quarter,
+            args.out,
+            agencies=args.partner,
+            one_for_all=args.all_in_one,
+            emails=args.eml,
+            return_by=args.return_by,
+            today=dt.date.today(),
+        )
+    finally:
+        db.close()
+    for line in result.lines():
+        print(line)
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from scp_desktop.services import returns_import
+
+    quarter = _quarter(args.quarter)
+    if quarter is None:
+        return EXIT_USAGE
+    missing = [str(f) for f in args.files if not f.exists()]
+    if missing:
+        print(f"error: no such file or folder: {', '.join(missing)}", file=sys.stderr)
+        return EXIT_USAGE
+    db = _open(args)
+    try:
+        plan_id = _plan_or_none(db, quarter)
+        if plan_id is None:
+            return EXIT_USAGE
+        preview = returns_import.preview_import(db, args.files, quarter, plan_id=plan_id)
+        result = None
+        if not args.dry_run and any(f.status == "ok" for f in preview.files):
+            result = returns_import.apply_import(db, preview)
+    finally:
+        db.close()
+    if args.json:
+        print(json.dumps(preview.to_json(), ensure_ascii=False, indent=1))
+        return EXIT_OK
+    for i, fp in enumerate(preview.files):
+        if fp.status == "rejected":
+            print(f"{fp.name}: REFUSED: {fp.error}")
+            continue
+        agency = f" ({fp.agency})" if fp.agency else ""
+        print(f"{fp.name}{agency}{' [own template]' if fp.template else ''}")
+        for note in fp.notes:
+            print(f"  note: {note}")
+        for r in preview.rows_of(i):
+            action = preview.index.actions.get(r.action_id) if r.action_id else None
+            what = action.reference or action.title if action else (r.reference or r.title)
+            tick = "x" if r.selected else " "
+            print(f"  [{tick}] {r.sheet} row {r.row}: {what}: {r.outcome.value}: {r.message}")
+    if preview.skipped:
+        print(f"Not spreadsheets, left out: {', '.join(preview.skipped)}")
+    counts = preview.counts()
+    print("Rows: " + ", ".join(f"{k.value} {v}" for k, v in sorted(counts.items())))
+    if args.dry_run:
+        print("Dry run: nothing was written.")
+    elif result is None:
+        print("Nothing to apply.")
+    else:
+        for line in result.lines():
+            print(line)
+    return EXIT_OK
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from scp_desktop.services import returns_export, returns_import
+
+    quarter = _quarter(args.quarter)
+    if quarter is None:
+        return EXIT_USAGE
+    db = _open(args)
+    try:
+        plan_id = returns_export.plan_for_quarter(db, quarter)
+        status = returns_import.return_status(db, plan_id, quarter)
+        written: list[Path] = []
+        if args.chase_eml:
+            written = returns_export.write_chase_emails(
+                db, plan_id, quarter, args.chase_eml, today=dt.date.today()
+            )
+    finally:
+        db.close()
+    print(f"Returns for {quarter.label}:")
+    for a in status:
+        state = "returned" if a.returned else "NOT returned"
+        print(
+            f"  {a.abbreviation:<14} {state:<13} {a.updated_actions}/{a.lead_actions} actions updated"
+        )
+    for path in written:
+        print(f"Reminder draft: {path}")
+    return EXIT_OK
+
+
+def cmd_export_plan(args: argparse.Namespace) -> int:
+    from scp_desktop.domain.periods import FinancialYear
+    from scp_desktop.services import returns_export
+    from scp_desktop.services.errors import UserError
+
+    quarter = _quarter(args.quarter) if args.quarter else None
+    if args.quarter and quarter is None:
+        return EXIT_USAGE
+    try:
+        year = FinancialYear.parse(args.year) if args.year else (quarter.year if quarter else None)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if year is None:
+        print("error: give --year or --quarter", file=sys.stderr)
+        return EXIT_USAGE
+    db = _open(args)
+    try:
+        plan_id = returns_export.plan_id_for_year(db, year.label)
+        if plan_id is None:
+            raise UserError(f"There is no plan for {year.label}.")
+        count = returns_export.export_plan_workbook(db, plan_id, args.out, quarter)
+    finally:
+        db.close()
+    print(f"Wrote the {year.label} plan ({count} actions) to {args.out}")
+    return EXIT_OK

@@ -1,0 +1,320 @@
+"""The whole plan as a spreadsheet laid out like the plan's Appendix A, and reading a plan back from one.
+
+Officers keep the year's plan in a spreadsheet: priority banner rows, the objective written once
+and left blank on its continuation rows, columns in whatever order and wording.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from scp_desktop.domain.rag import RAG
+from scp_desktop.excel.cells import estimated_height, put
+from scp_desktop.excel.columns import ColumnMap, Meaning, detect_header
+from scp_desktop.excel.grid import Grid
+from scp_desktop.excel.return_reader import cell_text
+from scp_desktop.excel.safety import SpreadsheetRejected
+
+
+@dataclass(frozen=True)
+class PlanSheetAction:
+    reference: str
+    title: str
+    about: str
+    outcomes: list[str]
+    target_area: str
+    lead: list[str]
+    support: list[str]
+    by_when: str
+    pfcc: list[str]
+    ecps: list[str]
+    rag: RAG | None = None
+    narrative: str = ""
+    status: str = "active"
+
+
+@dataclass(frozen=True)
+class PlanSheetObjective:
+    title: str
+    actions: list[PlanSheetAction]
+
+
+@dataclass(frozen=True)
+class PlanSheetPriority:
+    number: int
+    kind: str
+    title: str
+    objectives: list[PlanSheetObjective]
+
+
+@dataclass(frozen=True)
+class PlanSheetData:
+    partnership: str
+    year: str
+    title: str
+    quarter_label: str
+    priorities: list[PlanSheetPriority]
+
+
+_THIN = Side(style="thin", color="A6A6A6")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_RAG_TEXT = {RAG.RED: "FFFFFF", RAG.AMBER: "000000", RAG.GREEN: "FFFFFF", RAG.BLUE: "FFFFFF"}
+
+
+def priority_banner(priority: PlanSheetPriority) -> str:
+    if priority.kind == "other":
+        return f"Other work: {priority.title}"
+    return f"Key priority {priority.number}: {priority.title}"
+
+
+def write_plan(data: PlanSheetData, path: Path) -> None:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = f"Plan {data.year}"[:31]
+    columns: list[tuple[str, float]] = [
+        ("Ref", 8),
+        ("Objective", 26),
+        ("Project / initiative", 30),
+        ("About", 50),
+        ("Outcomes", 30),
+        ("Target area", 16),
+        ("Lead agency", 12),
+        ("Supporting agencies", 16),
+        ("By when", 11),
+        ("PFCC priority", 10),
+        ("ECPS strand", 10),
+    ]
+    if data.quarter_label:
+        columns += [
+            (f"RAG {data.quarter_label}", 10),
+            (f"Progress update {data.quarter_label}", 50),
+        ]
+    put(
+        ws, 1, 1, f"Appendix A: {data.title or 'Annual Partnership Plan ' + data.year}"
+    ).font = Font(bold=True, size=14, color="1F3864")
+    put(ws, 2, 1, data.partnership).font = Font(italic=True)
+    header = 4
+    for c, (title, width) in enumerate(columns, start=1):
+        cell = put(ws, header, c, title)
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor="1F3864")
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        cell.border = _BORDER
+        ws.column_dimensions[get_column_letter(c)].width = width
+    last_col = get_column_letter(len(columns))
+    row = header
+    for priority in data.priorities:
+        row += 1
+        banner = put(ws, row, 1, priority_banner(priority))
+        banner.font = Font(bold=True, color="FFFFFF", size=12)
+        banner.alignment = Alignment(wrap_text=True, vertical="center")
+        for c in range(1, len(columns) + 1):
+            ws.cell(row, c).fill = PatternFill("solid", fgColor="2F5496")
+        ws.merge_cells(f"A{row}:{last_col}{row}")
+        ws.row_dimensions[row].height = 30
+        for objective in priority.objectives:
+            for i, action in enumerate(objective.actions):
+                row += 1
+                values: list[Any] = [
+                    action.reference,
+                    objective.title if i == 0 else "",
+                    action.title,
+                    action.about,
+                    "\n".join(action.outcomes),
+                    action.target_area,
+                    ", ".join(action.lead),
+                    ", ".join(action.support),
+                    action.by_when,
+                    ", ".join(action.pfcc),
+                    ", ".join(action.ecps),
+                ]
+                if data.quarter_label:
+                    values += [action.rag.label if action.rag else "", action.narrative]
+                for c, value in enumerate(values, start=1):
+                    cell = put(ws, row, c, value)
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+                    cell.border = _BORDER
+                if data.quarter_label and action.rag is not None:
+                    cell = ws.cell(row, 12)
+                    cell.fill = PatternFill("solid", fgColor=action.rag.hex_colour.lstrip("#"))
+                    cell.font = Font(bold=True, color=_RAG_TEXT[action.rag])
+                height = estimated_height(
+                    [
+                        (action.about, 50),
+                        (action.title, 30),
+                        (objective.title if i == 0 else "", 26),
+                    ]
+                    + ([(action.narrative, 50)] if data.quarter_label else [])
+                )
+                if height:
+                    ws.row_dimensions[row].height = height
+    ws.freeze_panes = ws.cell(header + 1, 1)
+    ws.print_title_rows = f"{header}:{header}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.oddFooter.center.text = "Page &P of &N"
+    wb.save(path)
+
+
+# ---------------------------------------------------------------- reading a plan spreadsheet
+
+
+@dataclass
+class PlanLine:
+    """One project / initiative row of a plan spreadsheet, as written."""
+
+    sheet: str
+    row: int
+    priority_number: int | None
+    priority_title: str
+    priority_kind: str
+    objective: str
+    reference: str
+    title: str
+    about: str
+    outcomes: list[str]
+    target_area: str
+    lead: list[str]
+    support: list[str]
+    by_when: Any
+    pfcc: list[str]
+    ecps: list[str]
+
+
+@dataclass
+class PlanRead:
+    lines: list[PlanLine] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    year_hint: str = ""
+    sheet: str = ""
+    columns: ColumnMap | None = None
+
+
+_BANNER = re.compile(
+    r"^\s*(?:key\s+)?priority\s*(\d+)?\s*[:.\-–]?\s*(.*)$|^\s*(\d+)\s*[.:)\-–]\s*(.+)$",
+    re.IGNORECASE | re.DOTALL,
+)
+_YEAR = re.compile(r"\b(20\d\d)\s*[-/–]\s*(20\d\d|\d\d)\b")
+
+
+def split_agencies(text: str) -> list[str]:
+    parts = re.split(r"\s*(?:[,;/\n]|&|\band\b)\s*", text)
+    return [p.strip(" .") for p in parts if p.strip(" .")]
+
+
+def _codes(text: str) -> list[str]:
+    return [p.strip(" .") for p in re.split(r"[,;/\n]|\s{2,}|\band\b", text) if p.strip(" .")]
+
+
+def read_plan_sheet(grid: Grid) -> PlanRead:
+    """The plan's rows from the first visible sheet with a recognisable header."""
+    for sheet in grid.sheets:
+        if sheet.hidden:
+            continue
+        columns = detect_header(sheet.rows, needed=(Meaning.TITLE,))
+        if columns is None or not columns.has(Meaning.TITLE):
+            continue
+        return _read_plan(sheet.name, sheet.rows, columns)
+    raise SpreadsheetRejected(
+        f"{grid.path.name} has no sheet with a plan header: a row naming columns such as "
+        "'Objective', 'Project / initiative', 'Lead agency' and 'By when'."
+    )
+
+
+def _read_plan(name: str, rows: list[list[Any]], columns: ColumnMap) -> PlanRead:
+    read = PlanRead(sheet=name, columns=columns)
+    for banner_row in rows[: columns.header_row - 1]:
+        for c in banner_row:
+            m = _YEAR.search(cell_text(c))
+            if m and not read.year_hint:
+                read.year_hint = f"{m.group(1)}-{m.group(2)[-2:]}"
+    col = {m: columns.column(m) for m in Meaning}
+    priority_number: int | None = None
+    priority_title = ""
+    priority_kind = "key"
+    objective = ""
+    for index in range(columns.header_row, len(rows)):
+        r = index + 1
+        values = rows[index]
+
+        def text(meaning: Meaning, _values: list[Any] = values) -> str:
+            c = col[meaning]
+            return cell_text(_values[c]) if c is not None and c < len(_values) else ""
+
+        filled = [cell_text(v) for v in values if cell_text(v)]
+        if not filled:
+            continue
+        title = text(Meaning.TITLE)
+        if len(filled) == 1:  # a banner row, often merged across the sheet
+            banner = filled[0]
+            priority_number, priority_title, priority_kind = _parse_banner(banner, priority_number)
+            objective = ""
+            continue
+        if col[Meaning.PRIORITY] is not None and text(Meaning.PRIORITY):
+            number, ptitle, kind = _parse_banner(text(Meaning.PRIORITY), priority_number)
+            if ptitle != priority_title:
+                priority_number, priority_title, priority_kind = number, ptitle, kind
+                objective = ""
+        if text(Meaning.OBJECTIVE):
+            objective = text(Meaning.OBJECTIVE)
+        if not title:
+            read.problems.append(f"{name} row {r}: no project / initiative title; row skipped")
+            continue
+        if not priority_title:
+            read.problems.append(f"{name} row {r}: '{title}' comes before any key priority")
+            continue
+        if not objective:
+            read.problems.append(f"{name} row {r}: '{title}' has no objective above it")
+            continue
+        c_by = col[Meaning.DEADLINE]
+        read.lines.append(
+            PlanLine(
+                sheet=name,
+                row=r,
+                priority_number=priority_number,
+                priority_title=priority_title,
+                priority_kind=priority_kind,
+                objective=objective,
+                reference=text(Meaning.REFERENCE),
+                title=title,
+                about=text(Meaning.ABOUT),
+                outcomes=[
+                    o.strip(" •-") for o in text(Meaning.OUTCOMES).split("\n") if o.strip(" •-")
+                ],
+                target_area=text(Meaning.TARGET_AREA),
+                lead=split_agencies(text(Meaning.LEAD)),
+                support=split_agencies(text(Meaning.SUPPORT)),
+                by_when=values[c_by] if c_by is not None and c_by < len(values) else "",
+                pfcc=_codes(text(Meaning.PFCC)),
+                ecps=_codes(text(Meaning.ECPS)),
+            )
+        )
+    return read
+
+
+def _parse_banner(text: str, previous: int | None) -> tuple[int | None, str, str]:
+    raw = text.strip()
+    low = raw.lower()
+    if low.startswith("other"):
+        body = re.sub(r"^other( work| activity)?\s*[:\-–]\s*", "", raw, flags=re.IGNORECASE)
+        return None, body or raw, "other"
+    m = _BANNER.match(raw)
+    if m:
+        number = m.group(1) or m.group(3)
+        body = (m.group(2) if m.group(1) is not None or m.group(2) else m.group(4)) or raw
+        if number:
+            return int(number), body.strip() or raw, "key"
+        if m.group(2):
+            return None, m.group(2).strip(), "key"
+    return None, raw, "key"

@@ -1,0 +1,348 @@
+"""Reading the rows of a returned spreadsheet, whatever its layout, into plain values (no database).
+
+Each row says what the file holds (reference, title, RAG, progress, who, when) and what was
+wrong with its cells, naming sheet, row and column. Matching rows to the plan is the service's job.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import functools
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from openpyxl.utils import get_column_letter
+
+from scp_desktop.domain.deadlines import DeadlineKind, parse_deadline
+from scp_desktop.domain.periods import Quarter
+from scp_desktop.domain.rag import RAG, parse_rag, rag_from_rgb
+from scp_desktop.excel.columns import ColumnMap, Meaning, apply_overrides, detect_header
+from scp_desktop.excel.grid import Grid, Sheet, excel_serial_to_date
+from scp_desktop.excel.return_workbook import (
+    INSTRUCTIONS_SHEET,
+    META_SHEET,
+    SUPPORT_SHEET,
+    TemplateInfo,
+    template_info,
+)
+from scp_desktop.excel.safety import SpreadsheetRejected
+
+
+@dataclass
+class ReturnLine:
+    """One data row of a returned sheet."""
+
+    sheet: str
+    row: int
+    reference: str
+    title: str
+    lead: str
+    rag: RAG | None
+    rag_text: str
+    rag_from_fill: bool
+    narrative: str
+    reported_by: str
+    reported_on: dt.date | None
+    problems: list[str] = field(default_factory=list)  # cell-level errors: the row cannot apply
+    notes: list[str] = field(default_factory=list)  # worth saying, but the row can apply
+    template_action_id: int | None = None
+    supporting: bool = False
+
+    @property
+    def is_blank_return(self) -> bool:
+        return self.rag is None and not self.rag_text and not self.narrative and not self.problems
+
+
+@dataclass
+class SheetRead:
+    name: str
+    columns: ColumnMap | None
+    lines: list[ReturnLine]
+    note: str = ""
+
+
+@dataclass
+class ReturnRead:
+    sheets: list[SheetRead]
+    template: TemplateInfo | None
+    ignored_sheets: list[str]
+    lead_values: list[str]  # the 'Lead agency' cells, to tell whose return it is
+
+
+_BANNER = re.compile(r"^\s*(key\s+)?(priority|objective|section|theme|part|other)\b", re.IGNORECASE)
+
+
+def cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    return str(value).strip()
+
+
+def read_return(
+    grid: Grid,
+    *,
+    quarter_number: int,
+    remembered: Mapping[str, str] | None = None,
+    column_choices: Mapping[str, Mapping[int, Meaning]] | None = None,
+) -> ReturnRead:
+    """Rows of every visible sheet that has a recognisable header.
+
+    `remembered` is an agency's header → meaning map; `column_choices` the officer's corrections
+    for this file, per sheet (column index → meaning). Raises SpreadsheetRejected when no sheet
+    has a header or the file holds no data at all.
+    """
+    template = template_info(grid)
+    if template is not None:
+        # Our own return names its quarter in its headers: read it as the quarter it was made for.
+        with contextlib.suppress(ValueError):
+            quarter_number = Quarter.parse(template.quarter).number
+    sheets: list[SheetRead] = []
+    ignored: list[str] = []
+    lead_values: list[str] = []
+    any_content = False
+    for sheet in grid.sheets:
+        if sheet.name == META_SHEET:
+            continue
+        if sheet.hidden:
+            ignored.append(sheet.name)
+            continue
+        if not any(cell_text(c) for r in sheet.rows for c in r):
+            continue
+        any_content = True
+        columns = detect_header(sheet.rows, quarter_number=quarter_number, overrides=remembered)
+        if column_choices and sheet.name in column_choices:
+            columns = apply_overrides(
+                columns or _guess_header(sheet.rows), column_choices[sheet.name]
+            )
+        if columns is None or not (columns.has(Meaning.RAG) or columns.has(Meaning.PROGRESS)):
+            if not (template is not None and sheet.name == INSTRUCTIONS_SHEET):
+                ignored.append(sheet.name)
+            note = _no_header_note(columns)
+            # Keep the likely header so the officer can say what its columns mean.
+            sheets.append(
+                SheetRead(sheet.name, columns or _guess_header(sheet.rows), [], note=note)
+            )
+            continue
+        lines = _read_lines(grid, sheet, columns, template)
+        lead_col = columns.column(Meaning.LEAD)
+        if lead_col is not None:
+            lead_values += [
+                cell_text(sheet.cell(line.row, lead_col)) for line in lines if line.lead
+            ]
+        sheets.append(SheetRead(sheet.name, columns, lines))
+    if not any_content:
+        raise SpreadsheetRejected(f"{grid.path.name} has no data in it: every sheet is empty.")
+    if not any(s.lines or (s.columns and s.columns.has(Meaning.RAG)) for s in sheets):
+        notes = [s.note for s in sheets if s.note and s.note != _no_header_note(None)]
+        detail = (
+            notes[0]
+            if notes
+            else (
+                "no sheet has a header row naming columns such as 'Reference', "
+                "'Project / initiative', 'RAG' and 'Progress update'"
+            )
+        )
+        raise HeaderNotRecognised(
+            f"{grid.path.name} is not a return the importer recognises: {detail}. "
+            "Choose what its columns mean, or ask the agency to use the return sent to it.",
+            sheets,
+        )
+    return ReturnRead(sheets, template, ignored, lead_values)
+
+
+class HeaderNotRecognised(SpreadsheetRejected):
+    """No usable header: carries each sheet's likely header so the officer can map its columns."""
+
+    def __init__(self, message: str, sheets: list[SheetRead]) -> None:
+        super().__init__(message)
+        self.sheets = sheets
+
+
+def _guess_header(rows: list[list[Any]]) -> ColumnMap:
+    """The first row with two or more text cells: most likely the header of an unknown layout."""
+    for index, row in enumerate(rows[:30]):
+        texts = [c for c in row if isinstance(c, str) and c.strip()]
+        if len(texts) >= 2:
+            return ColumnMap(index + 1, [cell_text(c) for c in row])
+    first = rows[0] if rows else []
+    return ColumnMap(1, [cell_text(c) for c in first])
+
+
+def _no_header_note(columns: ColumnMap | None) -> str:
+    if columns is None:
+        return "no header row found"
+    return (
+        f"the header in row {columns.header_row} has no RAG or progress column "
+        "(rename one, or choose the column's meaning)"
+    )
+
+
+def _read_lines(
+    grid: Grid, sheet: Sheet, columns: ColumnMap, template: TemplateInfo | None
+) -> list[ReturnLine]:
+    col = {m: columns.column(m) for m in Meaning}
+    ref_c, title_c, rag_c, prog_c = (
+        col[Meaning.REFERENCE],
+        col[Meaning.TITLE],
+        col[Meaning.RAG],
+        col[Meaning.PROGRESS],
+    )
+    lines: list[ReturnLine] = []
+    need_detail: set[tuple[int, int]] = set()
+    supporting_sheet = sheet.name == SUPPORT_SHEET and template is not None
+    lead_c, by_c, date_c = col[Meaning.LEAD], col[Meaning.REPORTED_BY], col[Meaning.REPORTED_ON]
+    for r in range(columns.header_row + 1, len(sheet.rows) + 1):
+        values = sheet.rows[r - 1]
+        width = len(values)
+
+        def text(c: int | None, _values: list[Any] = values, _width: int = width) -> str:
+            if c is None or c >= _width:
+                return ""
+            value = _values[c]
+            return value.strip() if value.__class__ is str else cell_text(value)
+
+        reference = text(ref_c)
+        title = text(title_c)
+        rag_text = text(rag_c)
+        raw_narrative = values[prog_c] if prog_c is not None and prog_c < width else ""
+        if not (rag_text or _has_value(raw_narrative)):
+            filled = [(i, v) for i, v in enumerate(values) if _has_value(v)]
+            if not filled:
+                continue
+            if len(filled) == 1:
+                only_col, only_value = filled[0]
+                only = cell_text(only_value)
+                if (
+                    only_col not in (ref_c, title_c)
+                    or _BANNER.match(only)
+                    or (only_col == ref_c and len(only) > 30)
+                ):
+                    continue  # a banner row (priority or objective heading) inside the data
+        if not reference and not title:
+            continue
+        line = ReturnLine(
+            sheet=sheet.name,
+            row=r,
+            reference=reference,
+            title=title,
+            lead=text(lead_c),
+            rag=None,
+            rag_text=rag_text,
+            rag_from_fill=False,
+            narrative=_narrative(raw_narrative) if raw_narrative != "" else "",
+            reported_by=text(by_c),
+            reported_on=None,
+            supporting=supporting_sheet,
+        )
+        if line.rag_text:
+            line.rag = _rag(line.rag_text)
+            if line.rag is None:
+                line.problems.append(
+                    f"RAG '{line.rag_text}' in cell {_ref(rag_c, r)} is not Red, Amber, Green or Blue"
+                )
+        elif rag_c is not None:
+            need_detail.add((r, rag_c))
+        if prog_c is not None and not line.narrative:
+            need_detail.add((r, prog_c))
+        if date_c is not None and date_c < width:
+            line.reported_on, problem = _date(values[date_c])
+            if problem:
+                line.notes.append(
+                    f"date {problem} in cell {_ref(date_c, r)} was not understood; left blank"
+                )
+        if template is not None:
+            placed = template.rows.get((sheet.name, r))
+            if placed and _same_ref(placed[1], reference):
+                line.template_action_id = placed[0]
+        lines.append(line)
+    if need_detail:
+        details = grid.details(sheet.name, need_detail)
+        for line in lines:
+            if rag_c is not None and not line.rag_text:
+                detail = details.get((line.row, rag_c))
+                if detail and detail.formula:
+                    line.problems.append(
+                        f"cell {_ref(rag_c, line.row)} has a formula ({detail.formula[:40]}) with no "
+                        "saved result: open the file in Excel, save it, and import again"
+                    )
+                elif detail and detail.fill_rgb:
+                    line.rag = rag_from_rgb(detail.fill_rgb)
+                    line.rag_from_fill = line.rag is not None
+                    if line.rag is not None:
+                        line.notes.append(
+                            f"RAG read from the colour of cell {_ref(rag_c, line.row)} ({line.rag.label})"
+                        )
+            if prog_c is not None and not line.narrative:
+                detail = details.get((line.row, prog_c))
+                if detail and detail.formula:
+                    line.problems.append(
+                        f"cell {_ref(prog_c, line.row)} has a formula with no saved result: open "
+                        "the file in Excel, save it, and import again"
+                    )
+    return lines
+
+
+@functools.lru_cache(maxsize=256)
+def _rag(text: str) -> RAG | None:
+    return parse_rag(text)
+
+
+def _has_value(value: Any) -> bool:
+    if value is None or value == "":
+        return False
+    return not isinstance(value, str) or not value.isspace()
+
+
+def _narrative(value: Any) -> str:
+    if isinstance(value, str):
+        # Keep the partner's line breaks; tidy the spaces Excel users pad with.
+        if "\n" not in value and "\r" not in value:
+            return " ".join(value.split())
+        lines = [" ".join(part.split()) for part in value.replace("\r\n", "\n").split("\n")]
+        return "\n".join(lines).strip()
+    return cell_text(value)
+
+
+def _ref(col: int | None, row: int) -> str:
+    return f"{get_column_letter((col or 0) + 1)}{row}"
+
+
+def _same_ref(expected: str, found: str) -> bool:
+    return normalise_reference(expected) == normalise_reference(found)
+
+
+def normalise_reference(text: str) -> str:
+    return re.sub(r"[\s.]+$", "", re.sub(r"\s+", "", text.lower()))
+
+
+def _date(value: Any) -> tuple[dt.date | None, str | None]:
+    if value is None or value == "":
+        return None, None
+    if isinstance(value, dt.datetime):
+        return value.date(), None
+    if isinstance(value, dt.date):
+        return value, None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        day = excel_serial_to_date(float(value))
+        return (day, None) if day else (None, f"'{cell_text(value)}'")
+    return _date_from_text(cell_text(value))
+
+
+@functools.lru_cache(maxsize=512)
+def _date_from_text(text: str) -> tuple[dt.date | None, str | None]:
+    # Returns repeat the same few dates; parsing each once keeps large imports fast.
+    parsed = parse_deadline(text)
+    if parsed.kind in (DeadlineKind.DATE, DeadlineKind.MONTH) and parsed.day:
+        return parsed.day, None
+    return None, f"'{text}'"

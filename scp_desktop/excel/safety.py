@@ -1,0 +1,200 @@
+"""Deciding what a file really is, and refusing hostile or broken ones before any parser sees them.
+
+Readers misbehave on bad input in ways that cannot be caught (a zip bomb exhausts memory,
+calamine aborts the process), so every check here works on bytes and the zip's directory only.
+"""
+
+from __future__ import annotations
+
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+MAX_FILE_BYTES = 60 * 1024 * 1024
+# A real return of a few thousand rows expands to tens of MB; 400 MB is far beyond any.
+MAX_EXPANDED_BYTES = 400 * 1024 * 1024
+# Spreadsheet XML compresses well (20-40×); a bomb compresses by thousands.
+MAX_RATIO = 150
+RATIO_APPLIES_ABOVE = 2 * 1024 * 1024
+MAX_MEMBERS = 5000
+
+_OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
+_ENCRYPTED_MARKERS = (
+    "EncryptionInfo".encode("utf-16-le"),
+    "EncryptedPackage".encode("utf-16-le"),
+)
+TEXT_SUFFIXES = {".csv", ".txt", ".tsv"}
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xltm"}
+
+Kind = Literal["xlsx", "csv"]
+
+
+class SpreadsheetRejected(Exception):
+    """A whole file refused; the message names the file and says what to do."""
+
+
+@dataclass(frozen=True)
+class SniffResult:
+    kind: Kind
+    size: int
+
+
+def sniff(path: Path) -> SniffResult:
+    """Say whether a file is a workbook or CSV we can read safely, or raise SpreadsheetRejected."""
+    name = path.name
+    try:
+        size = path.stat().st_size
+        if path.is_dir():
+            raise SpreadsheetRejected(f"{name} is a folder, not a spreadsheet.")
+        with path.open("rb") as fh:
+            head = fh.read(8192)
+    except OSError as exc:
+        raise SpreadsheetRejected(f"{name} could not be read: {exc.strerror or exc}.") from exc
+    if size == 0:
+        raise SpreadsheetRejected(f"{name} is empty (0 bytes): ask the agency to send it again.")
+    if size > MAX_FILE_BYTES:
+        raise SpreadsheetRejected(
+            f"{name} is {size // 2**20} MB, far larger than any return; it was not read."
+        )
+    suffix = path.suffix.lower()
+    if head.startswith(_OLE_MAGIC):
+        _raise_for_ole(path)
+    if head.startswith(b"PK"):
+        check_zip(path)
+        return SniffResult("xlsx", size)
+    if suffix in WORKBOOK_SUFFIXES or suffix == ".xls":
+        lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+        if lowered.startswith((b"<html", b"<!doctype html", b"<?xml", b"<table")):
+            raise SpreadsheetRejected(
+                f"{name} is a web page or XML file saved with a spreadsheet name, not a real "
+                "workbook. Open it in Excel and save it as an Excel Workbook (.xlsx)."
+            )
+        if suffix == ".xls" and _looks_like_text(head):
+            return SniffResult("csv", size)
+        raise SpreadsheetRejected(
+            f"{name} is damaged or is not really an Excel workbook (it is not a zip package). "
+            "Ask the agency to save it again as .xlsx."
+        )
+    if suffix in TEXT_SUFFIXES:
+        if not _looks_like_text(head):
+            raise SpreadsheetRejected(f"{name} is not a text (CSV) file: it contains binary data.")
+        return SniffResult("csv", size)
+    raise SpreadsheetRejected(
+        f"{name} is not a spreadsheet ({_describe(head, suffix)}). "
+        "Returns must be Excel workbooks (.xlsx) or CSV files."
+    )
+
+
+def _describe(head: bytes, suffix: str) -> str:
+    if head.startswith(b"%PDF"):
+        return "it is a PDF document"
+    if head.startswith(b"\x89PNG") or head[:3] == b"\xff\xd8\xff" or head[:4] == b"GIF8":
+        return "it is a picture"
+    if _looks_like_text(head):
+        return f"it is a text file ending {suffix or 'in nothing'}"
+    return f"files ending {suffix or 'in nothing'} are not read"
+
+
+def _looks_like_text(head: bytes) -> bool:
+    if b"\x00" in head:
+        return False
+    sample = head[:4096]
+    if not sample:
+        return False
+    control = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    return control <= len(sample) // 100
+
+
+def _raise_for_ole(path: Path) -> None:
+    # Password-protected .xlsx files are OLE containers too: the encryption streams tell them apart.
+    with path.open("rb") as fh:
+        content = fh.read(2 * 1024 * 1024)
+    if any(marker in content for marker in _ENCRYPTED_MARKERS):
+        raise SpreadsheetRejected(
+            f"{path.name} is protected with a password, so it cannot be read. Ask the agency to "
+            "remove the password (File > Info > Protect Workbook) and send it again."
+        )
+    raise SpreadsheetRejected(
+        f"{path.name} is in the old Excel 97-2003 format (.xls). Open it in Excel, choose "
+        "File > Save As > Excel Workbook (.xlsx), and import the .xlsx file."
+    )
+
+
+def check_zip(path: Path) -> None:
+    """Refuse zip packages that are broken, not workbooks, or would expand beyond a sane size."""
+    name = path.name
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            if len(infos) > MAX_MEMBERS:
+                raise SpreadsheetRejected(
+                    f"{name} holds {len(infos)} parts, far more than any workbook; it was not read."
+                )
+            names = {info.filename for info in infos}
+            total = 0
+            for info in infos:
+                total += info.file_size
+                if info.file_size > RATIO_APPLIES_ABOVE and info.file_size > MAX_RATIO * max(
+                    info.compress_size, 1
+                ):
+                    raise SpreadsheetRejected(
+                        f"{name} would expand from {info.compress_size // 1024} KB to "
+                        f"{info.file_size // 2**20} MB (part {info.filename}): it looks like a "
+                        "zip bomb and was not read."
+                    )
+            if total > MAX_EXPANDED_BYTES:
+                raise SpreadsheetRejected(
+                    f"{name} would expand to {total // 2**20} MB, far beyond any return; "
+                    "it was not read."
+                )
+            if "xl/workbook.xml" not in names:
+                if "word/document.xml" in names:
+                    what = "a Word document"
+                elif "content.xml" in names:
+                    what = "an OpenDocument file: save it from LibreOffice as .xlsx"
+                else:
+                    what = "a zip file, not an Excel workbook"
+                raise SpreadsheetRejected(f"{name} is {what}.")
+            if "EncryptedPackage" in names:
+                raise SpreadsheetRejected(f"{name} is protected with a password.")
+            for info in infos:
+                if info.filename.endswith((".xml", ".rels")) and info.file_size:
+                    with zf.open(info) as member:
+                        prolog = member.read(1024)
+                    if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
+                        raise SpreadsheetRejected(
+                            f"{name} contains XML entity declarations ({info.filename}), which "
+                            "Excel never writes; it may be an attack and was not read."
+                        )
+    except SpreadsheetRejected:
+        raise
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        EOFError,
+        OSError,
+        ValueError,
+        zlib.error,
+    ) as exc:
+        raise SpreadsheetRejected(
+            f"{name} is damaged (the workbook package cannot be opened: {exc}). "
+            "Ask the agency to save it again as .xlsx."
+        ) from exc
+    except NotImplementedError as exc:
+        raise SpreadsheetRejected(
+            f"{name} uses a compression Excel does not write ({exc}); it was not read."
+        ) from exc
+
+
+def decode_text(data: bytes) -> str:
+    """CSV bytes as text: UTF-8 with or without BOM, else Windows-1252 (what Excel saves in the UK)."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")

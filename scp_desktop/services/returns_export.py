@@ -1,0 +1,455 @@
+"""Preparing a quarter's returns: one workbook per lead agency (or one for all), email drafts, the whole plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.utils import formataddr
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from scp_desktop.domain.deadlines import deadline_from_storage
+from scp_desktop.domain.periods import Quarter
+from scp_desktop.domain.rag import RAG
+from scp_desktop.excel.plan_workbook import (
+    PlanSheetAction,
+    PlanSheetData,
+    PlanSheetObjective,
+    PlanSheetPriority,
+    write_plan,
+)
+from scp_desktop.excel.return_workbook import ReturnRow, ReturnSpec, return_bytes
+from scp_desktop.services.errors import UserError
+from scp_desktop.storage.database import Database
+from scp_desktop.storage.models import (
+    Action,
+    ActionPartner,
+    KeyPriority,
+    Objective,
+    Partner,
+    Partnership,
+    Plan,
+    QuarterUpdate,
+)
+
+XLSX_MIME = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def parse_quarter(text: str) -> Quarter:
+    try:
+        return Quarter.parse(text)
+    except ValueError as exc:
+        raise UserError(str(exc)) from exc
+
+
+def plan_for_quarter(db: Database, quarter: Quarter) -> int:
+    """The plan of the quarter's financial year."""
+    with db.session(audit=False) as s:
+        plan_id = s.scalar(select(Plan.id).where(Plan.year == quarter.year.label))
+    if plan_id is None:
+        raise UserError(
+            f"There is no plan for {quarter.year.label}, so there are no returns for {quarter.label}."
+        )
+    return plan_id
+
+
+@dataclass(frozen=True)
+class AgencyChoice:
+    """An agency that can be sent a return, for the Prepare returns dialog."""
+
+    abbreviation: str
+    name: str
+    email: str
+    leads: int
+    supports: int
+
+
+@dataclass
+class ExportedReturn:
+    agency: str  # abbreviation, '' for the all-agencies return
+    agency_name: str
+    path: Path
+    lead_actions: int
+    support_actions: int
+    email_path: Path | None = None
+    email_to: str = ""
+
+
+@dataclass
+class ExportResult:
+    folder: Path
+    returns: list[ExportedReturn] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        out = [f"{len(self.returns)} return(s) written to {self.folder}"]
+        for r in self.returns:
+            who = r.agency or "all agencies"
+            extra = f", email draft {r.email_path.name}" if r.email_path else ""
+            out.append(
+                f"  {who}: {r.path.name} ({r.lead_actions} led, {r.support_actions} supported{extra})"
+            )
+        out += [f"  note: {n}" for n in self.notes]
+        return out
+
+
+def _plan_actions(s: Session, plan_id: int) -> list[Action]:
+    stmt = (
+        select(Action)
+        .join(Objective, Action.objective_id == Objective.id)
+        .join(KeyPriority, Objective.priority_id == KeyPriority.id)
+        .where(KeyPriority.plan_id == plan_id, Action.status == "active")
+        .order_by(KeyPriority.number, Objective.position, Action.position, Action.id)
+        .options(selectinload(Action.partners).selectinload(ActionPartner.partner))
+    )
+    return list(s.scalars(stmt))
+
+
+def agency_choices(db: Database, plan_id: int) -> list[AgencyChoice]:
+    """Agencies leading or supporting active actions of the plan, most work first."""
+    with db.session(audit=False) as s:
+        leads: dict[int, int] = {}
+        supports: dict[int, int] = {}
+        partners: dict[int, Partner] = {}
+        for action in _plan_actions(s, plan_id):
+            for ap in action.partners:
+                partners[ap.partner_id] = ap.partner
+                bucket = leads if ap.role == "lead" else supports
+                bucket[ap.partner_id] = bucket.get(ap.partner_id, 0) + 1
+        choices = [
+            AgencyChoice(
+                p.abbreviation, p.name, p.contact_email, leads.get(pid, 0), supports.get(pid, 0)
+            )
+            for pid, p in partners.items()
+        ]
+    return sorted(choices, key=lambda c: (-c.leads, c.abbreviation.lower()))
+
+
+def _row(action: Action, previous: dict[int, QuarterUpdate]) -> ReturnRow:
+    update = previous.get(action.id)
+    deadline = deadline_from_storage(
+        action.deadline_kind, action.deadline_date, action.deadline_text
+    )
+    return ReturnRow(
+        action_id=action.id,
+        reference=action.reference,
+        title=action.title,
+        lead=", ".join(ap.partner.abbreviation for ap in action.partners if ap.role == "lead"),
+        by_when=deadline.display,
+        previous_rag=RAG(update.rag) if update else None,
+        previous_narrative=update.narrative if update else "",
+    )
+
+
+def return_specs(
+    db: Database,
+    plan_id: int,
+    quarter: Quarter,
+    *,
+    agencies: list[str] | None = None,
+    one_for_all: bool = False,
+    return_by: str = "",
+    today: dt.date | None = None,
+) -> list[ReturnSpec]:
+    """What each return will hold; `agencies` (abbreviations) limits which are prepared."""
+    with db.session(audit=False) as s:
+        plan = s.get(Plan, plan_id)
+        if plan is None:
+            raise UserError("That plan no longer exists.")
+        partnership = s.scalars(select(Partnership)).first()
+        partnership_name = partnership.name if partnership else "Community Safety Partnership"
+        actions = _plan_actions(s, plan_id)
+        previous_q = quarter.previous()
+        previous = {
+            u.action_id: u
+            for u in s.scalars(
+                select(QuarterUpdate).where(
+                    QuarterUpdate.quarter == previous_q.code,
+                    QuarterUpdate.action_id.in_([a.id for a in actions]),
+                )
+            )
+        }
+
+        def spec(
+            abbreviation: str, name: str, lead: list[ReturnRow], support: list[ReturnRow]
+        ) -> ReturnSpec:
+            return ReturnSpec(
+                partnership=partnership_name,
+                plan_id=plan.id,
+                plan_year=plan.year,
+                quarter_code=quarter.code,
+                quarter_label=quarter.label,
+                previous_label=previous_q.label,
+                agency_abbreviation=abbreviation,
+                agency_name=name,
+                lead_rows=lead,
+                support_rows=support,
+                return_by=return_by,
+                generated_on=today,
+            )
+
+        if one_for_all:
+            return [spec("", "", [_row(a, previous) for a in actions], [])]
+        wanted = {a.upper() for a in agencies} if agencies else None
+        by_partner: dict[int, tuple[Partner, list[ReturnRow], list[ReturnRow]]] = {}
+        for action in actions:
+            row = _row(action, previous)
+            for ap in action.partners:
+                entry = by_partner.setdefault(ap.partner_id, (ap.partner, [], []))
+                (entry[1] if ap.role == "lead" else entry[2]).append(row)
+        if wanted is not None:
+            known = {p.abbreviation.upper() for p, _, _ in by_partner.values()}
+            unknown = sorted(wanted - known)
+            if unknown:
+                raise UserError(
+                    f"No active action of the {plan.year} plan is led or supported by: {', '.join(unknown)}."
+                )
+        specs = []
+        for partner, lead_rows, support_rows in sorted(
+            by_partner.values(), key=lambda e: e[0].abbreviation.lower()
+        ):
+            if wanted is not None and partner.abbreviation.upper() not in wanted:
+                continue
+            if not lead_rows and wanted is None:
+                continue  # agencies that only support are asked through the lead's return
+            specs.append(spec(partner.abbreviation, partner.name, lead_rows, support_rows))
+        return specs
+
+
+def return_file_name(quarter: Quarter, agency: str) -> str:
+    safe = re.sub(r"[^A-Za-z0-9_-]+", "_", agency) or "all"
+    return f"Return {quarter.code} {safe}.xlsx"
+
+
+def export_returns(
+    db: Database,
+    plan_id: int,
+    quarter: Quarter,
+    folder: Path,
+    *,
+    agencies: list[str] | None = None,
+    one_for_all: bool = False,
+    emails: bool = False,
+    return_by: str = "",
+    today: dt.date | None = None,
+) -> ExportResult:
+    """Write the returns (and optionally .eml drafts) into `folder`; returns what was written."""
+    specs = return_specs(
+        db,
+        plan_id,
+        quarter,
+        agencies=agencies,
+        one_for_all=one_for_all,
+        return_by=return_by,
+        today=today,
+    )
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"The folder {folder} cannot be created: {exc.strerror or exc}.") from exc
+    contacts = _contacts(db)
+    result = ExportResult(folder)
+    for spec in specs:
+        content = return_bytes(spec)
+        path = folder / return_file_name(quarter, spec.agency_abbreviation)
+        _write(path, content)
+        exported = ExportedReturn(
+            spec.agency_abbreviation,
+            spec.agency_name,
+            path,
+            len(spec.lead_rows),
+            len(spec.support_rows),
+        )
+        if emails and spec.agency_abbreviation:
+            name, address = contacts.get(spec.agency_abbreviation.upper(), ("", ""))
+            if not address:
+                result.notes.append(
+                    f"{spec.agency_abbreviation} has no contact email: its draft has no recipient"
+                )
+            message = covering_email(
+                spec, path.name, content, contact_name=name, contact_email=address
+            )
+            exported.email_path = path.with_suffix(".eml")
+            exported.email_to = address
+            _write(exported.email_path, bytes(message))
+        result.returns.append(exported)
+    if not specs:
+        result.notes.append("No agency leads an active action of this plan: nothing to send.")
+    return result
+
+
+def _write(path: Path, content: bytes) -> None:
+    try:
+        path.write_bytes(content)
+    except OSError as exc:
+        raise UserError(f"{path} cannot be written: {exc.strerror or exc}.") from exc
+
+
+def _contacts(db: Database) -> dict[str, tuple[str, str]]:
+    with db.session(audit=False) as s:
+        return {
+            p.abbreviation.upper(): (p.contact_name, p.contact_email)
+            for p in s.scalars(select(Partner))
+        }
+
+
+def covering_email(
+    spec: ReturnSpec,
+    attachment_name: str,
+    attachment: bytes,
+    *,
+    contact_name: str,
+    contact_email: str,
+    reminder: bool = False,
+) -> EmailMessage:
+    """An unsent email (opens as a draft in Outlook) with the return attached."""
+    message = EmailMessage()
+    message["Subject"] = (
+        f"{'Reminder: ' if reminder else ''}{spec.partnership} quarterly return {spec.quarter_label}"
+        f" ({spec.agency_abbreviation})"
+    )
+    message["To"] = formataddr((contact_name, contact_email)) if contact_email else ""
+    message["X-Unsent"] = "1"  # Outlook opens the file as a draft ready to send
+    greeting = f"Dear {contact_name}," if contact_name else "Hello,"
+    lines = [
+        greeting,
+        "",
+        (
+            f"Our records show that the {spec.quarter_label} return for {spec.agency_name} has not come back yet."
+            if reminder
+            else f"Please find attached the {spec.quarter_label} return for {spec.agency_name}, "
+            f"covering the {len(spec.lead_rows)} action(s) you lead in the Annual Partnership Plan "
+            f"{spec.plan_year}"
+            + (f" and {len(spec.support_rows)} you support." if spec.support_rows else ".")
+        ),
+        "",
+        "For each action, please choose a RAG (Red, Amber, Green, or Blue when complete) and write a "
+        "short progress update, then save the file and reply with it attached.",
+    ]
+    if spec.return_by:
+        lines += ["", f"Please return it by {spec.return_by}."]
+    lines += ["", "Thank you,", spec.partnership]
+    message.set_content("\n".join(lines))
+    message.add_attachment(
+        attachment, maintype=XLSX_MIME[0], subtype=XLSX_MIME[1], filename=attachment_name
+    )
+    return message
+
+
+def plan_sheet_data(db: Database, plan_id: int, quarter: Quarter | None = None) -> PlanSheetData:
+    """The whole plan as the Appendix A spreadsheet shows it, with a quarter's RAG when given."""
+    with db.session(audit=False) as s:
+        plan = s.get(Plan, plan_id)
+        if plan is None:
+            raise UserError("That plan no longer exists.")
+        partnership = s.scalars(select(Partnership)).first()
+        updates: dict[int, QuarterUpdate] = {}
+        if quarter is not None:
+            updates = {
+                u.action_id: u
+                for u in s.scalars(
+                    select(QuarterUpdate).where(QuarterUpdate.quarter == quarter.code)
+                )
+            }
+        priorities = []
+        for kp in plan.priorities:
+            objectives = []
+            for obj in kp.objectives:
+                actions = []
+                for a in obj.actions:
+                    update = updates.get(a.id)
+                    items = [afi.item for afi in a.framework_items]
+                    actions.append(
+                        PlanSheetAction(
+                            reference=a.reference,
+                            title=a.title,
+                            about=a.about,
+                            outcomes=[o.text for o in a.outputs]
+                            or ([a.outcome] if a.outcome else []),
+                            target_area=a.target_area,
+                            lead=[
+                                ap.partner.abbreviation for ap in a.partners if ap.role == "lead"
+                            ],
+                            support=[
+                                ap.partner.abbreviation for ap in a.partners if ap.role == "support"
+                            ],
+                            by_when=deadline_from_storage(
+                                a.deadline_kind, a.deadline_date, a.deadline_text
+                            ).display,
+                            pfcc=sorted(
+                                (i.code for i in items if i.framework.code.upper() == "PFCC"),
+                                key=_code_key,
+                            ),
+                            ecps=[i.code for i in items if i.framework.code.upper() == "ECPS"],
+                            rag=RAG(update.rag) if update else None,
+                            narrative=update.narrative if update else "",
+                            status=a.status,
+                        )
+                    )
+                objectives.append(PlanSheetObjective(obj.title, actions))
+            priorities.append(PlanSheetPriority(kp.number, kp.kind, kp.title, objectives))
+        return PlanSheetData(
+            partnership=partnership.name if partnership else "",
+            year=plan.year,
+            title=plan.title,
+            quarter_label=quarter.label if quarter else "",
+            priorities=priorities,
+        )
+
+
+def _code_key(code: str) -> tuple[int, str]:
+    return (int(code), "") if code.isdigit() else (10**6, code)
+
+
+def export_plan_workbook(
+    db: Database, plan_id: int, path: Path, quarter: Quarter | None = None
+) -> int:
+    """Write the whole plan to an .xlsx laid out like Appendix A; returns the number of actions."""
+    data = plan_sheet_data(db, plan_id, quarter)
+    try:
+        write_plan(data, path)
+    except OSError as exc:
+        raise UserError(f"{path} cannot be written: {exc.strerror or exc}.") from exc
+    return sum(len(o.actions) for p in data.priorities for o in p.objectives)
+
+
+def plan_id_for_year(db: Database, year: str) -> int | None:
+    with db.session(audit=False) as s:
+        return s.scalar(select(Plan.id).where(Plan.year == year))
+
+
+def write_chase_emails(
+    db: Database, plan_id: int, quarter: Quarter, folder: Path, *, today: dt.date | None = None
+) -> list[Path]:
+    """Reminder drafts, each with a fresh copy of the return, for agencies whose return has not come back."""
+    from scp_desktop.services.returns_import import return_status
+
+    missing = [a.abbreviation for a in return_status(db, plan_id, quarter) if not a.returned]
+    if not missing:
+        return []
+    specs = return_specs(db, plan_id, quarter, agencies=missing, today=today)
+    contacts = _contacts(db)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"The folder {folder} cannot be created: {exc.strerror or exc}.") from exc
+    written = []
+    for spec in specs:
+        name, address = contacts.get(spec.agency_abbreviation.upper(), ("", ""))
+        file_name = return_file_name(quarter, spec.agency_abbreviation)
+        message = covering_email(
+            spec,
+            file_name,
+            return_bytes(spec),
+            contact_name=name,
+            contact_email=address,
+            reminder=True,
+        )
+        path = folder / f"Reminder {quarter.code} {Path(file_name).stem.split()[-1]}.eml"
+        _write(path, bytes(message))
+        written.append(path)
+    return written

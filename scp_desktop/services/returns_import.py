@@ -1,0 +1,954 @@
+"""Importing returned spreadsheets: a preview of every row first, then one transaction that applies it.
+
+`preview_import(db, paths, quarter)` reads the files (no writes) and says, row by row, what would
+happen and why. The officer may untick rows, fix a match and choose keep/overwrite; then
+`apply_import(db, preview)` writes it all or nothing, recording the file, sheet and row of
+every update.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import re
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz import fuzz, process
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from scp_desktop.domain.periods import Quarter
+from scp_desktop.domain.rag import RAG
+from scp_desktop.excel.columns import ColumnMap, Meaning, remembered_mapping
+from scp_desktop.excel.grid import Grid, read_grid
+from scp_desktop.excel.return_reader import (
+    HeaderNotRecognised,
+    ReturnLine,
+    ReturnRead,
+    SheetRead,
+    normalise_reference,
+    read_return,
+)
+from scp_desktop.excel.safety import SpreadsheetRejected
+from scp_desktop.services.errors import UserError
+from scp_desktop.storage.database import Database
+from scp_desktop.storage.models import (
+    Action,
+    ActionPartner,
+    ImportBatch,
+    KeyPriority,
+    Objective,
+    Partner,
+    QuarterSignoff,
+    QuarterUpdate,
+)
+
+MATCH_SURE = 88.0
+MATCH_CLOSE = 95.0  # a title match this close needs no confirmation
+MATCH_WEAK = 65.0
+MATCH_MARGIN = 6.0
+SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".csv", ".xls", ".txt", ".tsv"}
+
+
+class Outcome(StrEnum):
+    UPDATE = "update"
+    UNCHANGED = "unchanged"
+    WARNING = "warning"
+    ERROR = "error"
+    UNMATCHED = "unmatched"
+
+
+# ---------------------------------------------------------------- the plan, as plain data
+
+
+@dataclass(frozen=True)
+class ExistingUpdate:
+    rag: RAG
+    narrative: str
+    reported_by: str
+    source: str
+    locked: bool
+
+
+@dataclass(frozen=True)
+class PlanAction:
+    id: int
+    reference: str
+    title: str
+    leads: tuple[str, ...]
+    supports: tuple[str, ...]
+    existing: ExistingUpdate | None
+
+
+@dataclass(frozen=True)
+class AgencyInfo:
+    id: int
+    abbreviation: str
+    name: str
+    mapping: dict[str, str]
+
+
+@dataclass
+class PlanIndex:
+    """Everything matching needs, read once: actions, agencies, earlier imports."""
+
+    plan_id: int
+    quarter: Quarter
+    actions: dict[int, PlanAction]
+    agencies: dict[str, AgencyInfo]  # upper-case abbreviation → agency
+    imported_hashes: dict[str, str]  # content hash → 'NAME on dd/mm/yyyy'
+    signed_off: bool
+    by_reference: dict[str, int] = field(default_factory=dict)
+    titles: dict[int, str] = field(default_factory=dict)
+    by_title: dict[str, list[int]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for a in self.actions.values():
+            if a.reference:
+                self.by_reference.setdefault(normalise_reference(a.reference), a.id)
+            self.titles[a.id] = normalise_title(a.title)
+            self.by_title.setdefault(self.titles[a.id], []).append(a.id)
+
+    def agency_named(self, text: str) -> AgencyInfo | None:
+        key = text.strip().upper()
+        if not key:
+            return None
+        if key in self.agencies:
+            return self.agencies[key]
+        return next((a for a in self.agencies.values() if a.name.upper() == key), None)
+
+
+@functools.lru_cache(maxsize=4096)
+def normalise_title(text: str) -> str:
+    """Titles compared without case, spacing, punctuation, '&'/'and', 'Op.'/'Op'/'Operation'."""
+    raw = text.lower().replace("&", " and ")
+    raw = (
+        raw.replace("\u2019", "'")
+        .replace("\u2018", "'")
+        .replace("\u201c", '"')
+        .replace("\u201d", '"')
+    )
+    raw = re.sub(r"\boperation\b", "op", raw)
+    raw = re.sub(r"[^a-z0-9 ]+", " ", raw)
+    return re.sub(r"\s+", " ", raw).strip()
+
+
+def load_index(db: Database, plan_id: int, quarter: Quarter) -> PlanIndex:
+    with db.session(audit=False) as s:
+        stmt = (
+            select(Action)
+            .join(Objective, Action.objective_id == Objective.id)
+            .join(KeyPriority, Objective.priority_id == KeyPriority.id)
+            .where(KeyPriority.plan_id == plan_id)
+            .options(selectinload(Action.partners).selectinload(ActionPartner.partner))
+            .order_by(KeyPriority.number, Objective.position, Action.position, Action.id)
+        )
+        actions = list(s.scalars(stmt))
+        updates = {
+            u.action_id: u
+            for u in s.scalars(select(QuarterUpdate).where(QuarterUpdate.quarter == quarter.code))
+        }
+        plan_actions: dict[int, PlanAction] = {}
+        for a in actions:
+            u = updates.get(a.id)
+            plan_actions[a.id] = PlanAction(
+                id=a.id,
+                reference=a.reference,
+                title=a.title,
+                leads=tuple(ap.partner.abbreviation for ap in a.partners if ap.role == "lead"),
+                supports=tuple(
+                    ap.partner.abbreviation for ap in a.partners if ap.role == "support"
+                ),
+                existing=ExistingUpdate(RAG(u.rag), u.narrative, u.reported_by, u.source, u.locked)
+                if u
+                else None,
+            )
+        agencies = {}
+        for p in s.scalars(select(Partner)):
+            try:
+                mapping = json.loads(p.import_mapping) if p.import_mapping else {}
+            except ValueError:
+                mapping = {}
+            agencies[p.abbreviation.upper()] = AgencyInfo(
+                p.id, p.abbreviation, p.name, mapping if isinstance(mapping, dict) else {}
+            )
+        hashes = {
+            b.content_hash: f"{b.file_name} on {b.imported_at:%d/%m/%Y}"
+            for b in s.scalars(select(ImportBatch).order_by(ImportBatch.imported_at))
+        }
+        signed_off = (
+            s.scalar(select(QuarterSignoff.id).where(QuarterSignoff.quarter == quarter.code))
+            is not None
+        )
+    return PlanIndex(plan_id, quarter, plan_actions, agencies, hashes, signed_off)
+
+
+# ---------------------------------------------------------------- the preview
+
+
+@dataclass
+class Candidate:
+    action_id: int
+    label: str  # '1.1.2 Op Enlightenment'
+    score: float
+
+
+@dataclass
+class PreviewRow:
+    file: str
+    sheet: str
+    row: int
+    reference: str  # as written in the file
+    title: str
+    rag: RAG | None
+    rag_from_fill: bool
+    narrative: str
+    reported_by: str
+    reported_on: Any  # datetime.date | None
+    problems: list[str]
+    notes: list[str]
+    supporting: bool
+    action_id: int | None = None
+    match_how: str = ""  # template | reference | title | officer
+    match_score: float | None = None
+    candidates: list[Candidate] = field(default_factory=list)
+    outcome: Outcome = Outcome.UNMATCHED
+    message: str = ""
+    selected: bool = False
+    overwrite: bool = True
+    has_existing: bool = False
+    file_index: int = 0
+
+    @property
+    def applicable(self) -> bool:
+        """Whether ticking the row can write something."""
+        return self.action_id is not None and self.rag is not None and not self.problems
+
+
+@dataclass
+class SheetSummary:
+    name: str
+    header_row: int | None
+    headers: list[str]
+    meanings: dict[int, Meaning]
+    note: str = ""
+
+
+@dataclass
+class FilePreview:
+    path: Path
+    name: str
+    status: str  # ok | rejected
+    error: str | None = None
+    content_hash: str = ""
+    agency: str = ""  # abbreviation, when known
+    template: bool = False
+    already_imported: str = ""
+    notes: list[str] = field(default_factory=list)
+    sheets: list[SheetSummary] = field(default_factory=list)
+    column_choices: dict[str, dict[int, Meaning]] = field(default_factory=dict)
+    remember_mapping: bool = False
+
+
+@dataclass
+class ImportPreview:
+    quarter: Quarter
+    plan_id: int
+    files: list[FilePreview]
+    rows: list[PreviewRow]
+    index: PlanIndex
+    cancelled: bool = False
+    skipped: list[str] = field(default_factory=list)  # files in a folder that are not spreadsheets
+
+    def rows_of(self, file_index: int) -> list[PreviewRow]:
+        return [r for r in self.rows if r.file_index == file_index]
+
+    def counts(self) -> Counter[Outcome]:
+        return Counter(r.outcome for r in self.rows)
+
+    def to_json(self) -> dict[str, Any]:
+        """The document printed by `scp-desktop import --json`."""
+        files = []
+        for i, f in enumerate(self.files):
+            rows = []
+            for r in self.rows_of(i):
+                action = self.index.actions.get(r.action_id) if r.action_id else None
+                rows.append(
+                    {
+                        "sheet": r.sheet,
+                        "row": r.row,
+                        "action_ref": action.reference if action else None,
+                        "action_title": action.title if action else None,
+                        "rag": r.rag.value if r.rag else None,
+                        "outcome": r.outcome.value,
+                        "message": r.message or None,
+                    }
+                )
+            files.append({"file": f.name, "status": f.status, "error": f.error, "rows": rows})
+        return {"files": files}
+
+
+Progress = Callable[[int, int, str], None]
+
+
+def collect_paths(paths: Sequence[Path], skipped: list[str] | None = None) -> list[Path]:
+    """Files as given, and the spreadsheets inside any folder given (not its sub-folders).
+
+    Other files in a folder (email drafts, PDFs, Excel's '~$' lock files) are left out; their
+    names go into `skipped` when a list is passed.
+    """
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            for p in sorted(path.iterdir()):
+                if not p.is_file():
+                    continue
+                if p.suffix.lower() in SPREADSHEET_SUFFIXES and not p.name.startswith("~$"):
+                    found.append(p)
+                elif skipped is not None:
+                    skipped.append(p.name)
+        else:
+            found.append(path)
+    return found
+
+
+def preview_import(
+    db: Database,
+    paths: Sequence[Path],
+    quarter: Quarter,
+    *,
+    plan_id: int | None = None,
+    column_choices: Mapping[str, Mapping[str, Mapping[int, Meaning]]] | None = None,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> ImportPreview:
+    """Read the files and say what importing them would do; nothing is written.
+
+    `column_choices` holds the officer's column meanings per file name and sheet.
+    """
+    if plan_id is None:
+        from scp_desktop.services.returns_export import plan_for_quarter
+
+        plan_id = plan_for_quarter(db, quarter)
+    index = load_index(db, plan_id, quarter)
+    skipped: list[str] = []
+    files = collect_paths(paths, skipped)
+    preview = ImportPreview(quarter, plan_id, [], [], index, skipped=skipped)
+    for n, path in enumerate(files):
+        if cancelled is not None and cancelled():
+            preview.cancelled = True
+            break
+        if progress is not None:
+            progress(n, len(files), path.name)
+        choices = (column_choices or {}).get(path.name)
+        file_preview, rows = read_one(index, path, choices)
+        file_index = len(preview.files)
+        for row in rows:
+            row.file_index = file_index
+        preview.files.append(file_preview)
+        preview.rows += rows
+    if progress is not None and not preview.cancelled:
+        progress(len(files), len(files), "")
+    mark_duplicates(preview)
+    return preview
+
+
+def read_one(
+    index: PlanIndex, path: Path, choices: Mapping[str, Mapping[int, Meaning]] | None = None
+) -> tuple[FilePreview, list[PreviewRow]]:
+    """Preview one file; a refused file comes back with status 'rejected' and no rows."""
+    fp = FilePreview(path, path.name, "ok")
+    try:
+        grid = read_grid(path)
+        fp.content_hash = hashlib.sha256(grid.content).hexdigest()
+        agency = _agency_from_name(index, path.name)
+        try:
+            read = read_return(
+                grid,
+                quarter_number=index.quarter.number,
+                remembered=agency.mapping if agency else None,
+                column_choices=choices,
+            )
+        except SpreadsheetRejected as not_recognised:
+            # The file name does not say whose it is: an agency's remembered columns may fit it.
+            if agency is not None or choices:
+                raise
+            agency, read = _read_with_any_memory(index, grid, not_recognised)
+    except SpreadsheetRejected as exc:
+        fp.status = "rejected"
+        fp.error = str(exc)
+        if isinstance(exc, HeaderNotRecognised):
+            fp.sheets = [_sheet_summary(sheet) for sheet in exc.sheets]
+        return fp, []
+    except MemoryError:
+        fp.status = "rejected"
+        fp.error = f"{path.name} is too large to read."
+        return fp, []
+    except (OSError, ValueError, KeyError, IndexError, TypeError) as exc:
+        # A file no check foresaw: refuse it alone rather than stop the whole import.
+        fp.status = "rejected"
+        fp.error = f"{path.name} could not be read ({type(exc).__name__}: {exc})."
+        return fp, []
+    if choices:
+        fp.column_choices = {k: dict(v) for k, v in choices.items()}
+        fp.remember_mapping = True
+    if fp.content_hash in index.imported_hashes:
+        fp.already_imported = index.imported_hashes[fp.content_hash]
+        fp.notes.append(f"This file was imported before ({fp.already_imported}).")
+    template = read.template
+    if template is not None:
+        fp.template = True
+        if template.plan_id != index.plan_id or template.quarter != index.quarter.code:
+            fp.notes.append(
+                f"This return was prepared for {_quarter_label(template.quarter)} of the "
+                f"{template.plan_year} plan, not {index.quarter.label}: rows are matched by reference and title."
+            )
+            template = None
+        if template is not None and template.agency:
+            agency = index.agency_named(template.agency) or agency
+    if read.ignored_sheets:
+        fp.notes.append("Sheets not read: " + ", ".join(read.ignored_sheets))
+    fp.sheets = [_sheet_summary(sheet) for sheet in read.sheets]
+    rows = [
+        _preview_row(index, path.name, line, use_template=template is not None)
+        for sheet in read.sheets
+        for line in sheet.lines
+    ]
+    if agency is None:
+        agency = _agency_from_rows(index, read.lead_values, rows)
+    fp.agency = agency.abbreviation if agency else ""
+    for row in rows:
+        evaluate(index, row, file_agency=fp.agency)
+    if not rows:
+        fp.notes.append("No rows to import were found.")
+    return fp, rows
+
+
+def _sheet_summary(sheet: SheetRead) -> SheetSummary:
+    return SheetSummary(
+        sheet.name,
+        sheet.columns.header_row if sheet.columns else None,
+        list(sheet.columns.headers) if sheet.columns else [],
+        dict(sheet.columns.meanings) if sheet.columns else {},
+        sheet.note,
+    )
+
+
+def _read_with_any_memory(
+    index: PlanIndex, grid: Grid, not_recognised: SpreadsheetRejected
+) -> tuple[AgencyInfo, ReturnRead]:
+    for agency in index.agencies.values():
+        if not agency.mapping:
+            continue
+        try:
+            read = read_return(grid, quarter_number=index.quarter.number, remembered=agency.mapping)
+        except SpreadsheetRejected:
+            continue
+        if any(sheet.lines for sheet in read.sheets):
+            return agency, read
+    raise not_recognised
+
+
+def _quarter_label(code: str) -> str:
+    try:
+        return Quarter.parse(code).label
+    except ValueError:
+        return code or "another quarter"
+
+
+def _agency_from_name(index: PlanIndex, name: str) -> AgencyInfo | None:
+    words = {w.upper() for w in re.split(r"[^A-Za-z0-9]+", Path(name).stem) if w}
+    hits = [a for key, a in index.agencies.items() if key in words]
+    if len(hits) == 1:
+        return hits[0]
+    low = name.lower()
+    named = [a for a in index.agencies.values() if len(a.name) > 4 and a.name.lower() in low]
+    return named[0] if len(named) == 1 else None
+
+
+def _agency_from_rows(
+    index: PlanIndex, lead_values: list[str], rows: list[PreviewRow]
+) -> AgencyInfo | None:
+    counts: Counter[str] = Counter()
+    for value, times in Counter(lead_values).items():
+        for part in re.split(r"[,;/&\n]|\band\b", value):
+            agency = index.agency_named(part)
+            if agency:
+                counts[agency.abbreviation.upper()] += times
+    if not counts:
+        for row in rows:
+            action = index.actions.get(row.action_id) if row.action_id else None
+            if action:
+                counts.update(lead.upper() for lead in action.leads)
+    if not counts:
+        return None
+    top = counts.most_common(2)
+    if len(top) > 1 and top[0][1] == top[1][1]:
+        return None  # a return covering several agencies
+    return index.agencies.get(top[0][0])
+
+
+def _preview_row(
+    index: PlanIndex, file_name: str, line: ReturnLine, *, use_template: bool
+) -> PreviewRow:
+    row = PreviewRow(
+        file=file_name,
+        sheet=line.sheet,
+        row=line.row,
+        reference=line.reference,
+        title=line.title,
+        rag=line.rag,
+        rag_from_fill=line.rag_from_fill,
+        narrative=line.narrative,
+        reported_by=line.reported_by,
+        reported_on=line.reported_on,
+        problems=list(line.problems),
+        notes=list(line.notes),
+        supporting=line.supporting,
+    )
+    if use_template and line.template_action_id in index.actions:
+        row.action_id = line.template_action_id
+        row.match_how = "template"
+        row.match_score = 100.0
+        return row
+    match(index, row)
+    return row
+
+
+def match(index: PlanIndex, row: PreviewRow) -> None:
+    """Find the action by reference, else by title (fuzzy, with a score)."""
+    if row.reference:
+        found = index.by_reference.get(normalise_reference(row.reference))
+        if found is not None:
+            action = index.actions[found]
+            if not row.title or _title_score(index, row.title, found) >= MATCH_WEAK:
+                row.action_id, row.match_how, row.match_score = found, "reference", 100.0
+                return
+            row.notes.append(
+                f"reference {row.reference} is '{action.title}', which does not look like '{row.title}'"
+            )
+        else:
+            row.notes.append(f"no action has reference '{row.reference}'")
+    if not row.title:
+        return
+    query = normalise_title(row.title)
+    exact = index.by_title.get(query, [])
+    if len(exact) == 1:
+        row.action_id, row.match_how, row.match_score = exact[0], "title", 100.0
+        return
+    # Native scorers over the whole plan, then the combined score on the few best of each.
+    keys = {
+        key
+        for scorer in (fuzz.token_sort_ratio, fuzz.token_set_ratio)
+        for _, _, key in process.extract(query, index.titles, scorer=scorer, limit=4)
+    }
+    results = sorted(
+        ((index.titles[k], _scorer(query, index.titles[k]), k) for k in keys),
+        key=lambda r: (-r[1], r[2]),
+    )[:3]
+    row.candidates = [
+        Candidate(key, _label(index.actions[key]), round(float(score), 1))
+        for _, score, key in results
+    ]
+    if not results:
+        return
+    best_score = float(results[0][1])
+    second = float(results[1][1]) if len(results) > 1 else 0.0
+    if best_score >= MATCH_SURE and best_score - second >= MATCH_MARGIN:
+        row.action_id, row.match_how, row.match_score = (
+            int(results[0][2]),
+            "title",
+            round(best_score, 1),
+        )
+
+
+def _scorer(query: str, choice: str, **_: Any) -> float:
+    return max(
+        float(fuzz.token_sort_ratio(query, choice)),
+        0.95 * float(fuzz.token_set_ratio(query, choice)),
+    )
+
+
+def _title_score(index: PlanIndex, title: str, action_id: int) -> float:
+    return _scorer(normalise_title(title), index.titles[action_id])
+
+
+def _label(action: PlanAction) -> str:
+    return f"{action.reference} {action.title}".strip()
+
+
+def evaluate(index: PlanIndex, row: PreviewRow, *, file_agency: str = "") -> None:
+    """Decide the row's outcome and message from its match and values (again after any fix)."""
+    action = index.actions.get(row.action_id) if row.action_id is not None else None
+    row.has_existing = bool(action and action.existing)
+    notes = list(row.notes)
+    if action is None:
+        row.outcome = Outcome.UNMATCHED
+        row.selected = False
+        weak = [c for c in row.candidates if c.score >= MATCH_WEAK]
+        if weak:
+            best = weak[0]
+            row.outcome = Outcome.WARNING
+            ambiguous = len(weak) > 1 and weak[0].score - weak[1].score < MATCH_MARGIN
+            row.message = (
+                f"'{row.title}' could be {best.label} ({best.score:.0f}%)"
+                + (f" or {weak[1].label} ({weak[1].score:.0f}%)" if ambiguous else "")
+                + ": choose the action to apply it"
+            )
+        else:
+            what = f"reference '{row.reference}'" if row.reference else ""
+            what += (" or " if what else "") + (
+                f"a title like '{_short(row.title)}'" if row.title else ""
+            )
+            row.message = f"No action of the plan has {what}"
+        return
+    if row.problems:
+        row.outcome = Outcome.ERROR
+        row.selected = False
+        row.message = "; ".join(row.problems)
+        return
+    if row.rag is None:
+        if row.narrative:
+            row.outcome = Outcome.ERROR
+            row.selected = False
+            row.message = "A progress update but no RAG: enter Red, Amber, Green or Blue"
+        else:
+            row.outcome = Outcome.UNCHANGED
+            row.selected = False
+            row.message = "Left blank in the return: nothing to import"
+        return
+    existing = action.existing
+    if index.signed_off or (existing is not None and existing.locked):
+        row.outcome = Outcome.ERROR
+        row.selected = False
+        row.message = f"{index.quarter.label} is signed off: its updates are locked"
+        return
+    if existing is not None and (
+        existing.rag == row.rag
+        and existing.narrative.strip() == row.narrative.strip()
+        and (not row.reported_by or existing.reported_by == row.reported_by)
+    ):
+        row.outcome = Outcome.UNCHANGED
+        row.selected = False
+        row.message = f"Same as the update already held for {index.quarter.label}"
+        return
+    warnings: list[str] = []
+    if row.match_how == "title" and row.match_score is not None and row.match_score < 100:
+        if row.match_score < MATCH_CLOSE:
+            warnings.append(
+                f"matched by title at {row.match_score:.0f}%: check it is the right action"
+            )
+        else:
+            notes.append(f"matched by title ({row.match_score:.0f}%)")
+    if row.supporting:
+        warnings.append(f"from a supporting agency's sheet (lead: {', '.join(action.leads)})")
+    if (
+        file_agency
+        and action.leads
+        and file_agency.upper() not in {x.upper() for x in action.leads}
+        and not row.supporting
+        and row.match_how not in ("template", "officer")
+    ):
+        warnings.append(
+            f"{file_agency} does not lead this action (lead: {', '.join(action.leads)})"
+        )
+    if row.match_how == "officer":
+        notes.append("match chosen by you")
+    if existing is None:
+        change = f"New update: {row.rag.label}"
+    elif existing.rag != row.rag:
+        change = f"RAG change {existing.rag.label} → {row.rag.label}"
+    else:
+        change = f"RAG stays {row.rag.label}; progress update replaced"
+    if existing is not None and not row.overwrite:
+        row.outcome = Outcome.UNCHANGED
+        row.selected = False
+        row.message = (
+            f"Keep the existing update ({existing.rag.label}): the return's row is not applied"
+        )
+        return
+    parts = [change, *warnings, *notes]
+    row.message = "; ".join(parts)
+    if warnings:
+        row.outcome = Outcome.WARNING
+        row.selected = row.match_how == "officer"
+    else:
+        row.outcome = Outcome.UPDATE
+        row.selected = existing is None or row.overwrite
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def mark_duplicates(preview: ImportPreview) -> None:
+    """An action given twice: the first ticked row applies; an identical repeat is unchanged."""
+    first: dict[int, PreviewRow] = {}
+    candidates = [
+        r
+        for r in preview.rows
+        if r.action_id is not None
+        and r.outcome in (Outcome.UPDATE, Outcome.WARNING)
+        and r.rag is not None
+    ]
+    # Ticked rows claim their action first, so a supporting agency's note never hides the lead's return.
+    for row in sorted(candidates, key=lambda r: not r.selected):
+        assert row.action_id is not None
+        earlier = first.get(row.action_id)
+        if earlier is None:
+            first[row.action_id] = row
+            continue
+        where = f"{earlier.file}, sheet {earlier.sheet}, row {earlier.row}"
+        if earlier.rag == row.rag and earlier.narrative.strip() == row.narrative.strip():
+            row.outcome = Outcome.UNCHANGED
+            row.message = f"Same as {where}"
+        else:
+            row.outcome = Outcome.WARNING
+            row.message = (
+                f"This action is also in {where}, with a different update: tick the one to apply"
+            )
+        row.selected = False
+
+
+def choose_action(preview: ImportPreview, row: PreviewRow, action_id: int | None) -> None:
+    """The officer's fix of a match (None: not this plan's action); re-evaluates the row."""
+    if action_id is not None and action_id not in preview.index.actions:
+        raise UserError("That action is not in this plan.")
+    row.action_id = action_id
+    row.match_how = "officer" if action_id is not None else ""
+    row.match_score = None
+    row.notes = [
+        n for n in row.notes if not n.startswith(("no action has reference", "reference "))
+    ]
+    agency = preview.files[row.file_index].agency if row.file_index < len(preview.files) else ""
+    evaluate(preview.index, row, file_agency=agency)
+    if action_id is not None and row.applicable:
+        row.selected = True
+
+
+def set_overwrite(preview: ImportPreview, row: PreviewRow, overwrite: bool) -> None:
+    row.overwrite = overwrite
+    agency = preview.files[row.file_index].agency if row.file_index < len(preview.files) else ""
+    was_officer = row.match_how == "officer"
+    evaluate(preview.index, row, file_agency=agency)
+    if was_officer and row.applicable:
+        row.selected = overwrite or not row.has_existing
+
+
+def set_file_agency(preview: ImportPreview, file_index: int, abbreviation: str) -> None:
+    """The officer says whose return a file is ('' for none); its rows are checked again."""
+    fp = preview.files[file_index]
+    if abbreviation and abbreviation.upper() not in preview.index.agencies:
+        raise UserError(f"There is no partner agency '{abbreviation}'.")
+    agency = preview.index.agencies.get(abbreviation.upper()) if abbreviation else None
+    fp.agency = agency.abbreviation if agency else ""
+    for row in preview.rows_of(file_index):
+        was_officer = row.match_how == "officer"
+        evaluate(preview.index, row, file_agency=fp.agency)
+        if was_officer and row.applicable:
+            row.selected = row.overwrite or not row.has_existing
+    mark_duplicates(preview)
+
+
+def agency_abbreviations(preview: ImportPreview) -> list[str]:
+    return sorted((a.abbreviation for a in preview.index.agencies.values()), key=str.lower)
+
+
+def action_choices(preview: ImportPreview) -> list[Candidate]:
+    """Every action of the plan, for the 'fix the match' list."""
+    return [Candidate(a.id, _label(a), 0.0) for a in preview.index.actions.values()]
+
+
+# ---------------------------------------------------------------- applying
+
+
+@dataclass
+class AgencyReturn:
+    abbreviation: str
+    name: str
+    email: str
+    lead_actions: int
+    updated_actions: int
+    returned: bool
+    files: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ApplyResult:
+    created: int = 0
+    updated: int = 0
+    kept: int = 0
+    batches: int = 0
+    status: list[AgencyReturn] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        out = [
+            f"{self.created} new update(s), {self.updated} replaced, {self.kept} kept as they were, "
+            f"from {self.batches} file(s)"
+        ]
+        returned = [a.abbreviation for a in self.status if a.returned]
+        missing = [a.abbreviation for a in self.status if not a.returned]
+        out.append(f"Returned: {', '.join(returned) or 'none'}")
+        out.append(f"Not returned: {', '.join(missing) or 'none'}")
+        return out
+
+
+def apply_import(db: Database, preview: ImportPreview) -> ApplyResult:
+    """Write the ticked rows in one transaction; nothing is written if any row cannot apply."""
+    quarter = preview.quarter
+    chosen = [r for r in preview.rows if r.selected]
+    for r in chosen:
+        if not r.applicable:
+            raise UserError(
+                f"{r.file}, sheet {r.sheet}, row {r.row} cannot be applied ({r.message}). "
+                "Untick it or fix it; nothing was written."
+            )
+    seen: dict[int, PreviewRow] = {}
+    for r in chosen:
+        assert r.action_id is not None
+        if r.action_id in seen:
+            other = seen[r.action_id]
+            raise UserError(
+                f"Two ticked rows update the same action ({r.file} row {r.row} and {other.file} "
+                f"row {other.row}): untick one; nothing was written."
+            )
+        seen[r.action_id] = r
+    result = ApplyResult()
+    with db.session(reason=f"returns imported for {quarter.label}") as s:
+        if (
+            s.scalar(select(QuarterSignoff.id).where(QuarterSignoff.quarter == quarter.code))
+            is not None
+        ):
+            raise UserError(
+                f"{quarter.label} is signed off: its updates are locked. Nothing was written."
+            )
+        partners = {p.abbreviation.upper(): p for p in s.scalars(select(Partner))}
+        existing = {
+            u.action_id: u
+            for u in s.scalars(
+                select(QuarterUpdate).where(
+                    QuarterUpdate.quarter == quarter.code, QuarterUpdate.action_id.in_(list(seen))
+                )
+            )
+        }
+        for file_index, fp in enumerate(preview.files):
+            rows = [r for r in chosen if r.file_index == file_index]
+            partner = partners.get(fp.agency.upper()) if fp.agency else None
+            if fp.remember_mapping and partner is not None and fp.sheets:
+                partner.import_mapping = json.dumps(_mapping_to_remember(fp), sort_keys=True)
+            if fp.status != "ok":
+                continue
+            # Every file read is recorded, even with nothing to apply: the agency has returned.
+            batch = ImportBatch(
+                file_name=fp.name[:500],
+                content_hash=fp.content_hash,
+                quarter=quarter.code,
+                partner_id=partner.id if partner else None,
+                kind="return",
+                imported_by=db.user,
+            )
+            s.add(batch)
+            s.flush()
+            applied = 0
+            for r in rows:
+                assert r.action_id is not None and r.rag is not None
+                if s.get(Action, r.action_id) is None:
+                    raise UserError(
+                        f"The action for {fp.name} row {r.row} was deleted since the preview; nothing was written."
+                    )
+                update = existing.get(r.action_id)
+                if update is not None and update.locked:
+                    raise UserError(
+                        f"The {quarter.label} update of {r.reference or r.title} is locked; nothing was written."
+                    )
+                if update is not None and not r.overwrite:
+                    result.kept += 1
+                    continue
+                if update is None:
+                    update = QuarterUpdate(action_id=r.action_id, quarter=quarter.code)
+                    s.add(update)
+                    existing[r.action_id] = update
+                    result.created += 1
+                else:
+                    result.updated += 1
+                update.rag = r.rag.value
+                update.narrative = r.narrative
+                update.reported_by = r.reported_by[:200]
+                update.reported_on = r.reported_on
+                update.rag_illustrative = False
+                update.source = "import"
+                update.import_batch_id = batch.id
+                update.source_sheet = r.sheet[:200]
+                update.source_row = r.row
+                applied += 1
+            batch.rows_applied = applied
+            result.batches += 1
+    result.status = return_status(db, preview.plan_id, quarter)
+    return result
+
+
+def _mapping_to_remember(fp: FilePreview) -> dict[str, str]:
+    merged: dict[str, str] = {}
+    for sheet in fp.sheets:
+        if sheet.header_row is None:
+            continue
+        merged.update(
+            remembered_mapping(ColumnMap(sheet.header_row, sheet.headers, sheet.meanings))
+        )
+    return merged
+
+
+def return_status(db: Database, plan_id: int, quarter: Quarter) -> list[AgencyReturn]:
+    """Per lead agency: has its return for the quarter come back? (The chase list is the 'no's.)"""
+    with db.session(audit=False) as s:
+        leads = s.execute(
+            select(Partner, ActionPartner.action_id)
+            .join(ActionPartner, ActionPartner.partner_id == Partner.id)
+            .join(Action, Action.id == ActionPartner.action_id)
+            .join(Objective, Action.objective_id == Objective.id)
+            .join(KeyPriority, Objective.priority_id == KeyPriority.id)
+            .where(
+                KeyPriority.plan_id == plan_id,
+                ActionPartner.role == "lead",
+                Action.status == "active",
+            )
+        ).all()
+        imported = {
+            u.action_id
+            for u in s.scalars(
+                select(QuarterUpdate).where(
+                    QuarterUpdate.quarter == quarter.code, QuarterUpdate.source == "import"
+                )
+            )
+        }
+        batches: dict[int, list[str]] = {}
+        for b in s.scalars(select(ImportBatch).where(ImportBatch.quarter == quarter.code)):
+            if b.partner_id is not None:
+                batches.setdefault(b.partner_id, []).append(b.file_name)
+        per: dict[int, AgencyReturn] = {}
+        for partner, action_id in leads:
+            entry = per.setdefault(
+                partner.id,
+                AgencyReturn(
+                    partner.abbreviation,
+                    partner.name,
+                    partner.contact_email,
+                    0,
+                    0,
+                    False,
+                    batches.get(partner.id, []),
+                ),
+            )
+            entry.lead_actions += 1
+            if action_id in imported:
+                entry.updated_actions += 1
+        for entry in per.values():
+            # A file from the agency counts; so does a combined return that covered all its actions.
+            entry.returned = bool(entry.files) or entry.updated_actions == entry.lead_actions
+    return sorted(per.values(), key=lambda a: (a.returned, a.abbreviation.lower()))

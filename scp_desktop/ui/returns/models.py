@@ -1,0 +1,326 @@
+"""Table models of the import preview, its files and the per-agency return status (plain lists inside)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+
+from scp_desktop.domain.rag import RAG
+from scp_desktop.services.returns_import import (
+    AgencyReturn,
+    FilePreview,
+    ImportPreview,
+    Outcome,
+    PreviewRow,
+    set_overwrite,
+)
+
+Index = QModelIndex | QPersistentModelIndex
+_OUTCOME_LABELS = {
+    Outcome.UPDATE: "Update",
+    Outcome.UNCHANGED: "Unchanged",
+    Outcome.WARNING: "Check",
+    Outcome.ERROR: "Error",
+    Outcome.UNMATCHED: "Not matched",
+}
+_OUTCOME_COLOURS = {
+    Outcome.UPDATE: "#E8F5E9",
+    Outcome.WARNING: "#FFF8E1",
+    Outcome.ERROR: "#FFEBEE",
+    Outcome.UNMATCHED: "#F3E5F5",
+}
+_RAG_TEXT = {RAG.RED: "#FFFFFF", RAG.AMBER: "#000000", RAG.GREEN: "#FFFFFF", RAG.BLUE: "#FFFFFF"}
+
+FILTER_ALL = "all"
+FILTER_ATTENTION = "attention"
+FILTER_UPDATES = "updates"
+
+
+class PreviewTableModel(QAbstractTableModel):
+    """Every row read from the returns, with its tick box and keep/overwrite choice."""
+
+    COLUMNS = (
+        "Apply",
+        "File",
+        "Sheet",
+        "Row",
+        "Action",
+        "RAG",
+        "Outcome",
+        "What will happen",
+        "Existing update",
+    )
+    APPLY, FILE, SHEET, ROW, ACTION, RAG_COL, OUTCOME, MESSAGE, EXISTING = range(9)
+    selection_changed = Signal()
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.preview: ImportPreview | None = None
+        self._visible: list[PreviewRow] = []
+        self._filter = FILTER_ALL
+        self._sort: tuple[int, Qt.SortOrder] | None = None
+
+    # -- contents
+    def set_preview(self, preview: ImportPreview | None) -> None:
+        self.beginResetModel()
+        self.preview = preview
+        self._refilter()
+        self.endResetModel()
+
+    def set_filter(self, name: str) -> None:
+        self.beginResetModel()
+        self._filter = name
+        self._refilter()
+        self.endResetModel()
+
+    def _refilter(self) -> None:
+        rows = list(self.preview.rows) if self.preview else []
+        if self._filter == FILTER_ATTENTION:
+            rows = [
+                r for r in rows if r.outcome in (Outcome.WARNING, Outcome.ERROR, Outcome.UNMATCHED)
+            ]
+        elif self._filter == FILTER_UPDATES:
+            rows = [r for r in rows if r.outcome is Outcome.UPDATE]
+        self._visible = rows
+        if self._sort is not None:
+            self._apply_sort(*self._sort)
+
+    def row_at(self, row: int) -> PreviewRow | None:
+        return self._visible[row] if 0 <= row < len(self._visible) else None
+
+    def refresh_row(self, target: PreviewRow) -> None:
+        for i, r in enumerate(self._visible):
+            if r is target:
+                self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.COLUMNS) - 1))
+        self.selection_changed.emit()
+
+    def set_all(self, selected: bool) -> None:
+        for r in self._visible:
+            r.selected = selected and r.applicable and (r.overwrite or not r.has_existing)
+        if self._visible:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._visible) - 1, 0))
+        self.selection_changed.emit()
+
+    # -- Qt interface
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._visible)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.COLUMNS[section] if 0 <= section < len(self.COLUMNS) else None
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Vertical:
+            return section + 1
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        row = self._visible[index.row()]
+        if index.column() == self.APPLY and row.applicable:
+            return base | Qt.ItemFlag.ItemIsUserCheckable
+        if index.column() == self.EXISTING and row.has_existing and row.applicable:
+            return base | Qt.ItemFlag.ItemIsUserCheckable
+        return base
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self._visible)):
+            return None
+        row = self._visible[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.CheckStateRole:
+            if col == self.APPLY and row.applicable:
+                return Qt.CheckState.Checked if row.selected else Qt.CheckState.Unchecked
+            if col == self.EXISTING and row.has_existing and row.applicable:
+                return Qt.CheckState.Checked if row.overwrite else Qt.CheckState.Unchecked
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return self._text(row, col, tooltip=role == Qt.ItemDataRole.ToolTipRole)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if col == self.RAG_COL and row.rag is not None:
+                return QBrush(QColor(row.rag.hex_colour))
+            colour = _OUTCOME_COLOURS.get(row.outcome)
+            return QBrush(QColor(colour)) if colour and col == self.OUTCOME else None
+        if role == Qt.ItemDataRole.ForegroundRole and col == self.RAG_COL and row.rag is not None:
+            return QBrush(QColor(_RAG_TEXT[row.rag]))
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (self.ROW, self.RAG_COL):
+            return int(Qt.AlignmentFlag.AlignCenter)
+        return None
+
+    def _text(self, row: PreviewRow, col: int, *, tooltip: bool) -> Any:
+        if col == self.APPLY:
+            return (
+                None
+                if not tooltip
+                else ("Ticked rows are applied" if row.applicable else "Cannot be applied")
+            )
+        if col == self.FILE:
+            return row.file
+        if col == self.SHEET:
+            return row.sheet
+        if col == self.ROW:
+            return row.row
+        if col == self.ACTION:
+            action = (
+                self.preview.index.actions.get(row.action_id)
+                if self.preview and row.action_id
+                else None
+            )
+            if action is not None:
+                return f"{action.reference} {action.title}".strip()
+            written = " ".join(x for x in (row.reference, row.title) if x)
+            return f"? {written}" if written else "?"
+        if col == self.RAG_COL:
+            if row.rag is None:
+                return "—"
+            return f"{row.rag.value} {row.rag.label}" if tooltip else row.rag.value
+        if col == self.OUTCOME:
+            return _OUTCOME_LABELS[row.outcome]
+        if col == self.MESSAGE:
+            if tooltip and row.narrative:
+                return f"{row.message}\n\nProgress update:\n{row.narrative[:1500]}"
+            return row.message
+        if col == self.EXISTING:
+            if not row.has_existing:
+                return "" if not tooltip else "No update yet this quarter"
+            return "Overwrite" if row.overwrite else "Keep"
+        return None
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.CheckStateRole or not index.isValid() or self.preview is None:
+            return False
+        row = self._visible[index.row()]
+        checked = (
+            Qt.CheckState(value) == Qt.CheckState.Checked if not isinstance(value, bool) else value
+        )
+        if index.column() == self.APPLY and row.applicable:
+            row.selected = checked
+        elif index.column() == self.EXISTING and row.has_existing and row.applicable:
+            set_overwrite(self.preview, row, checked)
+        else:
+            return False
+        self.dataChanged.emit(
+            self.index(index.row(), 0), self.index(index.row(), len(self.COLUMNS) - 1)
+        )
+        self.selection_changed.emit()
+        return True
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.layoutAboutToBeChanged.emit()
+        self._sort = (column, order)
+        self._apply_sort(column, order)
+        self.layoutChanged.emit()
+
+    def _apply_sort(self, column: int, order: Qt.SortOrder) -> None:
+        def key(r: PreviewRow) -> tuple[Any, ...]:
+            if column == self.ROW:
+                return (r.file, r.sheet, r.row)
+            if column == self.RAG_COL:
+                return (r.rag.rank if r.rag else -1,)
+            if column == self.APPLY:
+                return (not r.selected,)
+            value = self._text(r, column, tooltip=False)
+            return (str(value or "").lower(), r.file, r.sheet, r.row)
+
+        self._visible.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
+
+
+class FileTableModel(QAbstractTableModel):
+    COLUMNS = ("File", "Read", "Agency", "Rows", "Notes")
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.files: list[FilePreview] = []
+        self.row_counts: list[int] = []
+
+    def set_files(self, files: list[FilePreview], row_counts: list[int]) -> None:
+        self.beginResetModel()
+        self.files = list(files)
+        self.row_counts = list(row_counts)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.files)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.COLUMNS[section] if 0 <= section < len(self.COLUMNS) else None
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self.files)):
+            return None
+        f = self.files[index.row()]
+        col = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            if col == 0:
+                return f.name
+            if col == 1:
+                if f.status == "rejected":
+                    return "Refused"
+                return "Own template" if f.template else "Read"
+            if col == 2:
+                return f.agency or "?"
+            if col == 3:
+                return self.row_counts[index.row()] if index.row() < len(self.row_counts) else 0
+            if col == 4:
+                return f.error if f.status == "rejected" else " ".join(f.notes)
+        if role == Qt.ItemDataRole.BackgroundRole and col == 1 and f.status == "rejected":
+            return QBrush(QColor("#FFEBEE"))
+        return None
+
+
+class StatusTableModel(QAbstractTableModel):
+    """Per lead agency: returned or not this quarter (whom to chase)."""
+
+    COLUMNS = ("Agency", "Name", "Return", "Actions updated")
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.items: list[AgencyReturn] = []
+
+    def set_items(self, items: list[AgencyReturn]) -> None:
+        self.beginResetModel()
+        self.items = list(items)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.items)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.COLUMNS[section] if 0 <= section < len(self.COLUMNS) else None
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self.items)):
+            return None
+        a = self.items[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (
+                a.abbreviation,
+                a.name,
+                "Returned" if a.returned else "Not returned",
+                f"{a.updated_actions} of {a.lead_actions}",
+            )[col]
+        if role == Qt.ItemDataRole.BackgroundRole and col == 2:
+            return QBrush(QColor("#E8F5E9" if a.returned else "#FFEBEE"))
+        return None

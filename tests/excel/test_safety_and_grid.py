@@ -1,0 +1,152 @@
+"""Refusing files before parsing, and reading grids (values, hidden sheets, fills, formulas, CSV)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+import pytest
+from openpyxl.styles import PatternFill
+
+from scp_desktop.excel.grid import read_grid
+from scp_desktop.excel.safety import SpreadsheetRejected, decode_text, sniff
+from tests.hostile_files import (
+    small_workbook_bytes,
+    write_encrypted,
+    write_entity_trick,
+    write_old_xls,
+    write_truncated,
+    write_zip_bomb,
+)
+
+
+def _refused(path: Path) -> str:
+    with pytest.raises(SpreadsheetRejected) as info:
+        read_grid(path)
+    return str(info.value)
+
+
+def test_a_real_workbook_is_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "ok.xlsx"
+    path.write_bytes(small_workbook_bytes())
+    assert sniff(path).kind == "xlsx"
+    grid = read_grid(path)
+    assert grid.sheets[0].rows[1][:3] == ["1.1.2", "Op Enlightenment", "Green"]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("empty.xlsx", b"", "is empty"),
+        (
+            "picture.png",
+            b"\x89PNG\r\n\x1a\n" + b"\x00" * 100,
+            "is not a spreadsheet (it is a picture)",
+        ),
+        ("notes.pdf", b"%PDF-1.4\n%...", "is not a spreadsheet (it is a PDF document)"),
+        ("page.xlsx", b"<html><body><table><tr><td>1</td></tr></table></body></html>", "web page"),
+        ("renamed.xlsx", b"Reference,Title\n1.1.1,Crucial Crew\n", "not really an Excel workbook"),
+        ("letter.docx", b"hello", "is not a spreadsheet"),
+    ],
+)
+def test_wrong_types_are_refused_with_the_file_named(
+    tmp_path: Path, name: str, content: bytes, expected: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    message = _refused(path)
+    assert name in message
+    assert expected in message
+
+
+def test_old_xls_says_to_resave_as_xlsx(tmp_path: Path) -> None:
+    message = _refused(write_old_xls(tmp_path / "old.xls"))
+    assert "97-2003" in message and ".xlsx" in message
+
+
+def test_encrypted_workbook_is_refused(tmp_path: Path) -> None:
+    assert "password" in _refused(write_encrypted(tmp_path / "secret.xlsx"))
+
+
+def test_truncated_workbook_is_damaged(tmp_path: Path) -> None:
+    assert "damaged" in _refused(write_truncated(tmp_path / "half.xlsx"))
+
+
+def test_zip_bomb_is_refused_from_its_directory(tmp_path: Path) -> None:
+    message = _refused(write_zip_bomb(tmp_path / "bomb.xlsx"))
+    assert "zip bomb" in message
+
+
+def test_entity_declarations_are_refused(tmp_path: Path) -> None:
+    assert "entity" in _refused(write_entity_trick(tmp_path / "lol.xlsx"))
+
+
+def test_word_document_in_a_zip_is_named(tmp_path: Path) -> None:
+    import zipfile
+
+    path = tmp_path / "report.xlsx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("word/document.xml", "<w/>")
+    assert "Word document" in _refused(path)
+
+
+def test_csv_encodings(tmp_path: Path) -> None:
+    assert decode_text("£5 “x”".encode()) == "£5 “x”"
+    assert decode_text(b"\xef\xbb\xbfRef") == "Ref"
+    assert decode_text("£5 “x”".encode("cp1252")) == "£5 “x”"
+    path = tmp_path / "r.csv"
+    path.write_bytes("Ref;Title;RAG\n1.1.1;Crucial Crew;Green £\n".encode("cp1252"))
+    grid = read_grid(path)
+    assert grid.kind == "csv"
+    assert grid.sheets[0].rows[1] == ["1.1.1", "Crucial Crew", "Green £"]
+
+
+def test_hidden_sheets_dates_fills_and_formulas(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws["A1"] = "RAG"
+    ws["A2"].fill = PatternFill("solid", fgColor="FF00B050")
+    ws["A3"] = '=IF(1=1,"Green","Red")'  # no cached value: openpyxl never calculates
+    ws["B2"] = dt.date(2022, 9, 30)
+    hidden = wb.create_sheet("Old")
+    hidden.sheet_state = "hidden"
+    hidden["A1"] = "x"
+    path = tmp_path / "f.xlsx"
+    wb.save(path)
+    grid = read_grid(path)
+    assert [(s.name, s.hidden) for s in grid.sheets] == [("Sheet", False), ("Old", True)]
+    sheet = grid.sheets[0]
+    assert sheet.cell(2, 1) == dt.date(2022, 9, 30)
+    assert sheet.cell(3, 0) == ""
+    details = grid.details("Sheet", [(2, 0), (3, 0)])
+    assert details[(2, 0)].fill_rgb == "00B050"
+    assert details[(3, 0)].formula is not None and details[(3, 0)].formula.startswith("=IF")
+
+
+def test_damaged_variants_are_refused_never_raised(tmp_path: Path) -> None:
+    import random
+
+    source = small_workbook_bytes()
+    rng = random.Random(11)
+    outcomes = set()
+    for i in range(45):
+        data = bytearray(source)
+        if i % 3 == 0:
+            for _ in range(6):
+                data[rng.randrange(len(data))] = rng.randrange(256)
+        elif i % 3 == 1:
+            data = data[: rng.randrange(50, len(data))]
+        else:
+            at = rng.randrange(len(data) - 100)
+            data[at : at + 100] = bytes(rng.randrange(256) for _ in range(100))
+        path = tmp_path / f"v{i}.xlsx"
+        path.write_bytes(bytes(data))
+        try:
+            read_grid(path)
+            outcomes.add("read")
+        except SpreadsheetRejected as exc:
+            assert f"v{i}.xlsx" in str(exc)
+            outcomes.add("refused")
+    assert "refused" in outcomes

@@ -1,0 +1,150 @@
+"""A new plan from the officers' own plan spreadsheet: banners, blank objective cells, odd columns."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+import pytest
+from sqlalchemy import select
+
+from scp_desktop.services.errors import UserError
+from scp_desktop.services.plan_spreadsheet import load_plan_spreadsheet, preview_plan_spreadsheet
+from scp_desktop.services.setup import load_plan_file
+from scp_desktop.storage.database import Database
+from scp_desktop.storage.models import Action, KeyPriority, Partner, Plan
+
+
+def _plan_file(path: Path) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["Safer Town Partnership — Annual Partnership Plan 2024/25"])
+    ws.append([])
+    ws.append(
+        [
+            "Project / initiative",
+            "Lead Agency",
+            "Objective",
+            "About",
+            "By When",
+            "Ref",
+            "PFCC Priority",
+            "ECPS Strand",
+            "Supporting partners",
+        ]
+    )
+    ws.append(["Key Priority 1: Reducing violence in the town centre"])
+    ws.merge_cells("A4:I4")
+    ws.append(
+        [
+            "Op Pegasi patrols",
+            "Essex Police & Open Road",
+            "Reduce knife crime",
+            "Hotspot patrols",
+            "Ongoing",
+            "1.1.1",
+            "1, 2",
+            "Serious Violence",
+            "CBC",
+        ]
+    )
+    ws.append(
+        [
+            "Bleed kits",
+            "Youth Service",
+            None,
+            "Kits in venues",
+            dt.date(2025, 3, 31),
+            "",
+            "4; 99",
+            "SV",
+            "",
+        ]
+    )
+    ws.append([None, "EP", None, "A row with no title", "", "", "", "", ""])
+    ws.append(["Priority 2 - Anti-social behaviour"])
+    ws.append(["Mobile CCTV", "CBH", "Tackle ASB hotspots", "", "Mar 25", "2.1.1", "", "VU", ""])
+    path_out = path
+    wb.save(path_out)
+    return path_out
+
+
+def test_preview_then_load_in_one_transaction(demo_db: Database, tmp_path: Path) -> None:
+    preview = preview_plan_spreadsheet(demo_db, _plan_file(tmp_path / "plan.xlsx"))
+    assert preview.year == "2024-25"
+    assert [line.title for line in preview.lines] == [
+        "Op Pegasi patrols",
+        "Bleed kits",
+        "Mobile CCTV",
+    ]
+    assert preview.lines[1].objective == "Reduce knife crime"  # carried from the row above
+    assert preview.unknown_agencies == ["Youth Service"]
+    assert any("row 7" in p and "no project" in p for p in preview.problems)
+    assert (preview.priorities, preview.objectives) == (2, 2)
+
+    summary = load_plan_spreadsheet(demo_db, preview)
+    assert (summary.priorities, summary.objectives, summary.actions, summary.partners) == (
+        2,
+        2,
+        3,
+        1,
+    )
+    assert any("99" in w for w in summary.warnings)
+    with demo_db.session() as s:
+        plan = s.scalars(select(Plan).where(Plan.year == "2024-25")).one()
+        priorities = list(
+            s.scalars(
+                select(KeyPriority)
+                .where(KeyPriority.plan_id == plan.id)
+                .order_by(KeyPriority.number)
+            )
+        )
+        assert [(p.number, p.title) for p in priorities] == [
+            (1, "Reducing violence in the town centre"),
+            (2, "Anti-social behaviour"),
+        ]
+        actions = {
+            a.title: a
+            for a in s.scalars(select(Action).join(Action.objective).where(Action.objective.has()))
+        }
+        pegasi = actions["Op Pegasi patrols"]
+        assert sorted((ap.partner.abbreviation, ap.role) for ap in pegasi.partners) == [
+            ("CBC", "support"),
+            ("EP", "lead"),
+            ("OR", "lead"),
+        ]
+        assert sorted((i.item.framework.code, i.item.code) for i in pegasi.framework_items) == [
+            ("ECPS", "SV"),
+            ("PFCC", "1"),
+            ("PFCC", "2"),
+        ]
+        assert pegasi.deadline_kind == "ongoing"
+        kits = actions["Bleed kits"]
+        assert kits.deadline_kind == "date" and kits.deadline_date == dt.date(2025, 3, 31)
+        assert kits.reference == "1.1.2"  # numbered when the sheet has none
+        assert actions["Mobile CCTV"].deadline_kind == "month"
+        youth = s.scalars(select(Partner).where(Partner.name == "Youth Service")).one()
+        assert youth.abbreviation == "YS"
+
+
+def test_plan_year_must_be_known_and_unique(demo_db: Database, tmp_path: Path) -> None:
+    path = _plan_file(tmp_path / "plan.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb.active
+    assert ws is not None
+    ws["A1"] = "Our plan"
+    wb.save(path)
+    preview = preview_plan_spreadsheet(demo_db, path)
+    with pytest.raises(UserError, match="financial year"):
+        load_plan_spreadsheet(demo_db, preview)
+    with pytest.raises(UserError, match="already a plan for 2022-23"):
+        load_plan_file(demo_db, path, year="2022-23")
+
+
+def test_not_a_plan(demo_db: Database, tmp_path: Path) -> None:
+    path = tmp_path / "x.csv"
+    path.write_text("a,b\n1,2\n")
+    with pytest.raises(UserError, match="no sheet with a plan header"):
+        preview_plan_spreadsheet(demo_db, path)

@@ -1,0 +1,300 @@
+"""The Prepare returns and Import returns dialogs, driven offscreen against a real demo database."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import openpyxl
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+
+from scp_desktop.domain.periods import Quarter
+from scp_desktop.excel.columns import Meaning
+from scp_desktop.services.returns_export import plan_for_quarter
+from scp_desktop.services.returns_import import Outcome
+from scp_desktop.storage.database import Database
+from scp_desktop.storage.models import ImportBatch, QuarterUpdate
+from scp_desktop.ui.returns import ImportReturnsDialog, PrepareReturnsDialog
+from scp_desktop.ui.returns.models import FILTER_ATTENTION, PreviewTableModel
+
+Q3 = "2022-23-Q3"
+SHOTS = os.environ.get("SCP_SCREENSHOTS")  # set to a folder to keep the rendered dialogs
+
+
+def _shot(widget: object, name: str, tmp_path: Path) -> Path:
+    folder = Path(SHOTS) if SHOTS else tmp_path
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    assert widget.grab().save(str(path))  # type: ignore[attr-defined]
+    return path
+
+
+def _prepare(qtbot: QtBot, db: Database, folder: Path, tmp_path: Path) -> PrepareReturnsDialog:
+    plan_id = plan_for_quarter(db, Quarter.parse(Q3))
+    dialog = PrepareReturnsDialog(db, plan_id, Q3)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.folder.setText(str(folder))
+    dialog.emails.setChecked(True)
+    _shot(dialog, "prepare_returns.png", tmp_path)
+    with qtbot.waitSignal(dialog.prepared, timeout=30000):
+        dialog.prepare_button.click()
+    return dialog
+
+
+def test_prepare_writes_a_folder_of_returns(
+    qtbot: QtBot, demo_db: Database, tmp_path: Path
+) -> None:
+    dialog = _prepare(qtbot, demo_db, tmp_path / "out", tmp_path)
+    assert dialog.export_result is not None
+    names = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert "Return 2022-23-Q3 EP.xlsx" in names and "Return 2022-23-Q3 EP.eml" in names
+    assert len([n for n in names if n.endswith(".xlsx")]) == 10
+    assert "10 return(s) written" in dialog.report.toPlainText()
+    assert dialog.open_button.isEnabled()
+    _shot(dialog, "prepare_returns_done.png", tmp_path)
+
+
+def test_prepare_one_agency(qtbot: QtBot, demo_db: Database, tmp_path: Path) -> None:
+    plan_id = plan_for_quarter(demo_db, Quarter.parse(Q3))
+    dialog = PrepareReturnsDialog(demo_db, plan_id, Q3)
+    qtbot.addWidget(dialog)
+    for i in range(dialog.agencies.count()):
+        item = dialog.agencies.item(i)
+        keep = item.data(Qt.ItemDataRole.UserRole) == "CARA"
+        item.setCheckState(Qt.CheckState.Checked if keep else Qt.CheckState.Unchecked)
+    dialog.folder.setText(str(tmp_path / "one"))
+    with qtbot.waitSignal(dialog.prepared, timeout=30000):
+        dialog.prepare_button.click()
+    assert [p.name for p in (tmp_path / "one").iterdir()] == ["Return 2022-23-Q3 CARA.xlsx"]
+
+
+def _fill(path: Path, rag: str) -> None:
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Actions you lead"]
+    for row in range(5, ws.max_row + 1):
+        ws.cell(row, 7).value = rag
+        ws.cell(row, 8).value = f"Update for {ws.cell(row, 1).value}"
+        ws.cell(row, 10).value = dt.date(2022, 12, 31)
+    wb.save(path)
+
+
+def test_import_preview_edit_and_apply(
+    qtbot: QtBot, qtmodeltester: object, demo_db: Database, tmp_path: Path
+) -> None:
+    _prepare(qtbot, demo_db, tmp_path / "out", tmp_path)
+    out = tmp_path / "out"
+    _fill(out / "Return 2022-23-Q3 EP.xlsx", "Green")
+    _fill(out / "Return 2022-23-Q3 CARA.xlsx", "amber")
+    other = tmp_path / "CBH own sheet.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["CBH quarterly update"])
+    ws.append([])
+    ws.append(["Scheme", "Colour", "Progress"])
+    ws.append(["Box Smart", "G", "Sessions running"])
+    ws.append(["Project Morfeus", "R", "Paused"])
+    ws.append(["Something new", "A", "?"])
+    wb.save(other)
+    (tmp_path / "notes.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+
+    plan_id = plan_for_quarter(demo_db, Quarter.parse(Q3))
+    dialog = ImportReturnsDialog(demo_db, plan_id, Q3)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    _shot(dialog, "import_returns_empty.png", tmp_path)
+    with qtbot.waitSignal(dialog.preview_ready, timeout=30000):
+        dialog.add_paths(
+            [
+                out / "Return 2022-23-Q3 EP.xlsx",
+                out / "Return 2022-23-Q3 CARA.xlsx",
+                other,
+                tmp_path / "notes.png",
+            ]
+        )
+    preview = dialog.preview
+    assert preview is not None
+    qtmodeltester.check(dialog.preview_model)  # type: ignore[attr-defined]
+    qtmodeltester.check(dialog.file_model)  # type: ignore[attr-defined]
+    assert dialog.file_model.rowCount() == 4
+    assert dialog.file_model.data(dialog.file_model.index(3, 1)) == "Refused"
+    model = dialog.preview_model
+    assert model.rowCount() == len(preview.rows)
+    _shot(dialog, "import_returns_preview.png", tmp_path)
+
+    # 'Colour' is not understood: say it is the RAG column; the file is read again.
+    cbh_rows = [r for r in preview.rows if r.file == other.name]
+    assert all(r.rag is None for r in cbh_rows)
+    with qtbot.waitSignal(dialog.preview_ready, timeout=30000):
+        dialog.set_column_choices(
+            other.name, {"Sheet": {0: Meaning.TITLE, 1: Meaning.RAG, 2: Meaning.PROGRESS}}
+        )
+    preview = dialog.preview
+    assert preview is not None
+    cbh = {r.title: r for r in preview.rows if r.file == other.name}
+    assert cbh["Box Smart"].outcome is Outcome.UPDATE
+    assert cbh["Project Morfeus"].outcome is Outcome.WARNING  # close to 'Project Morpheus'
+    assert cbh["Something new"].outcome is Outcome.UNMATCHED
+
+    # Whose return a file is can be corrected; its rows are checked again.
+    cbh_index = next(i for i, f in enumerate(preview.files) if f.name == other.name)
+    dialog.set_file_agency(cbh_index, "EP")
+    assert (
+        "EP does not lead" in cbh["Box Smart"].message
+        and cbh["Box Smart"].outcome is Outcome.WARNING
+    )
+    dialog.set_file_agency(cbh_index, "CBH")
+    assert cbh["Box Smart"].outcome is Outcome.UPDATE and cbh["Box Smart"].selected
+    assert dialog.file_model.data(dialog.file_model.index(cbh_index, 2)) == "CBH"
+
+    # Fix the weak match through the dialog, untick one EP row.
+    morpheus = cbh["Project Morfeus"]
+    dialog.choose_action(morpheus, morpheus.candidates[0].action_id)
+    assert morpheus.selected and morpheus.outcome is Outcome.UPDATE
+    n = next(
+        i
+        for i in range(model.rowCount())
+        if model.row_at(i).selected and model.row_at(i).file.endswith("EP.xlsx")  # type: ignore[union-attr]
+    )
+    first = model.index(n, PreviewTableModel.APPLY)
+    first_row = model.row_at(n)
+    assert first_row is not None and first_row.selected
+    assert model.setData(first, Qt.CheckState.Unchecked.value, Qt.ItemDataRole.CheckStateRole)
+    assert not first_row.selected
+    model.set_filter(FILTER_ATTENTION)
+    assert all(
+        model.row_at(i).outcome in (Outcome.WARNING, Outcome.ERROR, Outcome.UNMATCHED)
+        for i in range(model.rowCount())
+    )  # type: ignore[union-attr]
+    model.sort(PreviewTableModel.RAG_COL, Qt.SortOrder.DescendingOrder)
+    qtmodeltester.check(model)  # type: ignore[attr-defined]
+
+    ticked = [r for r in preview.rows if r.selected]
+    assert dialog.apply_button.isEnabled()
+    with qtbot.waitSignal(dialog.applied, timeout=30000):
+        dialog.apply_button.click()
+    assert dialog.pages.currentIndex() == 1
+    qtmodeltester.check(dialog.status_model)  # type: ignore[attr-defined]
+    status = {a.abbreviation: a for a in dialog.status_model.items}
+    assert status["EP"].returned and status["CARA"].returned and status["CBH"].returned
+    assert not status["CBC"].returned
+    with qtbot.waitSignal(dialog.chased, timeout=30000) as chased:
+        dialog.write_chase_emails(tmp_path / "chase")
+    names = sorted(p.name for p in chased.args[0])
+    assert "Reminder 2022-23-Q3 CBC.eml" in names and len(names) == 7
+    assert "7 reminder email draft(s)" in dialog.chase_label.text()
+    _shot(dialog, "import_returns_summary.png", tmp_path)
+    with demo_db.session() as s:
+        q3 = list(s.scalars(select(QuarterUpdate).where(QuarterUpdate.quarter == Q3)))
+        assert len(q3) == len(ticked)
+        assert {u.action.reference for u in q3} >= {"1.1.3", "2.1.3"}
+        assert len(list(s.scalars(select(ImportBatch)))) == 3
+
+
+def test_new_plan_from_spreadsheet(
+    qtbot: QtBot, qtmodeltester: object, demo_db: Database, tmp_path: Path
+) -> None:
+    from scp_desktop.services.returns_export import export_plan_workbook
+    from scp_desktop.storage.models import Plan
+    from scp_desktop.ui.returns import NewPlanFromSpreadsheetDialog
+
+    path = tmp_path / "plan.xlsx"
+    export_plan_workbook(demo_db, plan_for_quarter(demo_db, Quarter.parse(Q3)), path)
+    dialog = NewPlanFromSpreadsheetDialog(demo_db)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    with qtbot.waitSignal(dialog.previewed, timeout=30000):
+        dialog.read(path)
+    assert dialog.model.rowCount() == 51
+    assert dialog.year_edit.text() == "2022-23"  # read from the title row
+    qtmodeltester.check(dialog.model)  # type: ignore[attr-defined]
+    _shot(dialog, "new_plan_from_spreadsheet.png", tmp_path)
+    with qtbot.waitSignal(dialog.failed, timeout=30000):
+        dialog.create_plan()  # 2022-23 exists already
+    assert "already a plan" in dialog.status.text()
+    dialog.year_edit.setText("2023/24")
+    with qtbot.waitSignal(dialog.loaded, timeout=30000):
+        dialog.create_plan()
+    with demo_db.session() as s:
+        assert s.scalars(select(Plan).where(Plan.year == "2023-24")).one().title
+
+
+def test_columns_dialog_offers_every_header(
+    qtbot: QtBot, demo_db: Database, tmp_path: Path
+) -> None:
+    from scp_desktop.services.returns_import import preview_import
+    from scp_desktop.ui.returns.import_dialog import ColumnsDialog
+
+    path = tmp_path / "EP odd.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["Ref", "Scheme", "Colour", "Progress", "Notes to self"])
+    ws.append(["1.1.2", "Op Enlightenment", "Amber", "Fewer schools", "x"])
+    wb.save(path)
+    preview = preview_import(demo_db, [path], Quarter.parse("2022-23-Q2"))
+    dialog = ColumnsDialog(preview.files[0])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    _shot(dialog, "columns_dialog.png", tmp_path)
+    choices = dialog.choices()["Sheet"]
+    assert choices[0] is Meaning.REFERENCE and choices[2] is Meaning.IGNORE
+    combo = dialog._combos["Sheet"][2]
+    combo.setCurrentIndex(combo.findData(Meaning.RAG.value))
+    assert dialog.choices()["Sheet"][2] is Meaning.RAG
+
+
+def test_dropping_a_folder_reads_its_returns(
+    qtbot: QtBot, demo_db: Database, tmp_path: Path
+) -> None:
+    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    from scp_desktop.services.returns_export import export_returns
+
+    plan_id = plan_for_quarter(demo_db, Quarter.parse(Q3))
+    export_returns(
+        demo_db, plan_id, Quarter.parse(Q3), tmp_path / "in", agencies=["CARA", "NC"], emails=True
+    )
+    dialog = ImportReturnsDialog(demo_db, plan_id, Q3)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(tmp_path / "in"))])
+    event = QDropEvent(
+        QPointF(10, 10),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    with qtbot.waitSignal(dialog.preview_ready, timeout=30000):
+        dialog.dropEvent(event)
+    assert [f.name for f in dialog.file_model.files] == [
+        "Return 2022-23-Q3 CARA.xlsx",
+        "Return 2022-23-Q3 NC.xlsx",
+    ]
+    assert "2 other file(s) in the folder left out" in dialog.counts.text()
+
+
+def test_export_plan_dialog(qtbot: QtBot, demo_db: Database, tmp_path: Path) -> None:
+    from scp_desktop.ui.returns import ExportPlanDialog
+
+    dialog = ExportPlanDialog(
+        demo_db, plan_for_quarter(demo_db, Quarter.parse("2022-23-Q2")), "2022-23-Q2"
+    )
+    qtbot.addWidget(dialog)
+    dialog.path_edit.setText(str(tmp_path / "plan.xlsx"))
+    with qtbot.waitSignal(dialog.exported, timeout=30000) as done:
+        dialog.export_button.click()
+    assert done.args == [51]
+    ws = openpyxl.load_workbook(tmp_path / "plan.xlsx").active
+    assert ws is not None and ws["L4"].value == "RAG Q2 2022-23"
+    dialog.path_edit.setText(str(tmp_path / "no such folder" / "plan.xlsx"))
+    with qtbot.waitSignal(dialog.failed, timeout=30000):
+        dialog.export_button.click()
+    assert "cannot be written" in dialog.status.text()
