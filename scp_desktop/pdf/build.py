@@ -166,7 +166,8 @@ class AttachmentSlot(Flowable):  # type: ignore[misc]
         self.canv.attachment_pages.append((self.canv.getPageNumber(), self.attachment, self.page))
 
 
-def _open_attachment(number: str, title: str, name: str, content: bytes) -> PdfReader:
+def _open_attachment(number: str, title: str, name: str, content: bytes) -> PdfWriter:
+    """The attached PDF, checked and held by a writer so its pages can be transformed."""
     where = f"Agenda item {number} '{title}'" + (f" ({name})" if name else "")
     if not content.startswith(b"%PDF") and b"%PDF" not in content[:1024]:
         raise AttachmentError(f"{where}: the attached file is not a PDF.")
@@ -176,7 +177,7 @@ def _open_attachment(number: str, title: str, name: str, content: bytes) -> PdfR
             raise AttachmentError(f"{where}: the attached PDF is password-protected.")
         if len(reader.pages) == 0:
             raise AttachmentError(f"{where}: the attached PDF has no pages.")
-        return reader
+        return PdfWriter(clone_from=reader)
     except AttachmentError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
@@ -185,7 +186,7 @@ def _open_attachment(number: str, title: str, name: str, content: bytes) -> PdfR
 
 def _pack(data: MeetingPack, out: Path, progress: Progress | None) -> int:
     info = data.info
-    readers: list[PdfReader] = []
+    readers: list[PdfWriter] = []
     agenda: list[ContentsLine] = []
     story_items: list[Flowable] = []
     acronyms: dict[str, AcronymEntry] = {a.abbreviation: a for a in data.acronyms}
@@ -285,7 +286,7 @@ def _pack(data: MeetingPack, out: Path, progress: Progress | None) -> int:
 
 
 def _merge_attachments(
-    out: Path, readers: Sequence[PdfReader], slots: Sequence[tuple[int, int, int]]
+    out: Path, readers: Sequence[PdfWriter], slots: Sequence[tuple[int, int, int]]
 ) -> None:
     """Draw each attached page, scaled to fit, inside the body of its reserved page."""
     writer = PdfWriter(clone_from=PdfReader(str(out)))
