@@ -40,7 +40,7 @@ from reportlab.platypus import (
 from scp_desktop.domain.rag import RAG, Travel
 from scp_desktop.domain.reports import AcronymEntry, DocumentInfo
 from scp_desktop.paths import resources_dir
-from scp_desktop.pdf.text import esc, plain
+from scp_desktop.pdf.text import clean, esc, plain
 
 FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"
@@ -162,6 +162,33 @@ def travel_text(travel: Travel | None) -> str:
     if travel is None:
         return "–"
     return f"{travel.arrow} {words[travel]}"
+
+
+PADDING = 7.0  # left + right cell padding of `table`
+
+
+def fit(text: object, width: float, style: ParagraphStyle = Styles.cell) -> str | Paragraph:
+    """Short user text as a plain table cell (no markup to parse, no wrapping to compute),
+    longer text as a wrapping paragraph. Plain cells print exactly what they hold."""
+    raw = clean(text).strip()
+    if "\n" not in raw and (
+        pdfmetrics.stringWidth(raw, style.fontName, style.fontSize) <= width - PADDING
+    ):
+        return raw
+    return Paragraph(esc(raw), style)
+
+
+def chip_cell(rag: RAG | None, column: int, row: int) -> tuple[str, list[tuple[Any, ...]]]:
+    """The RAG letter as a plain cell and the style commands that colour it."""
+    if rag is None:
+        return "–", [("ALIGN", (column, row), (column, row), "CENTER")]
+    cell = (column, row)
+    return rag.value, [
+        ("BACKGROUND", cell, cell, colors.HexColor(rag.hex_colour)),
+        ("TEXTCOLOR", cell, cell, INK if rag is RAG.AMBER else colors.white),
+        ("FONT", cell, cell, FONT_BOLD, 9, 11),
+        ("ALIGN", cell, cell, "CENTER"),
+    ]
 
 
 # --- structure flowables ------------------------------------------------------------------
@@ -487,6 +514,8 @@ def table(
     )
     style: list[tuple[Any, ...]] = [
         ("GRID", (0, 0), (-1, -1), 0.4, GRID),
+        ("FONT", (0, 0), (-1, -1), FONT, 8, 10),
+        ("TEXTCOLOR", (0, 0), (-1, -1), INK),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 3.5),
         ("RIGHTPADDING", (0, 0), (-1, -1), 3.5),

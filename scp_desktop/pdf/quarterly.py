@@ -25,6 +25,8 @@ from scp_desktop.pdf.base import (
     ReportDoc,
     Styles,
     bullets,
+    chip_cell,
+    fit,
     header_row,
     m,
     p,
@@ -300,30 +302,30 @@ def action_table(section: PrioritySection, quarter_label: str) -> Table:
             extra.append(("SPAN", (0, r + 1), (-1, r + 1)))
         for a in block.actions:
             i = len(rows)
-            chip, fill = rag_chip(a.rag)
-            if fill is not None:
-                extra.append(("BACKGROUND", (4, i), (4, i), fill))
+            chip, commands = chip_cell(a.rag, 4, i)
+            extra += commands
             narrative = a.narrative
             if a.rag is None and a.status == "active":
                 narrative = f"No return for {quarter_label}."
-            update = p(narrative, Styles.cell_small)
             if a.reported_by and a.narrative:
-                update = m(
+                update: Any = m(
                     f"{esc(a.narrative)}<br/><font color='#555555' size='7'>Reported by "
                     f"{esc(a.reported_by)}</font>",
                     Styles.cell_small,
                 )
+            else:
+                update = p(narrative, Styles.cell_small)
             title = esc(a.title)
             if a.status != "active":
                 title += f" <font color='#555555'>({esc(a.status.capitalize())})</font>"
             rows.append(
                 [
-                    p(a.reference, Styles.cell),
+                    fit(a.reference, widths[0]),
                     m(title, Styles.cell),
-                    p(a.lead, Styles.cell),
-                    p(a.deadline, Styles.cell),
+                    fit(a.lead, widths[2]),
+                    fit(a.deadline, widths[3]),
                     chip,
-                    m(esc(travel_text(a.travel)), Styles.cell_small),
+                    travel_text(a.travel),
                     update,
                 ]
             )
@@ -356,19 +358,18 @@ def _exceptions(part: Part, data: QuarterlyReport, prefix: str, level: int) -> N
     ]
     extra: list[tuple[Any, ...]] = []
     for i, (section, a) in enumerate(found, start=1):
-        chip, fill = rag_chip(a.rag)
-        if fill is not None:
-            extra.append(("BACKGROUND", (3, i), (3, i), fill))
+        chip, commands = chip_cell(a.rag, 3, i)
+        extra += commands
         rows.append(
             [
-                p(a.reference, Styles.cell),
+                fit(a.reference, widths[0]),
                 m(
                     f"{esc(a.title)}<br/><font color='#555555' size='7'>{esc(section.short_name)}</font>",
                     Styles.cell,
                 ),
-                p(a.lead, Styles.cell),
+                fit(a.lead, widths[2]),
                 chip,
-                m(esc(travel_text(a.travel)), Styles.cell_small),
+                travel_text(a.travel),
                 p(a.narrative or "No narrative given.", Styles.cell_small),
             ]
         )
