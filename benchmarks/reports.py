@@ -152,7 +152,7 @@ def bare_document(db: Database, out: Path) -> int:
             Paragraph(esc(t), Styles.cell),
             Paragraph(rag, Styles.chip_dark),
             Paragraph(esc(n), Styles.cell_small),
-        ]  # fmt: skip
+        ]
         for r, t, rag, n in rows
     ]
     widths = [12 * mm, A4[0] - 32 * mm - 22 * mm - progress, 10 * mm, progress]
