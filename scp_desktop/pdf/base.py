@@ -102,6 +102,7 @@ class Styles:
     note = _style("note", fontSize=8, leading=10, textColor=GREY, spaceAfter=4)
     cell = _style("cell", fontSize=8, leading=10)
     cell_small = _style("cell_small", fontSize=7.5, leading=9.2)
+    note_cell = _style("note_cell", fontSize=7.5, leading=9.2, textColor=GREY)
     cell_bold = _style("cell_bold", fontName=FONT_BOLD, fontSize=8, leading=10)
     cell_right = _style("cell_right", fontSize=8, leading=10, alignment=TA_RIGHT)
     cell_centre = _style("cell_centre", fontSize=8, leading=10, alignment=TA_CENTER)
@@ -189,6 +190,20 @@ def chip_cell(rag: RAG | None, column: int, row: int) -> tuple[str, list[tuple[A
         ("FONT", cell, cell, FONT_BOLD, 9, 11),
         ("ALIGN", cell, cell, "CENTER"),
     ]
+
+
+def continuation_rows(
+    reference: str, ref_width: float, pieces: Sequence[str], columns: int, text_column: int
+) -> list[list[Any]]:
+    """Rows carrying the rest of a long text (already markup), marked as continued."""
+    rows: list[list[Any]] = []
+    for piece in pieces:
+        row: list[Any] = [""] * columns
+        row[0] = fit(reference, ref_width)
+        row[1] = Paragraph("<i>continued</i>", Styles.note_cell)
+        row[text_column] = Paragraph(piece, Styles.cell_small)
+        rows.append(row)
+    return rows
 
 
 # --- structure flowables ------------------------------------------------------------------
@@ -501,9 +516,13 @@ def table(
     *,
     header_rows: int = 1,
     extra: Iterable[tuple[Any, ...]] = (),
-    split_in_row: bool = True,
+    split_in_row: bool = False,
 ) -> Table:
-    """A grid table whose header rows repeat on each page; tall rows may split, never short ones."""
+    """A grid table whose header rows repeat on each page.
+
+    Rows are kept whole (ReportLab's in-row splitting repeats headers mid-page); callers cut
+    very long texts into continuation rows with `chunks` instead.
+    """
     t = Table(
         rows,
         colWidths=list(widths),

@@ -20,7 +20,7 @@ from scp_desktop.pdf.base import (
     table,
 )
 from scp_desktop.pdf.quarterly import Part
-from scp_desktop.pdf.text import esc
+from scp_desktop.pdf.text import chunks, esc
 
 WIDTH = ReportDoc.frame_size(LANDSCAPE)[0]
 COLUMNS = [
@@ -85,17 +85,32 @@ def plan_table(priority: PlanPriority) -> Any:
         title = esc(row.title)
         if row.reference:
             title = f"<font color='#555555'>{esc(row.reference)}</font> {title}"
+        about = chunks(row.about)
+        outcomes = chunks(row.outcomes)
         rows.append(
             [
                 p(row.objective, Styles.cell_bold) if first else "",
                 m(title, Styles.cell_bold),
-                p(row.about, Styles.cell_small),
-                p(row.outcomes, Styles.cell_small),
+                p(about[0], Styles.cell_small),
+                p(outcomes[0], Styles.cell_small),
                 p(row.pfcc, Styles.cell),
                 p(row.ecps, Styles.cell),
                 m(lead, Styles.cell),
             ]
         )
+        for k in range(1, max(len(about), len(outcomes))):
+            extra.append(("LINEABOVE", (0, len(rows)), (0, len(rows)), 0.4, "white"))
+            rows.append(
+                [
+                    "",
+                    m("<i>continued</i>", Styles.note_cell),
+                    p(about[k] if k < len(about) else "", Styles.cell_small),
+                    p(outcomes[k] if k < len(outcomes) else "", Styles.cell_small),
+                    "",
+                    "",
+                    "",
+                ]
+            )
     if not priority.rows:
         rows.append([p("No actions under this key priority.", Styles.cell)] + [""] * 6)
         extra.append(("SPAN", (0, 1), (-1, 1)))

@@ -26,6 +26,7 @@ from scp_desktop.pdf.base import (
     Styles,
     bullets,
     chip_cell,
+    continuation_rows,
     fit,
     header_row,
     m,
@@ -35,7 +36,7 @@ from scp_desktop.pdf.base import (
     table,
     travel_text,
 )
-from scp_desktop.pdf.text import esc
+from scp_desktop.pdf.text import chunks, esc
 
 WIDTH = ReportDoc.frame_size(PORTRAIT)[0]
 
@@ -307,14 +308,11 @@ def action_table(section: PrioritySection, quarter_label: str) -> Table:
             narrative = a.narrative
             if a.rag is None and a.status == "active":
                 narrative = f"No return for {quarter_label}."
+            pieces = [esc(piece) for piece in chunks(narrative)]
             if a.reported_by and a.narrative:
-                update: Any = m(
-                    f"{esc(a.narrative)}<br/><font color='#555555' size='7'>Reported by "
-                    f"{esc(a.reported_by)}</font>",
-                    Styles.cell_small,
+                pieces[-1] += (
+                    f"<br/><font color='#555555' size='7'>Reported by {esc(a.reported_by)}</font>"
                 )
-            else:
-                update = p(narrative, Styles.cell_small)
             title = esc(a.title)
             if a.status != "active":
                 title += f" <font color='#555555'>({esc(a.status.capitalize())})</font>"
@@ -326,9 +324,10 @@ def action_table(section: PrioritySection, quarter_label: str) -> Table:
                     fit(a.deadline, widths[3]),
                     chip,
                     travel_text(a.travel),
-                    update,
+                    m(pieces[0], Styles.cell_small),
                 ]
             )
+            rows += continuation_rows(a.reference, widths[0], pieces[1:], 7, 6)
     return table(rows, widths, extra=extra)
 
 
@@ -357,8 +356,9 @@ def _exceptions(part: Part, data: QuarterlyReport, prefix: str, level: int) -> N
         )
     ]
     extra: list[tuple[Any, ...]] = []
-    for i, (section, a) in enumerate(found, start=1):
-        chip, commands = chip_cell(a.rag, 3, i)
+    for section, a in found:
+        chip, commands = chip_cell(a.rag, 3, len(rows))
+        pieces = [esc(piece) for piece in chunks(a.narrative or "No narrative given.")]
         extra += commands
         rows.append(
             [
@@ -370,9 +370,10 @@ def _exceptions(part: Part, data: QuarterlyReport, prefix: str, level: int) -> N
                 fit(a.lead, widths[2]),
                 chip,
                 travel_text(a.travel),
-                p(a.narrative or "No narrative given.", Styles.cell_small),
+                m(pieces[0], Styles.cell_small),
             ]
         )
+        rows += continuation_rows(a.reference, widths[0], pieces[1:], 6, 5)
     part.flowables.append(table(rows, widths, extra=extra))
 
 

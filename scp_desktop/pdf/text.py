@@ -37,3 +37,48 @@ def esc(text: object) -> str:
 def plain(markup: str) -> str:
     """The text a reader sees in paragraph markup (for finding acronyms)."""
     return html.unescape(_TAG.sub(" ", markup))
+
+
+def chunks(text: object, limit: int = 1200) -> list[str]:
+    """Long text cut into pieces of at most `limit` characters, at line, sentence or word ends.
+
+    Tables keep each row whole on a page; a very long narrative is printed as several rows
+    so that it runs on to the next page cleanly instead of overflowing the page.
+    """
+    raw = clean(text).strip()
+    if len(raw) <= limit:
+        return [raw]
+    pieces: list[str] = []
+    current = ""
+    for unit in _units(raw, limit):
+        joiner = "" if not current or unit.startswith("\n") else " "
+        if current and len(current) + len(joiner) + len(unit) > limit:
+            pieces.append(current.strip())
+            current = unit.lstrip("\n")
+        else:
+            current += joiner + unit
+    if current.strip():
+        pieces.append(current.strip())
+    return pieces
+
+
+def _units(text: str, limit: int) -> list[str]:
+    """Lines, else sentences, else words, each no longer than `limit`."""
+    units: list[str] = []
+    for i, line in enumerate(text.split("\n")):
+        prefix = "\n" if i else ""
+        if len(line) <= limit:
+            units.append(prefix + line)
+            continue
+        for j, sentence in enumerate(re.split(r"(?<=[.!?])\s+", line)):
+            lead = prefix if j == 0 else ""
+            if len(sentence) <= limit:
+                units.append(lead + sentence)
+                continue
+            words = sentence.split(" ")
+            for k, word in enumerate(words):
+                while len(word) > limit:  # one enormous "word": cut it
+                    units.append(word[:limit])
+                    word = word[limit:]
+                units.append((lead if k == 0 else "") + word)
+    return units

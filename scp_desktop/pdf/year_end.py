@@ -5,15 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from reportlab.lib.units import mm
-from reportlab.platypus import PageBreak
+from reportlab.platypus import PageBreak, Spacer
 
 from scp_desktop.domain.rag import RAG_ORDER
 from scp_desktop.domain.reports import PrioritySection, YearEndReport
+from scp_desktop.pdf import charts
 from scp_desktop.pdf.base import (
     BAND_FILL,
     PORTRAIT,
     ReportDoc,
     Styles,
+    continuation_rows,
     header_row,
     m,
     p,
@@ -21,7 +23,7 @@ from scp_desktop.pdf.base import (
     table,
 )
 from scp_desktop.pdf.quarterly import Part
-from scp_desktop.pdf.text import esc
+from scp_desktop.pdf.text import chunks, esc
 
 WIDTH = ReportDoc.frame_size(PORTRAIT)[0]
 
@@ -31,7 +33,7 @@ def body(data: YearEndReport, prefix: str, level: int = 0) -> Part:
     part.heading(f"Summary – {data.year}", f"{prefix}-summary", level)
     part.flowables.append(
         p(
-            "Each action's latest RAG status in the year, by key priority. The full path from "
+            "Each action's latest RAG status in the year, by key priority. The path from "
             f"{data.quarter_labels[0]} to {data.quarter_labels[3]} is shown for every action in "
             "the pages that follow; a dash means no return for that quarter.",
             Styles.note,
@@ -43,9 +45,11 @@ def body(data: YearEndReport, prefix: str, level: int = 0) -> Part:
             right=(1, 2, 3, 4, 5, 6),
         )
     ]
+    latest_rows: list[list[int]] = []
     for section in data.priorities:
         latest = [next((r for r in reversed(a.path) if r), None) for a in section.actions]
         values = [latest.count(r) for r in RAG_ORDER] + [latest.count(None)]
+        latest_rows.append(values)
         rows.append(
             [p(f"{section.short_name}: {section.title}", Styles.cell)]
             + [m(str(v), Styles.cell_right) for v in [*values, sum(values)]]
@@ -64,6 +68,41 @@ def body(data: YearEndReport, prefix: str, level: int = 0) -> Part:
             split_in_row=False,
         )
     )
+    part.flowables.append(Spacer(1, 4 * mm))
+    part.flowables.append(
+        charts.rag_stacked_bars(
+            [s.short_name for s in data.priorities],
+            [r[:5] for r in latest_rows],
+            WIDTH * 0.92,
+        )
+    )
+    part.heading("RAG status quarter by quarter", f"{prefix}-path", level + 1)
+    part.flowables.append(
+        p(
+            "How many actions reported each status in each quarter of the year.",
+            Styles.note,
+        )
+    )
+    path_rows: list[list[Any]] = [
+        header_row(
+            ["Quarter", "R Red", "A Amber", "G Green", "B Blue", "Not reported"],
+            right=(1, 2, 3, 4, 5),
+        )
+    ]
+    actions = [a for s in data.priorities for a in s.actions]
+    for q, label in enumerate(data.quarter_labels):
+        rags = [a.path[q] for a in actions]
+        path_rows.append(
+            [label] + [str(rags.count(r)) for r in RAG_ORDER] + [str(rags.count(None))]
+        )
+    part.flowables.append(
+        table(
+            path_rows,
+            [40 * mm] + [20 * mm] * 4 + [26 * mm],
+            extra=[("ALIGN", (1, 1), (-1, -1), "RIGHT")],
+            split_in_row=False,
+        )
+    )
     for i, section in enumerate(data.priorities):
         part.flowables.append(PageBreak())
         part.heading(section.heading, f"{prefix}-kp{i}", level)
@@ -72,7 +111,7 @@ def body(data: YearEndReport, prefix: str, level: int = 0) -> Part:
 
 
 def _table(section: PrioritySection, labels: tuple[str, str, str, str]) -> Any:
-    widths = [12 * mm, 40 * mm, 18 * mm, 17 * mm] + [7.5 * mm] * 4
+    widths = [11 * mm, 36 * mm, 16 * mm, 19 * mm] + [7.5 * mm] * 4
     widths.append(WIDTH - sum(widths))
     rows: list[list[Any]] = [
         header_row(
@@ -107,13 +146,12 @@ def _table(section: PrioritySection, labels: tuple[str, str, str, str]) -> Any:
                 if fill is not None:
                     extra.append(("BACKGROUND", (4 + q, i), (4 + q, i), fill))
             if a.narrative:
-                progress = m(
-                    f"<font color='#555555' size='7'>{esc(a.latest_quarter)}:</font> "
-                    f"{esc(a.narrative)}",
-                    Styles.cell_small,
+                pieces = [esc(piece) for piece in chunks(a.narrative)]
+                pieces[0] = (
+                    f"<font color='#555555' size='7'>{esc(a.latest_quarter)}:</font> {pieces[0]}"
                 )
             else:
-                progress = p("No progress reported this year.", Styles.cell_small)
+                pieces = ["No progress reported this year."]
             title = esc(a.title)
             if a.status != "active":
                 title += f" <font color='#555555'>({esc(a.status.capitalize())})</font>"
@@ -124,9 +162,10 @@ def _table(section: PrioritySection, labels: tuple[str, str, str, str]) -> Any:
                     p(a.lead, Styles.cell),
                     p(a.deadline, Styles.cell),
                     *chips,
-                    progress,
+                    m(pieces[0], Styles.cell_small),
                 ]
             )
+            rows += continuation_rows(a.reference, widths[0], pieces[1:], 9, 8)
     extra.append(("LEFTPADDING", (4, 0), (7, -1), 1))
     extra.append(("RIGHTPADDING", (4, 0), (7, -1), 1))
     del labels

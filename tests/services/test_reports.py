@@ -338,3 +338,18 @@ def test_report_command(
         == 1
     )
     assert "no plan for 2031-32" in capsys.readouterr().err
+
+
+def test_very_long_texts_run_on_as_continued_rows(demo_db: Database, tmp_path: Path) -> None:
+    long_text = " ".join(f"Sentence {i} of a very long progress narrative." for i in range(400))
+    with demo_db.session() as s:
+        update = s.scalars(select(QuarterUpdate).where(QuarterUpdate.quarter == QUARTER)).first()
+        assert update is not None
+        update.narrative = long_text
+        update.action.about = long_text
+    for kind in ("quarterly", "plan", "year-end"):
+        reader = _build(demo_db, kind, tmp_path / f"{kind}.pdf")
+        pages = _text(reader)
+        flat = _squash("".join(pages))
+        assert [i for i in range(400) if f"Sentence{i}ofaverylong" not in flat] == []
+        assert any("continued" in t for t in pages)
