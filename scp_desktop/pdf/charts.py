@@ -131,9 +131,10 @@ def indicator_chart(
     chart.categoryAxis.labels.dy = -2
     chart.categoryAxis.strokeColor = GREY
     chart.categoryAxis.visibleTicks = 0
+    chart.categoryAxis.labelAxisMode = "low"  # labels under the chart even for negative values
     low = min(min(v) for v in data)
     high = max(max(v) for v in data)
-    chart.valueAxis.valueMin = min(0.0, low * 1.1)
+    chart.valueAxis.valueMin = min(0.0, low * 1.3)
     chart.valueAxis.valueMax = max(high * 1.1, 1.0) if high > 0 else 1.0
     chart.valueAxis.labels.fontName = FONT
     chart.valueAxis.labels.fontSize = 6

@@ -250,7 +250,7 @@ def _short_list(items: list[tuple[PrioritySection, ActionLine]], *, with_rag: bo
 
 # --- key priorities -------------------------------------------------------------------------
 
-ACTION_WIDTHS = [11 * mm, 35 * mm, 16 * mm, 19 * mm, 10 * mm, 15 * mm]
+ACTION_WIDTHS = [12.5 * mm, 34 * mm, 16 * mm, 19 * mm, 10 * mm, 15 * mm]
 
 
 def _priority(

@@ -111,7 +111,7 @@ def body(data: YearEndReport, prefix: str, level: int = 0) -> Part:
 
 
 def _table(section: PrioritySection, labels: tuple[str, str, str, str]) -> Any:
-    widths = [11 * mm, 36 * mm, 16 * mm, 19 * mm] + [7.5 * mm] * 4
+    widths = [12.5 * mm, 35 * mm, 16 * mm, 19 * mm] + [7.5 * mm] * 4
     widths.append(WIDTH - sum(widths))
     rows: list[list[Any]] = [
         header_row(
