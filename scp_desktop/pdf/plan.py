@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from reportlab.lib.units import mm
-from reportlab.platypus import PageBreak, Spacer
+from reportlab.platypus import KeepTogether, PageBreak, Spacer
 
 from scp_desktop.domain.reports import PlanDocument, PlanPriority
 from scp_desktop.pdf.base import (
@@ -51,10 +51,12 @@ def body(data: PlanDocument, prefix: str, level: int = 0) -> Part:
     if data.frameworks:
         part.heading("Key to the cross-references", f"{prefix}-key", level)
         for name, items in data.frameworks:
-            part.flowables.append(p(name, Styles.h3))
             rows: list[list[Any]] = [header_row(["Code", "Title"])]
             rows += [[p(code, Styles.cell), p(title, Styles.cell)] for code, title in items]
-            part.flowables.append(table(rows, [20 * mm, 150 * mm], split_in_row=False))
+            # A key is short: keep it on one page with its name.
+            part.flowables.append(
+                KeepTogether([p(name, Styles.h3), table(rows, [20 * mm, 150 * mm])])
+            )
     return part
 
 
