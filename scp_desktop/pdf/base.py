@@ -356,13 +356,13 @@ class DeferredCanvas(Canvas):  # type: ignore[misc]
             if current == slot_index:
                 para.drawOn(self, x, y - h)
                 if page is not None:
-                    self.saveState()
-                    style = para.style
-                    self.setFont(style.fontName, style.fontSize)
-                    self.setFillColor(INK)
-                    base = y - h + (h - style.leading) + (style.leading - style.fontSize) + 1
-                    self.drawRightString(x + width, base, str(page + self.page_offset))
-                    self.restoreState()
+                    # Drawn as a one-line paragraph in the same style, level with the last line.
+                    number = Paragraph(
+                        str(page + self.page_offset),
+                        ParagraphStyle("toc_page", parent=para.style, alignment=TA_RIGHT),
+                    )
+                    number.wrap(40, 1e6)
+                    number.drawOn(self, x + width - 40, y - h)
                     if line.key:
                         self.linkRect("", line.key, (x, y - h, x + width, y), relative=0)
             elif current > slot_index:
@@ -393,11 +393,11 @@ class ReportDoc(BaseDocTemplate):  # type: ignore[misc]
             rightMargin=MARGIN_X,
             topMargin=MARGIN_TOP,
             bottomMargin=MARGIN_BOTTOM,
-            title=f"{info.title} – {info.subtitle}",
-            author=info.prepared_by or info.partnership,
+            title=clean(f"{info.title} – {info.subtitle}"),
+            author=clean(info.prepared_by or info.partnership),
             subject=subject,
             creator="SCP Desktop",
-            keywords=[info.partnership, info.title],
+            keywords=[clean(info.partnership), clean(info.title)],
         )
         self.info = info
         self.header = (info.title, info.subtitle)
@@ -482,6 +482,7 @@ class ReportDoc(BaseDocTemplate):  # type: ignore[misc]
 
 def _fit(text: str, font: str, size: float, width: float) -> str:
     """Shorten a header line with an ellipsis rather than let it run off the page."""
+    text = " ".join(clean(text).split())
     if pdfmetrics.stringWidth(text, font, size) <= width:
         return text
     while text and pdfmetrics.stringWidth(text + "…", font, size) > width:

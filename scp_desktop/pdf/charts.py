@@ -13,6 +13,7 @@ from reportlab.lib import colors
 from scp_desktop.domain.rag import RAG_ORDER
 from scp_desktop.domain.reports import IndicatorStats
 from scp_desktop.pdf.base import FONT, FONT_BOLD, GREY, INK
+from scp_desktop.pdf.text import clean
 
 NOT_REPORTED = colors.HexColor("#BDBDBD")
 
@@ -111,7 +112,7 @@ def indicator_chart(
         return None
     d = TextDrawing(width, height)
     wrap = max(6, int(14 - len(points)))
-    labels = ["\n".join(textwrap.wrap(pt.period, wrap)[:3]) for pt in points]
+    labels = ["\n".join(textwrap.wrap(clean(pt.period), wrap)[:3]) for pt in points]
     d.__dict__["texts"] = [pt.period for pt in points]
     values = tuple(pt.value or 0.0 for pt in points)
     data = [values]
@@ -159,7 +160,8 @@ def indicator_chart(
         )
         d.add(Line(chart.x, zero, chart.x + chart.width, zero, strokeColor=INK, strokeWidth=0.5))
     if has_comparator:
-        label = stats.comparator_label or "Comparator"
+        label = clean(stats.comparator_label) or "Comparator"
+        own_label = clean(own_label)
         from reportlab.pdfbase.pdfmetrics import stringWidth
 
         d.add(_key(chart.x, height - 9, "#424242", own_label))

@@ -353,3 +353,21 @@ def test_very_long_texts_run_on_as_continued_rows(demo_db: Database, tmp_path: P
         flat = _squash("".join(pages))
         assert [i for i in range(400) if f"Sentence{i}ofaverylong" not in flat] == []
         assert any("continued" in t for t in pages)
+
+
+def test_hostile_meeting_and_agenda_text_prints_literally(
+    demo_db: Database, tmp_path: Path
+) -> None:
+    with demo_db.session() as s:
+        meeting = s.scalars(select(Meeting)).one()
+        meeting.venue = "Room <b>1</b> & 2\x00"
+        item = s.scalars(select(AgendaItem).where(AgendaItem.kind == "minutes")).one()
+        item.title = 'Minutes <a href="x">of</a> <img src="/etc/passwd"/>'
+        item.attachment = _minutes_pdf()
+        item.attachment_name = "<font name=x>minutes.pdf"
+        meeting_id = meeting.id
+    reader = _build(demo_db, "pack", tmp_path / "pack.pdf", meeting_id=meeting_id)
+    flat = _squash("".join(_text(reader)))
+    assert "Room<b>1</b>&2" in flat
+    assert '<ahref="x">of</a><imgsrc="/etc/passwd"/>' in flat
+    assert "<fontname=x>minutes.pdf" in flat
