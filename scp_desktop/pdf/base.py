@@ -407,6 +407,7 @@ class ReportDoc(BaseDocTemplate):  # type: ignore[misc]
             self._template("portrait", PORTRAIT, header=True),
             self._template("landscape", LANDSCAPE, header=True),
             self._template("cover", PORTRAIT, header=False),
+            self._template("cover-landscape", LANDSCAPE, header=False),
         ]
         templates.sort(key=lambda t: t.id != first)
         self.addPageTemplates(templates)
@@ -557,11 +558,15 @@ def header_row(labels: Sequence[str], right: Sequence[int] = ()) -> list[Paragra
 
 
 def cover(
-    info: DocumentInfo, lines: Sequence[tuple[str, str]], notes: Sequence[str] = ()
+    info: DocumentInfo,
+    lines: Sequence[tuple[str, str]],
+    notes: Sequence[str] = (),
+    *,
+    top: float = 40 * mm,
 ) -> list[Flowable]:
     """A cover page: partnership, title, subtitle and the document's particulars."""
     story: list[Flowable] = [
-        Spacer(1, 40 * mm),
+        Spacer(1, top),
         p(info.partnership, Styles.cover_sub),
         p(info.area, Styles.note) if info.area else Spacer(1, 1),
         Spacer(1, 14 * mm),

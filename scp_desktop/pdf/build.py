@@ -126,7 +126,9 @@ def _standalone(
     body_template = "landscape" if is_plan else "portrait"
     part = _body(data, "d", 0)
     notes = quarterly.cover_notes(data) if isinstance(data, QuarterlyReport) else []
-    front: list[Flowable] = cover(data.info, _cover_lines(data), notes)
+    front: list[Flowable] = cover(
+        data.info, _cover_lines(data), notes, top=(15 if is_plan else 40) * mm
+    )
     texts = story_texts(front) + story_texts(part.flowables) + _furniture_texts(data.info)
     entries = acronyms_used(texts, data.acronyms)
     end = glossary("d-glossary", entries)
@@ -143,7 +145,13 @@ def _standalone(
         *part.flowables,
         *end,
     ]
-    doc = ReportDoc(str(out), data.info, subject=_subject(data), progress=progress)
+    doc = ReportDoc(
+        str(out),
+        data.info,
+        subject=_subject(data),
+        progress=progress,
+        first="cover-landscape" if is_plan else "cover",
+    )
     canv = build_document(doc, story, {"contents": lines})
     return len(canv._pages)
 
