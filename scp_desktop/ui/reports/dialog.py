@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, QTemporaryDir, QThread, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QPainter
+from PySide6.QtCore import Qt, QTemporaryDir, QThread, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QComboBox,
@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from scp_desktop.domain.periods import Quarter
 from scp_desktop.services import plans, reports
 from scp_desktop.storage.database import Database
-from scp_desktop.ui.reports.worker import ReportRequest, ReportWorker, start
+from scp_desktop.ui.reports.worker import PrintWorker, ReportRequest, ReportWorker, start
 
 try:  # Qt's PDF module is a separate wheel; without it the preview opens the system viewer.
     from PySide6.QtPdf import QPdfDocument
@@ -50,7 +50,7 @@ class ReportDialog(QDialog):
         self.resize(1000, 760)
         self._tmp = QTemporaryDir()
         self._thread: QThread | None = None
-        self._worker: ReportWorker | None = None
+        self._worker: ReportWorker | PrintWorker | None = None
         self._progress: QProgressDialog | None = None
         self._then: str = ""
         self._printer: QPrinter | None = None
@@ -216,8 +216,10 @@ class ReportDialog(QDialog):
         self.last_error = ""
         if self.document is not None and then == "preview":
             self.document.close()  # the file is about to be replaced
-        worker = ReportWorker(self.db, request)
-        progress = QProgressDialog("Building the document…", "Cancel", 0, 100, self)
+        self._run(ReportWorker(self.db, request), "Building the document…")
+
+    def _run(self, worker: ReportWorker | PrintWorker, label: str) -> None:
+        progress = QProgressDialog(label, "Cancel", 0, 100, self)
         progress.setWindowTitle("Reports")
         progress.setWindowModality(Qt.WindowModality.WindowModal)
         progress.setMinimumDuration(400)
@@ -231,8 +233,10 @@ class ReportDialog(QDialog):
         self._progress = progress
         self._worker = worker
         self._set_busy(True)
-        self._thread = start(worker)
-        self._thread.finished.connect(self._thread_done)
+        thread = start(worker)
+        # A bound method (not a lambda) so Qt drops the connection if this dialog is deleted.
+        thread.finished.connect(self._thread_done)
+        self._thread = thread
 
     def _set_busy(self, busy: bool) -> None:
         for b in (self.preview_button, self.print_button, self.save_button):
@@ -256,11 +260,13 @@ class ReportDialog(QDialog):
             self._progress = None
 
     def _thread_done(self) -> None:
-        if self._thread is not None:
-            self._thread.deleteLater()
-        self._thread = None
-        self._worker = None
-        self._set_busy(False)
+        thread = self.sender()
+        if thread is not None:
+            thread.deleteLater()
+        if thread is None or self._thread is thread:  # a print job may already have started its own thread
+            self._thread = None
+            self._worker = None
+            self._set_busy(False)
 
     def _on_finished(self, path: str, pages: int) -> None:
         self._end_progress()
@@ -269,8 +275,12 @@ class ReportDialog(QDialog):
             self._show_preview(Path(path))
             self.status.setText(f"{pages} pages.")
         elif self._then == "print" and self._printer is not None:
-            printed = self._print_file(Path(path), self._printer)
-            self.status.setText(f"Sent {printed} pages to the printer.")
+            # The document is built; printing is a second background step.
+            printer, self._printer = self._printer, None
+            QTimer.singleShot(0, lambda: self._start_printing(Path(path), printer))
+            return
+        elif self._then == "printed":
+            self.status.setText(f"Sent {pages} pages to the printer.")
         else:
             self.status.setText(f"Saved {path} ({pages} pages).")
         self.built.emit(path, pages)
@@ -296,34 +306,15 @@ class ReportDialog(QDialog):
         else:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
-    def _print_file(self, path: Path, printer: QPrinter) -> int:
-        """Render each page of the PDF onto the printer at its resolution."""
+    def _start_printing(self, path: Path, printer: QPrinter) -> None:
+        """Send the built PDF's pages to the printer in a worker, with progress and Cancel."""
         if not HAS_QTPDF:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
-            return 0
-        document = QPdfDocument(self)
-        document.load(str(path))
-        painter = QPainter()
-        if not painter.begin(printer):
-            self._show_error("The printer could not be started.")
-            return 0
-        try:
-            dpi = printer.resolution()
-            area = printer.pageRect(QPrinter.Unit.DevicePixel).toRect()
-            for index in range(document.pageCount()):
-                if index:
-                    printer.newPage()
-                points = document.pagePointSize(index)
-                size = QSize(round(points.width() * dpi / 72), round(points.height() * dpi / 72))
-                image = document.render(index, size)
-                scaled = size.scaled(area.size(), Qt.AspectRatioMode.KeepAspectRatio)
-                painter.drawImage(
-                    area.x(), area.y(), image.scaled(scaled, Qt.AspectRatioMode.KeepAspectRatio)
-                )
-            return document.pageCount()
-        finally:
-            painter.end()
-            document.close()
+            self.built.emit(str(path), 0)
+            return
+        worker = PrintWorker(path, printer)
+        self._then = "printed"
+        self._run(worker, "Printing…")
 
     def done(self, result: int) -> None:
         self.cancel()

@@ -6,7 +6,9 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, QSize, Qt, QThread, Signal, Slot
+from PySide6.QtGui import QPainter
+from PySide6.QtPrintSupport import QPrinter
 
 from scp_desktop.services import reports
 from scp_desktop.services.errors import UserError
@@ -75,7 +77,66 @@ class ReportWorker(QObject):
 _running: set[QThread] = set()
 
 
-def start(worker: ReportWorker) -> QThread:
+class PrintWorker(QObject):
+    """Renders each page of a built PDF onto a chosen printer, off the GUI thread.
+
+    QPainter may paint on a QPrinter from a worker thread; the printer is not touched by the
+    GUI while this runs (the print dialog has closed).
+    """
+
+    progress = Signal(int, str)
+    finished = Signal(str, int)  # path, pages printed
+    failed = Signal(str)
+    cancelled = Signal()
+
+    def __init__(self, path: Path, printer: QPrinter) -> None:
+        super().__init__()
+        self.path = path
+        self.printer = printer
+        self._stop = threading.Event()
+
+    def cancel(self) -> None:
+        self._stop.set()
+
+    @Slot()
+    def run(self) -> None:
+        from PySide6.QtPdf import QPdfDocument  # optional module: only needed once printing
+
+        document = QPdfDocument()
+        document.load(str(self.path))
+        count = document.pageCount()
+        if count <= 0:
+            self.failed.emit(f"{self.path.name} could not be opened for printing.")
+            return
+        painter = QPainter()
+        if not painter.begin(self.printer):
+            self.failed.emit("The printer could not be started.")
+            return
+        try:
+            dpi = self.printer.resolution()
+            area = self.printer.pageRect(QPrinter.Unit.DevicePixel).toRect()
+            for index in range(count):
+                if self._stop.is_set():
+                    self.printer.abort()
+                    self.cancelled.emit()
+                    return
+                self.progress.emit(
+                    int(100 * index / count), f"Printing page {index + 1} of {count}…"
+                )
+                if index:
+                    self.printer.newPage()
+                points = document.pagePointSize(index)
+                size = QSize(round(points.width() * dpi / 72), round(points.height() * dpi / 72))
+                fitted = size.scaled(area.size(), Qt.AspectRatioMode.KeepAspectRatio)
+                image = document.render(index, fitted)
+                painter.drawImage(area.x(), area.y(), image)
+        finally:
+            painter.end()
+            document.close()
+        self.finished.emit(str(self.path), count)
+
+
+def start(worker: ReportWorker | PrintWorker) -> QThread:
     """Move `worker` to a new thread and run it; the thread ends when the worker reports."""
     thread = QThread()
     worker.moveToThread(thread)
