@@ -276,6 +276,7 @@ def _pack(data: MeetingPack, out: Path, progress: Progress | None) -> int:
             Styles.note,
         ),
         Spacer(1, 3 * mm),
+        *([] if data.items else [p("This meeting has no agenda items yet.", Styles.body)]),
         *contents_flowables("agenda", agenda, width, first, later),
         *story_items,
         SetHeader(info.title, "Glossary"),

@@ -35,6 +35,8 @@ def rag_stacked_bars(
     only carrier of meaning.
     """
     rows = len(names)
+    if not rows:
+        return TextDrawing(width, 1)  # nothing to chart: the table says "no actions"
     bar_h = 16
     height = rows * (bar_h + 10) + 60
     d = TextDrawing(width, height)

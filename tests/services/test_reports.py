@@ -371,3 +371,22 @@ def test_hostile_meeting_and_agenda_text_prints_literally(
     assert "Room<b>1</b>&2" in flat
     assert '<ahref="x">of</a><imgsrc="/etc/passwd"/>' in flat
     assert "<fontname=x>minutes.pdf" in flat
+
+
+def test_an_empty_plan_still_prints_every_document(db: Database, tmp_path: Path) -> None:
+    from scp_desktop.domain.periods import FinancialYear
+    from scp_desktop.services import setup
+
+    plan_id = setup.create_empty_plan(db, FinancialYear(2024), partnership_name="Test CSP")
+    with db.session() as s:
+        s.add(Meeting(body="Board", date=dt.date(2024, 7, 1)))
+    for kind in ("quarterly", "plan", "year-end", "pack"):
+        out = tmp_path / f"{kind}.pdf"
+        pages = reports.build_report(
+            db, kind, out, plan_id=plan_id, quarter="2024-25-Q1", today=TODAY
+        )
+        text = "".join(p.extract_text() for p in PdfReader(str(out)).pages)
+        assert f"Page {pages} of {pages}" in text
+    assert "No performance statistics are recorded." in "".join(
+        p.extract_text() for p in PdfReader(str(tmp_path / "quarterly.pdf")).pages
+    )

@@ -263,7 +263,9 @@ class ReportDialog(QDialog):
         thread = self.sender()
         if thread is not None:
             thread.deleteLater()
-        if thread is None or self._thread is thread:  # a print job may already have started its own thread
+        if (
+            thread is None or self._thread is thread
+        ):  # a print job may already have started its own thread
             self._thread = None
             self._worker = None
             self._set_busy(False)
