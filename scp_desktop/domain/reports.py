@@ -6,7 +6,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
-from scp_desktop.domain.rag import RAG, RAG_ORDER, Travel
+from scp_desktop.domain.rag import RAG, Travel
 
 
 @dataclass(frozen=True)
@@ -244,10 +244,3 @@ class MeetingPack:
     venue: str
     items: tuple[AgendaEntry, ...]
     acronyms: tuple[AcronymEntry, ...] = field(default=())
-
-
-def rag_total(counts: Counter[RAG | None]) -> int:
-    return sum(counts.values())
-
-
-RAG_COLUMNS: tuple[RAG, ...] = RAG_ORDER

@@ -11,11 +11,10 @@ import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -272,7 +271,7 @@ def contents_flowables(
     group: str, lines: Sequence[ContentsLine], width: float, first_height: float, height: float
 ) -> list[Flowable]:
     """Enough slots for `lines`, judged with the same styles that will draw them."""
-    needed = sum(_line_paragraph(line, 0).wrap(width - 40, 1e6)[1] + 3 for line in lines)
+    needed = sum(_line_paragraph(line).wrap(width - 40, 1e6)[1] + 3 for line in lines)
     slots: list[Flowable] = [ContentsSlot(group)]
     room = first_height
     while needed > room:
@@ -282,7 +281,7 @@ def contents_flowables(
     return slots
 
 
-def _line_paragraph(line: ContentsLine, page: int | None) -> Paragraph:
+def _line_paragraph(line: ContentsLine) -> Paragraph:
     style = (Styles.toc0, Styles.toc1, Styles.toc2)[min(line.level, 2)]
     prefix = f"{esc(line.number)}&nbsp;&nbsp;" if line.number else ""
     return Paragraph(prefix + esc(line.text), style)
@@ -300,9 +299,6 @@ class DeferredCanvas(Canvas):  # type: ignore[misc]
         self.slots: dict[str, list[tuple[int, float, float, float, float]]] = {}
         self.key_pages: dict[str, int] = {}
         self.contents: dict[str, Sequence[ContentsLine]] = {}
-        self.footer_left = ""
-        self.page_offset = 0  # pages before this document in a merged file
-        self.page_total: int | None = None
         self.attachment_pages: list[tuple[int, int, int]] = []  # page, attachment, its page
 
     def mark(self, key: str, title: str, level: int) -> None:
@@ -315,7 +311,7 @@ class DeferredCanvas(Canvas):  # type: ignore[misc]
         self._startPage()
 
     def save(self) -> None:
-        total = self.page_total or len(self._pages)
+        total = len(self._pages)
         for state in self._pages:
             self.__dict__.update(state)
             for key, title, level in getattr(self, "_marks", []):
@@ -327,7 +323,7 @@ class DeferredCanvas(Canvas):  # type: ignore[misc]
 
     def _finish_page(self, total: int) -> None:
         width, _ = self._pagesize
-        number = self._pageNumber + self.page_offset
+        number = self._pageNumber
         self.saveState()
         self.setFont(FONT, 7.5)
         self.setFillColor(GREY)
@@ -347,7 +343,7 @@ class DeferredCanvas(Canvas):  # type: ignore[misc]
         y = top + height
         for line in lines:
             page = self.key_pages.get(line.key) if line.key else None
-            para = _line_paragraph(line, page)
+            para = _line_paragraph(line)
             _, h = para.wrap(width - 40, 1e6)
             if y - h < slots[current][2] and current + 1 < len(slots):
                 current += 1
@@ -358,7 +354,7 @@ class DeferredCanvas(Canvas):  # type: ignore[misc]
                 if page is not None:
                     # Drawn as a one-line paragraph in the same style, level with the last line.
                     number = Paragraph(
-                        str(page + self.page_offset),
+                        str(page),
                         ParagraphStyle("toc_page", parent=para.style, alignment=TA_RIGHT),
                     )
                     number.wrap(40, 1e6)
@@ -676,14 +672,3 @@ def glossary(key: str, entries: Sequence[AcronymEntry]) -> list[Flowable]:
 
 def bullets(items: Iterable[str], style: ParagraphStyle = Styles.bullet) -> list[Flowable]:
     return [Paragraph(esc(item), style, bulletText="•") for item in items]
-
-
-__all__ = [
-    "LANDSCAPE",
-    "PORTRAIT",
-    "TA_LEFT",
-    "Cancelled",
-    "ContentsLine",
-    "Heading",
-    "Path",
-]

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, NextPageTemplate, PageBreak, Spacer, Table
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer, Table
 
 from scp_desktop.domain.money import format_pounds
 from scp_desktop.domain.rag import RAG, RAG_ORDER, Travel
@@ -544,6 +544,3 @@ def _funding(part: Part, data: QuarterlyReport, prefix: str, level: int) -> None
                 extra=[("SPAN", (0, -1), (2, -1)), ("BACKGROUND", (0, -1), (-1, -1), BAND_FILL)],
             )
         )
-
-
-__all__ = ["NextPageTemplate", "Part", "body", "cover_lines", "cover_notes", "rag_table_rows"]
