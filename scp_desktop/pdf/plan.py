@@ -49,6 +49,8 @@ def body(data: PlanDocument, prefix: str, level: int = 0) -> Part:
             part.flowables.append(Spacer(1, 3 * mm))
         part.flowables.append(plan_table(priority))
     if data.frameworks:
+        # Its own page: the keys are kept whole, which would otherwise strand this heading.
+        part.flowables.append(PageBreak())
         part.heading("Key to the cross-references", f"{prefix}-key", level)
         for name, items in data.frameworks:
             rows: list[list[Any]] = [header_row(["Code", "Title"])]
