@@ -196,6 +196,25 @@ def _sections(
     if quarter is not None:
         codes += [quarter.code, quarter.previous().code]
     updates = _updates(s, plan.id, sorted(set(codes)))
+    # Q1's "last quarter" is Q4 of last year's plan: rolled-over actions keep their history on
+    # the action they were carried from.
+    carried: dict[int, QuarterUpdate] = {}
+    if quarter is not None and quarter.number == 1:
+        sources = {
+            a.carried_from_id: a.id
+            for kp in plan.priorities
+            for o in kp.objectives
+            for a in o.actions
+            if a.carried_from_id is not None
+        }
+        if sources:
+            for u in s.scalars(
+                select(QuarterUpdate).where(
+                    QuarterUpdate.action_id.in_(sources),
+                    QuarterUpdate.quarter == quarter.previous().code,
+                )
+            ):
+                carried[sources[u.action_id]] = u
     frameworks = _framework_codes(s)
     illustrative = False
     sections = []
@@ -205,7 +224,11 @@ def _sections(
             lines = []
             for a in obj.actions:
                 now = updates.get((a.id, quarter.code)) if quarter else None
-                before = updates.get((a.id, quarter.previous().code)) if quarter else None
+                before = (
+                    updates.get((a.id, quarter.previous().code)) or carried.get(a.id)
+                    if quarter
+                    else None
+                )
                 path_updates = [updates.get((a.id, q.code)) for q in year.quarters]
                 path = tuple(RAG(u.rag) if u else None for u in path_updates)
                 latest_i = max((i for i, u in enumerate(path_updates) if u), default=None)

@@ -14,7 +14,7 @@ from reportlab.pdfgen.canvas import Canvas
 from sqlalchemy import func, select
 
 from scp_desktop.cli import main
-from scp_desktop.domain.rag import RAG_ORDER
+from scp_desktop.domain.rag import RAG, RAG_ORDER, Travel
 from scp_desktop.pdf.base import words_of
 from scp_desktop.services import reports
 from scp_desktop.services.errors import UserError
@@ -390,3 +390,38 @@ def test_an_empty_plan_still_prints_every_document(db: Database, tmp_path: Path)
     assert "No performance statistics are recorded." in "".join(
         p.extract_text() for p in PdfReader(str(tmp_path / "quarterly.pdf")).pages
     )
+
+
+def test_q1_compares_with_q4_of_the_action_it_was_carried_from(
+    db: Database, tmp_path: Path
+) -> None:
+    with db.session() as s:
+        old = Plan(year="2021-22", title="Plan 2021-22", status="closed")
+        new = Plan(year="2022-23", title="Plan 2022-23", status="live")
+        for plan in (old, new):
+            kp = KeyPriority(number=1, title="Safer streets")
+            kp.objectives.append(Objective(title="Reduce harm"))
+            plan.priorities.append(kp)
+        s.add_all([old, new])
+        s.flush()
+        before = Action(
+            objective_id=old.priorities[0].objectives[0].id,
+            reference="1.1.1",
+            title="Night patrols",
+        )
+        s.add(before)
+        s.flush()
+        after = Action(
+            objective_id=new.priorities[0].objectives[0].id,
+            reference="1.1.1",
+            title="Night patrols",
+            carried_from_id=before.id,
+        )
+        s.add(after)
+        s.flush()
+        s.add(QuarterUpdate(action_id=before.id, quarter="2021-22-Q4", rag="A", narrative="Slow"))
+        s.add(QuarterUpdate(action_id=after.id, quarter="2022-23-Q1", rag="G", narrative="Better"))
+        plan_id = new.id
+    data = reports.quarterly_data(db, plan_id, "2022-23-Q1", TODAY)
+    line = data.priorities[0].objectives[0].actions[0]
+    assert (line.previous_rag, line.rag, line.travel) == (RAG.AMBER, RAG.GREEN, Travel.IMPROVED)
