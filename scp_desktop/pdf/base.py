@@ -334,6 +334,23 @@ class DeferredCanvas(Canvas):  # type: ignore[misc]
                 if page == self._pageNumber:
                     self._draw_contents(group, index)
 
+    def _leader(self, para: Paragraph, x: float, bottom: float, width: float) -> None:
+        """Dots from the end of the entry's last line to its page number."""
+        style = para.style
+        last = para.blPara.lines[-1]
+        spare = last[0] if isinstance(last, tuple) else getattr(last, "extraSpace", 0)
+        start = x + (width - 40) - spare + 4
+        end = x + width - pdfmetrics.stringWidth("000", style.fontName, style.fontSize) - 4
+        if end - start < 10:
+            return
+        baseline = bottom + (style.leading - style.fontSize) + 0.3 * style.fontSize
+        self.saveState()
+        self.setStrokeColor(RULE)
+        self.setLineWidth(0.6)
+        self.setDash(0.6, 2.4)
+        self.line(start, baseline, end, baseline)
+        self.restoreState()
+
     def _draw_contents(self, group: str, slot_index: int) -> None:
         """Draw the lines that fall in this slot (lines flow through the group's slots in order)."""
         slots = self.slots[group]
@@ -359,6 +376,7 @@ class DeferredCanvas(Canvas):  # type: ignore[misc]
                     )
                     number.wrap(40, 1e6)
                     number.drawOn(self, x + width - 40, y - h)
+                    self._leader(para, x, y - h, width)
                     if line.key:
                         self.linkRect("", line.key, (x, y - h, x + width, y), relative=0)
             elif current > slot_index:
