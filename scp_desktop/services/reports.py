@@ -109,6 +109,14 @@ def plan_for_quarter(db: Database, quarter: str) -> int:
         return plan.id
 
 
+def _only_plan(db: Database) -> int:
+    with db.session(audit=False) as s:
+        ids = list(s.scalars(select(Plan.id)))
+    if len(ids) != 1:
+        raise UserError("Choose a quarter (e.g. 2022-23-Q2) or a plan.")
+    return ids[0]
+
+
 # --- gathering ----------------------------------------------------------------------------
 
 
@@ -592,9 +600,7 @@ def build_report(
     if kind not in REPORT_KINDS:
         raise UserError(f"Unknown report '{kind}' (expected {', '.join(REPORT_KINDS)}).")
     if plan_id is None:
-        if not quarter:
-            raise UserError("Choose a quarter (e.g. 2022-23-Q2).")
-        plan_id = plan_for_quarter(db, quarter)
+        plan_id = _only_plan(db) if not quarter else plan_for_quarter(db, quarter)
     if kind in ("quarterly", "pack") and not quarter:
         raise UserError("Choose a quarter (e.g. 2022-23-Q2).")
     report(0.02, "Reading the plan…")
