@@ -70,16 +70,21 @@ def rag_stacked_bars(
         chart.bars[i].fillColor = fill
         chart.bars[i].strokeColor = colors.white
         chart.bars[i].strokeWidth = 0.6
-    chart.barLabelFormat = lambda v: str(int(v)) if v else ""
+    # Each segment says its letter and count ("G 10"): in greyscale Red, Green and Blue
+    # are all dark, so the letter is what tells them apart.
+    letters = [f"{r.value} " for r in RAG_ORDER] + [""]
+    chart.barLabelFormat = "values"
+    chart.barLabelArray = [
+        [f"{letters[i]}{int(v)}" if v else "" for v in row] for i, row in enumerate(chart.data)
+    ]
     chart.barLabels.fontName = FONT_BOLD
     chart.barLabels.fontSize = 7
     chart.barLabels.boxAnchor = "e"
     chart.barLabels.dx = -3
     chart.barLabels.fillColor = colors.white
     for i in (1, 4):  # dark text on the light amber and grey
-        if i < len(series):
-            chart.barLabels[(i, 0)].fillColor = INK
-    chart.barLabelArray = None
+        for j in range(rows if i < len(series) else 0):
+            chart.barLabels[(i, j)].fillColor = INK
     d.add(chart)
     legend = Legend()
     legend.x = chart.x
