@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from reportlab.lib import colors
@@ -675,6 +675,18 @@ def story_texts(story: Iterable[Any]) -> list[str]:
     for flowable in story:
         walk(flowable)
     return found
+
+
+@dataclass
+class Part:
+    """Flowables of one document (or one part of a pack) and the lines for its contents page."""
+
+    flowables: list[Flowable] = field(default_factory=list)
+    contents: list[ContentsLine] = field(default_factory=list)
+
+    def heading(self, text: str, key: str, level: int = 0, outline: str | None = None) -> None:
+        self.flowables += section_heading(text, key, level=level, outline=outline)
+        self.contents.append(ContentsLine(key, text, level))
 
 
 def glossary(key: str, entries: Sequence[AcronymEntry]) -> list[Flowable]:

@@ -31,6 +31,7 @@ from scp_desktop.pdf.base import (
     Cancelled,
     ContentsLine,
     Heading,
+    Part,
     Progress,
     ReportDoc,
     SetHeader,
@@ -44,7 +45,6 @@ from scp_desktop.pdf.base import (
     p,
     story_texts,
 )
-from scp_desktop.pdf.quarterly import Part
 from scp_desktop.pdf.text import esc
 
 __all__ = ["AttachmentError", "Cancelled", "Progress", "write"]

@@ -11,6 +11,7 @@ from scp_desktop.domain.reports import PlanDocument, PlanPriority
 from scp_desktop.pdf.base import (
     GRID,
     LANDSCAPE,
+    Part,
     ReportDoc,
     Styles,
     bullets,
@@ -19,7 +20,6 @@ from scp_desktop.pdf.base import (
     p,
     table,
 )
-from scp_desktop.pdf.quarterly import Part
 from scp_desktop.pdf.text import chunks, esc
 
 WIDTH = ReportDoc.frame_size(LANDSCAPE)[0]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
 from typing import Any
 
 from reportlab.lib.units import mm
@@ -21,7 +20,7 @@ from scp_desktop.pdf import charts
 from scp_desktop.pdf.base import (
     BAND_FILL,
     PORTRAIT,
-    ContentsLine,
+    Part,
     ReportDoc,
     Styles,
     bullets,
@@ -32,25 +31,12 @@ from scp_desktop.pdf.base import (
     m,
     p,
     rag_chip,
-    section_heading,
     table,
     travel_text,
 )
 from scp_desktop.pdf.text import chunks, esc
 
 WIDTH = ReportDoc.frame_size(PORTRAIT)[0]
-
-
-@dataclass
-class Part:
-    """Flowables of one document (or one part of a pack) and the lines for its contents page."""
-
-    flowables: list[Flowable] = field(default_factory=list)
-    contents: list[ContentsLine] = field(default_factory=list)
-
-    def heading(self, text: str, key: str, level: int = 0, outline: str | None = None) -> None:
-        self.flowables += section_heading(text, key, level=level, outline=outline)
-        self.contents.append(ContentsLine(key, text, level))
 
 
 def body(data: QuarterlyReport, prefix: str, level: int = 0) -> Part:

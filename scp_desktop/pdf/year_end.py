@@ -13,6 +13,7 @@ from scp_desktop.pdf import charts
 from scp_desktop.pdf.base import (
     BAND_FILL,
     PORTRAIT,
+    Part,
     ReportDoc,
     Styles,
     continuation_rows,
@@ -22,7 +23,6 @@ from scp_desktop.pdf.base import (
     rag_chip,
     table,
 )
-from scp_desktop.pdf.quarterly import Part
 from scp_desktop.pdf.text import chunks, esc
 
 WIDTH = ReportDoc.frame_size(PORTRAIT)[0]
