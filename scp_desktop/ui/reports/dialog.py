@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTemporaryDir, QThread, QTimer, QUrl, Signal
@@ -160,12 +161,15 @@ class ReportDialog(QDialog):
         return ReportRequest(kind, plan_id, self.quarter_combo.currentData() or "", meeting, out)
 
     def _suggested_name(self) -> str:
+        return re.sub(r'[\\/:*?"<>|]+', "-", self._document_name())
+
+    def _document_name(self) -> str:
         kind = self.kind_combo.currentData()
         quarter = self.quarter_combo.currentData() or ""
         if kind == "plan":
             return f"Annual Partnership Plan {self.plan_combo.currentText()}.pdf"
         if kind == "pack":
-            return f"Meeting pack {self.meeting_combo.currentText().replace('/', '-')}.pdf"
+            return f"Meeting pack {self.meeting_combo.currentText()}.pdf"
         if kind == "year-end":
             return f"Year-end report {self.plan_combo.currentText()}.pdf"
         return f"Quarterly performance report {quarter}.pdf"
@@ -173,7 +177,7 @@ class ReportDialog(QDialog):
     # --- actions ----------------------------------------------------------------------------
 
     def preview(self) -> None:
-        self._build(self._temp_path(), then="preview")
+        self._build(self._temp_path("preview"), then="preview")
 
     def save_as(self) -> None:
         name, _ = QFileDialog.getSaveFileName(
@@ -194,7 +198,8 @@ class ReportDialog(QDialog):
     def print_to(self, printer: QPrinter) -> None:
         """Build the document and send its pages to an already chosen printer."""
         self._printer = printer
-        self._build(self._temp_path(), then="print")
+        # Its own file: on Windows the previewed file is held open and cannot be replaced.
+        self._build(self._temp_path("print"), then="print")
 
     def cancel(self) -> None:
         if self._worker is not None:
@@ -203,8 +208,8 @@ class ReportDialog(QDialog):
     def is_busy(self) -> bool:
         return self._thread is not None
 
-    def _temp_path(self) -> Path:
-        return Path(self._tmp.path()) / self._suggested_name()
+    def _temp_path(self, purpose: str) -> Path:
+        return Path(self._tmp.path()) / purpose / self._suggested_name()
 
     def _build(self, out: Path, *, then: str) -> None:
         if self._thread is not None:
