@@ -215,6 +215,7 @@ class YearEndReport:
     quarter_labels: tuple[str, str, str, str]
     priorities: tuple[PrioritySection, ...]
     acronyms: tuple[AcronymEntry, ...]
+    indicators: tuple[IndicatorStats, ...] = ()
 
     def final_counts(self) -> Counter[RAG | None]:
         counts: Counter[RAG | None] = Counter()

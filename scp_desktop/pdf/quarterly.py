@@ -364,8 +364,15 @@ def _exceptions(part: Part, data: QuarterlyReport, prefix: str, level: int) -> N
 
 
 def _statistics(part: Part, data: QuarterlyReport, prefix: str, level: int) -> None:
+    statistics(part, data.indicators, data.info.area, prefix, level)
+
+
+def statistics(
+    part: Part, indicators: tuple[IndicatorStats, ...], area: str, prefix: str, level: int
+) -> None:
+    """The performance statistics section (quarterly and year-end reports)."""
     part.heading("Performance statistics", f"{prefix}-stats", level)
-    if not data.indicators:
+    if not indicators:
         part.flowables.append(p("No performance statistics are recorded.", Styles.body))
         return
     part.flowables.append(
@@ -375,8 +382,8 @@ def _statistics(part: Part, data: QuarterlyReport, prefix: str, level: int) -> N
             Styles.note,
         )
     )
-    for i, stats in enumerate(data.indicators):
-        block = _indicator_block(stats, f"{prefix}-ind{i}", data.info.area, level + 1)
+    for i, stats in enumerate(indicators):
+        block = _indicator_block(stats, f"{prefix}-ind{i}", area, level + 1)
         part.flowables.append(block)
 
 

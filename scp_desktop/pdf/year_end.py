@@ -9,7 +9,7 @@ from reportlab.platypus import PageBreak, Spacer
 
 from scp_desktop.domain.rag import RAG_ORDER
 from scp_desktop.domain.reports import PrioritySection, YearEndReport
-from scp_desktop.pdf import charts
+from scp_desktop.pdf import charts, quarterly
 from scp_desktop.pdf.base import (
     BAND_FILL,
     PORTRAIT,
@@ -107,6 +107,8 @@ def body(data: YearEndReport, prefix: str, level: int = 0) -> Part:
         part.flowables.append(PageBreak())
         part.heading(section.heading, f"{prefix}-kp{i}", level)
         part.flowables.append(_table(section, data.quarter_labels))
+    part.flowables.append(PageBreak())
+    quarterly.statistics(part, data.indicators, data.info.area, prefix, level)
     return part
 
 

@@ -512,6 +512,7 @@ def year_end_data(db: Database, plan_id: int, today: dt.date) -> YearEndReport:
             quarter_labels=(labels[0], labels[1], labels[2], labels[3]),
             priorities=sections,
             acronyms=_acronyms(s),
+            indicators=indicator_statistics(s, year.quarters[3]),
         )
 
 

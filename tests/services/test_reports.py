@@ -218,6 +218,7 @@ def test_year_end_report_shows_quarter_path(demo_db: Database, tmp_path: Path) -
     text = "\n".join(_text(reader))
     assert "Q1 Q2 Q3 Q4" in re.sub(r"\s+", " ", text)
     assert "Q2 2022-23:" in text
+    assert "Performance statistics" in text and "IOM cohort (Colchester & Tendring)" in text
     whole = _squash(text)
     assert [t for t in _titles(demo_db) if _squash(t) not in whole] == []
 
