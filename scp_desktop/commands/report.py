@@ -1,0 +1,55 @@
+"""`report`: build a printed report or meeting pack as a PDF from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+
+def register(subparsers: Any, add_db_arg: Callable[[argparse.ArgumentParser], None]) -> None:
+    p = subparsers.add_parser(
+        "report",
+        help="build the quarterly report, the plan, the year-end report or a meeting pack (PDF)",
+    )
+    add_db_arg(p)
+    p.add_argument(
+        "--kind",
+        required=True,
+        choices=["quarterly", "plan", "year-end", "pack"],
+        help="which document to build",
+    )
+    p.add_argument(
+        "--quarter",
+        default="",
+        help="quarter, e.g. 2022-23-Q2 (also picks the plan of that year)",
+    )
+    p.add_argument("--plan", type=int, default=None, help="plan id (default: the quarter's plan)")
+    p.add_argument("--meeting", type=int, default=None, help="meeting id (for --kind pack)")
+    p.add_argument("--out", type=Path, required=True, help="PDF file to write")
+    p.set_defaults(handler=cmd_report)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from scp_desktop.cli import _open
+    from scp_desktop.services import reports
+
+    db = _open(args)
+    started = time.perf_counter()
+    try:
+        pages = reports.build_report(
+            db,
+            args.kind,
+            args.out,
+            plan_id=args.plan,
+            quarter=args.quarter,
+            meeting_id=args.meeting,
+        )
+    finally:
+        db.close()
+    seconds = time.perf_counter() - started
+    print(f"Wrote {args.out} ({pages} pages, {seconds:.1f} s)", file=sys.stdout)
+    return 0

@@ -1,0 +1,247 @@
+"""What printed reports hold: plain values gathered by services and laid out by the PDF builders."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+
+from scp_desktop.domain.rag import RAG, Travel
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """Running header and footer, cover and PDF metadata of one document."""
+
+    partnership: str
+    area: str
+    prepared_by: str
+    title: str  # e.g. "Quarterly performance report"
+    subtitle: str  # e.g. "Annual Partnership Plan 2022-23 · Q2 2022-23 (Jul–Sep)"
+    generated_on: dt.date
+
+
+@dataclass(frozen=True)
+class AcronymEntry:
+    abbreviation: str
+    meaning: str
+
+
+@dataclass(frozen=True)
+class ActionLine:
+    """One action as the reports print it."""
+
+    id: int
+    reference: str
+    title: str
+    about: str
+    lead: str  # lead agency abbreviations, "CBC, EP"
+    deadline: str  # as displayed: "Sept 2022", "Ongoing"
+    deadline_day: dt.date | None
+    status: str  # active | complete | dropped
+    rag: RAG | None
+    previous_rag: RAG | None
+    travel: Travel | None
+    narrative: str
+    reported_by: str
+    pfcc: str  # "1, 2, 3"
+    ecps: str  # "OC, CN"
+    # The year's RAG per quarter 1..4 (None: not reported) and the latest narrative.
+    path: tuple[RAG | None, RAG | None, RAG | None, RAG | None] = (None, None, None, None)
+    latest_quarter: str = ""
+
+
+@dataclass(frozen=True)
+class ObjectiveBlock:
+    title: str
+    actions: tuple[ActionLine, ...]
+
+
+@dataclass(frozen=True)
+class PrioritySection:
+    number: int
+    kind: str  # key | other
+    title: str
+    commitments: tuple[str, ...]
+    objectives: tuple[ObjectiveBlock, ...]
+
+    @property
+    def heading(self) -> str:
+        if self.kind == "other":
+            return self.title
+        return f"Key priority {self.number}: {self.title}"
+
+    @property
+    def short_name(self) -> str:
+        return "Other work" if self.kind == "other" else f"Key priority {self.number}"
+
+    @property
+    def actions(self) -> list[ActionLine]:
+        return [a for o in self.objectives for a in o.actions]
+
+    def rag_counts(self) -> Counter[RAG | None]:
+        """RAG this quarter of every action that is not dropped; None = not reported."""
+        return Counter(a.rag for a in self.actions if a.status != "dropped")
+
+    def travel_counts(self) -> Counter[Travel]:
+        return Counter(a.travel for a in self.actions if a.travel is not None)
+
+
+@dataclass(frozen=True)
+class IndicatorPoint:
+    period: str
+    value: float | None
+    value_text: str
+    comparator: float | None
+    comparator_text: str
+    previous_year_text: str
+    note: str
+    provisional: bool
+
+
+@dataclass(frozen=True)
+class IndicatorStats:
+    name: str
+    description: str
+    unit: str  # count | percent | rate_per_1000 | gbp
+    polarity: str
+    source: str
+    priority: str
+    target: str  # as printed, "" if none
+    comparator_label: str
+    status: RAG | None  # frozen at sign-off for the report's quarter, if any
+    status_rule: str
+    points: tuple[IndicatorPoint, ...]
+
+
+@dataclass(frozen=True)
+class FundingRow:
+    source: str
+    year: str
+    funds: str
+    amount_pence: int
+
+
+@dataclass(frozen=True)
+class ActionFunding:
+    reference: str
+    action: str
+    source: str
+    amount_pence: int | None
+    note: str
+
+
+@dataclass(frozen=True)
+class QuarterlyReport:
+    info: DocumentInfo
+    plan_title: str
+    quarter_label: str  # "Q2 2022-23"
+    previous_label: str  # "Q1 2022-23"
+    quarter_end: dt.date
+    priorities: tuple[PrioritySection, ...]
+    indicators: tuple[IndicatorStats, ...]
+    streams: tuple[FundingRow, ...]
+    action_funding: tuple[ActionFunding, ...]
+    acronyms: tuple[AcronymEntry, ...]
+    illustrative_rags: bool = False
+
+    @property
+    def all_actions(self) -> list[ActionLine]:
+        return [a for p in self.priorities for a in p.actions]
+
+    @property
+    def not_reported(self) -> list[tuple[PrioritySection, ActionLine]]:
+        return [
+            (p, a)
+            for p in self.priorities
+            for a in p.actions
+            if a.rag is None and a.status == "active"
+        ]
+
+    @property
+    def overdue(self) -> list[tuple[PrioritySection, ActionLine]]:
+        """Past the deadline at the end of the quarter and neither complete nor dropped."""
+        return [
+            (p, a)
+            for p in self.priorities
+            for a in p.actions
+            if a.deadline_day is not None
+            and a.deadline_day < self.quarter_end
+            and a.status == "active"
+            and a.rag is not RAG.BLUE
+        ]
+
+    @property
+    def exceptions(self) -> list[tuple[PrioritySection, ActionLine]]:
+        found = [
+            (p, a) for p in self.priorities for a in p.actions if a.rag in (RAG.RED, RAG.AMBER)
+        ]
+        return sorted(found, key=lambda pa: 0 if pa[1].rag is RAG.RED else 1)
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    objective: str
+    reference: str
+    title: str
+    about: str
+    outcomes: str
+    pfcc: str
+    ecps: str
+    lead: str
+    deadline: str
+
+
+@dataclass(frozen=True)
+class PlanPriority:
+    heading: str
+    commitments: tuple[str, ...]
+    rows: tuple[PlanRow, ...]
+
+
+@dataclass(frozen=True)
+class PlanDocument:
+    info: DocumentInfo
+    plan_title: str
+    priorities: tuple[PlanPriority, ...]
+    frameworks: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]  # name, (code, title)
+    acronyms: tuple[AcronymEntry, ...]
+
+
+@dataclass(frozen=True)
+class YearEndReport:
+    info: DocumentInfo
+    year: str
+    quarter_labels: tuple[str, str, str, str]
+    priorities: tuple[PrioritySection, ...]
+    acronyms: tuple[AcronymEntry, ...]
+    indicators: tuple[IndicatorStats, ...] = ()
+
+    def final_counts(self) -> Counter[RAG | None]:
+        counts: Counter[RAG | None] = Counter()
+        for p in self.priorities:
+            for a in p.actions:
+                latest = next((r for r in reversed(a.path) if r is not None), None)
+                counts[latest] += 1
+        return counts
+
+
+@dataclass(frozen=True)
+class AgendaEntry:
+    number: str
+    title: str
+    kind: str  # item | report | minutes | attachment
+    # What the item carries into the pack: generated documents and/or an attached PDF.
+    documents: tuple[QuarterlyReport | PlanDocument | YearEndReport, ...] = ()
+    attachment_name: str = ""
+    attachment: bytes | None = None
+
+
+@dataclass(frozen=True)
+class MeetingPack:
+    info: DocumentInfo
+    body: str
+    date: dt.date
+    venue: str
+    items: tuple[AgendaEntry, ...]
+    acronyms: tuple[AcronymEntry, ...] = field(default=())

@@ -1,0 +1,704 @@
+"""The page furniture every document shares: fonts, styles, header and footer, contents, bookmarks.
+
+Documents are built in a single layout pass. "Page X of Y" and the contents' page numbers are not
+known until the last page is laid out, so the canvas keeps every finished page and draws those
+on each page when the document is saved.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    ActionFlowable,
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    KeepTogether,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from scp_desktop.domain.rag import RAG, Travel
+from scp_desktop.domain.reports import AcronymEntry, DocumentInfo
+from scp_desktop.paths import resources_dir
+from scp_desktop.pdf.text import clean, esc, plain
+
+FONT = "DejaVuSans"
+FONT_BOLD = "DejaVuSans-Bold"
+FONT_ITALIC = "DejaVuSans-Oblique"
+FONT_BOLD_ITALIC = "DejaVuSans-BoldOblique"
+
+PORTRAIT = A4
+LANDSCAPE = landscape(A4)
+MARGIN_X = 16 * mm
+MARGIN_TOP = 20 * mm
+MARGIN_BOTTOM = 18 * mm
+
+INK = colors.HexColor("#1A1A1A")
+GREY = colors.HexColor("#555555")
+RULE = colors.HexColor("#8C8C8C")
+HEADER_FILL = colors.HexColor("#D9D9D9")
+BAND_FILL = colors.HexColor("#EFEFEF")
+GRID = colors.HexColor("#A6A6A6")
+
+_fonts_lock = threading.Lock()
+_fonts_ready = False
+
+
+class Cancelled(Exception):
+    """The user cancelled a document being built."""
+
+
+Progress = Callable[[float, str], None]
+
+
+def register_fonts() -> None:
+    """Embed the bundled DejaVu fonts: they have £, –, “ ”, ŵ and the arrows the reports use."""
+    global _fonts_ready
+    with _fonts_lock:
+        if _fonts_ready:
+            return
+        folder = resources_dir() / "fonts"
+        for name in (FONT, FONT_BOLD, FONT_ITALIC, FONT_BOLD_ITALIC):
+            pdfmetrics.registerFont(TTFont(name, str(folder / f"{name}.ttf")))
+        pdfmetrics.registerFontFamily(
+            FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC, boldItalic=FONT_BOLD_ITALIC
+        )
+        _fonts_ready = True
+
+
+# Paragraphs look their fonts up when they are made, so the fonts must exist before any is.
+register_fonts()
+
+
+def _style(name: str, **kw: Any) -> ParagraphStyle:
+    base: dict[str, Any] = {"fontName": FONT, "fontSize": 9.5, "leading": 12.5, "textColor": INK}
+    base.update(kw)
+    return ParagraphStyle(name, **base)
+
+
+class Styles:
+    body = _style("body", spaceAfter=5)
+    small = _style("small", fontSize=8, leading=10)
+    note = _style("note", fontSize=8, leading=10, textColor=GREY, spaceAfter=4)
+    cell = _style("cell", fontSize=8, leading=10)
+    cell_small = _style("cell_small", fontSize=7.5, leading=9.2)
+    note_cell = _style("note_cell", fontSize=7.5, leading=9.2, textColor=GREY)
+    cell_bold = _style("cell_bold", fontName=FONT_BOLD, fontSize=8, leading=10)
+    cell_right = _style("cell_right", fontSize=8, leading=10, alignment=TA_RIGHT)
+    cell_centre = _style("cell_centre", fontSize=8, leading=10, alignment=TA_CENTER)
+    head_cell = _style("head_cell", fontName=FONT_BOLD, fontSize=8, leading=10)
+    head_right = _style(
+        "head_right", fontName=FONT_BOLD, fontSize=8, leading=10, alignment=TA_RIGHT
+    )
+    head_centre = _style(
+        "head_centre", fontName=FONT_BOLD, fontSize=8, leading=10, alignment=TA_CENTER
+    )
+    group_cell = _style("group_cell", fontName=FONT_BOLD, fontSize=8.5, leading=11)
+    chip = _style(
+        "chip", fontName=FONT_BOLD, fontSize=9, leading=11, alignment=TA_CENTER, textColor="white"
+    )
+    chip_dark = _style(
+        "chip_dark", fontName=FONT_BOLD, fontSize=9, leading=11, alignment=TA_CENTER, textColor=INK
+    )
+    h1 = _style("h1", fontName=FONT_BOLD, fontSize=16, leading=20, spaceBefore=12, spaceAfter=8)
+    h2 = _style("h2", fontName=FONT_BOLD, fontSize=12.5, leading=16, spaceBefore=8, spaceAfter=5)
+    h3 = _style("h3", fontName=FONT_BOLD, fontSize=10.5, leading=13.5, spaceBefore=8, spaceAfter=3)
+    bullet = _style("bullet", leftIndent=12, bulletIndent=2, spaceAfter=2)
+    cover_title = _style("cover_title", fontName=FONT_BOLD, fontSize=26, leading=32, spaceAfter=10)
+    cover_sub = _style("cover_sub", fontSize=14, leading=19, spaceAfter=6)
+    cover_meta = _style("cover_meta", fontSize=10.5, leading=15)
+    toc0 = _style("toc0", fontName=FONT_BOLD, fontSize=10, leading=13)
+    toc1 = _style("toc1", fontSize=9.5, leading=12.5, leftIndent=14)
+    toc2 = _style("toc2", fontSize=9, leading=11.5, leftIndent=28)
+
+
+# --- text helpers ---------------------------------------------------------------------------
+
+
+def p(text: object, style: ParagraphStyle = Styles.body) -> Paragraph:
+    """A paragraph of user text: escaped, line breaks kept."""
+    return Paragraph(esc(text), style)
+
+
+def m(markup: str, style: ParagraphStyle = Styles.body) -> Paragraph:
+    """A paragraph of our own markup (user parts already passed through esc)."""
+    return Paragraph(markup, style)
+
+
+def rag_chip(rag: RAG | None) -> tuple[Paragraph, colors.Color | None]:
+    """The RAG letter for a coloured cell, and the colour; not reported prints a dash."""
+    if rag is None:
+        return m("–", Styles.cell_centre), None
+    style = Styles.chip_dark if rag is RAG.AMBER else Styles.chip
+    return m(rag.value, style), colors.HexColor(rag.hex_colour)
+
+
+def travel_text(travel: Travel | None) -> str:
+    words = {
+        Travel.IMPROVED: "Up",
+        Travel.SAME: "Same",
+        Travel.DECLINED: "Down",
+        Travel.NEW: "New",
+    }
+    if travel is None:
+        return "–"
+    return f"{travel.arrow} {words[travel]}"
+
+
+PADDING = 7.0  # left + right cell padding of `table`
+
+
+def fit(text: object, width: float, style: ParagraphStyle = Styles.cell) -> str | Paragraph:
+    """Short user text as a plain table cell (no markup to parse, no wrapping to compute),
+    longer text as a wrapping paragraph. Plain cells print exactly what they hold."""
+    raw = clean(text).strip()
+    if "\n" not in raw and (
+        pdfmetrics.stringWidth(raw, style.fontName, style.fontSize) <= width - PADDING
+    ):
+        return raw
+    return Paragraph(esc(raw), style)
+
+
+def chip_cell(rag: RAG | None, column: int, row: int) -> tuple[str, list[tuple[Any, ...]]]:
+    """The RAG letter as a plain cell and the style commands that colour it."""
+    if rag is None:
+        return "–", [("ALIGN", (column, row), (column, row), "CENTER")]
+    cell = (column, row)
+    return rag.value, [
+        ("BACKGROUND", cell, cell, colors.HexColor(rag.hex_colour)),
+        ("TEXTCOLOR", cell, cell, INK if rag is RAG.AMBER else colors.white),
+        ("FONT", cell, cell, FONT_BOLD, 9, 11),
+        ("ALIGN", cell, cell, "CENTER"),
+    ]
+
+
+def continuation_rows(
+    reference: str, ref_width: float, pieces: Sequence[str], columns: int, text_column: int
+) -> list[list[Any]]:
+    """Rows carrying the rest of a long text (already markup), marked as continued."""
+    rows: list[list[Any]] = []
+    for piece in pieces:
+        row: list[Any] = [""] * columns
+        row[0] = fit(reference, ref_width)
+        row[1] = Paragraph("<i>continued</i>", Styles.note_cell)
+        row[text_column] = Paragraph(piece, Styles.cell_small)
+        rows.append(row)
+    return rows
+
+
+# --- structure flowables ------------------------------------------------------------------
+
+
+class Heading(Paragraph):  # type: ignore[misc]
+    """A heading that is bookmarked in the PDF outline and can be listed in a contents page."""
+
+    def __init__(
+        self,
+        text: str,
+        style: ParagraphStyle,
+        *,
+        key: str,
+        level: int,
+        outline: str | None = None,
+    ) -> None:
+        super().__init__(esc(text), style)
+        self.key = key
+        self.level = level
+        self.outline = outline if outline is not None else text
+
+
+class SetHeader(ActionFlowable):  # type: ignore[misc]
+    """Changes the running header from the next page on (packs hold several documents)."""
+
+    def __init__(self, title: str, subtitle: str) -> None:
+        super().__init__()
+        self.title = title
+        self.subtitle = subtitle
+
+    def apply(self, doc: Any) -> None:
+        doc.header = (self.title, self.subtitle)
+
+
+@dataclass(frozen=True)
+class ContentsLine:
+    key: str | None  # heading key whose page is printed; None: no page (agenda item with no papers)
+    text: str
+    level: int = 0
+    number: str = ""
+
+
+class ContentsSlot(Flowable):  # type: ignore[misc]
+    """Space for contents lines, filled in when the page numbers are known (on save)."""
+
+    def __init__(self, group: str, height: float | None = None) -> None:
+        super().__init__()
+        self.group = group
+        self.fixed = height
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width = availWidth
+        self.height = self.fixed if self.fixed is not None else availHeight - 1
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canv = self.canv
+        x, y = canv.absolutePosition(0, 0)
+        canv.slots.setdefault(self.group, []).append(
+            (canv.getPageNumber(), x, y, self.width, self.height)
+        )
+
+
+def contents_flowables(
+    group: str, lines: Sequence[ContentsLine], width: float, first_height: float, height: float
+) -> list[Flowable]:
+    """Enough slots for `lines`, judged with the same styles that will draw them."""
+    needed = sum(_line_paragraph(line).wrap(width - 40, 1e6)[1] + 3 for line in lines)
+    slots: list[Flowable] = [ContentsSlot(group)]
+    room = first_height
+    while needed > room:
+        needed -= room
+        room = height
+        slots += [PageBreak(), ContentsSlot(group)]
+    return slots
+
+
+def _line_paragraph(line: ContentsLine) -> Paragraph:
+    style = (Styles.toc0, Styles.toc1, Styles.toc2)[min(line.level, 2)]
+    prefix = f"{esc(line.number)}&nbsp;&nbsp;" if line.number else ""
+    return Paragraph(prefix + esc(line.text), style)
+
+
+# --- the canvas that finishes pages on save -------------------------------------------------
+
+
+class DeferredCanvas(Canvas):  # type: ignore[misc]
+    """Keeps each page until the end so the page count and contents can be drawn on it."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._pages: list[dict[str, Any]] = []
+        self.slots: dict[str, list[tuple[int, float, float, float, float]]] = {}
+        self.key_pages: dict[str, int] = {}
+        self.contents: dict[str, Sequence[ContentsLine]] = {}
+        self.attachment_pages: list[tuple[int, int, int]] = []  # page, attachment, its page
+
+    def mark(self, key: str, title: str, level: int) -> None:
+        """Bookmark the current page; done on save, when the page really exists in the PDF."""
+        self._marks = [*getattr(self, "_marks", []), (key, title, level)]
+
+    def showPage(self) -> None:
+        self._pages.append(dict(self.__dict__))
+        self._marks = []
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._pages)
+        for state in self._pages:
+            self.__dict__.update(state)
+            for key, title, level in getattr(self, "_marks", []):
+                self.bookmarkHorizontal(key, 0, self._pagesize[1] - MARGIN_TOP + 6 * mm)
+                self.addOutlineEntry(title, key, level, closed=level > 0)
+            self._finish_page(total)
+            Canvas.showPage(self)
+        Canvas.save(self)
+
+    def _finish_page(self, total: int) -> None:
+        width, _ = self._pagesize
+        number = self._pageNumber
+        self.saveState()
+        self.setFont(FONT, 7.5)
+        self.setFillColor(GREY)
+        self.drawRightString(width - MARGIN_X, MARGIN_BOTTOM - 10 * mm, f"Page {number} of {total}")
+        self.restoreState()
+        for group, slots in self.slots.items():
+            for index, (page, *_rest) in enumerate(slots):
+                if page == self._pageNumber:
+                    self._draw_contents(group, index)
+
+    def _leader(self, para: Paragraph, x: float, bottom: float, width: float) -> None:
+        """Dots from the end of the entry's last line to its page number."""
+        style = para.style
+        last = para.blPara.lines[-1]
+        spare = last[0] if isinstance(last, tuple) else getattr(last, "extraSpace", 0)
+        start = x + (width - 40) - spare + 4
+        end = x + width - pdfmetrics.stringWidth("000", style.fontName, style.fontSize) - 4
+        if end - start < 10:
+            return
+        baseline = bottom + (style.leading - style.fontSize) + 0.3 * style.fontSize
+        self.saveState()
+        self.setStrokeColor(RULE)
+        self.setLineWidth(0.6)
+        self.setDash(0.6, 2.4)
+        self.line(start, baseline, end, baseline)
+        self.restoreState()
+
+    def _draw_contents(self, group: str, slot_index: int) -> None:
+        """Draw the lines that fall in this slot (lines flow through the group's slots in order)."""
+        slots = self.slots[group]
+        lines = list(self.contents.get(group, ()))
+        current = 0
+        _, x, top, width, height = slots[0]
+        y = top + height
+        for line in lines:
+            page = self.key_pages.get(line.key) if line.key else None
+            para = _line_paragraph(line)
+            _, h = para.wrap(width - 40, 1e6)
+            if y - h < slots[current][2] and current + 1 < len(slots):
+                current += 1
+                _, x, bottom, width, height = slots[current]
+                y = bottom + height
+            if current == slot_index:
+                para.drawOn(self, x, y - h)
+                if page is not None:
+                    # Drawn as a one-line paragraph in the same style, level with the last line.
+                    number = Paragraph(
+                        str(page),
+                        ParagraphStyle("toc_page", parent=para.style, alignment=TA_RIGHT),
+                    )
+                    number.wrap(40, 1e6)
+                    number.drawOn(self, x + width - 40, y - h)
+                    self._leader(para, x, y - h, width)
+                    if line.key:
+                        self.linkRect("", line.key, (x, y - h, x + width, y), relative=0)
+            elif current > slot_index:
+                break
+            y -= h + 3
+
+
+# --- the document template ------------------------------------------------------------------
+
+
+class ReportDoc(BaseDocTemplate):  # type: ignore[misc]
+    """A4 document with portrait, landscape and cover pages and the shared running header/footer."""
+
+    def __init__(
+        self,
+        filename: str,
+        info: DocumentInfo,
+        *,
+        subject: str,
+        progress: Progress | None = None,
+        first: str = "cover",
+    ) -> None:
+        register_fonts()
+        super().__init__(
+            filename,
+            pagesize=PORTRAIT,
+            leftMargin=MARGIN_X,
+            rightMargin=MARGIN_X,
+            topMargin=MARGIN_TOP,
+            bottomMargin=MARGIN_BOTTOM,
+            title=clean(f"{info.title} – {info.subtitle}"),
+            author=clean(info.prepared_by or info.partnership),
+            subject=subject,
+            creator="SCP Desktop",
+            keywords=[clean(info.partnership), clean(info.title)],
+        )
+        self.info = info
+        self.header = (info.title, info.subtitle)
+        self._progress = progress
+        self._outline_level = -1
+        templates = [
+            self._template("portrait", PORTRAIT, header=True),
+            self._template("landscape", LANDSCAPE, header=True),
+            self._template("cover", PORTRAIT, header=False),
+            self._template("cover-landscape", LANDSCAPE, header=False),
+        ]
+        templates.sort(key=lambda t: t.id != first)
+        self.addPageTemplates(templates)
+        if progress is not None:
+            self.setProgressCallBack(self._on_progress)
+
+    @staticmethod
+    def frame_size(size: tuple[float, float]) -> tuple[float, float]:
+        return size[0] - 2 * MARGIN_X, size[1] - MARGIN_TOP - MARGIN_BOTTOM
+
+    def _template(self, name: str, size: tuple[float, float], *, header: bool) -> PageTemplate:
+        w, h = self.frame_size(size)
+        frame = Frame(
+            MARGIN_X, MARGIN_BOTTOM, w, h, id=name, leftPadding=0, rightPadding=0, topPadding=0,
+            bottomPadding=0,
+        )  # fmt: skip
+        return PageTemplate(
+            id=name,
+            frames=[frame],
+            pagesize=size,
+            onPage=self._draw_furniture if header else self._draw_footer_only,
+        )
+
+    def _on_progress(self, kind: str, value: int) -> None:
+        assert self._progress is not None
+        if kind == "SIZE_EST":
+            self._size = max(value, 1)
+        elif kind == "PROGRESS":
+            self._progress(min(0.1 + 0.85 * value / getattr(self, "_size", value or 1), 0.95), "")
+        elif kind == "PAGE":
+            self._progress(-1.0, f"Page {value}…")
+
+    def _draw_furniture(self, canv: Canvas, doc: Any) -> None:
+        width, height = canv._pagesize
+        title, subtitle = self.header
+        canv.saveState()
+        canv.setFillColor(INK)
+        canv.setFont(FONT_BOLD, 8)
+        top = height - MARGIN_TOP + 8 * mm
+        canv.drawString(MARGIN_X, top, _fit(self.info.partnership, FONT_BOLD, 8, width * 0.4))
+        canv.setFont(FONT, 8)
+        right = f"{title} · {subtitle}" if subtitle else title
+        canv.drawRightString(width - MARGIN_X, top, _fit(right, FONT, 8, width * 0.55))
+        canv.setStrokeColor(RULE)
+        canv.setLineWidth(0.5)
+        canv.line(MARGIN_X, top - 2.2 * mm, width - MARGIN_X, top - 2.2 * mm)
+        canv.restoreState()
+        self._draw_footer_only(canv, doc)
+
+    def _draw_footer_only(self, canv: Canvas, doc: Any) -> None:
+        width, _ = canv._pagesize
+        canv.saveState()
+        canv.setStrokeColor(RULE)
+        canv.setLineWidth(0.5)
+        canv.line(MARGIN_X, MARGIN_BOTTOM - 6 * mm, width - MARGIN_X, MARGIN_BOTTOM - 6 * mm)
+        canv.setFont(FONT, 7.5)
+        canv.setFillColor(GREY)
+        made = self.info.generated_on.strftime("%d/%m/%Y")
+        who = f"Prepared by {self.info.prepared_by}" if self.info.prepared_by else "Prepared"
+        canv.drawString(
+            MARGIN_X, MARGIN_BOTTOM - 10 * mm, _fit(f"{who} · {made}", FONT, 7.5, width * 0.7)
+        )
+        canv.restoreState()
+
+    def afterFlowable(self, flowable: Flowable) -> None:
+        if isinstance(flowable, Heading):
+            canv = self.canv
+            level = min(flowable.level, self._outline_level + 1)
+            canv.mark(flowable.key, plain(esc(flowable.outline)), level)
+            self._outline_level = level
+            canv.key_pages[flowable.key] = canv.getPageNumber()
+
+
+def _fit(text: str, font: str, size: float, width: float) -> str:
+    """Shorten a header line with an ellipsis rather than let it run off the page."""
+    text = " ".join(clean(text).split())
+    if pdfmetrics.stringWidth(text, font, size) <= width:
+        return text
+    while text and pdfmetrics.stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+def build_document(
+    doc: ReportDoc,
+    story: list[Flowable],
+    contents: dict[str, Sequence[ContentsLine]],
+) -> DeferredCanvas:
+    """Lay out `story` into `doc` in one pass; returns the finished canvas (pages, slots)."""
+    made: list[DeferredCanvas] = []
+
+    def make_canvas(*args: Any, **kwargs: Any) -> DeferredCanvas:
+        canv = DeferredCanvas(*args, **kwargs)
+        canv.contents = contents
+        made.append(canv)
+        return canv
+
+    doc.build(story, canvasmaker=make_canvas)
+    return made[-1]
+
+
+# --- shared blocks ----------------------------------------------------------------------------
+
+
+def table(
+    rows: list[list[Any]],
+    widths: Sequence[float],
+    *,
+    header_rows: int = 1,
+    extra: Iterable[tuple[Any, ...]] = (),
+    split_in_row: bool = False,
+) -> Table:
+    """A grid table whose header rows repeat on each page.
+
+    Rows are kept whole (ReportLab's in-row splitting repeats headers mid-page); callers cut
+    very long texts into continuation rows with `chunks` instead.
+    """
+    t = Table(
+        rows,
+        colWidths=list(widths),
+        repeatRows=header_rows,
+        splitByRow=1,
+        splitInRow=72 if split_in_row else 0,
+        hAlign="LEFT",
+    )
+    style: list[tuple[Any, ...]] = [
+        ("GRID", (0, 0), (-1, -1), 0.4, GRID),
+        ("FONT", (0, 0), (-1, -1), FONT, 8, 10),
+        ("TEXTCOLOR", (0, 0), (-1, -1), INK),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3.5),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3.5),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]
+    if header_rows:
+        style.append(("BACKGROUND", (0, 0), (-1, header_rows - 1), HEADER_FILL))
+    style.extend(extra)
+    t.setStyle(TableStyle(style))
+    return t
+
+
+def header_row(labels: Sequence[str], right: Sequence[int] = ()) -> list[Paragraph]:
+    return [
+        m(esc(label), Styles.head_right if i in right else Styles.head_cell)
+        for i, label in enumerate(labels)
+    ]
+
+
+def cover(
+    info: DocumentInfo,
+    lines: Sequence[tuple[str, str]],
+    notes: Sequence[str] = (),
+    *,
+    top: float = 40 * mm,
+) -> list[Flowable]:
+    """A cover page: partnership, title, subtitle and the document's particulars."""
+    story: list[Flowable] = [
+        Spacer(1, top),
+        p(info.partnership, Styles.cover_sub),
+        p(info.area, Styles.note) if info.area else Spacer(1, 1),
+        Spacer(1, 14 * mm),
+        p(info.title, Styles.cover_title),
+        p(info.subtitle, Styles.cover_sub),
+        Spacer(1, 16 * mm),
+    ]
+    rows = [[m(esc(k), Styles.cell_bold), p(v, Styles.cell)] for k, v in lines if v]
+    story.append(
+        Table(
+            rows,
+            colWidths=[45 * mm, 120 * mm],
+            hAlign="LEFT",
+            style=TableStyle(
+                [
+                    ("LINEABOVE", (0, 0), (-1, 0), 0.8, INK),
+                    ("LINEBELOW", (0, -1), (-1, -1), 0.8, INK),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("TOPPADDING", (0, 0), (-1, -1), 4),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ]
+            ),
+        )
+    )
+    for note in notes:
+        story += [Spacer(1, 8 * mm), p(note, Styles.note)]
+    return story
+
+
+def section_heading(
+    text: str, key: str, *, level: int = 0, outline: str | None = None
+) -> list[Flowable]:
+    """A heading that never sits alone at the foot of a page."""
+    style = (Styles.h1, Styles.h2, Styles.h3)[min(level, 2)]
+    room = (70 * mm, 55 * mm, 40 * mm)[min(level, 2)]
+    return [CondPageBreak(room), Heading(text, style, key=key, level=level, outline=outline)]
+
+
+def words_of(texts: Iterable[str]) -> set[str]:
+    """Whole words as a reader sees them: 'CBC/EP' holds CBC and EP; 'A&E' stays one word."""
+    words: set[str] = set()
+    for text in texts:
+        words.update(re.findall(r"[A-Za-z0-9]+", text))
+        words.update(re.findall(r"[A-Za-z0-9]+(?:&[A-Za-z0-9]+)+", text))
+    return words
+
+
+def acronyms_used(texts: Iterable[str], acronyms: Sequence[AcronymEntry]) -> list[AcronymEntry]:
+    """The acronyms that appear as whole words in the texts, and in the meanings of those found."""
+    words = words_of(texts)
+    found: dict[str, AcronymEntry] = {}
+    pending = [a for a in acronyms if a.abbreviation in words]
+    while pending:
+        entry = pending.pop()
+        if entry.abbreviation in found:
+            continue
+        found[entry.abbreviation] = entry
+        meaning = words_of([entry.meaning])
+        pending += [
+            a for a in acronyms if a.abbreviation not in found and a.abbreviation in meaning
+        ]
+    return sorted(found.values(), key=lambda a: a.abbreviation.lower())
+
+
+def story_texts(story: Iterable[Any]) -> list[str]:
+    """Every piece of text a reader will see in the flowables (tables, keep-togethers, charts)."""
+    found: list[str] = []
+
+    def walk(item: Any) -> None:
+        if item is None:
+            return
+        if isinstance(item, str):
+            found.append(item)
+        elif isinstance(item, Paragraph):
+            found.append(plain(item.text))
+        elif isinstance(item, Table):
+            for row in item._cellvalues:
+                for cell in row:
+                    walk(cell)
+        elif isinstance(item, KeepTogether):
+            for sub in item._content:
+                walk(sub)
+        elif isinstance(item, list | tuple):
+            for sub in item:
+                walk(sub)
+        else:
+            texts = getattr(item, "texts", None)
+            if texts:
+                found.extend(texts)
+
+    for flowable in story:
+        walk(flowable)
+    return found
+
+
+@dataclass
+class Part:
+    """Flowables of one document (or one part of a pack) and the lines for its contents page."""
+
+    flowables: list[Flowable] = field(default_factory=list)
+    contents: list[ContentsLine] = field(default_factory=list)
+
+    def heading(self, text: str, key: str, level: int = 0, outline: str | None = None) -> None:
+        self.flowables += section_heading(text, key, level=level, outline=outline)
+        self.contents.append(ContentsLine(key, text, level))
+
+
+def glossary(key: str, entries: Sequence[AcronymEntry]) -> list[Flowable]:
+    story = section_heading("Glossary", key)
+    if not entries:
+        story.append(p("No abbreviations are used in this document.", Styles.body))
+        return story
+    rows: list[list[Any]] = [header_row(["Abbreviation", "Meaning"])]
+    rows += [[p(a.abbreviation, Styles.cell_bold), p(a.meaning, Styles.cell)] for a in entries]
+    story.append(table(rows, [32 * mm, 120 * mm]))
+    return story
+
+
+def bullets(items: Iterable[str], style: ParagraphStyle = Styles.bullet) -> list[Flowable]:
+    return [Paragraph(esc(item), style, bulletText="•") for item in items]

@@ -1,0 +1,124 @@
+"""The Annual Partnership Plan in the 'Appendix A' layout: landscape tables per key priority."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reportlab.lib.units import mm
+from reportlab.platypus import KeepTogether, PageBreak, Spacer
+
+from scp_desktop.domain.reports import PlanDocument, PlanPriority
+from scp_desktop.pdf.base import (
+    GRID,
+    LANDSCAPE,
+    Part,
+    ReportDoc,
+    Styles,
+    bullets,
+    header_row,
+    m,
+    p,
+    table,
+)
+from scp_desktop.pdf.text import chunks, esc
+
+WIDTH = ReportDoc.frame_size(LANDSCAPE)[0]
+COLUMNS = [
+    "Objective",
+    "Project / initiative",
+    "About",
+    "Outcomes",
+    "PFCC priority",
+    "ECPS strand",
+    "Lead agency / by when",
+]
+WIDTHS = [40 * mm, 38 * mm, 66 * mm, 60 * mm, 17 * mm, 17 * mm]
+WIDTHS.append(WIDTH - sum(WIDTHS))
+
+
+def body(data: PlanDocument, prefix: str, level: int = 0) -> Part:
+    """The plan's tables, each key priority starting a new landscape page."""
+    part = Part()
+    for i, priority in enumerate(data.priorities):
+        if i:
+            part.flowables.append(PageBreak())
+        part.heading(priority.heading, f"{prefix}-kp{i}", level)
+        if priority.commitments:
+            part.flowables.append(m("<b>The Partnership will:</b>", Styles.body))
+            part.flowables += bullets(priority.commitments)
+            part.flowables.append(Spacer(1, 3 * mm))
+        part.flowables.append(plan_table(priority))
+    if data.frameworks:
+        # Its own page: the keys are kept whole, which would otherwise strand this heading.
+        part.flowables.append(PageBreak())
+        part.heading("Key to the cross-references", f"{prefix}-key", level)
+        for name, items in data.frameworks:
+            rows: list[list[Any]] = [header_row(["Code", "Title"])]
+            rows += [[p(code, Styles.cell), p(title, Styles.cell)] for code, title in items]
+            # A key is short: keep it on one page with its name.
+            part.flowables.append(
+                KeepTogether([p(name, Styles.h3), table(rows, [20 * mm, 150 * mm])])
+            )
+    return part
+
+
+def plan_table(priority: PlanPriority) -> Any:
+    """Rows grouped by objective; the objective is printed once, on its first row only.
+
+    The objective column draws no rule between rows of the same objective, so the group reads
+    as one cell even when it runs over a page.
+    """
+    rows: list[list[Any]] = [header_row(COLUMNS)]
+    extra: list[tuple[Any, ...]] = [
+        ("LINEBELOW", (0, 0), (-1, -1), 0.4, GRID),
+        ("LINEBEFORE", (0, 0), (-1, -1), 0.4, GRID),
+        ("LINEAFTER", (-1, 0), (-1, -1), 0.4, GRID),
+        ("LINEABOVE", (0, 0), (-1, 0), 0.4, GRID),
+    ]
+    previous = None
+    for row in priority.rows:
+        i = len(rows)
+        first = row.objective != previous
+        previous = row.objective
+        if not first:
+            # Same objective: hide the rule above this row in the objective column.
+            extra.append(("LINEABOVE", (0, i), (0, i), 0.4, "white"))
+        lead = esc(row.lead) if row.lead else ""
+        if row.deadline:
+            lead += ("<br/>" if lead else "") + f"<i>{esc(row.deadline)}</i>"
+        title = esc(row.title)
+        if row.reference:
+            title = f"<font color='#555555'>{esc(row.reference)}</font> {title}"
+        about = chunks(row.about)
+        outcomes = chunks(row.outcomes)
+        rows.append(
+            [
+                p(row.objective, Styles.cell_bold) if first else "",
+                m(title, Styles.cell_bold),
+                p(about[0], Styles.cell_small),
+                p(outcomes[0], Styles.cell_small),
+                p(row.pfcc, Styles.cell),
+                p(row.ecps, Styles.cell),
+                m(lead, Styles.cell),
+            ]
+        )
+        for k in range(1, max(len(about), len(outcomes))):
+            extra.append(("LINEABOVE", (0, len(rows)), (0, len(rows)), 0.4, "white"))
+            rows.append(
+                [
+                    "",
+                    m("<i>continued</i>", Styles.note_cell),
+                    p(about[k] if k < len(about) else "", Styles.cell_small),
+                    p(outcomes[k] if k < len(outcomes) else "", Styles.cell_small),
+                    "",
+                    "",
+                    "",
+                ]
+            )
+    if not priority.rows:
+        rows.append([p("No actions under this key priority.", Styles.cell)] + [""] * 6)
+        extra.append(("SPAN", (0, 1), (-1, 1)))
+    t = table(rows, WIDTHS, extra=extra)
+    # The shared grid would redraw every rule; this table draws its own.
+    t._linecmds = [c for c in t._linecmds if c[0] != "GRID"]
+    return t

@@ -1,0 +1,627 @@
+"""Printed reports: gather a document's data from the database and build it as a PDF.
+
+Each `*_data` function reads in one session and returns plain values (scp_desktop.domain.reports);
+`build_report` hands them to the PDF builders, which never see the database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Literal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from scp_desktop.domain.deadlines import deadline_from_storage
+from scp_desktop.domain.periods import FinancialYear, Quarter
+from scp_desktop.domain.rag import RAG, direction_of_travel
+from scp_desktop.domain.reports import (
+    AcronymEntry,
+    ActionFunding,
+    ActionLine,
+    AgendaEntry,
+    DocumentInfo,
+    FundingRow,
+    IndicatorPoint,
+    IndicatorStats,
+    MeetingPack,
+    ObjectiveBlock,
+    PlanDocument,
+    PlanPriority,
+    PlanRow,
+    PrioritySection,
+    QuarterlyReport,
+    YearEndReport,
+)
+from scp_desktop.pdf import build as pdf_build
+from scp_desktop.pdf.base import Cancelled, Progress
+from scp_desktop.pdf.build import AttachmentError
+from scp_desktop.services.errors import UserError
+from scp_desktop.storage.database import Database
+from scp_desktop.storage.models import (
+    Acronym,
+    Action,
+    ActionPartner,
+    AgendaItem,
+    Framework,
+    FundingStream,
+    Indicator,
+    IndicatorStatus,
+    KeyPriority,
+    Meeting,
+    Objective,
+    Partnership,
+    Plan,
+    QuarterUpdate,
+)
+
+ReportKind = Literal["quarterly", "plan", "year-end", "pack"]
+REPORT_KINDS: dict[str, str] = {
+    "quarterly": "Quarterly performance report",
+    "plan": "Annual Partnership Plan",
+    "year-end": "Year-end report",
+    "pack": "Meeting pack",
+}
+
+__all__ = ["REPORT_KINDS", "Cancelled", "MeetingInfo", "Progress", "build_report"]
+
+
+@dataclass(frozen=True)
+class MeetingInfo:
+    id: int
+    body: str
+    date: dt.date
+    venue: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.body}, {self.date.strftime('%d/%m/%Y')}"
+
+
+def list_meetings(db: Database) -> list[MeetingInfo]:
+    with db.session(audit=False) as s:
+        return [
+            MeetingInfo(m.id, m.body, m.date, m.venue)
+            for m in s.scalars(select(Meeting).order_by(Meeting.date.desc(), Meeting.id))
+        ]
+
+
+def quarters_of_plan(db: Database, plan_id: int) -> list[str]:
+    """The plan year's four quarter codes, for choosing a report's quarter."""
+    with db.session(audit=False) as s:
+        plan = s.get(Plan, plan_id)
+        if plan is None:
+            raise UserError(f"Plan {plan_id} no longer exists.")
+        return [q.code for q in FinancialYear.parse(plan.year).quarters]
+
+
+def plan_for_quarter(db: Database, quarter: str) -> int:
+    """The plan whose financial year holds `quarter` (command line: --quarter picks the plan)."""
+    q = _quarter(quarter)
+    with db.session(audit=False) as s:
+        plan = s.scalars(select(Plan).where(Plan.year == q.year.label)).first()
+        if plan is None:
+            raise UserError(f"There is no plan for {q.year.label} (the year of {q.label}).")
+        return plan.id
+
+
+def _only_plan(db: Database) -> int:
+    with db.session(audit=False) as s:
+        ids = list(s.scalars(select(Plan.id)))
+    if len(ids) != 1:
+        raise UserError("Choose a quarter (e.g. 2022-23-Q2) or a plan.")
+    return ids[0]
+
+
+# --- gathering ----------------------------------------------------------------------------
+
+
+def _quarter(code: str) -> Quarter:
+    try:
+        return Quarter.parse(code)
+    except ValueError as exc:
+        raise UserError(str(exc)) from exc
+
+
+def _info(s: Session, title: str, subtitle: str, today: dt.date) -> DocumentInfo:
+    p = s.scalars(select(Partnership)).first()
+    if p is None:
+        return DocumentInfo("Community Safety Partnership", "", "", title, subtitle, today)
+    return DocumentInfo(p.name, p.area, p.prepared_by, title, subtitle, today)
+
+
+def _acronyms(s: Session) -> tuple[AcronymEntry, ...]:
+    rows = s.scalars(select(Acronym).order_by(Acronym.abbreviation))
+    return tuple(AcronymEntry(a.abbreviation, a.meaning) for a in rows)
+
+
+def _load_plan(s: Session, plan_id: int) -> Plan:
+    plan = s.get(
+        Plan,
+        plan_id,
+        options=[
+            selectinload(Plan.priorities)
+            .selectinload(KeyPriority.objectives)
+            .selectinload(Objective.actions)
+            .options(
+                selectinload(Action.partners).selectinload(ActionPartner.partner),
+                selectinload(Action.framework_items),
+                selectinload(Action.funding),
+            )
+        ],
+    )
+    if plan is None:
+        raise UserError(f"Plan {plan_id} no longer exists.")
+    return plan
+
+
+def _updates(s: Session, plan_id: int, quarters: list[str]) -> dict[tuple[int, str], QuarterUpdate]:
+    rows = s.scalars(
+        select(QuarterUpdate)
+        .join(Action)
+        .join(Objective)
+        .join(KeyPriority)
+        .where(KeyPriority.plan_id == plan_id, QuarterUpdate.quarter.in_(quarters))
+    )
+    return {(u.action_id, u.quarter): u for u in rows}
+
+
+def _framework_codes(s: Session) -> dict[int, tuple[str, str]]:
+    """framework item id → (framework code, item code)."""
+    found: dict[int, tuple[str, str]] = {}
+    for fw in s.scalars(select(Framework).options(selectinload(Framework.items))):
+        for item in fw.items:
+            found[item.id] = (fw.code, item.code)
+    return found
+
+
+def _codes(action: Action, frameworks: dict[int, tuple[str, str]], code: str) -> str:
+    picked = [
+        frameworks[x.item_id][1]
+        for x in action.framework_items
+        if x.item_id in frameworks and frameworks[x.item_id][0] == code
+    ]
+
+    def key(c: str) -> tuple[int, str]:
+        return (int(c), "") if c.isdigit() else (10_000, c)
+
+    return ", ".join(sorted(picked, key=key))
+
+
+def _lead(action: Action) -> str:
+    return ", ".join(ap.partner.abbreviation for ap in action.partners if ap.role == "lead")
+
+
+def _sections(
+    s: Session, plan: Plan, quarter: Quarter | None, year: FinancialYear
+) -> tuple[tuple[PrioritySection, ...], bool]:
+    """The plan's sections with each action's RAG this quarter, last quarter and across the year."""
+    codes = [q.code for q in year.quarters]
+    if quarter is not None:
+        codes += [quarter.code, quarter.previous().code]
+    updates = _updates(s, plan.id, sorted(set(codes)))
+    # Q1's "last quarter" is Q4 of last year's plan: rolled-over actions keep their history on
+    # the action they were carried from.
+    carried: dict[int, QuarterUpdate] = {}
+    if quarter is not None and quarter.number == 1:
+        sources = {
+            a.carried_from_id: a.id
+            for kp in plan.priorities
+            for o in kp.objectives
+            for a in o.actions
+            if a.carried_from_id is not None
+        }
+        if sources:
+            for u in s.scalars(
+                select(QuarterUpdate).where(
+                    QuarterUpdate.action_id.in_(sources),
+                    QuarterUpdate.quarter == quarter.previous().code,
+                )
+            ):
+                carried[sources[u.action_id]] = u
+    frameworks = _framework_codes(s)
+    illustrative = False
+    sections = []
+    for kp in plan.priorities:
+        blocks = []
+        for obj in kp.objectives:
+            lines = []
+            for a in obj.actions:
+                now = updates.get((a.id, quarter.code)) if quarter else None
+                before = (
+                    updates.get((a.id, quarter.previous().code)) or carried.get(a.id)
+                    if quarter
+                    else None
+                )
+                path_updates = [updates.get((a.id, q.code)) for q in year.quarters]
+                path = tuple(RAG(u.rag) if u else None for u in path_updates)
+                latest_i = max((i for i, u in enumerate(path_updates) if u), default=None)
+                latest = path_updates[latest_i] if latest_i is not None else None
+                shown = now if quarter is not None else latest
+                illustrative = illustrative or any(u.rag_illustrative for u in path_updates if u)
+                if now is not None and now.rag_illustrative:
+                    illustrative = True
+                rag = RAG(now.rag) if now else None
+                previous = RAG(before.rag) if before else None
+                deadline = deadline_from_storage(a.deadline_kind, a.deadline_date, a.deadline_text)
+                lines.append(
+                    ActionLine(
+                        id=a.id,
+                        reference=a.reference,
+                        title=a.title,
+                        about=a.about,
+                        lead=_lead(a),
+                        deadline=deadline.display,
+                        deadline_day=deadline.day,
+                        status=a.status,
+                        rag=rag,
+                        previous_rag=previous,
+                        travel=direction_of_travel(previous, rag),
+                        narrative=shown.narrative if shown else "",
+                        reported_by=shown.reported_by if shown else "",
+                        pfcc=_codes(a, frameworks, "PFCC"),
+                        ecps=_codes(a, frameworks, "ECPS"),
+                        path=(path[0], path[1], path[2], path[3]),
+                        latest_quarter=year.quarters[latest_i].label
+                        if latest_i is not None
+                        else "",
+                    )
+                )
+            blocks.append(ObjectiveBlock(obj.title, tuple(lines)))
+        sections.append(
+            PrioritySection(
+                kp.number,
+                kp.kind,
+                kp.title,
+                tuple(c.strip() for c in kp.commitments.splitlines() if c.strip()),
+                tuple(blocks),
+            )
+        )
+    return tuple(sections), illustrative
+
+
+def _number(text: str | None) -> float | None:
+    if text is None or text == "":
+        return None
+    try:
+        return float(Decimal(text))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def _format_value(text: str | None, unit: str) -> str:
+    if text is None or text == "":
+        return ""
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return text
+    if unit == "gbp":
+        return f"£{value:,.2f}".replace(".00", "")
+    shown = f"{value:,f}".rstrip("0").rstrip(".") if "." in f"{value:f}" else f"{value:,}"
+    if unit == "percent":
+        return f"{shown}%"
+    return shown
+
+
+def _target_text(ind: Indicator) -> str:
+    if ind.target_kind in ("", "none") or not ind.target_value:
+        return ""
+    value = _format_value(ind.target_value, ind.unit)
+    labels = {
+        "at_least": f"at least {value}",
+        "at_most": f"at most {value}",
+        "min": f"at least {value}",
+        "max": f"at most {value}",
+        "change_percent": f"{ind.target_value}% change on previous year",
+        "reduce_percent": f"reduce by {ind.target_value}%",
+        "increase_percent": f"increase by {ind.target_value}%",
+        "value": value,
+        "exact": value,
+    }
+    return labels.get(ind.target_kind, f"{ind.target_kind.replace('_', ' ')} {value}")
+
+
+def indicator_statistics(s: Session, quarter: Quarter) -> tuple[IndicatorStats, ...]:
+    """Every indicator with its values, target and comparator for the quarterly report.
+
+    Kept in one place so the indicator rules (targets and tolerances → RAG) can be applied here.
+    Status is the one frozen at sign-off for this quarter, when there is one.
+    """
+    indicators = s.scalars(
+        select(Indicator)
+        .options(
+            selectinload(Indicator.values),
+            selectinload(Indicator.source_partner),
+            selectinload(Indicator.priority),
+        )
+        .order_by(Indicator.id)
+    ).all()
+    statuses = {
+        st.indicator_id: st
+        for st in s.scalars(select(IndicatorStatus).where(IndicatorStatus.period == quarter.code))
+    }
+    found = []
+    for ind in indicators:
+        points = tuple(
+            IndicatorPoint(
+                period=_period_label(v.period),
+                value=_number(v.value),
+                value_text=_format_value(v.value, ind.unit),
+                comparator=_number(v.comparator),
+                comparator_text=_format_value(v.comparator, ind.unit),
+                previous_year_text=_format_value(v.previous_year, ind.unit),
+                note=v.note,
+                provisional=v.provisional,
+            )
+            for v in sorted(ind.values, key=lambda v: v.id)
+        )
+        labels = {v.comparator_label for v in ind.values if v.comparator_label}
+        status = statuses.get(ind.id)
+        priority = ""
+        if ind.priority is not None:
+            priority = (
+                "Other work"
+                if ind.priority.kind == "other"
+                else f"Key priority {ind.priority.number}"
+            )
+        found.append(
+            IndicatorStats(
+                name=ind.name,
+                description=ind.description,
+                unit=ind.unit,
+                polarity=ind.polarity,
+                source=ind.source_partner.abbreviation if ind.source_partner else "",
+                priority=priority,
+                target=_target_text(ind),
+                comparator_label=", ".join(sorted(labels)) or "Comparator",
+                status=RAG(status.rag) if status and status.rag else None,
+                status_rule=status.rule if status else "",
+                points=points,
+            )
+        )
+    return tuple(found)
+
+
+def _period_label(period: str) -> str:
+    """Quarter codes print as 'Q2 2022-23'; free-text periods print as written."""
+    try:
+        return Quarter.parse(period).label
+    except ValueError:
+        return period
+
+
+def _funding(s: Session, plan: Plan) -> tuple[tuple[FundingRow, ...], tuple[ActionFunding, ...]]:
+    streams = tuple(
+        FundingRow(f.source, f.year, f.funds, f.amount_pence)
+        for f in s.scalars(select(FundingStream).order_by(FundingStream.year, FundingStream.id))
+    )
+    lines = tuple(
+        ActionFunding(a.reference, a.title, f.source, f.amount_pence, f.note)
+        for kp in plan.priorities
+        for o in kp.objectives
+        for a in o.actions
+        for f in a.funding
+    )
+    return streams, lines
+
+
+def quarterly_data(
+    db: Database, plan_id: int, quarter_code: str, today: dt.date
+) -> QuarterlyReport:
+    quarter = _quarter(quarter_code)
+    with db.session(audit=False) as s:
+        plan = _load_plan(s, plan_id)
+        year = FinancialYear.parse(plan.year)
+        if quarter.year != year:
+            raise UserError(f"{quarter.label} is not a quarter of the {plan.year} plan.")
+        sections, illustrative = _sections(s, plan, quarter, year)
+        streams, lines = _funding(s, plan)
+        return QuarterlyReport(
+            info=_info(
+                s,
+                "Quarterly performance report",
+                f"{quarter.label} ({quarter.months})",
+                today,
+            ),
+            plan_title=plan.title,
+            quarter_label=quarter.label,
+            previous_label=quarter.previous().label,
+            quarter_end=quarter.last_day,
+            priorities=sections,
+            indicators=indicator_statistics(s, quarter),
+            streams=streams,
+            action_funding=lines,
+            acronyms=_acronyms(s),
+            illustrative_rags=illustrative,
+        )
+
+
+def plan_data(db: Database, plan_id: int, today: dt.date) -> PlanDocument:
+    with db.session(audit=False) as s:
+        plan = _load_plan(s, plan_id)
+        year = FinancialYear.parse(plan.year)
+        sections, _ = _sections(s, plan, None, year)
+        outcomes = _outcomes(s, plan)
+        priorities = tuple(
+            PlanPriority(
+                sec.heading,
+                sec.commitments,
+                tuple(
+                    PlanRow(
+                        objective=block.title,
+                        reference=a.reference,
+                        title=a.title,
+                        about=a.about,
+                        outcomes=outcomes.get(a.id, ""),
+                        pfcc=a.pfcc,
+                        ecps=a.ecps,
+                        lead=a.lead,
+                        deadline=a.deadline,
+                    )
+                    for block in sec.objectives
+                    for a in block.actions
+                ),
+            )
+            for sec in sections
+        )
+        frameworks = tuple(
+            (fw.name, tuple((i.code, i.title) for i in fw.items))
+            for fw in s.scalars(
+                select(Framework).options(selectinload(Framework.items)).order_by(Framework.id)
+            )
+        )
+        return PlanDocument(
+            info=_info(s, "Annual Partnership Plan", plan.year, today),
+            plan_title=plan.title,
+            priorities=priorities,
+            frameworks=frameworks,
+            acronyms=_acronyms(s),
+        )
+
+
+def _outcomes(s: Session, plan: Plan) -> dict[int, str]:
+    """The 'Outcomes' column: the outcome sought, else the latest progress update of the year."""
+    year = FinancialYear.parse(plan.year)
+    updates = _updates(s, plan.id, [q.code for q in year.quarters])
+    latest: dict[int, tuple[str, str]] = {}
+    for (action_id, code), u in updates.items():
+        if u.narrative and (action_id not in latest or code > latest[action_id][0]):
+            latest[action_id] = (code, u.narrative)
+    found: dict[int, str] = {}
+    for kp in plan.priorities:
+        for o in kp.objectives:
+            for a in o.actions:
+                found[a.id] = a.outcome or latest.get(a.id, ("", ""))[1]
+    return found
+
+
+def year_end_data(db: Database, plan_id: int, today: dt.date) -> YearEndReport:
+    with db.session(audit=False) as s:
+        plan = _load_plan(s, plan_id)
+        year = FinancialYear.parse(plan.year)
+        sections, _ = _sections(s, plan, None, year)
+        labels = tuple(q.label for q in year.quarters)
+        return YearEndReport(
+            info=_info(s, "Year-end performance report", year.label, today),
+            year=year.label,
+            quarter_labels=(labels[0], labels[1], labels[2], labels[3]),
+            priorities=sections,
+            acronyms=_acronyms(s),
+            indicators=indicator_statistics(s, year.quarters[3]),
+        )
+
+
+def meeting_pack_data(
+    db: Database, meeting_id: int, plan_id: int, quarter_code: str, today: dt.date
+) -> MeetingPack:
+    """The meeting with each agenda item's documents gathered.
+
+    A 'report' item prints the generated document its report_kind names for its own quarter (or
+    the pack's); with no kind it carries the quarterly report and the plan as Appendix A, as the
+    partnership's report to the Crime and Disorder Committee does.
+    """
+    with db.session(audit=False) as s:
+        meeting = s.get(Meeting, meeting_id, options=[selectinload(Meeting.items)])
+        if meeting is None:
+            raise UserError(f"Meeting {meeting_id} does not exist.")
+        items: list[tuple[AgendaItem, list[str], str]] = [
+            (
+                item,
+                _report_kinds(item),
+                item.report_quarter or quarter_code,
+            )
+            for item in meeting.items
+        ]
+        info = _info(
+            s,
+            f"{meeting.body} – meeting pack",
+            f"{meeting.date.strftime('%A %d %B %Y')}",
+            today,
+        )
+        acronyms = _acronyms(s)
+        body, date, venue = meeting.body, meeting.date, meeting.venue
+        raw = [
+            (it.number, it.title, it.kind, kinds, q, it.attachment_name, it.attachment)
+            for it, kinds, q in items
+        ]
+    entries = []
+    for number, title, kind, kinds, q, name, attachment in raw:
+        docs: list[QuarterlyReport | PlanDocument | YearEndReport] = []
+        for k in kinds:
+            if k == "quarterly":
+                docs.append(quarterly_data(db, plan_for_quarter(db, q), q, today))
+            elif k == "plan":
+                docs.append(plan_data(db, plan_id, today))
+            elif k == "year-end":
+                docs.append(year_end_data(db, plan_id, today))
+        entries.append(AgendaEntry(number, title, kind, tuple(docs), name, attachment))
+    return MeetingPack(info, body, date, venue, tuple(entries), acronyms)
+
+
+def _report_kinds(item: AgendaItem) -> list[str]:
+    if item.kind != "report":
+        return []
+    kind = item.report_kind.strip().lower().replace("_", "-")
+    if not kind:
+        return ["quarterly", "plan"]
+    if kind not in ("quarterly", "plan", "year-end"):
+        raise UserError(
+            f"Agenda item {item.number} '{item.title}' asks for a report of kind '{item.report_kind}'"
+            " (expected quarterly, plan or year-end)."
+        )
+    return [kind]
+
+
+# --- building -----------------------------------------------------------------------------
+
+
+def build_report(
+    db: Database,
+    kind: str,
+    out: Path,
+    *,
+    plan_id: int | None = None,
+    quarter: str = "",
+    meeting_id: int | None = None,
+    today: dt.date | None = None,
+    progress: Progress | None = None,
+) -> int:
+    """Gather and build one document into `out`; returns its page count.
+
+    `progress(fraction, message)` is called as work proceeds; raising `Cancelled` from it stops
+    the build and leaves no file behind.
+    """
+    report: Callable[[float, str], None] = progress or (lambda _f, _m: None)
+    day = today or dt.date.today()
+    if kind not in REPORT_KINDS:
+        raise UserError(f"Unknown report '{kind}' (expected {', '.join(REPORT_KINDS)}).")
+    if plan_id is None:
+        plan_id = _only_plan(db) if not quarter else plan_for_quarter(db, quarter)
+    if kind in ("quarterly", "pack") and not quarter:
+        raise UserError("Choose a quarter (e.g. 2022-23-Q2).")
+    report(0.02, "Reading the plan…")
+    if kind == "quarterly":
+        data: object = quarterly_data(db, plan_id, quarter, day)
+    elif kind == "plan":
+        data = plan_data(db, plan_id, day)
+    elif kind == "year-end":
+        data = year_end_data(db, plan_id, day)
+    else:
+        if meeting_id is None:
+            meetings = list_meetings(db)
+            if len(meetings) != 1:
+                raise UserError("Choose the meeting for the pack (--meeting ID).")
+            meeting_id = meetings[0].id
+        data = meeting_pack_data(db, meeting_id, plan_id, quarter, day)
+    report(0.1, "Laying out pages…")
+    try:
+        return pdf_build.write(data, out, progress=report)
+    except AttachmentError as exc:
+        raise UserError(str(exc)) from exc
+    except OSError as exc:
+        raise UserError(f"Could not write {out}: {exc.strerror or exc}") from exc

@@ -1,0 +1,331 @@
+"""Report dialog: choose a document, then preview, print or save it as a PDF."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTemporaryDir, QThread, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from scp_desktop.domain.periods import Quarter
+from scp_desktop.services import plans, reports
+from scp_desktop.storage.database import Database
+from scp_desktop.ui.reports.worker import PrintWorker, ReportRequest, ReportWorker, start
+
+try:  # Qt's PDF module is a separate wheel; without it the preview opens the system viewer.
+    from PySide6.QtPdf import QPdfDocument
+    from PySide6.QtPdfWidgets import QPdfView
+
+    HAS_QTPDF = True
+except ImportError:  # pragma: no cover - depends on the installation
+    HAS_QTPDF = False
+
+
+class ReportDialog(QDialog):
+    """Pick document, plan, quarter (and meeting); build in a worker; preview, print or save."""
+
+    built = Signal(str, int)  # path, pages: for tests and callers that want the file
+    failed = Signal(str)
+
+    def __init__(
+        self, db: Database, plan_id: int | None, quarter_code: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.setWindowTitle("Reports")
+        self.resize(1000, 760)
+        self._tmp = QTemporaryDir()
+        self._thread: QThread | None = None
+        self._worker: ReportWorker | PrintWorker | None = None
+        self._progress: QProgressDialog | None = None
+        self._then: str = ""
+        self._printer: QPrinter | None = None
+        self.last_path: Path | None = None
+        self.last_error = ""
+
+        self.kind_combo = QComboBox(self)
+        for kind, label in reports.REPORT_KINDS.items():
+            self.kind_combo.addItem(label, kind)
+        self.plan_combo = QComboBox(self)
+        for info in plans.list_plans(db):
+            self.plan_combo.addItem(f"{info.title} ({info.year})", info.id)
+        if plan_id is not None:
+            self.plan_combo.setCurrentIndex(max(0, self.plan_combo.findData(plan_id)))
+        self.quarter_combo = QComboBox(self)
+        self.meeting_combo = QComboBox(self)
+        for meeting in reports.list_meetings(db):
+            self.meeting_combo.addItem(meeting.label, meeting.id)
+        self.meeting_label = QLabel("&Meeting:", self)
+        self.meeting_label.setBuddy(self.meeting_combo)
+
+        form = QFormLayout()
+        form.addRow("&Document:", self.kind_combo)
+        form.addRow("&Plan:", self.plan_combo)
+        form.addRow("&Quarter:", self.quarter_combo)
+        form.addRow(self.meeting_label, self.meeting_combo)
+
+        self.preview_button = QPushButton("Pre&view", self)
+        self.print_button = QPushButton("&Print…", self)
+        self.save_button = QPushButton("&Save as PDF…", self)
+        close_button = QPushButton("Close", self)
+        buttons = QHBoxLayout()
+        for b in (self.preview_button, self.print_button, self.save_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        buttons.addWidget(close_button)
+
+        self.status = QLabel("", self)
+        self.status.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addLayout(buttons)
+        layout.addWidget(self.status)
+        self.view: QWidget | None = None
+        self.document = None
+        if HAS_QTPDF:
+            self.document = QPdfDocument(self)
+            view = QPdfView(self)
+            view.setPageMode(QPdfView.PageMode.MultiPage)
+            view.setZoomMode(QPdfView.ZoomMode.FitInView)
+            view.setDocument(self.document)
+            view.setAccessibleName("Report preview")
+            self.view = view
+            layout.addWidget(view, 1)
+        else:
+            layout.addStretch(1)
+
+        self.plan_combo.currentIndexChanged.connect(self._fill_quarters)
+        self.kind_combo.currentIndexChanged.connect(self._kind_changed)
+        self.preview_button.clicked.connect(self.preview)
+        self.print_button.clicked.connect(self.print_report)
+        self.save_button.clicked.connect(self.save_as)
+        close_button.clicked.connect(self.reject)
+        self._fill_quarters()
+        if quarter_code:
+            self.quarter_combo.setCurrentIndex(max(0, self.quarter_combo.findData(quarter_code)))
+        self._kind_changed()
+
+    # --- choices ----------------------------------------------------------------------------
+
+    def _fill_quarters(self) -> None:
+        current = self.quarter_combo.currentData()
+        self.quarter_combo.clear()
+        plan_id = self.plan_combo.currentData()
+        if plan_id is None:
+            return
+        for code in reports.quarters_of_plan(self.db, plan_id):
+            self.quarter_combo.addItem(Quarter.parse(code).label, code)
+        if current:
+            self.quarter_combo.setCurrentIndex(max(0, self.quarter_combo.findData(current)))
+
+    def _kind_changed(self) -> None:
+        kind = self.kind_combo.currentData()
+        is_pack = kind == "pack"
+        self.meeting_combo.setVisible(is_pack)
+        self.meeting_label.setVisible(is_pack)
+        self.quarter_combo.setEnabled(kind in ("quarterly", "pack"))
+
+    def choose(self, kind: str, quarter: str = "", meeting_id: int | None = None) -> None:
+        """Select a document (as a user would with the combo boxes)."""
+        self.kind_combo.setCurrentIndex(self.kind_combo.findData(kind))
+        if quarter:
+            self.quarter_combo.setCurrentIndex(self.quarter_combo.findData(quarter))
+        if meeting_id is not None:
+            self.meeting_combo.setCurrentIndex(self.meeting_combo.findData(meeting_id))
+
+    def _request(self, out: Path) -> ReportRequest | None:
+        plan_id = self.plan_combo.currentData()
+        if plan_id is None:
+            self._show_error("There is no plan to report on yet.")
+            return None
+        kind = self.kind_combo.currentData()
+        meeting = self.meeting_combo.currentData() if kind == "pack" else None
+        if kind == "pack" and meeting is None:
+            self._show_error("There is no meeting to make a pack for.")
+            return None
+        return ReportRequest(kind, plan_id, self.quarter_combo.currentData() or "", meeting, out)
+
+    def _suggested_name(self) -> str:
+        return re.sub(r'[\\/:*?"<>|]+', "-", self._document_name())
+
+    def _document_name(self) -> str:
+        kind = self.kind_combo.currentData()
+        quarter = self.quarter_combo.currentData() or ""
+        if kind == "plan":
+            return f"Annual Partnership Plan {self.plan_combo.currentText()}.pdf"
+        if kind == "pack":
+            return f"Meeting pack {self.meeting_combo.currentText()}.pdf"
+        if kind == "year-end":
+            return f"Year-end report {self.plan_combo.currentText()}.pdf"
+        return f"Quarterly performance report {quarter}.pdf"
+
+    # --- actions ----------------------------------------------------------------------------
+
+    def preview(self) -> None:
+        self._build(self._temp_path("preview"), then="preview")
+
+    def save_as(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(
+            self, "Save report as PDF", self._suggested_name(), "PDF files (*.pdf)"
+        )
+        if name:
+            self.save_to(Path(name if name.lower().endswith(".pdf") else name + ".pdf"))
+
+    def save_to(self, path: Path) -> None:
+        self._build(path, then="saved")
+
+    def print_report(self) -> None:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintDialog(printer, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.print_to(printer)
+
+    def print_to(self, printer: QPrinter) -> None:
+        """Build the document and send its pages to an already chosen printer."""
+        self._printer = printer
+        # Its own file: on Windows the previewed file is held open and cannot be replaced.
+        self._build(self._temp_path("print"), then="print")
+
+    def cancel(self) -> None:
+        if self._worker is not None:
+            self._worker.cancel()
+
+    def is_busy(self) -> bool:
+        return self._thread is not None
+
+    def _temp_path(self, purpose: str) -> Path:
+        return Path(self._tmp.path()) / purpose / self._suggested_name()
+
+    def _build(self, out: Path, *, then: str) -> None:
+        if self._thread is not None:
+            return
+        request = self._request(out)
+        if request is None:
+            return
+        self._then = then
+        self.last_error = ""
+        if self.document is not None and then == "preview":
+            self.document.close()  # the file is about to be replaced
+        self._run(ReportWorker(self.db, request), "Building the document…")
+
+    def _run(self, worker: ReportWorker | PrintWorker, label: str) -> None:
+        progress = QProgressDialog(label, "Cancel", 0, 100, self)
+        progress.setWindowTitle("Reports")
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(400)
+        progress.setAutoClose(False)
+        progress.setAutoReset(False)
+        progress.canceled.connect(worker.cancel)
+        worker.progress.connect(self._on_progress)
+        worker.finished.connect(self._on_finished)
+        worker.failed.connect(self._on_failed)
+        worker.cancelled.connect(self._on_cancelled)
+        self._progress = progress
+        self._worker = worker
+        self._set_busy(True)
+        thread = start(worker)
+        # A bound method (not a lambda) so Qt drops the connection if this dialog is deleted.
+        thread.finished.connect(self._thread_done)
+        self._thread = thread
+
+    def _set_busy(self, busy: bool) -> None:
+        for b in (self.preview_button, self.print_button, self.save_button):
+            b.setEnabled(not busy)
+
+    def _on_progress(self, percent: int, message: str) -> None:
+        # A window-modal progress dialog runs the event loop inside setValue, so the build may
+        # finish (and the dialog close) in the middle of this call.
+        progress = self._progress
+        if progress is None:
+            return
+        if message:
+            progress.setLabelText(message)
+        if percent >= 0:
+            progress.setValue(percent)
+
+    def _end_progress(self) -> None:
+        if self._progress is not None:
+            self._progress.close()
+            self._progress.deleteLater()
+            self._progress = None
+
+    def _thread_done(self) -> None:
+        thread = self.sender()
+        if thread is not None:
+            thread.deleteLater()
+        if (
+            thread is None or self._thread is thread
+        ):  # a print job may already have started its own thread
+            self._thread = None
+            self._worker = None
+            self._set_busy(False)
+
+    def _on_finished(self, path: str, pages: int) -> None:
+        self._end_progress()
+        self.last_path = Path(path)
+        if self._then == "preview":
+            self._show_preview(Path(path))
+            self.status.setText(f"{pages} pages.")
+        elif self._then == "print" and self._printer is not None:
+            # The document is built; printing is a second background step.
+            printer, self._printer = self._printer, None
+            QTimer.singleShot(0, lambda: self._start_printing(Path(path), printer))
+            return
+        elif self._then == "printed":
+            self.status.setText(f"Sent {pages} pages to the printer.")
+        else:
+            self.status.setText(f"Saved {path} ({pages} pages).")
+        self.built.emit(path, pages)
+
+    def _on_failed(self, message: str) -> None:
+        self._end_progress()
+        self._show_error(message)
+        self.failed.emit(message)
+
+    def _on_cancelled(self) -> None:
+        self._end_progress()
+        self.status.setText("Cancelled.")
+
+    def _show_error(self, message: str) -> None:
+        self.last_error = message
+        self.status.setText(message)
+        if self.isVisible():
+            QMessageBox.warning(self, "Reports", message)
+
+    def _show_preview(self, path: Path) -> None:
+        if self.document is not None:
+            self.document.load(str(path))
+        else:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+    def _start_printing(self, path: Path, printer: QPrinter) -> None:
+        """Send the built PDF's pages to the printer in a worker, with progress and Cancel."""
+        if not HAS_QTPDF:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+            self.built.emit(str(path), 0)
+            return
+        worker = PrintWorker(path, printer)
+        self._then = "printed"
+        self._run(worker, "Printing…")
+
+    def done(self, result: int) -> None:
+        self.cancel()
+        if self._thread is not None:
+            self._thread.quit()
+            self._thread.wait(5000)
+        super().done(result)

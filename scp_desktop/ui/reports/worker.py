@@ -1,0 +1,150 @@
+"""Building a report off the GUI thread, with progress and cancelling."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QSize, Qt, QThread, Signal, Slot
+from PySide6.QtGui import QPainter
+from PySide6.QtPrintSupport import QPrinter
+
+from scp_desktop.services import reports
+from scp_desktop.services.errors import UserError
+from scp_desktop.storage.database import Database, DatabaseError
+
+
+@dataclass(frozen=True)
+class ReportRequest:
+    kind: str
+    plan_id: int
+    quarter: str
+    meeting_id: int | None
+    out: Path
+
+
+class ReportWorker(QObject):
+    """Runs one build in its own thread; the service opens its own sessions there."""
+
+    progress = Signal(int, str)  # percent, message
+    finished = Signal(str, int)  # path, pages
+    failed = Signal(str)
+    cancelled = Signal()
+
+    def __init__(self, db: Database, request: ReportRequest) -> None:
+        super().__init__()
+        self.db = db
+        self.request = request
+        self._stop = threading.Event()
+
+    def cancel(self) -> None:
+        self._stop.set()
+
+    def _on_progress(self, fraction: float, message: str) -> None:
+        if self._stop.is_set():
+            raise reports.Cancelled()
+        if fraction >= 0:
+            self.progress.emit(int(fraction * 100), message)
+        elif message:
+            self.progress.emit(-1, message)
+
+    @Slot()
+    def run(self) -> None:
+        r = self.request
+        try:
+            pages = reports.build_report(
+                self.db,
+                r.kind,
+                r.out,
+                plan_id=r.plan_id,
+                quarter=r.quarter,
+                meeting_id=r.meeting_id,
+                progress=self._on_progress,
+            )
+        except reports.Cancelled:
+            self.cancelled.emit()
+        except (UserError, DatabaseError) as exc:
+            self.failed.emit(str(exc))
+        except Exception as exc:  # a layout bug must not kill the app; say what happened
+            self.failed.emit(f"The document could not be built: {type(exc).__name__}: {exc}")
+        else:
+            self.finished.emit(str(r.out), pages)
+
+
+# Threads are kept here, not owned by a window, so closing the window mid-build can never
+# destroy a running thread (which aborts the process); each removes itself when it ends.
+_running: set[QThread] = set()
+
+
+class PrintWorker(QObject):
+    """Renders each page of a built PDF onto a chosen printer, off the GUI thread.
+
+    QPainter may paint on a QPrinter from a worker thread; the printer is not touched by the
+    GUI while this runs (the print dialog has closed).
+    """
+
+    progress = Signal(int, str)
+    finished = Signal(str, int)  # path, pages printed
+    failed = Signal(str)
+    cancelled = Signal()
+
+    def __init__(self, path: Path, printer: QPrinter) -> None:
+        super().__init__()
+        self.path = path
+        self.printer = printer
+        self._stop = threading.Event()
+
+    def cancel(self) -> None:
+        self._stop.set()
+
+    @Slot()
+    def run(self) -> None:
+        from PySide6.QtPdf import QPdfDocument  # optional module: only needed once printing
+
+        document = QPdfDocument()
+        document.load(str(self.path))
+        count = document.pageCount()
+        if count <= 0:
+            self.failed.emit(f"{self.path.name} could not be opened for printing.")
+            return
+        painter = QPainter()
+        if not painter.begin(self.printer):
+            self.failed.emit("The printer could not be started.")
+            return
+        try:
+            dpi = self.printer.resolution()
+            area = self.printer.pageRect(QPrinter.Unit.DevicePixel).toRect()
+            for index in range(count):
+                if self._stop.is_set():
+                    self.printer.abort()
+                    self.cancelled.emit()
+                    return
+                self.progress.emit(
+                    int(100 * index / count), f"Printing page {index + 1} of {count}…"
+                )
+                if index:
+                    self.printer.newPage()
+                points = document.pagePointSize(index)
+                size = QSize(round(points.width() * dpi / 72), round(points.height() * dpi / 72))
+                fitted = size.scaled(area.size(), Qt.AspectRatioMode.KeepAspectRatio)
+                image = document.render(index, fitted)
+                painter.drawImage(area.x(), area.y(), image)
+        finally:
+            painter.end()
+            document.close()
+        self.finished.emit(str(self.path), count)
+
+
+def start(worker: ReportWorker | PrintWorker) -> QThread:
+    """Move `worker` to a new thread and run it; the thread ends when the worker reports."""
+    thread = QThread()
+    worker.moveToThread(thread)
+    thread.started.connect(worker.run)
+    for signal in (worker.finished, worker.failed, worker.cancelled):
+        signal.connect(thread.quit)
+    thread.finished.connect(worker.deleteLater)
+    thread.finished.connect(lambda: _running.discard(thread))
+    _running.add(thread)
+    thread.start()
+    return thread
