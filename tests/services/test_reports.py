@@ -128,9 +128,10 @@ def test_quarterly_report_shows_change_since_last_quarter(
 def test_glossary_lists_exactly_the_acronyms_used(demo_db: Database, tmp_path: Path) -> None:
     reader = _build(demo_db, "quarterly", tmp_path / "q.pdf")
     pages = _text(reader)
-    start = max(i for i, t in enumerate(pages) if re.search(r"^Glossary\s*$", t, re.M))
-    body = "\n".join(pages[:start])
-    glossary = "\n".join(pages[start:])
+    # The glossary may start part-way down a page: split the text at its heading.
+    text = "\n".join(pages)
+    heading = list(re.finditer(r"^Glossary\s*$", text, re.M))[-1]
+    body, glossary = text[: heading.start()], text[heading.start() :]
     with demo_db.session(audit=False) as s:
         acronyms = {a.abbreviation: a.meaning for a in s.scalars(select(Acronym))}
     listed = {
