@@ -185,7 +185,7 @@ def _clean(spec: KindSpec, values: dict[str, Any]) -> dict[str, Any]:
         if f.kind in ("int", "money"):
             if value is None or value == "":
                 if f.required:
-                    raise UserError(f"The {spec.singular} needs {_plain(f.label)}.")
+                    raise UserError(f"The {spec.singular} needs {_plain(f.label).lower()}.")
                 cleaned[f.name] = 0
                 continue
             if not isinstance(value, int) or isinstance(value, bool):

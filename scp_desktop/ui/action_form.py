@@ -79,8 +79,15 @@ class PartnerPicker(QWidget):
         text = self.entry.text().strip()
         pid = self._match(text)
         if pid is None:
+            hits = sum(1 for label in self._partners if text and text.lower() in label.lower())
             self.entry.setStyleSheet(ERROR_STYLE if text else "")
-            self.entry.setToolTip(f"No partner agency matches '{text}'" if text else "")
+            self.entry.setToolTip(
+                f"'{text}' matches {hits} agencies: type more, or pick from the list"
+                if hits > 1
+                else f"No partner agency matches '{text}'"
+                if text
+                else ""
+            )
             return False
         self.entry.setStyleSheet("")
         self.entry.clear()

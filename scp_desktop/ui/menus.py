@@ -118,7 +118,10 @@ def build_actions(window: QMainWindow, w: object, undo: QAction, redo: QAction) 
         menus={},
     )
     undo.setShortcuts([QKeySequence(key.Undo)])
-    redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence(key.Redo)])
+    # Ctrl+Y as on Windows, plus the platform's own redo keys (which may include Ctrl+Y).
+    redo_keys = [QKeySequence("Ctrl+Y")]
+    redo_keys += [k for k in QKeySequence.keyBindings(key.Redo) if k not in redo_keys]
+    redo.setShortcuts(redo_keys)
     bar = window.menuBar()
     layout: list[tuple[str, list[QAction | None]]] = [
         ("&File", [a.new_plan, None, a.preferences, None, a.quit]),
