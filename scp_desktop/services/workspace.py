@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from scp_desktop.domain.deadlines import DeadlineKind, deadline_from_storage
+from scp_desktop.domain.deadlines import Deadline, DeadlineKind, deadline_from_storage
 from scp_desktop.domain.periods import FinancialYear, Quarter
 from scp_desktop.domain.rag import RAG, Travel, direction_of_travel
 from scp_desktop.services.errors import UserError
@@ -62,6 +62,7 @@ class ActionRow:
     overdue: bool
     not_reported: bool  # active, and no update for the chosen quarter
     search_text: str  # lower-case title, about and narratives, for the free-text filter
+    lead_lower: str = ""  # lead agencies in lower case, also searched
 
 
 def _latest(updates: dict[int, tuple[str, str]], upto: int) -> tuple[str, str]:
@@ -85,7 +86,10 @@ def load_action_rows(
     Five queries in all, whatever the number of actions.
     """
     q = Quarter.parse(quarter)
+    labels = {qq.number: qq.label for qq in q.year.quarters}
     with db.session(audit=False) as s:
+        # Core-level execution: plain tuples, without the ORM's per-row bookkeeping.
+        conn = s.connection()
         stmt = (
             select(
                 Action.id,
@@ -112,7 +116,7 @@ def load_action_rows(
         )
         if action_ids is not None:
             stmt = stmt.where(Action.id.in_(action_ids))
-        base = s.execute(stmt).all()
+        base = conn.execute(stmt).all()
         in_plan = (
             select(Action.id)
             .join(Objective, Action.objective_id == Objective.id)
@@ -122,7 +126,7 @@ def load_action_rows(
         if action_ids is not None:
             in_plan = in_plan.where(Action.id.in_(action_ids))
         partners: dict[int, list[tuple[str, int, str]]] = defaultdict(list)
-        for action_id, role, pid, abbr in s.execute(
+        for action_id, role, pid, abbr in conn.execute(
             select(ActionPartner.action_id, ActionPartner.role, Partner.id, Partner.abbreviation)
             .join(Partner, ActionPartner.partner_id == Partner.id)
             .where(ActionPartner.action_id.in_(in_plan))
@@ -130,7 +134,7 @@ def load_action_rows(
         ):
             partners[action_id].append((role, pid, abbr))
         frameworks: dict[int, list[str]] = defaultdict(list)
-        for action_id, fw_code, item_code in s.execute(
+        for action_id, fw_code, item_code in conn.execute(
             select(ActionFrameworkItem.action_id, Framework.code, FrameworkItem.code)
             .join(FrameworkItem, ActionFrameworkItem.item_id == FrameworkItem.id)
             .join(Framework, FrameworkItem.framework_id == Framework.id)
@@ -140,7 +144,7 @@ def load_action_rows(
         codes = {qq.code: qq.number for qq in q.year.quarters}
         rags: dict[int, dict[int, RAG]] = defaultdict(dict)
         texts: dict[int, dict[int, tuple[str, str]]] = defaultdict(dict)
-        for action_id, code, rag, narrative in s.execute(
+        for action_id, code, rag, narrative in conn.execute(
             select(
                 QuarterUpdate.action_id,
                 QuarterUpdate.quarter,
@@ -153,8 +157,9 @@ def load_action_rows(
         ):
             number = codes[code]
             rags[action_id][number] = RAG(rag)
-            texts[action_id][number] = (narrative, Quarter(q.year, number).label)
+            texts[action_id][number] = (narrative, labels[number])
     rows: list[ActionRow] = []
+    deadlines: dict[tuple[str, dt.date | None, str], Deadline] = {}
     for (
         aid,
         ref,
@@ -171,7 +176,10 @@ def load_action_rows(
         pkind,
         ptitle,
     ) in base:
-        deadline = deadline_from_storage(dkind, ddate, dtext)
+        key = (dkind, ddate, dtext)
+        deadline = deadlines.get(key)
+        if deadline is None:
+            deadline = deadlines[key] = deadline_from_storage(dkind, ddate, dtext)
         plist = partners.get(aid, [])
         leads = [(p, a) for role, p, a in plist if role == "lead"]
         supports = [a for role, _p, a in plist if role == "support"]
@@ -208,6 +216,7 @@ def load_action_rows(
                 search_text=" ".join(
                     [title, about, ref, *(t for t, _ in texts.get(aid, {}).values())]
                 ).lower(),
+                lead_lower=", ".join(a for _p, a in leads).lower(),
             )
         )
     return rows

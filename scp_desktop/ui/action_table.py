@@ -20,7 +20,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QKeyEvent, QPainter, QPalette
+from PySide6.QtGui import QColor, QFont, QKeyEvent, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -90,6 +90,57 @@ def _natural(text: str) -> tuple[Any, ...]:
     if word:
         parts.append((1, word))
     return tuple(parts)
+
+
+def _first_line(text: str) -> str:
+    # The column shows ~60 characters; eliding a long string costs paint time.
+    return text.split("\n", 1)[0][:160]
+
+
+def _rag_letter(i: int) -> Callable[[ActionRow], str]:
+    return lambda r: r.rags[i].value if r.rags[i] is not None else ""  # type: ignore[union-attr]
+
+
+_DISPLAY_FUNCS: tuple[Callable[[ActionRow], str], ...] = (
+    lambda r: r.reference,
+    lambda r: f"KP{r.priority_number}" if r.priority_kind == "key" else "Other",
+    lambda r: r.title,
+    lambda r: r.lead,
+    lambda r: r.deadline,
+    _rag_letter(0),
+    _rag_letter(1),
+    _rag_letter(2),
+    _rag_letter(3),
+    lambda r: _first_line(r.latest_progress),
+    lambda r: flags_text(r),
+)
+_COLUMNS = len(Column)
+_Q1, _Q4, _FLAGS = int(Column.Q1), int(Column.Q4), int(Column.FLAGS)
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
+_EDIT = int(Qt.ItemDataRole.EditRole.value)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
+_ACCESSIBLE = int(Qt.ItemDataRole.AccessibleTextRole.value)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
+_ID = int(Qt.ItemDataRole.UserRole.value)
+_RAG = _ID + 1
+_SKIPPED_ROLES = frozenset(
+    int(r.value)
+    for r in (
+        Qt.ItemDataRole.DecorationRole,
+        Qt.ItemDataRole.FontRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        Qt.ItemDataRole.BackgroundRole,
+        Qt.ItemDataRole.CheckStateRole,
+        Qt.ItemDataRole.SizeHintRole,
+        Qt.ItemDataRole.StatusTipRole,
+        Qt.ItemDataRole.WhatsThisRole,
+    )
+)
+_NO_FLAGS = Qt.ItemFlag.NoItemFlags
+_CELL_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_EDITABLE_FLAGS = _CELL_FLAGS | Qt.ItemFlag.ItemIsEditable
+_FLAG_COLOUR = QColor("#B71C1C")
+_INACTIVE_COLOUR = QColor("#616161")
 
 
 def flags_text(row: ActionRow) -> str:
@@ -187,8 +238,14 @@ class ActionTableModel(QAbstractTableModel):
         if action_filter == self._filter:
             return
         self.beginResetModel()
+        narrowing = action_filter.narrows(self._filter) and not self._filter.is_empty
         self._filter = action_filter
-        self._apply()
+        if narrowing:
+            # Typing on narrows what is shown: test only those rows, in their order.
+            keep = action_filter.predicate(self._quarter)
+            self._shown = [r for r in self._shown if keep(r)]
+        else:
+            self._apply()
         self.endResetModel()
         self.filter_changed.emit()
 
@@ -197,8 +254,8 @@ class ActionTableModel(QAbstractTableModel):
         if f.is_empty:
             shown = list(self._all)
         else:
-            q = self._quarter
-            shown = [r for r in self._all if f.matches(r, q)]
+            keep = f.predicate(self._quarter)
+            shown = [r for r in self._all if keep(r)]
         if self._sort is not None:
             column, order = self._sort
             shown.sort(key=_sort_key(Column(column)), reverse=order == Qt.SortOrder.DescendingOrder)
@@ -278,78 +335,61 @@ class ActionTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._shown):
+        # Called thousands of times per repaint: cheapest checks first, plain ints.
+        if role in _SKIPPED_ROLES:
             return None
-        row = self._shown[index.row()]
+        r = index.row()
+        shown = self._shown
+        if r < 0 or r >= len(shown):
+            return None
+        row = shown[r]
         column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row, column)
-        if role == ID_ROLE:
+        if role == _DISPLAY:
+            return _DISPLAY_FUNCS[column](row) if 0 <= column < _COLUMNS else None
+        if role == _FOREGROUND:
+            if column == _FLAGS and (row.overdue or row.not_reported):
+                return _FLAG_COLOUR
+            return _INACTIVE_COLOUR if row.status != "active" else None
+        if role == _ID:
             return row.id
-        if Column.Q1 <= column <= Column.Q4:
-            rag = row.rags[column - Column.Q1]
-            if role == RAG_ROLE:
+        if _Q1 <= column <= _Q4:
+            rag = row.rags[column - _Q1]
+            if role == _RAG:
                 return rag.value if rag else None
-            if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
-                q = self._year.quarter(column - Column.Q1 + 1)
+            if role in (_TOOLTIP, _ACCESSIBLE):
+                q = self._year.quarter(column - _Q1 + 1)
                 return (
                     f"{q.label}: {rag.label} ({rag.meaning})" if rag else f"{q.label}: not reported"
                 )
-            if role == Qt.ItemDataRole.EditRole:
+            if role == _EDIT:
                 return rag.value if rag else ""
-            if role == Qt.ItemDataRole.TextAlignmentRole:
-                return Qt.AlignmentFlag.AlignCenter
             return None
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if column == Column.PROGRESS and row.latest_progress:
-                text = html.escape(row.latest_progress).replace("\n", "<br>")
-                return f"<p><b>{row.latest_quarter}</b></p><p>{text}</p>"
-            if column == Column.TITLE:
-                about = f"<p>{html.escape(row.about)}</p>" if row.about else ""
-                return (
-                    f"<p><b>{html.escape(row.title)}</b></p>{about}"
-                    f"<p>{html.escape(row.objective_title)}</p>"
-                )
-            if column == Column.PRIORITY:
-                return row.priority_title
-            if column == Column.LEAD and row.support:
-                return f"Lead: {row.lead}\nSupporting: {row.support}"
-            return None
-        if role == Qt.ItemDataRole.ForegroundRole and column == Column.FLAGS:
-            return QColor("#B71C1C") if row.overdue or row.not_reported else None
-        if role == Qt.ItemDataRole.ForegroundRole and row.status != "active":
-            return QColor("#616161")
+        if role == _TOOLTIP:
+            return self._tooltip(row, column)
         return None
 
-    def _display(self, row: ActionRow, column: int) -> str:
-        if column == Column.REF:
-            return row.reference
-        if column == Column.PRIORITY:
-            return f"KP{row.priority_number}" if row.priority_kind == "key" else "Other"
+    def _tooltip(self, row: ActionRow, column: int) -> str | None:
+        if column == Column.PROGRESS and row.latest_progress:
+            text = html.escape(row.latest_progress).replace("\n", "<br>")
+            return f"<p><b>{row.latest_quarter}</b></p><p>{text}</p>"
         if column == Column.TITLE:
-            return row.title
-        if column == Column.LEAD:
-            return row.lead
-        if column == Column.DEADLINE:
-            return row.deadline
-        if Column.Q1 <= column <= Column.Q4:
-            rag = row.rags[column - Column.Q1]
-            return rag.value if rag else ""
-        if column == Column.PROGRESS:
-            text = row.latest_progress
-            first = text.split("\n", 1)[0]
-            return first[:300]
+            about = f"<p>{html.escape(row.about)}</p>" if row.about else ""
+            return (
+                f"<p><b>{html.escape(row.title)}</b></p>{about}"
+                f"<p>{html.escape(row.objective_title)}</p>"
+            )
+        if column == Column.PRIORITY:
+            return row.priority_title
+        if column == Column.LEAD and row.support:
+            return f"Lead: {row.lead}\nSupporting: {row.support}"
         if column == Column.FLAGS:
-            return flags_text(row)
-        return ""
+            return flags_text(row) or None
+        return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if Column.Q1 <= index.column() <= Column.Q4:
-            return base | Qt.ItemFlag.ItemIsEditable
-        return base
+            return _NO_FLAGS
+        return _EDITABLE_FLAGS if _Q1 <= index.column() <= _Q4 else _CELL_FLAGS
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         """An edit in a RAG cell asks for a change; the window runs it as an undoable command."""
@@ -394,14 +434,22 @@ class RagDelegate(QStyledItemDelegate):
     """Paints RAG cells as chips; edits them with a list that also takes R, A, G, B keys."""
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        opt.text = ""
-        style = opt.widget.style() if opt.widget else None
-        if style is not None:
-            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        # Painted by hand (no initStyleOption) so a repaint asks the model for one role only.
+        state = option.state
+        rect = option.rect
+        palette = option.palette
+        if state & QStyle.StateFlag.State_Selected:
+            painter.fillRect(rect, palette.highlight())
+        elif option.features & QStyleOptionViewItem.ViewItemFeature.Alternate:
+            painter.fillRect(rect, palette.alternateBase())
         code = index.data(RAG_ROLE)
-        paint_rag_chip(painter, option.rect, RAG(code) if code else None, option.font)
+        paint_rag_chip(painter, rect, RAG(code) if code else None, option.font)
+        if state & QStyle.StateFlag.State_HasFocus:
+            # A clear focus mark for keyboard users (R, A, G, B act on this cell).
+            painter.save()
+            painter.setPen(QPen(QColor("#0D47A1"), 2))
+            painter.drawRect(rect.adjusted(1, 1, -1, -1))
+            painter.restore()
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
         return QSize(44, 26)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 
 from scp_desktop.domain.rag import RAG
@@ -35,23 +36,56 @@ class ActionFilter:
         return [f.name for f in fields(self) if getattr(self, f.name) != getattr(empty, f.name)]
 
     def matches(self, row: ActionRow, quarter_number: int) -> bool:
-        if self.text:
-            # Every word must appear somewhere: "knife crime" finds "crime ... knife".
-            for word in self.text.lower().split():
-                if word not in row.search_text and word not in row.lead.lower():
-                    return False
-        if self.lead_id is not None and self.lead_id not in row.lead_ids:
+        return self.predicate(quarter_number)(row)
+
+    def narrows(self, previous: ActionFilter) -> bool:
+        """True when every row this filter shows is also shown by `previous` (typing on
+        in the search box), so only the rows already shown need checking."""
+        if replace(self, text=previous.text) != previous:
             return False
-        if self.priority_id is not None and row.priority_id != self.priority_id:
-            return False
-        if self.objective_id is not None and row.objective_id != self.objective_id:
-            return False
-        if self.rag is not None and row.rags[quarter_number - 1] is not self.rag:
-            return False
-        if self.not_reported and not row.not_reported:
-            return False
-        if self.overdue and not row.overdue:
-            return False
-        if self.framework_item and self.framework_item not in row.frameworks:
-            return False
-        return not (self.status and row.status != self.status)
+        old_words = previous.text.lower().split()
+        new_words = self.text.lower().split()
+        # Each old word must still be required, possibly lengthened ("kn" → "knife").
+        return len(new_words) >= len(old_words) and all(
+            old in new for old, new in zip(old_words, new_words, strict=False)
+        )
+
+    def predicate(self, quarter_number: int) -> Callable[[ActionRow], bool]:
+        """One function testing every condition, built once per filter change."""
+        checks: list[Callable[[ActionRow], bool]] = []
+        words = self.text.lower().split()
+        if words:
+
+            def text_ok(row: ActionRow) -> bool:
+                # Every word must appear somewhere: "knife crime" finds "crime ... knife".
+                for word in words:
+                    if word not in row.search_text and word not in row.lead_lower:
+                        return False
+                return True
+
+            checks.append(text_ok)
+        if self.lead_id is not None:
+            lead = self.lead_id
+            checks.append(lambda r: lead in r.lead_ids)
+        if self.priority_id is not None:
+            pid = self.priority_id
+            checks.append(lambda r: r.priority_id == pid)
+        if self.objective_id is not None:
+            oid = self.objective_id
+            checks.append(lambda r: r.objective_id == oid)
+        if self.rag is not None:
+            rag, i = self.rag, quarter_number - 1
+            checks.append(lambda r: r.rags[i] is rag)
+        if self.not_reported:
+            checks.append(lambda r: r.not_reported)
+        if self.overdue:
+            checks.append(lambda r: r.overdue)
+        if self.framework_item:
+            item = self.framework_item
+            checks.append(lambda r: item in r.frameworks)
+        if self.status:
+            status = self.status
+            checks.append(lambda r: r.status == status)
+        if len(checks) == 1:
+            return checks[0]
+        return lambda r: all(check(r) for check in checks)
