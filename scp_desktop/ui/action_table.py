@@ -507,18 +507,18 @@ class ActionTableView(QTableView):
 
     def apply_default_widths(self) -> None:
         widths = {
-            Column.REF: 56,
-            Column.PRIORITY: 60,
-            Column.TITLE: 300,
-            Column.LEAD: 110,
-            Column.DEADLINE: 82,
-            Column.PROGRESS: 330,
-            Column.FLAGS: 130,
+            Column.REF: 50,
+            Column.PRIORITY: 58,
+            Column.TITLE: 235,
+            Column.LEAD: 90,
+            Column.DEADLINE: 80,
+            Column.PROGRESS: 250,
+            Column.FLAGS: 100,
         }
         for column, width in widths.items():
             self.setColumnWidth(column, width)
         for column in QUARTER_COLUMNS:
-            self.setColumnWidth(column, 48)
+            self.setColumnWidth(column, 42)
 
     def _double_clicked(self, index: QModelIndex) -> None:
         if not Column.Q1 <= index.column() <= Column.Q4:

@@ -22,10 +22,10 @@ from scp_desktop.services.workspace import Choice, FrameworkChoices, PlanStructu
 from scp_desktop.ui.filtering import ActionFilter
 
 
-def _combo(name: str, parent: QWidget) -> QComboBox:
+def _combo(name: str, parent: QWidget, width: int = 8) -> QComboBox:
     combo = QComboBox(parent)
     combo.setAccessibleName(name)
-    combo.setMinimumContentsLength(10)
+    combo.setMinimumContentsLength(width)
     combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
     return combo
 
@@ -50,7 +50,7 @@ class FilterBar(QWidget):
         self.search.setClearButtonEnabled(True)
         search_label = QLabel("&Search:", self)
         search_label.setBuddy(self.search)
-        self.lead = _combo("Lead agency filter", self)
+        self.lead = _combo("Lead agency filter", self, 6)
         lead_label = QLabel("&Lead:", self)
         lead_label.setBuddy(self.lead)
         self.priority = _combo("Key priority filter", self)
@@ -59,7 +59,7 @@ class FilterBar(QWidget):
         self.objective = _combo("Objective filter", self)
         objective_label = QLabel("&Objective:", self)
         objective_label.setBuddy(self.objective)
-        self.rag = _combo("RAG this quarter filter", self)
+        self.rag = _combo("RAG this quarter filter", self, 6)
         self.rag.addItem("Any", None)
         for r in RAG_ORDER:
             self.rag.addItem(f"{r.value} — {r.label}", r.value)
@@ -86,21 +86,23 @@ class FilterBar(QWidget):
         grid.addWidget(self.lead, 0, 5)
         grid.addWidget(rag_label, 0, 6)
         grid.addWidget(self.rag, 0, 7)
-        checks = QHBoxLayout()
-        checks.addWidget(self.not_reported)
-        checks.addWidget(self.overdue)
-        grid.addLayout(checks, 0, 8)
         grid.addWidget(priority_label, 1, 0)
         grid.addWidget(self.priority, 1, 1)
         grid.addWidget(objective_label, 1, 2)
         grid.addWidget(self.objective, 1, 3)
         grid.addWidget(framework_label, 1, 4)
         grid.addWidget(self.framework, 1, 5, 1, 3)
-        grid.addWidget(self.clear_button, 1, 8)
-        grid.addWidget(self.state, 2, 0, 1, 9)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.not_reported)
+        bottom.addWidget(self.overdue)
+        bottom.addSpacing(12)
+        bottom.addWidget(self.state, 1)
+        bottom.addWidget(self.clear_button)
+        grid.addLayout(bottom, 2, 0, 1, 8)
         grid.setColumnStretch(1, 2)
         grid.setColumnStretch(3, 3)
         grid.setColumnStretch(5, 2)
+        grid.setColumnStretch(7, 1)
 
         self.search.textChanged.connect(self._read)
         for combo in (self.lead, self.priority, self.objective, self.rag, self.framework):

@@ -135,6 +135,8 @@ def _table(model: QAbstractTableModel, name: str, parent: QWidget) -> QTableView
     view.horizontalHeader().setStretchLastSection(True)
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     view.setWordWrap(False)
+    view.horizontalHeader().setDefaultSectionSize(90)
+    view.horizontalHeader().setMinimumSectionSize(40)
     return view
 
 

@@ -93,10 +93,12 @@ class MainWindow(QMainWindow):
         self.navigator = NavigatorDock(self)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.navigator)
         self.history = HistoryDock(self)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.history)
-        self.navigator.setMinimumWidth(230)
-        self.history.setMinimumWidth(250)
-        self.resizeDocks([self.navigator, self.history], [290, 290], Qt.Orientation.Horizontal)
+        # Both docks share the left column so the table keeps the width of a 1366 px screen.
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.history)
+        self.splitDockWidget(self.navigator, self.history, Qt.Orientation.Vertical)
+        self.navigator.setMinimumWidth(220)
+        self.resizeDocks([self.navigator], [310], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.navigator, self.history], [330, 300], Qt.Orientation.Vertical)
         view_menu = self.acts.menus["View"]
         view_menu.addSeparator()
         view_menu.addAction(self.navigator.toggleViewAction())
@@ -117,12 +119,12 @@ class MainWindow(QMainWindow):
         plan_label = QLabel(" Pla&n: ", bar)
         self.plan_combo = QComboBox(bar)
         self.plan_combo.setAccessibleName("Plan year")
-        self.plan_combo.setMinimumContentsLength(22)
+        self.plan_combo.setMinimumContentsLength(16)
         plan_label.setBuddy(self.plan_combo)
         quarter_label = QLabel("  &Quarter: ", bar)
         self.quarter_combo = QComboBox(bar)
         self.quarter_combo.setAccessibleName("Quarter")
-        self.quarter_combo.setMinimumContentsLength(18)
+        self.quarter_combo.setMinimumContentsLength(14)
         quarter_label.setBuddy(self.quarter_combo)
         bar.addWidget(plan_label)
         bar.addWidget(self.plan_combo)
@@ -430,7 +432,12 @@ class MainWindow(QMainWindow):
             self.show_error(str(exc))
 
     def _filter_changed(self, action_filter: ActionFilter) -> None:
+        current = self.current_action_id()
         self.model.set_filter(action_filter)
+        if current is not None:
+            # Keep the officer's place when the action is still shown.
+            self.select_action(current, show=False)
+        self._show_history()
         self._describe_filter()
 
     def _current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QDockWidget, QTreeWidget, QTreeWidgetItem, QWidget
+from PySide6.QtWidgets import QDockWidget, QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 
 from scp_desktop.domain.rag import RAG, RAG_ORDER
 from scp_desktop.services.plans import PlanInfo, PlanTree
@@ -42,9 +42,13 @@ class NavigatorDock(QDockWidget):
         self.setObjectName("navigatorDock")
         self.tree = QTreeWidget(self)
         self.tree.setAccessibleName("Plan navigator")
-        self.tree.setHeaderLabels(["Plan", "Actions", "RAG"])
-        self.tree.setColumnWidth(0, 250)
-        self.tree.setColumnWidth(1, 54)
+        self.tree.setHeaderLabels(["Plan", "#", "RAG"])
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        # The title gives way (elided, full text in the tooltip); counts and RAG mix stay whole.
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.setUniformRowHeights(True)
         self.tree.itemActivated.connect(self._activated)
         self.tree.currentItemChanged.connect(lambda item, _old: self._activated(item))
@@ -54,7 +58,7 @@ class NavigatorDock(QDockWidget):
     def show_plans(self, plans: list[PlanInfo], tree: PlanTree | None, quarter_label: str) -> None:
         self._building = True
         self.tree.clear()
-        self.tree.setHeaderLabels(["Plan", "Actions", f"RAG {quarter_label}"])
+        self.tree.setHeaderLabels(["Plan", "#", f"RAG {quarter_label}"])
         current_item: QTreeWidgetItem | None = None
         for plan in plans:
             item = QTreeWidgetItem([f"{plan.year} — {plan.title} ({plan.status})", "", ""])
