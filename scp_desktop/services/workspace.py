@@ -667,6 +667,7 @@ class PlanStructure:
     plan_id: int
     year: str
     priorities: list[tuple[Choice, list[Choice]]]
+    other_priority_ids: frozenset[int] = frozenset()  # sections outside the key priorities
 
 
 def plan_structure(db: Database, plan_id: int) -> PlanStructure:
@@ -695,6 +696,7 @@ def plan_structure(db: Database, plan_id: int) -> PlanStructure:
                 )
                 for kp in plan.priorities
             ],
+            frozenset(kp.id for kp in plan.priorities if kp.kind != "key"),
         )
 
 

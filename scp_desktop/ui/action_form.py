@@ -313,7 +313,9 @@ class ActionFormDialog(QDialog):
         self.deadline_reading.setAccessibleName("How the deadline was read")
         deadline_row.addWidget(self.deadline, 1)
         deadline_row.addWidget(self.deadline_reading, 2)
-        form.addRow("B&y when:", deadline_row)
+        deadline_label = QLabel("B&y when:", main)
+        deadline_label.setBuddy(self.deadline)
+        form.addRow(deadline_label, deadline_row)
         self.status = QComboBox(main)
         self.status.setAccessibleName("Status")
         for s in STATUSES:

@@ -87,24 +87,26 @@ class RagChart(QWidget):
                 Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
                 row.label,
             )
-            x = float(label_w)
             segments: list[tuple[RAG | None, int]] = [(g, row.counts[g]) for g in RAG_ORDER]
             segments.append((None, row.not_reported))
+            segments = [(rag, n) for rag, n in segments if n]
+            metrics = p.fontMetrics()
+            # Every segment is wide enough for its letter and count (never colour alone).
+            minimum = {
+                rag: metrics.horizontalAdvance(f"{rag.value if rag else '–'} {n}") + 10
+                for rag, n in segments
+            }
+            scale = max(width - 160, 60) / max(biggest, 1)  # room for small segments
+            x = float(label_w)
             for rag, n in segments:
-                if not n:
-                    continue
-                w = width * n / max(biggest, 1)
-                rect = QRect(int(x), y, max(int(w) - 2, 1), bar_h)
+                w = max(n * scale, float(minimum[rag]))
+                rect = QRect(int(x), y, int(w) - 2, bar_h)
                 colour = QColor(rag.hex_colour) if rag else QColor("#E0E0E0")
                 p.setPen(Qt.PenStyle.NoPen)
                 p.setBrush(colour)
                 p.drawRoundedRect(rect, 3, 3)
                 p.setPen(QColor("#000000") if rag in (RAG.AMBER, None) else QColor("#FFFFFF"))
-                text = f"{rag.value} {n}" if rag else f"– {n}"
-                if p.fontMetrics().horizontalAdvance(text) + 4 > rect.width():
-                    text = str(n)
-                if p.fontMetrics().horizontalAdvance(text) + 2 <= rect.width():
-                    p.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+                p.drawText(rect, Qt.AlignmentFlag.AlignCenter, f"{rag.value if rag else '–'} {n}")
                 x += w
         # Legend under the bars.
         y = 6 + len(self._rows) * 34

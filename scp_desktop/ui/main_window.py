@@ -374,7 +374,12 @@ class MainWindow(QMainWindow):
             workspace.framework_choices(self.db),
         )
         tree = plans.plan_tree(self.db, self.plan_id, self.quarter.code)
-        self.navigator.show_plans(plans.list_plans(self.db), tree, self.quarter.label)
+        self.navigator.show_plans(
+            plans.list_plans(self.db),
+            tree,
+            self.quarter.label,
+            self.structure.other_priority_ids,
+        )
 
     def _load_dashboard(self) -> None:
         if self.plan_id is None or self.quarter is None:

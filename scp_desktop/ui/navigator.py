@@ -55,7 +55,13 @@ class NavigatorDock(QDockWidget):
         self.setWidget(self.tree)
         self._building = False
 
-    def show_plans(self, plans: list[PlanInfo], tree: PlanTree | None, quarter_label: str) -> None:
+    def show_plans(
+        self,
+        plans: list[PlanInfo],
+        tree: PlanTree | None,
+        quarter_label: str,
+        other_ids: frozenset[int] = frozenset(),
+    ) -> None:
         self._building = True
         self.tree.clear()
         self.tree.setHeaderLabels(["Plan", "#", f"RAG {quarter_label}"])
@@ -67,20 +73,20 @@ class NavigatorDock(QDockWidget):
             self.tree.addTopLevelItem(item)
             if tree is not None and tree.plan.id == plan.id:
                 current_item = item
-                self._fill(item, tree)
+                self._fill(item, tree, other_ids)
         if current_item is not None:
             current_item.setExpanded(True)
             self.tree.setCurrentItem(current_item)
         self._building = False
 
-    def _fill(self, plan_item: QTreeWidgetItem, tree: PlanTree) -> None:
+    def _fill(self, plan_item: QTreeWidgetItem, tree: PlanTree, other_ids: frozenset[int]) -> None:
         total_mix: Counter[RAG] = Counter()
         total = 0
         for kp in tree.priorities:
             mix = kp.rag_mix
             total_mix.update(mix)
             total += kp.action_count
-            label = f"KP{kp.number}: {kp.title}" if kp.number < 90 else kp.title
+            label = kp.title if kp.id in other_ids else f"KP{kp.number}: {kp.title}"
             p_item = QTreeWidgetItem(
                 [label, str(kp.action_count), rag_mix_text(mix, kp.action_count)]
             )

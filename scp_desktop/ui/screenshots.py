@@ -13,7 +13,12 @@ from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from scp_desktop.services import workspace
 from scp_desktop.services.records import RecordKind
 from scp_desktop.storage.database import Database
-from scp_desktop.ui.dialogs import MoveActionDialog, NewPlanDialog, PreferencesDialog, RolloverDialog
+from scp_desktop.ui.dialogs import (
+    MoveActionDialog,
+    NewPlanDialog,
+    PreferencesDialog,
+    RolloverDialog,
+)
 from scp_desktop.ui.main_window import EXTERNAL_DIALOGS, MainWindow
 from scp_desktop.ui.reference_editors import RecordFormDialog, ReferenceDataDialog
 from scp_desktop.ui.settings import Settings
@@ -134,7 +139,7 @@ def _external_dialogs(window: MainWindow, db: Database, out_dir: Path) -> list[P
         try:
             dialog_class = getattr(importlib.import_module(module_name), class_name)
             dialog = dialog_class(db, window.plan_id, window.quarter.code, window)
-        except Exception:  # noqa: BLE001 - a dialog that cannot start is simply not shown
+        except Exception:
             continue
         written.append(_save(dialog, out_dir / f"{n}-{name.replace('_', '-')}.png"))
         dialog.close()

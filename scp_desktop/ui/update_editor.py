@@ -56,6 +56,7 @@ class RagPicker(QWidget):
             b.setAccessibleName(f"{rag.label}: {rag.meaning}")
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             b.setStyleSheet(
+                "QPushButton { font-weight: bold; padding: 3px 6px; } "
                 f"QPushButton:checked {{ background: {rag.hex_colour}; "
                 f"color: {'#000' if rag is RAG.AMBER else '#fff'}; font-weight: bold; }}"
             )
@@ -139,7 +140,8 @@ class UpdateEditorDialog(QDialog):
         current = QGroupBox(f"This quarter: {q.label}", self)
         form = QFormLayout(current)
         self.rag = RagPicker(current)
-        form.addRow("&RAG:", self.rag)
+        # No mnemonic here: Alt+R, Alt+A, Alt+G and Alt+B belong to the four RAG buttons.
+        form.addRow("RAG:", self.rag)
         self.narrative = QPlainTextEdit(current)
         self.narrative.setAccessibleName("Progress update")
         self.narrative.setTabChangesFocus(True)
