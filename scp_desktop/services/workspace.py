@@ -159,7 +159,7 @@ def load_action_rows(
             rags[action_id][number] = RAG(rag)
             texts[action_id][number] = (narrative, labels[number])
     rows: list[ActionRow] = []
-    deadlines: dict[tuple[str, dt.date | None, str], Deadline] = {}
+    deadlines: dict[tuple[str, dt.date | None, str], tuple[Deadline, str]] = {}
     for (
         aid,
         ref,
@@ -177,9 +177,11 @@ def load_action_rows(
         ptitle,
     ) in base:
         key = (dkind, ddate, dtext)
-        deadline = deadlines.get(key)
-        if deadline is None:
-            deadline = deadlines[key] = deadline_from_storage(dkind, ddate, dtext)
+        cached = deadlines.get(key)
+        if cached is None:
+            made = deadline_from_storage(dkind, ddate, dtext)
+            cached = deadlines[key] = (made, made.display)
+        deadline, deadline_display = cached
         plist = partners.get(aid, [])
         leads = [(p, a) for role, p, a in plist if role == "lead"]
         supports = [a for role, _p, a in plist if role == "support"]
@@ -202,7 +204,7 @@ def load_action_rows(
                 lead=", ".join(a for _p, a in leads),
                 lead_ids=tuple(p for p, _a in leads),
                 support=", ".join(supports),
-                deadline=deadline.display,
+                deadline=deadline_display,
                 deadline_date=deadline.day,
                 status=status,
                 rags=(quarter_rags[0], quarter_rags[1], quarter_rags[2], quarter_rags[3]),
@@ -507,10 +509,22 @@ def _priority_label(number: int, kind: str) -> str:
     return f"KP{number}" if kind == "key" else "Other"
 
 
-def dashboard(db: Database, plan_id: int, quarter: str, today: dt.date) -> Dashboard:
-    """RAG counts per priority, direction of travel, overdue and not-reported actions."""
+def dashboard(
+    db: Database,
+    plan_id: int,
+    quarter: str,
+    today: dt.date,
+    *,
+    rows: list[ActionRow] | None = None,
+) -> Dashboard:
+    """RAG counts per priority, direction of travel, overdue and not-reported actions.
+
+    `rows` may be the ones already loaded for the same plan, quarter and day (the table's),
+    to save reading them again.
+    """
     q = Quarter.parse(quarter)
-    rows = load_action_rows(db, plan_id, quarter, today)
+    if rows is None:
+        rows = load_action_rows(db, plan_id, quarter, today)
     with db.session(audit=False) as s:
         priorities = s.execute(
             select(KeyPriority.id, KeyPriority.number, KeyPriority.kind, KeyPriority.title)

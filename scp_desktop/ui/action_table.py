@@ -298,6 +298,9 @@ class ActionTableModel(QAbstractTableModel):
     def row_at(self, row: int) -> ActionRow:
         return self._shown[row]
 
+    def all_rows(self) -> list[ActionRow]:
+        return list(self._all)
+
     def shown_rows(self) -> list[ActionRow]:
         return list(self._shown)
 

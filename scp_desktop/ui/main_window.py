@@ -314,7 +314,7 @@ class MainWindow(QMainWindow):
             self.quarter = None
             self.quarter_combo.blockSignals(False)
             self.model.set_rows([], year="2022-23", quarter_number=1)
-            self.navigator.show_plans([], None, "")
+            self.navigator.show_plans(plans.list_plans(self.db), None, None, [], 1, "")
             return
         self.settings.set_value("workspace/plan_id", self.plan_id)
         year = FinancialYear.parse(self._plan_year())
@@ -373,19 +373,30 @@ class MainWindow(QMainWindow):
             self.structure,
             workspace.framework_choices(self.db),
         )
-        tree = plans.plan_tree(self.db, self.plan_id, self.quarter.code)
+        self._show_navigator()
+
+    def _show_navigator(self) -> None:
+        assert self.quarter is not None
         self.navigator.show_plans(
             plans.list_plans(self.db),
-            tree,
+            self.plan_id,
+            self.structure,
+            self.model.all_rows(),
+            self.quarter.number,
             self.quarter.label,
-            self.structure.other_priority_ids,
         )
 
     def _load_dashboard(self) -> None:
         if self.plan_id is None or self.quarter is None:
             return
         self.dashboard.show_dashboard(
-            workspace.dashboard(self.db, self.plan_id, self.quarter.code, self.today)
+            workspace.dashboard(
+                self.db,
+                self.plan_id,
+                self.quarter.code,
+                self.today,
+                rows=self.model.all_rows(),
+            )
         )
         self._dashboard_stale = False
 
@@ -415,8 +426,10 @@ class MainWindow(QMainWindow):
                     action_ids=list(change.action_ids),
                 )
                 self.model.replace_rows(rows)
-            if change.structure or change.action_ids or change.removed_action_ids:
+            if change.structure:
                 self._load_structure()
+            elif change.action_ids or change.removed_action_ids:
+                self._show_navigator()
             if change.reference:
                 self._load_structure()
                 self.model.set_rows(

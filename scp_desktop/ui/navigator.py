@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QDockWidget, QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QHeaderView,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QTreeWidgetItemIterator,
+    QWidget,
+)
 
 from scp_desktop.domain.rag import RAG, RAG_ORDER
-from scp_desktop.services.plans import PlanInfo, PlanTree
+from scp_desktop.services.plans import PlanInfo
+from scp_desktop.services.workspace import ActionRow, PlanStructure
 
 NODE_ROLE = Qt.ItemDataRole.UserRole
 
@@ -52,69 +60,115 @@ class NavigatorDock(QDockWidget):
         self.tree.setUniformRowHeights(True)
         self.tree.itemActivated.connect(self._activated)
         self.tree.currentItemChanged.connect(lambda item, _old: self._activated(item))
+        self.tree.itemExpanded.connect(self._expanded)
+        self._actions: defaultdict[int, list[ActionRow]] = defaultdict(list)
+        self._quarter = 1
         self.setWidget(self.tree)
         self._building = False
 
     def show_plans(
         self,
         plans: list[PlanInfo],
-        tree: PlanTree | None,
+        plan_id: int | None,
+        structure: PlanStructure | None,
+        rows: list[ActionRow],
+        quarter_number: int,
         quarter_label: str,
-        other_ids: frozenset[int] = frozenset(),
     ) -> None:
+        """Rebuild from rows already loaded for the table: no query of its own."""
+        previous = self.tree.currentItem()
+        keep = previous.data(0, NODE_ROLE) if previous is not None else None
         self._building = True
         self.tree.clear()
         self.tree.setHeaderLabels(["Plan", "#", f"RAG {quarter_label}"])
-        current_item: QTreeWidgetItem | None = None
+        self._actions = defaultdict(list)
+        for r in rows:
+            self._actions[r.objective_id].append(r)
+        self._quarter = quarter_number
+        plan_item: QTreeWidgetItem | None = None
         for plan in plans:
             item = QTreeWidgetItem([f"{plan.year} — {plan.title} ({plan.status})", "", ""])
             item.setData(0, NODE_ROLE, ("plan", plan.id))
             item.setToolTip(0, plan.title)
             self.tree.addTopLevelItem(item)
-            if tree is not None and tree.plan.id == plan.id:
-                current_item = item
-                self._fill(item, tree, other_ids)
-        if current_item is not None:
-            current_item.setExpanded(True)
-            self.tree.setCurrentItem(current_item)
+            if plan.id == plan_id and structure is not None:
+                plan_item = item
+                self._fill(item, structure)
+        if plan_item is not None:
+            plan_item.setExpanded(True)
+            found = self._find(keep) if keep else None
+            self.tree.setCurrentItem(found or plan_item)
         self._building = False
 
-    def _fill(self, plan_item: QTreeWidgetItem, tree: PlanTree, other_ids: frozenset[int]) -> None:
-        total_mix: Counter[RAG] = Counter()
-        total = 0
-        for kp in tree.priorities:
-            mix = kp.rag_mix
-            total_mix.update(mix)
-            total += kp.action_count
-            label = kp.title if kp.id in other_ids else f"KP{kp.number}: {kp.title}"
-            p_item = QTreeWidgetItem(
-                [label, str(kp.action_count), rag_mix_text(mix, kp.action_count)]
+    def _mix(self, rows: list[ActionRow]) -> Counter[RAG]:
+        i = self._quarter - 1
+        return Counter(r.rags[i] for r in rows if r.rags[i] is not None)  # type: ignore[misc]
+
+    def _fill(self, plan_item: QTreeWidgetItem, structure: PlanStructure) -> None:
+        every: list[ActionRow] = []
+        for priority, objectives in structure.priorities:
+            in_priority = [r for o in objectives for r in self._actions.get(o.id, [])]
+            every += in_priority
+            mix = self._mix(in_priority)
+            label = (
+                priority.label.split(": ", 1)[-1]
+                if priority.id in structure.other_priority_ids
+                else priority.label
             )
-            p_item.setData(0, NODE_ROLE, ("priority", kp.id))
-            p_item.setToolTip(0, kp.title)
-            p_item.setToolTip(2, rag_mix_words(mix, kp.action_count))
+            p_item = QTreeWidgetItem(
+                [label, str(len(in_priority)), rag_mix_text(mix, len(in_priority))]
+            )
+            p_item.setData(0, NODE_ROLE, ("priority", priority.id))
+            p_item.setToolTip(0, priority.label)
+            p_item.setToolTip(2, rag_mix_words(mix, len(in_priority)))
             plan_item.addChild(p_item)
-            for obj in kp.objectives:
-                o_mix = obj.rag_mix
+            for objective in objectives:
+                actions = self._actions.get(objective.id, [])
+                o_mix = self._mix(actions)
                 o_item = QTreeWidgetItem(
-                    [obj.title, str(len(obj.actions)), rag_mix_text(o_mix, len(obj.actions))]
+                    [objective.label, str(len(actions)), rag_mix_text(o_mix, len(actions))]
                 )
-                o_item.setData(0, NODE_ROLE, ("objective", obj.id))
-                o_item.setToolTip(0, obj.title)
-                o_item.setToolTip(2, rag_mix_words(o_mix, len(obj.actions)))
-                p_item.addChild(o_item)
-                for a in obj.actions:
-                    a_item = QTreeWidgetItem(
-                        [f"{a.reference}  {a.title}".strip(), "", a.rag.value if a.rag else "–"]
+                o_item.setData(0, NODE_ROLE, ("objective", objective.id))
+                o_item.setToolTip(0, objective.label)
+                o_item.setToolTip(2, rag_mix_words(o_mix, len(actions)))
+                if actions:
+                    # Action rows are added when the objective is opened (large plans).
+                    o_item.setChildIndicatorPolicy(
+                        QTreeWidgetItem.ChildIndicatorPolicy.ShowIndicator
                     )
-                    a_item.setData(0, NODE_ROLE, ("action", a.id))
-                    a_item.setToolTip(0, a.title)
-                    a_item.setToolTip(2, a.rag.label if a.rag else "Not reported")
-                    o_item.addChild(a_item)
+                p_item.addChild(o_item)
             p_item.setExpanded(True)
-        plan_item.setText(1, str(total))
-        plan_item.setText(2, rag_mix_text(total_mix, total))
-        plan_item.setToolTip(2, rag_mix_words(total_mix, total))
+        mix = self._mix(every)
+        plan_item.setText(1, str(len(every)))
+        plan_item.setText(2, rag_mix_text(mix, len(every)))
+        plan_item.setToolTip(2, rag_mix_words(mix, len(every)))
+
+    def _expanded(self, item: QTreeWidgetItem) -> None:
+        kind, node_id = item.data(0, NODE_ROLE)
+        if kind != "objective" or item.childCount():
+            return
+        i = self._quarter - 1
+        for r in self._actions.get(node_id, []):
+            rag = r.rags[i]
+            a_item = QTreeWidgetItem(
+                [f"{r.reference}  {r.title}".strip(), "", rag.value if rag else "–"]
+            )
+            a_item.setData(0, NODE_ROLE, ("action", r.id))
+            a_item.setToolTip(0, r.title)
+            a_item.setToolTip(2, rag.label if rag else "Not reported")
+            item.addChild(a_item)
+
+    def _find(self, node: tuple[str, int]) -> QTreeWidgetItem | None:
+        kind, node_id = node
+        if kind == "action":
+            return None
+        iterator = QTreeWidgetItemIterator(self.tree)
+        while iterator.value() is not None:
+            item = iterator.value()
+            if item.data(0, NODE_ROLE) == (kind, node_id):
+                return item
+            iterator += 1
+        return None
 
     def _activated(self, item: QTreeWidgetItem | None) -> None:
         if item is None or self._building:
