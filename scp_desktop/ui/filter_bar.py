@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -74,8 +73,8 @@ class FilterBar(QWidget):
         self.overdue.setToolTip("Active actions whose 'by when' has passed")
         self.clear_button = QPushButton("Clear filters", self)
         self.clear_button.setAccessibleName("Clear all filters")
+        # Ctrl+Shift+L is the window's Edit ▸ Clear filters.
         self.clear_button.setToolTip("Show every action (Ctrl+Shift+L)")
-        QShortcut(QKeySequence("Ctrl+Shift+L"), self, self.clear)
         self.state = QLabel(self)
         self.state.setAccessibleName("Filter state")
         self.state.setWordWrap(False)

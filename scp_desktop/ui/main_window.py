@@ -546,7 +546,13 @@ class MainWindow(QMainWindow):
             **kwargs,
         )
 
-    def new_action(self) -> ActionFormDialog | None:
+    def _ask(self, dialog: QDialog) -> bool:
+        """Run a modal dialog; it is deleted once the caller has read it (no child piles up)."""
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        dialog.deleteLater()
+        return accepted
+
+    def new_action(self) -> int | None:
         if self.plan_id is None:
             return None
         objective = None
@@ -554,9 +560,9 @@ class MainWindow(QMainWindow):
         if current is not None:
             objective = self.model.row_at(self.model.row_of(current)).objective_id
         dialog = self._form(objective_id=objective)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.save_new_action(dialog)
-        return dialog
+        if self._ask(dialog):
+            return self.save_new_action(dialog)
+        return None
 
     def save_new_action(self, dialog: ActionFormDialog) -> int | None:
         objective_id = dialog.objective_id()
@@ -574,7 +580,7 @@ class MainWindow(QMainWindow):
             self.show_error(str(exc))
             return
         dialog = self._form(fields=detail.fields, objective_id=detail.objective_id)
-        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.fields() != detail.fields:
+        if self._ask(dialog) and dialog.fields() != detail.fields:
             self.edits.update_action(action_id, dialog.fields())
 
     def edit_update(self) -> None:
@@ -585,7 +591,7 @@ class MainWindow(QMainWindow):
         dialog = UpdateEditorDialog(
             pair, officer=self.settings.officer_name, today=self.today, parent=self
         )
-        if dialog.exec() == QDialog.DialogCode.Accepted:
+        if self._ask(dialog):
             fields = dialog.result_fields()
             if fields != pair.current.fields:
                 self.edits.set_update(action_id, self.quarter.code, fields)
@@ -607,10 +613,7 @@ class MainWindow(QMainWindow):
             return
         row = self.model.row_at(self.model.row_of(action_id))
         dialog = MoveActionDialog(self.structure, row.objective_id, self)
-        if (
-            dialog.exec() == QDialog.DialogCode.Accepted
-            and dialog.objective_id() != row.objective_id
-        ):
+        if self._ask(dialog) and dialog.objective_id() != row.objective_id:
             self.edits.move_action(action_id, dialog.objective_id())
 
     def complete_action(self) -> None:
@@ -687,12 +690,11 @@ class MainWindow(QMainWindow):
         if self.plan_id is None:
             return
         existing = records.list_records(self.db, RecordKind.PRIORITY, self.plan_id)
-        number = max(
-            (int(r.values["number"]) for r in existing if r.values["kind"] == "key"), default=0
-        )
+        # Numbers are unique within the plan, the 'other' section included.
+        number = max((int(r.values["number"]) for r in existing), default=0)
         dialog = RecordFormDialog(RecordKind.PRIORITY, {"number": number + 1, "kind": "key"}, self)
         dialog.setWindowTitle("New key priority")
-        if dialog.exec() == QDialog.DialogCode.Accepted:
+        if self._ask(dialog):
             values, _ = dialog.values()
             self.edits.save_record(RecordKind.PRIORITY, None, values, parent_id=self.plan_id)
 
@@ -703,7 +705,7 @@ class MainWindow(QMainWindow):
             return
         values = self._record_values(RecordKind.PRIORITY, self.plan_id, priority_id)
         dialog = RecordFormDialog(RecordKind.PRIORITY, values, self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
+        if self._ask(dialog):
             self.edits.save_record(RecordKind.PRIORITY, priority_id, dialog.values()[0])
 
     def delete_priority(self) -> None:
@@ -719,7 +721,7 @@ class MainWindow(QMainWindow):
         count = len(records.list_records(self.db, RecordKind.OBJECTIVE, priority_id))
         dialog = RecordFormDialog(RecordKind.OBJECTIVE, {"position": count + 1}, self)
         dialog.setWindowTitle("New objective")
-        if dialog.exec() == QDialog.DialogCode.Accepted:
+        if self._ask(dialog):
             self.edits.save_record(
                 RecordKind.OBJECTIVE, None, dialog.values()[0], parent_id=priority_id
             )
@@ -731,7 +733,7 @@ class MainWindow(QMainWindow):
             return
         values = self._record_values(RecordKind.OBJECTIVE, priority_id, objective_id)
         dialog = RecordFormDialog(RecordKind.OBJECTIVE, values, self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
+        if self._ask(dialog):
             self.edits.save_record(RecordKind.OBJECTIVE, objective_id, dialog.values()[0])
 
     def delete_objective(self) -> None:
@@ -739,20 +741,19 @@ class MainWindow(QMainWindow):
         if objective_id is not None:
             self.edits.delete_record(RecordKind.OBJECTIVE, objective_id)
 
-    def rollover_plan(self) -> RolloverDialog | None:
+    def rollover_plan(self) -> None:
         if self.plan_id is None or self.quarter is None:
             return None
         rows = workspace.load_action_rows(self.db, self.plan_id, self.quarter.code, self.today)
         dialog = RolloverDialog(self.quarter.year.label, rows, self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
+        if self._ask(dialog):
             self.edits.rollover(self.plan_id, dialog.chosen_ids(), dialog.target_year())
-        return dialog
 
     def new_empty_plan(self) -> None:
         years = [FinancialYear.parse(p.year) for p in plans.list_plans(self.db)]
         suggested = (max(years).next() if years else FinancialYear.containing(self.today)).label
         dialog = NewPlanDialog(suggested, self)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
+        if not self._ask(dialog):
             return
         try:
             plan_id = setup.create_empty_plan(
@@ -771,7 +772,7 @@ class MainWindow(QMainWindow):
 
     def edit_reference_data(self) -> None:
         dialog = ReferenceDataDialog(self.db, self.edits, self)
-        dialog.exec()
+        self._ask(dialog)
 
     # ------------------------------------------------------------ returns and reports
 
@@ -796,7 +797,7 @@ class MainWindow(QMainWindow):
         if self.plan_id is None or self.quarter is None:
             return
         dialog = dialog_class(self.db, self.plan_id, self.quarter.code, self)
-        dialog.exec()
+        self._ask(dialog)
         # Imports change updates behind the undo stack's back; read them again.
         self._load_plan()
 
@@ -808,7 +809,7 @@ class MainWindow(QMainWindow):
 
     def edit_preferences(self) -> bool:
         dialog = PreferencesDialog(self.settings.officer_name, self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
+        if self._ask(dialog):
             self.set_officer_name(dialog.officer_name())
             return True
         return False

@@ -246,7 +246,9 @@ class RecordPanel(QWidget):
 
     def add(self) -> None:
         dialog = RecordFormDialog(self.kind, None, self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        dialog.deleteLater()
+        if accepted:
             values, _ = dialog.values()
             parent = self._parent_id() if self._parent_id else None
             self.edits.save_record(self.kind, None, values, parent_id=parent)
@@ -257,7 +259,9 @@ class RecordPanel(QWidget):
         if record is None:
             return
         dialog = RecordFormDialog(self.kind, record.values, self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        dialog.deleteLater()
+        if accepted:
             values, _ = dialog.values()
             self.edits.save_record(self.kind, record.id, values)
             self.reload()
@@ -300,6 +304,9 @@ class ReferenceDataDialog(QDialog):
         close.rejected.connect(self.reject)
         layout.addWidget(close)
         edits.undo.changed.connect(self._changed)
+
+    def _framework_chosen(self, *_args: object) -> None:
+        self.items.reload()
 
     def _framework_id(self) -> int | None:
         record = self.frameworks.current()
