@@ -63,6 +63,7 @@ class NavigatorDock(QDockWidget):
         self.tree.itemExpanded.connect(self._expanded)
         self._actions: defaultdict[int, list[ActionRow]] = defaultdict(list)
         self._quarter = 1
+        self._retired: list[QTreeWidgetItem | None] = []
         self.setWidget(self.tree)
         self._building = False
 
@@ -78,8 +79,14 @@ class NavigatorDock(QDockWidget):
         """Rebuild from rows already loaded for the table: no query of its own."""
         previous = self.tree.currentItem()
         keep = previous.data(0, NODE_ROLE) if previous is not None else None
+        del previous
         self._building = True
-        self.tree.clear()
+        # No signals while items are torn down and rebuilt: a slot must never see a dying item.
+        self.tree.blockSignals(True)
+        # Taken out rather than clear()ed: Python then owns the old items, so a reference
+        # still held elsewhere keeps its item alive instead of pointing at freed memory.
+        old = [self.tree.takeTopLevelItem(0) for _ in range(self.tree.topLevelItemCount())]
+        self._retired = old
         self.tree.setHeaderLabels(["Plan", "#", f"RAG {quarter_label}"])
         self._actions = defaultdict(list)
         for r in rows:
@@ -98,6 +105,7 @@ class NavigatorDock(QDockWidget):
             plan_item.setExpanded(True)
             found = self._find(keep) if keep else None
             self.tree.setCurrentItem(found or plan_item)
+        self.tree.blockSignals(False)
         self._building = False
 
     def _mix(self, rows: list[ActionRow]) -> Counter[RAG]:
