@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import importlib.util
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +61,16 @@ EXTERNAL_DIALOGS = {
     "import_returns": ("scp_desktop.ui.returns", "ImportReturnsDialog"),
     "reports": ("scp_desktop.ui.reports", "ReportDialog"),
 }
+
+
+def _available(module: str) -> bool:
+    """Whether another feature's module is in this build, without importing it yet."""
+    if module in sys.modules:
+        return sys.modules[module] is not None
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 class MainWindow(QMainWindow):
@@ -203,11 +214,7 @@ class MainWindow(QMainWindow):
 
     def _disable_missing_dialogs(self) -> None:
         for name, (module, _cls) in EXTERNAL_DIALOGS.items():
-            try:
-                found = importlib.util.find_spec(module) is not None
-            except ImportError:
-                found = False
-            if not found:
+            if not _available(module):
                 self._disable(name)
 
     def _disable(self, name: str) -> None:
