@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import types
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from PySide6.QtCore import QSettings
@@ -37,7 +38,7 @@ def test_screenshots_command_writes_every_view(demo_db: Database, tmp_path: Path
 
 
 class _FakeDialog(QDialog):
-    opened: list[tuple[int, str]] = []
+    opened: ClassVar[list[tuple[int, str]]] = []
 
     def __init__(self, db: Database, plan_id: int, quarter: str, parent: QWidget) -> None:
         super().__init__(parent)
