@@ -147,6 +147,7 @@ def safe_file_name(name: str) -> str:
 
 class HistoryDock(QDockWidget):
     attach_requested = Signal()
+    attach_update_requested = Signal()  # to the chosen quarter's progress update
     remove_requested = Signal(int)  # evidence id
     open_requested = Signal(int)
 
@@ -171,10 +172,19 @@ class HistoryDock(QDockWidget):
         self.evidence_view = _table(self.evidence_model, "Evidence files", evidence)
         e_layout.addWidget(self.evidence_view)
         buttons = QHBoxLayout()
-        self.attach_button = QPushButton("A&ttach file…", evidence)
+        self.attach_button = QPushButton("A&ttach to action…", evidence)
+        self.attach_update_button = QPushButton("Attach to &update…", evidence)
+        self.attach_update_button.setToolTip(
+            "Attach to this action's update for the chosen quarter"
+        )
         self.open_button = QPushButton("&Open", evidence)
         self.remove_button = QPushButton("Remo&ve", evidence)
-        for b in (self.attach_button, self.open_button, self.remove_button):
+        for b in (
+            self.attach_button,
+            self.attach_update_button,
+            self.open_button,
+            self.remove_button,
+        ):
             buttons.addWidget(b)
         buttons.addStretch(1)
         e_layout.addLayout(buttons)
@@ -184,6 +194,7 @@ class HistoryDock(QDockWidget):
         layout.addWidget(self.tabs)
         self.setWidget(body)
         self.attach_button.clicked.connect(self.attach_requested)
+        self.attach_update_button.clicked.connect(self.attach_update_requested)
         self.open_button.clicked.connect(self._open)
         self.remove_button.clicked.connect(self._remove)
         self.evidence_view.doubleClicked.connect(lambda _i: self._open())
@@ -202,6 +213,7 @@ class HistoryDock(QDockWidget):
         self.tabs.setTabText(2, f"Evidence ({len(evidence)})")
         has_action = history is not None
         self.attach_button.setEnabled(has_action)
+        self.attach_update_button.setEnabled(has_action)
         self.open_button.setEnabled(bool(evidence))
         self.remove_button.setEnabled(bool(evidence))
 

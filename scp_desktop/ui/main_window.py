@@ -247,6 +247,7 @@ class MainWindow(QMainWindow):
         self.navigator.action_chosen.connect(self.select_action)
         self.dashboard.action_chosen.connect(self._dashboard_action)
         self.history.attach_requested.connect(self.attach_evidence)
+        self.history.attach_update_requested.connect(self.attach_update_evidence)
         self.history.open_requested.connect(self._open_evidence)
         self.history.remove_requested.connect(self._remove_evidence)
         self.undo.changed.connect(self._apply_change)
@@ -644,13 +645,22 @@ class MainWindow(QMainWindow):
         if answer == QMessageBox.StandardButton.Yes:
             self.edits.delete_action(action_id)
 
-    def attach_evidence(self) -> None:
+    def attach_evidence(self, *, to_update: bool = False) -> None:
         action_id = self._require_action()
         if action_id is None:
             return
-        path, _ = QFileDialog.getOpenFileName(self, "Attach evidence")
+        quarter = self.quarter.code if to_update and self.quarter else None
+        title = (
+            f"Attach evidence to the {self.quarter.label} update"
+            if quarter and self.quarter
+            else "Attach evidence"
+        )
+        path, _ = QFileDialog.getOpenFileName(self, title)
         if path:
-            self.edits.attach_evidence(action_id, Path(path))
+            self.edits.attach_evidence(action_id, Path(path), quarter)
+
+    def attach_update_evidence(self) -> None:
+        self.attach_evidence(to_update=True)
 
     def _open_evidence(self, evidence_id: int) -> None:
         try:

@@ -80,6 +80,11 @@ def test_evidence_attach_open_remove_and_undo(
     window.history.open_button.click()
     assert opened and Path(opened[0]).read_bytes() == b"%PDF-1.4 leaflet"
     assert Path(opened[0]).name == "leaflet.pdf"
+    # To the quarter's update as well: the list says which quarter.
+    window.history.attach_update_button.click()
+    quarters = sorted(window.history.evidence_model.row_at(i).quarter for i in range(2))
+    assert quarters == ["", "Q2 2022-23"]
+    window.acts.undo.trigger()
     window.history.evidence_view.selectRow(0)
     window.history.remove_button.click()
     with demo_db.session(audit=False) as s:
