@@ -13,7 +13,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDockWidget,
-    QHBoxLayout,
+    QGridLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -171,7 +171,8 @@ class HistoryDock(QDockWidget):
         e_layout.setContentsMargins(0, 0, 0, 0)
         self.evidence_view = _table(self.evidence_model, "Evidence files", evidence)
         e_layout.addWidget(self.evidence_view)
-        buttons = QHBoxLayout()
+        # Two rows so the dock stays narrow on a 1366 px screen.
+        buttons = QGridLayout()
         self.attach_button = QPushButton("A&ttach to action…", evidence)
         self.attach_update_button = QPushButton("Attach to &update…", evidence)
         self.attach_update_button.setToolTip(
@@ -179,14 +180,10 @@ class HistoryDock(QDockWidget):
         )
         self.open_button = QPushButton("&Open", evidence)
         self.remove_button = QPushButton("Remo&ve", evidence)
-        for b in (
-            self.attach_button,
-            self.attach_update_button,
-            self.open_button,
-            self.remove_button,
-        ):
-            buttons.addWidget(b)
-        buttons.addStretch(1)
+        buttons.addWidget(self.attach_button, 0, 0)
+        buttons.addWidget(self.attach_update_button, 0, 1)
+        buttons.addWidget(self.open_button, 1, 0)
+        buttons.addWidget(self.remove_button, 1, 1)
         e_layout.addLayout(buttons)
         self.tabs.addTab(self.quarters_view, "Past quarters")
         self.tabs.addTab(self.history_view, "Changes")

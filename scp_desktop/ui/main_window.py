@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, Qt, QTimer
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -108,8 +108,7 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.history)
         self.splitDockWidget(self.navigator, self.history, Qt.Orientation.Vertical)
         self.navigator.setMinimumWidth(220)
-        self.resizeDocks([self.navigator], [310], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.navigator, self.history], [330, 300], Qt.Orientation.Vertical)
+        self._docks_sized = False
         view_menu = self.acts.menus["View"]
         view_menu.addSeparator()
         view_menu.addAction(self.navigator.toggleViewAction())
@@ -269,6 +268,16 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         # Sorting is a choice for this session; the saved header must not re-sort on load.
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._docks_sized and not isinstance(
+            self.settings.value(WINDOW_STATE_KEY), QByteArray
+        ):
+            # Default split for a 1366 px screen; a saved layout wins when there is one.
+            self.resizeDocks([self.navigator], [320], Qt.Orientation.Horizontal)
+            self.resizeDocks([self.navigator, self.history], [340, 300], Qt.Orientation.Vertical)
+        self._docks_sized = True
 
     def _save_header_later(self) -> None:
         self._header_timer.start()
