@@ -7,6 +7,7 @@ the id it made, or the state before the change, so that an undo can put it back.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from scp_desktop.domain.deadlines import parse_deadline
 from scp_desktop.domain.periods import FinancialYear, Quarter
 from scp_desktop.domain.rag import RAG
 from scp_desktop.services.errors import UserError
-from scp_desktop.services.workspace import ActionFields, FundingLineData, UpdateFields
+from scp_desktop.services.workspace import ActionFields, FundingLineData, UpdateFields, fields_of
 from scp_desktop.storage.database import Database
 from scp_desktop.storage.models import (
     Action,
@@ -142,12 +143,11 @@ def create_action(db: Database, objective_id: int, fields: ActionFields) -> int:
 
 def update_action(db: Database, action_id: int, fields: ActionFields) -> ActionFields:
     """Save the action's fields; returns the fields as they were (for undo)."""
-    from scp_desktop.services.workspace import action_detail
-
-    before = action_detail(db, action_id).fields
     with db.session(reason="action edited") as s:
-        _write_fields(s, _action(s, action_id), fields)
-    return before
+        a = _action(s, action_id)
+        before = fields_of(a)
+        _write_fields(s, a, fields)
+        return before
 
 
 def set_action_status(db: Database, action_id: int, status: str) -> str:
@@ -255,54 +255,69 @@ def set_quarter_update(
     """Set (or with None, remove) an action's update for a quarter; returns the previous one."""
     q = Quarter.parse(quarter)
     with db.session(reason=f"update {q.label}") as s:
-        _action(s, action_id)
-        if s.scalars(select(QuarterSignoff).where(QuarterSignoff.quarter == q.code)).first():
-            raise UserError(f"{q.label} has been signed off, so its updates are locked.")
-        u = s.scalars(
-            select(QuarterUpdate).where(
-                QuarterUpdate.action_id == action_id, QuarterUpdate.quarter == q.code
-            )
-        ).first()
-        if u is not None and u.locked:
-            raise UserError(f"This action's {q.label} update is locked.")
-        before = (
-            None
-            if u is None
-            else UpdateFields(
-                rag=RAG(u.rag),
-                narrative=u.narrative,
-                reported_by=u.reported_by,
-                reported_on=u.reported_on,
-            )
-        )
-        if fields is None:
-            if u is not None:
-                s.delete(u)
-            return before
-        if u is None:
-            u = QuarterUpdate(action_id=action_id, quarter=q.code, source="typed")
-            s.add(u)
-        u.rag = fields.rag.value
-        u.narrative = fields.narrative.strip()
-        u.reported_by = fields.reported_by.strip()
-        u.reported_on = fields.reported_on
-        if before is None or before.rag != fields.rag:
-            u.rag_illustrative = False
-        return before
+        return _set_update(s, action_id, q, lambda _before: fields)
 
 
 def set_quarter_rag(
     db: Database, action_id: int, quarter: str, rag: RAG, *, today: dt.date, reported_by: str = ""
 ) -> UpdateFields | None:
-    """Set just the RAG (as from the table cell), keeping the narrative; returns the previous."""
-    from scp_desktop.services.workspace import update_pair
+    """Set just the RAG (as from the table cell), keeping the narrative; returns the previous.
 
-    current = update_pair(db, action_id, quarter).current.fields
-    if current is None:
-        fields = UpdateFields(rag, "", reported_by, today)
-    else:
-        fields = replace(current, rag=rag)
-    return set_quarter_update(db, action_id, quarter, fields)
+    A quarter with no update yet gets one reported by `reported_by` on `today`.
+    """
+    q = Quarter.parse(quarter)
+
+    def with_rag(before: UpdateFields | None) -> UpdateFields:
+        if before is None:
+            return UpdateFields(rag, "", reported_by, today)
+        return replace(before, rag=rag)
+
+    with db.session(reason=f"RAG {q.label}") as s:
+        return _set_update(s, action_id, q, with_rag)
+
+
+def _set_update(
+    s: Session,
+    action_id: int,
+    q: Quarter,
+    make: Callable[[UpdateFields | None], UpdateFields | None],
+) -> UpdateFields | None:
+    """Write the update `make(previous)` (None removes it); returns the previous."""
+    _action(s, action_id)
+    if s.scalars(select(QuarterSignoff).where(QuarterSignoff.quarter == q.code)).first():
+        raise UserError(f"{q.label} has been signed off, so its updates are locked.")
+    u = s.scalars(
+        select(QuarterUpdate).where(
+            QuarterUpdate.action_id == action_id, QuarterUpdate.quarter == q.code
+        )
+    ).first()
+    if u is not None and u.locked:
+        raise UserError(f"This action's {q.label} update is locked.")
+    before = (
+        None
+        if u is None
+        else UpdateFields(
+            rag=RAG(u.rag),
+            narrative=u.narrative,
+            reported_by=u.reported_by,
+            reported_on=u.reported_on,
+        )
+    )
+    fields = make(before)
+    if fields is None:
+        if u is not None:
+            s.delete(u)
+        return before
+    if u is None:
+        u = QuarterUpdate(action_id=action_id, quarter=q.code, source="typed")
+        s.add(u)
+    u.rag = fields.rag.value
+    u.narrative = fields.narrative.strip()
+    u.reported_by = fields.reported_by.strip()
+    u.reported_on = fields.reported_on
+    if before is None or before.rag != fields.rag:
+        u.rag_illustrative = False
+    return before
 
 
 # ---------------------------------------------------------------- plans

@@ -262,36 +262,40 @@ class ActionDetail:
     carried_from_id: int | None
 
 
+def fields_of(a: Action) -> ActionFields:
+    """An action's editable fields, read inside the caller's session."""
+    return ActionFields(
+        title=a.title,
+        reference=a.reference,
+        about=a.about,
+        outcome=a.outcome,
+        target_area=a.target_area,
+        deadline_text=a.deadline_text
+        or (
+            ""
+            if a.deadline_kind == "unknown"
+            else deadline_from_storage(a.deadline_kind, a.deadline_date, "").display
+        ),
+        status=a.status,
+        lead_ids=tuple(p.partner_id for p in a.partners if p.role == "lead"),
+        support_ids=tuple(p.partner_id for p in a.partners if p.role == "support"),
+        framework_item_ids=tuple(sorted(f.item_id for f in a.framework_items)),
+        outputs=tuple(o.text for o in a.outputs),
+        funding=tuple(FundingLineData(f.source, f.amount_pence, f.note) for f in a.funding),
+    )
+
+
 def action_detail(db: Database, action_id: int) -> ActionDetail:
     with db.session(audit=False) as s:
         a = s.get(Action, action_id)
         if a is None:
             raise UserError("That action no longer exists (it may have been deleted).")
-        fields = ActionFields(
-            title=a.title,
-            reference=a.reference,
-            about=a.about,
-            outcome=a.outcome,
-            target_area=a.target_area,
-            deadline_text=a.deadline_text
-            or (
-                ""
-                if a.deadline_kind == "unknown"
-                else deadline_from_storage(a.deadline_kind, a.deadline_date, "").display
-            ),
-            status=a.status,
-            lead_ids=tuple(p.partner_id for p in a.partners if p.role == "lead"),
-            support_ids=tuple(p.partner_id for p in a.partners if p.role == "support"),
-            framework_item_ids=tuple(sorted(f.item_id for f in a.framework_items)),
-            outputs=tuple(o.text for o in a.outputs),
-            funding=tuple(FundingLineData(f.source, f.amount_pence, f.note) for f in a.funding),
-        )
         return ActionDetail(
             a.id,
             a.objective_id,
             a.objective.priority_id,
             a.objective.priority.plan_id,
-            fields,
+            fields_of(a),
             a.carried_from_id,
         )
 
