@@ -179,7 +179,7 @@ def move_action(db: Database, action_id: int, objective_id: int) -> int:
 
 
 def duplicate_action(db: Database, action_id: int) -> int:
-    """Copy an action's plan fields (not its updates or evidence) just after it."""
+    """Copy an action's plan fields (not its updates or evidence) to the end of its objective."""
     from scp_desktop.services.workspace import action_detail
 
     detail = action_detail(db, action_id)

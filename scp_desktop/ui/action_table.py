@@ -487,6 +487,8 @@ class ActionTableView(QTableView):
         self.setSortingEnabled(True)
         self.setAlternatingRowColors(True)
         self.setWordWrap(False)
+        # Arrow keys move between cells; Tab leaves the table (keyboard-only use).
+        self.setTabKeyNavigation(False)
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.setEditTriggers(
             QAbstractItemView.EditTrigger.DoubleClicked
