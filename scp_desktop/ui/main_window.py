@@ -30,18 +30,15 @@ from PySide6.QtWidgets import (
 
 from scp_desktop import APP_NAME, __version__
 from scp_desktop.domain.periods import FinancialYear, Quarter
-from scp_desktop.services import plans, records, setup, workspace
+from scp_desktop.services import plans, workspace
 from scp_desktop.services.errors import UserError
-from scp_desktop.services.records import RecordKind
 from scp_desktop.storage.database import Database, DatabaseError, OpenResult
 from scp_desktop.ui.action_form import ActionFormDialog
 from scp_desktop.ui.action_table import ActionTableModel, ActionTableView, Column
 from scp_desktop.ui.dashboard import DashboardView
 from scp_desktop.ui.dialogs import (
     MoveActionDialog,
-    NewPlanDialog,
     PreferencesDialog,
-    RolloverDialog,
 )
 from scp_desktop.ui.edits import Edits
 from scp_desktop.ui.filter_bar import FilterBar
@@ -49,7 +46,7 @@ from scp_desktop.ui.filtering import ActionFilter
 from scp_desktop.ui.history import HistoryDock, open_with_system_viewer
 from scp_desktop.ui.menus import build_actions
 from scp_desktop.ui.navigator import NavigatorDock
-from scp_desktop.ui.reference_editors import RecordFormDialog, ReferenceDataDialog
+from scp_desktop.ui.plan_commands import PlanCommands
 from scp_desktop.ui.settings import Settings
 from scp_desktop.ui.undo import Changed, UndoController
 from scp_desktop.ui.update_editor import UpdateEditorDialog
@@ -95,6 +92,7 @@ class MainWindow(QMainWindow):
         self.resize(1366, 768)
 
         self.undo = UndoController(self)
+        self.plan_commands = PlanCommands(self)
         self.edits = Edits(db, self.undo, settings.officer_name or db.user)
         undo_action = self.undo.stack.createUndoAction(self, "&Undo")
         redo_action = self.undo.stack.createRedoAction(self, "&Redo")
@@ -175,7 +173,7 @@ class MainWindow(QMainWindow):
         notice_layout.addWidget(self.demo_text, 1)
         self.start_empty = QPushButton("&Start an empty plan…", self.demo_notice)
         self.start_empty.setAccessibleName("Start an empty plan")
-        self.start_empty.clicked.connect(self.new_empty_plan)
+        self.start_empty.clicked.connect(self.plan_commands.new_empty_plan)
         notice_layout.addWidget(self.start_empty)
         layout.addWidget(self.demo_notice)
 
@@ -684,121 +682,6 @@ class MainWindow(QMainWindow):
         action_id = self.current_action_id()
         if action_id is not None:
             self.edits.remove_evidence(action_id, evidence_id)
-
-    # ------------------------------------------------------------ plan structure
-
-    def _context(self) -> tuple[int | None, int | None]:
-        """(priority id, objective id) the officer is working in: navigator node or action."""
-        item = self.navigator.tree.currentItem()
-        if item is not None:
-            kind, node_id = item.data(0, Qt.ItemDataRole.UserRole)
-            if kind == "priority":
-                return node_id, None
-            if kind == "objective":
-                for priority, objectives in self.structure.priorities:
-                    if any(o.id == node_id for o in objectives):
-                        return priority.id, node_id
-        action_id = self.current_action_id()
-        if action_id is not None:
-            row = self.model.row_at(self.model.row_of(action_id))
-            return row.priority_id, row.objective_id
-        return None, None
-
-    def _record_values(
-        self, kind: RecordKind, parent: int | None, record_id: int
-    ) -> dict[str, Any]:
-        for r in records.list_records(self.db, kind, parent):
-            if r.id == record_id:
-                return r.values
-        raise UserError("That record no longer exists.")
-
-    def new_priority(self) -> None:
-        if self.plan_id is None:
-            return
-        existing = records.list_records(self.db, RecordKind.PRIORITY, self.plan_id)
-        # Numbers are unique within the plan, the 'other' section included.
-        number = max((int(r.values["number"]) for r in existing), default=0)
-        dialog = RecordFormDialog(RecordKind.PRIORITY, {"number": number + 1, "kind": "key"}, self)
-        dialog.setWindowTitle("New key priority")
-        if self._ask(dialog):
-            values, _ = dialog.values()
-            self.edits.save_record(RecordKind.PRIORITY, None, values, parent_id=self.plan_id)
-
-    def edit_priority(self) -> None:
-        priority_id, _ = self._context()
-        if priority_id is None or self.plan_id is None:
-            self.statusBar().showMessage("Choose a key priority in the navigator first.", 4000)
-            return
-        values = self._record_values(RecordKind.PRIORITY, self.plan_id, priority_id)
-        dialog = RecordFormDialog(RecordKind.PRIORITY, values, self)
-        if self._ask(dialog):
-            self.edits.save_record(RecordKind.PRIORITY, priority_id, dialog.values()[0])
-
-    def delete_priority(self) -> None:
-        priority_id, _ = self._context()
-        if priority_id is not None:
-            self.edits.delete_record(RecordKind.PRIORITY, priority_id)
-
-    def new_objective(self) -> None:
-        priority_id, _ = self._context()
-        if priority_id is None:
-            self.statusBar().showMessage("Choose a key priority in the navigator first.", 4000)
-            return
-        count = len(records.list_records(self.db, RecordKind.OBJECTIVE, priority_id))
-        dialog = RecordFormDialog(RecordKind.OBJECTIVE, {"position": count + 1}, self)
-        dialog.setWindowTitle("New objective")
-        if self._ask(dialog):
-            self.edits.save_record(
-                RecordKind.OBJECTIVE, None, dialog.values()[0], parent_id=priority_id
-            )
-
-    def edit_objective(self) -> None:
-        priority_id, objective_id = self._context()
-        if objective_id is None:
-            self.statusBar().showMessage("Choose an objective in the navigator first.", 4000)
-            return
-        values = self._record_values(RecordKind.OBJECTIVE, priority_id, objective_id)
-        dialog = RecordFormDialog(RecordKind.OBJECTIVE, values, self)
-        if self._ask(dialog):
-            self.edits.save_record(RecordKind.OBJECTIVE, objective_id, dialog.values()[0])
-
-    def delete_objective(self) -> None:
-        _, objective_id = self._context()
-        if objective_id is not None:
-            self.edits.delete_record(RecordKind.OBJECTIVE, objective_id)
-
-    def rollover_plan(self) -> None:
-        if self.plan_id is None or self.quarter is None:
-            return None
-        rows = workspace.load_action_rows(self.db, self.plan_id, self.quarter.code, self.today)
-        dialog = RolloverDialog(self.quarter.year.label, rows, self)
-        if self._ask(dialog):
-            self.edits.rollover(self.plan_id, dialog.chosen_ids(), dialog.target_year())
-
-    def new_empty_plan(self) -> None:
-        years = [FinancialYear.parse(p.year) for p in plans.list_plans(self.db)]
-        suggested = (max(years).next() if years else FinancialYear.containing(self.today)).label
-        dialog = NewPlanDialog(suggested, self)
-        if not self._ask(dialog):
-            return
-        try:
-            plan_id = setup.create_empty_plan(
-                self.db,
-                dialog.financial_year(),
-                partnership_name=dialog.partnership.text().strip(),
-            )
-        except (UserError, DatabaseError) as exc:
-            self.show_error(str(exc))
-            return
-        self.plan_id = plan_id
-        self.reload()
-        self.statusBar().showMessage(
-            "New plan started. Add key priorities and objectives from the Plan menu.", 8000
-        )
-
-    def edit_reference_data(self) -> None:
-        dialog = ReferenceDataDialog(self.db, self.edits, self)
-        self._ask(dialog)
 
     # ------------------------------------------------------------ returns and reports
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu
@@ -65,11 +66,19 @@ def build_actions(window: QMainWindow, w: object, undo: QAction, redo: QAction) 
     """Create every QAction bound to the methods of `w` (the main window) and fill the menu bar."""
 
     def slot(name: str) -> Callable[[], object]:
-        return lambda: getattr(w, name)()
+        """Late-bound: 'new_action' or 'plan_commands.new_priority' on the window."""
+
+        def call() -> object:
+            target: Any = w
+            for part in name.split("."):
+                target = getattr(target, part)
+            return target()
+
+        return call
 
     key = QKeySequence.StandardKey
     a = WindowActions(
-        new_plan=_action(window, "&New empty plan…", slot("new_empty_plan")),
+        new_plan=_action(window, "&New empty plan…", slot("plan_commands.new_empty_plan")),
         preferences=_action(window, "&Preferences…", slot("edit_preferences"), key.Preferences),
         quit=_action(window, "E&xit", window.close, key.Quit),
         undo=undo,
@@ -95,17 +104,21 @@ def build_actions(window: QMainWindow, w: object, undo: QAction, redo: QAction) 
         complete_action=_action(window, "Mark &complete", slot("complete_action"), "Ctrl+K"),
         delete_action=_action(window, "&Delete action", slot("delete_action"), "Ctrl+Del"),
         attach_evidence=_action(window, "A&ttach evidence…", slot("attach_evidence"), "Ctrl+T"),
-        new_priority=_action(window, "New &key priority…", slot("new_priority")),
-        edit_priority=_action(window, "&Edit key priority…", slot("edit_priority")),
-        delete_priority=_action(window, "&Delete key priority", slot("delete_priority")),
-        new_objective=_action(window, "New &objective…", slot("new_objective")),
-        edit_objective=_action(window, "Edit o&bjective…", slot("edit_objective")),
-        delete_objective=_action(window, "Delete ob&jective", slot("delete_objective")),
-        rollover=_action(window, "&Roll over into next year…", slot("rollover_plan")),
+        new_priority=_action(window, "New &key priority…", slot("plan_commands.new_priority")),
+        edit_priority=_action(window, "&Edit key priority…", slot("plan_commands.edit_priority")),
+        delete_priority=_action(
+            window, "&Delete key priority", slot("plan_commands.delete_priority")
+        ),
+        new_objective=_action(window, "New &objective…", slot("plan_commands.new_objective")),
+        edit_objective=_action(window, "Edit o&bjective…", slot("plan_commands.edit_objective")),
+        delete_objective=_action(
+            window, "Delete ob&jective", slot("plan_commands.delete_objective")
+        ),
+        rollover=_action(window, "&Roll over into next year…", slot("plan_commands.rollover_plan")),
         reference_data=_action(
             window,
             "&Partners, frameworks, funding and acronyms…",
-            slot("edit_reference_data"),
+            slot("plan_commands.edit_reference_data"),
         ),
         prepare_returns=_action(
             window, "&Prepare returns…", slot("open_prepare_returns"), "Ctrl+Shift+P"

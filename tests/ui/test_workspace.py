@@ -243,7 +243,7 @@ def test_roll_the_plan_over(
         return QDialog.DialogCode.Accepted
 
     monkeypatch.setattr(RolloverDialog, "exec", choose)
-    window.rollover_plan()
+    window.plan_commands.rollover_plan()
     with demo_db.session(audit=False) as s:
         new_plan = s.scalars(select(Plan).where(Plan.year == "2023-24")).one()
         carried = s.scalars(

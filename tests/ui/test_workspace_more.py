@@ -147,7 +147,7 @@ def test_new_key_priority_and_objective_then_an_action_under_it(
         return QDialog.DialogCode.Accepted
 
     monkeypatch.setattr(RecordFormDialog, "exec", fill_priority)
-    window.new_priority()
+    window.plan_commands.new_priority()
     with demo_db.session(audit=False) as s:
         kp = s.scalars(select(KeyPriority).where(KeyPriority.title == "Reducing reoffending")).one()
         assert kp.number == 5 and kp.kind == "key"  # 4 is the demo's "other" section
@@ -170,7 +170,7 @@ def test_new_key_priority_and_objective_then_an_action_under_it(
         return QDialog.DialogCode.Accepted
 
     monkeypatch.setattr(RecordFormDialog, "exec", fill_objective)
-    window.new_objective()
+    window.plan_commands.new_objective()
     assert errors == []
     with demo_db.session(audit=False) as s:
         objective = s.scalars(select(Objective).where(Objective.priority_id == kp_id)).one()
@@ -190,7 +190,7 @@ def test_new_key_priority_and_objective_then_an_action_under_it(
     assert errors == []
     # Deleting the priority is refused while it holds an objective.
     nav.setCurrentItem(window.navigator._find(("priority", kp_id)))
-    window.delete_priority()
+    window.plan_commands.delete_priority()
     assert errors and "objective" in errors[0]
 
 
