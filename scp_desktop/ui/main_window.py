@@ -7,15 +7,12 @@ import datetime as dt
 import importlib
 import importlib.util
 import sys
-from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -33,23 +30,21 @@ from scp_desktop.domain.periods import FinancialYear, Quarter
 from scp_desktop.services import plans, workspace
 from scp_desktop.services.errors import UserError
 from scp_desktop.storage.database import Database, DatabaseError, OpenResult
-from scp_desktop.ui.action_form import ActionFormDialog
+from scp_desktop.ui.action_commands import ActionCommands
 from scp_desktop.ui.action_table import ActionTableModel, ActionTableView, Column
 from scp_desktop.ui.dashboard import DashboardView
 from scp_desktop.ui.dialogs import (
-    MoveActionDialog,
     PreferencesDialog,
 )
 from scp_desktop.ui.edits import Edits
 from scp_desktop.ui.filter_bar import FilterBar
 from scp_desktop.ui.filtering import ActionFilter
-from scp_desktop.ui.history import HistoryDock, open_with_system_viewer
+from scp_desktop.ui.history import HistoryDock
 from scp_desktop.ui.menus import build_actions
 from scp_desktop.ui.navigator import NavigatorDock
 from scp_desktop.ui.plan_commands import PlanCommands
 from scp_desktop.ui.settings import Settings
 from scp_desktop.ui.undo import Changed, UndoController
-from scp_desktop.ui.update_editor import UpdateEditorDialog
 
 TABLE_STATE_KEY = "layout/action_table_header"
 WINDOW_STATE_KEY = "layout/main_window_state"
@@ -93,6 +88,7 @@ class MainWindow(QMainWindow):
 
         self.undo = UndoController(self)
         self.plan_commands = PlanCommands(self)
+        self.action_commands = ActionCommands(self)
         self.edits = Edits(db, self.undo, settings.officer_name or db.user)
         undo_action = self.undo.stack.createUndoAction(self, "&Undo")
         redo_action = self.undo.stack.createRedoAction(self, "&Redo")
@@ -223,9 +219,9 @@ class MainWindow(QMainWindow):
         self.plan_combo.currentIndexChanged.connect(self._plan_changed)
         self.quarter_combo.currentIndexChanged.connect(self._quarter_changed)
         self.filter_bar.filter_changed.connect(self._filter_changed)
-        self.model.rag_edit_requested.connect(self._rag_edit)
+        self.model.rag_edit_requested.connect(self.action_commands.set_rag)
         self.model.modelReset.connect(self._describe_filter)
-        self.table.activated_action.connect(lambda _id: self.edit_action())
+        self.table.activated_action.connect(lambda _id: self.action_commands.edit_action())
         self.table.selectionModel().currentRowChanged.connect(self._current_row_changed)
         header = self.table.horizontalHeader()
         header.sectionMoved.connect(lambda *_: self._save_header())
@@ -243,10 +239,10 @@ class MainWindow(QMainWindow):
         )
         self.navigator.action_chosen.connect(self.select_action)
         self.dashboard.action_chosen.connect(self._dashboard_action)
-        self.history.attach_requested.connect(self.attach_evidence)
-        self.history.attach_update_requested.connect(self.attach_update_evidence)
-        self.history.open_requested.connect(self._open_evidence)
-        self.history.remove_requested.connect(self._remove_evidence)
+        self.history.attach_requested.connect(self.action_commands.attach_evidence)
+        self.history.attach_update_requested.connect(self.action_commands.attach_update_evidence)
+        self.history.open_requested.connect(self.action_commands.open_evidence)
+        self.history.remove_requested.connect(self.action_commands.remove_evidence)
         self.undo.changed.connect(self._apply_change)
         self.undo.failed.connect(self.show_error)
         self._header_timer = QTimer(self)
@@ -552,136 +548,11 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------ action commands
 
-    def _form(self, **kwargs: Any) -> ActionFormDialog:
-        return ActionFormDialog(
-            partners=workspace.partner_choices(self.db),
-            frameworks=workspace.framework_choices(self.db),
-            structure=self.structure,
-            parent=self,
-            **kwargs,
-        )
-
     def _ask(self, dialog: QDialog) -> bool:
         """Run a modal dialog; it is deleted once the caller has read it (no child piles up)."""
         accepted = dialog.exec() == QDialog.DialogCode.Accepted
         dialog.deleteLater()
         return accepted
-
-    def new_action(self) -> int | None:
-        if self.plan_id is None:
-            return None
-        objective = None
-        current = self.current_action_id()
-        if current is not None:
-            objective = self.model.row_at(self.model.row_of(current)).objective_id
-        dialog = self._form(objective_id=objective)
-        if self._ask(dialog):
-            return self.save_new_action(dialog)
-        return None
-
-    def save_new_action(self, dialog: ActionFormDialog) -> int | None:
-        objective_id = dialog.objective_id()
-        if objective_id is None:
-            return None
-        return self.edits.create_action(objective_id, dialog.fields())
-
-    def edit_action(self) -> None:
-        action_id = self._require_action()
-        if action_id is None:
-            return
-        try:
-            detail = workspace.action_detail(self.db, action_id)
-        except UserError as exc:
-            self.show_error(str(exc))
-            return
-        dialog = self._form(fields=detail.fields, objective_id=detail.objective_id)
-        if self._ask(dialog) and dialog.fields() != detail.fields:
-            self.edits.update_action(action_id, dialog.fields())
-
-    def edit_update(self) -> None:
-        action_id = self._require_action()
-        if action_id is None or self.quarter is None:
-            return
-        pair = workspace.update_pair(self.db, action_id, self.quarter.code)
-        dialog = UpdateEditorDialog(
-            pair, officer=self.settings.officer_name, today=self.today, parent=self
-        )
-        if self._ask(dialog):
-            fields = dialog.result_fields()
-            if fields != pair.current.fields:
-                self.edits.set_update(action_id, self.quarter.code, fields)
-
-    def _rag_edit(self, action_id: int, quarter_number: int, rag: Any) -> None:
-        if self.quarter is None:
-            return
-        q = self.quarter.year.quarter(quarter_number)
-        self.edits.set_rag(action_id, q.code, rag, today=self.today)
-
-    def duplicate_action(self) -> None:
-        action_id = self._require_action()
-        if action_id is not None:
-            self.edits.duplicate_action(action_id)
-
-    def move_action(self) -> None:
-        action_id = self._require_action()
-        if action_id is None:
-            return
-        row = self.model.row_at(self.model.row_of(action_id))
-        dialog = MoveActionDialog(self.structure, row.objective_id, self)
-        if self._ask(dialog) and dialog.objective_id() != row.objective_id:
-            self.edits.move_action(action_id, dialog.objective_id())
-
-    def complete_action(self) -> None:
-        action_id = self._require_action()
-        if action_id is None:
-            return
-        row = self.model.row_at(self.model.row_of(action_id))
-        self.edits.set_status(action_id, "active" if row.status == "complete" else "complete")
-
-    def delete_action(self) -> None:
-        action_id = self._require_action()
-        if action_id is None:
-            return
-        row = self.model.row_at(self.model.row_of(action_id))
-        answer = QMessageBox.question(
-            self,
-            "Delete action",
-            f"Delete '{row.reference} {row.title}' with its progress updates and evidence?\n"
-            "You can undo this with Ctrl+Z.",
-        )
-        if answer == QMessageBox.StandardButton.Yes:
-            self.edits.delete_action(action_id)
-
-    def attach_evidence(self, *, to_update: bool = False) -> None:
-        action_id = self._require_action()
-        if action_id is None:
-            return
-        quarter = self.quarter.code if to_update and self.quarter else None
-        title = (
-            f"Attach evidence to the {self.quarter.label} update"
-            if quarter and self.quarter
-            else "Attach evidence"
-        )
-        path, _ = QFileDialog.getOpenFileName(self, title)
-        if path:
-            self.edits.attach_evidence(action_id, Path(path), quarter)
-
-    def attach_update_evidence(self) -> None:
-        self.attach_evidence(to_update=True)
-
-    def _open_evidence(self, evidence_id: int) -> None:
-        try:
-            name, content = workspace.evidence_content(self.db, evidence_id)
-        except UserError as exc:
-            self.show_error(str(exc))
-            return
-        target = open_with_system_viewer(evidence_id, name, content)
-        self.statusBar().showMessage(f"Opened a copy of {name} ({target})", 6000)
-
-    def _remove_evidence(self, evidence_id: int) -> None:
-        action_id = self.current_action_id()
-        if action_id is not None:
-            self.edits.remove_evidence(action_id, evidence_id)
 
     # ------------------------------------------------------------ returns and reports
 

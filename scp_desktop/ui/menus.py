@@ -89,21 +89,33 @@ def build_actions(window: QMainWindow, w: object, undo: QAction, redo: QAction) 
         show_dashboard=_action(window, "&Dashboard", slot("show_dashboard"), "Ctrl+2"),
         refresh=_action(window, "&Refresh", slot("reload"), key.Refresh),
         new_action=_action(
-            window, "&New action…", slot("new_action"), key.New, "Add a project / initiative"
+            window,
+            "&New action…",
+            slot("action_commands.new_action"),
+            key.New,
+            "Add a project / initiative",
         ),
-        edit_action=_action(window, "&Edit action…", slot("edit_action"), "Ctrl+E"),
+        edit_action=_action(window, "&Edit action…", slot("action_commands.edit_action"), "Ctrl+E"),
         update_action=_action(
             window,
             "Progress &update…",
-            slot("edit_update"),
+            slot("action_commands.edit_update"),
             "Ctrl+U",
             "RAG and progress update for the chosen quarter",
         ),
-        duplicate_action=_action(window, "D&uplicate action", slot("duplicate_action"), "Ctrl+D"),
-        move_action=_action(window, "&Move action…", slot("move_action"), "Ctrl+M"),
-        complete_action=_action(window, "Mark &complete", slot("complete_action"), "Ctrl+K"),
-        delete_action=_action(window, "&Delete action", slot("delete_action"), "Ctrl+Del"),
-        attach_evidence=_action(window, "A&ttach evidence…", slot("attach_evidence"), "Ctrl+T"),
+        duplicate_action=_action(
+            window, "D&uplicate action", slot("action_commands.duplicate_action"), "Ctrl+D"
+        ),
+        move_action=_action(window, "&Move action…", slot("action_commands.move_action"), "Ctrl+M"),
+        complete_action=_action(
+            window, "Mark &complete", slot("action_commands.complete_action"), "Ctrl+K"
+        ),
+        delete_action=_action(
+            window, "&Delete action", slot("action_commands.delete_action"), "Ctrl+Del"
+        ),
+        attach_evidence=_action(
+            window, "A&ttach evidence…", slot("action_commands.attach_evidence"), "Ctrl+T"
+        ),
         new_priority=_action(window, "New &key priority…", slot("plan_commands.new_priority")),
         edit_priority=_action(window, "&Edit key priority…", slot("plan_commands.edit_priority")),
         delete_priority=_action(

@@ -77,7 +77,9 @@ def render_screenshots(
         dialogs.append(
             (
                 "04-action-form.png",
-                lambda: window._form(fields=detail.fields, objective_id=detail.objective_id),
+                lambda: window.action_commands.form(
+                    fields=detail.fields, objective_id=detail.objective_id
+                ),
             )
         )
         dialogs.append(
@@ -98,7 +100,7 @@ def render_screenshots(
                 lambda: MoveActionDialog(window.structure, row.objective_id, window),
             )
         )
-    dialogs.append(("05-new-action.png", lambda: window._form()))
+    dialogs.append(("05-new-action.png", lambda: window.action_commands.form()))
     if window.plan_id is not None and quarter is not None:
         plan_id = window.plan_id
         dialogs.append(

@@ -111,7 +111,7 @@ def test_create_action_through_the_form(
         return QDialog.DialogCode.Accepted
 
     monkeypatch.setattr(ActionFormDialog, "exec", fill)
-    window.new_action()
+    window.action_commands.new_action()
     assert "Month: due by the end of March 2023" in str(seen["reading"])
     with demo_db.session(audit=False) as s:
         action = s.scalars(select(Action).where(Action.title == "Knife amnesty bins")).one()
@@ -191,7 +191,7 @@ def test_update_editor_shows_previous_quarter_and_saves(
         return QDialog.DialogCode.Accepted
 
     monkeypatch.setattr(UpdateEditorDialog, "exec", fill)
-    window.edit_update()
+    window.action_commands.edit_update()
     pair = workspace.update_pair(demo_db, row.id, "2022-23-Q3")
     assert pair.current.fields is not None
     assert pair.current.fields.rag is RAG.AMBER

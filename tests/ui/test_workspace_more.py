@@ -24,8 +24,8 @@ from scp_desktop.services import records, workspace
 from scp_desktop.services.records import RecordKind
 from scp_desktop.storage.database import Database
 from scp_desktop.storage.models import Acronym, Evidence, KeyPriority, Objective, Plan
+from scp_desktop.ui import action_commands as action_commands_module
 from scp_desktop.ui import history as history_module
-from scp_desktop.ui import main_window as main_window_module
 from scp_desktop.ui.action_form import ActionFormDialog
 from scp_desktop.ui.dialogs import NewPlanDialog
 from scp_desktop.ui.main_window import MainWindow
@@ -62,7 +62,7 @@ def test_evidence_attach_open_remove_and_undo(
     photo = tmp_path / "leaflet.pdf"
     photo.write_bytes(b"%PDF-1.4 leaflet")
     monkeypatch.setattr(
-        main_window_module.QFileDialog,
+        action_commands_module.QFileDialog,
         "getOpenFileName",
         staticmethod(lambda *a, **k: (str(photo), "")),
     )
@@ -184,7 +184,7 @@ def test_new_key_priority_and_objective_then_an_action_under_it(
         return QDialog.DialogCode.Accepted
 
     monkeypatch.setattr(ActionFormDialog, "exec", fill_action)
-    window.new_action()
+    window.action_commands.new_action()
     rows = [r for r in window.model.shown_rows() if r.objective_id == objective_id]
     assert [r.title for r in rows] == ["Through the gate mentoring"]
     assert errors == []
@@ -245,7 +245,7 @@ def test_widgets_have_accessible_names(window: MainWindow, demo_db: Database) ->
     assert _unnamed(window) == []
     action_id = window.model.row_at(0).id
     detail = workspace.action_detail(demo_db, action_id)
-    form = window._form(fields=detail.fields, objective_id=detail.objective_id)
+    form = window.action_commands.form(fields=detail.fields, objective_id=detail.objective_id)
     assert _unnamed(form) == []
     pair = workspace.update_pair(demo_db, action_id, "2022-23-Q2")
     editor = UpdateEditorDialog(pair, officer="x", today=TODAY, parent=window)
