@@ -37,6 +37,7 @@ class PreferencesDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Preferences")
         self.setAccessibleName("Preferences")
+        self.setMinimumWidth(460)
         layout = QVBoxLayout(self)
         form = QFormLayout()
         layout.addLayout(form)
@@ -69,6 +70,8 @@ class MoveActionDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Move action")
+        self.setAccessibleName("Move action")
+        self.setMinimumWidth(560)
         layout = QVBoxLayout(self)
         form = QFormLayout()
         layout.addLayout(form)
@@ -173,7 +176,16 @@ class NewPlanDialog(QDialog):
     def __init__(self, suggested: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("New empty plan")
+        self.setAccessibleName("New empty plan")
+        self.setMinimumWidth(460)
         layout = QVBoxLayout(self)
+        intro = QLabel(
+            "Starts an empty draft plan for a financial year. Add its key priorities and "
+            "objectives from the Plan menu; partners and frameworks are shared by all plans.",
+            self,
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
         form = QFormLayout()
         layout.addLayout(form)
         self.year = QLineEdit(suggested, self)
