@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -69,6 +67,14 @@ class FilterBar(QWidget):
         framework_label.setBuddy(self.framework)
         self.not_reported = QCheckBox("&Not reported", self)
         self.not_reported.setToolTip("Active actions with no update for the chosen quarter")
+        self.status = _combo("Status filter", self, 7)
+        for text, value in (
+            ("Any status", ""),
+            ("Active", "active"),
+            ("Complete", "complete"),
+            ("Dropped", "dropped"),
+        ):
+            self.status.addItem(text, value)
         self.overdue = QCheckBox("O&verdue", self)
         self.overdue.setToolTip("Active actions whose 'by when' has passed")
         self.clear_button = QPushButton("Clear filters", self)
@@ -94,6 +100,7 @@ class FilterBar(QWidget):
         bottom = QHBoxLayout()
         bottom.addWidget(self.not_reported)
         bottom.addWidget(self.overdue)
+        bottom.addWidget(self.status)
         bottom.addSpacing(12)
         bottom.addWidget(self.state, 1)
         bottom.addWidget(self.clear_button)
@@ -104,7 +111,14 @@ class FilterBar(QWidget):
         grid.setColumnStretch(7, 1)
 
         self.search.textChanged.connect(self._read)
-        for combo in (self.lead, self.priority, self.objective, self.rag, self.framework):
+        for combo in (
+            self.lead,
+            self.priority,
+            self.objective,
+            self.rag,
+            self.framework,
+            self.status,
+        ):
             combo.currentIndexChanged.connect(self._read)
         self.priority.currentIndexChanged.connect(self._fill_objectives)
         self.not_reported.toggled.connect(self._read)
@@ -171,8 +185,8 @@ class FilterBar(QWidget):
             not_reported=self.not_reported.isChecked(),
             overdue=self.overdue.isChecked(),
             framework_item=self.framework.currentData() or "",
+            status=self.status.currentData() or "",
         )
-        f = replace(f, status=self._filter.status)
         if f != self._filter:
             self._filter = f
             self.filter_changed.emit(f)
@@ -190,6 +204,7 @@ class FilterBar(QWidget):
         self.not_reported.setChecked(f.not_reported)
         self.overdue.setChecked(f.overdue)
         self.framework.setCurrentIndex(max(self.framework.findData(f.framework_item), 0))
+        self.status.setCurrentIndex(max(self.status.findData(f.status), 0))
         self._updating = False
         if f != self._filter:
             self._filter = f
@@ -221,6 +236,8 @@ class FilterBar(QWidget):
             parts.append("overdue")
         if f.framework_item:
             parts.append(f.framework_item.replace(":", " "))
+        if f.status:
+            parts.append(f.status)
         if parts:
             self.state.setText(
                 f"<b>Filtered:</b> showing {shown} of {total} actions — " + ", ".join(parts)

@@ -227,6 +227,11 @@ def test_filter_by_lead_agency_and_rag(window: MainWindow, demo_db: Database) ->
     assert "Showing all 51" in bar.state.text()
     bar.search.setText("knife")
     assert 0 < window.model.rowCount() < 51
+    bar.clear()
+    bar.status.setCurrentIndex(bar.status.findData("complete"))
+    complete = window.model.shown_rows()
+    assert complete and all(r.status == "complete" for r in complete)
+    assert "complete" in bar.state.text()
 
 
 def test_roll_the_plan_over(
