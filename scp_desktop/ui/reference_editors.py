@@ -36,11 +36,16 @@ from scp_desktop.ui.edits import Edits
 Index = QModelIndex | QPersistentModelIndex
 
 
+CHOICE_WORDS = {"key": "Key priority", "other": "Other work (outside the key priorities)"}
+
+
 def _show(spec: FieldSpec, value: Any) -> str:
     if spec.kind == "bool":
         return "Yes" if value else "No"
     if spec.kind == "money":
         return format_pounds(int(value or 0))
+    if spec.kind == "choice":
+        return CHOICE_WORDS.get(str(value), str(value))
     return "" if value is None else str(value)
 
 
@@ -128,7 +133,7 @@ class RecordFormDialog(QDialog):
             elif f.kind == "choice":
                 combo = QComboBox(self)
                 for c in f.choices:
-                    combo.addItem(c, c)
+                    combo.addItem(CHOICE_WORDS.get(c, c), c)
                 combo.setCurrentIndex(max(combo.findData(value), 0))
                 editor = combo
             else:

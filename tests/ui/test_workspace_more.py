@@ -276,3 +276,26 @@ def test_keyboard_only_path_to_a_rag_change(
         Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
     )
     assert window.model.rowCount() == 51
+
+
+def test_action_form_flags_bad_money_and_unread_deadlines(window: MainWindow, qtbot: QtBot) -> None:
+    form = window.action_commands.form(objective_id=None)
+    qtbot.addWidget(form)
+    ok = form.buttons.button(form.buttons.StandardButton.Ok)
+    qtbot.keyClicks(form.title_edit, "CCTV upgrade")
+    qtbot.keyClicks(form.leads.entry, "CBC")
+    qtbot.keyClick(form.leads.entry, Qt.Key.Key_Return)
+    assert ok.isEnabled()
+    qtbot.keyClicks(form.deadline, "Marhc 2023")
+    assert form.deadline_reading.text().startswith("⚠ Not understood")
+    assert ok.isEnabled()  # kept as typed, but the officer sees it was not understood
+    form.deadline.setText("31/03/2023")
+    assert "Friday 31 March 2023" in form.deadline_reading.text()
+    form.funding.add_button.click()
+    form.funding.table.item(0, 0).setText("Safer Streets Fund")
+    form.funding.table.item(0, 1).setText("lots")
+    assert not ok.isEnabled()
+    assert "Funding line 1: 'lots' is not an amount in £." in form.problems.text()
+    form.funding.table.item(0, 1).setText("£12.5k")
+    assert ok.isEnabled()
+    assert form.fields().funding[0].amount_pence == 1_250_000
