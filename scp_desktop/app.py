@@ -22,7 +22,7 @@ def open_or_create(path: Path, user: str):  # type: ignore[no-untyped-def]
 
 
 def run_gui(db_path: Path | None = None) -> int:
-    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtCore import QCoreApplication, QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from scp_desktop.services.errors import UserError
@@ -43,4 +43,6 @@ def run_gui(db_path: Path | None = None) -> int:
         return 1
     window = MainWindow(db, settings, open_result=result)
     window.show()
+    # Asked once, after the window is up; changed later in File ▸ Preferences.
+    QTimer.singleShot(0, window.ask_officer_name_if_missing)
     return app.exec()

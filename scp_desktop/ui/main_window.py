@@ -1,122 +1,617 @@
-"""The main window shell: plan navigator, demo notice, status bar."""
+"""The main window: wires the navigator, filter bar, action table, dashboard and docks to the
+edit commands. The widgets themselves live in their own modules."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+import datetime as dt
+import importlib
+import importlib.util
+import sys
+
+from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
+    QFrame,
+    QHBoxLayout,
     QLabel,
     QMainWindow,
     QMessageBox,
-    QTreeWidget,
-    QTreeWidgetItem,
+    QPushButton,
+    QStackedWidget,
+    QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
-from scp_desktop import APP_NAME
+from scp_desktop import APP_NAME, __version__
 from scp_desktop.domain.periods import FinancialYear, Quarter
-from scp_desktop.domain.rag import RAG_ORDER
-from scp_desktop.services import plans
-from scp_desktop.storage.database import Database, OpenResult
+from scp_desktop.services import plans, workspace
+from scp_desktop.services.errors import UserError
+from scp_desktop.storage.database import Database, DatabaseError, OpenResult
+from scp_desktop.ui.action_commands import ActionCommands
+from scp_desktop.ui.action_table import ActionTableModel, ActionTableView, Column
+from scp_desktop.ui.dashboard import DashboardView
+from scp_desktop.ui.dialogs import (
+    PreferencesDialog,
+)
+from scp_desktop.ui.edits import Edits
+from scp_desktop.ui.filter_bar import FilterBar
+from scp_desktop.ui.filtering import ActionFilter
+from scp_desktop.ui.history import HistoryDock
+from scp_desktop.ui.menus import build_actions
+from scp_desktop.ui.navigator import NavigatorDock
+from scp_desktop.ui.plan_commands import PlanCommands
 from scp_desktop.ui.settings import Settings
+from scp_desktop.ui.undo import Changed, UndoController
+
+TABLE_STATE_KEY = "layout/action_table_header"
+WINDOW_STATE_KEY = "layout/main_window_state"
+EXTERNAL_DIALOGS = {
+    "prepare_returns": ("scp_desktop.ui.returns", "PrepareReturnsDialog"),
+    "import_returns": ("scp_desktop.ui.returns", "ImportReturnsDialog"),
+    "reports": ("scp_desktop.ui.reports", "ReportDialog"),
+}
+
+
+def _available(module: str) -> bool:
+    """Whether another feature's module is in this build, without importing it yet."""
+    if module in sys.modules:
+        return sys.modules[module] is not None
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 class MainWindow(QMainWindow):
     def __init__(
-        self, db: Database, settings: Settings, *, open_result: OpenResult | None = None
+        self,
+        db: Database,
+        settings: Settings,
+        *,
+        open_result: OpenResult | None = None,
+        today: dt.date | None = None,
     ) -> None:
         super().__init__()
         self.db = db
         self.settings = settings
+        self.today = today or dt.date.today()
+        self.plan_id: int | None = None
+        self.quarter: Quarter | None = None
+        self._dashboard_stale = True
+        if settings.officer_name:
+            db.user = settings.officer_name
         self.setWindowTitle(f"{APP_NAME} — {db.path.name}")
-        self.resize(1280, 720)
+        self.resize(1366, 768)
 
+        self.undo = UndoController(self)
+        self.plan_commands = PlanCommands(self)
+        self.action_commands = ActionCommands(self)
+        self.edits = Edits(db, self.undo, settings.officer_name or db.user)
+        undo_action = self.undo.stack.createUndoAction(self, "&Undo")
+        redo_action = self.undo.stack.createRedoAction(self, "&Redo")
+        self.acts = build_actions(self, self, undo_action, redo_action)
+        self._build_toolbar()
+        self._build_central()
+        self.navigator = NavigatorDock(self)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.navigator)
+        self.history = HistoryDock(self)
+        # Both docks share the left column so the table keeps the width of a 1366 px screen.
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.history)
+        self.splitDockWidget(self.navigator, self.history, Qt.Orientation.Vertical)
+        self.navigator.setMinimumWidth(220)
+        self._docks_sized = False
+        view_menu = self.acts.menus["View"]
+        view_menu.addSeparator()
+        view_menu.addAction(self.navigator.toggleViewAction())
+        view_menu.addAction(self.history.toggleViewAction())
+        self._build_status_bar(open_result)
+        self._disable_missing_dialogs()
+        self._connect()
+        self._restore_layout()
+        self.reload()
+
+    # ------------------------------------------------------------ construction
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar("Main toolbar", self)
+        bar.setObjectName("mainToolbar")
+        bar.setMovable(False)
+        self.addToolBar(bar)
+        plan_label = QLabel(" Pla&n: ", bar)
+        self.plan_combo = QComboBox(bar)
+        self.plan_combo.setAccessibleName("Plan year")
+        self.plan_combo.setMinimumContentsLength(16)
+        plan_label.setBuddy(self.plan_combo)
+        quarter_label = QLabel("  &Quarter: ", bar)
+        self.quarter_combo = QComboBox(bar)
+        self.quarter_combo.setAccessibleName("Quarter")
+        self.quarter_combo.setMinimumContentsLength(14)
+        quarter_label.setBuddy(self.quarter_combo)
+        bar.addWidget(plan_label)
+        bar.addWidget(self.plan_combo)
+        bar.addWidget(quarter_label)
+        bar.addWidget(self.quarter_combo)
+        bar.addSeparator()
+        for action in (
+            self.acts.show_table,
+            self.acts.show_dashboard,
+            None,
+            self.acts.new_action,
+            self.acts.edit_action,
+            self.acts.update_action,
+            None,
+            self.acts.undo,
+            self.acts.redo,
+        ):
+            if action is None:
+                bar.addSeparator()
+            else:
+                bar.addAction(action)
+        for action in (self.acts.show_table, self.acts.show_dashboard):
+            action.setCheckable(True)
+
+    def _build_central(self) -> None:
         central = QWidget(self)
         layout = QVBoxLayout(central)
-        self.demo_notice = QLabel(central)
+        layout.setContentsMargins(4, 4, 4, 4)
+        self.demo_notice = QFrame(central)
         self.demo_notice.setObjectName("demoNotice")
-        self.demo_notice.setWordWrap(True)
         self.demo_notice.setStyleSheet(
-            "QLabel#demoNotice { background: #FFF8E1; border: 1px solid #F9A825; padding: 6px; }"
+            "QFrame#demoNotice { background: #FFF8E1; border: 1px solid #F9A825; }"
         )
+        notice_layout = QHBoxLayout(self.demo_notice)
+        notice_layout.setContentsMargins(6, 4, 6, 4)
+        self.demo_text = QLabel(self.demo_notice)
+        self.demo_text.setWordWrap(True)
+        notice_layout.addWidget(self.demo_text, 1)
+        self.start_empty = QPushButton("&Start an empty plan…", self.demo_notice)
+        self.start_empty.setAccessibleName("Start an empty plan")
+        self.start_empty.clicked.connect(self.plan_commands.new_empty_plan)
+        notice_layout.addWidget(self.start_empty)
         layout.addWidget(self.demo_notice)
 
-        self.plan_combo = QComboBox(central)
-        self.plan_combo.setAccessibleName("Plan year")
-        layout.addWidget(self.plan_combo)
-
-        self.navigator = QTreeWidget(central)
-        self.navigator.setAccessibleName("Plan navigator")
-        self.navigator.setHeaderLabels(["Plan", "Actions", "RAG this quarter"])
-        self.navigator.setColumnWidth(0, 760)
-        layout.addWidget(self.navigator, 1)
+        self.stack = QStackedWidget(central)
+        table_page = QWidget(self.stack)
+        table_layout = QVBoxLayout(table_page)
+        table_layout.setContentsMargins(0, 0, 0, 0)
+        self.filter_bar = FilterBar(table_page)
+        table_layout.addWidget(self.filter_bar)
+        self.model = ActionTableModel(parent=self)
+        self.table = ActionTableView(table_page)
+        self.table.setModel(self.model)
+        self.table.apply_default_widths()
+        table_layout.addWidget(self.table, 1)
+        self.stack.addWidget(table_page)
+        self.dashboard = DashboardView(self.stack)
+        self.stack.addWidget(self.dashboard)
+        layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
-        quit_action = QAction("E&xit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        self.menuBar().addMenu("&File").addAction(quit_action)
-
-        self.statusBar().addPermanentWidget(QLabel(f"Database: {db.path}"))
+    def _build_status_bar(self, open_result: OpenResult | None) -> None:
+        self.db_label = QLabel(f"Database: {self.db.path}", self)
+        self.db_label.setAccessibleName("Database file")
+        self.officer_button = QPushButton(self)
+        self.officer_button.setFlat(True)
+        self.officer_button.setAccessibleName("Officer name (click to change)")
+        self.officer_button.clicked.connect(self.edit_preferences)
+        self.statusBar().addPermanentWidget(self.db_label)
+        self.statusBar().addPermanentWidget(self.officer_button)
+        self._show_officer()
         if open_result and open_result.backup:
             self.statusBar().showMessage(
                 f"Database upgraded; the previous version was kept as {open_result.backup.name}"
             )
 
-        self.plan_combo.currentIndexChanged.connect(self._show_plan)
-        self.reload()
+    def _disable_missing_dialogs(self) -> None:
+        for name, (module, _cls) in EXTERNAL_DIALOGS.items():
+            if not _available(module):
+                self._disable(name)
+
+    def _disable(self, name: str) -> None:
+        action = getattr(self.acts, name)
+        action.setEnabled(False)
+        action.setStatusTip("Not available in this version of SCP Desktop")
+
+    def _connect(self) -> None:
+        self.plan_combo.currentIndexChanged.connect(self._plan_changed)
+        self.quarter_combo.currentIndexChanged.connect(self._quarter_changed)
+        self.filter_bar.filter_changed.connect(self._filter_changed)
+        self.model.rag_edit_requested.connect(self.action_commands.set_rag)
+        self.model.modelReset.connect(self._describe_filter)
+        self.table.activated_action.connect(lambda _id: self.action_commands.edit_action())
+        self.table.selectionModel().currentRowChanged.connect(self._current_row_changed)
+        header = self.table.horizontalHeader()
+        header.sectionMoved.connect(lambda *_: self._save_header())
+        header.sectionResized.connect(lambda *_: self._save_header_later())
+        self.navigator.plan_chosen.connect(self._navigator_plan)
+        self.navigator.priority_chosen.connect(
+            lambda pid: self.filter_bar.show_filter(
+                ActionFilter(text=self.filter_bar.current.text, priority_id=pid)
+            )
+        )
+        self.navigator.objective_chosen.connect(
+            lambda oid: self.filter_bar.show_filter(
+                ActionFilter(text=self.filter_bar.current.text, objective_id=oid)
+            )
+        )
+        self.navigator.action_chosen.connect(self.select_action)
+        self.dashboard.action_chosen.connect(self._dashboard_action)
+        self.history.attach_requested.connect(self.action_commands.attach_evidence)
+        self.history.attach_update_requested.connect(self.action_commands.attach_update_evidence)
+        self.history.open_requested.connect(self.action_commands.open_evidence)
+        self.history.remove_requested.connect(self.action_commands.remove_evidence)
+        self.undo.changed.connect(self._apply_change)
+        self.undo.failed.connect(self.show_error)
+        self._header_timer = QTimer(self)
+        self._header_timer.setSingleShot(True)
+        self._header_timer.setInterval(400)
+        self._header_timer.timeout.connect(self._save_header)
+
+    def _restore_layout(self) -> None:
+        state = self.settings.value(TABLE_STATE_KEY)
+        if isinstance(state, QByteArray):
+            self.table.horizontalHeader().restoreState(state)
+        window_state = self.settings.value(WINDOW_STATE_KEY)
+        if isinstance(window_state, QByteArray):
+            self.restoreState(window_state)
+        geometry = self.settings.geometry("main_window")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        # Sorting is a choice for this session; the saved header must not re-sort on load.
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._docks_sized and not isinstance(
+            self.settings.value(WINDOW_STATE_KEY), QByteArray
+        ):
+            # Default split for a 1366 px screen; a saved layout wins when there is one.
+            self.resizeDocks([self.navigator], [320], Qt.Orientation.Horizontal)
+            self.resizeDocks([self.navigator, self.history], [340, 300], Qt.Orientation.Vertical)
+        self._docks_sized = True
+
+    def _save_header_later(self) -> None:
+        self._header_timer.start()
+
+    def _save_header(self) -> None:
+        self.settings.set_value(TABLE_STATE_KEY, self.table.horizontalHeader().saveState())
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._save_header()
+        self.settings.set_value(WINDOW_STATE_KEY, self.saveState())
+        self.settings.set_geometry("main_window", self.saveGeometry())
+        if self.plan_id is not None and self.quarter is not None:
+            self.settings.set_value(f"plan/{self.plan_id}/quarter", self.quarter.code)
+        self.settings.sync()
+        super().closeEvent(event)
+
+    # ------------------------------------------------------------ loading
 
     def reload(self) -> None:
+        """Read everything again from the database (F5)."""
         info = plans.partnership(self.db)
         if info and info.is_demo:
-            self.demo_notice.setText(
+            self.demo_text.setText(
                 "<b>Demo data.</b> This is the Safer Colchester Partnership's Annual Partnership "
                 "Plan 2022-23, loaded so you can try SCP Desktop. RAG statuses marked as "
-                "illustrative were chosen for the demo."
+                "illustrative were chosen for the demo. Start your own plan when ready."
             )
             self.demo_notice.show()
         else:
             self.demo_notice.hide()
+        all_plans = plans.list_plans(self.db)
+        wanted = self.plan_id
+        if wanted is None:
+            saved = self.settings.value("workspace/plan_id")
+            wanted = int(saved) if isinstance(saved, (int, str)) and str(saved).isdigit() else None
         self.plan_combo.blockSignals(True)
         self.plan_combo.clear()
-        for plan in plans.list_plans(self.db):
-            self.plan_combo.addItem(f"{plan.title} ({plan.status})", plan.id)
+        for plan in all_plans:
+            self.plan_combo.addItem(f"{plan.year} — {plan.title} ({plan.status})", plan.id)
+        index = self.plan_combo.findData(wanted)
+        self.plan_combo.setCurrentIndex(index if index >= 0 else (0 if all_plans else -1))
         self.plan_combo.blockSignals(False)
-        self._show_plan()
+        self._plan_changed()
 
-    def current_quarter(self, year: str) -> Quarter:
-        return FinancialYear.parse(year).quarter(2)
-
-    def _show_plan(self) -> None:
-        self.navigator.clear()
+    def _plan_changed(self) -> None:
         plan_id = self.plan_combo.currentData()
-        if plan_id is None:
+        self.plan_id = int(plan_id) if plan_id is not None else None
+        self.quarter_combo.blockSignals(True)
+        self.quarter_combo.clear()
+        if self.plan_id is None:
+            self.quarter = None
+            self.quarter_combo.blockSignals(False)
+            self.model.set_rows([], year="2022-23", quarter_number=1)
+            self.navigator.show_plans(plans.list_plans(self.db), None, None, [], 1, "")
             return
-        plan_list = {p.id: p for p in plans.list_plans(self.db)}
-        quarter = self.current_quarter(plan_list[plan_id].year)
-        tree = plans.plan_tree(self.db, plan_id, quarter.code)
-        for kp in tree.priorities:
-            mix = kp.rag_mix
-            p_item = QTreeWidgetItem(
-                [
-                    f"Key priority {kp.number}: {kp.title}",
-                    str(kp.action_count),
-                    "  ".join(f"{r.value} {mix[r]}" for r in RAG_ORDER if mix[r]),
-                ]
+        self.settings.set_value("workspace/plan_id", self.plan_id)
+        year = FinancialYear.parse(self._plan_year())
+        for q in year.quarters:
+            self.quarter_combo.addItem(f"{q.label} ({q.months})", q.code)
+        self.quarter_combo.setCurrentIndex(self._default_quarter(year).number - 1)
+        self.quarter_combo.blockSignals(False)
+        self._quarter_changed()
+
+    def _plan_year(self) -> str:
+        for p in plans.list_plans(self.db):
+            if p.id == self.plan_id:
+                return p.year
+        raise UserError("That plan no longer exists.")
+
+    def _default_quarter(self, year: FinancialYear) -> Quarter:
+        saved = self.settings.value(f"plan/{self.plan_id}/quarter")
+        if isinstance(saved, str):
+            try:
+                q = Quarter.parse(saved)
+                if q.year == year:
+                    return q
+            except ValueError:
+                pass
+        if year.first_day <= self.today <= year.last_day:
+            return Quarter.containing(self.today)
+        latest = workspace.latest_reported_quarter(self.db, self.plan_id or 0)
+        return Quarter.parse(latest) if latest else year.quarter(1)
+
+    def _quarter_changed(self) -> None:
+        code = self.quarter_combo.currentData()
+        if code is None or self.plan_id is None:
+            return
+        self.quarter = Quarter.parse(code)
+        self.settings.set_value(f"plan/{self.plan_id}/quarter", self.quarter.code)
+        self._load_plan()
+
+    def _load_plan(self) -> None:
+        assert self.plan_id is not None and self.quarter is not None
+        current = self.table.current_action_id()
+        rows = workspace.load_action_rows(self.db, self.plan_id, self.quarter.code, self.today)
+        self.model.set_rows(rows, year=self.quarter.year.label, quarter_number=self.quarter.number)
+        self._load_structure()
+        self._dashboard_stale = True
+        if self.stack.currentWidget() is self.dashboard:
+            self._load_dashboard()
+        if current is not None:
+            self.select_action(current, show=False)
+        self._describe_filter()
+
+    def _load_structure(self) -> None:
+        assert self.plan_id is not None and self.quarter is not None
+        self.structure = workspace.plan_structure(self.db, self.plan_id)
+        self.filter_bar.set_choices(
+            workspace.partner_choices(self.db),
+            self.structure,
+            workspace.framework_choices(self.db),
+        )
+        self._show_navigator()
+
+    def _show_navigator(self) -> None:
+        assert self.quarter is not None
+        self.navigator.show_plans(
+            plans.list_plans(self.db),
+            self.plan_id,
+            self.structure,
+            self.model.all_rows(),
+            self.quarter.number,
+            self.quarter.label,
+        )
+
+    def _load_dashboard(self) -> None:
+        if self.plan_id is None or self.quarter is None:
+            return
+        self.dashboard.show_dashboard(
+            workspace.dashboard(
+                self.db,
+                self.plan_id,
+                self.quarter.code,
+                self.today,
+                rows=self.model.all_rows(),
             )
-            p_item.setData(0, Qt.ItemDataRole.UserRole, ("priority", kp.id))
-            self.navigator.addTopLevelItem(p_item)
-            for obj in kp.objectives:
-                o_item = QTreeWidgetItem([obj.title, str(len(obj.actions)), ""])
-                p_item.addChild(o_item)
-                for a in obj.actions:
-                    a_item = QTreeWidgetItem(
-                        [f"{a.reference}  {a.title}", "", a.rag.value if a.rag else "—"]
-                    )
-                    o_item.addChild(a_item)
-            p_item.setExpanded(True)
+        )
+        self._dashboard_stale = False
+
+    def _describe_filter(self) -> None:
+        self.filter_bar.describe(self.model.rowCount(), self.model.total_count)
+
+    # ------------------------------------------------------------ reacting to edits
+
+    def _apply_change(self, change: Changed) -> None:
+        try:
+            if change.plans:
+                new_plan = change.extra.get("plan_id")
+                if isinstance(new_plan, int):
+                    self.plan_id = new_plan
+                self.reload()
+                return
+            if self.plan_id is None or self.quarter is None:
+                return
+            if change.removed_action_ids:
+                self.model.replace_rows([], removed=change.removed_action_ids)
+            if change.action_ids:
+                rows = workspace.load_action_rows(
+                    self.db,
+                    self.plan_id,
+                    self.quarter.code,
+                    self.today,
+                    action_ids=list(change.action_ids),
+                )
+                self.model.replace_rows(rows)
+            if change.structure:
+                self._load_structure()
+            elif change.action_ids or change.removed_action_ids:
+                self._show_navigator()
+            if change.reference:
+                self._load_structure()
+                self.model.set_rows(
+                    workspace.load_action_rows(
+                        self.db, self.plan_id, self.quarter.code, self.today
+                    ),
+                    year=self.quarter.year.label,
+                    quarter_number=self.quarter.number,
+                )
+            self._dashboard_stale = True
+            if self.stack.currentWidget() is self.dashboard:
+                self._load_dashboard()
+            if change.select_action is not None:
+                self.select_action(change.select_action, show=False)
+            self._show_history()
+            self._describe_filter()
+        except (UserError, DatabaseError) as exc:
+            self.show_error(str(exc))
+
+    def _filter_changed(self, action_filter: ActionFilter) -> None:
+        current = self.current_action_id()
+        self.model.set_filter(action_filter)
+        if current is not None:
+            # Keep the officer's place when the action is still shown.
+            self.select_action(current, show=False)
+        self._show_history()
+        self._describe_filter()
+
+    def _current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self._show_history()
+
+    def _show_history(self) -> None:
+        action_id = self.current_action_id()
+        if action_id is None:
+            self.history.show_history(None, [])
+            return
+        try:
+            self.history.show_history(
+                workspace.action_history(self.db, action_id),
+                workspace.list_evidence(self.db, action_id),
+            )
+        except UserError:
+            self.history.show_history(None, [])
+
+    # ------------------------------------------------------------ selection
+
+    def current_action_id(self) -> int | None:
+        return self.table.current_action_id()
+
+    def select_action(self, action_id: int, *, show: bool = True) -> bool:
+        row = self.model.row_of(action_id)
+        if row < 0 and show and not self.model.action_filter.is_empty:
+            self.filter_bar.clear()
+            row = self.model.row_of(action_id)
+        if row < 0:
+            return False
+        if show:
+            self.show_table()
+        column = max(self.table.currentIndex().column(), Column.TITLE)
+        index = self.model.index(row, column)
+        self.table.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+        )
+        self.table.scrollTo(index)
+        return True
+
+    def _dashboard_action(self, action_id: int) -> None:
+        self.select_action(action_id)
+        self.table.setFocus()
+
+    def _navigator_plan(self, plan_id: int) -> None:
+        if plan_id != self.plan_id:
+            self.plan_combo.setCurrentIndex(self.plan_combo.findData(plan_id))
+        else:
+            current = self.filter_bar.current
+            self.filter_bar.show_filter(ActionFilter(text=current.text))
+
+    def _require_action(self) -> int | None:
+        action_id = self.current_action_id()
+        if action_id is None:
+            self.statusBar().showMessage("Choose an action in the table first.", 4000)
+        return action_id
+
+    # ------------------------------------------------------------ view commands
+
+    def show_table(self) -> None:
+        self.stack.setCurrentIndex(0)
+        self.acts.show_table.setChecked(True)
+        self.acts.show_dashboard.setChecked(False)
+
+    def show_dashboard(self) -> None:
+        if self._dashboard_stale:
+            self._load_dashboard()
+        self.stack.setCurrentWidget(self.dashboard)
+        self.acts.show_table.setChecked(False)
+        self.acts.show_dashboard.setChecked(True)
+
+    def focus_search(self) -> None:
+        self.show_table()
+        self.filter_bar.search.setFocus()
+        self.filter_bar.search.selectAll()
+
+    def clear_filters(self) -> None:
+        self.filter_bar.clear()
+
+    # ------------------------------------------------------------ action commands
+
+    def _ask(self, dialog: QDialog) -> bool:
+        """Run a modal dialog; it is deleted once the caller has read it (no child piles up)."""
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        dialog.deleteLater()
+        return accepted
+
+    # ------------------------------------------------------------ returns and reports
+
+    def open_prepare_returns(self) -> None:
+        self._open_external("prepare_returns")
+
+    def open_import_returns(self) -> None:
+        self._open_external("import_returns")
+
+    def open_reports(self) -> None:
+        self._open_external("reports")
+
+    def _open_external(self, name: str) -> None:
+        module_name, class_name = EXTERNAL_DIALOGS[name]
+        try:
+            module = importlib.import_module(module_name)
+            dialog_class = getattr(module, class_name)
+        except (ImportError, AttributeError):
+            self._disable(name)
+            self.statusBar().showMessage("That feature is not available in this version.", 5000)
+            return
+        if self.plan_id is None or self.quarter is None:
+            return
+        dialog = dialog_class(self.db, self.plan_id, self.quarter.code, self)
+        self._ask(dialog)
+        # Imports change updates behind the undo stack's back; read them again.
+        self._load_plan()
+
+    # ------------------------------------------------------------ officer and messages
+
+    def _show_officer(self) -> None:
+        name = self.settings.officer_name or "(name not set)"
+        self.officer_button.setText(f"Officer: {name}")
+
+    def edit_preferences(self) -> bool:
+        dialog = PreferencesDialog(self.settings.officer_name, self)
+        if self._ask(dialog):
+            self.set_officer_name(dialog.officer_name())
+            return True
+        return False
+
+    def set_officer_name(self, name: str) -> None:
+        self.settings.officer_name = name
+        self.db.user = name
+        self.edits.officer = name
+        self._show_officer()
+
+    def ask_officer_name_if_missing(self) -> None:
+        """Asked once, on first start; changed later in Preferences."""
+        if not self.settings.officer_name:
+            self.edit_preferences()
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self,
+            f"About {APP_NAME}",
+            f"{APP_NAME} {__version__}\nAnnual Partnership Plan, quarterly returns and reports "
+            "for a Community Safety Partnership.",
+        )
 
     def show_error(self, message: str) -> None:
         QMessageBox.warning(self, APP_NAME, message)

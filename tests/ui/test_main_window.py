@@ -13,9 +13,15 @@ def test_main_window_shows_demo_priorities(qtbot: QtBot, demo_db: Database) -> N
     window = MainWindow(demo_db, Settings())
     qtbot.addWidget(window)
     window.show()
-    nav = window.navigator
-    top = [nav.topLevelItem(i).text(0) for i in range(nav.topLevelItemCount())]
-    assert len(top) == 4
-    assert top[0].startswith("Key priority 1: Tackling organised crime")
+    tree = window.navigator.tree
+    assert tree.topLevelItemCount() == 1
+    plan = tree.topLevelItem(0)
+    assert plan.text(0).startswith("2022-23")
+    assert plan.text(1) == "51"
+    priorities = [plan.child(i).text(0) for i in range(plan.childCount())]
+    assert len(priorities) == 4
+    assert priorities[0].startswith("KP1: Tackling organised crime")
+    assert "G" in plan.child(0).text(2)  # the quarter's RAG mix, with letters
     assert window.demo_notice.isVisible()
-    assert "Demo data" in window.demo_notice.text()
+    assert "Demo data" in window.demo_text.text()
+    assert window.start_empty.isVisible()

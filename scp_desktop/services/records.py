@@ -1,0 +1,331 @@
+"""Simple records edited field by field: partners, frameworks and their items, funding streams,
+acronyms, key priorities and objectives.
+
+Each kind declares its fields once; one set of functions saves, deletes and puts back any of
+them, each in one audited transaction, returning the state before and after so an undo can
+restore it exactly (same id).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from scp_desktop.services.errors import UserError
+from scp_desktop.storage.database import Database
+from scp_desktop.storage.models import (
+    Acronym,
+    Action,
+    ActionFrameworkItem,
+    ActionPartner,
+    Base,
+    Framework,
+    FrameworkItem,
+    FundingStream,
+    KeyPriority,
+    Objective,
+    Partner,
+)
+
+
+class RecordKind(StrEnum):
+    PARTNER = "partner"
+    FRAMEWORK = "framework"
+    FRAMEWORK_ITEM = "framework_item"
+    FUNDING_STREAM = "funding_stream"
+    ACRONYM = "acronym"
+    PRIORITY = "key_priority"
+    OBJECTIVE = "objective"
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    label: str
+    kind: str = "text"  # text | long | bool | int | money | choice
+    required: bool = False
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    model: type[Base]
+    singular: str
+    fields: tuple[FieldSpec, ...]
+    parent: str = ""  # column holding the parent's id, fixed when the record is made
+    unique: str = ""  # a field that must be unique (within the parent)
+    order_by: str = "id"
+
+
+SPECS: dict[RecordKind, KindSpec] = {
+    RecordKind.PARTNER: KindSpec(
+        Partner,
+        "partner agency",
+        (
+            FieldSpec("abbreviation", "&Abbreviation", required=True),
+            FieldSpec("name", "&Name", required=True),
+            FieldSpec("statutory", "&Statutory partner", "bool"),
+            FieldSpec("contact_name", "&Contact name"),
+            FieldSpec("contact_email", "Contact &email"),
+        ),
+        unique="abbreviation",
+        order_by="abbreviation",
+    ),
+    RecordKind.FRAMEWORK: KindSpec(
+        Framework,
+        "framework",
+        (
+            FieldSpec("code", "&Code", required=True),
+            FieldSpec("name", "&Name", required=True),
+        ),
+        unique="code",
+        order_by="code",
+    ),
+    RecordKind.FRAMEWORK_ITEM: KindSpec(
+        FrameworkItem,
+        "framework item",
+        (
+            FieldSpec("code", "&Code", required=True),
+            FieldSpec("title", "&Title", required=True),
+            FieldSpec("position", "&Position", "int"),
+        ),
+        parent="framework_id",
+        unique="code",
+        order_by="position",
+    ),
+    RecordKind.FUNDING_STREAM: KindSpec(
+        FundingStream,
+        "funding stream",
+        (
+            FieldSpec("source", "&Source", required=True),
+            FieldSpec("amount_pence", "&Amount (£)", "money", required=True),
+            FieldSpec("year", "&Year (e.g. 2022-23)"),
+            FieldSpec("funds", "&What it funds", "long"),
+        ),
+        order_by="source",
+    ),
+    RecordKind.ACRONYM: KindSpec(
+        Acronym,
+        "acronym",
+        (
+            FieldSpec("abbreviation", "&Abbreviation", required=True),
+            FieldSpec("meaning", "&Meaning", required=True),
+        ),
+        unique="abbreviation",
+        order_by="abbreviation",
+    ),
+    RecordKind.PRIORITY: KindSpec(
+        KeyPriority,
+        "key priority",
+        (
+            FieldSpec("number", "&Number", "int", required=True),
+            FieldSpec("kind", "&Kind", "choice", choices=("key", "other")),
+            FieldSpec("title", "&Title", required=True),
+            FieldSpec("commitments", "&The Partnership will (one per line)", "long"),
+            FieldSpec("evidence", "&Evidence base", "long"),
+        ),
+        parent="plan_id",
+        unique="number",
+        order_by="number",
+    ),
+    RecordKind.OBJECTIVE: KindSpec(
+        Objective,
+        "objective",
+        (
+            FieldSpec("title", "&Title", required=True),
+            FieldSpec("position", "&Position", "int"),
+        ),
+        parent="priority_id",
+        order_by="position",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Record:
+    id: int
+    values: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class RecordChange:
+    """A record's state before and after an edit; None means it did not exist."""
+
+    kind: RecordKind
+    id: int
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+def _state(spec: KindSpec, obj: Base) -> dict[str, Any]:
+    names = [f.name for f in spec.fields] + ([spec.parent] if spec.parent else [])
+    return {name: getattr(obj, name) for name in names}
+
+
+def list_records(db: Database, kind: RecordKind, parent_id: int | None = None) -> list[Record]:
+    spec = SPECS[kind]
+    with db.session(audit=False) as s:
+        stmt = select(spec.model).order_by(getattr(spec.model, spec.order_by), spec.model.id)  # type: ignore[attr-defined]
+        if spec.parent:
+            stmt = stmt.where(getattr(spec.model, spec.parent) == parent_id)
+        return [Record(obj.id, _state(spec, obj)) for obj in s.scalars(stmt)]  # type: ignore[attr-defined]
+
+
+def _clean(spec: KindSpec, values: dict[str, Any]) -> dict[str, Any]:
+    cleaned: dict[str, Any] = {}
+    for f in spec.fields:
+        value = values.get(f.name)
+        if f.kind == "bool":
+            cleaned[f.name] = bool(value)
+            continue
+        if f.kind in ("int", "money"):
+            if value is None or value == "":
+                if f.required:
+                    raise UserError(f"The {spec.singular} needs {_plain(f.label).lower()}.")
+                cleaned[f.name] = 0
+                continue
+            if not isinstance(value, int) or isinstance(value, bool):
+                raise UserError(f"{_plain(f.label)} must be a whole number.")
+            cleaned[f.name] = value
+            continue
+        text = "" if value is None else str(value).strip()
+        if f.required and not text:
+            raise UserError(f"The {spec.singular} needs {_plain(f.label).lower()}.")
+        if f.choices and text not in f.choices:
+            raise UserError(f"{_plain(f.label)} must be one of {', '.join(f.choices)}.")
+        cleaned[f.name] = text
+    return cleaned
+
+
+def _plain(label: str) -> str:
+    return label.replace("&", "")
+
+
+def _check_unique(
+    s: Session, spec: KindSpec, values: dict[str, Any], record_id: int | None
+) -> None:
+    if not spec.unique:
+        return
+    model: Any = spec.model
+    stmt = select(model.id).where(getattr(model, spec.unique) == values[spec.unique])
+    if spec.parent:
+        stmt = stmt.where(getattr(model, spec.parent) == values[spec.parent])
+    if record_id is not None:
+        stmt = stmt.where(model.id != record_id)
+    if s.scalar(stmt) is not None:
+        label = _plain(next(f.label for f in spec.fields if f.name == spec.unique))
+        raise UserError(
+            f"There is already a {spec.singular} with {label.lower()} '{values[spec.unique]}'."
+        )
+
+
+def save_record(
+    db: Database,
+    kind: RecordKind,
+    record_id: int | None,
+    values: dict[str, Any],
+    *,
+    parent_id: int | None = None,
+) -> RecordChange:
+    """Create (record_id None, under parent_id) or edit a record."""
+    spec = SPECS[kind]
+    cleaned = _clean(spec, values)
+    with db.session(reason=f"{spec.singular} saved") as s:
+        if record_id is None:
+            if spec.parent:
+                if parent_id is None:
+                    raise UserError(f"Choose where the new {spec.singular} belongs.")
+                cleaned[spec.parent] = parent_id
+            _check_unique(s, spec, cleaned, None)
+            new: Any = spec.model(**cleaned)
+            s.add(new)
+            s.flush()
+            return RecordChange(kind, new.id, None, _state(spec, new))
+        obj = s.get(spec.model, record_id)
+        if obj is None:
+            raise UserError(f"That {spec.singular} no longer exists.")
+        before = _state(spec, obj)
+        if spec.parent:
+            cleaned[spec.parent] = before[spec.parent]
+        _check_unique(s, spec, cleaned, record_id)
+        for name, value in cleaned.items():
+            setattr(obj, name, value)
+        return RecordChange(kind, record_id, before, _state(spec, obj))
+
+
+def _refuse_delete_in_use(s: Session, kind: RecordKind, record_id: int, label: str) -> None:
+    used = 0
+    what = ""
+    if kind is RecordKind.PARTNER:
+        used = (
+            s.scalar(
+                select(func.count(ActionPartner.id)).where(ActionPartner.partner_id == record_id)
+            )
+            or 0
+        )
+        what = "action(s) name it as lead or supporting agency"
+    elif kind is RecordKind.FRAMEWORK:
+        used = (
+            s.scalar(
+                select(func.count(FrameworkItem.id)).where(FrameworkItem.framework_id == record_id)
+            )
+            or 0
+        )
+        what = "item(s) belong to it; delete them first"
+    elif kind is RecordKind.FRAMEWORK_ITEM:
+        used = (
+            s.scalar(
+                select(func.count(ActionFrameworkItem.id)).where(
+                    ActionFrameworkItem.item_id == record_id
+                )
+            )
+            or 0
+        )
+        what = "action(s) cross-reference it"
+    elif kind is RecordKind.PRIORITY:
+        used = (
+            s.scalar(select(func.count(Objective.id)).where(Objective.priority_id == record_id))
+            or 0
+        )
+        what = "objective(s) sit under it; move or delete them first"
+    elif kind is RecordKind.OBJECTIVE:
+        used = s.scalar(select(func.count(Action.id)).where(Action.objective_id == record_id)) or 0
+        what = "action(s) sit under it; move or delete them first"
+    if used:
+        raise UserError(f"{label} cannot be deleted: {used} {what}.")
+
+
+def delete_record(db: Database, kind: RecordKind, record_id: int) -> RecordChange:
+    spec = SPECS[kind]
+    with db.session(reason=f"{spec.singular} deleted") as s:
+        obj = s.get(spec.model, record_id)
+        if obj is None:
+            raise UserError(f"That {spec.singular} no longer exists.")
+        before = _state(spec, obj)
+        label = str(before.get("abbreviation") or before.get("code") or before.get("title") or "")
+        _refuse_delete_in_use(s, kind, record_id, f"The {spec.singular} '{label[:60]}'")
+        s.delete(obj)
+        return RecordChange(kind, record_id, before, None)
+
+
+def set_record_state(
+    db: Database, kind: RecordKind, record_id: int, state: dict[str, Any] | None
+) -> None:
+    """Make a record be exactly `state` (None: absent), for undo and redo."""
+    spec = SPECS[kind]
+    with db.session(reason=f"{spec.singular} undo/redo") as s:
+        obj = s.get(spec.model, record_id)
+        if state is None:
+            if obj is not None:
+                _refuse_delete_in_use(s, kind, record_id, f"The {spec.singular}")
+                s.delete(obj)
+            return
+        if obj is None:
+            s.add(spec.model(id=record_id, **state))
+            return
+        for name, value in state.items():
+            setattr(obj, name, value)

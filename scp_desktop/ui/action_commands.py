@@ -1,0 +1,151 @@
+"""Commands on actions: add, edit, progress update, RAG from the table, duplicate, move,
+complete, delete and evidence. Each runs through the window's undoable edits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from scp_desktop.services import workspace
+from scp_desktop.services.errors import UserError
+from scp_desktop.ui.action_form import ActionFormDialog
+from scp_desktop.ui.dialogs import MoveActionDialog
+from scp_desktop.ui.history import open_with_system_viewer
+from scp_desktop.ui.update_editor import UpdateEditorDialog
+
+if TYPE_CHECKING:
+    from scp_desktop.ui.main_window import MainWindow
+
+
+class ActionCommands:
+    """The Action menu and the table's and History panel's requests, for one main window."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self.w = window
+
+    def form(self, **kwargs: Any) -> ActionFormDialog:
+        return ActionFormDialog(
+            partners=workspace.partner_choices(self.w.db),
+            frameworks=workspace.framework_choices(self.w.db),
+            structure=self.w.structure,
+            parent=self.w,
+            **kwargs,
+        )
+
+    def new_action(self) -> int | None:
+        if self.w.plan_id is None:
+            return None
+        objective = None
+        current = self.w.current_action_id()
+        if current is not None:
+            objective = self.w.model.row_at(self.w.model.row_of(current)).objective_id
+        dialog = self.form(objective_id=objective)
+        if self.w._ask(dialog):
+            return self.save_new_action(dialog)
+        return None
+
+    def save_new_action(self, dialog: ActionFormDialog) -> int | None:
+        objective_id = dialog.objective_id()
+        if objective_id is None:
+            return None
+        return self.w.edits.create_action(objective_id, dialog.fields())
+
+    def edit_action(self) -> None:
+        action_id = self.w._require_action()
+        if action_id is None:
+            return
+        try:
+            detail = workspace.action_detail(self.w.db, action_id)
+        except UserError as exc:
+            self.w.show_error(str(exc))
+            return
+        dialog = self.form(fields=detail.fields, objective_id=detail.objective_id)
+        if self.w._ask(dialog) and dialog.fields() != detail.fields:
+            self.w.edits.update_action(action_id, dialog.fields())
+
+    def edit_update(self) -> None:
+        action_id = self.w._require_action()
+        if action_id is None or self.w.quarter is None:
+            return
+        pair = workspace.update_pair(self.w.db, action_id, self.w.quarter.code)
+        dialog = UpdateEditorDialog(
+            pair, officer=self.w.settings.officer_name, today=self.w.today, parent=self.w
+        )
+        if self.w._ask(dialog):
+            fields = dialog.result_fields()
+            if fields != pair.current.fields:
+                self.w.edits.set_update(action_id, self.w.quarter.code, fields)
+
+    def set_rag(self, action_id: int, quarter_number: int, rag: Any) -> None:
+        if self.w.quarter is None:
+            return
+        q = self.w.quarter.year.quarter(quarter_number)
+        self.w.edits.set_rag(action_id, q.code, rag, today=self.w.today)
+
+    def duplicate_action(self) -> None:
+        action_id = self.w._require_action()
+        if action_id is not None:
+            self.w.edits.duplicate_action(action_id)
+
+    def move_action(self) -> None:
+        action_id = self.w._require_action()
+        if action_id is None:
+            return
+        row = self.w.model.row_at(self.w.model.row_of(action_id))
+        dialog = MoveActionDialog(self.w.structure, row.objective_id, self.w)
+        if self.w._ask(dialog) and dialog.objective_id() != row.objective_id:
+            self.w.edits.move_action(action_id, dialog.objective_id())
+
+    def complete_action(self) -> None:
+        action_id = self.w._require_action()
+        if action_id is None:
+            return
+        row = self.w.model.row_at(self.w.model.row_of(action_id))
+        self.w.edits.set_status(action_id, "active" if row.status == "complete" else "complete")
+
+    def delete_action(self) -> None:
+        action_id = self.w._require_action()
+        if action_id is None:
+            return
+        row = self.w.model.row_at(self.w.model.row_of(action_id))
+        answer = QMessageBox.question(
+            self.w,
+            "Delete action",
+            f"Delete '{row.reference} {row.title}' with its progress updates and evidence?\n"
+            "You can undo this with Ctrl+Z.",
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.w.edits.delete_action(action_id)
+
+    def attach_evidence(self, *, to_update: bool = False) -> None:
+        action_id = self.w._require_action()
+        if action_id is None:
+            return
+        quarter = self.w.quarter.code if to_update and self.w.quarter else None
+        title = (
+            f"Attach evidence to the {self.w.quarter.label} update"
+            if quarter and self.w.quarter
+            else "Attach evidence"
+        )
+        path, _ = QFileDialog.getOpenFileName(self.w, title)
+        if path:
+            self.w.edits.attach_evidence(action_id, Path(path), quarter)
+
+    def attach_update_evidence(self) -> None:
+        self.attach_evidence(to_update=True)
+
+    def open_evidence(self, evidence_id: int) -> None:
+        try:
+            name, content = workspace.evidence_content(self.w.db, evidence_id)
+        except UserError as exc:
+            self.w.show_error(str(exc))
+            return
+        target = open_with_system_viewer(evidence_id, name, content)
+        self.w.statusBar().showMessage(f"Opened a copy of {name} ({target})", 6000)
+
+    def remove_evidence(self, evidence_id: int) -> None:
+        action_id = self.w.current_action_id()
+        if action_id is not None:
+            self.w.edits.remove_evidence(action_id, evidence_id)

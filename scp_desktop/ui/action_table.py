@@ -1,0 +1,553 @@
+"""The action table: a model over plain ActionRow objects, its RAG chip delegate and view.
+
+Sorting and filtering work on the Python list inside the model: a QSortFilterProxyModel
+calling back into Python is ~100× slower on large plans (see MEASURED.md).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Sequence
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor, QFont, QKeyEvent, QPainter, QPalette, QPen
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHeaderView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QWidget,
+)
+
+from scp_desktop.domain.periods import FinancialYear
+from scp_desktop.domain.rag import RAG, RAG_ORDER, parse_rag
+from scp_desktop.services.workspace import ActionRow
+from scp_desktop.ui.filtering import ActionFilter
+
+Index = QModelIndex | QPersistentModelIndex
+RAG_ROLE = Qt.ItemDataRole.UserRole + 1  # the RAG letter (or None) in a quarter column
+ID_ROLE = Qt.ItemDataRole.UserRole
+
+
+class Column(IntEnum):
+    REF = 0
+    PRIORITY = 1
+    TITLE = 2
+    LEAD = 3
+    DEADLINE = 4
+    Q1 = 5
+    Q2 = 6
+    Q3 = 7
+    Q4 = 8
+    PROGRESS = 9
+    FLAGS = 10
+
+
+QUARTER_COLUMNS = (Column.Q1, Column.Q2, Column.Q3, Column.Q4)
+_HEADERS = {
+    Column.REF: "Ref",
+    Column.PRIORITY: "Priority",
+    Column.TITLE: "Project / initiative",
+    Column.LEAD: "Lead agency",
+    Column.DEADLINE: "By when",
+    Column.PROGRESS: "Latest progress update",
+    Column.FLAGS: "Flags",
+}
+_NONE_LAST = 9
+
+
+def _natural(text: str) -> tuple[Any, ...]:
+    """'2.10' after '2.9'; references mix numbers and letters."""
+    parts: list[Any] = []
+    number = ""
+    word = ""
+    for ch in text.lower():
+        if ch.isdigit():
+            if word:
+                parts.append((1, word))
+                word = ""
+            number += ch
+        else:
+            if number:
+                parts.append((0, int(number)))
+                number = ""
+            word += ch
+    if number:
+        parts.append((0, int(number)))
+    if word:
+        parts.append((1, word))
+    return tuple(parts)
+
+
+def _first_line(text: str) -> str:
+    # The column shows ~60 characters; eliding a long string costs paint time.
+    return text.split("\n", 1)[0][:160]
+
+
+def _rag_letter(i: int) -> Callable[[ActionRow], str]:
+    return lambda r: r.rags[i].value if r.rags[i] is not None else ""  # type: ignore[union-attr]
+
+
+_DISPLAY_FUNCS: tuple[Callable[[ActionRow], str], ...] = (
+    lambda r: r.reference,
+    lambda r: f"KP{r.priority_number}" if r.priority_kind == "key" else "Other",
+    lambda r: r.title,
+    lambda r: r.lead,
+    lambda r: r.deadline,
+    _rag_letter(0),
+    _rag_letter(1),
+    _rag_letter(2),
+    _rag_letter(3),
+    lambda r: _first_line(r.latest_progress),
+    lambda r: flags_text(r),
+)
+_COLUMNS = len(Column)
+_Q1, _Q4, _FLAGS = int(Column.Q1), int(Column.Q4), int(Column.FLAGS)
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
+_EDIT = int(Qt.ItemDataRole.EditRole.value)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
+_ACCESSIBLE = int(Qt.ItemDataRole.AccessibleTextRole.value)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
+_ID = int(Qt.ItemDataRole.UserRole.value)
+_RAG = _ID + 1
+_SKIPPED_ROLES = frozenset(
+    int(r.value)
+    for r in (
+        Qt.ItemDataRole.DecorationRole,
+        Qt.ItemDataRole.FontRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        Qt.ItemDataRole.BackgroundRole,
+        Qt.ItemDataRole.CheckStateRole,
+        Qt.ItemDataRole.SizeHintRole,
+        Qt.ItemDataRole.StatusTipRole,
+        Qt.ItemDataRole.WhatsThisRole,
+    )
+)
+_NO_FLAGS = Qt.ItemFlag.NoItemFlags
+_CELL_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_EDITABLE_FLAGS = _CELL_FLAGS | Qt.ItemFlag.ItemIsEditable
+_FLAG_COLOUR = QColor("#B71C1C")
+_INACTIVE_COLOUR = QColor("#616161")
+
+
+def flags_text(row: ActionRow) -> str:
+    flags = []
+    if row.overdue:
+        flags.append("Overdue")
+    if row.not_reported:
+        flags.append("Not reported")
+    if row.status != "active":
+        flags.append(row.status.capitalize())
+    return ", ".join(flags)
+
+
+def _sort_key(column: Column) -> Callable[[ActionRow], Any]:
+    if column == Column.REF:
+        return lambda r: (_natural(r.reference), r.id)
+    if column == Column.PRIORITY:
+        return lambda r: (r.priority_number, r.id)
+    if column == Column.TITLE:
+        return lambda r: r.title.lower()
+    if column == Column.LEAD:
+        return lambda r: (r.lead == "", r.lead.lower())
+    if column == Column.DEADLINE:
+        return lambda r: (r.deadline_date is None, r.deadline_date or 0, r.deadline)
+    if column in QUARTER_COLUMNS:
+        i = QUARTER_COLUMNS.index(column)
+        return lambda r: r.rags[i].rank if r.rags[i] is not None else _NONE_LAST  # type: ignore[union-attr]
+    if column == Column.PROGRESS:
+        return lambda r: (r.latest_progress == "", r.latest_progress.lower())
+    return lambda r: (not r.overdue, not r.not_reported, r.status)
+
+
+class ActionTableModel(QAbstractTableModel):
+    """Rows of the plan's actions for one quarter; sort and filter inside the model.
+
+    Build it from `scp_desktop.services.workspace.load_action_rows(...)`.
+    """
+
+    rag_edit_requested = Signal(int, int, object)  # action id, quarter number 1-4, RAG
+    filter_changed = Signal()
+
+    def __init__(
+        self,
+        rows: Sequence[ActionRow] = (),
+        *,
+        year: str = "2022-23",
+        quarter_number: int = 2,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._all: list[ActionRow] = list(rows)
+        self._shown: list[ActionRow] = list(self._all)
+        self._year = FinancialYear.parse(year)
+        self._quarter = quarter_number
+        self._filter = ActionFilter()
+        self._sort: tuple[int, Qt.SortOrder] | None = None
+
+    # -- loading
+
+    def set_rows(self, rows: Sequence[ActionRow], *, year: str, quarter_number: int) -> None:
+        self.beginResetModel()
+        self._all = list(rows)
+        self._year = FinancialYear.parse(year)
+        self._quarter = quarter_number
+        self._apply()
+        self.endResetModel()
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, Column.Q1, Column.Q4)
+
+    def replace_rows(self, rows: Sequence[ActionRow], removed: Sequence[int] = ()) -> None:
+        """Refresh some rows in place after an edit (others keep position and selection)."""
+        fresh = {r.id: r for r in rows}
+        gone = set(removed)
+        known = {r.id for r in self._all}
+        if gone or any(rid not in known for rid in fresh):
+            # Rows appear or disappear: rebuild, keeping the sort and filter.
+            self.set_rows(
+                [fresh.pop(r.id, r) for r in self._all if r.id not in gone] + list(fresh.values()),
+                year=self._year.label,
+                quarter_number=self._quarter,
+            )
+            return
+        self._all = [fresh.get(r.id, r) for r in self._all]
+        for i, r in enumerate(self._shown):
+            if r.id in fresh:
+                self._shown[i] = fresh[r.id]
+                self.dataChanged.emit(self.index(i, 0), self.index(i, len(Column) - 1))
+
+    # -- filter and sort
+
+    @property
+    def action_filter(self) -> ActionFilter:
+        return self._filter
+
+    def set_filter(self, action_filter: ActionFilter) -> None:
+        if action_filter == self._filter:
+            return
+        self.beginResetModel()
+        narrowing = action_filter.narrows(self._filter) and not self._filter.is_empty
+        self._filter = action_filter
+        if narrowing:
+            # Typing on narrows what is shown: test only those rows, in their order.
+            keep = action_filter.predicate(self._quarter)
+            self._shown = [r for r in self._shown if keep(r)]
+        else:
+            self._apply()
+        self.endResetModel()
+        self.filter_changed.emit()
+
+    def _apply(self) -> None:
+        f = self._filter
+        if f.is_empty:
+            shown = list(self._all)
+        else:
+            keep = f.predicate(self._quarter)
+            shown = [r for r in self._all if keep(r)]
+        if self._sort is not None:
+            column, order = self._sort
+            shown.sort(key=_sort_key(Column(column)), reverse=order == Qt.SortOrder.DescendingOrder)
+        self._shown = shown
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(Column):
+            return
+        self.layoutAboutToBeChanged.emit()
+        before = {r.id: i for i, r in enumerate(self._shown)}
+        self._sort = (column, order)
+        self._shown.sort(
+            key=_sort_key(Column(column)), reverse=order == Qt.SortOrder.DescendingOrder
+        )
+        after = {r.id: i for i, r in enumerate(self._shown)}
+        old_rows = {i: rid for rid, i in before.items()}
+        persistent = self.persistentIndexList()
+        if persistent:
+            self.changePersistentIndexList(
+                persistent,
+                [
+                    self.index(after[old_rows[p.row()]], p.column())
+                    if p.row() in old_rows
+                    else QModelIndex()
+                    for p in persistent
+                ],
+            )
+        self.layoutChanged.emit()
+
+    # -- access
+
+    @property
+    def quarter_number(self) -> int:
+        return self._quarter
+
+    @property
+    def total_count(self) -> int:
+        return len(self._all)
+
+    def row_at(self, row: int) -> ActionRow:
+        return self._shown[row]
+
+    def all_rows(self) -> list[ActionRow]:
+        return list(self._all)
+
+    def shown_rows(self) -> list[ActionRow]:
+        return list(self._shown)
+
+    def row_of(self, action_id: int) -> int:
+        for i, r in enumerate(self._shown):
+            if r.id == action_id:
+                return i
+        return -1
+
+    # -- Qt model interface
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._shown)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(Column)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(Column):
+            return None
+        column = Column(section)
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column in QUARTER_COLUMNS:
+                number = QUARTER_COLUMNS.index(column) + 1
+                return f"Q{number}" + (" ◆" if number == self._quarter else "")
+            return _HEADERS[column]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column in QUARTER_COLUMNS:
+                q = self._year.quarter(QUARTER_COLUMNS.index(column) + 1)
+                current = " (the chosen quarter)" if q.number == self._quarter else ""
+                return f"RAG for {q.label}, {q.months}{current}"
+            return _HEADERS[column]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        # Called thousands of times per repaint: cheapest checks first, plain ints.
+        if role in _SKIPPED_ROLES:
+            return None
+        r = index.row()
+        shown = self._shown
+        if r < 0 or r >= len(shown):
+            return None
+        row = shown[r]
+        column = index.column()
+        if role == _DISPLAY:
+            return _DISPLAY_FUNCS[column](row) if 0 <= column < _COLUMNS else None
+        if role == _FOREGROUND:
+            if column == _FLAGS and (row.overdue or row.not_reported):
+                return _FLAG_COLOUR
+            return _INACTIVE_COLOUR if row.status != "active" else None
+        if role == _ID:
+            return row.id
+        if _Q1 <= column <= _Q4:
+            rag = row.rags[column - _Q1]
+            if role == _RAG:
+                return rag.value if rag else None
+            if role in (_TOOLTIP, _ACCESSIBLE):
+                q = self._year.quarter(column - _Q1 + 1)
+                return (
+                    f"{q.label}: {rag.label} ({rag.meaning})" if rag else f"{q.label}: not reported"
+                )
+            if role == _EDIT:
+                return rag.value if rag else ""
+            return None
+        if role == _TOOLTIP:
+            return self._tooltip(row, column)
+        return None
+
+    def _tooltip(self, row: ActionRow, column: int) -> str | None:
+        if column == Column.PROGRESS and row.latest_progress:
+            text = html.escape(row.latest_progress).replace("\n", "<br>")
+            return f"<p><b>{row.latest_quarter}</b></p><p>{text}</p>"
+        if column == Column.TITLE:
+            about = f"<p>{html.escape(row.about)}</p>" if row.about else ""
+            return (
+                f"<p><b>{html.escape(row.title)}</b></p>{about}"
+                f"<p>{html.escape(row.objective_title)}</p>"
+            )
+        if column == Column.PRIORITY:
+            return row.priority_title
+        if column == Column.LEAD and row.support:
+            return f"Lead: {row.lead}\nSupporting: {row.support}"
+        if column == Column.FLAGS:
+            return flags_text(row) or None
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return _NO_FLAGS
+        return _EDITABLE_FLAGS if _Q1 <= index.column() <= _Q4 else _CELL_FLAGS
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        """An edit in a RAG cell asks for a change; the window runs it as an undoable command."""
+        if role != Qt.ItemDataRole.EditRole or not index.isValid():
+            return False
+        if not Column.Q1 <= index.column() <= Column.Q4:
+            return False
+        rag = value if isinstance(value, RAG) else parse_rag(value)
+        if rag is None:
+            return False
+        row = self._shown[index.row()]
+        number = index.column() - Column.Q1 + 1
+        if row.rags[number - 1] is rag:
+            return False
+        self.rag_edit_requested.emit(row.id, number, rag)
+        return True
+
+
+def paint_rag_chip(painter: QPainter, rect: QRect, rag: RAG | None, font: QFont) -> None:
+    """A rounded chip in the RAG colour with its letter, readable in greyscale too."""
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    size = min(rect.height() - 4, 24)
+    chip = QRect(0, 0, size + 6, size)
+    chip.moveCenter(rect.center())
+    if rag is None:
+        painter.setPen(QColor("#9E9E9E"))
+        painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, "–")
+    else:
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(rag.hex_colour))
+        painter.drawRoundedRect(chip, 4, 4)
+        bold = QFont(font)
+        bold.setBold(True)
+        painter.setFont(bold)
+        painter.setPen(QColor("#000000") if rag is RAG.AMBER else QColor("#FFFFFF"))
+        painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, rag.value)
+    painter.restore()
+
+
+class RagDelegate(QStyledItemDelegate):
+    """Paints RAG cells as chips; edits them with a list that also takes R, A, G, B keys."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        # Painted by hand (no initStyleOption) so a repaint asks the model for one role only.
+        state = option.state
+        rect = option.rect
+        palette = option.palette
+        if state & QStyle.StateFlag.State_Selected:
+            painter.fillRect(rect, palette.highlight())
+        elif option.features & QStyleOptionViewItem.ViewItemFeature.Alternate:
+            painter.fillRect(rect, palette.alternateBase())
+        code = index.data(RAG_ROLE)
+        paint_rag_chip(painter, rect, RAG(code) if code else None, option.font)
+        if state & QStyle.StateFlag.State_HasFocus:
+            # A clear focus mark for keyboard users (R, A, G, B act on this cell).
+            painter.save()
+            painter.setPen(QPen(QColor("#0D47A1"), 2))
+            painter.drawRect(rect.adjusted(1, 1, -1, -1))
+            painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        return QSize(44, 26)
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
+        combo = QComboBox(parent)
+        combo.setAccessibleName("RAG status")
+        for rag in RAG_ORDER:
+            combo.addItem(f"{rag.value} — {rag.label} ({rag.meaning})", rag)
+        return combo
+
+    def setEditorData(self, editor: QWidget, index: Index) -> None:
+        assert isinstance(editor, QComboBox)
+        code = index.data(RAG_ROLE)
+        editor.setCurrentIndex(RAG_ORDER.index(RAG(code)) if code else 2)
+
+    def setModelData(self, editor: QWidget, model: Any, index: Index) -> None:
+        assert isinstance(editor, QComboBox)
+        model.setData(index, RAG_ORDER[editor.currentIndex()], Qt.ItemDataRole.EditRole)
+
+
+class ActionTableView(QTableView):
+    """The table view: chips in quarter columns, R/A/G/B typed on a RAG cell sets it."""
+
+    activated_action = Signal(int)  # Enter / double-click on a non-RAG cell: open the action
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Actions")
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setSortingEnabled(True)
+        self.setAlternatingRowColors(True)
+        self.setWordWrap(False)
+        # Arrow keys move between cells; Tab leaves the table (keyboard-only use).
+        self.setTabKeyNavigation(False)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
+        self.verticalHeader().setVisible(False)
+        self.verticalHeader().setDefaultSectionSize(28)
+        header = self.horizontalHeader()
+        header.setSectionsMovable(True)
+        header.setHighlightSections(False)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self._delegate = RagDelegate(self)
+        for column in QUARTER_COLUMNS:
+            self.setItemDelegateForColumn(column, self._delegate)
+        pal = self.palette()
+        pal.setColor(QPalette.ColorRole.Highlight, QColor("#BBDEFB"))
+        pal.setColor(QPalette.ColorRole.HighlightedText, QColor("#000000"))
+        self.setPalette(pal)
+        self.doubleClicked.connect(self._double_clicked)
+
+    def apply_default_widths(self) -> None:
+        widths = {
+            Column.REF: 50,
+            Column.PRIORITY: 58,
+            Column.TITLE: 235,
+            Column.LEAD: 90,
+            Column.DEADLINE: 80,
+            Column.PROGRESS: 250,
+            Column.FLAGS: 100,
+        }
+        for column, width in widths.items():
+            self.setColumnWidth(column, width)
+        for column in QUARTER_COLUMNS:
+            self.setColumnWidth(column, 42)
+
+    def _double_clicked(self, index: QModelIndex) -> None:
+        if not Column.Q1 <= index.column() <= Column.Q4:
+            self.activated_action.emit(index.data(ID_ROLE))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        index = self.currentIndex()
+        key = event.key()
+        if index.isValid() and event.modifiers() in (
+            Qt.KeyboardModifier.NoModifier,
+            Qt.KeyboardModifier.ShiftModifier,
+        ):
+            letter = event.text().upper()
+            if Column.Q1 <= index.column() <= Column.Q4 and letter and letter in "RAGB":
+                self.model().setData(index, RAG(letter))
+                return
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.activated_action.emit(index.data(ID_ROLE))
+                return
+        super().keyPressEvent(event)
+
+    def current_action_id(self) -> int | None:
+        index = self.currentIndex()
+        if not index.isValid():
+            return None
+        value = index.data(ID_ROLE)
+        return int(value) if value is not None else None

@@ -1,0 +1,217 @@
+"""Small dialogs of the workspace: preferences, officer's name, move, roll-over, new plan."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from scp_desktop.domain.periods import FinancialYear
+from scp_desktop.domain.rag import RAG
+from scp_desktop.services.workspace import ActionRow, PlanStructure
+
+
+def _buttons(dialog: QDialog) -> QDialogButtonBox:
+    box = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog
+    )
+    box.accepted.connect(dialog.accept)
+    box.rejected.connect(dialog.reject)
+    return box
+
+
+class PreferencesDialog(QDialog):
+    def __init__(self, officer_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Preferences")
+        self.setAccessibleName("Preferences")
+        self.setMinimumWidth(460)
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        layout.addLayout(form)
+        self.name = QLineEdit(officer_name, self)
+        self.name.setAccessibleName("Your name")
+        form.addRow("Your &name:", self.name)
+        note = QLabel(
+            "Your name is recorded with every change you make (the History panel shows it) "
+            "and is the default 'reported by' of updates you type.",
+            self,
+        )
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        self.buttons = _buttons(self)
+        layout.addWidget(self.buttons)
+        self.name.textChanged.connect(self._validate)
+        self._validate()
+
+    def _validate(self) -> None:
+        ok = bool(self.name.text().strip())
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
+
+    def officer_name(self) -> str:
+        return self.name.text().strip()
+
+
+class MoveActionDialog(QDialog):
+    def __init__(
+        self, structure: PlanStructure, current_objective: int, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Move action")
+        self.setAccessibleName("Move action")
+        self.setMinimumWidth(560)
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        layout.addLayout(form)
+        self.objective = QComboBox(self)
+        self.objective.setAccessibleName("Move to objective")
+        for priority, objectives in structure.priorities:
+            for o in objectives:
+                self.objective.addItem(f"{priority.label.split(':')[0]} — {o.label}", o.id)
+        self.objective.setCurrentIndex(max(self.objective.findData(current_objective), 0))
+        form.addRow("Move to &objective:", self.objective)
+        layout.addWidget(_buttons(self))
+
+    def objective_id(self) -> int:
+        return int(self.objective.currentData())
+
+
+class RolloverDialog(QDialog):
+    """Choose the year and which actions carry over (ongoing, unfinished work by default)."""
+
+    def __init__(self, year: str, rows: list[ActionRow], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        target = FinancialYear.parse(year).next()
+        self.setWindowTitle(f"Roll over the {year} plan")
+        self.setAccessibleName("Roll over plan")
+        self.resize(820, 560)
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            f"A new draft plan is made for the next financial year with all key priorities and "
+            f"objectives of {year} and the actions ticked below. Their progress history stays "
+            "with this year's plan.",
+            self,
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        form = QFormLayout()
+        self.year = QLineEdit(target.label, self)
+        self.year.setAccessibleName("New plan year")
+        form.addRow("New plan &year:", self.year)
+        layout.addLayout(form)
+        self.list = QListWidget(self)
+        self.list.setAccessibleName("Actions to carry over")
+        for r in rows:
+            item = QListWidgetItem(
+                f"{r.reference}  {r.title} — {r.lead} ({r.status}, {r.deadline})"
+            )
+            item.setData(Qt.ItemDataRole.UserRole, r.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            # Unfinished work carries over; complete (Blue) or closed actions stay behind.
+            carry = r.status == "active" and RAG.BLUE not in r.rags
+            item.setCheckState(Qt.CheckState.Checked if carry else Qt.CheckState.Unchecked)
+            self.list.addItem(item)
+        layout.addWidget(self.list, 1)
+        row = QHBoxLayout()
+        all_button = QPushButton("Tick &all", self)
+        none_button = QPushButton("Tick &none", self)
+        all_button.clicked.connect(lambda: self._tick(True))
+        none_button.clicked.connect(lambda: self._tick(False))
+        row.addWidget(all_button)
+        row.addWidget(none_button)
+        row.addStretch(1)
+        self.count = QLabel(self)
+        row.addWidget(self.count)
+        layout.addLayout(row)
+        self.problem = QLabel(self)
+        self.problem.setStyleSheet("color: #B71C1C;")
+        layout.addWidget(self.problem)
+        self.buttons = _buttons(self)
+        layout.addWidget(self.buttons)
+        self.list.itemChanged.connect(lambda _i: self._validate())
+        self.year.textChanged.connect(self._validate)
+        self._validate()
+
+    def _tick(self, on: bool) -> None:
+        for i in range(self.list.count()):
+            self.list.item(i).setCheckState(
+                Qt.CheckState.Checked if on else Qt.CheckState.Unchecked
+            )
+
+    def chosen_ids(self) -> list[int]:
+        return [
+            int(self.list.item(i).data(Qt.ItemDataRole.UserRole))
+            for i in range(self.list.count())
+            if self.list.item(i).checkState() == Qt.CheckState.Checked
+        ]
+
+    def target_year(self) -> str:
+        return FinancialYear.parse(self.year.text()).label
+
+    def _validate(self) -> None:
+        self.count.setText(f"{len(self.chosen_ids())} of {self.list.count()} actions carry over")
+        try:
+            FinancialYear.parse(self.year.text())
+            self.problem.setText("")
+            ok = True
+        except ValueError as exc:
+            self.problem.setText(str(exc))
+            ok = False
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
+
+
+class NewPlanDialog(QDialog):
+    def __init__(self, suggested: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("New empty plan")
+        self.setAccessibleName("New empty plan")
+        self.setMinimumWidth(460)
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            "Starts an empty draft plan for a financial year. Add its key priorities and "
+            "objectives from the Plan menu; partners and frameworks are shared by all plans.",
+            self,
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        form = QFormLayout()
+        layout.addLayout(form)
+        self.year = QLineEdit(suggested, self)
+        self.year.setAccessibleName("Financial year")
+        form.addRow("Financial &year:", self.year)
+        self.partnership = QLineEdit(self)
+        self.partnership.setPlaceholderText("e.g. Safer Colchester Partnership")
+        self.partnership.setAccessibleName("Partnership name")
+        form.addRow("&Partnership (if new):", self.partnership)
+        self.problem = QLabel(self)
+        self.problem.setStyleSheet("color: #B71C1C;")
+        layout.addWidget(self.problem)
+        self.buttons = _buttons(self)
+        layout.addWidget(self.buttons)
+        self.year.textChanged.connect(self._validate)
+        self._validate()
+
+    def _validate(self) -> None:
+        try:
+            FinancialYear.parse(self.year.text())
+            self.problem.setText("")
+            ok = True
+        except ValueError as exc:
+            self.problem.setText(str(exc))
+            ok = False
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
+
+    def financial_year(self) -> FinancialYear:
+        return FinancialYear.parse(self.year.text())

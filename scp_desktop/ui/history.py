@@ -1,0 +1,249 @@
+"""The History dock: an action's changes from the audit log, its past quarters and its evidence."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDockWidget,
+    QGridLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from scp_desktop.services.workspace import ActionHistory, EvidenceInfo, HistoryEntry, PastQuarter
+
+Index = QModelIndex | QPersistentModelIndex
+_OPS = {"insert": "added", "update": "changed", "delete": "removed"}
+
+
+class ListTableModel(QAbstractTableModel):
+    """A read-only table over a list of plain rows, one function per column."""
+
+    def __init__(self, headers: Sequence[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._headers = list(headers)
+        self._rows: list[Any] = []
+
+    def set_rows(self, rows: Sequence[Any]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row_at(self, row: int) -> Any:
+        return self._rows[row]
+
+    def cell(self, row: Any, column: int) -> str:
+        raise NotImplementedError
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._headers)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(self._headers)
+        ):
+            return self._headers[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            text = self.cell(self._rows[index.row()], index.column())
+            if role == Qt.ItemDataRole.DisplayRole:
+                return text.split("\n", 1)[0]
+            return text if len(text) > 40 else None
+        return None
+
+
+class HistoryModel(ListTableModel):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(["When", "Who", "What", "Change", "Was", "Now"], parent)
+
+    def cell(self, row: HistoryEntry, column: int) -> str:
+        if column == 0:
+            return row.at.strftime("%d/%m/%Y %H:%M")
+        if column == 1:
+            return row.user
+        if column == 2:
+            return row.what
+        if column == 3:
+            verb = _OPS.get(row.operation, row.operation)
+            return f"{row.field.replace('_', ' ')} {verb}" if row.field else verb
+        if column == 4:
+            return row.old
+        return row.new
+
+
+class PastQuartersModel(ListTableModel):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(["Quarter", "RAG", "Progress update", "Reported by"], parent)
+
+    def cell(self, row: PastQuarter, column: int) -> str:
+        if column == 0:
+            return row.quarter_label
+        if column == 1:
+            return f"{row.rag.value} {row.rag.label}"
+        if column == 2:
+            return row.narrative
+        return row.reported_by
+
+
+class EvidenceModel(ListTableModel):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(["File", "Size", "On", "Added", "By"], parent)
+
+    def cell(self, row: EvidenceInfo, column: int) -> str:
+        if column == 0:
+            return row.file_name
+        if column == 1:
+            return f"{row.size / 1024:,.0f} KB" if row.size >= 1024 else f"{row.size} bytes"
+        if column == 2:
+            return row.quarter or "Action"
+        if column == 3:
+            return row.added_at.strftime("%d/%m/%Y %H:%M")
+        return row.added_by
+
+
+def _table(model: QAbstractTableModel, name: str, parent: QWidget) -> QTableView:
+    view = QTableView(parent)
+    view.setModel(model)
+    view.setAccessibleName(name)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.verticalHeader().setVisible(False)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    view.setWordWrap(False)
+    view.horizontalHeader().setDefaultSectionSize(90)
+    view.horizontalHeader().setMinimumSectionSize(40)
+    return view
+
+
+def safe_file_name(name: str) -> str:
+    cleaned = re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", name).strip(" .")
+    return cleaned or "evidence"
+
+
+class HistoryDock(QDockWidget):
+    attach_requested = Signal()
+    attach_update_requested = Signal()  # to the chosen quarter's progress update
+    remove_requested = Signal(int)  # evidence id
+    open_requested = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("&History and evidence", parent)
+        self.setObjectName("historyDock")
+        body = QWidget(self)
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(2, 2, 2, 2)
+        self.heading = QLabel("Choose an action to see its history.", body)
+        self.heading.setWordWrap(True)
+        layout.addWidget(self.heading)
+        self.tabs = QTabWidget(body)
+        self.history_model = HistoryModel(body)
+        self.history_view = _table(self.history_model, "Changes to the action", body)
+        self.quarters_model = PastQuartersModel(body)
+        self.quarters_view = _table(self.quarters_model, "Past quarters", body)
+        self.evidence_model = EvidenceModel(body)
+        evidence = QWidget(body)
+        e_layout = QVBoxLayout(evidence)
+        e_layout.setContentsMargins(0, 0, 0, 0)
+        self.evidence_view = _table(self.evidence_model, "Evidence files", evidence)
+        e_layout.addWidget(self.evidence_view)
+        # Two rows so the dock stays narrow on a 1366 px screen.
+        buttons = QGridLayout()
+        self.attach_button = QPushButton("A&ttach to action…", evidence)
+        self.attach_update_button = QPushButton("Attach to &update…", evidence)
+        self.attach_update_button.setToolTip(
+            "Attach to this action's update for the chosen quarter"
+        )
+        self.open_button = QPushButton("&Open", evidence)
+        self.remove_button = QPushButton("Remo&ve", evidence)
+        buttons.addWidget(self.attach_button, 0, 0)
+        buttons.addWidget(self.attach_update_button, 0, 1)
+        buttons.addWidget(self.open_button, 1, 0)
+        buttons.addWidget(self.remove_button, 1, 1)
+        e_layout.addLayout(buttons)
+        self.tabs.addTab(self.quarters_view, "Past quarters")
+        self.tabs.addTab(self.history_view, "Changes")
+        self.tabs.addTab(evidence, "Evidence")
+        layout.addWidget(self.tabs)
+        self.setWidget(body)
+        self.attach_button.clicked.connect(self.attach_requested)
+        self.attach_update_button.clicked.connect(self.attach_update_requested)
+        self.open_button.clicked.connect(self._open)
+        self.remove_button.clicked.connect(self._remove)
+        self.evidence_view.doubleClicked.connect(lambda _i: self._open())
+        self.show_history(None, [])
+
+    def show_history(self, history: ActionHistory | None, evidence: list[EvidenceInfo]) -> None:
+        if history is None:
+            self.heading.setText("Choose an action to see its history.")
+            self.history_model.set_rows([])
+            self.quarters_model.set_rows([])
+        else:
+            self.heading.setText(f"<b>{history.title}</b>")
+            self.history_model.set_rows(history.entries)
+            self.quarters_model.set_rows(history.quarters)
+        self.evidence_model.set_rows(evidence)
+        self.tabs.setTabText(2, f"Evidence ({len(evidence)})")
+        has_action = history is not None
+        self.attach_button.setEnabled(has_action)
+        self.attach_update_button.setEnabled(has_action)
+        self.open_button.setEnabled(bool(evidence))
+        self.remove_button.setEnabled(bool(evidence))
+
+    def _selected(self) -> int | None:
+        index = self.evidence_view.currentIndex()
+        if not index.isValid():
+            if self.evidence_model.rowCount() == 1:
+                return int(self.evidence_model.row_at(0).id)
+            return None
+        return int(self.evidence_model.row_at(index.row()).id)
+
+    def _open(self) -> None:
+        chosen = self._selected()
+        if chosen is not None:
+            self.open_requested.emit(chosen)
+
+    def _remove(self) -> None:
+        chosen = self._selected()
+        if chosen is not None:
+            self.remove_requested.emit(chosen)
+
+
+_TEMP_DIR: Path | None = None
+
+
+def open_with_system_viewer(evidence_id: int, file_name: str, content: bytes) -> Path:
+    """Write a temporary copy (the database keeps the original) and open it."""
+    global _TEMP_DIR
+    if _TEMP_DIR is None:
+        _TEMP_DIR = Path(tempfile.mkdtemp(prefix="scp-evidence-"))
+    folder = _TEMP_DIR / str(evidence_id)
+    folder.mkdir(exist_ok=True)
+    target = folder / safe_file_name(file_name)
+    target.write_bytes(content)
+    QDesktopServices.openUrl(QUrl.fromLocalFile(str(target)))
+    return target

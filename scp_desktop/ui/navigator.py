@@ -1,0 +1,190 @@
+"""The plan navigator dock: plans → key priorities → objectives → actions, with counts and RAG mix."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QHeaderView,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QTreeWidgetItemIterator,
+    QWidget,
+)
+
+from scp_desktop.domain.rag import RAG, RAG_ORDER
+from scp_desktop.services.plans import PlanInfo
+from scp_desktop.services.workspace import ActionRow, PlanStructure
+
+NODE_ROLE = Qt.ItemDataRole.UserRole
+
+
+def rag_mix_text(mix: Counter[RAG], total: int) -> str:
+    parts = [f"{r.value} {mix[r]}" for r in RAG_ORDER if mix[r]]
+    missing = total - sum(mix.values())
+    if missing:
+        parts.append(f"– {missing}")
+    return "  ".join(parts)
+
+
+def rag_mix_words(mix: Counter[RAG], total: int) -> str:
+    parts = [f"{mix[r]} {r.label}" for r in RAG_ORDER if mix[r]]
+    missing = total - sum(mix.values())
+    if missing:
+        parts.append(f"{missing} not reported")
+    return ", ".join(parts) or "no actions"
+
+
+class NavigatorDock(QDockWidget):
+    """Choosing a node narrows the action table to it (plan: all its actions)."""
+
+    plan_chosen = Signal(int)
+    priority_chosen = Signal(int)
+    objective_chosen = Signal(int)
+    action_chosen = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("&Plan navigator", parent)
+        self.setObjectName("navigatorDock")
+        self.tree = QTreeWidget(self)
+        self.tree.setAccessibleName("Plan navigator")
+        self.tree.setHeaderLabels(["Plan", "#", "RAG"])
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        # The title gives way (elided, full text in the tooltip); counts and RAG mix stay whole.
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.setUniformRowHeights(True)
+        self.tree.itemActivated.connect(self._activated)
+        self.tree.currentItemChanged.connect(lambda item, _old: self._activated(item))
+        self.tree.itemExpanded.connect(self._expanded)
+        self._actions: defaultdict[int, list[ActionRow]] = defaultdict(list)
+        self._quarter = 1
+        self._retired: list[QTreeWidgetItem | None] = []
+        self.setWidget(self.tree)
+        self._building = False
+
+    def show_plans(
+        self,
+        plans: list[PlanInfo],
+        plan_id: int | None,
+        structure: PlanStructure | None,
+        rows: list[ActionRow],
+        quarter_number: int,
+        quarter_label: str,
+    ) -> None:
+        """Rebuild from rows already loaded for the table: no query of its own."""
+        previous = self.tree.currentItem()
+        keep = previous.data(0, NODE_ROLE) if previous is not None else None
+        del previous
+        self._building = True
+        # No signals while items are torn down and rebuilt: a slot must never see a dying item.
+        self.tree.blockSignals(True)
+        # Taken out rather than clear()ed: Python then owns the old items, so a reference
+        # still held elsewhere keeps its item alive instead of pointing at freed memory.
+        old = [self.tree.takeTopLevelItem(0) for _ in range(self.tree.topLevelItemCount())]
+        self._retired = old
+        self.tree.setHeaderLabels(["Plan", "#", f"RAG {quarter_label}"])
+        self._actions = defaultdict(list)
+        for r in rows:
+            self._actions[r.objective_id].append(r)
+        self._quarter = quarter_number
+        plan_item: QTreeWidgetItem | None = None
+        for plan in plans:
+            item = QTreeWidgetItem([f"{plan.year} — {plan.title} ({plan.status})", "", ""])
+            item.setData(0, NODE_ROLE, ("plan", plan.id))
+            item.setToolTip(0, plan.title)
+            self.tree.addTopLevelItem(item)
+            if plan.id == plan_id and structure is not None:
+                plan_item = item
+                self._fill(item, structure)
+        if plan_item is not None:
+            plan_item.setExpanded(True)
+            found = self._find(keep) if keep else None
+            self.tree.setCurrentItem(found or plan_item)
+        self.tree.blockSignals(False)
+        self._building = False
+
+    def _mix(self, rows: list[ActionRow]) -> Counter[RAG]:
+        i = self._quarter - 1
+        return Counter(r.rags[i] for r in rows if r.rags[i] is not None)  # type: ignore[misc]
+
+    def _fill(self, plan_item: QTreeWidgetItem, structure: PlanStructure) -> None:
+        every: list[ActionRow] = []
+        for priority, objectives in structure.priorities:
+            in_priority = [r for o in objectives for r in self._actions.get(o.id, [])]
+            every += in_priority
+            mix = self._mix(in_priority)
+            label = (
+                priority.label.split(": ", 1)[-1]
+                if priority.id in structure.other_priority_ids
+                else priority.label
+            )
+            p_item = QTreeWidgetItem(
+                [label, str(len(in_priority)), rag_mix_text(mix, len(in_priority))]
+            )
+            p_item.setData(0, NODE_ROLE, ("priority", priority.id))
+            p_item.setToolTip(0, priority.label)
+            p_item.setToolTip(2, rag_mix_words(mix, len(in_priority)))
+            plan_item.addChild(p_item)
+            for objective in objectives:
+                actions = self._actions.get(objective.id, [])
+                o_mix = self._mix(actions)
+                o_item = QTreeWidgetItem(
+                    [objective.label, str(len(actions)), rag_mix_text(o_mix, len(actions))]
+                )
+                o_item.setData(0, NODE_ROLE, ("objective", objective.id))
+                o_item.setToolTip(0, objective.label)
+                o_item.setToolTip(2, rag_mix_words(o_mix, len(actions)))
+                if actions:
+                    # Action rows are added when the objective is opened (large plans).
+                    o_item.setChildIndicatorPolicy(
+                        QTreeWidgetItem.ChildIndicatorPolicy.ShowIndicator
+                    )
+                p_item.addChild(o_item)
+            p_item.setExpanded(True)
+        mix = self._mix(every)
+        plan_item.setText(1, str(len(every)))
+        plan_item.setText(2, rag_mix_text(mix, len(every)))
+        plan_item.setToolTip(2, rag_mix_words(mix, len(every)))
+
+    def _expanded(self, item: QTreeWidgetItem) -> None:
+        kind, node_id = item.data(0, NODE_ROLE)
+        if kind != "objective" or item.childCount():
+            return
+        i = self._quarter - 1
+        for r in self._actions.get(node_id, []):
+            rag = r.rags[i]
+            a_item = QTreeWidgetItem(
+                [f"{r.reference}  {r.title}".strip(), "", rag.value if rag else "–"]
+            )
+            a_item.setData(0, NODE_ROLE, ("action", r.id))
+            a_item.setToolTip(0, r.title)
+            a_item.setToolTip(2, rag.label if rag else "Not reported")
+            item.addChild(a_item)
+
+    def _find(self, node: tuple[str, int]) -> QTreeWidgetItem | None:
+        kind, node_id = node
+        if kind == "action":
+            return None
+        iterator = QTreeWidgetItemIterator(self.tree)
+        while iterator.value() is not None:
+            item = iterator.value()
+            if item.data(0, NODE_ROLE) == (kind, node_id):
+                return item
+            iterator += 1
+        return None
+
+    def _activated(self, item: QTreeWidgetItem | None) -> None:
+        if item is None or self._building:
+            return
+        kind, node_id = item.data(0, NODE_ROLE)
+        {
+            "plan": self.plan_chosen,
+            "priority": self.priority_chosen,
+            "objective": self.objective_chosen,
+            "action": self.action_chosen,
+        }[kind].emit(node_id)

@@ -1,0 +1,148 @@
+"""Renders the main views and dialogs to PNG files, for the README and for review."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
+
+from scp_desktop.services import workspace
+from scp_desktop.services.records import RecordKind
+from scp_desktop.storage.database import Database
+from scp_desktop.ui.dialogs import (
+    MoveActionDialog,
+    NewPlanDialog,
+    PreferencesDialog,
+    RolloverDialog,
+)
+from scp_desktop.ui.main_window import EXTERNAL_DIALOGS, MainWindow
+from scp_desktop.ui.reference_editors import RecordFormDialog, ReferenceDataDialog
+from scp_desktop.ui.settings import Settings
+from scp_desktop.ui.update_editor import UpdateEditorDialog
+
+SCREEN = (1366, 768)
+
+
+def _save(widget: QWidget, path: Path, size: tuple[int, int] | None = None) -> Path:
+    if size is not None:
+        widget.resize(*size)
+    widget.show()
+    for _ in range(3):
+        QApplication.processEvents()
+    widget.grab().save(str(path))
+    return path
+
+
+def render_screenshots(
+    db: Database, out_dir: Path, *, today: dt.date | None = None, officer: str = "Demo Officer"
+) -> list[Path]:
+    """Main window (table, filtered, dashboard) at 1366×768 and each dialog at its own size."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    ini = Path(tempfile.mkdtemp(prefix="scp-shots-")) / "settings.ini"
+    settings = Settings(QSettings(str(ini), QSettings.Format.IniFormat))
+    settings.officer_name = officer
+    window = MainWindow(db, settings, today=today)
+    written: list[Path] = []
+    window.resize(*SCREEN)
+    window.show()
+    QApplication.processEvents()
+    first = window.model.row_at(0).id if window.model.rowCount() else None
+    if first is not None:
+        window.select_action(first)
+    written.append(_save(window, out_dir / "01-action-table.png", SCREEN))
+
+    bar = window.filter_bar
+    lead = bar.lead.findText("EP")
+    if lead >= 0:
+        bar.lead.setCurrentIndex(lead)
+    bar.rag.setCurrentIndex(max(bar.rag.findData("G"), 0))
+    written.append(_save(window, out_dir / "02-filtered.png", SCREEN))
+    bar.clear()
+    if first is not None:
+        window.select_action(first)
+
+    window.show_dashboard()
+    written.append(_save(window, out_dir / "03-dashboard.png", SCREEN))
+    window.show_table()
+
+    dialogs: list[tuple[str, Callable[[], QDialog | None]]] = []
+    action_id = window.current_action_id()
+    quarter = window.quarter
+    if action_id is not None and quarter is not None:
+        detail = workspace.action_detail(db, action_id)
+        dialogs.append(
+            (
+                "04-action-form.png",
+                lambda: window.action_commands.form(
+                    fields=detail.fields, objective_id=detail.objective_id
+                ),
+            )
+        )
+        dialogs.append(
+            (
+                "06-progress-update.png",
+                lambda: UpdateEditorDialog(
+                    workspace.update_pair(db, action_id, quarter.code),
+                    officer=officer,
+                    today=window.today,
+                    parent=window,
+                ),
+            )
+        )
+        row = window.model.row_at(window.model.row_of(action_id))
+        dialogs.append(
+            (
+                "08-move-action.png",
+                lambda: MoveActionDialog(window.structure, row.objective_id, window),
+            )
+        )
+    dialogs.append(("05-new-action.png", lambda: window.action_commands.form()))
+    if window.plan_id is not None and quarter is not None:
+        plan_id = window.plan_id
+        dialogs.append(
+            (
+                "07-roll-over.png",
+                lambda: RolloverDialog(
+                    quarter.year.label,
+                    workspace.load_action_rows(db, plan_id, quarter.code, window.today),
+                    window,
+                ),
+            )
+        )
+    dialogs += [
+        ("09-reference-data.png", lambda: ReferenceDataDialog(db, window.edits, window)),
+        ("10-key-priority.png", lambda: RecordFormDialog(RecordKind.PRIORITY, None, window)),
+        ("11-preferences.png", lambda: PreferencesDialog(officer, window)),
+        ("12-new-plan.png", lambda: NewPlanDialog("2023-24", window)),
+    ]
+    for name, make in dialogs:
+        dialog = make()
+        if dialog is not None:
+            written.append(_save(dialog, out_dir / name))
+            dialog.close()
+            dialog.deleteLater()
+    written += _external_dialogs(window, db, out_dir)
+    window.close()
+    return written
+
+
+def _external_dialogs(window: MainWindow, db: Database, out_dir: Path) -> list[Path]:
+    """The returns and reports dialogs, when this build has them."""
+    import importlib
+
+    written: list[Path] = []
+    if window.plan_id is None or window.quarter is None:
+        return written
+    for n, (name, (module_name, class_name)) in enumerate(EXTERNAL_DIALOGS.items(), start=13):
+        try:
+            dialog_class = getattr(importlib.import_module(module_name), class_name)
+            dialog = dialog_class(db, window.plan_id, window.quarter.code, window)
+        except Exception:
+            continue
+        written.append(_save(dialog, out_dir / f"{n}-{name.replace('_', '-')}.png"))
+        dialog.close()
+    return written
