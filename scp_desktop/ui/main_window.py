@@ -4,9 +4,7 @@ edit commands. The widgets themselves live in their own modules."""
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-import importlib.util
-import sys
+from typing import Any
 
 from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QShowEvent
@@ -40,29 +38,22 @@ from scp_desktop.ui.edits import Edits
 from scp_desktop.ui.filter_bar import FilterBar
 from scp_desktop.ui.filtering import ActionFilter
 from scp_desktop.ui.history import HistoryDock
+from scp_desktop.ui.indicators import IndicatorsWindow
 from scp_desktop.ui.menus import build_actions
 from scp_desktop.ui.navigator import NavigatorDock
 from scp_desktop.ui.plan_commands import PlanCommands
+from scp_desktop.ui.reports import ReportDialog
+from scp_desktop.ui.returns import (
+    ExportPlanDialog,
+    ImportReturnsDialog,
+    NewPlanFromSpreadsheetDialog,
+    PrepareReturnsDialog,
+)
 from scp_desktop.ui.settings import Settings
 from scp_desktop.ui.undo import Changed, UndoController
 
 TABLE_STATE_KEY = "layout/action_table_header"
 WINDOW_STATE_KEY = "layout/main_window_state"
-EXTERNAL_DIALOGS = {
-    "prepare_returns": ("scp_desktop.ui.returns", "PrepareReturnsDialog"),
-    "import_returns": ("scp_desktop.ui.returns", "ImportReturnsDialog"),
-    "reports": ("scp_desktop.ui.reports", "ReportDialog"),
-}
-
-
-def _available(module: str) -> bool:
-    """Whether another feature's module is in this build, without importing it yet."""
-    if module in sys.modules:
-        return sys.modules[module] is not None
-    try:
-        return importlib.util.find_spec(module) is not None
-    except (ImportError, ValueError):
-        return False
 
 
 class MainWindow(QMainWindow):
@@ -108,7 +99,6 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.navigator.toggleViewAction())
         view_menu.addAction(self.history.toggleViewAction())
         self._build_status_bar(open_result)
-        self._disable_missing_dialogs()
         self._connect()
         self._restore_layout()
         self.reload()
@@ -204,16 +194,6 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(
                 f"Database upgraded; the previous version was kept as {open_result.backup.name}"
             )
-
-    def _disable_missing_dialogs(self) -> None:
-        for name, (module, _cls) in EXTERNAL_DIALOGS.items():
-            if not _available(module):
-                self._disable(name)
-
-    def _disable(self, name: str) -> None:
-        action = getattr(self.acts, name)
-        action.setEnabled(False)
-        action.setStatusTip("Not available in this version of SCP Desktop")
 
     def _connect(self) -> None:
         self.plan_combo.currentIndexChanged.connect(self._plan_changed)
@@ -557,29 +537,35 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------ returns and reports
 
     def open_prepare_returns(self) -> None:
-        self._open_external("prepare_returns")
+        self._open_plan_dialog(PrepareReturnsDialog, reload=False)
 
     def open_import_returns(self) -> None:
-        self._open_external("import_returns")
+        # Imports change updates behind the undo stack's back; read them again.
+        self._open_plan_dialog(ImportReturnsDialog, reload=True)
+
+    def open_export_plan(self) -> None:
+        self._open_plan_dialog(ExportPlanDialog, reload=False)
 
     def open_reports(self) -> None:
-        self._open_external("reports")
+        self._open_plan_dialog(ReportDialog, reload=False)
 
-    def _open_external(self, name: str) -> None:
-        module_name, class_name = EXTERNAL_DIALOGS[name]
-        try:
-            module = importlib.import_module(module_name)
-            dialog_class = getattr(module, class_name)
-        except (ImportError, AttributeError):
-            self._disable(name)
-            self.statusBar().showMessage("That feature is not available in this version.", 5000)
-            return
+    def open_indicators(self) -> None:
+        # Sign-off locks updates and values; the table and dashboard show that.
+        self._open_plan_dialog(IndicatorsWindow, reload=True)
+
+    def open_plan_from_spreadsheet(self) -> None:
+        dialog = NewPlanFromSpreadsheetDialog(self.db, self)
+        if self._ask(dialog):
+            self.reload()
+
+    def _open_plan_dialog(self, dialog_class: Any, *, reload: bool) -> None:
         if self.plan_id is None or self.quarter is None:
+            self.statusBar().showMessage("Choose a plan first.", 5000)
             return
         dialog = dialog_class(self.db, self.plan_id, self.quarter.code, self)
         self._ask(dialog)
-        # Imports change updates behind the undo stack's back; read them again.
-        self._load_plan()
+        if reload:
+            self._load_plan()
 
     # ------------------------------------------------------------ officer and messages
 

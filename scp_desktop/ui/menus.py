@@ -40,7 +40,10 @@ class WindowActions:
     reference_data: QAction
     prepare_returns: QAction
     import_returns: QAction
+    plan_from_spreadsheet: QAction
+    export_plan: QAction
     reports: QAction
+    indicators: QAction
     about: QAction
     menus: dict[str, QMenu]
 
@@ -138,7 +141,24 @@ def build_actions(window: QMainWindow, w: object, undo: QAction, redo: QAction) 
         import_returns=_action(
             window, "&Import returns…", slot("open_import_returns"), "Ctrl+Shift+I"
         ),
+        plan_from_spreadsheet=_action(
+            window,
+            "New plan from &spreadsheet…",
+            slot("open_plan_from_spreadsheet"),
+            None,
+            "Build a plan from the spreadsheet you already keep",
+        ),
+        export_plan=_action(
+            window, "&Export plan to Excel…", slot("open_export_plan"), "Ctrl+Shift+E"
+        ),
         reports=_action(window, "&Reports…", slot("open_reports"), "Ctrl+Shift+R"),
+        indicators=_action(
+            window,
+            "Performance &statistics…",
+            slot("open_indicators"),
+            "Ctrl+Shift+S",
+            "Indicators, their values, targets and computed status",
+        ),
         about=_action(window, "&About SCP Desktop", slot("about")),
         menus={},
     )
@@ -149,7 +169,7 @@ def build_actions(window: QMainWindow, w: object, undo: QAction, redo: QAction) 
     redo.setShortcuts(redo_keys)
     bar = window.menuBar()
     layout: list[tuple[str, list[QAction | None]]] = [
-        ("&File", [a.new_plan, None, a.preferences, None, a.quit]),
+        ("&File", [a.new_plan, a.plan_from_spreadsheet, None, a.preferences, None, a.quit]),
         ("&Edit", [a.undo, a.redo, None, a.find, a.clear_filters]),
         ("&View", [a.show_table, a.show_dashboard, None, a.refresh]),
         (
@@ -183,7 +203,8 @@ def build_actions(window: QMainWindow, w: object, undo: QAction, redo: QAction) 
                 a.reference_data,
             ],
         ),
-        ("Re&turns", [a.prepare_returns, a.import_returns]),
+        ("Re&turns", [a.prepare_returns, a.import_returns, None, a.export_plan]),
+        ("&Statistics", [a.indicators]),
         ("&Reports", [a.reports]),
         ("&Help", [a.about]),
     ]

@@ -6,6 +6,7 @@ import datetime as dt
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
@@ -19,8 +20,11 @@ from scp_desktop.ui.dialogs import (
     PreferencesDialog,
     RolloverDialog,
 )
-from scp_desktop.ui.main_window import EXTERNAL_DIALOGS, MainWindow
+from scp_desktop.ui.indicators import IndicatorsWindow
+from scp_desktop.ui.main_window import MainWindow
 from scp_desktop.ui.reference_editors import RecordFormDialog, ReferenceDataDialog
+from scp_desktop.ui.reports import ReportDialog
+from scp_desktop.ui.returns import ExportPlanDialog, ImportReturnsDialog, PrepareReturnsDialog
 from scp_desktop.ui.settings import Settings
 from scp_desktop.ui.update_editor import UpdateEditorDialog
 
@@ -132,17 +136,21 @@ def render_screenshots(
 
 def _external_dialogs(window: MainWindow, db: Database, out_dir: Path) -> list[Path]:
     """The returns and reports dialogs, when this build has them."""
-    import importlib
 
     written: list[Path] = []
     if window.plan_id is None or window.quarter is None:
         return written
-    for n, (name, (module_name, class_name)) in enumerate(EXTERNAL_DIALOGS.items(), start=13):
-        try:
-            dialog_class = getattr(importlib.import_module(module_name), class_name)
-            dialog = dialog_class(db, window.plan_id, window.quarter.code, window)
-        except Exception:
-            continue
-        written.append(_save(dialog, out_dir / f"{n}-{name.replace('_', '-')}.png"))
+    feature_dialogs: list[tuple[str, Any]] = [
+        ("prepare-returns", PrepareReturnsDialog),
+        ("import-returns", ImportReturnsDialog),
+        ("export-plan", ExportPlanDialog),
+        ("reports", ReportDialog),
+        ("indicators", IndicatorsWindow),
+    ]
+    for n, (name, dialog_class) in enumerate(feature_dialogs, start=13):
+        dialog = dialog_class(db, window.plan_id, window.quarter.code, window)
+        size = (1280, 720) if name in {"indicators", "import-returns", "reports"} else None
+        written.append(_save(dialog, out_dir / f"{n}-{name}.png", size))
         dialog.close()
+        dialog.deleteLater()
     return written

@@ -1,21 +1,26 @@
-"""The screenshots subcommand, and the Returns / Reports menus opening other features' dialogs."""
+"""The screenshots subcommand, and the menus opening every feature's dialog."""
 
 from __future__ import annotations
 
-import sys
-import types
 from pathlib import Path
-from typing import ClassVar
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from scp_desktop.cli import main
 from scp_desktop.storage.database import Database
+from scp_desktop.ui.indicators import IndicatorsWindow
 from scp_desktop.ui.main_window import MainWindow
+from scp_desktop.ui.reports import ReportDialog
+from scp_desktop.ui.returns import (
+    ExportPlanDialog,
+    ImportReturnsDialog,
+    NewPlanFromSpreadsheetDialog,
+    PrepareReturnsDialog,
+)
 from scp_desktop.ui.settings import Settings
 
 
@@ -31,38 +36,44 @@ def test_screenshots_command_writes_every_view(demo_db: Database, tmp_path: Path
         "06-progress-update.png",
         "07-roll-over.png",
         "09-reference-data.png",
+        "13-prepare-returns.png",
+        "14-import-returns.png",
+        "16-reports.png",
+        "17-indicators.png",
     ):
         assert expected in names
     table = QImage(str(out / "01-action-table.png"))
     assert (table.width(), table.height()) == (1366, 768)
 
 
-class _FakeDialog(QDialog):
-    opened: ClassVar[list[tuple[int, str]]] = []
-
-    def __init__(self, db: Database, plan_id: int, quarter: str, parent: QWidget) -> None:
-        super().__init__(parent)
-        _FakeDialog.opened.append((plan_id, quarter))
-
-    def exec(self) -> int:
-        return 0
-
-
-def test_returns_and_reports_menus_open_the_dialogs_lazily(
-    qtbot: QtBot, demo_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("action_name", "dialog_class"),
+    [
+        ("prepare_returns", PrepareReturnsDialog),
+        ("import_returns", ImportReturnsDialog),
+        ("export_plan", ExportPlanDialog),
+        ("reports", ReportDialog),
+        ("indicators", IndicatorsWindow),
+        ("plan_from_spreadsheet", NewPlanFromSpreadsheetDialog),
+    ],
+)
+def test_menus_open_each_feature_dialog_for_the_chosen_plan_and_quarter(
+    qtbot: QtBot, demo_db: Database, tmp_path: Path, action_name: str, dialog_class: type
 ) -> None:
-    returns = types.ModuleType("scp_desktop.ui.returns")
-    returns.PrepareReturnsDialog = _FakeDialog  # type: ignore[attr-defined]
-    returns.ImportReturnsDialog = _FakeDialog  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "scp_desktop.ui.returns", returns)
-    monkeypatch.setitem(sys.modules, "scp_desktop.ui.reports", None)  # not built: ImportError
     settings = Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
     window = MainWindow(demo_db, settings)
     qtbot.addWidget(window)
-    _FakeDialog.opened.clear()
-    window.acts.prepare_returns.trigger()
-    window.acts.import_returns.trigger()
-    assert window.quarter is not None
-    assert _FakeDialog.opened == [(window.plan_id, window.quarter.code)] * 2
-    window.open_reports()
-    assert not window.acts.reports.isEnabled()
+    seen: list[QWidget] = []
+
+    def close_modal() -> None:
+        modal = QApplication.activeModalWidget()
+        if modal is None:
+            QTimer.singleShot(20, close_modal)
+            return
+        seen.append(modal)
+        modal.reject()
+
+    QTimer.singleShot(0, close_modal)
+    getattr(window.acts, action_name).trigger()
+    assert len(seen) == 1
+    assert isinstance(seen[0], dialog_class)
