@@ -15,6 +15,7 @@ from sqlalchemy import select
 from scp_desktop.domain.deadlines import Deadline, DeadlineKind, deadline_from_storage
 from scp_desktop.domain.periods import FinancialYear, Quarter
 from scp_desktop.domain.rag import RAG, Travel, direction_of_travel
+from scp_desktop.services import indicators as indicator_service
 from scp_desktop.services.errors import UserError
 from scp_desktop.storage.database import Database
 from scp_desktop.storage.models import (
@@ -488,6 +489,8 @@ class IndicatorTile:
     comparator: str | None
     comparator_label: str
     previous_year: str | None
+    status: str = ""  # computed by the indicator's rule: "A Amber", "No target", "No value"
+    rag: RAG | None = None
 
 
 @dataclass(frozen=True)
@@ -618,6 +621,12 @@ def priority_statistics(db: Database, plan_id: int, quarter: str) -> list[Priori
     """
     q = Quarter.parse(quarter)
     limit = q.year.start * 10 + q.number
+    # The status comes from the indicator rules (frozen at sign-off where signed off).
+    assessed = {
+        item.id: item.assessment
+        for tile in indicator_service.priority_tiles(db, plan_id, quarter)
+        for item in tile.indicators
+    }
     with db.session(audit=False) as s:
         priorities = s.execute(
             select(KeyPriority.id, KeyPriority.number, KeyPriority.kind, KeyPriority.title)
@@ -651,6 +660,8 @@ def priority_statistics(db: Database, plan_id: int, quarter: str) -> list[Priori
                     latest.comparator if latest else None,
                     latest.comparator_label if latest else "",
                     latest.previous_year if latest else None,
+                    assessed[ind.id].status_text if ind.id in assessed else "",
+                    assessed[ind.id].rag if ind.id in assessed else None,
                 )
             )
         return [

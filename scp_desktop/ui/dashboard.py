@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from scp_desktop.domain.periods import Quarter
+from scp_desktop.domain.indicators import parse_period
 from scp_desktop.domain.rag import RAG, RAG_ORDER, Travel
 from scp_desktop.services.workspace import ActionRef, Dashboard, IndicatorTile, PriorityRag
 
@@ -32,9 +32,9 @@ def format_indicator(tile: IndicatorTile) -> str:
         return "no value yet"
     value = f"£{tile.value}" if tile.unit == "gbp" else f"{tile.value}{_UNITS.get(tile.unit, '')}"
     try:
-        period = Quarter.parse(tile.period).label
+        period = parse_period(tile.period).label
     except ValueError:
-        period = tile.period
+        period = tile.period  # free text such as "As reported 07/11/2022"
     text = f"{value} ({period})"
     if tile.comparator is not None:
         text += f"; {tile.comparator_label or 'comparator'} {tile.comparator}"
@@ -215,8 +215,14 @@ class DashboardView(QScrollArea):
             if not stats.indicators:
                 t_layout.addWidget(QLabel("No indicators linked to this priority.", tile))
             for ind in stats.indicators:
+                colour = ind.rag.hex_colour if ind.rag else "#757575"
+                status = (
+                    f"<span style='color:{colour}; font-weight:bold'>"
+                    f"[{html.escape(ind.status or 'No status')}]</span> "
+                )
                 line = QLabel(
-                    f"{html.escape(ind.name)}: <b>{html.escape(format_indicator(ind))}</b>", tile
+                    f"{status}{html.escape(ind.name)}: <b>{html.escape(format_indicator(ind))}</b>",
+                    tile,
                 )
                 line.setWordWrap(True)
                 t_layout.addWidget(line)
