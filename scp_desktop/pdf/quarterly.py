@@ -438,6 +438,9 @@ def _indicator_block(stats: IndicatorStats, key: str, area: str, level: int) -> 
         Heading(stats.name, Styles.h3, key=key, level=level),
         p(" · ".join(details), Styles.note),
     ]
+    if stats.status_rule:
+        # The rule goes with every status, so a committee sees why it is that colour.
+        block.append(p(stats.status_rule, Styles.note))
     if stats.description:
         block.append(p(stats.description, Styles.small))
         block.append(Spacer(1, 1.5 * mm))

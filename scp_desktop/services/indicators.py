@@ -412,6 +412,11 @@ def _assessment(s: Session, ind: Indicator, quarter: Quarter) -> Assessment:
     return live
 
 
+def assessment_in_session(s: Session, ind: Indicator, quarter: Quarter) -> Assessment:
+    """The status a report prints for `quarter`: frozen at sign-off, else computed now."""
+    return _assessment(s, ind, quarter)
+
+
 def _freezes(ind: Indicator, quarter: Quarter) -> bool:
     """Annual indicators are frozen with Q4, when the year is complete."""
     return Frequency(ind.frequency) is not Frequency.ANNUAL or quarter.number == 4

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from scp_desktop.domain.deadlines import deadline_from_storage
+from scp_desktop.domain.indicators import parse_period
 from scp_desktop.domain.periods import FinancialYear, Quarter
 from scp_desktop.domain.rag import RAG, direction_of_travel
 from scp_desktop.domain.reports import (
@@ -40,6 +41,7 @@ from scp_desktop.domain.reports import (
 from scp_desktop.pdf import build as pdf_build
 from scp_desktop.pdf.base import Cancelled, Progress
 from scp_desktop.pdf.build import AttachmentError
+from scp_desktop.services import indicators as indicator_rules
 from scp_desktop.services.errors import UserError
 from scp_desktop.storage.database import Database
 from scp_desktop.storage.models import (
@@ -50,7 +52,6 @@ from scp_desktop.storage.models import (
     Framework,
     FundingStream,
     Indicator,
-    IndicatorStatus,
     KeyPriority,
     Meeting,
     Objective,
@@ -329,8 +330,8 @@ def _target_text(ind: Indicator) -> str:
 def indicator_statistics(s: Session, quarter: Quarter) -> tuple[IndicatorStats, ...]:
     """Every indicator with its values, target and comparator for the quarterly report.
 
-    Kept in one place so the indicator rules (targets and tolerances → RAG) can be applied here.
-    Status is the one frozen at sign-off for this quarter, when there is one.
+    Status comes from the indicator rules: the one frozen at sign-off for this quarter when
+    there is one, else computed from the target and tolerance; the rule is printed with it.
     """
     indicators = s.scalars(
         select(Indicator)
@@ -341,10 +342,6 @@ def indicator_statistics(s: Session, quarter: Quarter) -> tuple[IndicatorStats, 
         )
         .order_by(Indicator.id)
     ).all()
-    statuses = {
-        st.indicator_id: st
-        for st in s.scalars(select(IndicatorStatus).where(IndicatorStatus.period == quarter.code))
-    }
     found = []
     for ind in indicators:
         points = tuple(
@@ -361,7 +358,7 @@ def indicator_statistics(s: Session, quarter: Quarter) -> tuple[IndicatorStats, 
             for v in sorted(ind.values, key=lambda v: v.id)
         )
         labels = {v.comparator_label for v in ind.values if v.comparator_label}
-        status = statuses.get(ind.id)
+        assessed = indicator_rules.assessment_in_session(s, ind, quarter)
         priority = ""
         if ind.priority is not None:
             priority = (
@@ -379,8 +376,8 @@ def indicator_statistics(s: Session, quarter: Quarter) -> tuple[IndicatorStats, 
                 priority=priority,
                 target=_target_text(ind),
                 comparator_label=", ".join(sorted(labels)) or "Comparator",
-                status=RAG(status.rag) if status and status.rag else None,
-                status_rule=status.rule if status else "",
+                status=assessed.rag,
+                status_rule=(f"Rule: {assessed.rule_text}" if assessed.rag else assessed.rule_text),
                 points=points,
             )
         )
@@ -388,9 +385,9 @@ def indicator_statistics(s: Session, quarter: Quarter) -> tuple[IndicatorStats, 
 
 
 def _period_label(period: str) -> str:
-    """Quarter codes print as 'Q2 2022-23'; free-text periods print as written."""
+    """Period codes print as 'Q2 2022-23', 'Jul 2022', 'Year 2022-23'; free text as written."""
     try:
-        return Quarter.parse(period).label
+        return parse_period(period).label
     except ValueError:
         return period
 
