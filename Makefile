@@ -19,6 +19,11 @@ lint:
 	.venv/bin/mypy scp_desktop
 	.venv/bin/lint-imports
 
+# The benchmark suite (about 10 minutes on 2 cores): writes bench/results.json and bench/results.md.
+bench:
+	tools/bootstrap.sh test
+	QT_QPA_PLATFORM=offscreen .venv/bin/python -m bench
+
 bundle:
 	tools/bootstrap.sh build
 	.venv/bin/pyinstaller --noconfirm build.spec

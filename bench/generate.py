@@ -109,7 +109,7 @@ THINGS = (
     "Pubwatch support",
     "Safer Streets works",
 )
-NAMES = ("Zoë", "José", "Siân", "Chloé", "Renée", "Ioan", "Márta", "Dáithí", "Anaïs", "Gwenllïan")
+NAMES = ("Zoë", "José", "Siân", "Chloé", "Renée", "Seán", "Márta", "Dáithí", "Anaïs", "Gwenllïan")
 PLACES = (
     "Tŷ Newydd",
     "Café Nero",
@@ -357,7 +357,7 @@ def generate(spec: Spec, path: Path) -> Generated:
                 "evidence": "",
             }
         )
-        objectives = [
+        objectives: list[dict[str, Any]] = [
             {
                 "id": i + 1,
                 "priority_id": (i % len(priorities)) + 1,
@@ -379,8 +379,8 @@ def generate(spec: Spec, path: Path) -> Generated:
             obj = objectives[i % len(objectives)]
             pos = per_objective.get(obj["id"], 0)
             per_objective[obj["id"]] = pos + 1
-            # Round robin first, so each of the 20 lead agencies leads a fair share.
-            lead = leads[i % len(leads)] if r.random() < 0.7 else r.choice(leads)
+            # Round robin first, so each of the 20 lead agencies leads at least one action.
+            lead = leads[i % len(leads)] if i < len(leads) or r.random() < 0.7 else r.choice(leads)
             status = r.choices(("active", "complete", "dropped"), weights=(85, 12, 3))[0]
             actions.append(
                 {

@@ -1,0 +1,65 @@
+"""Child process for the cold-start case: start, show the main window, print SHOWN, quit.
+
+`python -m bench.startup app DB` goes through the product's real entry point
+(`scp_desktop.cli.main(["--db", DB])`); `python -m bench.startup bare` shows an empty
+QMainWindow of the same size. The parent times from spawning the process to reading SHOWN.
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def main(argv: list[str]) -> int:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+
+    app = QApplication(sys.argv[:1])
+    done = {"status": 0}
+
+    def poll() -> None:
+        for widget in app.topLevelWidgets():
+            if isinstance(widget, QMainWindow) and widget.isVisible():
+                widget.repaint()
+                print("SHOWN", flush=True)
+                timer.stop()
+                app.quit()
+                return
+        modal = app.activeModalWidget()
+        if modal is not None:
+            # Something stood between the officer and the window: report it, never click it away.
+            text = getattr(modal, "text", lambda: "")()
+            print(f"MODAL {modal.windowTitle()}: {text}", flush=True)
+            done["status"] = 3
+            timer.stop()
+            modal.close()
+            app.quit()
+
+    timer = QTimer()
+    timer.setInterval(2)
+    timer.timeout.connect(poll)
+    timer.start()
+
+    if argv[0] == "bare":
+        window = QMainWindow()
+        window.setWindowTitle("Bare window")
+        window.menuBar().addMenu("&File")
+        window.setCentralWidget(QLabel("Bare PySide6 window"))
+        window.statusBar().showMessage("Ready")
+        window.resize(1280, 720)
+        window.show()
+        app.exec()
+        return done["status"]
+
+    from scp_desktop.cli import main as scp_main
+
+    status = scp_main(["--db", argv[1]])
+    return done["status"] or status
+
+
+if __name__ == "__main__":
+    import resource
+
+    code = main(sys.argv[1:])
+    print(f"RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}", flush=True)
+    sys.exit(code)
