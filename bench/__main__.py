@@ -107,15 +107,21 @@ class Runner:
         pfile, ofile = tmp / f"{name}-{size}.json", tmp / f"{name}-{size}.out.json"
         pfile.write_text(json.dumps(params), encoding="utf-8")
         ofile.unlink(missing_ok=True)
-        proc = subprocess.run(
-            [sys.executable, "-m", "bench.probes", name, str(pfile), str(ofile)],
-            cwd=ROOT,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=self.args.timeout,
-        )
         m = Measured(probe=name, size=size)
+        try:
+            proc = subprocess.run(
+                [sys.executable, "-m", "bench.probes", name, str(pfile), str(ofile)],
+                cwd=ROOT,
+                env=self.env,
+                capture_output=True,
+                text=True,
+                timeout=self.args.timeout,
+            )
+        except subprocess.TimeoutExpired:
+            # Over the limit is itself the finding; the rest of the suite still runs.
+            m.error = f"timed out: one run took over {self.args.timeout:.0f} s"
+            self._report(m)
+            return m
         if not ofile.exists():
             m.error = f"child exited {proc.returncode}: {proc.stderr[-1500:]}"
         else:
@@ -303,6 +309,7 @@ def _compare(
     metric: str,
     *,
     aim: str = "",
+    limits: tuple[float | None, float | None] = (None, None),
     note: str = "",
 ) -> dict[str, Any]:
     f, b = feature.median(metric), baseline.median(metric)
@@ -318,6 +325,12 @@ def _compare(
     else:
         status = "ok"
     ratio = round(f / b, 2) if status == "ok" and f is not None and b else None
+    aim_met: bool | None = None
+    if ratio is not None and f is not None and aim:
+        max_seconds, max_ratio = limits
+        aim_met = (max_seconds is None or f < max_seconds) and (
+            max_ratio is None or ratio <= max_ratio
+        )
     return {
         "id": case_id,
         "title": title,
@@ -328,6 +341,7 @@ def _compare(
         "baseline": {"name": baseline_name, **baseline.as_json(metric)},
         "ratio": ratio,
         "aim": aim,
+        "aim_met": aim_met,
         "note": note,
     }
 
@@ -362,6 +376,7 @@ def build_cases(
             "bare QTableView over the same rows",
             "load",
             aim="< 0.3 s",
+            limits=(0.3, None),
         ),
         _compare(
             "table_sort",
@@ -379,6 +394,7 @@ def build_cases(
             "bare QTableView over the same rows",
             "filter_key",
             aim="< 30 ms",
+            limits=(0.03, None),
         ),
         _compare(
             "database",
@@ -396,6 +412,7 @@ def build_cases(
             "raw read of the same files (python-calamine)",
             "dry_run",
             aim="≤ 2× the raw read",
+            limits=(None, 2.0),
             note=f"returns made with {rset.made_with}",
         ),
         _compare(
@@ -406,6 +423,7 @@ def build_cases(
             "LibreOffice headless --convert-to csv",
             "dry_run",
             aim="faster than LibreOffice (ratio < 1)",
+            limits=(None, 1.0),
             note=soffice_note,
         ),
         _compare(
@@ -416,6 +434,7 @@ def build_cases(
             "bare ReportLab table of the same paragraphs",
             "build",
             aim="< 5 s and ≤ 1.5×",
+            limits=(5.0, 1.5),
         ),
     ]
 
@@ -456,6 +475,7 @@ def build_growth(m: dict[tuple[str, int], Measured], sizes: list[int]) -> list[d
             entry["finding"] = next(p.reason for p in points if not p.available)
         elif any(p.error or p.median(metric) is None for p in points):
             entry["status"] = "error"
+            entry["finding"] = next((p.error.splitlines()[-1] for p in points if p.error), None)
         else:
             worse = []
             for a, b in itertools.pairwise(points):
@@ -528,6 +548,13 @@ def _ms(value: float | None) -> str:
     return f"{value * 1000:,.0f} ms" if value < 10 else f"{value:,.1f} s"
 
 
+def _aim(case: dict[str, Any]) -> str:
+    if not case["aim"]:
+        return ""
+    verdict = {True: "met", False: "**missed**", None: "—"}[case["aim_met"]]
+    return f"{case['aim']}: {verdict}"
+
+
 def markdown(results: dict[str, Any]) -> str:
     mc = results["machine"]
     lines = [
@@ -551,7 +578,7 @@ def markdown(results: dict[str, Any]) -> str:
         lines.append(
             f"| {c['title']} | {c['actions']:,} | {_ms(f['median_s'])} ×{f['runs']} | {b['name']} | "
             f"{_ms(b['median_s'])} ×{b['runs']} | {ratio} | {f['peak_rss_mb'] or '—'} / {b['peak_rss_mb'] or '—'} | "
-            f"{c['aim']} | {note.replace('|', '/').splitlines()[0] if note else ''} |"
+            f"{_aim(c)} | {note.replace('|', '/').splitlines()[0] if note else ''} |"
         )
     lines += ["", "## Growth with the size of the plan", ""]
     sizes = results["settings"]["sizes"]

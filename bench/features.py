@@ -73,36 +73,77 @@ def require_command(name: str, feature: str) -> None:
 # -- returns (issue 4) ------------------------------------------------------------------
 
 
-def export_returns(db_path: Path, quarter: str, out_dir: Path, partner: str) -> list[Path]:
-    """Write the return workbook(s) for one agency with the product's own exporter."""
-    require_command("export-returns", "return templates")
-    before = set(out_dir.glob("*.xlsx")) if out_dir.exists() else set()
+def _open(db_path: Path) -> Any:
+    from scp_desktop.storage.database import open_database
+
+    db, _ = open_database(db_path, user="bench", create=False)
+    return db
+
+
+def export_returns(db_path: Path, quarter: str, out_dir: Path) -> tuple[list[Path], str]:
+    """Write one return per lead agency with the product's own exporter; (files, how)."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    run_cli(
-        [
-            "export-returns",
-            "--db",
-            str(db_path),
-            "--quarter",
-            quarter,
-            "--out",
-            str(out_dir),
-            "--partner",
-            partner,
-        ]
-    )
-    return sorted(set(out_dir.glob("*.xlsx")) - before)
+    svc = _module("scp_desktop.services.returns_export")
+    if svc is not None and hasattr(svc, "export_returns") and hasattr(svc, "plan_for_quarter"):
+        from scp_desktop.domain.periods import Quarter
+
+        db = _open(db_path)
+        try:
+            q = Quarter.parse(quarter)
+            result = svc.export_returns(db, svc.plan_for_quarter(db, q), q, out_dir)
+            return [Path(r.path) for r in result.returns], "services.returns_export.export_returns"
+        finally:
+            db.close()
+    require_command("export-returns", "return templates")
+    run_cli(["export-returns", "--db", str(db_path), "--quarter", quarter, "--out", str(out_dir)])
+    return sorted(out_dir.glob("*.xlsx")), "scp-desktop export-returns"
 
 
-def import_dry_run(db_path: Path, quarter: str, files: list[Path]) -> dict[str, Any]:
-    """Read and match every file without writing; returns the command's JSON document."""
-    require_command("import", "return import")
-    text = run_cli(
-        ["import", "--db", str(db_path), "--quarter", quarter, "--dry-run", "--json"]
-        + [str(f) for f in files]
-    )
-    start = text.find("{")
-    return json.loads(text[start:])  # type: ignore[no-any-return]
+class DryRun:
+    """The import preview, prepared once (database open) and then run as often as needed."""
+
+    def __init__(self, db_path: Path, quarter: str) -> None:
+        self.db_path, self.quarter = db_path, quarter
+        svc = _module("scp_desktop.services.returns_import")
+        if svc is not None and hasattr(svc, "preview_import"):
+            from scp_desktop.domain.periods import Quarter
+
+            self.how = "services.returns_import.preview_import"
+            self._svc: Any = svc
+            self._q = Quarter.parse(quarter)
+            self._db = _open(db_path)
+        else:
+            require_command("import", "return import")
+            self.how = "scp-desktop import --dry-run --json (includes opening the database)"
+            self._svc = None
+
+    def run(self, files: list[Path]) -> dict[str, int]:
+        """Outcome counts of every row read ("rejected file" for refused files)."""
+        counts: dict[str, int] = {}
+        if self._svc is not None:
+            preview = self._svc.preview_import(self._db, files, self._q)
+            for f in preview.files:
+                if getattr(f, "status", "ok") != "ok":
+                    counts["rejected file"] = counts.get("rejected file", 0) + 1
+            for row in preview.rows:
+                key = str(getattr(row.outcome, "value", row.outcome))
+                counts[key] = counts.get(key, 0) + 1
+            return counts
+        text = run_cli(
+            ["import", "--db", str(self.db_path), "--quarter", self.quarter, "--dry-run", "--json"]
+            + [str(f) for f in files]
+        )
+        doc = json.loads(text[text.find("{") :])
+        for f in doc.get("files", []):
+            if f.get("status") != "ok":
+                counts["rejected file"] = counts.get("rejected file", 0) + 1
+            for row in f.get("rows", []):
+                counts[row.get("outcome", "?")] = counts.get(row.get("outcome", "?"), 0) + 1
+        return counts
+
+    def close(self) -> None:
+        if self._svc is not None:
+            self._db.close()
 
 
 # -- reports (issue 5) ------------------------------------------------------------------

@@ -381,7 +381,6 @@ def generate(spec: Spec, path: Path) -> Generated:
             per_objective[obj["id"]] = pos + 1
             # Round robin first, so each of the 20 lead agencies leads at least one action.
             lead = leads[i % len(leads)] if i < len(leads) or r.random() < 0.7 else r.choice(leads)
-            status = r.choices(("active", "complete", "dropped"), weights=(85, 12, 3))[0]
             actions.append(
                 {
                     "id": aid,
@@ -392,7 +391,8 @@ def generate(spec: Spec, path: Path) -> Generated:
                     "outcome": f"Reduce {r.choice(TOPICS)} by {r.randint(2, 20)}% in {r.choice(WARDS)}",
                     "target_area": r.choice(("All wards", "Town Centre", *WARDS)),
                     **mk.deadline(),
-                    "status": status,
+                    # All active: every action is in a return (Blue RAG marks the finished ones).
+                    "status": "active",
                     "position": pos,
                     "carried_from_id": None,
                 }

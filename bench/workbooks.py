@@ -19,14 +19,17 @@ from bench.generate import LEAD_AGENCIES, NAMES, Spec, _Maker
 
 RETURN_QUARTER = "2022-23-Q4"
 PREVIOUS_QUARTER = "2022-23-Q3"
+HEADER_ROW = 4
+LABELS = {"R": "Red", "A": "Amber", "G": "Green", "B": "Blue"}
 HEADERS = (
     "Reference",
     "Project / initiative",
+    "Lead agency",
     "By when",
-    "RAG Q3 2022-23",
-    "Progress update Q3 2022-23",
-    "RAG",
-    "Progress update",
+    "Last quarter RAG (Q3 2022-23)",
+    "Last quarter progress update (Q3 2022-23)",
+    "RAG Q4 2022-23",
+    "Progress update Q4 2022-23",
     "Reported by",
     "Date",
 )
@@ -152,12 +155,11 @@ def _write_own(path: Path, spec: Spec, abbr: str, name: str, rows: list[_Row]) -
 
     wb = Workbook()
     ws = wb.active
-    ws.title = "Return Q4 2022-23"
-    ws["A1"] = "Synthetic Community Safety Partnership – quarterly return"
+    ws.title = "Actions you lead"
+    ws["A1"] = f"Quarterly return Q4 2022-23: {name} ({abbr})"
     ws["A1"].font = Font(bold=True, size=14)
-    ws["A2"] = f"Agency: {name} ({abbr})"
-    ws["A3"] = "Quarter: Q4 2022-23 (January–March 2023). Please return by 14/04/2023."
-    header_row = 5
+    ws["A2"] = "Synthetic Community Safety Partnership · Annual Partnership Plan 2022-23"
+    header_row = HEADER_ROW
     for c, title in enumerate(HEADERS, start=1):
         cell = ws.cell(header_row, c, title)
         cell.font = Font(bold=True)
@@ -168,8 +170,9 @@ def _write_own(path: Path, spec: Spec, abbr: str, name: str, rows: list[_Row]) -
         values = (
             row.reference,
             row.title,
+            abbr,
             row.by_when,
-            row.previous_rag,
+            LABELS.get(row.previous_rag, "Not reported"),
             row.previous_narrative,
             rag,
             text,
@@ -182,8 +185,8 @@ def _write_own(path: Path, spec: Spec, abbr: str, name: str, rows: list[_Row]) -
             if isinstance(value, str):
                 cell.data_type = "s"
                 cell.alignment = wrap
-        ws.cell(i, 9).number_format = "DD/MM/YYYY"
-    for col, width in zip("ABCDEFGHI", (10, 40, 12, 8, 50, 8, 60, 20, 12), strict=True):
+        ws.cell(i, 10).number_format = "DD/MM/YYYY"
+    for col, width in zip("ABCDEFGHIJ", (10, 38, 12, 11, 12, 48, 12, 60, 18, 12), strict=True):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = ws.cell(header_row + 1, 1)
     wb.save(path)
@@ -194,38 +197,37 @@ def make_returns(db_path: Path, spec: Spec, folder: Path) -> ReturnSet:
     """One filled-in return per lead agency (20 files) covering every action of the plan."""
     from bench import features
 
-    folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.glob("*.xlsx"):
-        old.unlink()
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    files: list[Path] = []
+    total = 0
+    notes: list[str] = []
+    try:
+        exported, how = features.export_returns(db_path, RETURN_QUARTER, folder)
+    except features.Unavailable as exc:
+        exported, how = [], ""
+        notes.append(str(exc))
+    if exported:
+        made_with = f"the product's return exporter ({how}), filled in with openpyxl"
+        for path in sorted(exported):
+            abbr = path.stem.rsplit(" ", 1)[-1]
+            total += _fill_exported(path, spec, abbr)
+            files.append(path)
+        for extra in folder.iterdir():
+            if extra not in files:
+                extra.unlink()
+        return ReturnSet(folder=folder, files=files, rows=total, made_with=made_with, notes=notes)
+
+    made_with = "this suite's own openpyxl writer (the return template's columns)"
     leads = _lead_rows(db_path)
     conn = sqlite3.connect(db_path)
     try:
         names = dict(conn.execute("SELECT abbreviation, name FROM partner"))
     finally:
         conn.close()
-    agencies = list(leads)[:LEAD_AGENCIES]
-    files: list[Path] = []
-    total = 0
-    notes: list[str] = []
-    made_with = "the product's return exporter (export-returns), filled in with openpyxl"
-    try:
-        features.require_command("export-returns", "return templates")
-        exporter = True
-    except features.Unavailable as exc:
-        exporter = False
-        made_with = "this suite's own openpyxl writer (same columns as the return template)"
-        notes.append(str(exc))
-    for abbr in agencies:
-        if exporter:
-            written = features.export_returns(db_path, RETURN_QUARTER, folder / abbr, abbr)
-            for path in written:
-                total += _fill_exported(path, spec, abbr)
-                target = folder / f"{abbr}-{path.name}"
-                path.replace(target)
-                files.append(target)
-            shutil.rmtree(folder / abbr, ignore_errors=True)
-        else:
-            path = folder / f"Return {RETURN_QUARTER} {abbr}.xlsx"
-            total += _write_own(path, spec, abbr, names[abbr], leads[abbr])
-            files.append(path)
+    for abbr in list(leads)[:LEAD_AGENCIES]:
+        path = folder / f"Return {RETURN_QUARTER} {abbr}.xlsx"
+        total += _write_own(path, spec, abbr, names[abbr], leads[abbr])
+        files.append(path)
     return ReturnSet(folder=folder, files=files, rows=total, made_with=made_with, notes=notes)
