@@ -19,6 +19,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -145,19 +146,25 @@ class Runner:
             argv = [sys.executable, "-m", "bench.startup", kind]
             if db is not None:
                 argv.append(str(db))
-            t0 = time.perf_counter()
-            proc = subprocess.Popen(
-                argv,
-                cwd=ROOT,
-                env=self.env,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
-            assert proc.stdout is not None
-            first = proc.stdout.readline()
-            elapsed = time.perf_counter() - t0
-            rest, err = proc.communicate(timeout=self.args.timeout)
+            errors = self.scratch / "startup-stderr.txt"
+            with errors.open("w", encoding="utf-8") as err_file:
+                t0 = time.perf_counter()
+                proc = subprocess.Popen(
+                    argv, cwd=ROOT, env=self.env, stdout=subprocess.PIPE, stderr=err_file, text=True
+                )
+                assert proc.stdout is not None
+                # A window that never shows must not hang the suite.
+                watchdog = threading.Timer(self.args.timeout, proc.kill)
+                watchdog.start()
+                try:
+                    first = proc.stdout.readline()
+                    elapsed = time.perf_counter() - t0
+                    # Read on from the same buffered stream: readline may hold the RSS line too.
+                    rest = proc.stdout.read()
+                    proc.wait()
+                finally:
+                    watchdog.cancel()
+            err = errors.read_text(encoding="utf-8", errors="replace")
             spent += elapsed
             if not first.startswith("SHOWN"):
                 m.error = (first + rest + err)[-1500:].strip() or f"exit {proc.returncode}"

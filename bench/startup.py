@@ -58,8 +58,8 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    import resource
+    from bench.probes import own_peak_kb
 
     code = main(sys.argv[1:])
-    print(f"RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}", flush=True)
+    print(f"RSS {own_peak_kb()}", flush=True)
     sys.exit(code)
