@@ -47,6 +47,8 @@ class Measured:
     times: dict[str, list[float]] = field(default_factory=dict)
     info: dict[str, Any] = field(default_factory=dict)
     peak_rss_mb: float | None = None
+    # Killed at the time limit: the limit is a lower bound of the time, not a measurement.
+    timed_out_after: float | None = None
 
     def median(self, metric: str) -> float | None:
         values = self.times.get(metric)
@@ -64,6 +66,7 @@ class Measured:
             "runs": len(values),
             "times_s": [_round(v) for v in values],
             "peak_rss_mb": self.peak_rss_mb,
+            "timed_out_after_s": self.timed_out_after,
             "info": self.info,
         }
 
@@ -121,6 +124,7 @@ class Runner:
         except subprocess.TimeoutExpired:
             # Over the limit is itself the finding; the rest of the suite still runs.
             m.error = f"timed out: one run took over {self.args.timeout:.0f} s"
+            m.timed_out_after = self.args.timeout
             self._report(m)
             return m
         if not ofile.exists():
@@ -482,31 +486,45 @@ def build_growth(m: dict[tuple[str, int], Measured], sizes: list[int]) -> list[d
         if any(not p.available for p in points):
             entry["status"] = "not available"
             entry["finding"] = next(p.reason for p in points if not p.available)
-        elif any(p.error or p.median(metric) is None for p in points):
+        elif any(
+            (p.error and p.timed_out_after is None)
+            or (p.median(metric) is None and p.timed_out_after is None)
+            for p in points
+        ):
             entry["status"] = "error"
             entry["finding"] = next((p.error.splitlines()[-1] for p in points if p.error), None)
         else:
             worse = []
             for a, b in itertools.pairwise(points):
-                ta, tb = a.median(metric), b.median(metric)
+                if a.timed_out_after is not None:
+                    break  # nothing to compare beyond a time-out
+                ta = a.median(metric)
+                tb = b.median(metric) if b.timed_out_after is None else b.timed_out_after
                 assert ta is not None and tb is not None
                 factor = tb / ta if ta > 0 else math.inf
                 exponent = math.log(factor) / math.log(b.size / a.size) if factor > 0 else 0.0
+                at_least = b.timed_out_after is not None
                 step = {
                     "from": a.size,
                     "to": b.size,
                     "size_factor": round(b.size / a.size, 1),
                     "time_factor": round(factor, 2),
                     "exponent": round(exponent, 2),
+                    "lower_bound": at_least,
                     "worse_than_linear": exponent > LINEAR_SLACK,
                 }
                 entry["steps"].append(step)
-                if step["worse_than_linear"]:
+                if at_least:
+                    entry["points"][points.index(b)]["median_s"] = None
+                    entry["points"][points.index(b)]["over_s"] = b.timed_out_after
+                    worse.append(f"over {b.timed_out_after:.0f} s at {b.size:,} actions (stopped)")
+                elif step["worse_than_linear"]:
                     worse.append(
                         f"{a.size}→{b.size}: ×{factor:.1f} time for ×{b.size / a.size:.0f} actions"
                     )
             if worse:
-                entry["finding"] = "worse than linear: " + "; ".join(worse)
+                flagged = any(st["worse_than_linear"] for st in entry["steps"])
+                entry["finding"] = ("worse than linear: " if flagged else "") + "; ".join(worse)
         rows.append(entry)
     return rows
 
@@ -597,11 +615,12 @@ def markdown(results: dict[str, Any]) -> str:
         "|---|" + "---:|" * len(sizes) + "---|---|",
     ]
     for g in results["growth"]:
-        cells = " | ".join(_ms(p["median_s"]) for p in g["points"]) or " | ".join(
-            "—" for _ in sizes
-        )
+        cells = " | ".join(
+            f"> {p['over_s']:.0f} s" if p.get("over_s") else _ms(p["median_s"]) for p in g["points"]
+        ) or " | ".join("—" for _ in sizes)
         steps = "; ".join(
-            f"{s['from']:,}→{s['to']:,}: ×{s['time_factor']} (exponent {s['exponent']})"
+            f"{s['from']:,}→{s['to']:,}: {'≥ ' if s.get('lower_bound') else ''}×{s['time_factor']} "
+            f"(exponent {'≥ ' if s.get('lower_bound') else ''}{s['exponent']})"
             for s in g["steps"]
         )
         finding = g["finding"] or ("linear or better" if g["status"] == "ok" else g["status"])
