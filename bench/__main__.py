@@ -244,6 +244,9 @@ class Runner:
         m: dict[tuple[str, int], Measured] = {}
 
         self.log("Cold start")
+        subprocess.run(
+            [sys.executable, "-m", "bench.startup", "seed"], cwd=ROOT, env=self.env, check=False
+        )
         m["startup_bare", big] = self.startup("bare", big, None)
         for n in sizes:
             m["startup_app", n] = self.startup("app", n, dbs[n])
@@ -557,6 +560,17 @@ def machine() -> dict[str, Any]:
         except metadata.PackageNotFoundError:
             versions[dist] = "not installed"
     soffice = shutil.which("soffice")
+    libreoffice = "not installed"
+    if soffice:
+        try:
+            libreoffice = (
+                subprocess.run(
+                    [soffice, "--version"], capture_output=True, text=True, timeout=60
+                ).stdout.strip()
+                or soffice
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            libreoffice = soffice
     return {
         "nproc": os.cpu_count(),
         "cpu": cpu,
@@ -565,7 +579,7 @@ def machine() -> dict[str, Any]:
         "python": platform.python_version(),
         "pyside6": versions["PySide6-Essentials"],
         "packages": versions,
-        "libreoffice": soffice or "not installed",
+        "libreoffice": libreoffice,
     }
 
 

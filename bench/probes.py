@@ -306,10 +306,10 @@ def import_soffice(params: Result) -> Result:
     if soffice is None:
         raise Unavailable("LibreOffice (soffice) is not installed on this machine")
     files = [str(f) for f in params["files"]]
+    profile = tempfile.mkdtemp(prefix="bench-lo-profile-")
 
-    def once(_: int) -> dict[str, float]:
-        with tempfile.TemporaryDirectory() as out, tempfile.TemporaryDirectory() as profile:
-            t0 = time.perf_counter()
+    def convert(paths: list[str]) -> None:
+        with tempfile.TemporaryDirectory() as out:
             subprocess.run(
                 [
                     soffice,
@@ -319,15 +319,26 @@ def import_soffice(params: Result) -> Result:
                     "csv",
                     "--outdir",
                     out,
-                    *files,
+                    *paths,
                 ],
                 check=True,
                 capture_output=True,
                 timeout=600,
             )
-            return {"dry_run": time.perf_counter() - t0}
+            if len(list(Path(out).glob("*.csv"))) != len(paths):
+                raise RuntimeError("LibreOffice did not convert every file")
 
-    return {"times": _repeat(params, once), "info": {}}
+    def once(_: int) -> dict[str, float]:
+        t0 = time.perf_counter()
+        convert(files)
+        return {"dry_run": time.perf_counter() - t0}
+
+    try:
+        # Its first start writes a user profile; an officer's LibreOffice already has one.
+        convert(files[:1])
+        return {"times": _repeat(params, once), "info": {"program": soffice}}
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
 
 
 # -- quarterly report -------------------------------------------------------------------

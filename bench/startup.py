@@ -10,7 +10,28 @@ from __future__ import annotations
 import sys
 
 
+def seed_settings() -> None:
+    """Record an officer's name, as after the first start, so no first-run question is timed."""
+    from PySide6.QtCore import QCoreApplication
+
+    from scp_desktop import APP_NAME
+
+    QCoreApplication.setOrganizationName("SCP Desktop")
+    QCoreApplication.setApplicationName(APP_NAME)
+    try:
+        from scp_desktop.ui.settings import Settings
+    except ImportError:
+        return
+    settings = Settings()
+    if hasattr(type(settings), "officer_name"):
+        settings.officer_name = "Zoë Bench"
+        getattr(settings, "sync", lambda: None)()
+
+
 def main(argv: list[str]) -> int:
+    if argv[0] == "seed":
+        seed_settings()
+        return 0
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
 
