@@ -12,7 +12,6 @@ import contextlib
 import importlib
 import io
 import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,15 +28,6 @@ def _module(name: str) -> Any | None:
         if exc.name and (name == exc.name or name.startswith(exc.name + ".")):
             return None
         raise
-
-
-def find(candidates: list[tuple[str, str]]) -> Callable[..., Any] | None:
-    """The first (module, attribute) that exists."""
-    for module_name, attr in candidates:
-        module = _module(module_name)
-        if module is not None and hasattr(module, attr):
-            return getattr(module, attr)  # type: ignore[no-any-return]
-    return None
 
 
 def cli_commands() -> set[str]:

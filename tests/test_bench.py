@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from bench.generate import Spec, fingerprint, generate
 from bench.workbooks import make_returns
@@ -101,3 +102,41 @@ def test_runner_reports_every_case(tmp_path: Path) -> None:
     assert ratios["startup"] and ratios["database"]
     assert {g["probe"] for g in results["growth"]} >= {"startup_app", "report_app"}
     assert "| case |" in (out / "results.md").read_text(encoding="utf-8")
+
+
+def _points(probe: str, metric: str, times: list[float | None]) -> dict[tuple[str, int], Any]:
+    from bench.__main__ import Measured
+
+    found: dict[tuple[str, int], Any] = {}
+    for size, t in zip((50, 500, 5000), times, strict=True):
+        m = Measured(probe=probe, size=size)
+        if t is None:
+            m.error, m.timed_out_after = "timed out", 150.0
+        else:
+            m.times = {metric: [t, t * 1.1, t * 0.9]}
+        found[probe, size] = m
+    return found
+
+
+def test_growth_flags_worse_than_linear() -> None:
+    from bench.__main__ import build_growth
+
+    m = _points("report_app", "build", [0.1, 1.0, 40.0])
+    m.update(_points("import_app", "dry_run", [0.3, 1.0, 6.0]))
+    growth = {g["probe"]: g for g in build_growth(m, [50, 500, 5000])}
+
+    report = growth["report_app"]
+    assert [s["worse_than_linear"] for s in report["steps"]] == [False, True]
+    assert report["steps"][1]["time_factor"] == 40.0
+    assert report["finding"].startswith("worse than linear: 500→5000")
+    assert growth["import_app"]["finding"] is None
+
+
+def test_growth_counts_a_time_out_as_a_lower_bound() -> None:
+    from bench.__main__ import build_growth
+
+    m = _points("report_app", "build", [1.0, 10.0, None])
+    report = next(g for g in build_growth(m, [50, 500, 5000]) if g["probe"] == "report_app")
+    assert report["steps"][1]["lower_bound"] is True
+    assert report["points"][2]["over_s"] == 150.0
+    assert "over 150 s at 5,000 actions" in report["finding"]
