@@ -7,15 +7,15 @@ run:
 
 test:
 	tools/bootstrap.sh test
-	.venv/bin/ruff check scp_desktop tests
-	.venv/bin/ruff format --check scp_desktop tests
+	.venv/bin/ruff check scp_desktop tests bench
+	.venv/bin/ruff format --check scp_desktop tests bench
 	.venv/bin/mypy scp_desktop
 	.venv/bin/lint-imports
 	QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest
 
 lint:
 	tools/bootstrap.sh test
-	.venv/bin/ruff check scp_desktop tests
+	.venv/bin/ruff check scp_desktop tests bench
 	.venv/bin/mypy scp_desktop
 	.venv/bin/lint-imports
 

@@ -97,7 +97,6 @@ class Runner:
         self.work: Path = args.work
         self.scratch = self.work / "scratch"
         self.env = _env(self.scratch)
-        self.log_lines: list[str] = []
 
     def log(self, text: str) -> None:
         stamp = time.strftime("%H:%M:%S")
@@ -525,7 +524,7 @@ def build_growth(m: dict[tuple[str, int], Measured], sizes: list[int]) -> list[d
                     worse.append(f"over {b.timed_out_after:.0f} s at {b.size:,} actions (stopped)")
                 elif step["worse_than_linear"]:
                     worse.append(
-                        f"{a.size}→{b.size}: ×{factor:.1f} time for ×{b.size / a.size:.0f} actions"
+                        f"{a.size:,}→{b.size:,}: ×{factor:.1f} time for ×{b.size / a.size:.0f} actions"
                     )
             if worse:
                 flagged = any(st["worse_than_linear"] for st in entry["steps"])
@@ -686,6 +685,8 @@ def update_readme(readme: Path, table: str) -> bool:
     if start < 0 or end < start:
         return False
     body = table.split("\n", 2)[2] if table.startswith("# ") else table  # drop the file's title
+    # The README's own sections are level 2: the table's headings go one level down.
+    body = "\n".join("#" + line if line.startswith("## ") else line for line in body.splitlines())
     readme.write_text(
         text[: start + len(README_START)] + "\n" + body.strip() + "\n" + text[end:],
         encoding="utf-8",

@@ -128,7 +128,7 @@ def test_growth_flags_worse_than_linear() -> None:
     report = growth["report_app"]
     assert [s["worse_than_linear"] for s in report["steps"]] == [False, True]
     assert report["steps"][1]["time_factor"] == 40.0
-    assert report["finding"].startswith("worse than linear: 500→5000")
+    assert report["finding"].startswith("worse than linear: 500→5,000")
     assert growth["import_app"]["finding"] is None
 
 
