@@ -180,6 +180,8 @@ class Runner:
             for line in rest.splitlines():
                 if line.startswith("RSS "):
                     rss.append(int(line.split()[1]) / 1024)
+                elif line.startswith("IMPORTS "):
+                    m.times.setdefault("imports", []).append(float(line.split()[1]))
             if spent > self.args.budget:
                 break
         m.peak_rss_mb = round(max(rss), 1) if rss else None
@@ -362,6 +364,11 @@ def _compare(
     }
 
 
+def _imports_note(m: Measured) -> str:
+    imports = m.median("imports")
+    return f"; of which importing the application's modules {_ms(imports)}" if imports else ""
+
+
 def build_cases(
     m: dict[tuple[str, int], Measured],
     sizes: list[int],
@@ -382,7 +389,8 @@ def build_cases(
             m["startup_bare", big],
             "bare PySide6 window",
             "start",
-            note="fresh process per run, warm disk cache; `scp-desktop --db` through cli.main",
+            note="fresh process per run, warm disk cache; `scp-desktop --db` through cli.main"
+            + _imports_note(m["startup_app", big]),
         ),
         _compare(
             "table_open",
@@ -655,7 +663,9 @@ def markdown(results: dict[str, Any]) -> str:
     ]
     for g in results["growth"]:
         cells = " | ".join(
-            f"> {p['over_s']:.0f} s" if p.get("over_s") else _ms(p["median_s"]) for p in g["points"]
+            (f"> {p['over_s']:.0f} s" if p.get("over_s") else _ms(p["median_s"]))
+            + (f" · {p['peak_rss_mb']:.0f} MB" if p.get("peak_rss_mb") else "")
+            for p in g["points"]
         ) or " | ".join("—" for _ in sizes)
         steps = "; ".join(
             f"{s['from']:,}→{s['to']:,}: {'≥ ' if s.get('lower_bound') else ''}×{s['time_factor']} "
@@ -666,6 +676,7 @@ def markdown(results: dict[str, Any]) -> str:
         lines.append(f"| {g['feature']} | {cells} | {steps or '—'} | {finding} |")
     lines += [
         "",
+        "Each cell: median time · peak memory of that process. "
         "Growth factor: time at the larger size ÷ time at the smaller; 10× more actions taking "
         "10× the time is linear (exponent 1). Exponent above "
         f"{LINEAR_SLACK} is flagged as worse than linear.",
