@@ -19,10 +19,10 @@ lint:
 	.venv/bin/mypy scp_desktop
 	.venv/bin/lint-imports
 
-# The benchmark suite (about 10 minutes on 2 cores): writes bench/results.json and bench/results.md.
+# The benchmark suite (about 5 minutes on 2 cores): bench/results.json, bench/results.md and the README table.
 bench:
 	tools/bootstrap.sh test
-	QT_QPA_PLATFORM=offscreen .venv/bin/python -m bench
+	QT_QPA_PLATFORM=offscreen .venv/bin/python -m bench --readme
 
 bundle:
 	tools/bootstrap.sh build
