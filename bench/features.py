@@ -3,7 +3,7 @@
 Features are built in parallel branches; a case whose feature is absent reports "not available"
 with the reason instead of failing the whole run. The headless commands named in the issues
 (`export-returns`, `import --dry-run --json`, `report`) are stable contracts, so they are the
-fallback when no service function with a known name is found.
+fallback when no service function with a known name and call shape is found.
 """
 
 from __future__ import annotations
@@ -28,6 +28,17 @@ def _module(name: str) -> Any | None:
         if exc.name and (name == exc.name or name.startswith(exc.name + ".")):
             return None
         raise
+
+
+def accepts(fn: Any, *args: Any, **kwargs: Any) -> bool:
+    """Whether `fn` can be called like this (checked without calling it)."""
+    import inspect
+
+    try:
+        inspect.signature(fn).bind(*args, **kwargs)
+    except TypeError:
+        return False
+    return True
 
 
 def cli_commands() -> set[str]:
@@ -74,7 +85,12 @@ def export_returns(db_path: Path, quarter: str, out_dir: Path) -> tuple[list[Pat
     """Write one return per lead agency with the product's own exporter; (files, how)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     svc = _module("scp_desktop.services.returns_export")
-    if svc is not None and hasattr(svc, "export_returns") and hasattr(svc, "plan_for_quarter"):
+    if (
+        svc is not None
+        and hasattr(svc, "export_returns")
+        and hasattr(svc, "plan_for_quarter")
+        and accepts(svc.export_returns, None, 0, None, out_dir)
+    ):
         from scp_desktop.domain.periods import Quarter
 
         db = _open(db_path)
@@ -95,7 +111,11 @@ class DryRun:
     def __init__(self, db_path: Path, quarter: str) -> None:
         self.db_path, self.quarter = db_path, quarter
         svc = _module("scp_desktop.services.returns_import")
-        if svc is not None and hasattr(svc, "preview_import"):
+        if (
+            svc is not None
+            and hasattr(svc, "preview_import")
+            and accepts(svc.preview_import, None, [], None)
+        ):
             from scp_desktop.domain.periods import Quarter
 
             self.how = "services.returns_import.preview_import"
@@ -145,7 +165,11 @@ class QuarterlyReport:
     def __init__(self, db_path: Path, quarter: str) -> None:
         self.db_path, self.quarter = db_path, quarter
         svc = _module("scp_desktop.services.reports")
-        if svc is not None and hasattr(svc, "build_report"):
+        if (
+            svc is not None
+            and hasattr(svc, "build_report")
+            and accepts(svc.build_report, None, "quarterly", Path(), quarter="", today=None)
+        ):
             self.how = "services.reports.build_report"
             self._svc: Any = svc
             self._db = _open(db_path)
