@@ -106,7 +106,7 @@ def bare_report(paragraph_rows: list[tuple[str, ...]], out: Path, font_path: Pat
     if "BenchSans" not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(TTFont("BenchSans", str(font_path)))
     style = ParagraphStyle("cell", fontName="BenchSans", fontSize=8, leading=10)
-    widths = [18 * mm, 55 * mm, 22 * mm, 20 * mm, 10 * mm, 142 * mm]
+    widths = [18 * mm, 55 * mm, 22 * mm, 24 * mm, 12 * mm, 136 * mm]
     data = [
         [
             Paragraph(h, style)
