@@ -369,6 +369,16 @@ def _imports_note(m: Measured) -> str:
     return f"; of which importing the application's modules {_ms(imports)}" if imports else ""
 
 
+def _outcomes_note(m: Measured) -> str:
+    outcomes = m.info.get("outcomes") or {}
+    if not outcomes:
+        return ""
+    listed = ", ".join(
+        f"{n:,} {name}" for name, n in sorted(outcomes.items(), key=lambda kv: -kv[1])
+    )
+    return f"; rows read (all sheets): {listed}"
+
+
 def build_cases(
     m: dict[tuple[str, int], Measured],
     sizes: list[int],
@@ -438,7 +448,7 @@ def build_cases(
             "dry_run",
             aim="≤ 2× the raw read",
             limits=(None, 2.0),
-            note=f"returns made with {rset.made_with}",
+            note=f"returns made with {rset.made_with}" + _outcomes_note(m["import_app", big]),
         ),
         _compare(
             "import_vs_libreoffice",
