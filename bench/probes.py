@@ -105,8 +105,18 @@ def _dispose(app: Any, window: Any) -> None:
     _settle(app)
 
 
-def _type_filter(app: Any, edit: Any, model: Any, debounce_wait: float) -> list[float]:
-    """Time each keystroke of FILTER_TEXT then each backspace until the model has reacted."""
+def _pending_timers(root: Any) -> bool:
+    """Whether a short single-shot QTimer under `root` is running: a debounced filter."""
+    from PySide6.QtCore import QTimer
+
+    return any(
+        t.isActive() and t.isSingleShot() and t.interval() <= 2000
+        for t in root.findChildren(QTimer)
+    )
+
+
+def _type_filter(app: Any, root: Any, edit: Any, model: Any, debounce_wait: float) -> list[float]:
+    """Time each keystroke of FILTER_TEXT then each backspace until the table has reacted."""
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 
@@ -126,9 +136,11 @@ def _type_filter(app: Any, edit: Any, model: Any, debounce_wait: float) -> list[
             t0 = time.perf_counter()
             QTest.keyClick(edit, key)
             _settle(app)
-            # A debounced filter reacts later; the officer waits for that too, so it counts.
+            # A debounced filter reacts when its timer fires; the officer waits for that too.
             deadline = t0 + debounce_wait
-            while changed["n"] == before and time.perf_counter() < deadline:
+            while (
+                changed["n"] == before and _pending_timers(root) and time.perf_counter() < deadline
+            ):
                 app.processEvents()
                 time.sleep(0.001)
             _settle(app)
@@ -171,7 +183,7 @@ def table_bare(params: Result) -> Result:
         model.sort(1, Qt.SortOrder.DescendingOrder if i % 2 else Qt.SortOrder.AscendingOrder)
         _settle(app)
         sort = time.perf_counter() - t1
-        keys = _type_filter(app, edit, model, 0.0)
+        keys = _type_filter(app, window, edit, model, 0.0)
         _dispose(app, window)
         return {"load": load, "sort": sort, "filter_key": statistics.median(keys)}
 
@@ -260,7 +272,7 @@ def table_app(params: Result) -> Result:
             )
             _settle(app)
             sort = time.perf_counter() - t1
-            keys = _type_filter(app, _find_filter(window), model, 1.0)
+            keys = _type_filter(app, window, _find_filter(window), model, 2.0)
             _dispose(app, window)
         finally:
             db.close()
