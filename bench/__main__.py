@@ -641,11 +641,19 @@ def markdown(results: dict[str, Any]) -> str:
     lines = [
         "# Benchmark results",
         "",
-        f"Run {results['generated_at']} with `{results['command'].strip()}` in {results['total_seconds']} s.",
-        f"Machine: {mc['nproc']} cores, {mc['cpu']}, {mc['memory']} RAM, {mc['os']}; "
+        f"- Run {results['generated_at']} with `{results['command'].strip()}` in {results['total_seconds']} s.",
+        f"- Machine: {mc['nproc']} cores, {mc['cpu']}, {mc['memory']} RAM, {mc['os']}; "
         f"Python {mc['python']}, PySide6 {mc['pyside6']}, LibreOffice: {mc['libreoffice']}.",
-        f"Each figure is the median of up to {results['settings']['runs']} runs (fewer when a run is long; "
+        f"- Each figure is the median of up to {results['settings']['runs']} runs (fewer when a run is long; "
         "the runs column says how many); peak memory is the child process's peak RSS.",
+        "- Data: "
+        + "; ".join(
+            f"{int(n):,} actions → {d['rows'].get('quarter_update', 0):,} updates, "
+            f"{d['rows'].get('partner', 0)} partners, {d['mb']} MB database (generated in "
+            f"{d['seconds']} s), {d['returns']['files']} returns with {d['returns']['rows']:,} rows"
+            for n, d in results.get("data", {}).items()
+        )
+        + ".",
         "",
         "| case | actions | ours (median) | baseline | baseline (median) | ratio | peak MB ours / baseline | aim | note |",
         "|---|---:|---:|---|---:|---:|---:|---|---|",
