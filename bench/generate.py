@@ -471,6 +471,13 @@ def generate(spec: Spec, path: Path) -> Generated:
         for i in range(INDICATORS):
             unit = r.choice(("count", "percent", "rate_per_1000", "gbp"))
             base = r.randint(20, 900)
+            # The kinds the indicator rules know: none, absolute, or percent change on baseline.
+            target_kind = r.choice(("none", "percent_change", "absolute"))
+            target_value = {
+                "none": "",
+                "percent_change": str(r.choice((-5, -10, 5, 10))),
+                "absolute": str(round(base * r.uniform(0.8, 1.2))),
+            }[target_kind]
             indicators.append(
                 {
                     "id": i + 1,
@@ -484,8 +491,8 @@ def generate(spec: Spec, path: Path) -> Generated:
                     "priority_id": (i % 4) + 1,
                     "baseline_value": str(base),
                     "baseline_period": "2021-22",
-                    "target_kind": r.choice(("none", "percent_change", "value")),
-                    "target_value": str(r.choice((-5, -10, 5, 10))),
+                    "target_kind": target_kind,
+                    "target_value": target_value,
                     "tolerance_kind": "none",
                     "tolerance_value": "",
                 }
