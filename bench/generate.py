@@ -470,7 +470,12 @@ def generate(spec: Spec, path: Path) -> Generated:
         values: list[dict[str, Any]] = []
         for i in range(INDICATORS):
             unit = r.choice(("count", "percent", "rate_per_1000", "gbp"))
-            base = r.randint(20, 900)
+            base = {
+                "count": r.randint(20, 900),
+                "percent": r.randint(5, 90),
+                "rate_per_1000": r.randint(2, 60),
+                "gbp": r.randrange(1_000, 250_000, 50),
+            }[unit]
             # The kinds the indicator rules know: none, absolute, or percent change on baseline.
             target_kind = r.choice(("none", "percent_change", "absolute"))
             target_value = {
