@@ -19,7 +19,7 @@ lint:
 	.venv/bin/mypy scp_desktop
 	.venv/bin/lint-imports
 
-# The benchmark suite (about 5 minutes on 2 cores): bench/results.json, bench/results.md and the README table.
+# The benchmark suite (5–6 minutes on 2 cores): bench/results.json, bench/results.md and the README table.
 bench:
 	tools/bootstrap.sh test
 	QT_QPA_PLATFORM=offscreen .venv/bin/python -m bench --readme
