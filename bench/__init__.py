@@ -1,0 +1,1 @@
+"""Benchmark suite: synthetic partnerships, one command, figures as ratios against baselines."""
