@@ -27,6 +27,7 @@ def run_gui(db_path: Path | None = None) -> int:
 
     from scp_desktop.services.errors import UserError
     from scp_desktop.storage.database import DatabaseError
+    from scp_desktop.ui.collector import install_garbage_collector
     from scp_desktop.ui.main_window import MainWindow
     from scp_desktop.ui.settings import Settings
 
@@ -34,6 +35,8 @@ def run_gui(db_path: Path | None = None) -> int:
     QCoreApplication.setApplicationName(APP_NAME)
     QCoreApplication.setApplicationVersion(__version__)
     app = QApplication.instance() or QApplication(sys.argv)
+    # Reference cycles are freed between events, never inside a paint or a worker thread.
+    install_garbage_collector(app)
     settings = Settings()
     path = db_path or default_database_path()
     try:

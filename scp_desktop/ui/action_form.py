@@ -57,7 +57,9 @@ class PartnerPicker(QWidget):
         self.entry = QLineEdit(self)
         self.entry.setAccessibleName(f"Add {name}")
         self.entry.setPlaceholderText("Type an abbreviation or name, then Enter")
-        completer = QCompleter(QStringListModel(list(self._partners)), self)
+        # The list model needs a Qt parent: QCompleter does not take ownership, so a bare
+        # temporary would be deleted at once and the completion list would stay empty.
+        completer = QCompleter(QStringListModel(list(self._partners), self), self)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         self.entry.setCompleter(completer)

@@ -8,6 +8,7 @@ marked obsolete and the officer told why.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -43,17 +44,24 @@ class ServiceCommand(QUndoCommand):
         super().__init__(text)
         self._undo = undo
         self._redo = redo
-        self._controller = controller
+        # Weak: the controller owns the stack that owns this command; a strong reference back
+        # would make a cycle freed only by the cyclic collector (docs/object-lifetimes.md).
+        self._controller = weakref.ref(controller)
         self._first = True
 
     def redo(self) -> None:
         if self._first:
             self._first = False
             return
-        self._controller.run_step(self, self._redo)
+        self._run(self._redo)
 
     def undo(self) -> None:
-        self._controller.run_step(self, self._undo)
+        self._run(self._undo)
+
+    def _run(self, step: Callable[[], Changed]) -> None:
+        controller = self._controller()
+        if controller is not None:
+            controller.run_step(self, step)
 
 
 class UndoController(QObject):

@@ -3,6 +3,7 @@ direction of travel beside each figure."""
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -381,7 +382,10 @@ class EditValuesCommand(QUndoCommand):
         text: str,
     ) -> None:
         super().__init__(text)
-        self.grid = grid
+        # Weak: the grid owns its undo stack, which owns this command. A strong reference back
+        # would close a cycle that only the cyclic collector can free, deleting the grid
+        # whenever a collection happens to run (even while the grid is painting).
+        self._grid = weakref.ref(grid)
         self.after = after
         self.before = before
         self.done_once = True  # pushed after the service accepted it: the first redo is a no-op
@@ -390,10 +394,14 @@ class EditValuesCommand(QUndoCommand):
         if self.done_once:
             self.done_once = False
             return
-        self.grid.apply_edits(self.after)
+        grid = self._grid()
+        if grid is not None:
+            grid.apply_edits(self.after)
 
     def undo(self) -> None:
-        self.grid.apply_edits(self.before)
+        grid = self._grid()
+        if grid is not None:
+            grid.apply_edits(self.before)
 
 
 class ValuesGridWidget(QWidget):
