@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import aliased
@@ -37,12 +38,13 @@ from scp_desktop.storage.models import (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class ActionRow:
+class ActionRow(NamedTuple):
     """One line of the action table: everything shown, sorted and filtered on.
 
-    The narratives searched by the free-text filter are not here: they are most of the
-    plan's text and the first paint does not need them (see `load_search_texts`).
+    A named tuple: a large plan makes thousands at once, and a tuple is built five times
+    faster than a frozen dataclass. The narratives searched by the free-text filter are
+    not here: they are most of the plan's text and the first paint does not need them
+    (see `load_search_texts`).
     """
 
     id: int
