@@ -295,10 +295,12 @@ def load_search_texts(
         )
         if action_ids is not None:
             stmt = stmt.where(Action.id.in_(action_ids))
-        found = conn.execute(stmt).all()
-    return {
-        aid: f"{title} {about} {ref} {text or ''}".lower() for aid, title, about, ref, text in found
-    }
+        texts: dict[int, str] = {}
+        # In batches: the raw text of the whole plan is never held beside its lower case.
+        for batch in conn.execute(stmt).partitions(256):
+            for aid, title, about, ref, text in batch:
+                texts[aid] = f"{title} {about} {ref} {text or ''}".lower()
+    return texts
 
 
 # ---------------------------------------------------------------- action details
