@@ -36,6 +36,8 @@ class _Job(QRunnable):
             texts = None
         try:
             self.signals.done.emit(self.token, texts)
+        except RuntimeError:
+            pass  # the application is closing: nobody is left to take the texts
         finally:
             self.finished.set()
 
