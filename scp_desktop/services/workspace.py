@@ -7,10 +7,15 @@ query per action), and returned as plain frozen dataclasses the interface can ke
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import Select, case, func, select
+from sqlalchemy.orm import aliased
 
 from scp_desktop.domain.deadlines import Deadline, DeadlineKind, deadline_from_storage
 from scp_desktop.domain.periods import FinancialYear, Quarter
@@ -36,9 +41,14 @@ from scp_desktop.storage.models import (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class ActionRow:
-    """One line of the action table: everything shown, sorted and filtered on."""
+class ActionRow(NamedTuple):
+    """One line of the action table: everything shown, sorted and filtered on.
+
+    A named tuple: a large plan makes thousands at once, and a tuple is built five times
+    faster than a frozen dataclass. The narratives searched by the free-text filter are
+    not here: they are most of the plan's text and the first paint does not need them
+    (see `load_search_texts`).
+    """
 
     id: int
     reference: str
@@ -62,15 +72,38 @@ class ActionRow:
     frameworks: tuple[str, ...]  # "PFCC:3", "ECPS:Serious Violence"
     overdue: bool
     not_reported: bool  # active, and no update for the chosen quarter
-    search_text: str  # lower-case title, about and narratives, for the free-text filter
     lead_lower: str = ""  # lead agencies in lower case, also searched
 
 
-def _latest(updates: dict[int, tuple[str, str]], upto: int) -> tuple[str, str]:
-    for number in range(upto, 0, -1):
-        if number in updates and updates[number][0].strip():
-            return updates[number]
-    return ("", "")
+_RAG_OF: dict[str | None, RAG | None] = {None: None, **{r.value: r for r in RAG}}
+# Whitespace SQLite's trim() removes before deciding a narrative is blank.
+_BLANK = " \t\r\n"
+
+
+def _actions_in_plan(plan_id: int, action_ids: list[int] | None) -> Select[int]:
+    stmt = (
+        select(Action.id)
+        .join(Objective, Action.objective_id == Objective.id)
+        .join(KeyPriority, Objective.priority_id == KeyPriority.id)
+        .where(KeyPriority.plan_id == plan_id)
+    )
+    if action_ids is not None:
+        stmt = stmt.where(Action.id.in_(action_ids))
+    return stmt
+
+
+@contextmanager
+def _bulk_allocation() -> Iterator[None]:
+    """Pause the cyclic garbage collector while tens of thousands of small tuples are made:
+    it would otherwise walk every live object several times, and none of these can form a
+    cycle. Re-enabled only by whoever disabled it, so nesting and threads are safe."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def load_action_rows(
@@ -84,10 +117,19 @@ def load_action_rows(
     """The plan's actions as table rows for `quarter` (code "2022-23-Q2").
 
     With `action_ids`, only those rows (to refresh a few after an edit).
-    Five queries in all, whatever the number of actions.
+    Five queries in all, whatever the number of actions; the RAGs and the latest
+    narrative per action are picked in SQL, so only one narrative per action is read.
     """
+    with _bulk_allocation():
+        return _action_rows(db, plan_id, quarter, today, action_ids)
+
+
+def _action_rows(
+    db: Database, plan_id: int, quarter: str, today: dt.date, action_ids: list[int] | None
+) -> list[ActionRow]:
     q = Quarter.parse(quarter)
-    labels = {qq.number: qq.label for qq in q.year.quarters}
+    codes = [qq.code for qq in q.year.quarters]
+    labels = {qq.code: qq.label for qq in q.year.quarters}
     with db.session(audit=False) as s:
         # Core-level execution: plain tuples, without the ORM's per-row bookkeeping.
         conn = s.connection()
@@ -118,21 +160,14 @@ def load_action_rows(
         if action_ids is not None:
             stmt = stmt.where(Action.id.in_(action_ids))
         base = conn.execute(stmt).all()
-        in_plan = (
-            select(Action.id)
-            .join(Objective, Action.objective_id == Objective.id)
-            .join(KeyPriority, Objective.priority_id == KeyPriority.id)
-            .where(KeyPriority.plan_id == plan_id)
-        )
-        if action_ids is not None:
-            in_plan = in_plan.where(Action.id.in_(action_ids))
+        in_plan = _actions_in_plan(plan_id, action_ids)
         partners: dict[int, list[tuple[str, int, str]]] = defaultdict(list)
         for action_id, role, pid, abbr in conn.execute(
             select(ActionPartner.action_id, ActionPartner.role, Partner.id, Partner.abbreviation)
             .join(Partner, ActionPartner.partner_id == Partner.id)
             .where(ActionPartner.action_id.in_(in_plan))
             .order_by(ActionPartner.action_id, ActionPartner.position, ActionPartner.id)
-        ):
+        ).all():
             partners[action_id].append((role, pid, abbr))
         frameworks: dict[int, list[str]] = defaultdict(list)
         for action_id, fw_code, item_code in conn.execute(
@@ -140,27 +175,55 @@ def load_action_rows(
             .join(FrameworkItem, ActionFrameworkItem.item_id == FrameworkItem.id)
             .join(Framework, FrameworkItem.framework_id == Framework.id)
             .where(ActionFrameworkItem.action_id.in_(in_plan))
-        ):
+        ).all():
             frameworks[action_id].append(f"{fw_code}:{item_code}")
-        codes = {qq.code: qq.number for qq in q.year.quarters}
-        rags: dict[int, dict[int, RAG]] = defaultdict(dict)
-        texts: dict[int, dict[int, tuple[str, str]]] = defaultdict(dict)
-        for action_id, code, rag, narrative in conn.execute(
-            select(
-                QuarterUpdate.action_id,
-                QuarterUpdate.quarter,
-                QuarterUpdate.rag,
-                QuarterUpdate.narrative,
-            ).where(
-                QuarterUpdate.action_id.in_(in_plan),
-                QuarterUpdate.quarter.in_(list(codes)),
+        # One row per action: its RAG in each quarter of the year.
+        rags: dict[int, tuple[RAG | None, ...]] = {
+            action_id: tuple(_RAG_OF[r] for r in quarter_rags)
+            for action_id, *quarter_rags in conn.execute(
+                select(
+                    QuarterUpdate.action_id,
+                    *(
+                        func.max(case((QuarterUpdate.quarter == code, QuarterUpdate.rag)))
+                        for code in codes
+                    ),
+                )
+                .where(QuarterUpdate.action_id.in_(in_plan), QuarterUpdate.quarter.in_(codes))
+                .group_by(QuarterUpdate.action_id)
+            ).all()
+        }
+        # The latest non-blank narrative up to the chosen quarter: per action, the newest
+        # update is looked up through the (action_id, quarter) index and older ones only
+        # when it is blank, so about one narrative per action is read, not the year's.
+        newer = aliased(QuarterUpdate)
+        latest_id = (
+            select(newer.id)
+            .where(
+                newer.action_id == Action.id,
+                newer.quarter.in_(codes[: q.number]),
+                func.trim(newer.narrative, _BLANK) != "",
             )
-        ):
-            number = codes[code]
-            rags[action_id][number] = RAG(rag)
-            texts[action_id][number] = (narrative, labels[number])
+            .order_by(newer.quarter.desc())
+            .limit(1)
+            .correlate(Action)
+            .scalar_subquery()
+        )
+        latest: dict[int, tuple[str, str]] = {
+            action_id: (narrative, labels[code])
+            for action_id, code, narrative in conn.execute(
+                select(
+                    QuarterUpdate.action_id, QuarterUpdate.quarter, QuarterUpdate.narrative
+                ).where(
+                    QuarterUpdate.id.in_(
+                        _actions_in_plan(plan_id, action_ids).with_only_columns(latest_id)
+                    )
+                )
+            ).all()
+        }
     rows: list[ActionRow] = []
-    deadlines: dict[tuple[str, dt.date | None, str], tuple[Deadline, str]] = {}
+    deadlines: dict[tuple[str, dt.date | None, str], tuple[Deadline, str, bool]] = {}
+    no_rags: tuple[RAG | None, ...] = (None, None, None, None)
+    current = q.number - 1
     for (
         aid,
         ref,
@@ -181,48 +244,87 @@ def load_action_rows(
         cached = deadlines.get(key)
         if cached is None:
             made = deadline_from_storage(dkind, ddate, dtext)
-            cached = deadlines[key] = (made, made.display)
-        deadline, deadline_display = cached
-        plist = partners.get(aid, [])
-        leads = [(p, a) for role, p, a in plist if role == "lead"]
-        supports = [a for role, _p, a in plist if role == "support"]
-        action_rags = rags.get(aid, {})
-        quarter_rags = tuple(action_rags.get(n) for n in (1, 2, 3, 4))
-        narrative, narrative_quarter = _latest(texts.get(aid, {}), q.number)
+            late = made.kind in (DeadlineKind.DATE, DeadlineKind.MONTH) and made.is_overdue(today)
+            cached = deadlines[key] = (made, made.display, late)
+        deadline, deadline_display, late = cached
+        plist = partners.get(aid, ())
+        lead = ", ".join([a for role, _p, a in plist if role == "lead"])
+        r1, r2, r3, r4 = rags.get(aid, no_rags)
+        narrative, narrative_quarter = latest.get(aid, ("", ""))
         active = status == "active"
         rows.append(
             ActionRow(
-                id=aid,
-                reference=ref,
-                title=title,
-                about=about,
-                priority_id=pid,
-                priority_number=pnum,
-                priority_kind=pkind,
-                priority_title=ptitle,
-                objective_id=oid,
-                objective_title=otitle,
-                lead=", ".join(a for _p, a in leads),
-                lead_ids=tuple(p for p, _a in leads),
-                support=", ".join(supports),
-                deadline=deadline_display,
-                deadline_date=deadline.day,
-                status=status,
-                rags=(quarter_rags[0], quarter_rags[1], quarter_rags[2], quarter_rags[3]),
-                latest_progress=narrative,
-                latest_quarter=narrative_quarter,
-                frameworks=tuple(frameworks.get(aid, ())),
-                overdue=active
-                and deadline.kind in (DeadlineKind.DATE, DeadlineKind.MONTH)
-                and deadline.is_overdue(today),
-                not_reported=active and q.number not in action_rags,
-                search_text=" ".join(
-                    [title, about, ref, *(t for t, _ in texts.get(aid, {}).values())]
-                ).lower(),
-                lead_lower=", ".join(a for _p, a in leads).lower(),
+                aid,
+                ref,
+                title,
+                about,
+                pid,
+                pnum,
+                pkind,
+                ptitle,
+                oid,
+                otitle,
+                lead,
+                tuple([p for role, p, _a in plist if role == "lead"]),
+                ", ".join([a for role, _p, a in plist if role == "support"]),
+                deadline_display,
+                deadline.day,
+                status,
+                (r1, r2, r3, r4),
+                narrative,
+                narrative_quarter,
+                tuple(frameworks.get(aid, ())),
+                active and late,
+                active and (r1, r2, r3, r4)[current] is None,
+                lead.lower(),
             )
         )
     return rows
+
+
+def load_search_texts(
+    db: Database,
+    plan_id: int,
+    quarter: str,
+    *,
+    action_ids: list[int] | None = None,
+) -> dict[int, str]:
+    """Per action, the lower-case text the free-text filter searches: title, about,
+    reference and every progress narrative of `quarter`'s year.
+
+    This is most of the plan's text (megabytes for a large plan), so the interface loads
+    it after the table is shown, on a worker thread.
+    """
+    codes = [qq.code for qq in Quarter.parse(quarter).year.quarters]
+    with db.session(audit=False) as s:
+        conn = s.connection()
+        narratives = (
+            select(
+                QuarterUpdate.action_id,
+                func.group_concat(QuarterUpdate.narrative, " ").label("text"),
+            )
+            .where(
+                QuarterUpdate.action_id.in_(_actions_in_plan(plan_id, action_ids)),
+                QuarterUpdate.quarter.in_(codes),
+            )
+            .group_by(QuarterUpdate.action_id)
+            .subquery()
+        )
+        stmt = (
+            select(Action.id, Action.title, Action.about, Action.reference, narratives.c.text)
+            .join(Objective, Action.objective_id == Objective.id)
+            .join(KeyPriority, Objective.priority_id == KeyPriority.id)
+            .outerjoin(narratives, narratives.c.action_id == Action.id)
+            .where(KeyPriority.plan_id == plan_id)
+        )
+        if action_ids is not None:
+            stmt = stmt.where(Action.id.in_(action_ids))
+        texts: dict[int, str] = {}
+        # In batches: the raw text of the whole plan is never held beside its lower case.
+        for batch in conn.execute(stmt).partitions(256):
+            for aid, title, about, ref, text in batch:
+                texts[aid] = f"{title} {about} {ref} {text or ''}".lower()
+    return texts
 
 
 # ---------------------------------------------------------------- action details
@@ -765,8 +867,6 @@ class EvidenceInfo:
 
 
 def list_evidence(db: Database, action_id: int) -> list[EvidenceInfo]:
-    from sqlalchemy import func
-
     with db.session(audit=False) as s:
         return [
             EvidenceInfo(
@@ -803,8 +903,6 @@ def evidence_content(db: Database, evidence_id: int) -> tuple[str, bytes]:
 
 def latest_reported_quarter(db: Database, plan_id: int) -> str | None:
     """The latest quarter of the plan with any update: where an officer most likely works."""
-    from sqlalchemy import func
-
     with db.session(audit=False) as s:
         return s.scalar(
             select(func.max(QuarterUpdate.quarter))

@@ -247,6 +247,9 @@ class QuarterUpdate(Base):
         CheckConstraint(RAG_CHECK, name="rag"),
         CheckConstraint("quarter GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-Q[1-4]'", name="quarter"),
         Index("ix_quarter_update_quarter", "quarter", "action_id"),
+        # Covers the table's RAG columns: narratives live in the same rows and are
+        # megabytes, so reading RAGs from the table itself would read them all.
+        Index("ix_quarter_update_rag", "action_id", "quarter", "rag"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     action_id: Mapped[int] = mapped_column(ForeignKey("action.id", ondelete="CASCADE"))

@@ -14,13 +14,15 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
+    QPoint,
     QRect,
     QSize,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QKeyEvent, QPainter, QPalette, QPen
+from PySide6.QtGui import QColor, QFont, QKeyEvent, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -173,6 +175,9 @@ def _sort_key(column: Column) -> Callable[[ActionRow], Any]:
     return lambda r: (not r.overdue, not r.not_reported, r.status)
 
 
+_REMEMBERED_FILTERS = 32
+
+
 class ActionTableModel(QAbstractTableModel):
     """Rows of the plan's actions for one quarter; sort and filter inside the model.
 
@@ -197,30 +202,80 @@ class ActionTableModel(QAbstractTableModel):
         self._quarter = quarter_number
         self._filter = ActionFilter()
         self._sort: tuple[int, Qt.SortOrder] | None = None
+        # Search texts per action id (workspace.load_search_texts), filled when a worker
+        # delivers them or, if a search is typed first, by `_search_loader` on the spot.
+        self._search: dict[int, str] | None = None
+        self._search_loader: Callable[[list[int] | None], dict[int, str]] | None = None
+        self._search_token = object()
+        self._refreshed: set[int] = set()  # rows edited since the token was issued
+        self._matches: dict[ActionFilter, list[ActionRow]] = {}
 
     # -- loading
 
-    def set_rows(self, rows: Sequence[ActionRow], *, year: str, quarter_number: int) -> None:
+    def set_rows(
+        self,
+        rows: Sequence[ActionRow],
+        *,
+        year: str,
+        quarter_number: int,
+        search_loader: Callable[[list[int] | None], dict[int, str]] | None = None,
+    ) -> object:
+        """Show new rows. `search_loader(action_ids or None)` reads the search texts of those
+        rows (all when None); until `offer_search_texts` brings them they are read on the
+        first search. Returns the token to offer them with."""
         self.beginResetModel()
         self._all = list(rows)
+        self._search = None
+        self._search_loader = search_loader
+        self._search_token = object()
+        self._refreshed = set()
+        self._matches.clear()
         self._year = FinancialYear.parse(year)
         self._quarter = quarter_number
         self._apply()
         self.endResetModel()
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, Column.Q1, Column.Q4)
+        return self._search_token
+
+    def offer_search_texts(self, token: object, texts: dict[int, str]) -> bool:
+        """Take search texts loaded in the background for the rows given with `token`."""
+        if token is not self._search_token or self._search is not None:
+            return False
+        if self._refreshed and self._search_loader is not None:
+            # Rows edited while the texts were being read: read those again.
+            texts = {**texts, **self._search_loader(sorted(self._refreshed))}
+        self._search = texts
+        self._matches.clear()
+        return True
+
+    @property
+    def has_search_texts(self) -> bool:
+        return self._search is not None
+
+    def _texts_for(self, action_filter: ActionFilter) -> dict[int, str] | None:
+        if action_filter.text.strip() and self._search is None and self._search_loader:
+            self._search = self._search_loader(None)
+        return self._search
 
     def replace_rows(self, rows: Sequence[ActionRow], removed: Sequence[int] = ()) -> None:
         """Refresh some rows in place after an edit (others keep position and selection)."""
         fresh = {r.id: r for r in rows}
         gone = set(removed)
         known = {r.id for r in self._all}
+        self._matches.clear()
+        if fresh and self._search_loader is not None:
+            if self._search is not None:
+                self._search.update(self._search_loader(list(fresh)))
+            else:
+                self._refreshed.update(fresh)
         if gone or any(rid not in known for rid in fresh):
-            # Rows appear or disappear: rebuild, keeping the sort and filter.
-            self.set_rows(
-                [fresh.pop(r.id, r) for r in self._all if r.id not in gone] + list(fresh.values()),
-                year=self._year.label,
-                quarter_number=self._quarter,
+            # Rows appear or disappear: rebuild, keeping the sort, filter and search texts.
+            self.beginResetModel()
+            self._all = [fresh.pop(r.id, r) for r in self._all if r.id not in gone] + list(
+                fresh.values()
             )
+            self._apply()
+            self.endResetModel()
             return
         self._all = [fresh.get(r.id, r) for r in self._all]
         for i, r in enumerate(self._shown):
@@ -238,24 +293,33 @@ class ActionTableModel(QAbstractTableModel):
         if action_filter == self._filter:
             return
         self.beginResetModel()
-        narrowing = action_filter.narrows(self._filter) and not self._filter.is_empty
+        previous = self._filter
         self._filter = action_filter
-        if narrowing:
-            # Typing on narrows what is shown: test only those rows, in their order.
-            keep = action_filter.predicate(self._quarter)
-            self._shown = [r for r in self._shown if keep(r)]
-        else:
-            self._apply()
+        self._apply(previous)
         self.endResetModel()
         self.filter_changed.emit()
 
-    def _apply(self) -> None:
-        f = self._filter
+    def _matching(self, f: ActionFilter, previous: ActionFilter | None) -> list[ActionRow]:
+        """The rows `f` keeps, in load order. Recent answers are kept: backspacing over
+        what was just typed shows each earlier answer again without a search."""
         if f.is_empty:
-            shown = list(self._all)
-        else:
-            keep = f.predicate(self._quarter)
-            shown = [r for r in self._all if keep(r)]
+            return self._all
+        known = self._matches.get(f)
+        if known is not None:
+            return known
+        base = self._all
+        if previous is not None and f.narrows(previous):
+            # Typing on narrows what is shown: test only the rows the last filter kept.
+            base = self._matches.get(previous, base)
+        keep = f.predicate(self._quarter, self._texts_for(f))
+        found = [r for r in base if keep(r)]
+        if len(self._matches) >= _REMEMBERED_FILTERS:
+            del self._matches[next(iter(self._matches))]
+        self._matches[f] = found
+        return found
+
+    def _apply(self, previous: ActionFilter | None = None) -> None:
+        shown = list(self._matching(self._filter, previous))
         if self._sort is not None:
             column, order = self._sort
             shown.sort(key=_sort_key(Column(column)), reverse=order == Qt.SortOrder.DescendingOrder)
@@ -436,6 +500,10 @@ def paint_rag_chip(painter: QPainter, rect: QRect, rag: RAG | None, font: QFont)
 class RagDelegate(QStyledItemDelegate):
     """Paints RAG cells as chips; edits them with a list that also takes R, A, G, B keys."""
 
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._chips: dict[tuple[str | None, int, int, float, str], QPixmap] = {}
+
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         # Painted by hand (no initStyleOption) so a repaint asks the model for one role only.
         state = option.state
@@ -446,7 +514,24 @@ class RagDelegate(QStyledItemDelegate):
         elif option.features & QStyleOptionViewItem.ViewItemFeature.Alternate:
             painter.fillRect(rect, palette.alternateBase())
         code = index.data(RAG_ROLE)
-        paint_rag_chip(painter, rect, RAG(code) if code else None, option.font)
+        # The chips are a handful of images drawn once: a repaint only copies them.
+        dpr = painter.device().devicePixelRatioF()
+        size = QSize(rect.width(), rect.height())
+        key = (code, size.width(), size.height(), dpr, option.font.key())
+        chip = self._chips.get(key)
+        if chip is None:
+            chip = QPixmap(size * dpr)
+            chip.setDevicePixelRatio(dpr)
+            chip.fill(Qt.GlobalColor.transparent)
+            chip_painter = QPainter(chip)
+            paint_rag_chip(
+                chip_painter, QRect(QPoint(0, 0), size), RAG(code) if code else None, option.font
+            )
+            chip_painter.end()
+            if len(self._chips) > 64:
+                self._chips.clear()
+            self._chips[key] = chip
+        painter.drawPixmap(rect.topLeft(), chip)
         if state & QStyle.StateFlag.State_HasFocus:
             # A clear focus mark for keyboard users (R, A, G, B act on this cell).
             painter.save()

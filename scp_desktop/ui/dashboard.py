@@ -169,6 +169,13 @@ class DashboardView(QScrollArea):
         lists.addWidget(self.missing_box)
         for lst in (self.overdue, self.not_reported):
             lst.setMinimumHeight(150)
+            # Lines wrap to the list's width: on a 1366 px screen a sideways scroll bar
+            # would hide each action's lead and why it is listed.
+            lst.setWordWrap(True)
+            lst.setTextElideMode(Qt.TextElideMode.ElideNone)
+            lst.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            lst.setResizeMode(QListWidget.ResizeMode.Adjust)
+            lst.setAlternatingRowColors(True)
             lst.itemActivated.connect(self._chosen)
             lst.itemDoubleClicked.connect(self._chosen)
 
@@ -235,9 +242,10 @@ class DashboardView(QScrollArea):
     def _fill(self, lst: QListWidget, refs: list[ActionRef]) -> None:
         lst.clear()
         for r in refs:
-            item = QListWidgetItem(f"{r.reference}  {r.title} — {r.lead or 'no lead'} ({r.detail})")
+            text = f"{r.reference}  {r.title} — {r.lead or 'no lead'} ({r.detail})"
+            item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, r.id)
-            item.setToolTip(r.title)
+            item.setToolTip(text)
             lst.addItem(item)
         if not refs:
             placeholder = QListWidgetItem("None")

@@ -217,6 +217,15 @@ class FilterBar(QWidget):
     def current(self) -> ActionFilter:
         return self._filter
 
+    def _style_state(self, *, filtered: bool) -> None:
+        # Only on a change: a new style sheet re-polishes the label, on every keystroke.
+        if self.state.property("filtered") is filtered:
+            return
+        self.state.setProperty("filtered", filtered)
+        self.state.setStyleSheet(
+            "background: #E3F2FD; padding: 2px 4px;" if filtered else "padding: 2px 4px;"
+        )
+
     def describe(self, shown: int, total: int) -> None:
         f = self._filter
         parts = []
@@ -242,9 +251,9 @@ class FilterBar(QWidget):
             self.state.setText(
                 f"<b>Filtered:</b> showing {shown} of {total} actions — " + ", ".join(parts)
             )
-            self.state.setStyleSheet("background: #E3F2FD; padding: 2px 4px;")
+            self._style_state(filtered=True)
             self.clear_button.setEnabled(True)
         else:
             self.state.setText(f"Showing all {total} actions")
-            self.state.setStyleSheet("padding: 2px 4px;")
+            self._style_state(filtered=False)
             self.clear_button.setEnabled(False)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
 
 from scp_desktop.domain.rag import RAG
@@ -35,8 +35,10 @@ class ActionFilter:
         empty = ActionFilter()
         return [f.name for f in fields(self) if getattr(self, f.name) != getattr(empty, f.name)]
 
-    def matches(self, row: ActionRow, quarter_number: int) -> bool:
-        return self.predicate(quarter_number)(row)
+    def matches(
+        self, row: ActionRow, quarter_number: int, search_texts: Mapping[int, str] | None = None
+    ) -> bool:
+        return self.predicate(quarter_number, search_texts)(row)
 
     def narrows(self, previous: ActionFilter) -> bool:
         """True when every row this filter shows is also shown by `previous` (typing on
@@ -50,16 +52,30 @@ class ActionFilter:
             old in new for old, new in zip(old_words, new_words, strict=False)
         )
 
-    def predicate(self, quarter_number: int) -> Callable[[ActionRow], bool]:
-        """One function testing every condition, built once per filter change."""
+    def predicate(
+        self, quarter_number: int, search_texts: Mapping[int, str] | None = None
+    ) -> Callable[[ActionRow], bool]:
+        """One function testing every condition, built once per filter change.
+
+        `search_texts` maps action ids to their lower-case title, about, reference and
+        narratives (`workspace.load_search_texts`); without it the text is looked for in
+        the row's own title, about and reference only.
+        """
         checks: list[Callable[[ActionRow], bool]] = []
         words = self.text.lower().split()
         if words:
+            texts = search_texts
 
             def text_ok(row: ActionRow) -> bool:
+                text = (
+                    texts.get(row.id, "")
+                    if texts is not None
+                    else f"{row.title} {row.about} {row.reference}".lower()
+                )
                 # Every word must appear somewhere: "knife crime" finds "crime ... knife".
-                for word in words:
-                    if word not in row.search_text and word not in row.lead_lower:
+                # A plain loop: all() with a generator costs a third more per keystroke.
+                for word in words:  # noqa: SIM110
+                    if word not in text and word not in row.lead_lower:
                         return False
                 return True
 

@@ -49,6 +49,7 @@ from scp_desktop.ui.returns import (
     NewPlanFromSpreadsheetDialog,
     PrepareReturnsDialog,
 )
+from scp_desktop.ui.search_index import SearchIndexLoader
 from scp_desktop.ui.settings import Settings
 from scp_desktop.ui.undo import Changed, UndoController
 
@@ -170,6 +171,7 @@ class MainWindow(QMainWindow):
         self.filter_bar = FilterBar(table_page)
         table_layout.addWidget(self.filter_bar)
         self.model = ActionTableModel(parent=self)
+        self.search_index = SearchIndexLoader(self)
         self.table = ActionTableView(table_page)
         self.table.setModel(self.model)
         self.table.apply_default_widths()
@@ -219,6 +221,7 @@ class MainWindow(QMainWindow):
         )
         self.navigator.action_chosen.connect(self.select_action)
         self.dashboard.action_chosen.connect(self._dashboard_action)
+        self.search_index.loaded.connect(self._search_texts_loaded)
         self.history.attach_requested.connect(self.action_commands.attach_evidence)
         self.history.attach_update_requested.connect(self.action_commands.attach_update_evidence)
         self.history.open_requested.connect(self.action_commands.open_evidence)
@@ -260,6 +263,8 @@ class MainWindow(QMainWindow):
         self.settings.set_value(TABLE_STATE_KEY, self.table.horizontalHeader().saveState())
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        # A search-text load still reading must not outlive the window's database.
+        self.search_index.wait()
         self._save_header()
         self.settings.set_value(WINDOW_STATE_KEY, self.saveState())
         self.settings.set_geometry("main_window", self.saveGeometry())
@@ -346,8 +351,9 @@ class MainWindow(QMainWindow):
     def _load_plan(self) -> None:
         assert self.plan_id is not None and self.quarter is not None
         current = self.table.current_action_id()
-        rows = workspace.load_action_rows(self.db, self.plan_id, self.quarter.code, self.today)
-        self.model.set_rows(rows, year=self.quarter.year.label, quarter_number=self.quarter.number)
+        self._show_rows(
+            workspace.load_action_rows(self.db, self.plan_id, self.quarter.code, self.today)
+        )
         self._load_structure()
         self._dashboard_stale = True
         if self.stack.currentWidget() is self.dashboard:
@@ -355,6 +361,26 @@ class MainWindow(QMainWindow):
         if current is not None:
             self.select_action(current, show=False)
         self._describe_filter()
+
+    def _show_rows(self, rows: list[workspace.ActionRow]) -> None:
+        """Put a whole plan's rows in the table; its search texts follow from a worker."""
+        assert self.plan_id is not None and self.quarter is not None
+        db, plan_id, quarter = self.db, self.plan_id, self.quarter.code
+
+        def read_texts(action_ids: list[int] | None) -> dict[int, str]:
+            return workspace.load_search_texts(db, plan_id, quarter, action_ids=action_ids)
+
+        token = self.model.set_rows(
+            rows,
+            year=self.quarter.year.label,
+            quarter_number=self.quarter.number,
+            search_loader=read_texts,
+        )
+        if not self.model.has_search_texts:
+            self.search_index.start(token, lambda: read_texts(None))
+
+    def _search_texts_loaded(self, token: object, texts: dict[int, str]) -> None:
+        self.model.offer_search_texts(token, texts)
 
     def _load_structure(self) -> None:
         assert self.plan_id is not None and self.quarter is not None
@@ -423,12 +449,8 @@ class MainWindow(QMainWindow):
                 self._show_navigator()
             if change.reference:
                 self._load_structure()
-                self.model.set_rows(
-                    workspace.load_action_rows(
-                        self.db, self.plan_id, self.quarter.code, self.today
-                    ),
-                    year=self.quarter.year.label,
-                    quarter_number=self.quarter.number,
+                self._show_rows(
+                    workspace.load_action_rows(self.db, self.plan_id, self.quarter.code, self.today)
                 )
             self._dashboard_stale = True
             if self.stack.currentWidget() is self.dashboard:

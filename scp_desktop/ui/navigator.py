@@ -19,6 +19,8 @@ from scp_desktop.services.plans import PlanInfo
 from scp_desktop.services.workspace import ActionRow, PlanStructure
 
 NODE_ROLE = Qt.ItemDataRole.UserRole
+# Plans with more objectives than this open with their priorities closed.
+EAGER_OBJECTIVES = 60
 
 
 def rag_mix_text(mix: Counter[RAG], total: int) -> str:
@@ -64,6 +66,8 @@ class NavigatorDock(QDockWidget):
         self._actions: defaultdict[int, list[ActionRow]] = defaultdict(list)
         self._quarter = 1
         self._retired: list[QTreeWidgetItem | None] = []
+        # Per priority: its objectives' ids, labels and RAG mixes, for lines made on opening.
+        self._objectives: dict[int, list[tuple[int, str, Counter[RAG]]]] = {}
         self.setWidget(self.tree)
         self._building = False
 
@@ -113,47 +117,67 @@ class NavigatorDock(QDockWidget):
         return Counter(r.rags[i] for r in rows if r.rags[i] is not None)  # type: ignore[misc]
 
     def _fill(self, plan_item: QTreeWidgetItem, structure: PlanStructure) -> None:
-        every: list[ActionRow] = []
+        self._objectives = {}
+        mixes = {
+            o.id: self._mix(self._actions.get(o.id, []))
+            for _p, obs in structure.priorities
+            for o in obs
+        }
+        total_objectives = sum(len(obs) for _p, obs in structure.priorities)
+        # A large plan opens with its priorities closed: hundreds of objective lines would
+        # slow the first paint and fill the dock; each priority's are made when opened.
+        eager = total_objectives <= EAGER_OBJECTIVES
+        every_count = 0
+        every_mix: Counter[RAG] = Counter()
         for priority, objectives in structure.priorities:
-            in_priority = [r for o in objectives for r in self._actions.get(o.id, [])]
-            every += in_priority
-            mix = self._mix(in_priority)
+            count = sum(len(self._actions.get(o.id, ())) for o in objectives)
+            mix: Counter[RAG] = Counter()
+            for o in objectives:
+                mix.update(mixes[o.id])
+            every_count += count
+            every_mix.update(mix)
             label = (
                 priority.label.split(": ", 1)[-1]
                 if priority.id in structure.other_priority_ids
                 else priority.label
             )
-            p_item = QTreeWidgetItem(
-                [label, str(len(in_priority)), rag_mix_text(mix, len(in_priority))]
-            )
+            p_item = QTreeWidgetItem([label, str(count), rag_mix_text(mix, count)])
             p_item.setData(0, NODE_ROLE, ("priority", priority.id))
             p_item.setToolTip(0, priority.label)
-            p_item.setToolTip(2, rag_mix_words(mix, len(in_priority)))
+            p_item.setToolTip(2, rag_mix_words(mix, count))
             plan_item.addChild(p_item)
-            for objective in objectives:
-                actions = self._actions.get(objective.id, [])
-                o_mix = self._mix(actions)
-                o_item = QTreeWidgetItem(
-                    [objective.label, str(len(actions)), rag_mix_text(o_mix, len(actions))]
-                )
-                o_item.setData(0, NODE_ROLE, ("objective", objective.id))
-                o_item.setToolTip(0, objective.label)
-                o_item.setToolTip(2, rag_mix_words(o_mix, len(actions)))
-                if actions:
-                    # Action rows are added when the objective is opened (large plans).
-                    o_item.setChildIndicatorPolicy(
-                        QTreeWidgetItem.ChildIndicatorPolicy.ShowIndicator
-                    )
-                p_item.addChild(o_item)
-            p_item.setExpanded(True)
-        mix = self._mix(every)
-        plan_item.setText(1, str(len(every)))
-        plan_item.setText(2, rag_mix_text(mix, len(every)))
-        plan_item.setToolTip(2, rag_mix_words(mix, len(every)))
+            self._objectives[priority.id] = [(o.id, o.label, mixes[o.id]) for o in objectives]
+            if eager:
+                self._add_objectives(p_item, priority.id)
+                p_item.setExpanded(True)
+            elif objectives:
+                p_item.setChildIndicatorPolicy(QTreeWidgetItem.ChildIndicatorPolicy.ShowIndicator)
+        plan_item.setText(1, str(every_count))
+        plan_item.setText(2, rag_mix_text(every_mix, every_count))
+        plan_item.setToolTip(2, rag_mix_words(every_mix, every_count))
+
+    def _add_objectives(self, p_item: QTreeWidgetItem, priority_id: int) -> None:
+        items = []
+        for objective_id, label, o_mix in self._objectives.get(priority_id, []):
+            actions = self._actions.get(objective_id, [])
+            o_item = QTreeWidgetItem([label, str(len(actions)), rag_mix_text(o_mix, len(actions))])
+            o_item.setData(0, NODE_ROLE, ("objective", objective_id))
+            o_item.setToolTip(0, label)
+            o_item.setToolTip(2, rag_mix_words(o_mix, len(actions)))
+            if actions:
+                # Action rows are added when the objective is opened (large plans).
+                o_item.setChildIndicatorPolicy(QTreeWidgetItem.ChildIndicatorPolicy.ShowIndicator)
+            items.append(o_item)
+        p_item.addChildren(items)
 
     def _expanded(self, item: QTreeWidgetItem) -> None:
         kind, node_id = item.data(0, NODE_ROLE)
-        if kind != "objective" or item.childCount():
+        if item.childCount():
+            return
+        if kind == "priority":
+            self._add_objectives(item, node_id)
+            return
+        if kind != "objective":
             return
         i = self._quarter - 1
         for r in self._actions.get(node_id, []):
@@ -170,6 +194,13 @@ class NavigatorDock(QDockWidget):
         kind, node_id = node
         if kind == "action":
             return None
+        if kind == "objective":
+            # Its priority's lines may not be made yet.
+            for priority_id, objectives in self._objectives.items():
+                if any(o[0] == node_id for o in objectives):
+                    parent = self._find(("priority", priority_id))
+                    if parent is not None and not parent.childCount():
+                        self._add_objectives(parent, priority_id)
         iterator = QTreeWidgetItemIterator(self.tree)
         while iterator.value() is not None:
             item = iterator.value()

@@ -1,0 +1,51 @@
+"""The action table's rows and search texts on a real demo database."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from scp_desktop.domain.rag import RAG
+from scp_desktop.services import editing, plans, workspace
+from scp_desktop.services.workspace import UpdateFields
+from scp_desktop.storage.database import Database
+
+TODAY = dt.date(2022, 11, 1)
+
+
+def _rows(db: Database, quarter: str) -> dict[int, workspace.ActionRow]:
+    return {
+        r.id: r for r in workspace.load_action_rows(db, plans.list_plans(db)[0].id, quarter, TODAY)
+    }
+
+
+def test_latest_progress_skips_blank_and_later_quarters(demo_db: Database) -> None:
+    crew = next(r for r in _rows(demo_db, "2022-23-Q2").values() if r.title == "Crucial Crew")
+    q2_text = crew.latest_progress
+    # A blank Q3 narrative leaves Q2's as the latest; Q4's is not shown in Q3.
+    editing.set_quarter_update(demo_db, crew.id, "2022-23-Q3", UpdateFields(RAG.AMBER, "  \n "))
+    editing.set_quarter_update(demo_db, crew.id, "2022-23-Q4", UpdateFields(RAG.RED, "Q4 words"))
+    in_q3 = _rows(demo_db, "2022-23-Q3")[crew.id]
+    assert (in_q3.latest_progress, in_q3.latest_quarter) == (q2_text, "Q2 2022-23")
+    assert in_q3.rags == (None, RAG.GREEN, RAG.AMBER, RAG.RED) and not in_q3.not_reported
+    in_q4 = _rows(demo_db, "2022-23-Q4")[crew.id]
+    assert (in_q4.latest_progress, in_q4.latest_quarter) == ("Q4 words", "Q4 2022-23")
+    in_q1 = _rows(demo_db, "2022-23-Q1")[crew.id]
+    assert (in_q1.latest_progress, in_q1.latest_quarter) == ("", "")
+    assert in_q1.not_reported
+
+
+def test_search_texts_hold_every_narrative_of_the_year_in_lower_case(demo_db: Database) -> None:
+    plan_id = plans.list_plans(demo_db)[0].id
+    crew = next(r for r in _rows(demo_db, "2022-23-Q2").values() if r.title == "Crucial Crew")
+    editing.set_quarter_update(
+        demo_db, crew.id, "2022-23-Q4", UpdateFields(RAG.RED, "Zebra CROSSING Ŵelsh")
+    )
+    texts = workspace.load_search_texts(demo_db, plan_id, "2022-23-Q2")
+    assert len(texts) == 51
+    assert "crucial crew" in texts[crew.id] and crew.reference in texts[crew.id]
+    assert "zebra crossing ŵelsh" in texts[crew.id]
+    assert crew.latest_progress.lower()[:40] in texts[crew.id]
+    # Another year's narratives are not searched.
+    assert "zebra" not in workspace.load_search_texts(demo_db, plan_id, "2023-24-Q1")[crew.id]
+    only = workspace.load_search_texts(demo_db, plan_id, "2022-23-Q2", action_ids=[crew.id])
+    assert only == {crew.id: texts[crew.id]}
