@@ -45,6 +45,8 @@ class Sheet:
 class CellDetail:
     fill_rgb: str | None  # 'RRGGBB' when the cell is filled with a solid colour
     formula: str | None  # '=SUM(A1:A3)' when the cell holds a formula
+    number_format: str = "General"  # '0.0%' for a percentage cell
+    error: str | None = None  # '#DIV/0!' for an error cell (calamine reads those as empty)
 
 
 @dataclass
@@ -62,7 +64,7 @@ class Grid:
     def details(
         self, sheet_name: str, cells: Iterable[tuple[int, int]]
     ) -> dict[tuple[int, int], CellDetail]:
-        """Fill colour and formula of the given (1-based row, 0-based column) cells."""
+        """Fill colour, formula and number format of the given (1-based row, 0-based column) cells."""
         wanted = set(cells)
         if self.kind != "xlsx" or not wanted:
             return {}
@@ -133,7 +135,8 @@ def _read_xlsx(path: Path, content: bytes) -> list[Sheet]:
 
 
 _CELL = re.compile(rb"<c\b([^>]*?)(/>|>(.*?)</c>)", re.DOTALL)
-_ATTR = re.compile(rb'\b(r|s)="([^"]*)"')
+_ATTR = re.compile(rb'\b(r|s|t)="([^"]*)"')
+_VALUE = re.compile(rb"<v>([^<]*)</v>")
 _CELL_REF = re.compile(r"([A-Z]{1,3})([0-9]+)$")
 _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -153,7 +156,7 @@ def _read_fills(
             sheet_part = _sheet_part(zf, sheet_name)
             if sheet_part is None:
                 return None
-            fills = _style_fills(zf)
+            styles = _cell_styles(zf)
             data = zf.read(sheet_part)
     except (KeyError, ValueError, zipfile.BadZipFile, ET.ParseError, OSError, zlib.error):
         return None
@@ -176,7 +179,12 @@ def _read_fills(
         if b"<f" in body:
             return None
         style = int(attrs.get(b"s", b"0") or 0)
-        found[key] = CellDetail(fills[style] if 0 <= style < len(fills) else None, None)
+        fill, number_format = styles[style] if 0 <= style < len(styles) else (None, "General")
+        error = None
+        if attrs.get(b"t") == b"e":
+            shown = _VALUE.search(body)
+            error = shown.group(1).decode("utf-8", "replace") if shown else "#VALUE!"
+        found[key] = CellDetail(fill, None, number_format, error)
     return found
 
 
@@ -200,8 +208,11 @@ def _sheet_part(zf: zipfile.ZipFile, sheet_name: str) -> str | None:
     return None
 
 
-def _style_fills(zf: zipfile.ZipFile) -> list[str | None]:
-    """The solid fill colour of each cell style (by index), as openpyxl would report it."""
+_BUILTIN_FORMATS = {9: "0%", 10: "0.00%"}  # the built-in formats that matter: percentages
+
+
+def _cell_styles(zf: zipfile.ZipFile) -> list[tuple[str | None, str]]:
+    """Fill colour and number format of each cell style (by index), as openpyxl would report them."""
     try:
         styles = ET.fromstring(zf.read("xl/styles.xml"))
     except KeyError:
@@ -215,11 +226,21 @@ def _style_fills(zf: zipfile.ZipFile) -> list[str | None]:
             continue
         colour = pattern.find(f"{_MAIN_NS}fgColor")
         fill_colours.append(_colour_rgb(colour))
+    formats = {
+        int(fmt.get("numFmtId", "-1") or -1): fmt.get("formatCode") or "General"
+        for fmt in styles.iter(f"{_MAIN_NS}numFmt")
+    }
     xfs = styles.find(f"{_MAIN_NS}cellXfs")
-    result: list[str | None] = []
+    result: list[tuple[str | None, str]] = []
     for xf in xfs if xfs is not None else []:
         fill_id = int(xf.get("fillId", "0") or 0)
-        result.append(fill_colours[fill_id] if 0 <= fill_id < len(fill_colours) else None)
+        format_id = int(xf.get("numFmtId", "0") or 0)
+        result.append(
+            (
+                fill_colours[fill_id] if 0 <= fill_id < len(fill_colours) else None,
+                formats.get(format_id) or _BUILTIN_FORMATS.get(format_id, "General"),
+            )
+        )
     return result
 
 
@@ -265,7 +286,13 @@ def _read_details(
                     isinstance(value, str) and value.startswith("=")
                 ):
                     formula = str(value)
-                found[(r, c - 1)] = CellDetail(_fill_rgb(cell, theme), formula)
+                error = str(value) if getattr(cell, "data_type", None) == "e" else None
+                found[(r, c - 1)] = CellDetail(
+                    _fill_rgb(cell, theme),
+                    formula,
+                    str(getattr(cell, "number_format", "")),
+                    error,
+                )
     except Exception:
         return found
     finally:
