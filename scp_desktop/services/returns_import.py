@@ -132,7 +132,7 @@ class PlanIndex:
         return keys, titles, [" ".join(sorted(t.split())) for t in titles]
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=16384)  # a plan of thousands of actions, and the rows' titles
 def normalise_title(text: str) -> str:
     """Titles compared without case, spacing, punctuation, '&'/'and', 'Op.'/'Op'/'Operation'."""
     raw = text.lower().replace("&", " and ")
@@ -148,6 +148,7 @@ def normalise_title(text: str) -> str:
 
 
 def load_index(db: Database, plan_id: int, quarter: Quarter) -> PlanIndex:
+    """The plan's actions, agencies and earlier imports, read once for a whole preview."""
     # Plain column queries: loading thousands of ORM objects took longer than reading the files.
     with db.session(audit=False) as s:
         rows = s.execute(
@@ -166,7 +167,7 @@ def load_index(db: Database, plan_id: int, quarter: Quarter) -> PlanIndex:
             .join(Objective, Action.objective_id == Objective.id)
             .join(KeyPriority, Objective.priority_id == KeyPriority.id)
             .where(KeyPriority.plan_id == plan_id)
-            .order_by(ActionPartner.id)
+            .order_by(ActionPartner.position, ActionPartner.id)
         ):
             if role == "lead":
                 leads.setdefault(action_id, []).append(abbreviation)
