@@ -136,15 +136,17 @@ class PlanIndex:
 def normalise_title(text: str) -> str:
     """Titles compared without case, spacing, punctuation, '&'/'and', 'Op.'/'Op'/'Operation'."""
     raw = text.lower().replace("&", " and ")
-    raw = (
-        raw.replace("\u2019", "'")
-        .replace("\u2018", "'")
-        .replace("\u201c", '"')
-        .replace("\u201d", '"')
-    )
-    raw = re.sub(r"\boperation\b", "op", raw)
-    raw = re.sub(r"[^a-z0-9 ]+", " ", raw)
-    return re.sub(r"\s+", " ", raw).strip()
+    if "operation" in raw:
+        raw = _OPERATION.sub("op", raw)
+    # Quotes, curly or straight, and all other punctuation are word breaks.
+    return " ".join(_NOT_WORD.sub(" ", raw).split())
+
+
+_OPERATION = re.compile(r"\boperation\b")
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+
+
+_RAGS = {r.value: r for r in RAG}
 
 
 def load_index(db: Database, plan_id: int, quarter: Quarter) -> PlanIndex:
@@ -174,7 +176,7 @@ def load_index(db: Database, plan_id: int, quarter: Quarter) -> PlanIndex:
             elif role == "support":
                 supports.setdefault(action_id, []).append(abbreviation)
         updates = {
-            action_id: ExistingUpdate(RAG(rag), narrative, reported_by, source, locked)
+            action_id: ExistingUpdate(_RAGS[rag], narrative, reported_by, source, locked)
             for action_id, rag, narrative, reported_by, source, locked in s.execute(
                 select(
                     QuarterUpdate.action_id,
