@@ -32,7 +32,7 @@ def register(subparsers: Any, add_db_arg: Callable[[argparse.ArgumentParser], No
     p.add_argument("--reason", required=True, help="why it must change (kept in the audit log)")
     p.set_defaults(handler=_unlock)
 
-    p = inner.add_parser("import", help="read indicator values from an .xlsx workbook")
+    p = inner.add_parser("import", help="read indicator values from an .xlsx workbook or CSV file")
     add_db_arg(p)
     p.add_argument("file", type=Path)
     p.add_argument("--apply", action="store_true", help="write the values (default: preview)")

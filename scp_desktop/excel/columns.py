@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -186,8 +186,6 @@ def detect_header(
     The header is the row among the first few that names the most distinct meanings, one of
     which must be in `needed` (a return without a title or reference column cannot be matched).
     """
-    best: ColumnMap | None = None
-    best_score = 0
     limit = rows[:HEADER_SEARCH_ROWS]
     candidates: list[tuple[int, Sequence[Any]]] = [
         (index + 1, row) for index, row in enumerate(limit)
@@ -197,35 +195,65 @@ def detect_header(
         combined = _two_row_header(limit[index], limit[index + 1])
         if combined is not None:
             candidates.append((index + 2, combined))
+    found = best_header(
+        candidates,
+        lambda cell: meaning_of(cell, quarter_number=quarter_number, overrides=overrides),
+        needed=needed,
+        repeatable=(Meaning.PREVIOUS, Meaning.IGNORE),
+    )
+    if found is None:
+        return None
+    header_row, row, meanings = found
+    meanings = {c: m for c, m in meanings.items() if m is not Meaning.IGNORE}
+    return ColumnMap(
+        header_row=header_row,
+        headers=["" if c is None else str(c).strip() for c in row],
+        meanings=meanings,
+    )
+
+
+def best_header[M](
+    candidates: Sequence[tuple[int, Sequence[Any]]],
+    classify: Callable[[str], M | None],
+    *,
+    needed: Sequence[M],
+    repeatable: Sequence[M] = (),
+    min_score: int = 2,
+) -> tuple[int, Sequence[Any], dict[int, M]] | None:
+    """The candidate row (row number, cells) naming the most distinct meanings, one of them `needed`.
+
+    Shared by every importer (returns, indicator values): the header is found below any title
+    or banner rows the same way whatever the columns mean. `classify` gives a text cell's
+    meaning; meanings in `repeatable` may name several columns and do not add to the score.
+    Ties go to the higher row.
+    """
+    best: tuple[int, Sequence[Any], dict[int, M]] | None = None
+    best_score = 0
     for header_row, row in candidates:
         texts = [c for c in row if isinstance(c, str) and c.strip()]
-        if len(texts) < 2:
+        if len(texts) < min(2, min_score):
             continue
-        meanings: dict[int, Meaning] = {}
-        taken: set[Meaning] = set()
+        meanings: dict[int, M] = {}
+        taken: set[M] = set()
         for col, cell in enumerate(row):
             if not isinstance(cell, str):
                 continue
-            meaning = meaning_of(cell, quarter_number=quarter_number, overrides=overrides)
-            if meaning is None or meaning is Meaning.IGNORE:
+            meaning = classify(cell)
+            if meaning is None:
                 continue
             # The first column of a meaning wins; later ones are context (e.g. a second comment).
-            if meaning in taken and meaning is not Meaning.PREVIOUS:
+            if meaning in taken and meaning not in repeatable:
                 continue
             meanings[col] = meaning
             taken.add(meaning)
         if not any(m in taken for m in needed):
             continue
-        score = len(taken - {Meaning.PREVIOUS})
-        if score >= 2 and (
-            score > best_score or (score == best_score and best and header_row < best.header_row)
+        score = len(taken - set(repeatable))
+        if score >= min_score and (
+            score > best_score or (score == best_score and best and header_row < best[0])
         ):
             best_score = score
-            best = ColumnMap(
-                header_row=header_row,
-                headers=["" if c is None else str(c).strip() for c in row],
-                meanings=meanings,
-            )
+            best = (header_row, row, meanings)
     return best
 
 

@@ -10,12 +10,17 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
+import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree as ET
 
 import python_calamine
+from openpyxl.utils import column_index_from_string
 
 from scp_desktop.excel.safety import SpreadsheetRejected, decode_text, sniff
 
@@ -40,6 +45,8 @@ class Sheet:
 class CellDetail:
     fill_rgb: str | None  # 'RRGGBB' when the cell is filled with a solid colour
     formula: str | None  # '=SUM(A1:A3)' when the cell holds a formula
+    number_format: str = "General"  # '0.0%' for a percentage cell
+    error: str | None = None  # '#DIV/0!' for an error cell (calamine reads those as empty)
 
 
 @dataclass
@@ -57,11 +64,15 @@ class Grid:
     def details(
         self, sheet_name: str, cells: Iterable[tuple[int, int]]
     ) -> dict[tuple[int, int], CellDetail]:
-        """Fill colour and formula of the given (1-based row, 0-based column) cells."""
+        """Fill colour, formula and number format of the given (1-based row, 0-based column) cells."""
         wanted = set(cells)
         if self.kind != "xlsx" or not wanted:
             return {}
-        return _read_details(self.content, sheet_name, wanted)
+        found = _read_fills(self.content, sheet_name, wanted)
+        if found is None:
+            # A formula among the cells, or XML written in an unusual way: openpyxl reads it.
+            return _read_details(self.content, sheet_name, wanted)
+        return found
 
 
 def read_grid(path: Path) -> Grid:
@@ -123,6 +134,129 @@ def _read_xlsx(path: Path, content: bytes) -> list[Sheet]:
     return sheets
 
 
+_CELL = re.compile(rb"<c\b([^>]*?)(/>|>(.*?)</c>)", re.DOTALL)
+_ATTR = re.compile(rb'\b(r|s|t)="([^"]*)"')
+_VALUE = re.compile(rb"<v>([^<]*)</v>")
+_CELL_REF = re.compile(r"([A-Z]{1,3})([0-9]+)$")
+_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+
+def _read_fills(
+    content: bytes, sheet_name: str, wanted: set[tuple[int, int]]
+) -> dict[tuple[int, int], CellDetail] | None:
+    """Fill colours of the wanted cells read straight from the sheet's XML, or None to use openpyxl.
+
+    Loading a whole workbook in openpyxl to learn the colour of a few empty cells cost more
+    than reading every value of the file; the package parts needed are small or scanned once.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as zf:
+            sheet_part = _sheet_part(zf, sheet_name)
+            if sheet_part is None:
+                return None
+            styles = _cell_styles(zf)
+            data = zf.read(sheet_part)
+    except (KeyError, ValueError, zipfile.BadZipFile, ET.ParseError, OSError, zlib.error):
+        return None
+    if b"<c " not in data and b"<c>" not in data and b":c " in data:
+        return None  # prefixed element names: leave them to openpyxl
+    rows = {r for r, _ in wanted}
+    found: dict[tuple[int, int], CellDetail] = {}
+    for match in _CELL.finditer(data):
+        attrs = dict(_ATTR.findall(match.group(1)))
+        ref = _CELL_REF.match(attrs.get(b"r", b"").decode("ascii", "replace"))
+        if ref is None:
+            return None  # cells without references: positions must be counted, as openpyxl does
+        row = int(ref.group(2))
+        if row not in rows:
+            continue
+        key = (row, column_index_from_string(ref.group(1)) - 1)
+        if key not in wanted:
+            continue
+        body = match.group(3) or b""
+        if b"<f" in body:
+            return None
+        style = int(attrs.get(b"s", b"0") or 0)
+        fill, number_format = styles[style] if 0 <= style < len(styles) else (None, "General")
+        error = None
+        if attrs.get(b"t") == b"e":
+            shown = _VALUE.search(body)
+            error = shown.group(1).decode("utf-8", "replace") if shown else "#VALUE!"
+        found[key] = CellDetail(fill, None, number_format, error)
+    return found
+
+
+def _sheet_part(zf: zipfile.ZipFile, sheet_name: str) -> str | None:
+    book = ET.fromstring(zf.read("xl/workbook.xml"))
+    rel_id = next(
+        (
+            sheet.get(f"{_REL_NS}id")
+            for sheet in book.iter(f"{_MAIN_NS}sheet")
+            if sheet.get("name") == sheet_name
+        ),
+        None,
+    )
+    if rel_id is None:
+        return None
+    rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    for rel in rels.iter(f"{_PKG_REL_NS}Relationship"):
+        if rel.get("Id") == rel_id:
+            target = rel.get("Target") or ""
+            return target.lstrip("/") if target.startswith("/") else "xl/" + target
+    return None
+
+
+_BUILTIN_FORMATS = {9: "0%", 10: "0.00%"}  # the built-in formats that matter: percentages
+
+
+def _cell_styles(zf: zipfile.ZipFile) -> list[tuple[str | None, str]]:
+    """Fill colour and number format of each cell style (by index), as openpyxl would report them."""
+    try:
+        styles = ET.fromstring(zf.read("xl/styles.xml"))
+    except KeyError:
+        return []
+    fill_colours: list[str | None] = []
+    fills = styles.find(f"{_MAIN_NS}fills")
+    for fill in fills if fills is not None else []:
+        pattern = fill.find(f"{_MAIN_NS}patternFill")
+        if pattern is None or pattern.get("patternType") in (None, "none"):
+            fill_colours.append(None)
+            continue
+        colour = pattern.find(f"{_MAIN_NS}fgColor")
+        fill_colours.append(_colour_rgb(colour))
+    formats = {
+        int(fmt.get("numFmtId", "-1") or -1): fmt.get("formatCode") or "General"
+        for fmt in styles.iter(f"{_MAIN_NS}numFmt")
+    }
+    xfs = styles.find(f"{_MAIN_NS}cellXfs")
+    result: list[tuple[str | None, str]] = []
+    for xf in xfs if xfs is not None else []:
+        fill_id = int(xf.get("fillId", "0") or 0)
+        format_id = int(xf.get("numFmtId", "0") or 0)
+        result.append(
+            (
+                fill_colours[fill_id] if 0 <= fill_id < len(fill_colours) else None,
+                formats.get(format_id) or _BUILTIN_FORMATS.get(format_id, "General"),
+            )
+        )
+    return result
+
+
+def _colour_rgb(colour: ET.Element | None) -> str | None:
+    if colour is None:
+        return "000000"  # openpyxl's default colour for a pattern fill without one
+    if colour.get("rgb") is not None:
+        return (colour.get("rgb") or "")[-6:].upper()
+    if colour.get("indexed") is not None:
+        return _INDEXED.get(int(colour.get("indexed") or -1))
+    if colour.get("theme") is not None:
+        theme = int(colour.get("theme") or -1)
+        return _OFFICE_THEME[theme] if 0 <= theme < len(_OFFICE_THEME) else None
+    return None
+
+
 def _read_details(
     content: bytes, sheet_name: str, wanted: set[tuple[int, int]]
 ) -> dict[tuple[int, int], CellDetail]:
@@ -152,7 +286,13 @@ def _read_details(
                     isinstance(value, str) and value.startswith("=")
                 ):
                     formula = str(value)
-                found[(r, c - 1)] = CellDetail(_fill_rgb(cell, theme), formula)
+                error = str(value) if getattr(cell, "data_type", None) == "e" else None
+                found[(r, c - 1)] = CellDetail(
+                    _fill_rgb(cell, theme),
+                    formula,
+                    str(getattr(cell, "number_format", "")),
+                    error,
+                )
     except Exception:
         return found
     finally:

@@ -1,23 +1,23 @@
-"""Reading indicator values from a workbook: names down and periods across, or name/period/value rows.
+"""Reading indicator values from a workbook or CSV: names down and periods across, or name/period/value rows.
 
 The result names the sheet, row and column of every figure and of every problem, so the
-officer can find the cell. Nothing here knows about the database.
+officer can find the cell. Files are checked and read by the same engine as partner returns
+(grid.read_grid, columns.best_header); only the layouts are this module's. Nothing here knows
+about the database.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 
 from scp_desktop.domain.indicators import (
     PeriodKind,
@@ -25,10 +25,10 @@ from scp_desktop.domain.indicators import (
     parse_decimal,
     parse_period,
 )
+from scp_desktop.excel.columns import best_header
+from scp_desktop.excel.grid import Grid, Sheet, read_grid
+from scp_desktop.excel.safety import SpreadsheetRejected
 
-MAX_FILE_BYTES = 50 * 1024 * 1024
-MAX_UNZIPPED_BYTES = 400 * 1024 * 1024
-MAX_RATIO = 150  # real workbooks compress 5–20×; bombs compress thousands of times
 HEADER_SEARCH_ROWS = 15
 
 _NAME_HEADINGS = {
@@ -88,52 +88,35 @@ class ReadResult:
     cancelled: bool = False
 
 
-def check_workbook_file(path: Path) -> None:
-    """Refuse files that are not .xlsx workbooks, or that would expand to gigabytes."""
-    name = path.name
+class _Column(StrEnum):
+    NAME = "name"
+    PERIOD = "period"
+    VALUE = "value"
+    COMPARATOR = "comparator"
+    NOTE = "note"
+
+
+def _column_of(text: str) -> _Column | None:
+    heading = _heading(text)
+    for headings, meaning in (
+        (_NAME_HEADINGS, _Column.NAME),
+        (_PERIOD_HEADINGS, _Column.PERIOD),
+        (_VALUE_HEADINGS, _Column.VALUE),
+        (_COMPARATOR_HEADINGS, _Column.COMPARATOR),
+        (_NOTE_HEADINGS, _Column.NOTE),
+    ):
+        if heading in headings:
+            return meaning
+    return None
+
+
+def read_grid_safely(path: Path) -> Grid:
+    """The file's sheets, after the same checks as partner returns (size, zip bomb, password,
+    .xls, damage); WorkbookError says why a file is refused."""
     try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise WorkbookError(f"Cannot read {name}: {exc.strerror}.") from exc
-    if size == 0:
-        raise WorkbookError(f"{name} is empty.")
-    if size > MAX_FILE_BYTES:
-        raise WorkbookError(f"{name} is too large for a statistics workbook ({size // 2**20} MB).")
-    with path.open("rb") as fh:
-        head = fh.read(8)
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise WorkbookError(
-            f"{name} is an old Excel 97-2003 (.xls) file or is password-protected. "
-            "Open it in Excel and save it as .xlsx, then import that."
-        )
-    if head.startswith(b"PK") and not zipfile.is_zipfile(path):
-        raise WorkbookError(
-            f"{name} is damaged or incomplete (perhaps not fully saved or downloaded). "
-            "Ask for the file again."
-        )
-    if not zipfile.is_zipfile(path):
-        raise WorkbookError(
-            f"{name} is not an Excel .xlsx workbook (it may be a CSV or web page renamed). "
-            "Open it in Excel and save it as .xlsx."
-        )
-    try:
-        with zipfile.ZipFile(path) as zf:
-            total = 0
-            for info in zf.infolist():
-                total += info.file_size
-                ratio = info.file_size / max(info.compress_size, 1)
-                if info.file_size > 10 * 2**20 and ratio > MAX_RATIO:
-                    raise WorkbookError(
-                        f"{name} looks unsafe: '{info.filename}' would expand "
-                        f"{int(ratio)} times. It was not opened."
-                    )
-            if total > MAX_UNZIPPED_BYTES:
-                raise WorkbookError(
-                    f"{name} would expand to {total // 2**20} MB, too large to be a statistics "
-                    "workbook. It was not opened."
-                )
-    except zipfile.BadZipFile as exc:
-        raise WorkbookError(f"{name} is damaged (not a readable .xlsx): {exc}.") from exc
+        return read_grid(path)
+    except SpreadsheetRejected as exc:
+        raise WorkbookError(str(exc)) from exc
 
 
 def _heading(value: Any) -> str:
@@ -189,41 +172,28 @@ def _number(value: Any, number_format: str, ref: CellRef, result: ReadResult) ->
     return number
 
 
-def _rows(ws: Any) -> Iterable[tuple[Any, ...]]:
-    yield from ws.iter_rows()
-
-
 def read_indicator_values(
     path: Path,
     *,
     should_stop: Callable[[], bool] | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> ReadResult:
-    """Read every sheet that has an 'Indicator' heading. Raises WorkbookError for files that
-    are not workbooks; everything else is reported in the result with its cell."""
-    check_workbook_file(path)
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
-        raise WorkbookError(
-            f"{path.name} could not be opened as an .xlsx workbook: {exc}."
-        ) from exc
-    except Exception as exc:  # openpyxl raises many kinds for damaged XML
-        raise WorkbookError(f"{path.name} is damaged and could not be read ({exc}).") from exc
+    """Read every sheet of a workbook or CSV file that has an 'Indicator' heading.
+
+    Raises WorkbookError for files that are refused; everything else is reported in the
+    result with its cell."""
+    grid = read_grid_safely(path)
     result = ReadResult()
-    try:
-        sheets = list(wb.worksheets)
-        for index, ws in enumerate(sheets):
-            if should_stop and should_stop():
-                result.cancelled = True
-                return result
-            if progress:
-                progress(index, len(sheets))
-            _read_sheet(ws, result, should_stop)
-            if result.cancelled:
-                return result
-    finally:
-        wb.close()
+    sheets = [s for s in grid.sheets if not s.hidden]
+    for index, sheet in enumerate(sheets):
+        if should_stop and should_stop():
+            result.cancelled = True
+            return result
+        if progress:
+            progress(index, len(sheets))
+        _read_sheet(grid, sheet, result, should_stop)
+        if result.cancelled:
+            return result
     if not result.values and not result.problems:
         result.problems.append(
             f"No indicator values found in {path.name}. Expected a sheet with an 'Indicator' "
@@ -233,58 +203,102 @@ def read_indicator_values(
     return result
 
 
-def _read_sheet(ws: Any, result: ReadResult, should_stop: Callable[[], bool] | None) -> None:
-    title = str(ws.title)
-    rows = _rows(ws)
-    header: tuple[Any, ...] | None = None
-    header_row = 0
-    for row_number, cells in enumerate(rows, start=1):
-        headings = [_heading(c.value) for c in cells]
-        if any(h in _NAME_HEADINGS for h in headings):
-            header, header_row = cells, row_number
-            break
-        if row_number >= HEADER_SEARCH_ROWS:
-            break
-    if header is None:
+class _Cells:
+    """A sheet's values as openpyxl would give them ('' is None), and number formats on demand."""
+
+    def __init__(self, grid: Grid, sheet: Sheet) -> None:
+        self.grid, self.sheet = grid, sheet
+        self.formats: dict[tuple[int, int], str] = {}
+        self.errors: dict[int, dict[int, str]] = {}
+
+    def row(self, row: int) -> list[Any]:
+        values: list[Any] = [None if v == "" else v for v in self.sheet.rows[row - 1]]
+        for col, error in self.errors.get(row, {}).items():
+            if col < len(values):
+                values[col] = error
+        return values
+
+    def load_formats(self, first_row: int, columns: Iterable[int]) -> None:
+        # Percentages are stored as 0.113 for 11.3%: only a number's format tells them apart.
+        # Error cells (#DIV/0!) read as empty: their details say what they show.
+        wanted = [
+            (r, c)
+            for r in range(first_row, len(self.sheet.rows) + 1)
+            for c in columns
+            if _number_or_empty(self.sheet.cell(r, c))
+        ]
+        details = self.grid.details(self.sheet.name, wanted)
+        self.formats = {key: d.number_format for key, d in details.items()}
+        for (r, c), d in details.items():
+            if d.error:
+                self.errors.setdefault(r, {})[c] = d.error
+
+    def number_format(self, row: int, col: int) -> str:
+        return self.formats.get((row, col), "")
+
+
+def _number_or_empty(value: Any) -> bool:
+    return value == "" or (isinstance(value, float | int) and not isinstance(value, bool))
+
+
+def _read_sheet(
+    grid: Grid, sheet: Sheet, result: ReadResult, should_stop: Callable[[], bool] | None
+) -> None:
+    title = sheet.name
+    cells = _Cells(grid, sheet)
+    limit = sheet.rows[:HEADER_SEARCH_ROWS]
+    found = best_header(
+        [(n + 1, row) for n, row in enumerate(limit)],
+        _column_of,
+        needed=(_Column.NAME,),
+        min_score=1,
+    )
+    if found is None:
         result.warnings.append(
             f"Sheet '{title}' has no 'Indicator' heading in its first "
             f"{HEADER_SEARCH_ROWS} rows, so it was skipped."
         )
         return
-    headings = [_heading(c.value) for c in header]
-    name_col = next(i for i, h in enumerate(headings) if h in _NAME_HEADINGS)
-    period_col = next((i for i, h in enumerate(headings) if h in _PERIOD_HEADINGS), None)
-    value_col = next((i for i, h in enumerate(headings) if h in _VALUE_HEADINGS), None)
+    header_row, _, columns = found
+    header = cells.row(header_row)
+    headings = [_heading(c) for c in header]
+
+    def column(meaning: _Column) -> int | None:
+        return next((c for c, m in columns.items() if m is meaning), None)
+
+    name_col = column(_Column.NAME)
+    assert name_col is not None
+    period_col, value_col = column(_Column.PERIOD), column(_Column.VALUE)
     result.sheets_read.append(title)
     if period_col is not None and value_col is not None:
-        comparator_col = next(
-            (i for i, h in enumerate(headings) if h in _COMPARATOR_HEADINGS), None
+        comparator_col = column(_Column.COMPARATOR)
+        cells.load_formats(
+            header_row + 1, [c for c in (value_col, comparator_col) if c is not None]
         )
-        note_col = next((i for i, h in enumerate(headings) if h in _NOTE_HEADINGS), None)
         _read_long(
-            rows,
+            cells,
             title,
             header_row,
             name_col,
             period_col,
             value_col,
             comparator_col,
-            note_col,
+            column(_Column.NOTE),
             result,
             should_stop,
         )
         return
     periods: dict[int, str] = {}
-    for i, cell in enumerate(header):
-        if i == name_col or cell.value is None or _cell_text(cell.value) == "":
+    for i, value in enumerate(header):
+        if i == name_col or value is None or _cell_text(value) == "":
             continue
-        code = _period_text(cell.value)
+        code = _period_text(value)
         ref = CellRef(title, header_row, i + 1)
         if code is None:
             if headings[i] in _NOTE_HEADINGS or headings[i] in _COMPARATOR_HEADINGS:
                 continue
             result.warnings.append(
-                f"{ref}: heading '{_cell_text(cell.value)}' is not a period "
+                f"{ref}: heading '{_cell_text(value)}' is not a period "
                 "(e.g. Q2 2022-23, Jul 2022, 2022-23); that column was skipped."
             )
             continue
@@ -295,18 +309,19 @@ def _read_sheet(ws: Any, result: ReadResult, should_stop: Callable[[], bool] | N
             "'Period' and 'Value' columns, so no values could be read."
         )
         return
-    for row_number, cells in enumerate(rows, start=header_row + 1):
+    cells.load_formats(header_row + 1, periods)
+    for row_number in range(header_row + 1, len(sheet.rows) + 1):
         if should_stop and row_number % 200 == 0 and should_stop():
             result.cancelled = True
             return
-        name = _cell_text(cells[name_col].value) if name_col < len(cells) else ""
+        values = cells.row(row_number)
+        name = _cell_text(values[name_col]) if name_col < len(values) else ""
         figures: list[tuple[int, Decimal | None]] = []
         for i, code in periods.items():
-            if i >= len(cells):
+            if i >= len(values):
                 continue
-            cell = cells[i]
             ref = CellRef(title, row_number, i + 1)
-            number = _number(cell.value, getattr(cell, "number_format", ""), ref, result)
+            number = _number(values[i], cells.number_format(row_number, i), ref, result)
             if number is not None:
                 figures.append((i, number))
                 if name:
@@ -321,7 +336,7 @@ def _read_sheet(ws: Any, result: ReadResult, should_stop: Callable[[], bool] | N
 
 
 def _read_long(
-    rows: Iterable[tuple[Any, ...]],
+    cells: _Cells,
     title: str,
     header_row: int,
     name_col: int,
@@ -332,13 +347,14 @@ def _read_long(
     result: ReadResult,
     should_stop: Callable[[], bool] | None,
 ) -> None:
-    for row_number, cells in enumerate(rows, start=header_row + 1):
+    for row_number in range(header_row + 1, len(cells.sheet.rows) + 1):
         if should_stop and row_number % 200 == 0 and should_stop():
             result.cancelled = True
             return
+        values = cells.row(row_number)
 
-        def get(col: int | None, cells: tuple[Any, ...] = cells) -> Any:
-            return cells[col].value if col is not None and col < len(cells) else None
+        def get(col: int | None, values: list[Any] = values) -> Any:
+            return values[col] if col is not None and col < len(values) else None
 
         name = _cell_text(get(name_col))
         raw_period = get(period_col)
@@ -361,15 +377,13 @@ def _read_long(
                 else f"{period_ref}: the period is blank."
             )
             continue
-        value_cell = cells[value_col] if value_col < len(cells) else None
         ref = CellRef(title, row_number, value_col + 1)
-        value = _number(raw_value, getattr(value_cell, "number_format", ""), ref, result)
+        value = _number(raw_value, cells.number_format(row_number, value_col), ref, result)
         comparator = None
         if comparator_col is not None:
-            comparator_cell = cells[comparator_col] if comparator_col < len(cells) else None
             comparator = _number(
                 get(comparator_col),
-                getattr(comparator_cell, "number_format", ""),
+                cells.number_format(row_number, comparator_col),
                 CellRef(title, row_number, comparator_col + 1),
                 result,
             )

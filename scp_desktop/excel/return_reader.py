@@ -322,6 +322,7 @@ def _same_ref(expected: str, found: str) -> bool:
     return normalise_reference(expected) == normalise_reference(found)
 
 
+@functools.lru_cache(maxsize=16384)
 def normalise_reference(text: str) -> str:
     return re.sub(r"[\s.]+$", "", re.sub(r"\s+", "", text.lower()))
 

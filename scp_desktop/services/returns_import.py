@@ -21,7 +21,6 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from scp_desktop.domain.periods import Quarter
 from scp_desktop.domain.rag import RAG
@@ -107,13 +106,15 @@ class PlanIndex:
     by_reference: dict[str, int] = field(default_factory=dict)
     titles: dict[int, str] = field(default_factory=dict)
     by_title: dict[str, list[int]] = field(default_factory=dict)
+    fuzzy_results: dict[str, list[tuple[float, int]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for a in self.actions.values():
             if a.reference:
                 self.by_reference.setdefault(normalise_reference(a.reference), a.id)
-            self.titles[a.id] = normalise_title(a.title)
-            self.by_title.setdefault(self.titles[a.id], []).append(a.id)
+            title = normalise_title(a.title)
+            self.titles[a.id] = title
+            self.by_title.setdefault(title, []).append(a.id)
 
     def agency_named(self, text: str) -> AgencyInfo | None:
         key = text.strip().upper()
@@ -123,52 +124,81 @@ class PlanIndex:
             return self.agencies[key]
         return next((a for a in self.agencies.values() if a.name.upper() == key), None)
 
+    @functools.cached_property
+    def title_list(self) -> tuple[list[int], list[str], list[str]]:
+        """Action ids, titles and titles with their words sorted, in plan order, for fuzzy scans."""
+        keys = list(self.titles)
+        titles = [self.titles[k] for k in keys]
+        return keys, titles, [" ".join(sorted(t.split())) for t in titles]
 
-@functools.lru_cache(maxsize=4096)
+
+@functools.lru_cache(maxsize=16384)  # a plan of thousands of actions, and the rows' titles
 def normalise_title(text: str) -> str:
     """Titles compared without case, spacing, punctuation, '&'/'and', 'Op.'/'Op'/'Operation'."""
     raw = text.lower().replace("&", " and ")
-    raw = (
-        raw.replace("\u2019", "'")
-        .replace("\u2018", "'")
-        .replace("\u201c", '"')
-        .replace("\u201d", '"')
-    )
-    raw = re.sub(r"\boperation\b", "op", raw)
-    raw = re.sub(r"[^a-z0-9 ]+", " ", raw)
-    return re.sub(r"\s+", " ", raw).strip()
+    if "operation" in raw:
+        raw = _OPERATION.sub("op", raw)
+    # Quotes, curly or straight, and all other punctuation are word breaks.
+    return " ".join(_NOT_WORD.sub(" ", raw).split())
+
+
+_OPERATION = re.compile(r"\boperation\b")
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+
+
+_RAGS = {r.value: r for r in RAG}
 
 
 def load_index(db: Database, plan_id: int, quarter: Quarter) -> PlanIndex:
+    """The plan's actions, agencies and earlier imports, read once for a whole preview."""
+    # Plain column queries: loading thousands of ORM objects took longer than reading the files.
     with db.session(audit=False) as s:
-        stmt = (
-            select(Action)
+        rows = s.execute(
+            select(Action.id, Action.reference, Action.title)
             .join(Objective, Action.objective_id == Objective.id)
             .join(KeyPriority, Objective.priority_id == KeyPriority.id)
             .where(KeyPriority.plan_id == plan_id)
-            .options(selectinload(Action.partners).selectinload(ActionPartner.partner))
             .order_by(KeyPriority.number, Objective.position, Action.position, Action.id)
-        )
-        actions = list(s.scalars(stmt))
+        ).all()
+        leads: dict[int, list[str]] = {}
+        supports: dict[int, list[str]] = {}
+        for action_id, role, abbreviation in s.execute(
+            select(ActionPartner.action_id, ActionPartner.role, Partner.abbreviation)
+            .join(Partner, ActionPartner.partner_id == Partner.id)
+            .join(Action, Action.id == ActionPartner.action_id)
+            .join(Objective, Action.objective_id == Objective.id)
+            .join(KeyPriority, Objective.priority_id == KeyPriority.id)
+            .where(KeyPriority.plan_id == plan_id)
+            .order_by(ActionPartner.position, ActionPartner.id)
+        ):
+            if role == "lead":
+                leads.setdefault(action_id, []).append(abbreviation)
+            elif role == "support":
+                supports.setdefault(action_id, []).append(abbreviation)
         updates = {
-            u.action_id: u
-            for u in s.scalars(select(QuarterUpdate).where(QuarterUpdate.quarter == quarter.code))
-        }
-        plan_actions: dict[int, PlanAction] = {}
-        for a in actions:
-            u = updates.get(a.id)
-            plan_actions[a.id] = PlanAction(
-                id=a.id,
-                reference=a.reference,
-                title=a.title,
-                leads=tuple(ap.partner.abbreviation for ap in a.partners if ap.role == "lead"),
-                supports=tuple(
-                    ap.partner.abbreviation for ap in a.partners if ap.role == "support"
-                ),
-                existing=ExistingUpdate(RAG(u.rag), u.narrative, u.reported_by, u.source, u.locked)
-                if u
-                else None,
+            action_id: ExistingUpdate(_RAGS[rag], narrative, reported_by, source, locked)
+            for action_id, rag, narrative, reported_by, source, locked in s.execute(
+                select(
+                    QuarterUpdate.action_id,
+                    QuarterUpdate.rag,
+                    QuarterUpdate.narrative,
+                    QuarterUpdate.reported_by,
+                    QuarterUpdate.source,
+                    QuarterUpdate.locked,
+                ).where(QuarterUpdate.quarter == quarter.code)
             )
+        }
+        plan_actions: dict[int, PlanAction] = {
+            action_id: PlanAction(
+                id=action_id,
+                reference=reference,
+                title=title,
+                leads=tuple(leads.get(action_id, ())),
+                supports=tuple(supports.get(action_id, ())),
+                existing=updates.get(action_id),
+            )
+            for action_id, reference, title in rows
+        }
         agencies = {}
         for p in s.scalars(select(Partner)):
             try:
@@ -542,30 +572,46 @@ def match(index: PlanIndex, row: PreviewRow) -> None:
     if len(exact) == 1:
         row.action_id, row.match_how, row.match_score = exact[0], "title", 100.0
         return
-    # Native scorers over the whole plan, then the combined score on the few best of each.
-    keys = {
-        key
-        for scorer in (fuzz.token_sort_ratio, fuzz.token_set_ratio)
-        for _, _, key in process.extract(query, index.titles, scorer=scorer, limit=4)
-    }
-    results = sorted(
-        ((index.titles[k], _scorer(query, index.titles[k]), k) for k in keys),
-        key=lambda r: (-r[1], r[2]),
-    )[:3]
+    results = _title_candidates(index, query)
     row.candidates = [
-        Candidate(key, _label(index.actions[key]), round(float(score), 1))
-        for _, score, key in results
+        Candidate(key, _label(index.actions[key]), round(score, 1)) for score, key in results
     ]
     if not results:
         return
-    best_score = float(results[0][1])
-    second = float(results[1][1]) if len(results) > 1 else 0.0
+    best_score = results[0][0]
+    second = results[1][0] if len(results) > 1 else 0.0
     if best_score >= MATCH_SURE and best_score - second >= MATCH_MARGIN:
         row.action_id, row.match_how, row.match_score = (
-            int(results[0][2]),
+            results[0][1],
             "title",
             round(best_score, 1),
         )
+
+
+def _title_candidates(index: PlanIndex, query: str) -> list[tuple[float, int]]:
+    """The three best (score, action id) for a normalised title, best first; computed once per title."""
+    cached = index.fuzzy_results.get(query)
+    if cached is not None:
+        return cached
+    keys, titles, sorted_titles = index.title_list
+    # token_sort_ratio is the plain ratio of the titles with their words sorted: sorting the
+    # plan's titles once, not once per row, makes this scan several times faster. Lists keep
+    # the plan order, so ties go to the earlier action as before.
+    positions = {
+        found[2]
+        for found in process.extract(
+            " ".join(sorted(query.split())), sorted_titles, scorer=fuzz.ratio, limit=4
+        )
+    }
+    positions.update(
+        found[2] for found in process.extract(query, titles, scorer=fuzz.token_set_ratio, limit=4)
+    )
+    results = sorted(
+        ((float(_scorer(query, titles[p])), keys[p]) for p in positions),
+        key=lambda r: (-r[0], r[1]),
+    )[:3]
+    index.fuzzy_results[query] = results
+    return results
 
 
 def _scorer(query: str, choice: str, **_: Any) -> float:

@@ -188,8 +188,8 @@ def test_heading_without_periods(demo_db: Database, tmp_path: Path) -> None:
     ("content", "message"),
     [
         (b"", "is empty"),
-        (b"Indicator,Q1 2022-23\nX,1\n", "not an Excel .xlsx workbook"),
-        (b"<html><body>not excel</body></html>", "not an Excel .xlsx workbook"),
+        (b"Indicator,Q1 2022-23\nX,1\n", "not really an Excel workbook"),
+        (b"<html><body>not excel</body></html>", "is a web page"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "Excel 97-2003"),
     ],
 )
@@ -207,7 +207,7 @@ def test_truncated_workbook(demo_db: Database, tmp_path: Path) -> None:
     data = good.read_bytes()
     bad = tmp_path / "cut.xlsx"
     bad.write_bytes(data[: len(data) // 2])
-    with pytest.raises(UserError, match=r"cut\.xlsx is damaged or incomplete"):
+    with pytest.raises(UserError, match=r"cut\.xlsx is damaged"):
         preview_import(demo_db, plan_id(demo_db), bad)
 
 
@@ -217,7 +217,7 @@ def test_zip_bomb_is_refused_before_parsing(demo_db: Database, tmp_path: Path) -
         zf.writestr("[Content_Types].xml", "<Types/>")
         zf.writestr("xl/sharedStrings.xml", b"\0" * (60 * 2**20))
     assert path.stat().st_size < 1_000_000
-    with pytest.raises(UserError, match="looks unsafe"):
+    with pytest.raises(UserError, match="looks like a zip bomb"):
         preview_import(demo_db, plan_id(demo_db), path)
 
 
@@ -233,4 +233,47 @@ def test_reader_reads_numbers_as_decimals(tmp_path: Path) -> None:
     assert [(v.period_text, v.value) for v in values] == [
         ("2022-23-M07", Decimal("0.1")),
         ("2022-23-M08", Decimal("1071")),
+    ]
+
+
+def test_csv_and_workbook_below_banner_rows_both_import(demo_db: Database, tmp_path: Path) -> None:
+    """Indicator files go through the returns engine: CSV as well as .xlsx, header below banners."""
+    csv_path = tmp_path / "stats.csv"
+    csv_path.write_text(
+        "Colchester CSP statistics\n"
+        "Source: partner returns\n"
+        "\n"
+        f'Indicator,Q1 2022-23,Q2 2022-23\n"{NC}",101,"1,102"\n',
+        encoding="utf-8",
+    )
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Figures"
+    ws.append(["Safer Colchester Partnership"])
+    ws.append(["Performance statistics for the Strategic Board"])
+    ws.append(["Figures supplied by Next Chapter and Essex Police"])
+    ws.append([])
+    ws.append(["Indicator", "Period", "Value", "Notes"])
+    ws.append([WSO, "Q1 2022-23", 7, "first quarter of the post"])
+    ws.append([WSO, "Q2 2022-23", "#DIV/0!", ""])
+    book_path = tmp_path / "banners.xlsx"
+    wb.save(book_path)
+
+    from_csv = preview_import(demo_db, plan_id(demo_db), csv_path)
+    assert from_csv.problems == []
+    assert sorted((r.period, r.new_value) for r in from_csv.rows) == [
+        ("2022-23-Q1", "101"),
+        ("2022-23-Q2", "1102"),
+    ]
+    apply_import(demo_db, from_csv)
+    assert value_of(demo_db, "Next Chapter", "2022-23-Q2") == "1102"
+
+    from_book = preview_import(demo_db, plan_id(demo_db), book_path)
+    assert from_book.problems == [
+        "sheet 'Figures', row 7, column C: the cell shows the Excel error #DIV/0!."
+    ]
+    values = read_indicator_values(book_path).values
+    assert [(v.ref.row, v.period_text, v.value, v.note) for v in values] == [
+        (6, "2022-23-Q1", Decimal("7"), "first quarter of the post")
     ]

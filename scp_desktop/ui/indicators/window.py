@@ -350,7 +350,7 @@ class IndicatorsWindow(QDialog):
 
     def choose_import_file(self) -> None:
         name, _ = QFileDialog.getOpenFileName(
-            self, "Import indicator values", "", "Excel workbooks (*.xlsx *.xlsm)"
+            self, "Import indicator values", "", "Workbooks and CSV files (*.xlsx *.xlsm *.csv)"
         )
         if name:
             self.import_file(Path(name))
