@@ -102,6 +102,7 @@ class Styles:
     cell = _style("cell", fontSize=8, leading=10)
     cell_small = _style("cell_small", fontSize=7.5, leading=9.2)
     note_cell = _style("note_cell", fontSize=7.5, leading=9.2, textColor=GREY)
+    byline = _style("byline", fontSize=7, leading=9.2, textColor=GREY)
     cell_bold = _style("cell_bold", fontName=FONT_BOLD, fontSize=8, leading=10)
     cell_right = _style("cell_right", fontSize=8, leading=10, alignment=TA_RIGHT)
     cell_centre = _style("cell_centre", fontSize=8, leading=10, alignment=TA_CENTER)
@@ -134,14 +135,32 @@ class Styles:
 # --- text helpers ---------------------------------------------------------------------------
 
 
+class Para(Paragraph):  # type: ignore[misc]
+    """A paragraph that remembers its line breaks for the width it was last wrapped to.
+
+    A table wraps each cell when it measures the rows for a page, again when it is split
+    across pages and once more when it draws the cell, always at the column's width. Breaking
+    lines is most of the cost of a long report, and the result depends on the width alone.
+    """
+
+    _wrapped_at: float | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        if availWidth == self._wrapped_at:
+            return self.width, self.height
+        size: tuple[float, float] = super().wrap(availWidth, availHeight)
+        self._wrapped_at = availWidth
+        return size
+
+
 def p(text: object, style: ParagraphStyle = Styles.body) -> Paragraph:
     """A paragraph of user text: escaped, line breaks kept."""
-    return Paragraph(esc(text), style)
+    return Para(esc(text), style)
 
 
 def m(markup: str, style: ParagraphStyle = Styles.body) -> Paragraph:
     """A paragraph of our own markup (user parts already passed through esc)."""
-    return Paragraph(markup, style)
+    return Para(markup, style)
 
 
 def rag_chip(rag: RAG | None) -> tuple[Paragraph, colors.Color | None]:
@@ -175,7 +194,7 @@ def fit(text: object, width: float, style: ParagraphStyle = Styles.cell) -> str 
         pdfmetrics.stringWidth(raw, style.fontName, style.fontSize) <= width - PADDING
     ):
         return raw
-    return Paragraph(esc(raw), style)
+    return Para(esc(raw), style)
 
 
 def chip_cell(rag: RAG | None, column: int, row: int) -> tuple[str, list[tuple[Any, ...]]]:
@@ -192,17 +211,35 @@ def chip_cell(rag: RAG | None, column: int, row: int) -> tuple[str, list[tuple[A
 
 
 def continuation_rows(
-    reference: str, ref_width: float, pieces: Sequence[str], columns: int, text_column: int
+    reference: str, ref_width: float, pieces: Sequence[Any], columns: int, text_column: int
 ) -> list[list[Any]]:
-    """Rows carrying the rest of a long text (already markup), marked as continued."""
+    """Rows carrying the rest of a long text, marked as continued.
+
+    A piece is markup, or a cell already made (a paragraph, or a list of them).
+    """
     rows: list[list[Any]] = []
     for piece in pieces:
         row: list[Any] = [""] * columns
         row[0] = fit(reference, ref_width)
-        row[1] = Paragraph("<i>continued</i>", Styles.note_cell)
-        row[text_column] = Paragraph(piece, Styles.cell_small)
+        row[1] = Para("<i>continued</i>", Styles.note_cell)
+        row[text_column] = Para(piece, Styles.cell_small) if isinstance(piece, str) else piece
         rows.append(row)
     return rows
+
+
+class Byline(Para):
+    """Small print under a cell's text, where it would fall as that text's next line.
+
+    Paragraphs made of one run of text are laid out by ReportLab's fast path; adding the
+    smaller grey line to the text's own paragraph would send every narrative down the slow
+    one. On its own, though, its first baseline sits one of its font sizes below its top
+    rather than one of the text's, so it is drawn lower by the difference.
+    """
+
+    drop = Styles.cell_small.fontSize - Styles.byline.fontSize
+
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:
+        super().drawOn(canvas, x, y - self.drop, _sW)
 
 
 # --- structure flowables ------------------------------------------------------------------

@@ -20,6 +20,7 @@ from scp_desktop.pdf import charts
 from scp_desktop.pdf.base import (
     BAND_FILL,
     PORTRAIT,
+    Byline,
     Part,
     ReportDoc,
     Styles,
@@ -294,11 +295,9 @@ def action_table(section: PrioritySection, quarter_label: str) -> Table:
             narrative = a.narrative
             if a.rag is None and a.status == "active":
                 narrative = f"No return for {quarter_label}."
-            pieces = [esc(piece) for piece in chunks(narrative)]
+            cells: list[Any] = [m(esc(piece), Styles.cell_small) for piece in chunks(narrative)]
             if a.reported_by and a.narrative:
-                pieces[-1] += (
-                    f"<br/><font color='#555555' size='7'>Reported by {esc(a.reported_by)}</font>"
-                )
+                cells[-1] = [cells[-1], Byline(f"Reported by {esc(a.reported_by)}", Styles.byline)]
             title = esc(a.title)
             if a.status != "active":
                 title += f" <font color='#555555'>({esc(a.status.capitalize())})</font>"
@@ -310,10 +309,10 @@ def action_table(section: PrioritySection, quarter_label: str) -> Table:
                     fit(a.deadline, widths[3]),
                     chip,
                     travel_text(a.travel),
-                    m(pieces[0], Styles.cell_small),
+                    cells[0],
                 ]
             )
-            rows += continuation_rows(a.reference, widths[0], pieces[1:], 7, 6)
+            rows += continuation_rows(a.reference, widths[0], cells[1:], 7, 6)
     return table(rows, widths, extra=extra)
 
 
