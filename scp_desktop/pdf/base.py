@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import threading
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -563,6 +564,10 @@ def build_document(
 # --- shared blocks ----------------------------------------------------------------------------
 
 
+LONG_TABLE = 60  # body rows from which a table is laid out a window at a time
+WINDOW_ROWS = 8  # rows a window first holds; doubled until they overflow the page
+
+
 def table(
     rows: list[list[Any]],
     widths: Sequence[float],
@@ -570,12 +575,31 @@ def table(
     header_rows: int = 1,
     extra: Iterable[tuple[Any, ...]] = (),
     split_in_row: bool = False,
-) -> Table:
+) -> Flowable:
     """A grid table whose header rows repeat on each page.
 
     Rows are kept whole (ReportLab's in-row splitting repeats headers mid-page); callers cut
-    very long texts into continuation rows with `chunks` instead.
+    very long texts into continuation rows with `chunks` instead. A long table is laid out a
+    page at a time (`RowTable`), which prints the same.
     """
+    extra = list(extra)
+    if (
+        len(rows) > LONG_TABLE + header_rows
+        and header_rows == 1
+        and not split_in_row
+        and all(_windowable(command) for command in extra)
+    ):
+        return RowTable(rows, widths, extra)
+    return _grid(rows, widths, header_rows, extra, split_in_row)
+
+
+def _grid(
+    rows: list[list[Any]],
+    widths: Sequence[float],
+    header_rows: int,
+    extra: Iterable[tuple[Any, ...]],
+    split_in_row: bool,
+) -> Table:
     t = Table(
         rows,
         colWidths=list(widths),
@@ -599,6 +623,115 @@ def table(
     style.extend(extra)
     t.setStyle(TableStyle(style))
     return t
+
+
+def _rows_of(command: tuple[Any, ...]) -> tuple[int, int]:
+    return int(command[1][1]), int(command[2][1])
+
+
+def _first_row(command: tuple[Any, ...]) -> int:
+    return int(command[1][1])
+
+
+def _windowable(command: tuple[Any, ...]) -> bool:
+    """Whether a command stays right when its rows are cut into windows: it styles the
+    header row alone, or body rows counted from the top."""
+    first, last = _rows_of(command)
+    return first == last == 0 or 1 <= first <= last
+
+
+class RowTable(Flowable):  # type: ignore[misc]
+    """A long grid table (one header row) laid out a window of rows at a time.
+
+    ReportLab splits a table page by page, and each split makes a new table of all the
+    remaining rows and re-applies every style command to it, so a table of n rows costs
+    n² over its pages. Here only a window of rows a little longer than the page becomes a
+    ReportLab table; it is split exactly as the whole table would be (the split depends only
+    on the rows up to the first that does not fit, and never falls inside a NOSPLIT range),
+    and the rest of the rows wait for the next page. `extra` commands use the rows' indices
+    in `rows` (header row 0) and must not count from the end.
+    """
+
+    hAlign = "LEFT"
+
+    def __init__(
+        self,
+        rows: list[list[Any]],
+        widths: Sequence[float],
+        extra: Sequence[tuple[Any, ...]],
+        start: int = 1,
+    ) -> None:
+        super().__init__()
+        self.rows = rows
+        self.widths = list(widths)
+        self.extra = extra
+        self.start = start  # the first body row still to place
+        # Commands by their first row, so a window finds its own without reading them all.
+        self._header = [c for c in extra if _rows_of(c)[1] == 0]
+        self._body = sorted((c for c in extra if _rows_of(c)[0] >= 1), key=_first_row)
+        self._firsts = [_first_row(c) for c in self._body]
+        self._reach = max((last - first for first, last in map(_rows_of, self._body)), default=0)
+        # A window may not end inside a NOSPLIT range: no cut just before these rows.
+        self._joined: set[int] = set()
+        for command in extra:
+            if command[0] == "NOSPLIT":
+                first, last = _rows_of(command)
+                self._joined.update(range(max(first, 1) + 1, last + 1))
+        self.width: float = 0.0
+        self.height: float = 0.0
+        self._window: Table | None = None
+        self._window_for: tuple[float, float] | None = None
+
+    def _make_window(self, end: int) -> Table:
+        """Header + rows[start:end] as a table, with the commands that touch those rows."""
+        start = self.start
+        data = [self.rows[0], *self.rows[start:end]]
+        shift = start - 1
+        commands: list[tuple[Any, ...]] = list(self._header)  # in every window
+        lo = bisect_left(self._firsts, start - self._reach)
+        hi = bisect_left(self._firsts, end)
+        for command in self._body[lo:hi]:
+            first, last = _rows_of(command)
+            first, last = max(first, start), min(last, end - 1)
+            if first > last:
+                continue
+            (c0, _), (c1, _) = command[1], command[2]
+            commands.append((command[0], (c0, first - shift), (c1, last - shift), *command[3:]))
+        return _grid(data, self.widths, 1, commands, False)
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        if self._window is not None and self._window_for == (availWidth, availHeight):
+            return self.width, self.height
+        size = WINDOW_ROWS
+        while True:
+            end = min(self.start + size, len(self.rows))
+            while end < len(self.rows) and end in self._joined:
+                end += 1
+            window = self._make_window(end)
+            width, height = window.wrap(availWidth, availHeight)
+            # Overflowing inside the window, the split point is inside it too.
+            if height > availHeight or end == len(self.rows):
+                break
+            size *= 2
+        self._window, self._window_for = window, (availWidth, availHeight)
+        self.width, self.height = width, height
+        return width, height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        self.wrap(availWidth, availHeight)
+        assert self._window is not None
+        pieces: list[Flowable] = self._window.split(availWidth, availHeight)
+        if len(pieces) < 2:
+            return pieces
+        placed = len(pieces[0]._cellvalues) - 1
+        return [pieces[0], RowTable(self.rows, self.widths, self.extra, self.start + placed)]
+
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:
+        assert self._window is not None
+        self._window.drawOn(canvas, x, y, _sW)
+
+    def cells(self) -> list[list[Any]]:
+        return [self.rows[0], *self.rows[self.start :]]
 
 
 def header_row(labels: Sequence[str], right: Sequence[int] = ()) -> list[Paragraph]:
@@ -696,6 +829,10 @@ def story_texts(story: Iterable[Any]) -> list[str]:
             found.append(plain(item.text))
         elif isinstance(item, Table):
             for row in item._cellvalues:
+                for cell in row:
+                    walk(cell)
+        elif isinstance(item, RowTable):
+            for row in item.cells():
                 for cell in row:
                     walk(cell)
         elif isinstance(item, KeepTogether):

@@ -208,7 +208,7 @@ def _summary(part: Part, data: QuarterlyReport, prefix: str, level: int) -> None
         part.flowables.append(_short_list(overdue, with_rag=True))
 
 
-def _short_list(items: list[tuple[PrioritySection, ActionLine]], *, with_rag: bool) -> Table:
+def _short_list(items: list[tuple[PrioritySection, ActionLine]], *, with_rag: bool) -> Flowable:
     labels = ["Ref", "Project / initiative", "Lead agency", "By when", "Key priority"]
     widths = [13 * mm, 75 * mm, 24 * mm, 22 * mm, 30 * mm]
     if with_rag:
@@ -261,7 +261,7 @@ def _priority(
     part.flowables.append(action_table(section, data.quarter_label))
 
 
-def action_table(section: PrioritySection, quarter_label: str) -> Table:
+def action_table(section: PrioritySection, quarter_label: str) -> Flowable:
     widths = [*ACTION_WIDTHS, WIDTH - sum(ACTION_WIDTHS)]
     rows: list[list[Any]] = [
         header_row(
