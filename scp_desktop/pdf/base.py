@@ -198,6 +198,19 @@ def fit(text: object, width: float, style: ParagraphStyle = Styles.cell) -> str 
     return Para(esc(raw), style)
 
 
+def cell(text: object, width: float, style: ParagraphStyle = Styles.cell) -> str | Paragraph:
+    """A table cell printing what `p(text, style)` prints, as a plain cell when that is one
+    line: a plain cell costs no markup parsing, line breaking or paragraph drawing.
+
+    `style` is Styles.cell, or Styles.cell_right for a column the table aligns right.
+    """
+    raw = clean(text).strip()
+    if "\n" in raw or "  " in raw or "\t" in raw:
+        return p(text, style)
+    plain_cell = fit(raw, width, style)
+    return plain_cell if isinstance(plain_cell, str) else p(text, style)
+
+
 def chip_cell(rag: RAG | None, column: int, row: int) -> tuple[str, list[tuple[Any, ...]]]:
     """The RAG letter as a plain cell and the style commands that colour it."""
     if rag is None:

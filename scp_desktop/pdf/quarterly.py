@@ -25,6 +25,7 @@ from scp_desktop.pdf.base import (
     ReportDoc,
     Styles,
     bullets,
+    cell,
     chip_cell,
     continuation_rows,
     fit,
@@ -219,13 +220,8 @@ def _short_list(items: list[tuple[PrioritySection, ActionLine]], *, with_rag: bo
     rows: list[list[Any]] = [header_row(labels)]
     extra: list[tuple[Any, ...]] = []
     for i, (section, a) in enumerate(items, start=1):
-        row: list[Any] = [
-            p(a.reference, Styles.cell),
-            p(a.title, Styles.cell),
-            p(a.lead, Styles.cell),
-            p(a.deadline, Styles.cell),
-            p(section.short_name, Styles.cell),
-        ]
+        texts = (a.reference, a.title, a.lead, a.deadline, section.short_name)
+        row: list[Any] = [cell(t, w) for t, w in zip(texts, widths, strict=False)]
         if with_rag:
             chip, fill = rag_chip(a.rag)
             row.append(chip)
@@ -412,18 +408,23 @@ def _indicator_block(stats: IndicatorStats, key: str, area: str, level: int) -> 
     if with_previous:
         labels.append("Previous year")
     rows: list[list[Any]] = [header_row(labels, right=tuple(range(1, len(labels))))]
-    for pt in stats.points:
-        value = pt.value_text + (" (provisional)" if pt.provisional else "")
-        row = [p(pt.period, Styles.cell), p(value or "–", Styles.cell_right)]
-        if with_comparator:
-            row.append(p(pt.comparator_text or "–", Styles.cell_right))
-        if with_previous:
-            row.append(p(pt.previous_year_text or "–", Styles.cell_right))
-        rows.append(row)
     cw = table_width
     rest = len(labels) - 2
     widths = [cw * 0.42, cw * 0.20] + [cw * 0.38 / rest] * rest if rest else [cw * 0.6, cw * 0.4]
-    values = table(rows, widths, split_in_row=False)
+    for pt in stats.points:
+        value = pt.value_text + (" (provisional)" if pt.provisional else "")
+        texts = [value or "–"]
+        if with_comparator:
+            texts.append(pt.comparator_text or "–")
+        if with_previous:
+            texts.append(pt.previous_year_text or "–")
+        rows.append(
+            [cell(pt.period, widths[0])]
+            + [cell(t, w, Styles.cell_right) for t, w in zip(texts, widths[1:], strict=True)]
+        )
+    # Plain cells take their alignment from the table; paragraphs from their style.
+    right = [("ALIGN", (1, 1), (-1, len(rows) - 1), "RIGHT")] if len(rows) > 1 else []
+    values = table(rows, widths, extra=right, split_in_row=False)
     chart = charts.indicator_chart(stats, chart_width, 34 * mm, area or "This area")
     notes = [pt for pt in stats.points if pt.note]
     layout = Table(
@@ -470,9 +471,9 @@ def _funding(part: Part, data: QuarterlyReport, prefix: str, level: int) -> None
             for s in in_year:
                 rows.append(
                     [
-                        p(s.source, Styles.cell),
-                        p(s.year, Styles.cell),
-                        p(s.funds, Styles.cell),
+                        cell(s.source, widths[0]),
+                        cell(s.year, widths[1]),
+                        cell(s.funds, widths[2]),
                         m(format_pounds(s.amount_pence), Styles.cell_right),
                     ]
                 )
@@ -512,9 +513,9 @@ def _funding(part: Part, data: QuarterlyReport, prefix: str, level: int) -> None
         for f in data.action_funding:
             rows.append(
                 [
-                    p(f.reference, Styles.cell),
-                    p(f.action, Styles.cell),
-                    p(f.source, Styles.cell),
+                    cell(f.reference, widths[0]),
+                    cell(f.action, widths[1]),
+                    cell(f.source, widths[2]),
                     m(
                         format_pounds(f.amount_pence) if f.amount_pence is not None else "–",
                         Styles.cell_right,
