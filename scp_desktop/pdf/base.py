@@ -653,6 +653,23 @@ def _windowable(command: tuple[Any, ...]) -> bool:
     return first == last == 0 or 1 <= first <= last
 
 
+class _CommandIndex:
+    """A long table's style commands by their first row, made once for all its pages, so
+    each window finds its own commands without reading them all."""
+
+    def __init__(self, extra: Sequence[tuple[Any, ...]]) -> None:
+        self.header = [c for c in extra if _rows_of(c)[1] == 0]
+        self.body = sorted((c for c in extra if _rows_of(c)[0] >= 1), key=_first_row)
+        self.firsts = [_first_row(c) for c in self.body]
+        self.reach = max((last - first for first, last in map(_rows_of, self.body)), default=0)
+        # A window may not end inside a NOSPLIT range: no cut just before these rows.
+        self.joined: set[int] = set()
+        for command in extra:
+            if command[0] == "NOSPLIT":
+                first, last = _rows_of(command)
+                self.joined.update(range(max(first, 1) + 1, last + 1))
+
+
 class RowTable(Flowable):  # type: ignore[misc]
     """A long grid table (one header row) laid out a window of rows at a time.
 
@@ -673,23 +690,14 @@ class RowTable(Flowable):  # type: ignore[misc]
         widths: Sequence[float],
         extra: Sequence[tuple[Any, ...]],
         start: int = 1,
+        index: _CommandIndex | None = None,
     ) -> None:
         super().__init__()
         self.rows = rows
         self.widths = list(widths)
         self.extra = extra
         self.start = start  # the first body row still to place
-        # Commands by their first row, so a window finds its own without reading them all.
-        self._header = [c for c in extra if _rows_of(c)[1] == 0]
-        self._body = sorted((c for c in extra if _rows_of(c)[0] >= 1), key=_first_row)
-        self._firsts = [_first_row(c) for c in self._body]
-        self._reach = max((last - first for first, last in map(_rows_of, self._body)), default=0)
-        # A window may not end inside a NOSPLIT range: no cut just before these rows.
-        self._joined: set[int] = set()
-        for command in extra:
-            if command[0] == "NOSPLIT":
-                first, last = _rows_of(command)
-                self._joined.update(range(max(first, 1) + 1, last + 1))
+        self._index = index if index is not None else _CommandIndex(extra)
         self.width: float = 0.0
         self.height: float = 0.0
         self._window: Table | None = None
@@ -700,10 +708,11 @@ class RowTable(Flowable):  # type: ignore[misc]
         start = self.start
         data = [self.rows[0], *self.rows[start:end]]
         shift = start - 1
-        commands: list[tuple[Any, ...]] = list(self._header)  # in every window
-        lo = bisect_left(self._firsts, start - self._reach)
-        hi = bisect_left(self._firsts, end)
-        for command in self._body[lo:hi]:
+        index = self._index
+        commands: list[tuple[Any, ...]] = list(index.header)  # in every window
+        lo = bisect_left(index.firsts, start - index.reach)
+        hi = bisect_left(index.firsts, end)
+        for command in index.body[lo:hi]:
             first, last = _rows_of(command)
             first, last = max(first, start), min(last, end - 1)
             if first > last:
@@ -718,7 +727,7 @@ class RowTable(Flowable):  # type: ignore[misc]
         size = WINDOW_ROWS
         while True:
             end = min(self.start + size, len(self.rows))
-            while end < len(self.rows) and end in self._joined:
+            while end < len(self.rows) and end in self._index.joined:
                 end += 1
             window = self._make_window(end)
             width, height = window.wrap(availWidth, availHeight)
@@ -737,7 +746,8 @@ class RowTable(Flowable):  # type: ignore[misc]
         if len(pieces) < 2:
             return pieces
         placed = len(pieces[0]._cellvalues) - 1
-        return [pieces[0], RowTable(self.rows, self.widths, self.extra, self.start + placed)]
+        rest = RowTable(self.rows, self.widths, self.extra, self.start + placed, self._index)
+        return [pieces[0], rest]
 
     def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:
         assert self._window is not None
