@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import threading
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -102,6 +103,7 @@ class Styles:
     cell = _style("cell", fontSize=8, leading=10)
     cell_small = _style("cell_small", fontSize=7.5, leading=9.2)
     note_cell = _style("note_cell", fontSize=7.5, leading=9.2, textColor=GREY)
+    byline = _style("byline", fontSize=7, leading=9.2, textColor=GREY)
     cell_bold = _style("cell_bold", fontName=FONT_BOLD, fontSize=8, leading=10)
     cell_right = _style("cell_right", fontSize=8, leading=10, alignment=TA_RIGHT)
     cell_centre = _style("cell_centre", fontSize=8, leading=10, alignment=TA_CENTER)
@@ -134,14 +136,32 @@ class Styles:
 # --- text helpers ---------------------------------------------------------------------------
 
 
+class Para(Paragraph):  # type: ignore[misc]
+    """A paragraph that remembers its line breaks for the width it was last wrapped to.
+
+    A table wraps each cell when it measures the rows for a page, again when it is split
+    across pages and once more when it draws the cell, always at the column's width. Breaking
+    lines is most of the cost of a long report, and the result depends on the width alone.
+    """
+
+    _wrapped_at: float | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        if availWidth == self._wrapped_at:
+            return self.width, self.height
+        size: tuple[float, float] = super().wrap(availWidth, availHeight)
+        self._wrapped_at = availWidth
+        return size
+
+
 def p(text: object, style: ParagraphStyle = Styles.body) -> Paragraph:
     """A paragraph of user text: escaped, line breaks kept."""
-    return Paragraph(esc(text), style)
+    return Para(esc(text), style)
 
 
 def m(markup: str, style: ParagraphStyle = Styles.body) -> Paragraph:
     """A paragraph of our own markup (user parts already passed through esc)."""
-    return Paragraph(markup, style)
+    return Para(markup, style)
 
 
 def rag_chip(rag: RAG | None) -> tuple[Paragraph, colors.Color | None]:
@@ -175,7 +195,20 @@ def fit(text: object, width: float, style: ParagraphStyle = Styles.cell) -> str 
         pdfmetrics.stringWidth(raw, style.fontName, style.fontSize) <= width - PADDING
     ):
         return raw
-    return Paragraph(esc(raw), style)
+    return Para(esc(raw), style)
+
+
+def cell(text: object, width: float, style: ParagraphStyle = Styles.cell) -> str | Paragraph:
+    """A table cell printing what `p(text, style)` prints, as a plain cell when that is one
+    line: a plain cell costs no markup parsing, line breaking or paragraph drawing.
+
+    `style` is Styles.cell, or Styles.cell_right for a column the table aligns right.
+    """
+    raw = clean(text).strip()
+    if "\n" in raw or "  " in raw or "\t" in raw:
+        return p(text, style)
+    plain_cell = fit(raw, width, style)
+    return plain_cell if isinstance(plain_cell, str) else p(text, style)
 
 
 def chip_cell(rag: RAG | None, column: int, row: int) -> tuple[str, list[tuple[Any, ...]]]:
@@ -192,17 +225,35 @@ def chip_cell(rag: RAG | None, column: int, row: int) -> tuple[str, list[tuple[A
 
 
 def continuation_rows(
-    reference: str, ref_width: float, pieces: Sequence[str], columns: int, text_column: int
+    reference: str, ref_width: float, pieces: Sequence[Any], columns: int, text_column: int
 ) -> list[list[Any]]:
-    """Rows carrying the rest of a long text (already markup), marked as continued."""
+    """Rows carrying the rest of a long text, marked as continued.
+
+    A piece is markup, or a cell already made (a paragraph, or a list of them).
+    """
     rows: list[list[Any]] = []
     for piece in pieces:
         row: list[Any] = [""] * columns
         row[0] = fit(reference, ref_width)
-        row[1] = Paragraph("<i>continued</i>", Styles.note_cell)
-        row[text_column] = Paragraph(piece, Styles.cell_small)
+        row[1] = Para("<i>continued</i>", Styles.note_cell)
+        row[text_column] = Para(piece, Styles.cell_small) if isinstance(piece, str) else piece
         rows.append(row)
     return rows
+
+
+class Byline(Para):
+    """Small print under a cell's text, where it would fall as that text's next line.
+
+    Paragraphs made of one run of text are laid out by ReportLab's fast path; adding the
+    smaller grey line to the text's own paragraph would send every narrative down the slow
+    one. On its own, though, its first baseline sits one of its font sizes below its top
+    rather than one of the text's, so it is drawn lower by the difference.
+    """
+
+    drop = Styles.cell_small.fontSize - Styles.byline.fontSize
+
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:
+        super().drawOn(canvas, x, y - self.drop, _sW)
 
 
 # --- structure flowables ------------------------------------------------------------------
@@ -526,6 +577,10 @@ def build_document(
 # --- shared blocks ----------------------------------------------------------------------------
 
 
+LONG_TABLE = 60  # body rows from which a table is laid out a window at a time
+WINDOW_ROWS = 8  # rows a window first holds; doubled until they overflow the page
+
+
 def table(
     rows: list[list[Any]],
     widths: Sequence[float],
@@ -533,12 +588,31 @@ def table(
     header_rows: int = 1,
     extra: Iterable[tuple[Any, ...]] = (),
     split_in_row: bool = False,
-) -> Table:
+) -> Flowable:
     """A grid table whose header rows repeat on each page.
 
     Rows are kept whole (ReportLab's in-row splitting repeats headers mid-page); callers cut
-    very long texts into continuation rows with `chunks` instead.
+    very long texts into continuation rows with `chunks` instead. A long table is laid out a
+    page at a time (`RowTable`), which prints the same.
     """
+    extra = list(extra)
+    if (
+        len(rows) > LONG_TABLE + header_rows
+        and header_rows == 1
+        and not split_in_row
+        and all(_windowable(command) for command in extra)
+    ):
+        return RowTable(rows, widths, extra)
+    return _grid(rows, widths, header_rows, extra, split_in_row)
+
+
+def _grid(
+    rows: list[list[Any]],
+    widths: Sequence[float],
+    header_rows: int,
+    extra: Iterable[tuple[Any, ...]],
+    split_in_row: bool,
+) -> Table:
     t = Table(
         rows,
         colWidths=list(widths),
@@ -562,6 +636,125 @@ def table(
     style.extend(extra)
     t.setStyle(TableStyle(style))
     return t
+
+
+def _rows_of(command: tuple[Any, ...]) -> tuple[int, int]:
+    return int(command[1][1]), int(command[2][1])
+
+
+def _first_row(command: tuple[Any, ...]) -> int:
+    return int(command[1][1])
+
+
+def _windowable(command: tuple[Any, ...]) -> bool:
+    """Whether a command stays right when its rows are cut into windows: it styles the
+    header row alone, or body rows counted from the top."""
+    first, last = _rows_of(command)
+    return first == last == 0 or 1 <= first <= last
+
+
+class _CommandIndex:
+    """A long table's style commands by their first row, made once for all its pages, so
+    each window finds its own commands without reading them all."""
+
+    def __init__(self, extra: Sequence[tuple[Any, ...]]) -> None:
+        self.header = [c for c in extra if _rows_of(c)[1] == 0]
+        self.body = sorted((c for c in extra if _rows_of(c)[0] >= 1), key=_first_row)
+        self.firsts = [_first_row(c) for c in self.body]
+        self.reach = max((last - first for first, last in map(_rows_of, self.body)), default=0)
+        # A window may not end inside a NOSPLIT range: no cut just before these rows.
+        self.joined: set[int] = set()
+        for command in extra:
+            if command[0] == "NOSPLIT":
+                first, last = _rows_of(command)
+                self.joined.update(range(max(first, 1) + 1, last + 1))
+
+
+class RowTable(Flowable):  # type: ignore[misc]
+    """A long grid table (one header row) laid out a window of rows at a time.
+
+    ReportLab splits a table page by page, and each split makes a new table of all the
+    remaining rows and re-applies every style command to it, so a table of n rows costs
+    n² over its pages. Here only a window of rows a little longer than the page becomes a
+    ReportLab table; it is split exactly as the whole table would be (the split depends only
+    on the rows up to the first that does not fit, and never falls inside a NOSPLIT range),
+    and the rest of the rows wait for the next page. `extra` commands use the rows' indices
+    in `rows` (header row 0) and must not count from the end.
+    """
+
+    hAlign = "LEFT"
+
+    def __init__(
+        self,
+        rows: list[list[Any]],
+        widths: Sequence[float],
+        extra: Sequence[tuple[Any, ...]],
+        start: int = 1,
+        index: _CommandIndex | None = None,
+    ) -> None:
+        super().__init__()
+        self.rows = rows
+        self.widths = list(widths)
+        self.extra = extra
+        self.start = start  # the first body row still to place
+        self._index = index if index is not None else _CommandIndex(extra)
+        self.width: float = 0.0
+        self.height: float = 0.0
+        self._window: Table | None = None
+        self._window_for: tuple[float, float] | None = None
+
+    def _make_window(self, end: int) -> Table:
+        """Header + rows[start:end] as a table, with the commands that touch those rows."""
+        start = self.start
+        data = [self.rows[0], *self.rows[start:end]]
+        shift = start - 1
+        index = self._index
+        commands: list[tuple[Any, ...]] = list(index.header)  # in every window
+        lo = bisect_left(index.firsts, start - index.reach)
+        hi = bisect_left(index.firsts, end)
+        for command in index.body[lo:hi]:
+            first, last = _rows_of(command)
+            first, last = max(first, start), min(last, end - 1)
+            if first > last:
+                continue
+            (c0, _), (c1, _) = command[1], command[2]
+            commands.append((command[0], (c0, first - shift), (c1, last - shift), *command[3:]))
+        return _grid(data, self.widths, 1, commands, False)
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        if self._window is not None and self._window_for == (availWidth, availHeight):
+            return self.width, self.height
+        size = WINDOW_ROWS
+        while True:
+            end = min(self.start + size, len(self.rows))
+            while end < len(self.rows) and end in self._index.joined:
+                end += 1
+            window = self._make_window(end)
+            width, height = window.wrap(availWidth, availHeight)
+            # Overflowing inside the window, the split point is inside it too.
+            if height > availHeight or end == len(self.rows):
+                break
+            size *= 2
+        self._window, self._window_for = window, (availWidth, availHeight)
+        self.width, self.height = width, height
+        return width, height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        self.wrap(availWidth, availHeight)
+        assert self._window is not None
+        pieces: list[Flowable] = self._window.split(availWidth, availHeight)
+        if len(pieces) < 2:
+            return pieces
+        placed = len(pieces[0]._cellvalues) - 1
+        rest = RowTable(self.rows, self.widths, self.extra, self.start + placed, self._index)
+        return [pieces[0], rest]
+
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:
+        assert self._window is not None
+        self._window.drawOn(canvas, x, y, _sW)
+
+    def cells(self) -> list[list[Any]]:
+        return [self.rows[0], *self.rows[self.start :]]
 
 
 def header_row(labels: Sequence[str], right: Sequence[int] = ()) -> list[Paragraph]:
@@ -659,6 +852,10 @@ def story_texts(story: Iterable[Any]) -> list[str]:
             found.append(plain(item.text))
         elif isinstance(item, Table):
             for row in item._cellvalues:
+                for cell in row:
+                    walk(cell)
+        elif isinstance(item, RowTable):
+            for row in item.cells():
                 for cell in row:
                     walk(cell)
         elif isinstance(item, KeepTogether):

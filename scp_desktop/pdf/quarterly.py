@@ -20,10 +20,12 @@ from scp_desktop.pdf import charts
 from scp_desktop.pdf.base import (
     BAND_FILL,
     PORTRAIT,
+    Byline,
     Part,
     ReportDoc,
     Styles,
     bullets,
+    cell,
     chip_cell,
     continuation_rows,
     fit,
@@ -207,7 +209,7 @@ def _summary(part: Part, data: QuarterlyReport, prefix: str, level: int) -> None
         part.flowables.append(_short_list(overdue, with_rag=True))
 
 
-def _short_list(items: list[tuple[PrioritySection, ActionLine]], *, with_rag: bool) -> Table:
+def _short_list(items: list[tuple[PrioritySection, ActionLine]], *, with_rag: bool) -> Flowable:
     labels = ["Ref", "Project / initiative", "Lead agency", "By when", "Key priority"]
     widths = [13 * mm, 75 * mm, 24 * mm, 22 * mm, 30 * mm]
     if with_rag:
@@ -218,13 +220,8 @@ def _short_list(items: list[tuple[PrioritySection, ActionLine]], *, with_rag: bo
     rows: list[list[Any]] = [header_row(labels)]
     extra: list[tuple[Any, ...]] = []
     for i, (section, a) in enumerate(items, start=1):
-        row: list[Any] = [
-            p(a.reference, Styles.cell),
-            p(a.title, Styles.cell),
-            p(a.lead, Styles.cell),
-            p(a.deadline, Styles.cell),
-            p(section.short_name, Styles.cell),
-        ]
+        texts = (a.reference, a.title, a.lead, a.deadline, section.short_name)
+        row: list[Any] = [cell(t, w) for t, w in zip(texts, widths, strict=False)]
         if with_rag:
             chip, fill = rag_chip(a.rag)
             row.append(chip)
@@ -260,7 +257,7 @@ def _priority(
     part.flowables.append(action_table(section, data.quarter_label))
 
 
-def action_table(section: PrioritySection, quarter_label: str) -> Table:
+def action_table(section: PrioritySection, quarter_label: str) -> Flowable:
     widths = [*ACTION_WIDTHS, WIDTH - sum(ACTION_WIDTHS)]
     rows: list[list[Any]] = [
         header_row(
@@ -294,11 +291,9 @@ def action_table(section: PrioritySection, quarter_label: str) -> Table:
             narrative = a.narrative
             if a.rag is None and a.status == "active":
                 narrative = f"No return for {quarter_label}."
-            pieces = [esc(piece) for piece in chunks(narrative)]
+            cells: list[Any] = [m(esc(piece), Styles.cell_small) for piece in chunks(narrative)]
             if a.reported_by and a.narrative:
-                pieces[-1] += (
-                    f"<br/><font color='#555555' size='7'>Reported by {esc(a.reported_by)}</font>"
-                )
+                cells[-1] = [cells[-1], Byline(f"Reported by {esc(a.reported_by)}", Styles.byline)]
             title = esc(a.title)
             if a.status != "active":
                 title += f" <font color='#555555'>({esc(a.status.capitalize())})</font>"
@@ -310,10 +305,10 @@ def action_table(section: PrioritySection, quarter_label: str) -> Table:
                     fit(a.deadline, widths[3]),
                     chip,
                     travel_text(a.travel),
-                    m(pieces[0], Styles.cell_small),
+                    cells[0],
                 ]
             )
-            rows += continuation_rows(a.reference, widths[0], pieces[1:], 7, 6)
+            rows += continuation_rows(a.reference, widths[0], cells[1:], 7, 6)
     return table(rows, widths, extra=extra)
 
 
@@ -413,18 +408,23 @@ def _indicator_block(stats: IndicatorStats, key: str, area: str, level: int) -> 
     if with_previous:
         labels.append("Previous year")
     rows: list[list[Any]] = [header_row(labels, right=tuple(range(1, len(labels))))]
-    for pt in stats.points:
-        value = pt.value_text + (" (provisional)" if pt.provisional else "")
-        row = [p(pt.period, Styles.cell), p(value or "–", Styles.cell_right)]
-        if with_comparator:
-            row.append(p(pt.comparator_text or "–", Styles.cell_right))
-        if with_previous:
-            row.append(p(pt.previous_year_text or "–", Styles.cell_right))
-        rows.append(row)
     cw = table_width
     rest = len(labels) - 2
     widths = [cw * 0.42, cw * 0.20] + [cw * 0.38 / rest] * rest if rest else [cw * 0.6, cw * 0.4]
-    values = table(rows, widths, split_in_row=False)
+    for pt in stats.points:
+        value = pt.value_text + (" (provisional)" if pt.provisional else "")
+        texts = [value or "–"]
+        if with_comparator:
+            texts.append(pt.comparator_text or "–")
+        if with_previous:
+            texts.append(pt.previous_year_text or "–")
+        rows.append(
+            [cell(pt.period, widths[0])]
+            + [cell(t, w, Styles.cell_right) for t, w in zip(texts, widths[1:], strict=True)]
+        )
+    # Plain cells take their alignment from the table; paragraphs from their style.
+    right = [("ALIGN", (1, 1), (-1, len(rows) - 1), "RIGHT")] if len(rows) > 1 else []
+    values = table(rows, widths, extra=right, split_in_row=False)
     chart = charts.indicator_chart(stats, chart_width, 34 * mm, area or "This area")
     notes = [pt for pt in stats.points if pt.note]
     layout = Table(
@@ -471,9 +471,9 @@ def _funding(part: Part, data: QuarterlyReport, prefix: str, level: int) -> None
             for s in in_year:
                 rows.append(
                     [
-                        p(s.source, Styles.cell),
-                        p(s.year, Styles.cell),
-                        p(s.funds, Styles.cell),
+                        cell(s.source, widths[0]),
+                        cell(s.year, widths[1]),
+                        cell(s.funds, widths[2]),
                         m(format_pounds(s.amount_pence), Styles.cell_right),
                     ]
                 )
@@ -513,9 +513,9 @@ def _funding(part: Part, data: QuarterlyReport, prefix: str, level: int) -> None
         for f in data.action_funding:
             rows.append(
                 [
-                    p(f.reference, Styles.cell),
-                    p(f.action, Styles.cell),
-                    p(f.source, Styles.cell),
+                    cell(f.reference, widths[0]),
+                    cell(f.action, widths[1]),
+                    cell(f.source, widths[2]),
                     m(
                         format_pounds(f.amount_pence) if f.amount_pence is not None else "–",
                         Styles.cell_right,
