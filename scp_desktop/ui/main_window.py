@@ -38,17 +38,9 @@ from scp_desktop.ui.edits import Edits
 from scp_desktop.ui.filter_bar import FilterBar
 from scp_desktop.ui.filtering import ActionFilter
 from scp_desktop.ui.history import HistoryDock
-from scp_desktop.ui.indicators import IndicatorsWindow
 from scp_desktop.ui.menus import build_actions
 from scp_desktop.ui.navigator import NavigatorDock
 from scp_desktop.ui.plan_commands import PlanCommands
-from scp_desktop.ui.reports import ReportDialog
-from scp_desktop.ui.returns import (
-    ExportPlanDialog,
-    ImportReturnsDialog,
-    NewPlanFromSpreadsheetDialog,
-    PrepareReturnsDialog,
-)
 from scp_desktop.ui.search_index import SearchIndexLoader
 from scp_desktop.ui.settings import Settings
 from scp_desktop.ui.undo import Changed, UndoController
@@ -558,24 +550,39 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------ returns and reports
 
+    # The feature dialogs are imported on first use: they bring in ReportLab, openpyxl and
+    # the import engine, which would otherwise add seconds to start-up.
+
     def open_prepare_returns(self) -> None:
+        from scp_desktop.ui.returns import PrepareReturnsDialog
+
         self._open_plan_dialog(PrepareReturnsDialog, reload=False)
 
     def open_import_returns(self) -> None:
+        from scp_desktop.ui.returns import ImportReturnsDialog
+
         # Imports change updates behind the undo stack's back; read them again.
         self._open_plan_dialog(ImportReturnsDialog, reload=True)
 
     def open_export_plan(self) -> None:
+        from scp_desktop.ui.returns import ExportPlanDialog
+
         self._open_plan_dialog(ExportPlanDialog, reload=False)
 
     def open_reports(self) -> None:
+        from scp_desktop.ui.reports import ReportDialog
+
         self._open_plan_dialog(ReportDialog, reload=False)
 
     def open_indicators(self) -> None:
+        from scp_desktop.ui.indicators import IndicatorsWindow
+
         # Sign-off locks updates and values; the table and dashboard show that.
         self._open_plan_dialog(IndicatorsWindow, reload=True)
 
     def open_plan_from_spreadsheet(self) -> None:
+        from scp_desktop.ui.returns import NewPlanFromSpreadsheetDialog
+
         dialog = NewPlanFromSpreadsheetDialog(self.db, self)
         if self._ask(dialog):
             self.reload()
