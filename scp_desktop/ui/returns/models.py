@@ -16,6 +16,7 @@ from scp_desktop.services.returns_import import (
     PreviewRow,
     set_overwrite,
 )
+from scp_desktop.ui.list_table_model import ListTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 _OUTCOME_LABELS = {
@@ -232,38 +233,22 @@ class PreviewTableModel(QAbstractTableModel):
         self._visible.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
 
 
-class FileTableModel(QAbstractTableModel):
+class FileTableModel(ListTableModel[FilePreview]):
     COLUMNS = ("File", "Read", "Agency", "Rows", "Notes")
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self.files: list[FilePreview] = []
         self.row_counts: list[int] = []
 
+    @property
+    def files(self) -> list[FilePreview]:
+        return self.rows
+
     def set_files(self, files: list[FilePreview], row_counts: list[int]) -> None:
-        self.beginResetModel()
-        self.files = list(files)
         self.row_counts = list(row_counts)
-        self.endResetModel()
+        self.set_rows(files)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.files)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.COLUMNS[section] if 0 <= section < len(self.COLUMNS) else None
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self.files)):
-            return None
-        f = self.files[index.row()]
-        col = index.column()
+    def cell(self, row: int, f: FilePreview, col: int, role: int) -> Any:
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             if col == 0:
                 return f.name
@@ -274,7 +259,7 @@ class FileTableModel(QAbstractTableModel):
             if col == 2:
                 return f.agency or "?"
             if col == 3:
-                return self.row_counts[index.row()] if index.row() < len(self.row_counts) else 0
+                return self.row_counts[row] if row < len(self.row_counts) else 0
             if col == 4:
                 return f.error if f.status == "rejected" else " ".join(f.notes)
         if role == Qt.ItemDataRole.BackgroundRole and col == 1 and f.status == "rejected":
@@ -282,38 +267,19 @@ class FileTableModel(QAbstractTableModel):
         return None
 
 
-class StatusTableModel(QAbstractTableModel):
+class StatusTableModel(ListTableModel[AgencyReturn]):
     """Per lead agency: returned or not this quarter (whom to chase)."""
 
     COLUMNS = ("Agency", "Name", "Return", "Actions updated")
 
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.items: list[AgencyReturn] = []
+    @property
+    def items(self) -> list[AgencyReturn]:
+        return self.rows
 
     def set_items(self, items: list[AgencyReturn]) -> None:
-        self.beginResetModel()
-        self.items = list(items)
-        self.endResetModel()
+        self.set_rows(items)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.items)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.COLUMNS[section] if 0 <= section < len(self.COLUMNS) else None
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self.items)):
-            return None
-        a = self.items[index.row()]
-        col = index.column()
+    def cell(self, row: int, a: AgencyReturn, col: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             return (
                 a.abbreviation,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -32,42 +32,21 @@ from scp_desktop.services.plan_spreadsheet import (
     preview_plan_spreadsheet,
 )
 from scp_desktop.storage.database import Database
+from scp_desktop.ui.list_table_model import ListTableModel
 from scp_desktop.ui.returns.tasks import Task, start
 
 Index = QModelIndex | QPersistentModelIndex
 
 
-class PlanLinesModel(QAbstractTableModel):
+class PlanLinesModel(ListTableModel[PlanLine]):
     COLUMNS = ("Key priority", "Objective", "Ref", "Project / initiative", "Lead agency", "By when")
 
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.lines: list[PlanLine] = []
-
     def set_lines(self, lines: list[PlanLine]) -> None:
-        self.beginResetModel()
-        self.lines = list(lines)
-        self.endResetModel()
+        self.set_rows(lines)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.lines)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.COLUMNS[section] if 0 <= section < len(self.COLUMNS) else None
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self.lines)):
-            return None
+    def cell(self, row: int, line: PlanLine, col: int, role: int) -> Any:
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
-        line = self.lines[index.row()]
         by_when = line.by_when
         if hasattr(by_when, "strftime"):
             by_when = by_when.strftime("%d/%m/%Y")
@@ -79,7 +58,7 @@ class PlanLinesModel(QAbstractTableModel):
             line.title,
             ", ".join(line.lead),
             str(by_when or ""),
-        )[index.column()]
+        )[col]
 
 
 class NewPlanFromSpreadsheetDialog(QDialog):
