@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,40 +24,50 @@ class Edits:
         self.undo = undo
         self.officer = officer
 
+    def _reversible[T](
+        self,
+        label: str,
+        changed: Changed,
+        apply: Callable[[], T],
+        restore: Callable[[T], object],
+    ) -> bool:
+        """An edit whose service call returns what it replaced; undo puts that back."""
+        state: dict[str, T] = {}
+
+        def do() -> Changed:
+            state["before"] = apply()
+            return changed
+
+        def undo() -> Changed:
+            restore(state["before"])
+            return changed
+
+        return self.undo.run(label, do, undo)
+
     # -- quarterly updates
 
     def set_update(
         self, action_id: int, quarter: str, fields: UpdateFields | None, *, label: str = ""
     ) -> bool:
         q = Quarter.parse(quarter)
-        state: dict[str, UpdateFields | None] = {}
-
-        def do() -> Changed:
-            state["before"] = editing.set_quarter_update(self.db, action_id, q.code, fields)
-            return Changed(action_ids=(action_id,), select_action=action_id)
-
-        def undo() -> Changed:
-            editing.set_quarter_update(self.db, action_id, q.code, state["before"])
-            return Changed(action_ids=(action_id,), select_action=action_id)
-
         what = f"{fields.rag.label} " if fields else ""
-        return self.undo.run(f"Set {q.label} update {what}{label}".strip(), do, undo)
+        return self._reversible(
+            f"Set {q.label} update {what}{label}".strip(),
+            Changed(action_ids=(action_id,), select_action=action_id),
+            lambda: editing.set_quarter_update(self.db, action_id, q.code, fields),
+            lambda before: editing.set_quarter_update(self.db, action_id, q.code, before),
+        )
 
     def set_rag(self, action_id: int, quarter: str, rag: RAG, *, today: dt.date) -> bool:
         q = Quarter.parse(quarter)
-        state: dict[str, UpdateFields | None] = {}
-
-        def do() -> Changed:
-            state["before"] = editing.set_quarter_rag(
+        return self._reversible(
+            f"Set {q.label} RAG to {rag.label}",
+            Changed(action_ids=(action_id,), select_action=action_id),
+            lambda: editing.set_quarter_rag(
                 self.db, action_id, q.code, rag, today=today, reported_by=self.officer
-            )
-            return Changed(action_ids=(action_id,), select_action=action_id)
-
-        def undo() -> Changed:
-            editing.set_quarter_update(self.db, action_id, q.code, state["before"])
-            return Changed(action_ids=(action_id,), select_action=action_id)
-
-        return self.undo.run(f"Set {q.label} RAG to {rag.label}", do, undo)
+            ),
+            lambda before: editing.set_quarter_update(self.db, action_id, q.code, before),
+        )
 
     # -- actions
 
@@ -80,17 +91,12 @@ class Edits:
         return None
 
     def update_action(self, action_id: int, fields: ActionFields) -> bool:
-        state: dict[str, ActionFields] = {}
-
-        def do() -> Changed:
-            state["before"] = editing.update_action(self.db, action_id, fields)
-            return Changed(action_ids=(action_id,), structure=True, select_action=action_id)
-
-        def undo() -> Changed:
-            editing.update_action(self.db, action_id, state["before"])
-            return Changed(action_ids=(action_id,), structure=True, select_action=action_id)
-
-        return self.undo.run(f"Edit action '{fields.title[:40]}'", do, undo)
+        return self._reversible(
+            f"Edit action '{fields.title[:40]}'",
+            Changed(action_ids=(action_id,), structure=True, select_action=action_id),
+            lambda: editing.update_action(self.db, action_id, fields),
+            lambda before: editing.update_action(self.db, action_id, before),
+        )
 
     def duplicate_action(self, action_id: int) -> int | None:
         state: dict[str, Any] = {}
@@ -125,30 +131,20 @@ class Edits:
         return self.undo.run("Delete action", do, undo)
 
     def move_action(self, action_id: int, objective_id: int) -> bool:
-        state: dict[str, int] = {}
-
-        def do() -> Changed:
-            state["before"] = editing.move_action(self.db, action_id, objective_id)
-            return Changed(action_ids=(action_id,), structure=True, select_action=action_id)
-
-        def undo() -> Changed:
-            editing.move_action(self.db, action_id, state["before"])
-            return Changed(action_ids=(action_id,), structure=True, select_action=action_id)
-
-        return self.undo.run("Move action", do, undo)
+        return self._reversible(
+            "Move action",
+            Changed(action_ids=(action_id,), structure=True, select_action=action_id),
+            lambda: editing.move_action(self.db, action_id, objective_id),
+            lambda before: editing.move_action(self.db, action_id, before),
+        )
 
     def set_status(self, action_id: int, status: str) -> bool:
-        state: dict[str, str] = {}
-
-        def do() -> Changed:
-            state["before"] = editing.set_action_status(self.db, action_id, status)
-            return Changed(action_ids=(action_id,), select_action=action_id)
-
-        def undo() -> Changed:
-            editing.set_action_status(self.db, action_id, state["before"])
-            return Changed(action_ids=(action_id,), select_action=action_id)
-
-        return self.undo.run(f"Mark action {status}", do, undo)
+        return self._reversible(
+            f"Mark action {status}",
+            Changed(action_ids=(action_id,), select_action=action_id),
+            lambda: editing.set_action_status(self.db, action_id, status),
+            lambda before: editing.set_action_status(self.db, action_id, before),
+        )
 
     # -- records (priorities, objectives, reference data)
 
