@@ -32,6 +32,17 @@ def _buttons(dialog: QDialog) -> QDialogButtonBox:
     return box
 
 
+def _year_is_valid(text: str, problem: QLabel) -> bool:
+    """Shows why a typed financial year cannot be read, next to the field."""
+    try:
+        FinancialYear.parse(text)
+    except ValueError as exc:
+        problem.setText(str(exc))
+        return False
+    problem.setText("")
+    return True
+
+
 class PreferencesDialog(QDialog):
     def __init__(self, officer_name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -162,13 +173,7 @@ class RolloverDialog(QDialog):
 
     def _validate(self) -> None:
         self.count.setText(f"{len(self.chosen_ids())} of {self.list.count()} actions carry over")
-        try:
-            FinancialYear.parse(self.year.text())
-            self.problem.setText("")
-            ok = True
-        except ValueError as exc:
-            self.problem.setText(str(exc))
-            ok = False
+        ok = _year_is_valid(self.year.text(), self.problem)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
 
 
@@ -204,13 +209,7 @@ class NewPlanDialog(QDialog):
         self._validate()
 
     def _validate(self) -> None:
-        try:
-            FinancialYear.parse(self.year.text())
-            self.problem.setText("")
-            ok = True
-        except ValueError as exc:
-            self.problem.setText(str(exc))
-            ok = False
+        ok = _year_is_valid(self.year.text(), self.problem)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
 
     def financial_year(self) -> FinancialYear:
