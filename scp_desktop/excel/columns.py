@@ -75,7 +75,14 @@ RETURN_MEANINGS = (
 
 
 def normalise_header(text: object) -> str:
-    raw = "" if text is None else str(text)
+    if isinstance(text, str):
+        return _normalise_header_text(text)
+    return _normalise_header_text("" if text is None else str(text))
+
+
+@functools.lru_cache(maxsize=8192)
+def _normalise_header_text(raw: str) -> str:
+    # The header search looks at the same cells of every file of a batch: cache the cleaning.
     raw = raw.replace("&", " and ").replace("\n", " ").lower()
     raw = re.sub(r"[^a-z0-9/£#() ]+", " ", raw)
     return re.sub(r"\s+", " ", raw).strip()

@@ -9,18 +9,21 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
+import os
 import re
 import zipfile
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
 
 import python_calamine
-from openpyxl.utils import column_index_from_string
+from openpyxl.utils import column_index_from_string, get_column_letter
 
 from scp_desktop.excel.safety import SpreadsheetRejected, decode_text, sniff
 
@@ -87,6 +90,58 @@ def read_grid(path: Path) -> Grid:
     return Grid(path, "xlsx", _read_xlsx(path, content), content)
 
 
+class ReadAhead:
+    """Reads files into grids on a few threads, ahead of the caller working through them in order.
+
+    python-calamine parses without holding the interpreter lock, so while one file's rows are
+    being matched the next files are already being read, on as many cores as the laptop has.
+    At most `ahead` grids wait in memory. A file's error is raised by `get` for that file alone.
+    """
+
+    def __init__(self, paths: Sequence[Path], *, workers: int | None = None) -> None:
+        self._paths = list(paths)
+        count = workers if workers is not None else min(4, os.cpu_count() or 1)
+        self._workers = max(1, min(count, len(self._paths)))
+        self._ahead = self._workers * 2
+        self._pool = (
+            ThreadPoolExecutor(self._workers, thread_name_prefix="read-ahead")
+            if self._workers > 1
+            else None
+        )
+        self._futures: dict[int, Future[Grid]] = {}
+        self._submitted = 0
+        self._fill(0)
+
+    def _fill(self, current: int) -> None:
+        if self._pool is None:
+            return
+        while self._submitted < len(self._paths) and self._submitted < current + self._ahead:
+            self._futures[self._submitted] = self._pool.submit(
+                read_grid, self._paths[self._submitted]
+            )
+            self._submitted += 1
+
+    def get(self, index: int) -> Grid:
+        """The grid of the index-th file (read now if it was not read ahead)."""
+        future = self._futures.pop(index, None)
+        self._fill(index + 1)
+        if future is None:
+            return read_grid(self._paths[index])
+        return future.result()
+
+    def close(self) -> None:
+        """Stop reading: files not yet started are dropped, one being read is left to finish."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+        self._futures.clear()
+
+    def __enter__(self) -> ReadAhead:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
 def _read_csv(path: Path, content: bytes) -> Sheet:
     text = decode_text(content)
     sample = text[:8192]
@@ -135,6 +190,7 @@ def _read_xlsx(path: Path, content: bytes) -> list[Sheet]:
 
 
 _CELL = re.compile(rb"<c\b([^>]*?)(/>|>(.*?)</c>)", re.DOTALL)
+_REF_ATTR = re.compile(rb'\br="([A-Z]{1,3})([0-9]+)"')
 _ATTR = re.compile(rb'\b(r|s|t)="([^"]*)"')
 _VALUE = re.compile(rb"<v>([^<]*)</v>")
 _CELL_REF = re.compile(r"([A-Z]{1,3})([0-9]+)$")
@@ -164,28 +220,94 @@ def _read_fills(
         return None  # prefixed element names: leave them to openpyxl
     rows = {r for r, _ in wanted}
     found: dict[tuple[int, int], CellDetail] = {}
-    for match in _CELL.finditer(data):
-        attrs = dict(_ATTR.findall(match.group(1)))
-        ref = _CELL_REF.match(attrs.get(b"r", b"").decode("ascii", "replace"))
-        if ref is None:
-            return None  # cells without references: positions must be counted, as openpyxl does
-        row = int(ref.group(2))
-        if row not in rows:
+    columns: dict[int, list[int]] = {}
+    for r, c in wanted:
+        columns.setdefault(r, []).append(c)
+    for row_number, body in _wanted_rows(data, rows):
+        if row_number is not None and b'<c r="' in body:
+            # Cells carry their reference first, as Excel writes them: go straight to each one.
+            for col in columns[row_number]:
+                at = body.find(b'<c r="%s%d"' % (_letters(col), row_number))
+                match = _CELL.match(body, at) if at >= 0 else None
+                if match is not None and not _cell_detail(
+                    match, row_number, wanted, styles, found
+                ):
+                    return None
             continue
-        key = (row, column_index_from_string(ref.group(1)) - 1)
-        if key not in wanted:
-            continue
-        body = match.group(3) or b""
-        if b"<f" in body:
-            return None
-        style = int(attrs.get(b"s", b"0") or 0)
-        fill, number_format = styles[style] if 0 <= style < len(styles) else (None, "General")
-        error = None
-        if attrs.get(b"t") == b"e":
-            shown = _VALUE.search(body)
-            error = shown.group(1).decode("utf-8", "replace") if shown else "#VALUE!"
-        found[key] = CellDetail(fill, None, number_format, error)
+        for match in _CELL.finditer(body):
+            if not _cell_detail(match, row_number, wanted, styles, found):
+                return None
     return found
+
+
+@functools.lru_cache(maxsize=256)
+def _letters(col: int) -> bytes:
+    letters: str = get_column_letter(col + 1)
+    return letters.encode("ascii")
+
+
+def _wanted_rows(data: bytes, rows: set[int]) -> list[tuple[int | None, bytes]]:
+    """The XML of the sheet rows that hold wanted cells, or the whole sheet when rows are unnumbered.
+
+    Excel and every library seen write a row's number as its first attribute and rows in
+    order, so each wanted row is found by a forward search from the one before; anything
+    else falls back to checking the whole sheet cell by cell.
+    """
+    chosen: list[tuple[int | None, bytes]] = []
+    at = 0
+    for number in sorted(rows):
+        tag = b'<row r="%d"' % number
+        start = data.find(tag, at)
+        if start < 0:
+            start = data.find(tag)  # rows out of order: rare, but allowed to be read
+        if start < 0:
+            if data.find(b'<row r="', at) < 0 and data.find(b'<row r="') < 0:
+                return [(None, data)]  # rows without numbers: count cells as openpyxl does
+            continue  # no such row in the XML: its cells are empty and unstyled
+        head_end = data.find(b">", start)
+        if head_end < 0:
+            return [(None, data)]
+        if data[head_end - 1 : head_end] == b"/":
+            at = head_end + 1
+            continue  # an empty row
+        end = data.find(b"</row>", head_end)
+        if end < 0:
+            return [(None, data)]
+        chosen.append((number, data[head_end + 1 : end]))
+        at = end
+    return chosen
+
+
+def _cell_detail(
+    match: re.Match[bytes],
+    row_number: int | None,
+    wanted: set[tuple[int, int]],
+    styles: list[tuple[str | None, str]],
+    found: dict[tuple[int, int], CellDetail],
+) -> bool:
+    """Record one cell's detail when it is wanted; False when the XML needs openpyxl instead."""
+    head = match.group(1)
+    ref = _REF_ATTR.search(head)
+    if ref is None:
+        return False  # cells without references: positions must be counted, as openpyxl does
+    row = int(ref.group(2))
+    if row_number is not None and row != row_number:
+        return False
+    key = (row, column_index_from_string(ref.group(1).decode("ascii")) - 1)
+    if key not in wanted:
+        return True
+    attrs = dict(_ATTR.findall(head))
+    body = match.group(3) or b""
+    if b"<f" in body:
+        return False
+    style = int(attrs.get(b"s", b"0") or 0)
+    fill, number_format = styles[style] if 0 <= style < len(styles) else (None, "General")
+    error = None
+    if attrs.get(b"t") == b"e":
+        shown = _VALUE.search(body)
+        error = shown.group(1).decode("utf-8", "replace") if shown else "#VALUE!"
+    found[key] = CellDetail(fill, None, number_format, error)
+    return True
 
 
 def _sheet_part(zf: zipfile.ZipFile, sheet_name: str) -> str | None:

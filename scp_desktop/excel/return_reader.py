@@ -120,7 +120,9 @@ def read_return(
         if not any(cell_text(c) for r in sheet.rows for c in r):
             continue
         any_content = True
-        columns = detect_header(sheet.rows, quarter_number=quarter_number, overrides=remembered)
+        columns = _template_header(sheet, template, quarter_number, remembered)
+        if columns is None:
+            columns = detect_header(sheet.rows, quarter_number=quarter_number, overrides=remembered)
         if column_choices and sheet.name in column_choices:
             columns = apply_overrides(
                 columns or _guess_header(sheet.rows), column_choices[sheet.name]
@@ -167,6 +169,23 @@ class HeaderNotRecognised(SpreadsheetRejected):
     def __init__(self, message: str, sheets: list[SheetRead]) -> None:
         super().__init__(message)
         self.sheets = sheets
+
+
+def _template_header(
+    sheet: Sheet,
+    template: TemplateInfo | None,
+    quarter_number: int,
+    remembered: Mapping[str, str] | None,
+) -> ColumnMap | None:
+    """Our own return says where its header is: look only there, not through its data rows."""
+    if template is None or not 1 <= template.header_row <= len(sheet.rows):
+        return None
+    columns = detect_header(
+        sheet.rows[: template.header_row], quarter_number=quarter_number, overrides=remembered
+    )
+    if columns is None or columns.header_row != template.header_row:
+        return None  # rows moved about in Excel: search the whole top of the sheet
+    return columns
 
 
 def _guess_header(rows: list[list[Any]]) -> ColumnMap:
@@ -306,6 +325,13 @@ def _has_value(value: Any) -> bool:
 
 def _narrative(value: Any) -> str:
     if isinstance(value, str):
+        if (
+            value.isprintable()  # no tab, line break or other space than ' '
+            and "  " not in value
+            and not value.startswith(" ")
+            and not value.endswith(" ")
+        ):
+            return value  # already tidy: the splitting below would give it back unchanged
         # Keep the partner's line breaks; tidy the spaces Excel users pad with.
         if "\n" not in value and "\r" not in value:
             return " ".join(value.split())

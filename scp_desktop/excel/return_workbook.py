@@ -332,23 +332,26 @@ def template_info(grid: Grid) -> TemplateInfo | None:
         return None
     values: dict[str, str] = {}
     rows: dict[tuple[str, int], tuple[int, str]] = {}
-    in_rows = False
-    for raw in meta.rows:
-        cells = [_text(c) for c in raw] + ["", "", "", ""]
-        if not in_rows:
-            if cells[0] == "sheet" and cells[1] == "row":
-                in_rows = True
-            elif cells[0]:
-                values[cells[0]] = cells[1]
-            continue
-        if not cells[0]:
-            continue
-        try:
-            rows[(cells[0], int(float(cells[1])))] = (int(float(cells[2])), cells[3])
-        except ValueError:
-            continue
+    start = len(meta.rows)
+    for i, raw in enumerate(meta.rows):
+        key, value = (_text(c) for c in (*raw[:2], "", "")[:2])
+        if key == "sheet" and value == "row":
+            start = i + 1
+            break
+        if key:
+            values[key] = value
     if values.get("format") != FORMAT:
         return None
+    # One line per placed action: thousands on a big plan, so read them without per-cell calls.
+    for raw in meta.rows[start:]:
+        sheet, row, action_id, reference = (*raw[:4], "", "", "", "")[:4]
+        sheet_name = _text(sheet)
+        if not sheet_name:
+            continue
+        try:
+            rows[(sheet_name, int(float(row)))] = (int(float(action_id)), _text(reference))
+        except (TypeError, ValueError):
+            continue
     try:
         return TemplateInfo(
             plan_id=int(float(values.get("plan_id", "0") or 0)),

@@ -25,7 +25,7 @@ from sqlalchemy import select
 from scp_desktop.domain.periods import Quarter
 from scp_desktop.domain.rag import RAG
 from scp_desktop.excel.columns import ColumnMap, Meaning, remembered_mapping
-from scp_desktop.excel.grid import Grid, read_grid
+from scp_desktop.excel.grid import Grid, ReadAhead, read_grid
 from scp_desktop.excel.return_reader import (
     HeaderNotRecognised,
     ReturnLine,
@@ -104,17 +104,25 @@ class PlanIndex:
     imported_hashes: dict[str, str]  # content hash → 'NAME on dd/mm/yyyy'
     signed_off: bool
     by_reference: dict[str, int] = field(default_factory=dict)
-    titles: dict[int, str] = field(default_factory=dict)
-    by_title: dict[str, list[int]] = field(default_factory=dict)
     fuzzy_results: dict[str, list[tuple[float, int]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for a in self.actions.values():
             if a.reference:
                 self.by_reference.setdefault(normalise_reference(a.reference), a.id)
-            title = normalise_title(a.title)
-            self.titles[a.id] = title
-            self.by_title.setdefault(title, []).append(a.id)
+
+    # Our own returns match by the ids they carry: titles are only normalised when a row needs them.
+    @functools.cached_property
+    def titles(self) -> dict[int, str]:
+        """Each action's normalised title, in plan order."""
+        return {a.id: normalise_title(a.title) for a in self.actions.values()}
+
+    @functools.cached_property
+    def by_title(self) -> dict[str, list[int]]:
+        found: dict[str, list[int]] = {}
+        for action_id, title in self.titles.items():
+            found.setdefault(title, []).append(action_id)
+        return found
 
     def agency_named(self, text: str) -> AgencyInfo | None:
         key = text.strip().upper()
@@ -149,44 +157,55 @@ _NOT_WORD = re.compile(r"[^a-z0-9]+")
 _RAGS = {r.value: r for r in RAG}
 
 
+_PLAN_ACTIONS_SQL = """
+SELECT action.id, action.reference, action.title
+FROM action
+JOIN objective ON action.objective_id = objective.id
+JOIN key_priority ON objective.priority_id = key_priority.id
+WHERE key_priority.plan_id = ?
+ORDER BY key_priority.number, objective.position, action.position, action.id
+"""
+# Every plan's links: filtering them by the plan's actions in Python beats joining four tables.
+_ACTION_PARTNERS_SQL = """
+SELECT action_id, role, partner_id FROM action_partner ORDER BY action_id, position, id
+"""
+_QUARTER_UPDATES_SQL = """
+SELECT action_id, rag, narrative, reported_by, source, locked
+FROM quarter_update WHERE quarter = ?
+"""
+
+
 def load_index(db: Database, plan_id: int, quarter: Quarter) -> PlanIndex:
     """The plan's actions, agencies and earlier imports, read once for a whole preview."""
-    # Plain column queries: loading thousands of ORM objects took longer than reading the files.
+    # Plain rows from the driver: loading thousands of ORM objects, or even ORM column rows,
+    # took longer than reading the files themselves.
     with db.session(audit=False) as s:
-        rows = s.execute(
-            select(Action.id, Action.reference, Action.title)
-            .join(Objective, Action.objective_id == Objective.id)
-            .join(KeyPriority, Objective.priority_id == KeyPriority.id)
-            .where(KeyPriority.plan_id == plan_id)
-            .order_by(KeyPriority.number, Objective.position, Action.position, Action.id)
-        ).all()
+        driver = s.connection().connection.driver_connection
+        if driver is None:  # only after the connection was closed, never inside a session
+            raise RuntimeError("The database connection is closed.")
+        cursor = driver.cursor()
+        try:
+            rows = cursor.execute(_PLAN_ACTIONS_SQL, (plan_id,)).fetchall()
+            links = cursor.execute(_ACTION_PARTNERS_SQL).fetchall()
+            update_rows = cursor.execute(_QUARTER_UPDATES_SQL, (quarter.code,)).fetchall()
+        finally:
+            cursor.close()
+        abbreviations = {
+            partner_id: abbreviation
+            for partner_id, abbreviation in s.execute(select(Partner.id, Partner.abbreviation))
+        }
+        in_plan = {row[0] for row in rows}
         leads: dict[int, list[str]] = {}
         supports: dict[int, list[str]] = {}
-        for action_id, role, abbreviation in s.execute(
-            select(ActionPartner.action_id, ActionPartner.role, Partner.abbreviation)
-            .join(Partner, ActionPartner.partner_id == Partner.id)
-            .join(Action, Action.id == ActionPartner.action_id)
-            .join(Objective, Action.objective_id == Objective.id)
-            .join(KeyPriority, Objective.priority_id == KeyPriority.id)
-            .where(KeyPriority.plan_id == plan_id)
-            .order_by(ActionPartner.position, ActionPartner.id)
-        ):
-            if role == "lead":
-                leads.setdefault(action_id, []).append(abbreviation)
-            elif role == "support":
-                supports.setdefault(action_id, []).append(abbreviation)
+        for action_id, role, partner_id in links:
+            if action_id in in_plan:
+                into = leads if role == "lead" else supports if role == "support" else None
+                if into is not None:
+                    into.setdefault(action_id, []).append(abbreviations[partner_id])
         updates = {
-            action_id: ExistingUpdate(_RAGS[rag], narrative, reported_by, source, locked)
-            for action_id, rag, narrative, reported_by, source, locked in s.execute(
-                select(
-                    QuarterUpdate.action_id,
-                    QuarterUpdate.rag,
-                    QuarterUpdate.narrative,
-                    QuarterUpdate.reported_by,
-                    QuarterUpdate.source,
-                    QuarterUpdate.locked,
-                ).where(QuarterUpdate.quarter == quarter.code)
-            )
+            action_id: ExistingUpdate(_RAGS[rag], narrative, reported_by, source, bool(locked))
+            for action_id, rag, narrative, reported_by, source, locked in update_rows
+            if action_id in in_plan
         }
         plan_actions: dict[int, PlanAction] = {
             action_id: PlanAction(
@@ -366,23 +385,27 @@ def preview_import(
         from scp_desktop.services.returns_export import plan_for_quarter
 
         plan_id = plan_for_quarter(db, quarter)
-    index = load_index(db, plan_id, quarter)
     skipped: list[str] = []
     files = collect_paths(paths, skipped)
-    preview = ImportPreview(quarter, plan_id, [], [], index, skipped=skipped)
-    for n, path in enumerate(files):
-        if cancelled is not None and cancelled():
-            preview.cancelled = True
-            break
-        if progress is not None:
-            progress(n, len(files), path.name)
-        choices = (column_choices or {}).get(path.name)
-        file_preview, rows = read_one(index, path, choices)
-        file_index = len(preview.files)
-        for row in rows:
-            row.file_index = file_index
-        preview.files.append(file_preview)
-        preview.rows += rows
+    # The files are read on other threads while the plan loads and earlier files are matched.
+    with ReadAhead(files) as grids:
+        index = load_index(db, plan_id, quarter)
+        preview = ImportPreview(quarter, plan_id, [], [], index, skipped=skipped)
+        for n, path in enumerate(files):
+            if cancelled is not None and cancelled():
+                preview.cancelled = True
+                break
+            if progress is not None:
+                progress(n, len(files), path.name)
+            choices = (column_choices or {}).get(path.name)
+            file_preview, rows = read_one(
+                index, path, choices, grid=functools.partial(grids.get, n)
+            )
+            file_index = len(preview.files)
+            for row in rows:
+                row.file_index = file_index
+            preview.files.append(file_preview)
+            preview.rows += rows
     if progress is not None and not preview.cancelled:
         progress(len(files), len(files), "")
     mark_duplicates(preview)
@@ -390,17 +413,24 @@ def preview_import(
 
 
 def read_one(
-    index: PlanIndex, path: Path, choices: Mapping[str, Mapping[int, Meaning]] | None = None
+    index: PlanIndex,
+    path: Path,
+    choices: Mapping[str, Mapping[int, Meaning]] | None = None,
+    *,
+    grid: Callable[[], Grid] | None = None,
 ) -> tuple[FilePreview, list[PreviewRow]]:
-    """Preview one file; a refused file comes back with status 'rejected' and no rows."""
+    """Preview one file; a refused file comes back with status 'rejected' and no rows.
+
+    `grid` gives the file already read (or raises what reading it raised); by default it is read here.
+    """
     fp = FilePreview(path, path.name, "ok")
     try:
-        grid = read_grid(path)
-        fp.content_hash = hashlib.sha256(grid.content).hexdigest()
+        grid_read = grid() if grid is not None else read_grid(path)
+        fp.content_hash = hashlib.sha256(grid_read.content).hexdigest()
         agency = _agency_from_name(index, path.name)
         try:
             read = read_return(
-                grid,
+                grid_read,
                 quarter_number=index.quarter.number,
                 remembered=agency.mapping if agency else None,
                 column_choices=choices,
@@ -409,7 +439,7 @@ def read_one(
             # The file name does not say whose it is: an agency's remembered columns may fit it.
             if agency is not None or choices:
                 raise
-            agency, read = _read_with_any_memory(index, grid, not_recognised)
+            agency, read = _read_with_any_memory(index, grid_read, not_recognised)
     except SpreadsheetRejected as exc:
         fp.status = "rejected"
         fp.error = str(exc)

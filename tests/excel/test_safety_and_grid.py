@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
@@ -123,6 +126,52 @@ def test_hidden_sheets_dates_fills_and_formulas(tmp_path: Path) -> None:
     details = grid.details("Sheet", [(2, 0), (3, 0)])
     assert details[(2, 0)].fill_rgb == "00B050"
     assert details[(3, 0)].formula is not None and details[(3, 0)].formula.startswith("=IF")
+
+
+def _rewrite_sheet_xml(path: Path, change: Callable[[bytes], bytes]) -> None:
+    """Rewrite the first sheet's XML in place, as other programs lay it out."""
+    with zipfile.ZipFile(path) as zf:
+        parts = {name: zf.read(name) for name in zf.namelist()}
+    parts["xl/worksheets/sheet1.xml"] = change(parts["xl/worksheets/sheet1.xml"])
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+
+
+def _rows_reversed(xml: bytes) -> bytes:
+    rows = re.findall(rb"<row\b.*?</row>", xml, re.DOTALL)
+    start, end = xml.index(rows[0]), xml.index(rows[-1]) + len(rows[-1])
+    return xml[:start] + b"".join(reversed(rows)) + xml[end:]
+
+
+@pytest.mark.parametrize(
+    "layout",
+    [
+        pytest.param(lambda xml: xml, id="as written"),
+        pytest.param(lambda xml: re.sub(rb'<row r="[0-9]+"', b"<row", xml), id="rows unnumbered"),
+        pytest.param(_rows_reversed, id="rows out of order"),
+    ],
+)
+def test_fill_colours_of_empty_cells_far_down_a_sheet(
+    tmp_path: Path, layout: Callable[[bytes], bytes]
+) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["Reference", "RAG", "Progress update"])
+    for n in range(2, 300):
+        ws.append([f"1.{n}", None if n in (17, 170, 299) else "Green", "text"])
+    ws["B17"].fill = PatternFill("solid", fgColor="FFFF0000")
+    ws["B170"].fill = PatternFill("solid", fgColor="FFFFC000")
+    ws["C170"].fill = PatternFill("solid", fgColor="FF00B050")
+    path = tmp_path / "long.xlsx"
+    wb.save(path)
+    _rewrite_sheet_xml(path, layout)
+    details = read_grid(path).details("Sheet", [(17, 1), (170, 1), (299, 1), (1, 1)])
+    assert details[(17, 1)].fill_rgb == "FF0000"
+    assert details[(170, 1)].fill_rgb == "FFC000"  # not C170's colour, nor row 17's
+    assert (299, 1) not in details or details[(299, 1)].fill_rgb is None
+    assert details[(1, 1)].fill_rgb is None
 
 
 def test_damaged_variants_are_refused_never_raised(tmp_path: Path) -> None:
