@@ -174,9 +174,9 @@ def _read_xlsx(path: Path, content: bytes) -> list[Sheet]:
             if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
                 continue
             sheet = wb.get_sheet_by_name(meta.name)
-            rows = sheet.to_python(skip_empty_area=False)
+            rows: list[list[Any]] = sheet.to_python(skip_empty_area=False)  # fresh lists: ours
             hidden = meta.visible != python_calamine.SheetVisibleEnum.Visible
-            sheets.append(Sheet(meta.name, [list(r) for r in rows], hidden))
+            sheets.append(Sheet(meta.name, rows, hidden))
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:

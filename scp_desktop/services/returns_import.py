@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import select
@@ -64,10 +64,10 @@ class Outcome(StrEnum):
 
 
 # ---------------------------------------------------------------- the plan, as plain data
+# Named tuples, not dataclasses: a plan of thousands of actions builds one of each per action.
 
 
-@dataclass(frozen=True)
-class ExistingUpdate:
+class ExistingUpdate(NamedTuple):
     rag: RAG
     narrative: str
     reported_by: str
@@ -75,8 +75,7 @@ class ExistingUpdate:
     locked: bool
 
 
-@dataclass(frozen=True)
-class PlanAction:
+class PlanAction(NamedTuple):
     id: int
     reference: str
     title: str
