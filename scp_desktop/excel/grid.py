@@ -133,6 +133,7 @@ class ReadAhead:
         """Stop reading: files not yet started are dropped, one being read is left to finish."""
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
         self._futures.clear()
 
     def __enter__(self) -> ReadAhead:
@@ -229,9 +230,7 @@ def _read_fills(
             for col in columns[row_number]:
                 at = body.find(b'<c r="%s%d"' % (_letters(col), row_number))
                 match = _CELL.match(body, at) if at >= 0 else None
-                if match is not None and not _cell_detail(
-                    match, row_number, wanted, styles, found
-                ):
+                if match is not None and not _cell_detail(match, row_number, wanted, styles, found):
                     return None
             continue
         for match in _CELL.finditer(body):

@@ -35,6 +35,7 @@ from scp_desktop.excel.return_reader import (
     read_return,
 )
 from scp_desktop.excel.safety import SpreadsheetRejected
+from scp_desktop.services.bulk import collector_paused
 from scp_desktop.services.errors import UserError
 from scp_desktop.storage.database import Database
 from scp_desktop.storage.models import (
@@ -387,7 +388,7 @@ def preview_import(
     skipped: list[str] = []
     files = collect_paths(paths, skipped)
     # The files are read on other threads while the plan loads and earlier files are matched.
-    with ReadAhead(files) as grids:
+    with collector_paused(), ReadAhead(files) as grids:
         index = load_index(db, plan_id, quarter)
         preview = ImportPreview(quarter, plan_id, [], [], index, skipped=skipped)
         for n, path in enumerate(files):

@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from openpyxl.styles import PatternFill
 
-from scp_desktop.excel.grid import read_grid
+from scp_desktop.excel.grid import ReadAhead, read_grid
 from scp_desktop.excel.safety import SpreadsheetRejected, decode_text, sniff
 from tests.hostile_files import (
     small_workbook_bytes,
@@ -199,3 +199,37 @@ def test_damaged_variants_are_refused_never_raised(tmp_path: Path) -> None:
             assert f"v{i}.xlsx" in str(exc)
             outcomes.add("refused")
     assert "refused" in outcomes
+
+
+def test_reading_ahead_gives_each_file_in_order_and_its_own_error(tmp_path: Path) -> None:
+    paths = []
+    for n in range(7):
+        path = tmp_path / f"r{n}.xlsx"
+        if n == 3:
+            path.write_bytes(b"PK\x03\x04 not really a workbook")
+        else:
+            wb = openpyxl.Workbook()
+            ws = wb.active
+            assert ws is not None
+            ws["A1"] = f"file {n}"
+            wb.save(path)
+        paths.append(path)
+    with ReadAhead(paths, workers=3) as grids:
+        for n, path in enumerate(paths):
+            if n == 3:
+                with pytest.raises(SpreadsheetRejected, match="r3.xlsx"):
+                    grids.get(n)
+                continue
+            grid = grids.get(n)
+            assert grid.path == path
+            assert grid.sheets[0].cell(1, 0) == f"file {n}"
+
+
+def test_reading_ahead_can_stop_early(tmp_path: Path) -> None:
+    paths = [tmp_path / f"r{n}.csv" for n in range(20)]
+    for n, path in enumerate(paths):
+        path.write_text(f"Reference,RAG\n1.{n},Green\n", encoding="utf-8")
+    with ReadAhead(paths, workers=2) as grids:
+        assert grids.get(0).sheets[0].rows[1] == ["1.0", "Green"]
+    # Closed: a file asked for afterwards is still read, on the caller's thread.
+    assert grids.get(19).sheets[0].rows[1] == ["1.19", "Green"]
