@@ -217,7 +217,7 @@ def test_reading_ahead_gives_each_file_in_order_and_its_own_error(tmp_path: Path
     with ReadAhead(paths, workers=3) as grids:
         for n, path in enumerate(paths):
             if n == 3:
-                with pytest.raises(SpreadsheetRejected, match="r3.xlsx"):
+                with pytest.raises(SpreadsheetRejected, match=r"r3\.xlsx"):
                     grids.get(n)
                 continue
             grid = grids.get(n)
