@@ -194,6 +194,8 @@ class ActionSnapshot:
     action: dict[str, Any]
     children: tuple[tuple[str, dict[str, Any]], ...]
     title: str
+    # Later years' copies rolled over from it: the delete cuts their link, undo puts it back.
+    carried_into: tuple[int, ...] = ()
 
 
 _CHILD_MODELS: dict[str, type[Base]] = {
@@ -220,7 +222,8 @@ def delete_action(db: Database, action_id: int) -> ActionSnapshot:
         for name, model in _CHILD_MODELS.items():
             for child in s.scalars(select(model).where(model.action_id == a.id)):  # type: ignore[attr-defined]
                 children.append((name, _columns(child)))
-        snapshot = ActionSnapshot(_columns(a), tuple(children), a.title)
+        carried_into = tuple(s.scalars(select(Action.id).where(Action.carried_from_id == a.id)))
+        snapshot = ActionSnapshot(_columns(a), tuple(children), a.title, carried_into)
         s.delete(a)
         return snapshot
 
@@ -243,6 +246,10 @@ def restore_action(db: Database, snapshot: ActionSnapshot) -> int:
             s.add(_CHILD_MODELS[name](**child))
             if name == "update":
                 s.flush()
+        for copy_id in snapshot.carried_into:
+            copy = s.get(Action, copy_id)
+            if copy is not None and copy.carried_from_id is None:
+                copy.carried_from_id = int(values["id"])
         return int(values["id"])
 
 

@@ -185,6 +185,23 @@ def test_rollover_carries_chosen_actions_and_keeps_history(demo_db: Database) ->
         assert s.scalar(select(func.count(Plan.id))) == 1
 
 
+def test_undoing_a_delete_relinks_the_next_years_copy(demo_db: Database) -> None:
+    plan_id = _plan_id(demo_db)
+    original = workspace.load_action_rows(demo_db, plan_id, Q2, TODAY)[0].id
+    result = editing.rollover_plan(demo_db, plan_id, [original])
+    copy = workspace.load_action_rows(demo_db, result.plan_id, "2023-24-Q1", TODAY)[0].id
+    snapshot = editing.delete_action(demo_db, original)
+    assert snapshot.carried_into == (copy,)
+    with demo_db.session() as s:
+        assert s.get(Action, copy).carried_from_id is None  # type: ignore[union-attr]
+    assert editing.restore_action(demo_db, snapshot) == original
+    with demo_db.session() as s:
+        assert s.get(Action, copy).carried_from_id == original  # type: ignore[union-attr]
+    # The copy's history again reaches back into the old plan's quarters.
+    history = workspace.action_history(demo_db, copy)
+    assert history.quarters and history.quarters[0].quarter_label == "Q2 2022-23"
+
+
 def test_records_unique_in_use_and_exact_restore(demo_db: Database) -> None:
     with pytest.raises(UserError, match="already a partner agency"):
         records.save_record(demo_db, RecordKind.PARTNER, None, {"abbreviation": "CBC", "name": "x"})
