@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from scp_desktop.services.indicator_import import ImportPreview, apply_import, preview_import
 from scp_desktop.storage.database import Database
-from scp_desktop.ui.indicators.tasks import BackgroundRunner
+from scp_desktop.ui.tasks import BackgroundRunner, Progress
 
 
 class PreviewDialog(QDialog):
@@ -105,8 +105,14 @@ class ImportController(QObject):
     def start(self, path: Path) -> None:
         db, plan_id = self.db, self.plan_id
 
-        def work(stop: Callable[[], bool], progress: Callable[[int, int], None]) -> ImportPreview:
-            return preview_import(db, plan_id, path, should_stop=stop, progress=progress)
+        def work(progress: Progress, stop: Callable[[], bool]) -> ImportPreview:
+            return preview_import(
+                db,
+                plan_id,
+                path,
+                should_stop=stop,
+                progress=lambda done, total: progress(done, total, ""),
+            )
 
         self.runner.run(work, f"Reading {path.name}…", self._previewed)
 
@@ -126,7 +132,7 @@ class ImportController(QObject):
     def apply(self, preview: ImportPreview) -> None:
         db = self.db
 
-        def work(_stop: Callable[[], bool], _progress: Callable[[int, int], None]) -> int:
+        def work(_progress: Progress, _stop: Callable[[], bool]) -> int:
             return apply_import(db, preview)
 
         self.runner.run(

@@ -35,9 +35,9 @@ from scp_desktop.ui.indicators.chart import IndicatorChart
 from scp_desktop.ui.indicators.common import rag_colour, status_tooltip, text_on
 from scp_desktop.ui.indicators.definition_form import DefinitionForm
 from scp_desktop.ui.indicators.import_dialog import ImportController
-from scp_desktop.ui.indicators.tasks import BackgroundRunner
 from scp_desktop.ui.indicators.tiles import IndicatorTilesWidget
 from scp_desktop.ui.indicators.values_grid import ValuesGridWidget
+from scp_desktop.ui.tasks import BackgroundRunner
 
 TITLE = "Performance indicators"
 
@@ -312,7 +312,7 @@ class IndicatorsWindow(QDialog):
         """Sign off in a worker: it touches every update and value of the quarter."""
         db, quarter = self.db, self.quarter
 
-        def work(_stop: object, _progress: object) -> svc.SignoffResult:
+        def work(_progress: object, _stop: object) -> svc.SignoffResult:
             return svc.sign_off_quarter(db, quarter.code)
 
         def done(r: svc.SignoffResult) -> None:
@@ -338,7 +338,7 @@ class IndicatorsWindow(QDialog):
     def unlock_quarter(self, reason: str) -> None:
         db, quarter = self.db, self.quarter
 
-        def work(_stop: object, _progress: object) -> svc.SignoffInfo:
+        def work(_progress: object, _stop: object) -> svc.SignoffInfo:
             return svc.unlock_quarter(db, quarter.code, reason)
 
         def done(_info: svc.SignoffInfo) -> None:

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from scp_desktop.domain.periods import Quarter
 from scp_desktop.services import returns_export
 from scp_desktop.storage.database import Database
-from scp_desktop.ui.returns.tasks import Task, start
+from scp_desktop.ui.tasks import Task, start
 
 
 class ExportPlanDialog(QDialog):

@@ -43,7 +43,7 @@ from scp_desktop.ui.returns.models import (
     PreviewTableModel,
     StatusTableModel,
 )
-from scp_desktop.ui.returns.tasks import Task, start
+from scp_desktop.ui.tasks import Task, start
 
 FILE_FILTER = "Returns (*.xlsx *.xlsm *.csv);;All files (*)"
 

@@ -33,7 +33,7 @@ from scp_desktop.services.plan_spreadsheet import (
 )
 from scp_desktop.storage.database import Database
 from scp_desktop.ui.list_table_model import ListTableModel
-from scp_desktop.ui.returns.tasks import Task, start
+from scp_desktop.ui.tasks import Task, start
 
 Index = QModelIndex | QPersistentModelIndex
 

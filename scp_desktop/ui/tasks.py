@@ -1,8 +1,13 @@
-"""Running slow service calls off the GUI thread, with a progress dialog that can cancel."""
+"""Running service calls on worker threads, with progress, Cancel and the result back by signal.
+
+Every slow job of the application (imports, exports, indicator work) goes through `Task`;
+`BackgroundRunner` adds the progress dialog a window shows while one runs.
+"""
 
 from __future__ import annotations
 
 import threading
+import traceback
 from collections.abc import Callable
 from typing import Any
 
@@ -12,35 +17,50 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 from scp_desktop.services.errors import UserError
 from scp_desktop.storage.database import DatabaseError
 
-Work = Callable[[Callable[[], bool], Callable[[int, int], None]], Any]
 
-
-class _Signals(QObject):
+class TaskSignals(QObject):
+    progress = Signal(int, int, str)
     finished = Signal(object)
     failed = Signal(str)
-    progress = Signal(int, int)
+
+
+Progress = Callable[[int, int, str], None]  # done, total, what is being done
 
 
 class Task(QRunnable):
-    """Runs `work(should_stop, progress)` on a pool thread. Services open their own database
-    sessions there, so no session crosses threads; results come back by queued signal."""
+    """Calls `work(progress, cancelled)`; the GUI thread hears back through `signals`.
 
-    def __init__(self, work: Work) -> None:
+    The work must open its own database session: sessions never cross threads.
+    """
+
+    def __init__(self, work: Callable[[Progress, Callable[[], bool]], Any]) -> None:
         super().__init__()
+        self.setAutoDelete(False)  # the dialog keeps it until its signals have been delivered
         self.work = work
-        self.signals = _Signals()
-        self.stop = threading.Event()
+        self.signals = TaskSignals()
+        self._cancel = threading.Event()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
 
     def run(self) -> None:
         try:
-            result = self.work(self.stop.is_set, self.signals.progress.emit)
+            result = self.work(self.signals.progress.emit, self._cancel.is_set)
         except (UserError, DatabaseError) as exc:
             self.signals.failed.emit(str(exc))
-            return
-        except Exception as exc:  # a bug must reach the user, not vanish with the thread
-            self.signals.failed.emit(f"Something went wrong: {exc!r}")
-            return
-        self.signals.finished.emit(result)
+        except Exception as exc:  # shown to the officer rather than lost on a worker thread
+            traceback.print_exc()
+            self.signals.failed.emit(f"Something went wrong: {exc}")
+        else:
+            self.signals.finished.emit(result)
+
+
+def start(task: Task) -> None:
+    QThreadPool.globalInstance().start(task)
 
 
 class BackgroundRunner(QObject):
@@ -59,7 +79,12 @@ class BackgroundRunner(QObject):
     def busy(self) -> bool:
         return self.task is not None
 
-    def run(self, work: Work, label: str, then: Callable[[Any], None]) -> bool:
+    def run(
+        self,
+        work: Callable[[Progress, Callable[[], bool]], Any],
+        label: str,
+        then: Callable[[Any], None],
+    ) -> bool:
         if self.task is not None:
             self.failed.emit("Another job is still running; wait for it to finish.")
             return False
@@ -69,18 +94,20 @@ class BackgroundRunner(QObject):
         dialog.setWindowTitle(self.title)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(400)
-        dialog.canceled.connect(task.stop.set)
+        dialog.canceled.connect(task.cancel)
         self.progress = dialog
         task.signals.progress.connect(self._on_progress)
         task.signals.finished.connect(lambda result: self._finish(then, result))
         task.signals.failed.connect(self._failed)
-        QThreadPool.globalInstance().start(task)
+        start(task)
         return True
 
-    def _on_progress(self, done: int, total: int) -> None:
+    def _on_progress(self, done: int, total: int, message: str) -> None:
         if self.progress is not None and total:
             self.progress.setMaximum(total)
             self.progress.setValue(done)
+            if message:
+                self.progress.setLabelText(message)
 
     def _close(self) -> None:
         self.task = None
