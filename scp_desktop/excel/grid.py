@@ -90,25 +90,31 @@ def read_grid(path: Path) -> Grid:
     return Grid(path, "xlsx", _read_xlsx(path, content), content)
 
 
+AHEAD = 4  # grids read ahead per reading thread: enough to cover the plan's loading
+AHEAD_BYTES = 48 * 1024 * 1024  # ...unless the files waiting are this big on disk together
+
+
 class ReadAhead:
     """Reads files into grids on a few threads, ahead of the caller working through them in order.
 
     python-calamine parses without holding the interpreter lock, so while one file's rows are
     being matched the next files are already being read, on as many cores as the laptop has.
-    At most `ahead` grids wait in memory. A file's error is raised by `get` for that file alone.
+    A few grids wait in memory, fewer when the files are large. A file's error is raised by
+    `get` for that file alone.
     """
 
     def __init__(self, paths: Sequence[Path], *, workers: int | None = None) -> None:
         self._paths = list(paths)
         count = workers if workers is not None else min(4, os.cpu_count() or 1)
         self._workers = max(1, min(count, len(self._paths)))
-        self._ahead = self._workers * 2
+        self._ahead = self._workers * AHEAD
         self._pool = (
             ThreadPoolExecutor(self._workers, thread_name_prefix="read-ahead")
             if self._workers > 1
             else None
         )
         self._futures: dict[int, Future[Grid]] = {}
+        self._sizes: dict[int, int] = {}
         self._submitted = 0
         self._fill(0)
 
@@ -116,14 +122,22 @@ class ReadAhead:
         if self._pool is None:
             return
         while self._submitted < len(self._paths) and self._submitted < current + self._ahead:
-            self._futures[self._submitted] = self._pool.submit(
-                read_grid, self._paths[self._submitted]
-            )
+            path = self._paths[self._submitted]
+            try:
+                size = path.stat().st_size
+            except OSError:
+                size = 0  # reading it will say what is wrong
+            if self._futures and sum(self._sizes.values()) + size > AHEAD_BYTES:
+                return
+            self._sizes[self._submitted] = size
+            self._futures[self._submitted] = self._pool.submit(read_grid, path)
             self._submitted += 1
 
     def get(self, index: int) -> Grid:
         """The grid of the index-th file (read now if it was not read ahead)."""
         future = self._futures.pop(index, None)
+        self._sizes.pop(index, None)
+        self._submitted = max(self._submitted, index + 1)  # read here if not read ahead
         self._fill(index + 1)
         if future is None:
             return read_grid(self._paths[index])
@@ -135,6 +149,7 @@ class ReadAhead:
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
         self._futures.clear()
+        self._sizes.clear()
 
     def __enter__(self) -> ReadAhead:
         return self

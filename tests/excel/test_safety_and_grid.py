@@ -225,6 +225,21 @@ def test_reading_ahead_gives_each_file_in_order_and_its_own_error(tmp_path: Path
             assert grid.sheets[0].cell(1, 0) == f"file {n}"
 
 
+def test_reading_ahead_holds_back_when_files_are_large(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from scp_desktop.excel import grid as grid_module
+
+    monkeypatch.setattr(grid_module, "AHEAD_BYTES", 10)  # every file counts as large
+    paths = [tmp_path / f"r{n}.csv" for n in range(9)]
+    for n, path in enumerate(paths):
+        path.write_text(f"Reference,RAG\n1.{n},Green\n", encoding="utf-8")
+    with ReadAhead(paths, workers=3) as grids:
+        for n in range(len(paths)):
+            assert grids.get(n).sheets[0].rows[1] == [f"1.{n}", "Green"]
+            assert len(grids._futures) <= 1  # one file waits at a time, none twice
+
+
 def test_reading_ahead_can_stop_early(tmp_path: Path) -> None:
     paths = [tmp_path / f"r{n}.csv" for n in range(20)]
     for n, path in enumerate(paths):
