@@ -379,6 +379,19 @@ def _outcomes_note(m: Measured) -> str:
     return f"; rows read (all sheets): {listed}"
 
 
+def _threads_note(feature: Measured, raw: Measured) -> str:
+    """The importer reads on several threads: say so, with the raw read spread the same way."""
+    threads = raw.info.get("threads")
+    ours, spread = feature.median("dry_run"), raw.median("threaded")
+    if not threads or ours is None or not spread:
+        return ""
+    return (
+        f"; the importer reads files on {threads} thread(s) while it matches rows; "
+        f"the raw read on {threads} thread(s) takes {_ms(spread)}, "
+        f"against which the import is {ours / spread:.2f}×"
+    )
+
+
 def build_cases(
     m: dict[tuple[str, int], Measured],
     sizes: list[int],
@@ -448,7 +461,9 @@ def build_cases(
             "dry_run",
             aim="≤ 2× the raw read",
             limits=(None, 2.0),
-            note=f"returns made with {rset.made_with}" + _outcomes_note(m["import_app", big]),
+            note=f"returns made with {rset.made_with}"
+            + _outcomes_note(m["import_app", big])
+            + _threads_note(m["import_app", big], m["import_calamine", big]),
         ),
         _compare(
             "import_vs_libreoffice",

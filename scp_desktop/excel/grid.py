@@ -105,7 +105,7 @@ class ReadAhead:
 
     def __init__(self, paths: Sequence[Path], *, workers: int | None = None) -> None:
         self._paths = list(paths)
-        count = workers if workers is not None else min(4, os.cpu_count() or 1)
+        count = workers if workers is not None else self.default_workers()
         self._workers = max(1, min(count, len(self._paths)))
         self._ahead = self._workers * AHEAD
         self._pool = (
@@ -117,6 +117,11 @@ class ReadAhead:
         self._sizes: dict[int, int] = {}
         self._submitted = 0
         self._fill(0)
+
+    @staticmethod
+    def default_workers() -> int:
+        """Reading threads when none are asked for: one per core, up to four."""
+        return min(4, os.cpu_count() or 1)
 
     def _fill(self, current: int) -> None:
         if self._pool is None:
