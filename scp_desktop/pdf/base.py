@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
@@ -103,9 +104,16 @@ class Styles:
     cell = _style("cell", fontSize=8, leading=10)
     cell_small = _style("cell_small", fontSize=7.5, leading=9.2)
     note_cell = _style("note_cell", fontSize=7.5, leading=9.2, textColor=GREY)
+    note_cell_italic = _style(
+        "note_cell_italic", fontName=FONT_ITALIC, fontSize=7.5, leading=9.2, textColor=GREY
+    )
     byline = _style("byline", fontSize=7, leading=9.2, textColor=GREY)
     cell_bold = _style("cell_bold", fontName=FONT_BOLD, fontSize=8, leading=10)
     cell_right = _style("cell_right", fontSize=8, leading=10, alignment=TA_RIGHT)
+    cell_bold_right = _style(
+        "cell_bold_right", fontName=FONT_BOLD, fontSize=8, leading=10, alignment=TA_RIGHT
+    )
+    cell_section = _style("cell_section", fontSize=7, leading=10, textColor=GREY)
     cell_centre = _style("cell_centre", fontSize=8, leading=10, alignment=TA_CENTER)
     head_cell = _style("head_cell", fontName=FONT_BOLD, fontSize=8, leading=10)
     head_right = _style(
@@ -154,6 +162,146 @@ class Para(Paragraph):  # type: ignore[misc]
         return size
 
 
+# What ReportLab's paragraphs treat as a space between words (not the no-break space).
+_SPACES = re.compile(
+    "[\t\n\x0b\x0c\r\x1c-\x1f \x85\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+"
+)
+_word_widths: dict[tuple[str, float], dict[str, float]] = {}
+
+
+def _widths(font: str, size: float) -> dict[str, float]:
+    found = _word_widths.get((font, size))
+    if found is None:
+        found = _word_widths[font, size] = {}
+    return found
+
+
+class PlainText(Flowable):  # type: ignore[misc]
+    """Plain text for a table cell, printed as a Paragraph of the same style prints it.
+
+    Most cells of a long report are user text in one font: titles, narratives, notes. A
+    Paragraph parses markup when it is made, and breaks and draws its lines through machinery
+    for mixed fonts, links and justification; that is most of the time a report takes. This
+    breaks lines the way ReportLab does for one run of text (greedy, spaces may shrink by
+    the style's `spaceShrinkage`, a word wider than the cell is cut) and draws them in one
+    text object. There is no markup: the text prints exactly as written, with its line breaks.
+
+    `blocks` are texts, each starting on a new line, in their own styles (e.g. a narrative
+    then "Reported by" in small grey); lines are `leading` apart, the first style's leading
+    unless given, as in a paragraph holding a <br/>.
+    """
+
+    def __init__(
+        self, *blocks: tuple[object, ParagraphStyle], leading: float | None = None
+    ) -> None:
+        super().__init__()
+        self.blocks: list[tuple[list[str], ParagraphStyle]] = []
+        for text, style in blocks:
+            raw = clean(text).replace("\t", "    ").split("\n")
+            lines = [line.strip() for line in raw]
+            while lines and not lines[-1]:
+                lines.pop()
+            while lines and not lines[0]:
+                lines.pop(0)
+            self.blocks.append((lines, style))
+        self.style = blocks[0][1]
+        self.leading = leading if leading is not None else self.style.leading
+        self.width: float = 0.0
+        self.height: float = 0.0
+        self._wrapped_at: float | None = None
+        # Per line: style, unused width (negative: spaces shrink), text, number of spaces.
+        self._lines: list[tuple[ParagraphStyle, float, str, int]] = []
+
+    @property
+    def texts(self) -> list[str]:
+        return ["\n".join(lines) for lines, _ in self.blocks]
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        if availWidth != self._wrapped_at:
+            self._lines = []
+            for lines, style in self.blocks:
+                width = availWidth - style.leftIndent - style.rightIndent
+                for line in lines:
+                    self._break(line, style, width)
+            self._wrapped_at = availWidth
+        self.width = availWidth
+        self.height = len(self._lines) * self.leading
+        return self.width, self.height
+
+    def _break(self, text: str, style: ParagraphStyle, max_width: float) -> None:
+        font, size = style.fontName, style.fontSize
+        out = self._lines
+        words = _SPACES.split(text) if text else []
+        if not words:
+            out.append((style, max_width, "", 0))
+            return
+        known = _widths(font, size)
+        space = pdfmetrics.stringWidth(" ", font, size)
+        shrink = style.spaceShrinkage * space
+        line: list[str] = []
+        current = -space  # so the first word adds no space
+        for word in words:
+            width = known.get(word)
+            if width is None:
+                width = known[word] = pdfmetrics.stringWidth(word, font, size)
+            if width > max_width and style.splitLongWords:
+                # A word wider than the cell is cut, its first part filling the current line.
+                room = max_width - (current + space)
+                piece = ""
+                for char in word:
+                    char_width = pdfmetrics.stringWidth(char, font, size)
+                    if char_width > room and (piece or line):
+                        parts = [*line, piece] if piece else line
+                        out.append((style, room, " ".join(parts), len(parts) - 1))
+                        line, piece, room = [], "", max_width
+                    piece += char
+                    room -= char_width
+                line, current = [piece], max_width - room
+                continue
+            new = current + space + width
+            if new > max_width + shrink * len(line) and line:
+                out.append((style, max_width - current, " ".join(line), len(line) - 1))
+                line, current = [word], width
+            else:
+                line.append(word)
+                current = new
+        out.append((style, max_width - current, " ".join(line), len(line) - 1))
+
+    def draw(self) -> None:
+        if not self._lines:
+            return
+        canv = self.canv
+        first = self._lines[0][0]
+        # The first baseline where a Paragraph puts it.
+        if rl_config.paraFontSizeHeightOffset:
+            drop = first.fontSize
+        else:
+            drop = pdfmetrics.getAscentDescent(first.fontName, first.fontSize)[0]
+        tx = canv.beginText(0, self.height - drop)
+        current: ParagraphStyle | None = None
+        x = 0.0
+        for style, spare, text, spaces in self._lines:
+            if style is not current:
+                tx.setFont(style.fontName, style.fontSize, self.leading)
+                tx.setFillColor(style.textColor)
+                current = style
+            left = style.leftIndent
+            if style.alignment == TA_RIGHT and spare > 0:
+                left += spare
+            elif style.alignment == TA_CENTER and spare > 0:
+                left += spare / 2
+            if left != x:
+                tx.moveCursor(left - x, 0)
+                x = left
+            if spare < -1e-8 and spaces > 0:
+                tx.setWordSpace(spare / spaces)
+                tx.textLine(text)
+                tx.setWordSpace(0)
+            else:
+                tx.textLine(text)
+        canv.drawText(tx)
+
+
 def p(text: object, style: ParagraphStyle = Styles.body) -> Paragraph:
     """A paragraph of user text: escaped, line breaks kept."""
     return Para(esc(text), style)
@@ -187,28 +335,27 @@ def travel_text(travel: Travel | None) -> str:
 PADDING = 7.0  # left + right cell padding of `table`
 
 
-def fit(text: object, width: float, style: ParagraphStyle = Styles.cell) -> str | Paragraph:
+def fit(text: object, width: float, style: ParagraphStyle = Styles.cell) -> str | Flowable:
     """Short user text as a plain table cell (no markup to parse, no wrapping to compute),
-    longer text as a wrapping paragraph. Plain cells print exactly what they hold."""
+    longer text as wrapping plain text. Plain cells print exactly what they hold."""
     raw = clean(text).strip()
     if "\n" not in raw and (
         pdfmetrics.stringWidth(raw, style.fontName, style.fontSize) <= width - PADDING
     ):
         return raw
-    return Para(esc(raw), style)
+    return PlainText((raw, style))
 
 
-def cell(text: object, width: float, style: ParagraphStyle = Styles.cell) -> str | Paragraph:
+def cell(text: object, width: float, style: ParagraphStyle = Styles.cell) -> str | Flowable:
     """A table cell printing what `p(text, style)` prints, as a plain cell when that is one
-    line: a plain cell costs no markup parsing, line breaking or paragraph drawing.
+    line: a plain cell costs no line breaking at all.
 
     `style` is Styles.cell, or Styles.cell_right for a column the table aligns right.
     """
     raw = clean(text).strip()
     if "\n" in raw or "  " in raw or "\t" in raw:
-        return p(text, style)
-    plain_cell = fit(raw, width, style)
-    return plain_cell if isinstance(plain_cell, str) else p(text, style)
+        return PlainText((raw, style))
+    return fit(raw, width, style)
 
 
 def chip_cell(rag: RAG | None, column: int, row: int) -> tuple[str, list[tuple[Any, ...]]]:
@@ -235,7 +382,7 @@ def continuation_rows(
     for piece in pieces:
         row: list[Any] = [""] * columns
         row[0] = fit(reference, ref_width)
-        row[1] = Para("<i>continued</i>", Styles.note_cell)
+        row[1] = PlainText(("continued", Styles.note_cell_italic))
         row[text_column] = Para(piece, Styles.cell_small) if isinstance(piece, str) else piece
         rows.append(row)
     return rows
@@ -757,9 +904,9 @@ class RowTable(Flowable):  # type: ignore[misc]
         return [self.rows[0], *self.rows[self.start :]]
 
 
-def header_row(labels: Sequence[str], right: Sequence[int] = ()) -> list[Paragraph]:
+def header_row(labels: Sequence[str], right: Sequence[int] = ()) -> list[Flowable]:
     return [
-        m(esc(label), Styles.head_right if i in right else Styles.head_cell)
+        PlainText((label, Styles.head_right if i in right else Styles.head_cell))
         for i, label in enumerate(labels)
     ]
 
