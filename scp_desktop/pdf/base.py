@@ -72,6 +72,35 @@ class Cancelled(Exception):
 Progress = Callable[[float, str], None]
 
 
+class SubsetFont(TTFont):  # type: ignore[misc]
+    """A TrueType font that encodes text for its PDF subset a whole line at a time.
+
+    ReportLab looks every character of every line drawn up in the subset's code table one
+    by one in Python. Once the characters of a line all have codes in the first subset (after
+    the first few pages, nearly every line), the same bytes come from one `str.translate`.
+    """
+
+    def splitString(self, text: str, doc: Any, encoding: str = "utf-8") -> list[tuple[int, bytes]]:
+        state = self.state.get(doc)
+        if state is not None and text and isinstance(text, str):
+            codes = getattr(state, "scp_codes", None)
+            if codes is None or codes[0] != len(state.assignments):
+                codes = state.scp_codes = _first_subset(state.assignments)
+            _, table, known = codes
+            if known.issuperset(text):
+                return [(0, text.translate(table).encode("latin-1"))]
+        result: list[tuple[int, bytes]] = super().splitString(text, doc, encoding)
+        return result
+
+
+def _first_subset(assignments: dict[int, int]) -> tuple[int, dict[int, str], frozenset[str]]:
+    """(how many characters had codes, their first-subset codes, those characters)."""
+    table = {char: chr(code) for char, code in assignments.items() if code < 256}
+    if 32 in table:
+        table[0xA0] = table[32]  # ReportLab prints a no-break space as a space
+    return len(assignments), table, frozenset(map(chr, table))
+
+
 def register_fonts() -> None:
     """Embed the bundled DejaVu fonts: they have £, –, “ ”, ŵ and the arrows the reports use."""
     global _fonts_ready
@@ -80,7 +109,7 @@ def register_fonts() -> None:
             return
         folder = resources_dir() / "fonts"
         for name in (FONT, FONT_BOLD, FONT_ITALIC, FONT_BOLD_ITALIC):
-            pdfmetrics.registerFont(TTFont(name, str(folder / f"{name}.ttf")))
+            pdfmetrics.registerFont(SubsetFont(name, str(folder / f"{name}.ttf")))
         pdfmetrics.registerFontFamily(
             FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC, boldItalic=FONT_BOLD_ITALIC
         )
