@@ -1,4 +1,4 @@
-"""Plain-text table cells break lines exactly as a ReportLab Paragraph of the same style does."""
+"""Plain-text table cells break lines as a ReportLab Paragraph does; fonts encode as ReportLab does."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ import io
 import pytest
 from pypdf import PdfReader
 from reportlab.lib.units import mm
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
 
-from scp_desktop.pdf.base import PlainText, Styles
+from scp_desktop.paths import resources_dir
+from scp_desktop.pdf.base import PlainText, Styles, SubsetFont
 from scp_desktop.pdf.text import esc
 
 NARRATIVE = (
@@ -73,3 +75,17 @@ def test_markup_prints_literally() -> None:
     text = " ".join(PdfReader(io.BytesIO(out.getvalue())).pages[0].extract_text().split())
     assert "<b>bold</b> & <font color='red'>red</font>" in text
     assert "<img src='/etc/passwd'/> &amp; <br/>" in text
+
+
+class _Doc:
+    """Stands for a PDF document: fonts keep their subsets per document."""
+
+
+def test_subset_font_encodes_lines_as_reportlab_does() -> None:
+    path = str(resources_dir() / "fonts" / "DejaVuSans.ttf")
+    plain, fast = TTFont("PlainDejaVu", path), SubsetFont("FastDejaVu", path)
+    many = "".join(chr(c) for c in range(0x100, 0x250))  # more than one subset holds
+    texts = ["Hello", "£ – “café” ŵ", "Hello again", many, "a\u00a0b", many[::-1], "Hello £", ""]
+    doc_plain, doc_fast = _Doc(), _Doc()
+    for text in texts * 2:
+        assert fast.splitString(text, doc_fast) == plain.splitString(text, doc_plain)
