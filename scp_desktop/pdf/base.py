@@ -989,12 +989,16 @@ def section_heading(
     return [CondPageBreak(room), Heading(text, style, key=key, level=level, outline=outline)]
 
 
+_WORD = re.compile(r"[A-Za-z0-9]+")
+_AMPERSAND_WORD = re.compile(r"[A-Za-z0-9]+(?:&[A-Za-z0-9]+)+")
+
+
 def words_of(texts: Iterable[str]) -> set[str]:
     """Whole words as a reader sees them: 'CBC/EP' holds CBC and EP; 'A&E' stays one word."""
-    words: set[str] = set()
-    for text in texts:
-        words.update(re.findall(r"[A-Za-z0-9]+", text))
-        words.update(re.findall(r"[A-Za-z0-9]+(?:&[A-Za-z0-9]+)+", text))
+    texts = list(texts)
+    # One search over all the texts (a line break joins no words) rather than one per text.
+    words = set(_WORD.findall("\n".join(texts)))
+    words.update(_AMPERSAND_WORD.findall("\n".join(t for t in texts if "&" in t)))
     return words
 
 
