@@ -37,6 +37,7 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus.tables import CellStyle
 
 from scp_desktop.domain.rag import RAG, Travel
 from scp_desktop.domain.reports import AcronymEntry, DocumentInfo
@@ -782,6 +783,24 @@ def table(
     return _grid(rows, widths, header_rows, extra, split_in_row)
 
 
+class _GridCell(CellStyle):  # type: ignore[misc]
+    """A grid table cell's style: 8 pt text, top aligned, the grid's padding.
+
+    These are the defaults of every cell, so no style command has to visit each cell of each
+    table (a long report makes a table per page) to set them.
+    """
+
+    fontname = FONT
+    fontsize = 8
+    leading = 10
+    color = INK
+    valign = "TOP"
+    leftPadding = 3.5
+    rightPadding = 3.5
+    topPadding = 2.5
+    bottomPadding = 3
+
+
 def _grid(
     rows: list[list[Any]],
     widths: Sequence[float],
@@ -796,17 +815,9 @@ def _grid(
         splitByRow=1,
         splitInRow=72 if split_in_row else 0,
         hAlign="LEFT",
+        cellStyles=[[_GridCell("") for _ in row] for row in rows],
     )
-    style: list[tuple[Any, ...]] = [
-        ("GRID", (0, 0), (-1, -1), 0.4, GRID),
-        ("FONT", (0, 0), (-1, -1), FONT, 8, 10),
-        ("TEXTCOLOR", (0, 0), (-1, -1), INK),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3.5),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3.5),
-        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-    ]
+    style: list[tuple[Any, ...]] = [("GRID", (0, 0), (-1, -1), 0.4, GRID)]
     if header_rows:
         style.append(("BACKGROUND", (0, 0), (-1, header_rows - 1), HEADER_FILL))
     style.extend(extra)
