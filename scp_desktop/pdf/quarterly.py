@@ -545,10 +545,16 @@ def _funding(part: Part, data: QuarterlyReport, prefix: str, level: int) -> None
                 "",
             ]
         )
+        # The total row by its index, not -1: a long table is laid out a page at a time, and
+        # commands counted from the end would not know which window holds the end.
+        last = len(rows) - 1
         part.flowables.append(
             table(
                 rows,
                 widths,
-                extra=[("SPAN", (0, -1), (2, -1)), ("BACKGROUND", (0, -1), (-1, -1), BAND_FILL)],
+                extra=[
+                    ("SPAN", (0, last), (2, last)),
+                    ("BACKGROUND", (0, last), (-1, last), BAND_FILL),
+                ],
             )
         )
