@@ -756,6 +756,7 @@ def build_document(
 
 LONG_TABLE = 60  # body rows from which a table is laid out a window at a time
 WINDOW_ROWS = 8  # rows a window first holds; doubled until they overflow the page
+LONG_COMMAND = 16  # rows from which a style command is looked up apart from the others
 
 
 def table(
@@ -833,6 +834,19 @@ def _first_row(command: tuple[Any, ...]) -> int:
     return int(command[1][1])
 
 
+def _span(command: tuple[Any, ...]) -> int:
+    first, last = _rows_of(command)
+    return last - first
+
+
+def _first(placed: tuple[int, tuple[Any, ...]]) -> int:
+    return _first_row(placed[1])
+
+
+def _place(placed: tuple[int, tuple[Any, ...]]) -> int:
+    return placed[0]
+
+
 def _windowable(command: tuple[Any, ...]) -> bool:
     """Whether a command stays right when its rows are cut into windows: it styles the
     header row alone, or body rows counted from the top."""
@@ -845,10 +859,15 @@ class _CommandIndex:
     each window finds its own commands without reading them all."""
 
     def __init__(self, extra: Sequence[tuple[Any, ...]]) -> None:
-        self.header = [c for c in extra if _rows_of(c)[1] == 0]
-        self.body = sorted((c for c in extra if _rows_of(c)[0] >= 1), key=_first_row)
-        self.firsts = [_first_row(c) for c in self.body]
-        self.reach = max((last - first for first, last in map(_rows_of, self.body)), default=0)
+        # Each command with its place in `extra`: where two style one cell, the later wins.
+        self.header = [(i, c) for i, c in enumerate(extra) if _rows_of(c)[1] == 0]
+        body = [(i, c) for i, c in enumerate(extra) if _rows_of(c)[0] >= 1]
+        # Commands over many rows (a column's alignment) are few and go to every window they
+        # touch; the rest are found by their first row, looking back as far as the longest.
+        self.spanning = [(i, c) for i, c in body if _span(c) > LONG_COMMAND]
+        self.body = sorted(((i, c) for i, c in body if _span(c) <= LONG_COMMAND), key=_first)
+        self.firsts = [_first_row(c) for _, c in self.body]
+        self.reach = max((_span(c) for _, c in self.body), default=0)
         # A window may not end inside a NOSPLIT range: no cut just before these rows.
         self.joined: set[int] = set()
         for command in extra:
@@ -896,10 +915,11 @@ class RowTable(Flowable):  # type: ignore[misc]
         data = [self.rows[0], *self.rows[start:end]]
         shift = start - 1
         index = self._index
-        commands: list[tuple[Any, ...]] = list(index.header)  # in every window
         lo = bisect_left(index.firsts, start - index.reach)
         hi = bisect_left(index.firsts, end)
-        for command in index.body[lo:hi]:
+        found = sorted([*index.body[lo:hi], *index.spanning], key=_place)
+        commands: list[tuple[Any, ...]] = [c for _, c in index.header]  # in every window
+        for _, command in found:
             first, last = _rows_of(command)
             first, last = max(first, start), min(last, end - 1)
             if first > last:
