@@ -197,11 +197,13 @@ _SPACES = re.compile(
     "[\t\n\x0b\x0c\r\x1c-\x1f \x85\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+"
 )
 _word_widths: dict[tuple[str, float], dict[str, float]] = {}
+_WIDTHS_KEPT = 100_000  # words per font and size; the application builds report after report
 
 
 def _widths(font: str, size: float) -> dict[str, float]:
+    """Widths of the words already measured in this font and size (narratives repeat words)."""
     found = _word_widths.get((font, size))
-    if found is None:
+    if found is None or len(found) > _WIDTHS_KEPT:
         found = _word_widths[font, size] = {}
     return found
 
@@ -342,14 +344,6 @@ def m(markup: str, style: ParagraphStyle = Styles.body) -> Paragraph:
     return Para(markup, style)
 
 
-def rag_chip(rag: RAG | None) -> tuple[Paragraph, colors.Color | None]:
-    """The RAG letter for a coloured cell, and the colour; not reported prints a dash."""
-    if rag is None:
-        return m("–", Styles.cell_centre), None
-    style = Styles.chip_dark if rag is RAG.AMBER else Styles.chip
-    return m(rag.value, style), colors.HexColor(rag.hex_colour)
-
-
 def travel_text(travel: Travel | None) -> str:
     words = {
         Travel.IMPROVED: "Up",
@@ -416,21 +410,6 @@ def continuation_rows(
         row[text_column] = Para(piece, Styles.cell_small) if isinstance(piece, str) else piece
         rows.append(row)
     return rows
-
-
-class Byline(Para):
-    """Small print under a cell's text, where it would fall as that text's next line.
-
-    Paragraphs made of one run of text are laid out by ReportLab's fast path; adding the
-    smaller grey line to the text's own paragraph would send every narrative down the slow
-    one. On its own, though, its first baseline sits one of its font sizes below its top
-    rather than one of the text's, so it is drawn lower by the difference.
-    """
-
-    drop = Styles.cell_small.fontSize - Styles.byline.fontSize
-
-    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:
-        super().drawOn(canvas, x, y - self.drop, _sW)
 
 
 # --- structure flowables ------------------------------------------------------------------
