@@ -192,9 +192,10 @@ class Para(Paragraph):  # type: ignore[misc]
         return size
 
 
-# What ReportLab's paragraphs treat as a space between words (not the no-break space).
+# Where ReportLab's paragraphs break text into words when it holds a no-break space (which
+# joins words); other text it splits as str.split() does.
 _SPACES = re.compile(
-    "[\t\n\x0b\x0c\r\x1c-\x1f \x85\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+"
+    "[\t\n\x0b\x0c\r\x1c-\x1f \x85\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000]+"
 )
 _word_widths: dict[tuple[str, float], dict[str, float]] = {}
 _WIDTHS_KEPT = 100_000  # words per font and size; the application builds report after report
@@ -263,7 +264,7 @@ class PlainText(Flowable):  # type: ignore[misc]
     def _break(self, text: str, style: ParagraphStyle, max_width: float) -> None:
         font, size = style.fontName, style.fontSize
         out = self._lines
-        words = _SPACES.split(text) if text else []
+        words = _SPACES.split(text) if "\xa0" in text else text.split()
         if not words:
             out.append((style, max_width, "", 0))
             return

@@ -25,6 +25,8 @@ TEXTS = [
     "A Supercalifragilisticexpialidociousandthensomemoretomakeitlongerthanthecell word",
     "Words\u00a0joined\u00a0by\u00a0no-break\u00a0spaces stay together when they can",
     "x " * 120,
+    "Zero\u200bwidth\u200bspaces and\u00a0a no-break space " * 6,
+    "Zero\u200bwidth\u200bspaces without the no-break space " * 6,
 ]
 
 
