@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
@@ -36,6 +37,7 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus.tables import CellStyle
 
 from scp_desktop.domain.rag import RAG, Travel
 from scp_desktop.domain.reports import AcronymEntry, DocumentInfo
@@ -71,6 +73,35 @@ class Cancelled(Exception):
 Progress = Callable[[float, str], None]
 
 
+class SubsetFont(TTFont):  # type: ignore[misc]
+    """A TrueType font that encodes text for its PDF subset a whole line at a time.
+
+    ReportLab looks every character of every line drawn up in the subset's code table one
+    by one in Python. Once the characters of a line all have codes in the first subset (after
+    the first few pages, nearly every line), the same bytes come from one `str.translate`.
+    """
+
+    def splitString(self, text: str, doc: Any, encoding: str = "utf-8") -> list[tuple[int, bytes]]:
+        state = self.state.get(doc)
+        if state is not None and text and isinstance(text, str):
+            codes = getattr(state, "scp_codes", None)
+            if codes is None or codes[0] != len(state.assignments):
+                codes = state.scp_codes = _first_subset(state.assignments)
+            _, table, known = codes
+            if known.issuperset(text):
+                return [(0, text.translate(table).encode("latin-1"))]
+        result: list[tuple[int, bytes]] = super().splitString(text, doc, encoding)
+        return result
+
+
+def _first_subset(assignments: dict[int, int]) -> tuple[int, dict[int, str], frozenset[str]]:
+    """(how many characters had codes, their first-subset codes, those characters)."""
+    table = {char: chr(code) for char, code in assignments.items() if code < 256}
+    if 32 in table:
+        table[0xA0] = table[32]  # ReportLab prints a no-break space as a space
+    return len(assignments), table, frozenset(map(chr, table))
+
+
 def register_fonts() -> None:
     """Embed the bundled DejaVu fonts: they have £, –, “ ”, ŵ and the arrows the reports use."""
     global _fonts_ready
@@ -79,7 +110,7 @@ def register_fonts() -> None:
             return
         folder = resources_dir() / "fonts"
         for name in (FONT, FONT_BOLD, FONT_ITALIC, FONT_BOLD_ITALIC):
-            pdfmetrics.registerFont(TTFont(name, str(folder / f"{name}.ttf")))
+            pdfmetrics.registerFont(SubsetFont(name, str(folder / f"{name}.ttf")))
         pdfmetrics.registerFontFamily(
             FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC, boldItalic=FONT_BOLD_ITALIC
         )
@@ -103,9 +134,16 @@ class Styles:
     cell = _style("cell", fontSize=8, leading=10)
     cell_small = _style("cell_small", fontSize=7.5, leading=9.2)
     note_cell = _style("note_cell", fontSize=7.5, leading=9.2, textColor=GREY)
+    note_cell_italic = _style(
+        "note_cell_italic", fontName=FONT_ITALIC, fontSize=7.5, leading=9.2, textColor=GREY
+    )
     byline = _style("byline", fontSize=7, leading=9.2, textColor=GREY)
     cell_bold = _style("cell_bold", fontName=FONT_BOLD, fontSize=8, leading=10)
     cell_right = _style("cell_right", fontSize=8, leading=10, alignment=TA_RIGHT)
+    cell_bold_right = _style(
+        "cell_bold_right", fontName=FONT_BOLD, fontSize=8, leading=10, alignment=TA_RIGHT
+    )
+    cell_section = _style("cell_section", fontSize=7, leading=10, textColor=GREY)
     cell_centre = _style("cell_centre", fontSize=8, leading=10, alignment=TA_CENTER)
     head_cell = _style("head_cell", fontName=FONT_BOLD, fontSize=8, leading=10)
     head_right = _style(
@@ -154,6 +192,149 @@ class Para(Paragraph):  # type: ignore[misc]
         return size
 
 
+# Where ReportLab's paragraphs break text into words when it holds a no-break space (which
+# joins words); other text it splits as str.split() does.
+_SPACES = re.compile(
+    "[\t\n\x0b\x0c\r\x1c-\x1f \x85\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000]+"
+)
+_word_widths: dict[tuple[str, float], dict[str, float]] = {}
+_WIDTHS_KEPT = 100_000  # words per font and size; the application builds report after report
+
+
+def _widths(font: str, size: float) -> dict[str, float]:
+    """Widths of the words already measured in this font and size (narratives repeat words)."""
+    found = _word_widths.get((font, size))
+    if found is None or len(found) > _WIDTHS_KEPT:
+        found = _word_widths[font, size] = {}
+    return found
+
+
+class PlainText(Flowable):  # type: ignore[misc]
+    """Plain text for a table cell, printed as a Paragraph of the same style prints it.
+
+    Most cells of a long report are user text in one font: titles, narratives, notes. A
+    Paragraph parses markup when it is made, and breaks and draws its lines through machinery
+    for mixed fonts, links and justification; that is most of the time a report takes. This
+    breaks lines the way ReportLab does for one run of text (greedy, spaces may shrink by
+    the style's `spaceShrinkage`, a word wider than the cell is cut) and draws them in one
+    text object. There is no markup: the text prints exactly as written, with its line breaks.
+
+    `blocks` are texts, each starting on a new line, in their own styles (e.g. a narrative
+    then "Reported by" in small grey); lines are `leading` apart, the first style's leading
+    unless given, as in a paragraph holding a <br/>.
+    """
+
+    def __init__(
+        self, *blocks: tuple[object, ParagraphStyle], leading: float | None = None
+    ) -> None:
+        super().__init__()
+        self.blocks: list[tuple[list[str], ParagraphStyle]] = []
+        for text, style in blocks:
+            raw = clean(text).replace("\t", "    ").split("\n")
+            lines = [line.strip() for line in raw]
+            while lines and not lines[-1]:
+                lines.pop()
+            while lines and not lines[0]:
+                lines.pop(0)
+            self.blocks.append((lines, style))
+        self.style = blocks[0][1]
+        self.leading = leading if leading is not None else self.style.leading
+        self.width: float = 0.0
+        self.height: float = 0.0
+        self._wrapped_at: float | None = None
+        # Per line: style, unused width (negative: spaces shrink), text, number of spaces.
+        self._lines: list[tuple[ParagraphStyle, float, str, int]] = []
+
+    @property
+    def texts(self) -> list[str]:
+        return ["\n".join(lines) for lines, _ in self.blocks]
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        if availWidth != self._wrapped_at:
+            self._lines = []
+            for lines, style in self.blocks:
+                width = availWidth - style.leftIndent - style.rightIndent
+                for line in lines:
+                    self._break(line, style, width)
+            self._wrapped_at = availWidth
+        self.width = availWidth
+        self.height = len(self._lines) * self.leading
+        return self.width, self.height
+
+    def _break(self, text: str, style: ParagraphStyle, max_width: float) -> None:
+        font, size = style.fontName, style.fontSize
+        out = self._lines
+        words = _SPACES.split(text) if "\xa0" in text else text.split()
+        if not words:
+            out.append((style, max_width, "", 0))
+            return
+        known = _widths(font, size)
+        space = pdfmetrics.stringWidth(" ", font, size)
+        shrink = style.spaceShrinkage * space
+        line: list[str] = []
+        current = -space  # so the first word adds no space
+        for word in words:
+            width = known.get(word)
+            if width is None:
+                width = known[word] = pdfmetrics.stringWidth(word, font, size)
+            if width > max_width and style.splitLongWords:
+                # A word wider than the cell is cut, its first part filling the current line.
+                room = max_width - (current + space)
+                piece = ""
+                for char in word:
+                    char_width = pdfmetrics.stringWidth(char, font, size)
+                    if char_width > room and (piece or line):
+                        parts = [*line, piece] if piece else line
+                        out.append((style, room, " ".join(parts), len(parts) - 1))
+                        line, piece, room = [], "", max_width
+                    piece += char
+                    room -= char_width
+                line, current = [piece], max_width - room
+                continue
+            new = current + space + width
+            if new > max_width + shrink * len(line) and line:
+                out.append((style, max_width - current, " ".join(line), len(line) - 1))
+                line, current = [word], width
+            else:
+                line.append(word)
+                current = new
+        out.append((style, max_width - current, " ".join(line), len(line) - 1))
+
+    def draw(self) -> None:
+        if not self._lines:
+            return
+        canv = self.canv
+        first = self._lines[0][0]
+        # The first baseline where a Paragraph puts it.
+        if rl_config.paraFontSizeHeightOffset:
+            drop = first.fontSize
+        else:
+            drop = pdfmetrics.getAscentDescent(first.fontName, first.fontSize)[0]
+        tx = canv.beginText(0, self.height - drop)
+        current: ParagraphStyle | None = None
+        x = 0.0
+        for style, spare, text, spaces in self._lines:
+            if style is not current:
+                tx.setFont(style.fontName, style.fontSize, self.leading)
+                tx.setFillColor(style.textColor)
+                current = style
+            left = style.leftIndent
+            if style.alignment == TA_RIGHT and spare > 0:
+                left += spare
+            elif style.alignment == TA_CENTER and spare > 0:
+                left += spare / 2
+            if left != x:
+                tx.moveCursor(left - x, 0)
+                x = left
+            if spare < -1e-8 and spaces > 0:
+                tx.setWordSpace(spare / spaces)
+                tx.textLine(text)
+                tx.setWordSpace(0)
+            else:
+                tx.textLine(text)
+        canv.drawText(tx)
+
+
 def p(text: object, style: ParagraphStyle = Styles.body) -> Paragraph:
     """A paragraph of user text: escaped, line breaks kept."""
     return Para(esc(text), style)
@@ -162,14 +343,6 @@ def p(text: object, style: ParagraphStyle = Styles.body) -> Paragraph:
 def m(markup: str, style: ParagraphStyle = Styles.body) -> Paragraph:
     """A paragraph of our own markup (user parts already passed through esc)."""
     return Para(markup, style)
-
-
-def rag_chip(rag: RAG | None) -> tuple[Paragraph, colors.Color | None]:
-    """The RAG letter for a coloured cell, and the colour; not reported prints a dash."""
-    if rag is None:
-        return m("–", Styles.cell_centre), None
-    style = Styles.chip_dark if rag is RAG.AMBER else Styles.chip
-    return m(rag.value, style), colors.HexColor(rag.hex_colour)
 
 
 def travel_text(travel: Travel | None) -> str:
@@ -187,28 +360,27 @@ def travel_text(travel: Travel | None) -> str:
 PADDING = 7.0  # left + right cell padding of `table`
 
 
-def fit(text: object, width: float, style: ParagraphStyle = Styles.cell) -> str | Paragraph:
+def fit(text: object, width: float, style: ParagraphStyle = Styles.cell) -> str | Flowable:
     """Short user text as a plain table cell (no markup to parse, no wrapping to compute),
-    longer text as a wrapping paragraph. Plain cells print exactly what they hold."""
+    longer text as wrapping plain text. Plain cells print exactly what they hold."""
     raw = clean(text).strip()
     if "\n" not in raw and (
         pdfmetrics.stringWidth(raw, style.fontName, style.fontSize) <= width - PADDING
     ):
         return raw
-    return Para(esc(raw), style)
+    return PlainText((raw, style))
 
 
-def cell(text: object, width: float, style: ParagraphStyle = Styles.cell) -> str | Paragraph:
+def cell(text: object, width: float, style: ParagraphStyle = Styles.cell) -> str | Flowable:
     """A table cell printing what `p(text, style)` prints, as a plain cell when that is one
-    line: a plain cell costs no markup parsing, line breaking or paragraph drawing.
+    line: a plain cell costs no line breaking at all.
 
     `style` is Styles.cell, or Styles.cell_right for a column the table aligns right.
     """
     raw = clean(text).strip()
     if "\n" in raw or "  " in raw or "\t" in raw:
-        return p(text, style)
-    plain_cell = fit(raw, width, style)
-    return plain_cell if isinstance(plain_cell, str) else p(text, style)
+        return PlainText((raw, style))
+    return fit(raw, width, style)
 
 
 def chip_cell(rag: RAG | None, column: int, row: int) -> tuple[str, list[tuple[Any, ...]]]:
@@ -235,25 +407,10 @@ def continuation_rows(
     for piece in pieces:
         row: list[Any] = [""] * columns
         row[0] = fit(reference, ref_width)
-        row[1] = Para("<i>continued</i>", Styles.note_cell)
+        row[1] = PlainText(("continued", Styles.note_cell_italic))
         row[text_column] = Para(piece, Styles.cell_small) if isinstance(piece, str) else piece
         rows.append(row)
     return rows
-
-
-class Byline(Para):
-    """Small print under a cell's text, where it would fall as that text's next line.
-
-    Paragraphs made of one run of text are laid out by ReportLab's fast path; adding the
-    smaller grey line to the text's own paragraph would send every narrative down the slow
-    one. On its own, though, its first baseline sits one of its font sizes below its top
-    rather than one of the text's, so it is drawn lower by the difference.
-    """
-
-    drop = Styles.cell_small.fontSize - Styles.byline.fontSize
-
-    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:
-        super().drawOn(canvas, x, y - self.drop, _sW)
 
 
 # --- structure flowables ------------------------------------------------------------------
@@ -579,6 +736,7 @@ def build_document(
 
 LONG_TABLE = 60  # body rows from which a table is laid out a window at a time
 WINDOW_ROWS = 8  # rows a window first holds; doubled until they overflow the page
+LONG_COMMAND = 16  # rows from which a style command is looked up apart from the others
 
 
 def table(
@@ -606,6 +764,24 @@ def table(
     return _grid(rows, widths, header_rows, extra, split_in_row)
 
 
+class _GridCell(CellStyle):  # type: ignore[misc]
+    """A grid table cell's style: 8 pt text, top aligned, the grid's padding.
+
+    These are the defaults of every cell, so no style command has to visit each cell of each
+    table (a long report makes a table per page) to set them.
+    """
+
+    fontname = FONT
+    fontsize = 8
+    leading = 10
+    color = INK
+    valign = "TOP"
+    leftPadding = 3.5
+    rightPadding = 3.5
+    topPadding = 2.5
+    bottomPadding = 3
+
+
 def _grid(
     rows: list[list[Any]],
     widths: Sequence[float],
@@ -620,17 +796,9 @@ def _grid(
         splitByRow=1,
         splitInRow=72 if split_in_row else 0,
         hAlign="LEFT",
+        cellStyles=[[_GridCell("") for _ in row] for row in rows],
     )
-    style: list[tuple[Any, ...]] = [
-        ("GRID", (0, 0), (-1, -1), 0.4, GRID),
-        ("FONT", (0, 0), (-1, -1), FONT, 8, 10),
-        ("TEXTCOLOR", (0, 0), (-1, -1), INK),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3.5),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3.5),
-        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-    ]
+    style: list[tuple[Any, ...]] = [("GRID", (0, 0), (-1, -1), 0.4, GRID)]
     if header_rows:
         style.append(("BACKGROUND", (0, 0), (-1, header_rows - 1), HEADER_FILL))
     style.extend(extra)
@@ -646,6 +814,19 @@ def _first_row(command: tuple[Any, ...]) -> int:
     return int(command[1][1])
 
 
+def _span(command: tuple[Any, ...]) -> int:
+    first, last = _rows_of(command)
+    return last - first
+
+
+def _first(placed: tuple[int, tuple[Any, ...]]) -> int:
+    return _first_row(placed[1])
+
+
+def _place(placed: tuple[int, tuple[Any, ...]]) -> int:
+    return placed[0]
+
+
 def _windowable(command: tuple[Any, ...]) -> bool:
     """Whether a command stays right when its rows are cut into windows: it styles the
     header row alone, or body rows counted from the top."""
@@ -658,10 +839,15 @@ class _CommandIndex:
     each window finds its own commands without reading them all."""
 
     def __init__(self, extra: Sequence[tuple[Any, ...]]) -> None:
-        self.header = [c for c in extra if _rows_of(c)[1] == 0]
-        self.body = sorted((c for c in extra if _rows_of(c)[0] >= 1), key=_first_row)
-        self.firsts = [_first_row(c) for c in self.body]
-        self.reach = max((last - first for first, last in map(_rows_of, self.body)), default=0)
+        # Each command with its place in `extra`: where two style one cell, the later wins.
+        self.header = [(i, c) for i, c in enumerate(extra) if _rows_of(c)[1] == 0]
+        body = [(i, c) for i, c in enumerate(extra) if _rows_of(c)[0] >= 1]
+        # Commands over many rows (a column's alignment) are few and go to every window they
+        # touch; the rest are found by their first row, looking back as far as the longest.
+        self.spanning = [(i, c) for i, c in body if _span(c) > LONG_COMMAND]
+        self.body = sorted(((i, c) for i, c in body if _span(c) <= LONG_COMMAND), key=_first)
+        self.firsts = [_first_row(c) for _, c in self.body]
+        self.reach = max((_span(c) for _, c in self.body), default=0)
         # A window may not end inside a NOSPLIT range: no cut just before these rows.
         self.joined: set[int] = set()
         for command in extra:
@@ -709,10 +895,11 @@ class RowTable(Flowable):  # type: ignore[misc]
         data = [self.rows[0], *self.rows[start:end]]
         shift = start - 1
         index = self._index
-        commands: list[tuple[Any, ...]] = list(index.header)  # in every window
         lo = bisect_left(index.firsts, start - index.reach)
         hi = bisect_left(index.firsts, end)
-        for command in index.body[lo:hi]:
+        found = sorted([*index.body[lo:hi], *index.spanning], key=_place)
+        commands: list[tuple[Any, ...]] = [c for _, c in index.header]  # in every window
+        for _, command in found:
             first, last = _rows_of(command)
             first, last = max(first, start), min(last, end - 1)
             if first > last:
@@ -757,9 +944,9 @@ class RowTable(Flowable):  # type: ignore[misc]
         return [self.rows[0], *self.rows[self.start :]]
 
 
-def header_row(labels: Sequence[str], right: Sequence[int] = ()) -> list[Paragraph]:
+def header_row(labels: Sequence[str], right: Sequence[int] = ()) -> list[Flowable]:
     return [
-        m(esc(label), Styles.head_right if i in right else Styles.head_cell)
+        PlainText((label, Styles.head_right if i in right else Styles.head_cell))
         for i, label in enumerate(labels)
     ]
 
@@ -813,12 +1000,16 @@ def section_heading(
     return [CondPageBreak(room), Heading(text, style, key=key, level=level, outline=outline)]
 
 
+_WORD = re.compile(r"[A-Za-z0-9]+")
+_AMPERSAND_WORD = re.compile(r"[A-Za-z0-9]+(?:&[A-Za-z0-9]+)+")
+
+
 def words_of(texts: Iterable[str]) -> set[str]:
     """Whole words as a reader sees them: 'CBC/EP' holds CBC and EP; 'A&E' stays one word."""
-    words: set[str] = set()
-    for text in texts:
-        words.update(re.findall(r"[A-Za-z0-9]+", text))
-        words.update(re.findall(r"[A-Za-z0-9]+(?:&[A-Za-z0-9]+)+", text))
+    texts = list(texts)
+    # One search over all the texts (a line break joins no words) rather than one per text.
+    words = set(_WORD.findall("\n".join(texts)))
+    words.update(_AMPERSAND_WORD.findall("\n".join(t for t in texts if "&" in t)))
     return words
 
 

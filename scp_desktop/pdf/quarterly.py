@@ -20,8 +20,8 @@ from scp_desktop.pdf import charts
 from scp_desktop.pdf.base import (
     BAND_FILL,
     PORTRAIT,
-    Byline,
     Part,
+    PlainText,
     ReportDoc,
     Styles,
     bullets,
@@ -32,7 +32,6 @@ from scp_desktop.pdf.base import (
     header_row,
     m,
     p,
-    rag_chip,
     table,
     travel_text,
 )
@@ -223,10 +222,9 @@ def _short_list(items: list[tuple[PrioritySection, ActionLine]], *, with_rag: bo
         texts = (a.reference, a.title, a.lead, a.deadline, section.short_name)
         row: list[Any] = [cell(t, w) for t, w in zip(texts, widths, strict=False)]
         if with_rag:
-            chip, fill = rag_chip(a.rag)
+            chip, commands = chip_cell(a.rag, 5, i)
             row.append(chip)
-            if fill is not None:
-                extra.append(("BACKGROUND", (5, i), (5, i), fill))
+            extra += commands
         rows.append(row)
     return table(rows, widths, extra=extra)
 
@@ -275,14 +273,14 @@ def action_table(section: PrioritySection, quarter_label: str) -> Flowable:
     extra: list[tuple[Any, ...]] = []
     for block in section.objectives:
         r = len(rows)
-        rows.append([m(f"Objective: {esc(block.title)}", Styles.group_cell)] + [""] * 6)
+        rows.append([PlainText((f"Objective: {block.title}", Styles.group_cell))] + [""] * 6)
         extra += [
             ("SPAN", (0, r), (-1, r)),
             ("BACKGROUND", (0, r), (-1, r), BAND_FILL),
             ("NOSPLIT", (0, r), (-1, r + 1)),
         ]
         if not block.actions:
-            rows.append([p("No actions under this objective.", Styles.cell)] + [""] * 6)
+            rows.append([PlainText(("No actions under this objective.", Styles.cell))] + [""] * 6)
             extra.append(("SPAN", (0, r + 1), (-1, r + 1)))
         for a in block.actions:
             i = len(rows)
@@ -291,16 +289,24 @@ def action_table(section: PrioritySection, quarter_label: str) -> Flowable:
             narrative = a.narrative
             if a.rag is None and a.status == "active":
                 narrative = f"No return for {quarter_label}."
-            cells: list[Any] = [m(esc(piece), Styles.cell_small) for piece in chunks(narrative)]
+            pieces = chunks(narrative)
+            cells: list[Any] = [PlainText((piece, Styles.cell_small)) for piece in pieces]
             if a.reported_by and a.narrative:
-                cells[-1] = [cells[-1], Byline(f"Reported by {esc(a.reported_by)}", Styles.byline)]
-            title = esc(a.title)
+                # The byline is the text's next line, in small grey print.
+                cells[-1] = PlainText(
+                    (pieces[-1], Styles.cell_small), (f"Reported by {a.reported_by}", Styles.byline)
+                )
             if a.status != "active":
-                title += f" <font color='#555555'>({esc(a.status.capitalize())})</font>"
+                title: Any = m(
+                    f"{esc(a.title)} <font color='#555555'>({esc(a.status.capitalize())})</font>",
+                    Styles.cell,
+                )
+            else:
+                title = PlainText((a.title, Styles.cell))
             rows.append(
                 [
                     fit(a.reference, widths[0]),
-                    m(title, Styles.cell),
+                    title,
                     fit(a.lead, widths[2]),
                     fit(a.deadline, widths[3]),
                     chip,
@@ -339,19 +345,19 @@ def _exceptions(part: Part, data: QuarterlyReport, prefix: str, level: int) -> N
     extra: list[tuple[Any, ...]] = []
     for section, a in found:
         chip, commands = chip_cell(a.rag, 3, len(rows))
-        pieces = [esc(piece) for piece in chunks(a.narrative or "No narrative given.")]
+        pieces = [
+            PlainText((piece, Styles.cell_small))
+            for piece in chunks(a.narrative or "No narrative given.")
+        ]
         extra += commands
         rows.append(
             [
                 fit(a.reference, widths[0]),
-                m(
-                    f"{esc(a.title)}<br/><font color='#555555' size='7'>{esc(section.short_name)}</font>",
-                    Styles.cell,
-                ),
+                PlainText((a.title, Styles.cell), (section.short_name, Styles.cell_section)),
                 fit(a.lead, widths[2]),
                 chip,
                 travel_text(a.travel),
-                m(pieces[0], Styles.cell_small),
+                pieces[0],
             ]
         )
         rows += continuation_rows(a.reference, widths[0], pieces[1:], 6, 5)
@@ -474,17 +480,19 @@ def _funding(part: Part, data: QuarterlyReport, prefix: str, level: int) -> None
                         cell(s.source, widths[0]),
                         cell(s.year, widths[1]),
                         cell(s.funds, widths[2]),
-                        m(format_pounds(s.amount_pence), Styles.cell_right),
+                        PlainText((format_pounds(s.amount_pence), Styles.cell_right)),
                     ]
                 )
             rows.append(
                 [
-                    m(f"Total {esc(year or 'year not given')}", Styles.cell_bold),
+                    PlainText((f"Total {year or 'year not given'}", Styles.cell_bold)),
                     "",
                     "",
-                    m(
-                        f"<b>{format_pounds(sum(s.amount_pence for s in in_year))}</b>",
-                        Styles.cell_right,
+                    PlainText(
+                        (
+                            format_pounds(sum(s.amount_pence for s in in_year)),
+                            Styles.cell_bold_right,
+                        )
                     ),
                 ]
             )
@@ -492,12 +500,14 @@ def _funding(part: Part, data: QuarterlyReport, prefix: str, level: int) -> None
                       ("SPAN", (0, len(rows) - 1), (2, len(rows) - 1))]  # fmt: skip
         rows.append(
             [
-                m("Total, all years", Styles.cell_bold),
+                PlainText(("Total, all years", Styles.cell_bold)),
                 "",
                 "",
-                m(
-                    f"<b>{format_pounds(sum(s.amount_pence for s in data.streams))}</b>",
-                    Styles.cell_right,
+                PlainText(
+                    (
+                        format_pounds(sum(s.amount_pence for s in data.streams)),
+                        Styles.cell_bold_right,
+                    )
                 ),
             ]
         )
@@ -516,27 +526,35 @@ def _funding(part: Part, data: QuarterlyReport, prefix: str, level: int) -> None
                     cell(f.reference, widths[0]),
                     cell(f.action, widths[1]),
                     cell(f.source, widths[2]),
-                    m(
-                        format_pounds(f.amount_pence) if f.amount_pence is not None else "–",
-                        Styles.cell_right,
+                    PlainText(
+                        (
+                            format_pounds(f.amount_pence) if f.amount_pence is not None else "–",
+                            Styles.cell_right,
+                        )
                     ),
-                    p(f.note, Styles.cell_small),
+                    PlainText((f.note, Styles.cell_small)),
                 ]
             )
         total = sum(f.amount_pence or 0 for f in data.action_funding)
         rows.append(
             [
-                m("Total", Styles.cell_bold),
+                PlainText(("Total", Styles.cell_bold)),
                 "",
                 "",
-                m(f"<b>{format_pounds(total)}</b>", Styles.cell_right),
+                PlainText((format_pounds(total), Styles.cell_bold_right)),
                 "",
             ]
         )
+        # The total row by its index, not -1: a long table is laid out a page at a time, and
+        # commands counted from the end would not know which window holds the end.
+        last = len(rows) - 1
         part.flowables.append(
             table(
                 rows,
                 widths,
-                extra=[("SPAN", (0, -1), (2, -1)), ("BACKGROUND", (0, -1), (-1, -1), BAND_FILL)],
+                extra=[
+                    ("SPAN", (0, last), (2, last)),
+                    ("BACKGROUND", (0, last), (-1, last), BAND_FILL),
+                ],
             )
         )

@@ -14,13 +14,15 @@ from scp_desktop.pdf.base import (
     BAND_FILL,
     PORTRAIT,
     Part,
+    PlainText,
     ReportDoc,
     Styles,
+    cell,
+    chip_cell,
     continuation_rows,
     header_row,
     m,
     p,
-    rag_chip,
     table,
 )
 from scp_desktop.pdf.text import chunks, esc
@@ -133,7 +135,7 @@ def _table(section: PrioritySection, labels: tuple[str, str, str, str]) -> Any:
     extra: list[tuple[Any, ...]] = [("ALIGN", (4, 0), (7, 0), "CENTER")]
     for block in section.objectives:
         r = len(rows)
-        rows.append([m(f"Objective: {esc(block.title)}", Styles.group_cell)] + [""] * 8)
+        rows.append([PlainText((f"Objective: {block.title}", Styles.group_cell))] + [""] * 8)
         extra += [
             ("SPAN", (0, r), (-1, r)),
             ("BACKGROUND", (0, r), (-1, r), BAND_FILL),
@@ -143,10 +145,9 @@ def _table(section: PrioritySection, labels: tuple[str, str, str, str]) -> Any:
             i = len(rows)
             chips = []
             for q, rag in enumerate(a.path):
-                chip, fill = rag_chip(rag)
+                chip, commands = chip_cell(rag, 4 + q, i)
                 chips.append(chip)
-                if fill is not None:
-                    extra.append(("BACKGROUND", (4 + q, i), (4 + q, i), fill))
+                extra += commands
             if a.narrative:
                 pieces = [esc(piece) for piece in chunks(a.narrative)]
                 pieces[0] = (
@@ -159,16 +160,18 @@ def _table(section: PrioritySection, labels: tuple[str, str, str, str]) -> Any:
                 title += f" <font color='#555555'>({esc(a.status.capitalize())})</font>"
             rows.append(
                 [
-                    p(a.reference, Styles.cell),
+                    cell(a.reference, widths[0]),
                     m(title, Styles.cell),
-                    p(a.lead, Styles.cell),
-                    p(a.deadline, Styles.cell),
+                    cell(a.lead, widths[2]),
+                    cell(a.deadline, widths[3]),
                     *chips,
                     m(pieces[0], Styles.cell_small),
                 ]
             )
             rows += continuation_rows(a.reference, widths[0], pieces[1:], 9, 8)
-    extra.append(("LEFTPADDING", (4, 0), (7, -1), 1))
-    extra.append(("RIGHTPADDING", (4, 0), (7, -1), 1))
+    # Header and body apart, by index: a long table is laid out a page at a time.
+    last = len(rows) - 1
+    for side in ("LEFTPADDING", "RIGHTPADDING"):
+        extra += [(side, (4, 0), (7, 0), 1), (side, (4, 1), (7, last), 1)]
     del labels
     return table(rows, widths, extra=extra)

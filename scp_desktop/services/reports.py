@@ -47,14 +47,17 @@ from scp_desktop.storage.database import Database
 from scp_desktop.storage.models import (
     Acronym,
     Action,
+    ActionFrameworkItem,
     ActionPartner,
     AgendaItem,
     Framework,
+    FundingLine,
     FundingStream,
     Indicator,
     KeyPriority,
     Meeting,
     Objective,
+    Partner,
     Partnership,
     Plan,
     QuarterUpdate,
@@ -140,35 +143,145 @@ def _acronyms(s: Session) -> tuple[AcronymEntry, ...]:
     return tuple(AcronymEntry(a.abbreviation, a.meaning) for a in rows)
 
 
-def _load_plan(s: Session, plan_id: int) -> Plan:
+@dataclass(frozen=True)
+class _ActionRow:
+    """What the reports print of an action, read as columns rather than as ORM objects:
+    a plan of hundreds of actions with their partners, codes and funding is thousands of rows,
+    and making an ORM object of each costs more than the rest of reading the plan."""
+
+    id: int
+    reference: str
+    title: str
+    about: str
+    outcome: str
+    deadline_kind: str
+    deadline_date: dt.date | None
+    deadline_text: str
+    status: str
+    carried_from_id: int | None
+    lead: str
+    framework_items: tuple[int, ...]
+    funding: tuple[tuple[str, int | None, str], ...]  # source, amount, note
+
+
+@dataclass(frozen=True)
+class _Update:
+    rag: str
+    rag_illustrative: bool
+    narrative: str
+    reported_by: str
+
+
+@dataclass(frozen=True)
+class _PlanTree:
+    """The plan with its key priorities and objectives, and each objective's actions in order."""
+
+    plan: Plan
+    actions: dict[int, list[_ActionRow]]  # objective id → its actions
+
+    def of(self, objective: Objective) -> list[_ActionRow]:
+        return self.actions.get(objective.id, [])
+
+    def all_actions(self) -> list[_ActionRow]:
+        return [a for kp in self.plan.priorities for o in kp.objectives for a in self.of(o)]
+
+
+def _load_plan(s: Session, plan_id: int) -> _PlanTree:
     plan = s.get(
         Plan,
         plan_id,
-        options=[
-            selectinload(Plan.priorities)
-            .selectinload(KeyPriority.objectives)
-            .selectinload(Objective.actions)
-            .options(
-                selectinload(Action.partners).selectinload(ActionPartner.partner),
-                selectinload(Action.framework_items),
-                selectinload(Action.funding),
-            )
-        ],
+        options=[selectinload(Plan.priorities).selectinload(KeyPriority.objectives)],
     )
     if plan is None:
         raise UserError(f"Plan {plan_id} no longer exists.")
-    return plan
+    in_plan = (
+        select(Action.id)
+        .join(Objective, Action.objective_id == Objective.id)
+        .join(KeyPriority, Objective.priority_id == KeyPriority.id)
+        .where(KeyPriority.plan_id == plan_id)
+    )
+    leads: dict[int, list[str]] = {}
+    for action_id, abbreviation in s.execute(
+        select(ActionPartner.action_id, Partner.abbreviation)
+        .join(Partner, ActionPartner.partner_id == Partner.id)
+        .where(ActionPartner.action_id.in_(in_plan), ActionPartner.role == "lead")
+        .order_by(ActionPartner.action_id, ActionPartner.position, ActionPartner.id)
+    ):
+        leads.setdefault(action_id, []).append(abbreviation)
+    items: dict[int, list[int]] = {}
+    for action_id, item_id in s.execute(
+        select(ActionFrameworkItem.action_id, ActionFrameworkItem.item_id).where(
+            ActionFrameworkItem.action_id.in_(in_plan)
+        )
+    ):
+        items.setdefault(action_id, []).append(item_id)
+    funding: dict[int, list[tuple[str, int | None, str]]] = {}
+    for action_id, source, amount, note in s.execute(
+        select(
+            FundingLine.action_id, FundingLine.source, FundingLine.amount_pence, FundingLine.note
+        )
+        .where(FundingLine.action_id.in_(in_plan))
+        .order_by(FundingLine.action_id, FundingLine.position, FundingLine.id)
+    ):
+        funding.setdefault(action_id, []).append((source, amount, note))
+    actions: dict[int, list[_ActionRow]] = {}
+    for row in s.execute(
+        select(
+            Action.objective_id,
+            Action.id,
+            Action.reference,
+            Action.title,
+            Action.about,
+            Action.outcome,
+            Action.deadline_kind,
+            Action.deadline_date,
+            Action.deadline_text,
+            Action.status,
+            Action.carried_from_id,
+        )
+        .where(Action.id.in_(in_plan))
+        .order_by(Action.objective_id, Action.position, Action.id)
+    ):
+        action_id = row.id
+        actions.setdefault(row.objective_id, []).append(
+            _ActionRow(
+                id=action_id,
+                reference=row.reference,
+                title=row.title,
+                about=row.about,
+                outcome=row.outcome,
+                deadline_kind=row.deadline_kind,
+                deadline_date=row.deadline_date,
+                deadline_text=row.deadline_text,
+                status=row.status,
+                carried_from_id=row.carried_from_id,
+                lead=", ".join(leads.get(action_id, ())),
+                framework_items=tuple(items.get(action_id, ())),
+                funding=tuple(funding.get(action_id, ())),
+            )
+        )
+    return _PlanTree(plan, actions)
 
 
-def _updates(s: Session, plan_id: int, quarters: list[str]) -> dict[tuple[int, str], QuarterUpdate]:
-    rows = s.scalars(
-        select(QuarterUpdate)
-        .join(Action)
-        .join(Objective)
-        .join(KeyPriority)
+def _updates(s: Session, plan_id: int, quarters: list[str]) -> dict[tuple[int, str], _Update]:
+    rows = s.execute(
+        select(
+            QuarterUpdate.action_id,
+            QuarterUpdate.quarter,
+            QuarterUpdate.rag,
+            QuarterUpdate.rag_illustrative,
+            QuarterUpdate.narrative,
+            QuarterUpdate.reported_by,
+        )
+        .join(Action, QuarterUpdate.action_id == Action.id)
+        .join(Objective, Action.objective_id == Objective.id)
+        .join(KeyPriority, Objective.priority_id == KeyPriority.id)
         .where(KeyPriority.plan_id == plan_id, QuarterUpdate.quarter.in_(quarters))
     )
-    return {(u.action_id, u.quarter): u for u in rows}
+    return {
+        (action_id, quarter): _Update(rag, bool(illustrative), narrative, reported_by)
+        for action_id, quarter, rag, illustrative, narrative, reported_by in rows
+    }
 
 
 def _framework_codes(s: Session) -> dict[int, tuple[str, str]]:
@@ -180,11 +293,11 @@ def _framework_codes(s: Session) -> dict[int, tuple[str, str]]:
     return found
 
 
-def _codes(action: Action, frameworks: dict[int, tuple[str, str]], code: str) -> str:
+def _codes(action: _ActionRow, frameworks: dict[int, tuple[str, str]], code: str) -> str:
     picked = [
-        frameworks[x.item_id][1]
-        for x in action.framework_items
-        if x.item_id in frameworks and frameworks[x.item_id][0] == code
+        frameworks[item_id][1]
+        for item_id in action.framework_items
+        if item_id in frameworks and frameworks[item_id][0] == code
     ]
 
     def key(c: str) -> tuple[int, str]:
@@ -193,37 +306,40 @@ def _codes(action: Action, frameworks: dict[int, tuple[str, str]], code: str) ->
     return ", ".join(sorted(picked, key=key))
 
 
-def _lead(action: Action) -> str:
-    return ", ".join(ap.partner.abbreviation for ap in action.partners if ap.role == "lead")
-
-
 def _sections(
-    s: Session, plan: Plan, quarter: Quarter | None, year: FinancialYear
+    s: Session, tree: _PlanTree, quarter: Quarter | None, year: FinancialYear
 ) -> tuple[tuple[PrioritySection, ...], bool]:
     """The plan's sections with each action's RAG this quarter, last quarter and across the year."""
-    codes = [q.code for q in year.quarters]
+    plan = tree.plan
+    quarters = year.quarters
+    year_codes = [q.code for q in quarters]
+    codes = list(year_codes)
     if quarter is not None:
         codes += [quarter.code, quarter.previous().code]
     updates = _updates(s, plan.id, sorted(set(codes)))
     # Q1's "last quarter" is Q4 of last year's plan: rolled-over actions keep their history on
     # the action they were carried from.
-    carried: dict[int, QuarterUpdate] = {}
+    carried: dict[int, _Update] = {}
     if quarter is not None and quarter.number == 1:
         sources = {
-            a.carried_from_id: a.id
-            for kp in plan.priorities
-            for o in kp.objectives
-            for a in o.actions
-            if a.carried_from_id is not None
+            a.carried_from_id: a.id for a in tree.all_actions() if a.carried_from_id is not None
         }
         if sources:
-            for u in s.scalars(
-                select(QuarterUpdate).where(
+            for action_id, letter, illustrative, narrative, reported_by in s.execute(
+                select(
+                    QuarterUpdate.action_id,
+                    QuarterUpdate.rag,
+                    QuarterUpdate.rag_illustrative,
+                    QuarterUpdate.narrative,
+                    QuarterUpdate.reported_by,
+                ).where(
                     QuarterUpdate.action_id.in_(sources),
                     QuarterUpdate.quarter == quarter.previous().code,
                 )
             ):
-                carried[sources[u.action_id]] = u
+                carried[sources[action_id]] = _Update(
+                    letter, bool(illustrative), narrative, reported_by
+                )
     frameworks = _framework_codes(s)
     illustrative = False
     sections = []
@@ -231,14 +347,14 @@ def _sections(
         blocks = []
         for obj in kp.objectives:
             lines = []
-            for a in obj.actions:
+            for a in tree.of(obj):
                 now = updates.get((a.id, quarter.code)) if quarter else None
                 before = (
                     updates.get((a.id, quarter.previous().code)) or carried.get(a.id)
                     if quarter
                     else None
                 )
-                path_updates = [updates.get((a.id, q.code)) for q in year.quarters]
+                path_updates = [updates.get((a.id, code)) for code in year_codes]
                 path = tuple(RAG(u.rag) if u else None for u in path_updates)
                 latest_i = max((i for i, u in enumerate(path_updates) if u), default=None)
                 latest = path_updates[latest_i] if latest_i is not None else None
@@ -255,7 +371,7 @@ def _sections(
                         reference=a.reference,
                         title=a.title,
                         about=a.about,
-                        lead=_lead(a),
+                        lead=a.lead,
                         deadline=deadline.display,
                         deadline_day=deadline.day,
                         status=a.status,
@@ -267,9 +383,7 @@ def _sections(
                         pfcc=_codes(a, frameworks, "PFCC"),
                         ecps=_codes(a, frameworks, "ECPS"),
                         path=(path[0], path[1], path[2], path[3]),
-                        latest_quarter=year.quarters[latest_i].label
-                        if latest_i is not None
-                        else "",
+                        latest_quarter=quarters[latest_i].label if latest_i is not None else "",
                     )
                 )
             blocks.append(ObjectiveBlock(obj.title, tuple(lines)))
@@ -392,17 +506,17 @@ def _period_label(period: str) -> str:
         return period
 
 
-def _funding(s: Session, plan: Plan) -> tuple[tuple[FundingRow, ...], tuple[ActionFunding, ...]]:
+def _funding(
+    s: Session, tree: _PlanTree
+) -> tuple[tuple[FundingRow, ...], tuple[ActionFunding, ...]]:
     streams = tuple(
         FundingRow(f.source, f.year, f.funds, f.amount_pence)
         for f in s.scalars(select(FundingStream).order_by(FundingStream.year, FundingStream.id))
     )
     lines = tuple(
-        ActionFunding(a.reference, a.title, f.source, f.amount_pence, f.note)
-        for kp in plan.priorities
-        for o in kp.objectives
-        for a in o.actions
-        for f in a.funding
+        ActionFunding(a.reference, a.title, source, amount, note)
+        for a in tree.all_actions()
+        for source, amount, note in a.funding
     )
     return streams, lines
 
@@ -412,12 +526,13 @@ def quarterly_data(
 ) -> QuarterlyReport:
     quarter = _quarter(quarter_code)
     with db.session(audit=False) as s:
-        plan = _load_plan(s, plan_id)
+        tree = _load_plan(s, plan_id)
+        plan = tree.plan
         year = FinancialYear.parse(plan.year)
         if quarter.year != year:
             raise UserError(f"{quarter.label} is not a quarter of the {plan.year} plan.")
-        sections, illustrative = _sections(s, plan, quarter, year)
-        streams, lines = _funding(s, plan)
+        sections, illustrative = _sections(s, tree, quarter, year)
+        streams, lines = _funding(s, tree)
         return QuarterlyReport(
             info=_info(
                 s,
@@ -440,10 +555,11 @@ def quarterly_data(
 
 def plan_data(db: Database, plan_id: int, today: dt.date) -> PlanDocument:
     with db.session(audit=False) as s:
-        plan = _load_plan(s, plan_id)
+        tree = _load_plan(s, plan_id)
+        plan = tree.plan
         year = FinancialYear.parse(plan.year)
-        sections, _ = _sections(s, plan, None, year)
-        outcomes = _outcomes(s, plan)
+        sections, _ = _sections(s, tree, None, year)
+        outcomes = _outcomes(s, tree)
         priorities = tuple(
             PlanPriority(
                 sec.heading,
@@ -481,27 +597,24 @@ def plan_data(db: Database, plan_id: int, today: dt.date) -> PlanDocument:
         )
 
 
-def _outcomes(s: Session, plan: Plan) -> dict[int, str]:
+def _outcomes(s: Session, tree: _PlanTree) -> dict[int, str]:
     """The 'Outcomes' column: the outcome sought, else the latest progress update of the year."""
+    plan = tree.plan
     year = FinancialYear.parse(plan.year)
     updates = _updates(s, plan.id, [q.code for q in year.quarters])
     latest: dict[int, tuple[str, str]] = {}
     for (action_id, code), u in updates.items():
         if u.narrative and (action_id not in latest or code > latest[action_id][0]):
             latest[action_id] = (code, u.narrative)
-    found: dict[int, str] = {}
-    for kp in plan.priorities:
-        for o in kp.objectives:
-            for a in o.actions:
-                found[a.id] = a.outcome or latest.get(a.id, ("", ""))[1]
-    return found
+    return {a.id: a.outcome or latest.get(a.id, ("", ""))[1] for a in tree.all_actions()}
 
 
 def year_end_data(db: Database, plan_id: int, today: dt.date) -> YearEndReport:
     with db.session(audit=False) as s:
-        plan = _load_plan(s, plan_id)
+        tree = _load_plan(s, plan_id)
+        plan = tree.plan
         year = FinancialYear.parse(plan.year)
-        sections, _ = _sections(s, plan, None, year)
+        sections, _ = _sections(s, tree, None, year)
         labels = tuple(q.label for q in year.quarters)
         return YearEndReport(
             info=_info(s, "Year-end performance report", year.label, today),
