@@ -25,7 +25,10 @@ def register(subparsers: Any, add_db_arg: Callable[[argparse.ArgumentParser], No
     p.add_argument(
         "--quarter",
         default="",
-        help="quarter, e.g. 2022-23-Q2 (also picks the plan of that year)",
+        help=(
+            "quarter, e.g. 2022-23-Q2 (also picks the plan of that year); for a pack, only "
+            "needed when an agenda item carries the quarterly report without naming its quarter"
+        ),
     )
     p.add_argument("--plan", type=int, default=None, help="plan id (default: the quarter's plan)")
     p.add_argument("--meeting", type=int, default=None, help="meeting id (for --kind pack)")

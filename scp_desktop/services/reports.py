@@ -664,6 +664,12 @@ def meeting_pack_data(
         docs: list[QuarterlyReport | PlanDocument | YearEndReport] = []
         for k in kinds:
             if k == "quarterly":
+                if not q:
+                    # Only a pack that prints a quarterly report needs to know which quarter.
+                    raise UserError(
+                        f"Agenda item {number} '{title}' carries the quarterly report: "
+                        "choose its quarter (e.g. 2022-23-Q2)."
+                    )
                 docs.append(quarterly_data(db, plan_for_quarter(db, q), q, today))
             elif k == "plan":
                 docs.append(plan_data(db, plan_id, today))
@@ -712,7 +718,7 @@ def build_report(
         raise UserError(f"Unknown report '{kind}' (expected {', '.join(REPORT_KINDS)}).")
     if plan_id is None:
         plan_id = _only_plan(db) if not quarter else plan_for_quarter(db, quarter)
-    if kind in ("quarterly", "pack") and not quarter:
+    if kind == "quarterly" and not quarter:
         raise UserError("Choose a quarter (e.g. 2022-23-Q2).")
     report(0.02, "Reading the plan…")
     if kind == "quarterly":

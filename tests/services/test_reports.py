@@ -427,3 +427,24 @@ def test_q1_compares_with_q4_of_the_action_it_was_carried_from(
     data = reports.quarterly_data(db, plan_id, "2022-23-Q1", TODAY)
     line = data.priorities[0].objectives[0].actions[0]
     assert (line.previous_rag, line.rag, line.travel) == (RAG.AMBER, RAG.GREEN, Travel.IMPROVED)
+
+
+def test_a_pack_needs_a_quarter_only_for_an_item_carrying_the_quarterly_report(
+    demo_db: Database, tmp_path: Path
+) -> None:
+    meeting_id = _attach(demo_db, _minutes_pdf())
+    out = tmp_path / "pack.pdf"
+    with pytest.raises(UserError, match=r"Agenda item 7 .* choose its quarter"):
+        reports.build_report(demo_db, "pack", out, meeting_id=meeting_id, today=TODAY)
+    assert not out.exists()
+    # The item names its own quarter: the pack then needs none.
+    with demo_db.session() as s:
+        item = s.scalars(select(AgendaItem).where(AgendaItem.kind == "report")).one()
+        item.report_quarter = QUARTER
+    pages = reports.build_report(demo_db, "pack", out, meeting_id=meeting_id, today=TODAY)
+    assert "Summary – Q2 2022-23" in "".join(_text(PdfReader(str(out))))
+    # A meeting with no generated report at all builds with no quarter chosen.
+    with demo_db.session() as s:
+        s.delete(s.scalars(select(AgendaItem).where(AgendaItem.kind == "report")).one())
+    fewer = reports.build_report(demo_db, "pack", out, meeting_id=meeting_id, today=TODAY)
+    assert 0 < fewer < pages
