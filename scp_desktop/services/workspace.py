@@ -288,12 +288,15 @@ def load_search_texts(
     quarter: str,
     *,
     action_ids: list[int] | None = None,
-) -> dict[int, str]:
+) -> dict[int, bytes]:
     """Per action, the lower-case text the free-text filter searches: title, about,
-    reference and every progress narrative of `quarter`'s year.
+    reference and every progress narrative of `quarter`'s year, encoded as UTF-8.
 
     This is most of the plan's text (megabytes for a large plan), so the interface loads
-    it after the table is shown, on a worker thread.
+    it after the table is shown, on a worker thread. UTF-8 rather than `str`: one dash or
+    curly quote makes Python store a whole string at two bytes a character, and real
+    narratives nearly all have one; a lower-case UTF-8 word is found in lower-case UTF-8
+    text exactly where the `str` would be found in the `str`.
     """
     codes = [qq.code for qq in Quarter.parse(quarter).year.quarters]
     with db.session(audit=False) as s:
@@ -319,11 +322,11 @@ def load_search_texts(
         )
         if action_ids is not None:
             stmt = stmt.where(Action.id.in_(action_ids))
-        texts: dict[int, str] = {}
+        texts: dict[int, bytes] = {}
         # In batches: the raw text of the whole plan is never held beside its lower case.
         for batch in conn.execute(stmt).partitions(256):
             for aid, title, about, ref, text in batch:
-                texts[aid] = f"{title} {about} {ref} {text or ''}".lower()
+                texts[aid] = f"{title} {about} {ref} {text or ''}".lower().encode()
     return texts
 
 
