@@ -265,7 +265,10 @@ class MainWindow(QMainWindow):
         self.settings.set_value(TABLE_STATE_KEY, self.table.horizontalHeader().saveState())
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        # A search-text load still reading must not outlive the window's database.
+        # A search-text load still reading must not outlive the window's database, and
+        # none may start once it is closed.
+        self._search_timer.stop()
+        self._search_pending = None
         self.search_index.wait()
         self._save_header()
         self.settings.set_value(WINDOW_STATE_KEY, self.saveState())

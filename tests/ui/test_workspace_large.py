@@ -196,3 +196,25 @@ def test_a_search_typed_while_the_worker_reads_waits_for_its_copy(qtbot: QtBot) 
     assert loader.take(object()) is None  # no load for that token: the caller reads itself
     with qtbot.waitSignal(loader.loaded, timeout=5000):
         pass
+
+
+def test_entering_the_search_box_starts_reading_the_search_texts(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    from PySide6.QtGui import QFocusEvent
+    from PySide6.QtWidgets import QApplication
+
+    from scp_desktop.ui.main_window import SEARCH_TEXTS_DELAY_MS
+
+    assert SEARCH_TEXTS_DELAY_MS > 0 and window._search_pending is not None
+    QApplication.sendEvent(
+        window.filter_bar.search,
+        QFocusEvent(QFocusEvent.Type.FocusIn, Qt.FocusReason.MouseFocusReason),
+    )
+    assert window._search_pending is None  # the read has started, not waiting for the timer
+    qtbot.waitUntil(lambda: window.model.has_search_texts, timeout=10_000)
+
+
+def test_a_closed_window_starts_no_search_text_read(window: MainWindow) -> None:
+    window.close()
+    assert window._search_pending is None and not window._search_timer.isActive()
