@@ -146,12 +146,13 @@ _FRAMEWORK_ITEMS_SQL = (
     "SELECT i.id, f.code || ':' || i.code FROM framework_item i "
     "JOIN framework f ON i.framework_id = f.id"
 )
-# One row per action: its RAG in each quarter of the year.
+# One row per action: its RAG in each quarter of the year. The quarters as a range (codes
+# sort in order within a year): one index range per action, not four look-ups.
 _RAGS_SQL = (
     "SELECT action_id, max(CASE WHEN quarter = :q1 THEN rag END), "
     "max(CASE WHEN quarter = :q2 THEN rag END), max(CASE WHEN quarter = :q3 THEN rag END), "
     "max(CASE WHEN quarter = :q4 THEN rag END) FROM quarter_update "
-    f"WHERE action_id IN ({_PLAN_ACTIONS}) AND quarter IN (:q1, :q2, :q3, :q4) "
+    f"WHERE action_id IN ({_PLAN_ACTIONS}) AND quarter BETWEEN :q1 AND :q4 "
     "GROUP BY action_id"
 )
 # The latest non-blank narrative up to the chosen quarter: per action, the newest update is
