@@ -19,7 +19,6 @@ from sqlalchemy import Select, func, select
 from scp_desktop.domain.deadlines import DeadlineKind, deadline_from_storage
 from scp_desktop.domain.periods import FinancialYear, Quarter
 from scp_desktop.domain.rag import RAG, Travel, direction_of_travel
-from scp_desktop.services import indicators as indicator_service
 from scp_desktop.services.errors import UserError
 from scp_desktop.storage.database import Database
 from scp_desktop.storage.models import (
@@ -762,6 +761,9 @@ def priority_statistics(db: Database, plan_id: int, quarter: str) -> list[Priori
     Values for periods after the chosen quarter are left out so an old quarter's dashboard
     shows what was known then.
     """
+    # Imported here: the indicator engine is needed for the dashboard, not to open a plan.
+    from scp_desktop.services import indicators as indicator_service
+
     q = Quarter.parse(quarter)
     limit = q.year.start * 10 + q.number
     # The status comes from the indicator rules (frozen at sign-off where signed off).
