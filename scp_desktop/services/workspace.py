@@ -126,10 +126,17 @@ _PLAN_ACTIONS = (
     "SELECT a.id FROM action a JOIN objective o ON a.objective_id = o.id "
     "JOIN key_priority kp ON o.priority_id = kp.id WHERE kp.plan_id = :plan{only}"
 )
+# Quarter codes are always this long (quarter_update's CHECK), ending in the quarter's number.
+_CODE_LENGTH = len("2022-23-Q1")
+# The last column is the action's RAGs in the year, as quarter numbers and letters ("1G2A4R"):
+# looked up per action through the (action_id, quarter, rag) index, which SQLite does in a
+# tenth of the time of grouping the year's updates.
 _ROWS_SQL = (
     "SELECT a.id, a.reference, a.title, a.about, a.deadline_kind, a.deadline_date, "
     "a.deadline_text, a.status, o.id, o.title, kp.id, kp.number, kp.kind, kp.title, "
-    "o.position, a.position "
+    "o.position, a.position, "
+    f"(SELECT group_concat(substr(u.quarter, {_CODE_LENGTH}) || u.rag, '') "
+    "FROM quarter_update u WHERE u.action_id = a.id AND u.quarter BETWEEN :q1 AND :q4) "
     "FROM action a JOIN objective o ON a.objective_id = o.id "
     "JOIN key_priority kp ON o.priority_id = kp.id WHERE kp.plan_id = :plan{only}"
 )
@@ -145,21 +152,12 @@ _FRAMEWORK_ITEMS_SQL = (
     "SELECT i.id, f.code || ':' || i.code FROM framework_item i "
     "JOIN framework f ON i.framework_id = f.id"
 )
-# One row per action: its RAG in each quarter of the year. The quarters as a range (codes
-# sort in order within a year): one index range per action, not four look-ups.
-_RAGS_SQL = (
-    "SELECT action_id, max(CASE WHEN quarter = :q1 THEN rag END), "
-    "max(CASE WHEN quarter = :q2 THEN rag END), max(CASE WHEN quarter = :q3 THEN rag END), "
-    "max(CASE WHEN quarter = :q4 THEN rag END) FROM quarter_update "
-    f"WHERE action_id IN ({_PLAN_ACTIONS}) AND quarter BETWEEN :q1 AND :q4 "
-    "GROUP BY action_id"
-)
 # The latest non-blank narrative up to the chosen quarter: per action, the newest update is
 # looked up through the (action_id, quarter) index and older ones only when it is blank, so
 # about one narrative per action is read, not the year's. `{upto}` is the quarters up to the
 # chosen one (":q1, :q2"). The quarter's code comes first in the same text: codes are
-# always _CODE_LENGTH characters (the table's CHECK), and one value per action spares a
-# second look-up of each update.
+# always _CODE_LENGTH characters, and one value per action spares a second look-up of each
+# update.
 _LATEST_SQL = (
     "SELECT a.id, (SELECT n.quarter || n.narrative FROM quarter_update n "
     "WHERE n.action_id = a.id AND n.quarter IN ({upto}) AND trim(n.narrative, :blank) != '' "
@@ -167,7 +165,6 @@ _LATEST_SQL = (
     "FROM action a JOIN objective o ON a.objective_id = o.id "
     "JOIN key_priority kp ON o.priority_id = kp.id WHERE kp.plan_id = :plan{only}"
 )
-_CODE_LENGTH = len("2022-23-Q1")
 
 
 # Per action: its title, about, reference and the year's narratives, joined and with ASCII
@@ -206,7 +203,8 @@ def _action_rows(
             )
             return list(cursor.fetchall())
 
-        base = run(_ROWS_SQL)
+        quarters = {"q1": codes[0], "q2": codes[1], "q3": codes[2], "q4": codes[3]}
+        base = run(_ROWS_SQL, quarters)
         partner_names: dict[int, str] = dict(sqlite.execute(_PARTNER_NAMES_SQL).fetchall())
         leads: dict[int, list[int]] = {}
         supports: dict[int, list[int]] = {}
@@ -216,8 +214,6 @@ def _action_rows(
         frameworks: dict[int, list[str]] = {}
         for action_id, item_id in run(_FRAMEWORKS_SQL):
             frameworks.setdefault(action_id, []).append(item_codes[item_id])
-        quarters = {"q1": codes[0], "q2": codes[1], "q3": codes[2], "q4": codes[3]}
-        rag_rows = run(_RAGS_SQL, quarters)
         latest: dict[int, tuple[str, str]] = {
             action_id: (text[_CODE_LENGTH:], labels[text[:_CODE_LENGTH]])
             for action_id, text in run(
@@ -229,14 +225,7 @@ def _action_rows(
         }
     # Thousands of actions share a few hundred lead agencies, cross-reference sets and RAG
     # patterns: each is made once and shared by every row that has it.
-    rag_sets: dict[tuple[str | None, ...], tuple[RAG | None, ...]] = {}
-    rags: dict[int, tuple[RAG | None, ...]] = {}
-    for action_id, *letters in rag_rows:
-        key = tuple(letters)
-        rag_set = rag_sets.get(key)
-        if rag_set is None:
-            rag_set = rag_sets[key] = tuple(_RAG_OF[r] for r in key)
-        rags[action_id] = rag_set
+    rag_sets: dict[str | None, tuple[RAG | None, ...]] = {None: (None, None, None, None)}
     named: dict[tuple[int, ...], tuple[str, tuple[int, ...], str]] = {}
 
     def names_of(ids: list[int]) -> tuple[str, tuple[int, ...], str]:
@@ -258,7 +247,6 @@ def _action_rows(
     base.sort(key=lambda b: (b[11], b[14], b[8], b[15], b[0]))
     rows: list[ActionRow] = []
     deadlines: dict[tuple[str, str | None, str], tuple[str, dt.date | None, bool]] = {}
-    no_rags: tuple[RAG | None, ...] = (None, None, None, None)
     no_lead: tuple[str, tuple[int, ...], str] = ("", (), "")
     no_narrative = ("", "")
     current = q.number - 1
@@ -283,6 +271,7 @@ def _action_rows(
         ptitle,
         _opos,
         _apos,
+        rag_text,
     ) in base:
         key = (dkind, ddate, dtext)
         cached = deadlines.get(key)
@@ -294,7 +283,12 @@ def _action_rows(
             cached = deadlines[key] = (made.display, made.day, late)
         deadline_display, deadline_day, late = cached
         lead, lead_ids, lead_lower = lead_of.get(aid, no_lead)
-        r = rags.get(aid, no_rags)
+        r = rag_sets.get(rag_text)
+        if r is None:
+            letters: list[RAG | None] = [None, None, None, None]
+            for i in range(0, len(rag_text), 2):
+                letters[int(rag_text[i]) - 1] = _RAG_OF[rag_text[i + 1]]
+            r = rag_sets[rag_text] = tuple(letters)
         narrative, narrative_quarter = latest.get(aid, no_narrative)
         active = status == "active"
         append(
