@@ -128,15 +128,18 @@ _PLAN_ACTIONS = (
 )
 # Quarter codes are always this long (quarter_update's CHECK), ending in the quarter's number.
 _CODE_LENGTH = len("2022-23-Q1")
-# The last column is the action's RAGs in the year, as quarter numbers and letters ("1G2A4R"):
-# looked up per action through the (action_id, quarter, rag) index, which SQLite does in a
-# tenth of the time of grouping the year's updates.
+# The next-to-last column is the action's RAGs in the year, as quarter numbers and letters
+# ("1G2A4R"): looked up per action through the (action_id, quarter, rag) index, which SQLite
+# does in a tenth of the time of grouping the year's updates. The last is its framework
+# items' ids ("3,17"), likewise through the (action_id, item_id) index.
 _ROWS_SQL = (
     "SELECT a.id, a.reference, a.title, a.about, a.deadline_kind, a.deadline_date, "
     "a.deadline_text, a.status, o.id, o.title, kp.id, kp.number, kp.kind, kp.title, "
     "o.position, a.position, "
     f"(SELECT group_concat(substr(u.quarter, {_CODE_LENGTH}) || u.rag, '') "
-    "FROM quarter_update u WHERE u.action_id = a.id AND u.quarter BETWEEN :q1 AND :q4) "
+    "FROM quarter_update u WHERE u.action_id = a.id AND u.quarter BETWEEN :q1 AND :q4), "
+    "(SELECT group_concat(f.item_id, ',') FROM action_framework_item f "
+    "WHERE f.action_id = a.id) "
     "FROM action a JOIN objective o ON a.objective_id = o.id "
     "JOIN key_priority kp ON o.priority_id = kp.id WHERE kp.plan_id = :plan{only}"
 )
@@ -145,9 +148,6 @@ _PARTNERS_SQL = (
     f"WHERE action_id IN ({_PLAN_ACTIONS}) ORDER BY action_id, position, id"
 )
 _PARTNER_NAMES_SQL = "SELECT id, abbreviation FROM partner"
-_FRAMEWORKS_SQL = (
-    f"SELECT action_id, item_id FROM action_framework_item WHERE action_id IN ({_PLAN_ACTIONS})"
-)
 _FRAMEWORK_ITEMS_SQL = (
     "SELECT i.id, f.code || ':' || i.code FROM framework_item i "
     "JOIN framework f ON i.framework_id = f.id"
@@ -211,9 +211,6 @@ def _action_rows(
         for action_id, role, partner_id in run(_PARTNERS_SQL):
             (leads if role == "lead" else supports).setdefault(action_id, []).append(partner_id)
         item_codes: dict[int, str] = dict(sqlite.execute(_FRAMEWORK_ITEMS_SQL).fetchall())
-        frameworks: dict[int, list[str]] = {}
-        for action_id, item_id in run(_FRAMEWORKS_SQL):
-            frameworks.setdefault(action_id, []).append(item_codes[item_id])
         latest: dict[int, tuple[str, str]] = {
             action_id: (text[_CODE_LENGTH:], labels[text[:_CODE_LENGTH]])
             for action_id, text in run(
@@ -238,11 +235,7 @@ def _action_rows(
 
     lead_of = {action_id: names_of(ids) for action_id, ids in leads.items()}
     support_of = {action_id: names_of(ids)[0] for action_id, ids in supports.items()}
-    item_sets: dict[tuple[str, ...], tuple[str, ...]] = {}
-    items_of: dict[int, tuple[str, ...]] = {}
-    for action_id, items in frameworks.items():
-        key_items = tuple(items)
-        items_of[action_id] = item_sets.setdefault(key_items, key_items)
+    item_sets: dict[str | None, tuple[str, ...]] = {None: ()}
     # Sorted here rather than in SQL: SQLite would sort whole rows, titles and all.
     base.sort(key=lambda b: (b[11], b[14], b[8], b[15], b[0]))
     rows: list[ActionRow] = []
@@ -272,6 +265,7 @@ def _action_rows(
         _opos,
         _apos,
         rag_text,
+        item_text,
     ) in base:
         key = (dkind, ddate, dtext)
         cached = deadlines.get(key)
@@ -290,6 +284,9 @@ def _action_rows(
                 letters[int(rag_text[i]) - 1] = _RAG_OF[rag_text[i + 1]]
             r = rag_sets[rag_text] = tuple(letters)
         narrative, narrative_quarter = latest.get(aid, no_narrative)
+        items = item_sets.get(item_text)
+        if items is None:
+            items = item_sets[item_text] = tuple([item_codes[int(i)] for i in item_text.split(",")])
         active = status == "active"
         append(
             new_row(
@@ -314,7 +311,7 @@ def _action_rows(
                     r,
                     narrative,
                     narrative_quarter,
-                    items_of.get(aid, ()),
+                    items,
                     active and late,
                     active and r[current] is None,
                     lead_lower,
