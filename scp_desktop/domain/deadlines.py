@@ -8,8 +8,6 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from dateutil import parser as date_parser
-
 
 class DeadlineKind(StrEnum):
     DATE = "date"
@@ -113,11 +111,14 @@ def parse_deadline(text: object) -> Deadline:
         else:
             if not re.search(r"\d", low):
                 return Deadline(DeadlineKind.UNKNOWN, text=raw)
+            # Imported on first use: opening the application never needs it.
+            from dateutil import parser as date_parser
+
             parsed = date_parser.parse(raw, dayfirst=True, default=dt.datetime(1900, 1, 1))
             if parsed.year == 1900:
                 return Deadline(DeadlineKind.UNKNOWN, text=raw)
             day = parsed.date()
-    except (ValueError, OverflowError, date_parser.ParserError):
+    except (ValueError, OverflowError):  # dateutil's ParserError is a ValueError
         return Deadline(DeadlineKind.UNKNOWN, text=raw)
     return Deadline(DeadlineKind.DATE, day, raw)
 

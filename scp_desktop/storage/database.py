@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import datetime as dt
+import functools
 import os
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from scp_desktop.storage import audit
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -57,17 +58,99 @@ def describe_sqlite_error(exc: BaseException, path: Path | str) -> str:
 
 
 def _alembic_config(url: str) -> Config:
+    # Alembic (with Mako and Pygments) costs a third of a second and 16 MB to import, and is
+    # needed only to upgrade a file; opening a file already at head never imports it.
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("sqlalchemy.url", url)
     return cfg
 
 
-def head_revision() -> str:
+def _literal(node: ast.expr) -> Any:
+    try:
+        return ast.literal_eval(node)
+    except ValueError:
+        return ...  # not a plain literal: let Alembic read the script
+
+
+@functools.cache
+def _revision_graph() -> dict[str, tuple[str, ...]]:
+    """Each migration script's revision and the revisions it follows, read from the script
+    files' module-level `revision` / `down_revision` literals without importing Alembic."""
+    graph: dict[str, tuple[str, ...]] = {}
+    for script in sorted((MIGRATIONS / "versions").glob("*.py")):
+        values: dict[str, Any] = {}
+        for node in ast.parse(script.read_text(encoding="utf-8")).body:
+            target: ast.expr | None = None
+            value: ast.expr | None = None
+            if isinstance(node, ast.Assign) and len(node.targets) == 1:
+                target, value = node.targets[0], node.value
+            elif isinstance(node, ast.AnnAssign):
+                target, value = node.target, node.value
+            if (
+                isinstance(target, ast.Name)
+                and target.id in ("revision", "down_revision")
+                and value is not None
+            ):
+                values[target.id] = _literal(value)
+        revision, down = values.get("revision"), values.get("down_revision")
+        if not isinstance(revision, str) or down is ...:
+            return _alembic_revision_graph()
+        if down is None:
+            graph[revision] = ()
+        elif isinstance(down, str):
+            graph[revision] = (down,)
+        elif isinstance(down, (tuple, list)) and all(isinstance(d, str) for d in down):
+            graph[revision] = tuple(down)
+        else:
+            return _alembic_revision_graph()
+    return graph
+
+
+def _alembic_revision_graph() -> dict[str, tuple[str, ...]]:
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(_alembic_config("sqlite://"))
-    head = script.get_current_head()
-    assert head is not None
-    return head
+    graph: dict[str, tuple[str, ...]] = {}
+    for rev in script.walk_revisions():
+        down = rev.down_revision
+        graph[rev.revision] = (
+            () if down is None else (down,) if isinstance(down, str) else tuple(down)
+        )
+    return graph
+
+
+def known_revisions() -> frozenset[str]:
+    """Every schema revision this version of SCP Desktop has a migration for."""
+    return frozenset(_revision_graph())
+
+
+def head_revision() -> str:
+    """The schema revision this version of SCP Desktop writes (the newest migration)."""
+    graph = _revision_graph()
+    followed = {down for downs in graph.values() for down in downs}
+    heads = [rev for rev in graph if rev not in followed]
+    assert len(heads) == 1, f"the migrations must have one head, not {heads}"
+    return heads[0]
+
+
+def current_revision(conn: Connection) -> str | None:
+    """The schema revision recorded in the file (None for a file without one), read with
+    plain SQL as Alembic would."""
+    has_table = conn.exec_driver_sql(
+        "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'"
+    ).first()
+    if has_table is None:
+        return None
+    versions = [row[0] for row in conn.exec_driver_sql("SELECT version_num FROM alembic_version")]
+    if len(versions) > 1:
+        # Several heads recorded: let Alembic report it as it always has.
+        from alembic.runtime.migration import MigrationContext
+
+        return MigrationContext.configure(conn).get_current_revision()
+    return versions[0] if versions else None
 
 
 BUSY_TIMEOUT_MS = 5000
@@ -168,7 +251,7 @@ class Database:
 
     def schema_revision(self) -> str | None:
         with self.engine.connect() as conn:
-            return MigrationContext.configure(conn).get_current_revision()
+            return current_revision(conn)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -197,14 +280,10 @@ def open_database(
     backup: Path | None = None
     try:
         with engine.connect() as conn:
-            current = MigrationContext.configure(conn).get_current_revision()
+            current = current_revision(conn)
             if existed:
                 conn.exec_driver_sql("PRAGMA quick_check").fetchall()
-        known = {
-            rev.revision
-            for rev in ScriptDirectory.from_config(_alembic_config("sqlite://")).walk_revisions()
-        }
-        if current is not None and current not in known:
+        if current is not None and current not in known_revisions():
             raise DatabaseError(
                 f"{path} was written by a newer version of SCP Desktop (schema {current}). "
                 "Install the newer version to open it. Nothing was changed."
@@ -223,6 +302,8 @@ def open_database(
             if existed and current is not None:
                 engine.dispose()
                 backup = backup_copy(path, f"schema-{current}")
+            from alembic import command
+
             cfg = _alembic_config(f"sqlite:///{path}")
             with engine.begin() as conn:
                 cfg.attributes["connection"] = conn

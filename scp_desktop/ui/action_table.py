@@ -204,8 +204,8 @@ class ActionTableModel(QAbstractTableModel):
         self._sort: tuple[int, Qt.SortOrder] | None = None
         # Search texts per action id (workspace.load_search_texts), filled when a worker
         # delivers them or, if a search is typed first, by `_search_loader` on the spot.
-        self._search: dict[int, str] | None = None
-        self._search_loader: Callable[[list[int] | None], dict[int, str]] | None = None
+        self._search: dict[int, bytes] | None = None
+        self._search_loader: Callable[[list[int] | None], dict[int, bytes]] | None = None
         self._search_token = object()
         self._refreshed: set[int] = set()  # rows edited since the token was issued
         self._matches: dict[ActionFilter, list[ActionRow]] = {}
@@ -218,7 +218,7 @@ class ActionTableModel(QAbstractTableModel):
         *,
         year: str,
         quarter_number: int,
-        search_loader: Callable[[list[int] | None], dict[int, str]] | None = None,
+        search_loader: Callable[[list[int] | None], dict[int, bytes]] | None = None,
     ) -> object:
         """Show new rows. `search_loader(action_ids or None)` reads the search texts of those
         rows (all when None); until `offer_search_texts` brings them they are read on the
@@ -237,7 +237,7 @@ class ActionTableModel(QAbstractTableModel):
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, Column.Q1, Column.Q4)
         return self._search_token
 
-    def offer_search_texts(self, token: object, texts: dict[int, str]) -> bool:
+    def offer_search_texts(self, token: object, texts: dict[int, bytes]) -> bool:
         """Take search texts loaded in the background for the rows given with `token`."""
         if token is not self._search_token or self._search is not None:
             return False
@@ -252,7 +252,11 @@ class ActionTableModel(QAbstractTableModel):
     def has_search_texts(self) -> bool:
         return self._search is not None
 
-    def _texts_for(self, action_filter: ActionFilter) -> dict[int, str] | None:
+    def offers_search_token(self, token: object) -> bool:
+        """Whether texts offered with `token` would still be taken (worth reading)."""
+        return token is self._search_token and self._search is None
+
+    def _texts_for(self, action_filter: ActionFilter) -> dict[int, bytes] | None:
         if action_filter.text.strip() and self._search is None and self._search_loader:
             self._search = self._search_loader(None)
         return self._search

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -29,6 +29,7 @@ def _combo(name: str, parent: QWidget, width: int = 8) -> QComboBox:
 
 class FilterBar(QWidget):
     filter_changed = Signal(object)  # ActionFilter
+    search_entered = Signal()  # the search box got the focus: a search is coming
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -45,6 +46,7 @@ class FilterBar(QWidget):
         self.search.setPlaceholderText("Search title, about and progress updates…")
         self.search.setAccessibleName("Search actions")
         self.search.setClearButtonEnabled(True)
+        self.search.installEventFilter(self)
         search_label = QLabel("&Search:", self)
         search_label.setBuddy(self.search)
         self.lead = _combo("Lead agency filter", self, 6)
@@ -190,6 +192,11 @@ class FilterBar(QWidget):
         if f != self._filter:
             self._filter = f
             self.filter_changed.emit(f)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.search and event.type() == QEvent.Type.FocusIn:
+            self.search_entered.emit()
+        return super().eventFilter(watched, event)
 
     def show_filter(self, f: ActionFilter) -> None:
         """Put the widgets in line with `f` (e.g. chosen from the navigator) and announce it."""

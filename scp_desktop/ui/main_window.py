@@ -4,6 +4,7 @@ edit commands. The widgets themselves live in their own modules."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, Qt, QTimer
@@ -46,6 +47,9 @@ from scp_desktop.ui.settings import Settings
 from scp_desktop.ui.undo import Changed, UndoController
 
 TABLE_STATE_KEY = "layout/action_table_header"
+# How long the window waits, idle, before reading the search texts in the background (a
+# plan of 5,000 actions keeps a second core busy for about half a second).
+SEARCH_TEXTS_DELAY_MS = 1000
 WINDOW_STATE_KEY = "layout/main_window_state"
 
 
@@ -164,6 +168,11 @@ class MainWindow(QMainWindow):
         table_layout.addWidget(self.filter_bar)
         self.model = ActionTableModel(parent=self)
         self.search_index = SearchIndexLoader(self)
+        self._search_pending: tuple[object, Callable[[], dict[int, bytes]]] | None = None
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_TEXTS_DELAY_MS)
+        self._search_timer.timeout.connect(self._start_search_index)
         self.table = ActionTableView(table_page)
         self.table.setModel(self.model)
         self.table.apply_default_widths()
@@ -193,6 +202,7 @@ class MainWindow(QMainWindow):
         self.plan_combo.currentIndexChanged.connect(self._plan_changed)
         self.quarter_combo.currentIndexChanged.connect(self._quarter_changed)
         self.filter_bar.filter_changed.connect(self._filter_changed)
+        self.filter_bar.search_entered.connect(self._start_search_index)
         self.model.rag_edit_requested.connect(self.action_commands.set_rag)
         self.model.modelReset.connect(self._describe_filter)
         self.table.activated_action.connect(lambda _id: self.action_commands.edit_action())
@@ -255,7 +265,10 @@ class MainWindow(QMainWindow):
         self.settings.set_value(TABLE_STATE_KEY, self.table.horizontalHeader().saveState())
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        # A search-text load still reading must not outlive the window's database.
+        # A search-text load still reading must not outlive the window's database, and
+        # none may start once it is closed.
+        self._search_timer.stop()
+        self._search_pending = None
         self.search_index.wait()
         self._save_header()
         self.settings.set_value(WINDOW_STATE_KEY, self.saveState())
@@ -355,12 +368,24 @@ class MainWindow(QMainWindow):
         self._describe_filter()
 
     def _show_rows(self, rows: list[workspace.ActionRow]) -> None:
-        """Put a whole plan's rows in the table; its search texts follow from a worker."""
+        """Put a whole plan's rows in the table; its search texts follow from a worker,
+        started when the officer goes to the search box, or a second after the rows are shown,
+        so reading them does not compete with the first paint and the first sorts and scrolls."""
         assert self.plan_id is not None and self.quarter is not None
         db, plan_id, quarter = self.db, self.plan_id, self.quarter.code
+        issued: list[object] = []
+        search_index = self.search_index
 
-        def read_texts(action_ids: list[int] | None) -> dict[int, str]:
+        def load(action_ids: list[int] | None) -> dict[int, bytes]:
             return workspace.load_search_texts(db, plan_id, quarter, action_ids=action_ids)
+
+        def read_texts(action_ids: list[int] | None) -> dict[int, bytes]:
+            if action_ids is None and issued:
+                # A search typed while the worker reads: wait for its copy, not a second one.
+                texts = search_index.take(issued[0])
+                if texts is not None:
+                    return texts
+            return load(action_ids)
 
         token = self.model.set_rows(
             rows,
@@ -368,10 +393,19 @@ class MainWindow(QMainWindow):
             quarter_number=self.quarter.number,
             search_loader=read_texts,
         )
-        if not self.model.has_search_texts:
-            self.search_index.start(token, lambda: read_texts(None))
+        issued.append(token)
+        self._search_pending = (token, lambda: load(None))
+        self._search_timer.start()
 
-    def _search_texts_loaded(self, token: object, texts: dict[int, str]) -> None:
+    def _start_search_index(self) -> None:
+        pending, self._search_pending = self._search_pending, None
+        if pending is None:
+            return
+        token, work = pending
+        if self.model.offers_search_token(token):
+            self.search_index.start(token, work)
+
+    def _search_texts_loaded(self, token: object, texts: dict[int, bytes]) -> None:
         self.model.offer_search_texts(token, texts)
 
     def _load_structure(self) -> None:

@@ -2,6 +2,8 @@
 
 The narratives searched are most of a plan's text (18 MB for 5,000 actions over a year);
 reading and lower-casing them took longer than everything else the first paint needs.
+A search typed while they are being read waits for that read (`take`) rather than making a
+second copy beside it.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-SearchTexts = dict[int, str]
+SearchTexts = dict[int, bytes]
 
 
 class _Signals(QObject):
@@ -27,6 +29,7 @@ class _Job(QRunnable):
         self.work = work
         self.signals = _Signals()
         self.finished = threading.Event()
+        self.texts: SearchTexts | None = None
 
     def run(self) -> None:
         texts: SearchTexts | None
@@ -34,12 +37,18 @@ class _Job(QRunnable):
             texts = self.work()
         except Exception:
             texts = None
+        self.texts = texts
+        self.work = _nothing  # let go of what the work held (the database, the plan)
         try:
             self.signals.done.emit(self.token, texts)
         except RuntimeError:
             pass  # the application is closing: nobody is left to take the texts
         finally:
             self.finished.set()
+
+
+def _nothing() -> SearchTexts:
+    return {}
 
 
 # Jobs whose result has not reached the GUI thread yet; a job's signals must outlive it.
@@ -68,8 +77,17 @@ class SearchIndexLoader(QObject):
         for job in [j for j in self._jobs if j.finished.is_set()]:
             self._jobs.remove(job)
             _PENDING.discard(job)
+            job.texts = None
         if texts is not None:
             self.loaded.emit(token, texts)
+
+    def take(self, token: object, timeout: float = 60.0) -> SearchTexts | None:
+        """The texts of the load started with `token`, waiting for it if it is still
+        reading; None when there is no such load or it failed."""
+        for job in self._jobs:
+            if job.token is token and job.finished.wait(timeout):
+                return job.texts
+        return None
 
     def wait(self, timeout: float = 10.0) -> None:
         """Let running loads finish (before the window closes and the database with it)."""

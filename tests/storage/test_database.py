@@ -16,7 +16,9 @@ from scp_desktop.storage.database import (
     Database,
     DatabaseError,
     backup_copy,
+    current_revision,
     head_revision,
+    known_revisions,
     make_engine,
     open_database,
 )
@@ -268,3 +270,54 @@ def test_backup_copy_is_a_consistent_sqlite_file(db: Database) -> None:
         assert conn.execute("SELECT title FROM action").fetchone() == ("Crucial Crew",)
     finally:
         conn.close()
+
+
+def test_revisions_read_without_alembic_agree_with_alembic() -> None:
+    from alembic.script import ScriptDirectory
+
+    from scp_desktop.storage.database import _alembic_config
+
+    script = ScriptDirectory.from_config(_alembic_config("sqlite://"))
+    assert head_revision() == script.get_current_head()
+    assert known_revisions() == {rev.revision for rev in script.walk_revisions()}
+
+
+def test_current_revision_read_with_sql_agrees_with_alembic(tmp_path: Path) -> None:
+    path = tmp_path / "plan.db"
+    db, _ = open_database(path)
+    try:
+        with db.engine.connect() as conn:
+            assert current_revision(conn) == MigrationContext.configure(conn).get_current_revision()
+            assert current_revision(conn) == head_revision()
+    finally:
+        db.close()
+    bare = tmp_path / "bare.db"
+    sqlite3.connect(bare).close()
+    engine = make_engine(bare)
+    try:
+        with engine.connect() as conn:
+            assert current_revision(conn) is None
+    finally:
+        engine.dispose()
+
+
+def test_opening_a_file_at_head_does_not_import_alembic(tmp_path: Path) -> None:
+    """Alembic is a third of the start-up time; it is loaded only to upgrade a file."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "plan.db"
+    open_database(path)[0].close()
+    code = (
+        "import sys; from scp_desktop.storage.database import open_database; "
+        f"db, _ = open_database({str(path)!r}, create=False); db.close(); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'alembic'))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert out.stdout.strip() == "[]"

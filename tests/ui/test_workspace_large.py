@@ -64,7 +64,7 @@ def test_a_search_typed_before_the_worker_is_done_reads_the_texts_itself(
     word = _narrative_only_word(demo_db, crew.id)
     asked: list[list[int] | None] = []
 
-    def loader(ids: list[int] | None) -> dict[int, str]:
+    def loader(ids: list[int] | None) -> dict[int, bytes]:
         asked.append(ids)
         return workspace.load_search_texts(demo_db, 1, Q2, action_ids=ids)
 
@@ -79,7 +79,7 @@ def test_a_search_typed_before_the_worker_is_done_reads_the_texts_itself(
     # Nor is an answer for rows the table no longer shows.
     stale = model.set_rows(rows, year="2022-23", quarter_number=2, search_loader=loader)
     model.set_rows(rows, year="2022-23", quarter_number=2, search_loader=loader)
-    assert not model.offer_search_texts(stale, {crew.id: word})
+    assert not model.offer_search_texts(stale, {crew.id: word.encode()})
 
 
 def test_rows_edited_while_the_worker_reads_are_read_again(demo_db: Database) -> None:
@@ -111,11 +111,11 @@ def test_backspacing_shows_remembered_answers_until_rows_change(demo_db: Databas
     for typed in ("crim", "cri", "cr", "c"):
         model.set_filter(ActionFilter(text=typed))
         answers[typed] = [r.id for r in model.shown_rows()]
-        expected = [r.id for r in rows if typed in texts[r.id] or typed in r.lead_lower]
+        expected = [r.id for r in rows if typed.encode() in texts[r.id] or typed in r.lead_lower]
         assert answers[typed] == expected
     # An edit that changes what matches is seen: remembered answers are dropped.
-    crew = next(r for r in rows if "cri" not in texts[r.id] and "cri" not in r.lead_lower)
-    texts[crew.id] = texts[crew.id] + " crime"
+    crew = next(r for r in rows if b"cri" not in texts[r.id] and "cri" not in r.lead_lower)
+    texts[crew.id] = texts[crew.id] + b" crime"
     model.replace_rows([crew])
     model.set_filter(ActionFilter(text="cri"))
     assert crew.id in [r.id for r in model.shown_rows()]
@@ -172,3 +172,49 @@ def test_dashboard_lists_wrap_instead_of_scrolling_sideways(
     )
     line = window.dashboard.overdue.fontMetrics().height()
     assert window.dashboard.overdue.visualItemRect(longest).height() >= 2 * line
+
+
+def test_a_search_typed_while_the_worker_reads_waits_for_its_copy(qtbot: QtBot) -> None:
+    import threading
+
+    from scp_desktop.ui.search_index import SearchIndexLoader
+
+    loader = SearchIndexLoader()
+    release = threading.Event()
+    reads: list[int] = []
+
+    def work() -> dict[int, bytes]:
+        release.wait(5)
+        reads.append(1)
+        return {7: b"quokka patrol"}
+
+    token = object()
+    loader.start(token, work)
+    threading.Timer(0.05, release.set).start()
+    assert loader.take(token) == {7: b"quokka patrol"}
+    assert reads == [1]  # read once, by the worker
+    assert loader.take(object()) is None  # no load for that token: the caller reads itself
+    with qtbot.waitSignal(loader.loaded, timeout=5000):
+        pass
+
+
+def test_entering_the_search_box_starts_reading_the_search_texts(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    from PySide6.QtGui import QFocusEvent
+    from PySide6.QtWidgets import QApplication
+
+    from scp_desktop.ui.main_window import SEARCH_TEXTS_DELAY_MS
+
+    assert SEARCH_TEXTS_DELAY_MS > 0 and window._search_pending is not None
+    QApplication.sendEvent(
+        window.filter_bar.search,
+        QFocusEvent(QFocusEvent.Type.FocusIn, Qt.FocusReason.MouseFocusReason),
+    )
+    assert window._search_pending is None  # the read has started, not waiting for the timer
+    qtbot.waitUntil(lambda: window.model.has_search_texts, timeout=10_000)
+
+
+def test_a_closed_window_starts_no_search_text_read(window: MainWindow) -> None:
+    window.close()
+    assert window._search_pending is None and not window._search_timer.isActive()
