@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -11,6 +13,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QWidget,
 )
 
@@ -86,6 +89,9 @@ class FilterBar(QWidget):
         self.state = QLabel(self)
         self.state.setAccessibleName("Filter state")
         self.state.setWordWrap(False)
+        # Its text changes on every keystroke: a size that followed the text would make the
+        # whole window lay itself out again each time. It takes the room the layout gives it.
+        self.state.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
         grid.addWidget(search_label, 0, 0)
         grid.addWidget(self.search, 0, 1, 1, 3)
@@ -255,12 +261,13 @@ class FilterBar(QWidget):
         if f.status:
             parts.append(f.status)
         if parts:
-            self.state.setText(
-                f"<b>Filtered:</b> showing {shown} of {total} actions — " + ", ".join(parts)
-            )
+            summary = f"showing {shown} of {total} actions — " + ", ".join(parts)
+            self.state.setText(f"<b>Filtered:</b> {html.escape(summary)}")
+            self.state.setToolTip(f"Filtered: {summary}")  # the whole of it, if the label is cut
             self._style_state(filtered=True)
             self.clear_button.setEnabled(True)
         else:
             self.state.setText(f"Showing all {total} actions")
+            self.state.setToolTip("")
             self._style_state(filtered=False)
             self.clear_button.setEnabled(False)
