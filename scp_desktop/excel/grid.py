@@ -301,7 +301,7 @@ def _cell_detail(
     match: re.Match[bytes],
     row_number: int | None,
     wanted: set[tuple[int, int]],
-    styles: list[tuple[str | None, str]],
+    styles: tuple[tuple[str | None, str], ...],
     found: dict[tuple[int, int], CellDetail],
 ) -> bool:
     """Record one cell's detail when it is wanted; False when the XML needs openpyxl instead."""
@@ -352,12 +352,21 @@ def _sheet_part(zf: zipfile.ZipFile, sheet_name: str) -> str | None:
 _BUILTIN_FORMATS = {9: "0%", 10: "0.00%"}  # the built-in formats that matter: percentages
 
 
-def _cell_styles(zf: zipfile.ZipFile) -> list[tuple[str | None, str]]:
+def _cell_styles(zf: zipfile.ZipFile) -> tuple[tuple[str | None, str], ...]:
     """Fill colour and number format of each cell style (by index), as openpyxl would report them."""
     try:
-        styles = ET.fromstring(zf.read("xl/styles.xml"))
+        xml = zf.read("xl/styles.xml")
     except KeyError:
-        return []
+        return ()
+    if len(xml) > 1 << 20:
+        return _styles_of.__wrapped__(xml)  # an odd, huge styles part is not kept
+    return _styles_of(xml)
+
+
+@functools.lru_cache(maxsize=8)
+def _styles_of(xml: bytes) -> tuple[tuple[str | None, str], ...]:
+    # Returns made from one template share their styles part: it is read once per batch.
+    styles = ET.fromstring(xml)
     fill_colours: list[str | None] = []
     fills = styles.find(f"{_MAIN_NS}fills")
     for fill in fills if fills is not None else []:
@@ -382,7 +391,7 @@ def _cell_styles(zf: zipfile.ZipFile) -> list[tuple[str | None, str]]:
                 formats.get(format_id) or _BUILTIN_FORMATS.get(format_id, "General"),
             )
         )
-    return result
+    return tuple(result)
 
 
 def _colour_rgb(colour: ET.Element | None) -> str | None:
