@@ -299,3 +299,19 @@ def test_action_form_flags_bad_money_and_unread_deadlines(window: MainWindow, qt
     form.funding.table.item(0, 1).setText("£12.5k")
     assert ok.isEnabled()
     assert form.fields().funding[0].amount_pence == 1_250_000
+
+
+def test_typing_a_search_does_not_resize_the_window(window: MainWindow, qtbot: QtBot) -> None:
+    """The filter summary changes with every keystroke; the window's layout must not (a long
+    search once widened the window past the screen)."""
+    window.resize(1366, 768)
+    qtbot.wait(10)
+    before = window.minimumSizeHint()
+    window.filter_bar.search.setText(
+        "a very long search for a phrase no action has, typed by a thorough officer " * 3
+    )
+    qtbot.waitUntil(lambda: "Filtered" in window.filter_bar.state.text())
+    qtbot.wait(20)  # the layout settles on a posted event
+    assert window.minimumSizeHint() == before
+    assert window.width() == 1366
+    assert "a thorough officer" in window.filter_bar.state.toolTip()  # all of it, if cut
