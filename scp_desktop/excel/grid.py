@@ -106,11 +106,12 @@ class ReadAhead:
     def __init__(self, paths: Sequence[Path], *, workers: int | None = None) -> None:
         self._paths = list(paths)
         count = workers if workers is not None else self.default_workers()
-        self._workers = max(1, min(count, len(self._paths)))
-        self._ahead = self._workers * AHEAD
+        self._workers = max(0, min(count, len(self._paths) - 1))
+        self._ahead = max(1, self._workers) * AHEAD
+        # One file, or no core to spare: read each file when it is asked for.
         self._pool = (
             ThreadPoolExecutor(self._workers, thread_name_prefix="read-ahead")
-            if self._workers > 1
+            if self._workers > 0
             else None
         )
         self._futures: dict[int, Future[Grid]] = {}
@@ -120,7 +121,8 @@ class ReadAhead:
 
     @staticmethod
     def default_workers() -> int:
-        """Reading threads when none are asked for: one per core, up to four."""
+        """Reading threads when none are asked for: one per core, up to four (on two cores,
+        two readers beside the matching thread measured faster than one)."""
         return min(4, os.cpu_count() or 1)
 
     def _fill(self, current: int) -> None:
