@@ -10,9 +10,11 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
+from PySide6.QtWidgets import QApplication
 
 from scp_desktop.services import setup
 from scp_desktop.storage.database import Database, open_database
+from scp_desktop.ui.collector import GarbageCollector, install_garbage_collector
 
 
 @pytest.fixture(scope="session")
@@ -50,3 +52,22 @@ def _isolated_settings(
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     monkeypatch.delenv("SCP_DESKTOP_DB", raising=False)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _collection_as_in_the_application(qapp: QApplication) -> Iterator[GarbageCollector]:
+    """Python's cyclic collector runs as the application runs it: between events, on the
+    GUI thread. Left automatic, it may free a Qt object in a worker thread (a task running
+    a service) or inside a paint, which crashes the process (docs/object-lifetimes.md)."""
+    collector = install_garbage_collector(qapp)
+    yield collector
+    collector.stop()
+
+
+@pytest.fixture(autouse=True)
+def _collect_between_tests(
+    _collection_as_in_the_application: GarbageCollector,
+) -> Iterator[None]:
+    yield
+    # Tests that never run the event loop leave their garbage for here, on the GUI thread.
+    _collection_as_in_the_application.check()
