@@ -55,6 +55,7 @@ class ReportDialog(QDialog):
         self._progress: QProgressDialog | None = None
         self._then: str = ""
         self._printer: QPrinter | None = None
+        self._printer_in_use: QPrinter | None = None
         self.last_path: Path | None = None
         self.last_error = ""
 
@@ -273,6 +274,7 @@ class ReportDialog(QDialog):
         ):  # a print job may already have started its own thread
             self._thread = None
             self._worker = None
+            self._printer_in_use = None
             self._set_busy(False)
 
     def _on_finished(self, path: str, pages: int) -> None:
@@ -320,6 +322,7 @@ class ReportDialog(QDialog):
             self.built.emit(str(path), 0)
             return
         worker = PrintWorker(path, printer)
+        self._printer_in_use = printer  # let go on the GUI thread once the print thread ends
         self._then = "printed"
         self._run(worker, "Printing…")
 

@@ -92,7 +92,7 @@ class PrintWorker(QObject):
     def __init__(self, path: Path, printer: QPrinter) -> None:
         super().__init__()
         self.path = path
-        self.printer = printer
+        self.printer: QPrinter | None = printer
         self._stop = threading.Event()
 
     def cancel(self) -> None:
@@ -100,6 +100,16 @@ class PrintWorker(QObject):
 
     @Slot()
     def run(self) -> None:
+        # The printer was made on the GUI thread and must be destroyed there: the dialog keeps
+        # it until this thread has ended, and this worker lets go of it before reporting.
+        printer, self.printer = self.printer, None
+        assert printer is not None
+        try:
+            self._print(printer)
+        finally:
+            del printer
+
+    def _print(self, printer: QPrinter) -> None:
         from PySide6.QtPdf import QPdfDocument  # optional module: only needed once printing
 
         document = QPdfDocument()
@@ -109,22 +119,22 @@ class PrintWorker(QObject):
             self.failed.emit(f"{self.path.name} could not be opened for printing.")
             return
         painter = QPainter()
-        if not painter.begin(self.printer):
+        if not painter.begin(printer):
             self.failed.emit("The printer could not be started.")
             return
         try:
-            dpi = self.printer.resolution()
-            area = self.printer.pageRect(QPrinter.Unit.DevicePixel).toRect()
+            dpi = printer.resolution()
+            area = printer.pageRect(QPrinter.Unit.DevicePixel).toRect()
             for index in range(count):
                 if self._stop.is_set():
-                    self.printer.abort()
+                    printer.abort()
                     self.cancelled.emit()
                     return
                 self.progress.emit(
                     int(100 * index / count), f"Printing page {index + 1} of {count}…"
                 )
                 if index:
-                    self.printer.newPage()
+                    printer.newPage()
                 points = document.pagePointSize(index)
                 size = QSize(round(points.width() * dpi / 72), round(points.height() * dpi / 72))
                 fitted = size.scaled(area.size(), Qt.AspectRatioMode.KeepAspectRatio)
