@@ -37,7 +37,7 @@ from scp_desktop.excel.return_reader import (
 from scp_desktop.excel.safety import SpreadsheetRejected
 from scp_desktop.services.bulk import collector_paused
 from scp_desktop.services.errors import UserError
-from scp_desktop.storage.database import Database
+from scp_desktop.storage.database import Database, sqlite_connection
 from scp_desktop.storage.models import (
     Action,
     ActionPartner,
@@ -180,10 +180,7 @@ def load_index(db: Database, plan_id: int, quarter: Quarter) -> PlanIndex:
     # Plain rows from the driver: loading thousands of ORM objects, or even ORM column rows,
     # took longer than reading the files themselves.
     with db.session(audit=False) as s:
-        driver = s.connection().connection.driver_connection
-        if driver is None:  # only after the connection was closed, never inside a session
-            raise RuntimeError("The database connection is closed.")
-        cursor = driver.cursor()
+        cursor = sqlite_connection(s).cursor()
         try:
             rows = cursor.execute(_PLAN_ACTIONS_SQL, (plan_id,)).fetchall()
             links = cursor.execute(_ACTION_PARTNERS_SQL).fetchall()

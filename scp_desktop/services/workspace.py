@@ -20,7 +20,7 @@ from scp_desktop.domain.deadlines import DeadlineKind, deadline_from_storage
 from scp_desktop.domain.periods import FinancialYear, Quarter
 from scp_desktop.domain.rag import RAG, Travel, direction_of_travel
 from scp_desktop.services.errors import UserError
-from scp_desktop.storage.database import Database
+from scp_desktop.storage.database import Database, sqlite_connection
 from scp_desktop.storage.models import (
     Action,
     AuditEntry,
@@ -192,8 +192,7 @@ def _action_rows(
         only = " AND a.id IN (" + ", ".join(f":{n}" for n in names) + ")"
         params.update(zip(names, action_ids, strict=True))
     with db.session(audit=False) as s:
-        sqlite = s.connection().connection.driver_connection
-        assert sqlite is not None
+        sqlite = sqlite_connection(s)
 
         def run(sql: str, extra: Mapping[str, object] | None = None, upto: str = "") -> list[Any]:
             cursor = sqlite.execute(
@@ -347,8 +346,7 @@ def load_search_texts(
         params.update(zip(names, action_ids, strict=True))
     texts: dict[int, bytes] = {}
     with db.session(audit=False) as s:
-        sqlite = s.connection().connection.driver_connection
-        assert sqlite is not None
+        sqlite = sqlite_connection(s)
         cursor = sqlite.execute(_SEARCH_SQL.format(only=only), params)
         # In batches: the raw text of the whole plan is never held beside its lower case.
         while batch := cursor.fetchmany(256):
