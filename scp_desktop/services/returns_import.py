@@ -187,10 +187,17 @@ def load_index(db: Database, plan_id: int, quarter: Quarter) -> PlanIndex:
             update_rows = cursor.execute(_QUARTER_UPDATES_SQL, (quarter.code,)).fetchall()
         finally:
             cursor.close()
-        abbreviations = {
-            partner_id: abbreviation
-            for partner_id, abbreviation in s.execute(select(Partner.id, Partner.abbreviation))
-        }
+        agencies = {}
+        abbreviations: dict[int, str] = {}  # every partner, even two spelled alike but for case
+        for p in s.scalars(select(Partner)):
+            abbreviations[p.id] = p.abbreviation
+            try:
+                mapping = json.loads(p.import_mapping) if p.import_mapping else {}
+            except ValueError:
+                mapping = {}
+            agencies[p.abbreviation.upper()] = AgencyInfo(
+                p.id, p.abbreviation, p.name, mapping if isinstance(mapping, dict) else {}
+            )
         in_plan = {row[0] for row in rows}
         leads: dict[int, list[str]] = {}
         supports: dict[int, list[str]] = {}
@@ -215,15 +222,6 @@ def load_index(db: Database, plan_id: int, quarter: Quarter) -> PlanIndex:
             )
             for action_id, reference, title in rows
         }
-        agencies = {}
-        for p in s.scalars(select(Partner)):
-            try:
-                mapping = json.loads(p.import_mapping) if p.import_mapping else {}
-            except ValueError:
-                mapping = {}
-            agencies[p.abbreviation.upper()] = AgencyInfo(
-                p.id, p.abbreviation, p.name, mapping if isinstance(mapping, dict) else {}
-            )
         hashes = {
             b.content_hash: f"{b.file_name} on {b.imported_at:%d/%m/%Y}"
             for b in s.scalars(select(ImportBatch).order_by(ImportBatch.imported_at))
