@@ -216,7 +216,6 @@ _CELL = re.compile(rb"<c\b([^>]*?)(/>|>(.*?)</c>)", re.DOTALL)
 _REF_ATTR = re.compile(rb'\br="([A-Z]{1,3})([0-9]+)"')
 _ATTR = re.compile(rb'\b(r|s|t)="([^"]*)"')
 _VALUE = re.compile(rb"<v>([^<]*)</v>")
-_CELL_REF = re.compile(r"([A-Z]{1,3})([0-9]+)$")
 _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -241,12 +240,11 @@ def _read_fills(
         return None
     if b"<c " not in data and b"<c>" not in data and b":c " in data:
         return None  # prefixed element names: leave them to openpyxl
-    rows = {r for r, _ in wanted}
     found: dict[tuple[int, int], CellDetail] = {}
-    columns: dict[int, list[int]] = {}
+    columns: dict[int, list[int]] = {}  # wanted row → its wanted columns
     for r, c in wanted:
         columns.setdefault(r, []).append(c)
-    for row_number, body in _wanted_rows(data, rows):
+    for row_number, body in _wanted_rows(data, set(columns)):
         if row_number is not None and b'<c r="' in body:
             # Cells carry their reference first, as Excel writes them: go straight to each one.
             for col in columns[row_number]:
