@@ -7,10 +7,9 @@ query per action), and returned as plain frozen dataclasses the interface can ke
 from __future__ import annotations
 
 import datetime as dt
-import gc
+import sqlite3
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -19,6 +18,7 @@ from sqlalchemy import Select, func, select
 from scp_desktop.domain.deadlines import DeadlineKind, deadline_from_storage
 from scp_desktop.domain.periods import FinancialYear, Quarter
 from scp_desktop.domain.rag import RAG, Travel, direction_of_travel
+from scp_desktop.services.bulk import collector_paused
 from scp_desktop.services.errors import UserError
 from scp_desktop.storage.database import Database, sqlite_connection
 from scp_desktop.storage.models import (
@@ -87,20 +87,6 @@ def _actions_in_plan(plan_id: int, action_ids: list[int] | None) -> Select[int]:
     return stmt
 
 
-@contextmanager
-def _bulk_allocation() -> Iterator[None]:
-    """Pause the cyclic garbage collector while tens of thousands of small tuples are made:
-    it would otherwise walk every live object several times, and none of these can form a
-    cycle. Re-enabled only by whoever disabled it, so nesting and threads are safe."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def load_action_rows(
     db: Database,
     plan_id: int,
@@ -115,7 +101,7 @@ def load_action_rows(
     Five queries in all, whatever the number of actions; the RAGs and the latest
     narrative per action are picked in SQL, so only one narrative per action is read.
     """
-    with _bulk_allocation():
+    with collector_paused():
         return _action_rows(db, plan_id, quarter, today, action_ids)
 
 
@@ -191,32 +177,40 @@ def _action_rows(
         names = [f"id{i}" for i in range(len(action_ids))]
         only = " AND a.id IN (" + ", ".join(f":{n}" for n in names) + ")"
         params.update(zip(names, action_ids, strict=True))
+    quarters = {"q1": codes[0], "q2": codes[1], "q3": codes[2], "q4": codes[3]}
+
+    def run(
+        sqlite: sqlite3.Connection,
+        sql: str,
+        extra: Mapping[str, object] | None = None,
+        upto: str = "",
+    ) -> list[Any]:
+        cursor = sqlite.execute(
+            sql.format(only=only, upto=upto), {**params, **extra} if extra else params
+        )
+        return list(cursor.fetchall())
+
     with db.session(audit=False) as s:
         sqlite = sqlite_connection(s)
-
-        def run(sql: str, extra: Mapping[str, object] | None = None, upto: str = "") -> list[Any]:
-            cursor = sqlite.execute(
-                sql.format(only=only, upto=upto), {**params, **extra} if extra else params
-            )
-            return list(cursor.fetchall())
-
-        quarters = {"q1": codes[0], "q2": codes[1], "q3": codes[2], "q4": codes[3]}
-        base = run(_ROWS_SQL, quarters)
+        base = run(sqlite, _ROWS_SQL, quarters)
         partner_names: dict[int, str] = dict(sqlite.execute(_PARTNER_NAMES_SQL).fetchall())
-        leads: dict[int, list[int]] = {}
-        supports: dict[int, list[int]] = {}
-        for action_id, role, partner_id in run(_PARTNERS_SQL):
-            (leads if role == "lead" else supports).setdefault(action_id, []).append(partner_id)
         item_codes: dict[int, str] = dict(sqlite.execute(_FRAMEWORK_ITEMS_SQL).fetchall())
-        latest: dict[int, tuple[str, str]] = {
-            action_id: (text[_CODE_LENGTH:], labels[text[:_CODE_LENGTH]])
-            for action_id, text in run(
-                _LATEST_SQL,
-                {**quarters, "blank": _BLANK},
-                upto=", ".join(f":q{n}" for n in range(1, q.number + 1)),
-            )
-            if text is not None
-        }
+        partner_links = run(sqlite, _PARTNERS_SQL)
+        latest_rows = run(
+            sqlite,
+            _LATEST_SQL,
+            {**quarters, "blank": _BLANK},
+            upto=", ".join(f":q{n}" for n in range(1, q.number + 1)),
+        )
+    leads: dict[int, list[int]] = {}
+    supports: dict[int, list[int]] = {}
+    for action_id, role, partner_id in partner_links:
+        (leads if role == "lead" else supports).setdefault(action_id, []).append(partner_id)
+    latest: dict[int, tuple[str, str]] = {
+        action_id: (text[_CODE_LENGTH:], labels[text[:_CODE_LENGTH]])
+        for action_id, text in latest_rows
+        if text is not None
+    }
     # Thousands of actions share a few hundred lead agencies, cross-reference sets and RAG
     # patterns: each is made once and shared by every row that has it.
     rag_sets: dict[str | None, tuple[RAG | None, ...]] = {None: (None, None, None, None)}
@@ -351,10 +345,28 @@ def load_search_texts(
         # In batches: the raw text of the whole plan is never held beside its lower case.
         while batch := cursor.fetchmany(256):
             for aid, raw in batch:
-                # SQLite joined the texts and lower-cased their ASCII letters; only a text
-                # with other letters needs Python's (slower, Unicode) lower case.
-                texts[aid] = raw if raw.isascii() else raw.decode().lower().encode()
+                texts[aid] = _lower_rest(raw)
     return texts
+
+
+_ASCII = bytes(range(128))
+
+
+def _lower_rest(raw: bytes) -> bytes:
+    """UTF-8 text whose ASCII letters SQLite has already lower-cased, fully lower-cased.
+
+    Python's Unicode lower case costs a pass over the whole text, and nearly every real
+    narrative has a "£", a dash or a curly quote, none of which has a lower case. So look
+    only at the characters outside ASCII, gathered in one C-speed pass: when none of them
+    changes, neither does the text (the one letter that changes by context, Σ, changes
+    on its own too).
+    """
+    if raw.isascii():
+        return raw
+    rest = raw.translate(None, _ASCII).decode()
+    if rest.lower() == rest:
+        return raw
+    return raw.decode().lower().encode()
 
 
 # ---------------------------------------------------------------- action details

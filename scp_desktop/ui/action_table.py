@@ -209,6 +209,9 @@ class ActionTableModel(QAbstractTableModel):
         self._search_token = object()
         self._refreshed: set[int] = set()  # rows edited since the token was issued
         self._matches: dict[ActionFilter, list[ActionRow]] = {}
+        # Every row in the sort order, kept between keystrokes so that filtering never sorts;
+        # None until needed after the rows or the sort change. `_all` stays in load order.
+        self._ordered: list[ActionRow] | None = None
 
     # -- loading
 
@@ -230,6 +233,7 @@ class ActionTableModel(QAbstractTableModel):
         self._search_token = object()
         self._refreshed = set()
         self._matches.clear()
+        self._ordered = None
         self._year = FinancialYear.parse(year)
         self._quarter = quarter_number
         self._apply()
@@ -267,6 +271,7 @@ class ActionTableModel(QAbstractTableModel):
         gone = set(removed)
         known = {r.id for r in self._all}
         self._matches.clear()
+        self._ordered = None
         if fresh and self._search_loader is not None:
             if self._search is not None:
                 self._search.update(self._search_loader(list(fresh)))
@@ -306,12 +311,12 @@ class ActionTableModel(QAbstractTableModel):
     def _matching(self, f: ActionFilter, previous: ActionFilter | None) -> list[ActionRow]:
         """The rows `f` keeps, in load order. Recent answers are kept: backspacing over
         what was just typed shows each earlier answer again without a search."""
+        base = self._in_order()
         if f.is_empty:
-            return self._all
+            return base
         known = self._matches.get(f)
         if known is not None:
             return known
-        base = self._all
         if previous is not None and f.narrows(previous):
             # Typing on narrows what is shown: test only the rows the last filter kept.
             base = self._matches.get(previous, base)
@@ -322,12 +327,24 @@ class ActionTableModel(QAbstractTableModel):
         self._matches[f] = found
         return found
 
-    def _apply(self, previous: ActionFilter | None = None) -> None:
-        shown = list(self._matching(self._filter, previous))
-        if self._sort is not None:
+    def _in_order(self) -> list[ActionRow]:
+        """Every row in the table's sort order (load order when it is not sorted)."""
+        if self._sort is None:
+            return self._all
+        if self._ordered is None:
             column, order = self._sort
-            shown.sort(key=_sort_key(Column(column)), reverse=order == Qt.SortOrder.DescendingOrder)
-        self._shown = shown
+            self._ordered = sorted(
+                self._all,
+                key=_sort_key(Column(column)),
+                reverse=order == Qt.SortOrder.DescendingOrder,
+            )
+            # Remembered answers are in the old order.
+            self._matches.clear()
+        return self._ordered
+
+    def _apply(self, previous: ActionFilter | None = None) -> None:
+        # The matches come in the order of the rows searched, so they are already sorted.
+        self._shown = list(self._matching(self._filter, previous))
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(Column):
@@ -335,9 +352,13 @@ class ActionTableModel(QAbstractTableModel):
         self.layoutAboutToBeChanged.emit()
         before = {r.id: i for i, r in enumerate(self._shown)}
         self._sort = (column, order)
-        self._shown.sort(
-            key=_sort_key(Column(column)), reverse=order == Qt.SortOrder.DescendingOrder
-        )
+        self._ordered = None
+        ordered = self._in_order()
+        if self._filter.is_empty:
+            self._shown = list(ordered)
+        else:
+            shown_ids = {r.id for r in self._shown}
+            self._shown = [r for r in ordered if r.id in shown_ids]
         after = {r.id: i for i, r in enumerate(self._shown)}
         old_rows = {i: rid for rid, i in before.items()}
         persistent = self.persistentIndexList()

@@ -169,6 +169,7 @@ class MainWindow(QMainWindow):
         self.model = ActionTableModel(parent=self)
         self.search_index = SearchIndexLoader(self)
         self._search_pending: tuple[object, Callable[[], dict[int, bytes]]] | None = None
+        self._history_action_id: int | None = -1  # no action id: the first call shows
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_TEXTS_DELAY_MS)
@@ -483,7 +484,7 @@ class MainWindow(QMainWindow):
                 self._load_dashboard()
             if change.select_action is not None:
                 self.select_action(change.select_action, show=False)
-            self._show_history()
+            self._show_history(force=True)
             self._describe_filter()
         except (UserError, DatabaseError) as exc:
             self.show_error(str(exc))
@@ -500,8 +501,13 @@ class MainWindow(QMainWindow):
     def _current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self._show_history()
 
-    def _show_history(self) -> None:
+    def _show_history(self, *, force: bool = False) -> None:
         action_id = self.current_action_id()
+        # A filter keystroke that keeps the same action current has nothing new to show;
+        # reading its history again would cost two queries and a relayout of the dock.
+        if not force and action_id == self._history_action_id:
+            return
+        self._history_action_id = action_id
         if action_id is None:
             self.history.show_history(None, [])
             return

@@ -60,3 +60,22 @@ def test_rows_have_every_field_in_order(demo_db: Database) -> None:
     crew = next(r for r in rows if r.title == "Crucial Crew")
     assert crew.lead_lower == crew.lead.lower() and isinstance(crew.lead_ids, tuple)
     assert isinstance(crew.frameworks, tuple) and len(crew.rags) == 4
+
+
+def test_search_texts_lower_case_every_alphabet_but_skip_texts_that_need_none() -> None:
+    # As SQLite hands them over: ASCII letters already lower-cased, other letters not.
+    cases = {
+        "plain ascii": "plain ascii",
+        "£85,140 committed – “knife” crime’s fall": "£85,140 committed – “knife” crime’s fall",
+        "ÉCOLE café Ŵelsh": "école café ŵelsh",
+        "ΟΔΟΣ street": "οδος street",  # the final sigma depends on the letters around it
+        "İstanbul": "i̇stanbul",
+        "ДОМ": "дом",
+    }
+    for given, expected in cases.items():
+        raw = given.encode()
+        lowered = workspace._lower_rest(raw)
+        assert lowered.decode() == expected, given
+        assert lowered == given.lower().encode()
+    unchanged = "£5 – “quoted”".encode()
+    assert workspace._lower_rest(unchanged) is unchanged  # no copy when nothing changes

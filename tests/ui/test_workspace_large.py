@@ -17,7 +17,7 @@ from scp_desktop.services import editing, workspace
 from scp_desktop.services.workspace import UpdateFields
 from scp_desktop.storage.database import Database
 from scp_desktop.ui import navigator as navigator_module
-from scp_desktop.ui.action_table import ActionTableModel
+from scp_desktop.ui.action_table import ActionTableModel, Column
 from scp_desktop.ui.filtering import ActionFilter
 from scp_desktop.ui.main_window import MainWindow
 from scp_desktop.ui.settings import Settings
@@ -119,6 +119,62 @@ def test_backspacing_shows_remembered_answers_until_rows_change(demo_db: Databas
     model.replace_rows([crew])
     model.set_filter(ActionFilter(text="cri"))
     assert crew.id in [r.id for r in model.shown_rows()]
+
+
+def test_filtering_a_sorted_table_keeps_the_sort_and_sees_edits(demo_db: Database) -> None:
+    rows = workspace.load_action_rows(demo_db, 1, Q2, TODAY)
+    texts = workspace.load_search_texts(demo_db, 1, Q2)
+    model = ActionTableModel()
+    model.set_rows(rows, year="2022-23", quarter_number=2, search_loader=lambda ids: texts)
+    model.sort(Column.TITLE, Qt.SortOrder.DescendingOrder)
+
+    def titles() -> list[str]:
+        return [r.title.lower() for r in model.shown_rows()]
+
+    for typed in ("c", "cr", "cri", "cr", ""):
+        model.set_filter(ActionFilter(text=typed))
+        assert titles() == sorted(titles(), reverse=True)
+        assert len(titles()) == sum(
+            typed.encode() in texts[r.id] or typed in r.lead_lower for r in rows
+        )
+    # A filtered table sorted again shows the same rows in the new order.
+    model.set_filter(ActionFilter(text="cr"))
+    shown = {r.id for r in model.shown_rows()}
+    model.sort(Column.TITLE, Qt.SortOrder.AscendingOrder)
+    assert {r.id for r in model.shown_rows()} == shown and titles() == sorted(titles())
+    # An edited title takes its sorted place at the next filter change.
+    first = model.shown_rows()[0]
+    model.replace_rows([first._replace(title="Zzz renamed")])
+    model.set_filter(ActionFilter(text="c"))
+    assert model.shown_rows()[-1].id == first.id and titles() == sorted(titles())
+    # The table's rows for the navigator and the dashboard stay in plan order.
+    assert [r.id for r in model.all_rows()] == [r.id for r in rows]
+
+
+def test_a_filter_keystroke_keeping_the_action_does_not_read_its_history_again(
+    window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    crew = next(r for r in window.model.all_rows() if r.title == "Crucial Crew")
+    assert window.select_action(crew.id)
+    assert "Crucial Crew" in window.history.heading.text()
+    reads: list[int] = []
+    real = workspace.action_history
+
+    def counted(db: Database, action_id: int) -> object:
+        reads.append(action_id)
+        return real(db, action_id)
+
+    monkeypatch.setattr(workspace, "action_history", counted)
+    qtbot.keyClicks(window.filter_bar.search, "cruc")
+    assert window.current_action_id() == crew.id and reads == []
+    assert "Crucial Crew" in window.history.heading.text()
+    # Filtered out: the panel says so; shown again and chosen: its history is read again.
+    qtbot.keyClicks(window.filter_bar.search, "zzzz")
+    assert window.current_action_id() is None
+    assert "Choose an action" in window.history.heading.text()
+    window.filter_bar.clear()
+    assert window.select_action(crew.id)
+    assert reads == [crew.id] and "Crucial Crew" in window.history.heading.text()
 
 
 def test_large_plans_open_with_priorities_closed_and_objectives_made_on_opening(
