@@ -301,11 +301,15 @@ class ActionTableModel(QAbstractTableModel):
     def set_filter(self, action_filter: ActionFilter) -> None:
         if action_filter == self._filter:
             return
-        self.beginResetModel()
         previous = self._filter
         self._filter = action_filter
-        self._apply(previous)
-        self.endResetModel()
+        shown = list(self._matching(action_filter, previous))
+        # Most keystrokes of a word change nothing on screen ("knif" → "knife"): the same
+        # rows in the same order need no reset, and so no repaint of the whole table.
+        if shown != self._shown:
+            self.beginResetModel()
+            self._shown = shown
+            self.endResetModel()
         self.filter_changed.emit()
 
     def _matching(self, f: ActionFilter, previous: ActionFilter | None) -> list[ActionRow]:

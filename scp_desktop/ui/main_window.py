@@ -375,13 +375,15 @@ class MainWindow(QMainWindow):
         assert self.plan_id is not None and self.quarter is not None
         db, plan_id, quarter = self.db, self.plan_id, self.quarter.code
         issued: list[object] = []
-        search_index = self.search_index
+        search_index, search_timer = self.search_index, self._search_timer
 
         def load(action_ids: list[int] | None) -> dict[int, bytes]:
             return workspace.load_search_texts(db, plan_id, quarter, action_ids=action_ids)
 
         def read_texts(action_ids: list[int] | None) -> dict[int, bytes]:
             if action_ids is None and issued:
+                # Read now for a search typed first: the background read is not needed.
+                search_timer.stop()
                 # A search typed while the worker reads: wait for its copy, not a second one.
                 texts = search_index.take(issued[0])
                 if texts is not None:
@@ -492,6 +494,9 @@ class MainWindow(QMainWindow):
     def _filter_changed(self, action_filter: ActionFilter) -> None:
         current = self.current_action_id()
         self.model.set_filter(action_filter)
+        # Lay the rows out now, not on the next turn of the event loop: otherwise a change
+        # in the number of rows paints the table twice, once before its scroll range is set.
+        self.table.executeDelayedItemsLayout()
         if current is not None:
             # Keep the officer's place when the action is still shown.
             self.select_action(current, show=False)

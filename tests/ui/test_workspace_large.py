@@ -177,6 +177,44 @@ def test_a_filter_keystroke_keeping_the_action_does_not_read_its_history_again(
     assert reads == [crew.id] and "Crucial Crew" in window.history.heading.text()
 
 
+def test_a_keystroke_that_keeps_the_same_rows_does_not_reset_the_table(
+    demo_db: Database, qtbot: QtBot
+) -> None:
+    rows = workspace.load_action_rows(demo_db, 1, Q2, TODAY)
+    texts = workspace.load_search_texts(demo_db, 1, Q2)
+    model = ActionTableModel()
+    model.set_rows(rows, year="2022-23", quarter_number=2, search_loader=lambda ids: texts)
+    word = "crucial"
+    assert sum(word.encode() in t for t in texts.values()) == 1
+    resets: list[str] = []
+    described: list[str] = []
+    model.modelReset.connect(lambda: resets.append(model.action_filter.text))
+    model.filter_changed.connect(lambda: described.append(model.action_filter.text))
+    for n in range(1, len(word) + 1):
+        model.set_filter(ActionFilter(text=word[:n]))
+    # Each keystroke is reported (the filter state label follows it), but the table is
+    # reset only when the rows it shows change.
+    assert described == [word[:n] for n in range(1, len(word) + 1)]
+    expected = []
+    shown_before = [r.id for r in rows]
+    for n in range(1, len(word) + 1):
+        typed = word[:n]
+        shown = [r.id for r in rows if typed.encode() in texts[r.id] or typed in r.lead_lower]
+        if shown != shown_before:
+            expected.append(typed)
+        shown_before = shown
+    assert resets == expected and len(resets) < len(word)
+    assert [r.title for r in model.shown_rows()] == ["Crucial Crew"]
+
+
+def test_a_search_read_on_the_spot_cancels_the_background_read(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    assert window._search_timer.isActive() and not window.model.has_search_texts
+    qtbot.keyClicks(window.filter_bar.search, "crew")
+    assert window.model.has_search_texts and not window._search_timer.isActive()
+
+
 def test_large_plans_open_with_priorities_closed_and_objectives_made_on_opening(
     qtbot: QtBot, demo_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
