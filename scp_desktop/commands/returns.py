@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
+import functools
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -61,51 +63,68 @@ def register(subparsers: Any, add_db_arg: Callable[[argparse.ArgumentParser], No
     p.set_defaults(handler=cmd_export_plan)
 
 
+class _Refused(Exception):
+    """The command line names something that is not there: printed as an error, exit status 2."""
+
+
+def _command(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """The handler, with a `_Refused` anywhere in it printed as its error and exit status 2."""
+
+    @functools.wraps(handler)
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return handler(args)
+        except _Refused as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+
+    return run
+
+
 def _quarter(text: str) -> Any:
     from scp_desktop.domain.periods import Quarter
 
     try:
         return Quarter.parse(text)
     except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return None
+        raise _Refused(exc) from exc
 
 
-def _plan_or_none(db: Any, quarter: Any) -> int | None:
+def _plan_of(db: Any, quarter: Any) -> int:
     from scp_desktop.services import returns_export
 
     plan_id = returns_export.plan_id_for_year(db, quarter.year.label)
     if plan_id is None:
-        print(f"error: there is no plan for {quarter.year.label} in {db.path}", file=sys.stderr)
+        raise _Refused(f"there is no plan for {quarter.year.label} in {db.path}")
     return plan_id
 
 
-def _open(args: argparse.Namespace) -> Any:
+@contextlib.contextmanager
+def _database(args: argparse.Namespace) -> Iterator[Any]:
+    """The plan database named by --db, closed again however the command ends."""
     from scp_desktop.cli import _open as open_db
 
-    return open_db(args)
+    db = open_db(args)
+    try:
+        yield db
+    finally:
+        db.close()
 
 
+@_command
 def cmd_export_returns(args: argparse.Namespace) -> int:
     from scp_desktop.services import returns_export
 
     quarter = _quarter(args.quarter)
-    if quarter is None:
-        return EXIT_USAGE
-    db = _open(args)
-    try:
-        plan_id = _plan_or_none(db, quarter)
-        if plan_id is None:
-            return EXIT_USAGE
+    with _database(args) as db:
+        plan_id = _plan_of(db, quarter)
         known = {c.abbreviation.upper() for c in returns_export.agency_choices(db, plan_id)}
         unknown = [p for p in args.partner or [] if p.upper() not in known]
         if unknown:
-            print(
-                f"error: no active action of the {quarter.year.label} plan is led or supported by "
-                f"{', '.join(unknown)}",
-                file=sys.stderr,
+            raise _Refused(
+                f"no active action of the {quarter.year.label} plan is led or supported by "
+                f"{', '.join(unknown)}"
             )
-            return EXIT_USAGE
         result = returns_export.export_returns(
             db,
             plan_id,
@@ -117,34 +136,25 @@ def cmd_export_returns(args: argparse.Namespace) -> int:
             return_by=args.return_by,
             today=dt.date.today(),
         )
-    finally:
-        db.close()
     for line in result.lines():
         print(line)
     return EXIT_OK
 
 
+@_command
 def cmd_import(args: argparse.Namespace) -> int:
     from scp_desktop.services import returns_import
 
     quarter = _quarter(args.quarter)
-    if quarter is None:
-        return EXIT_USAGE
     missing = [str(f) for f in args.files if not f.exists()]
     if missing:
-        print(f"error: no such file or folder: {', '.join(missing)}", file=sys.stderr)
-        return EXIT_USAGE
-    db = _open(args)
-    try:
-        plan_id = _plan_or_none(db, quarter)
-        if plan_id is None:
-            return EXIT_USAGE
+        raise _Refused(f"no such file or folder: {', '.join(missing)}")
+    with _database(args) as db:
+        plan_id = _plan_of(db, quarter)
         preview = returns_import.preview_import(db, args.files, quarter, plan_id=plan_id)
         result = None
         if not args.dry_run and any(f.status == "ok" for f in preview.files):
             result = returns_import.apply_import(db, preview)
-    finally:
-        db.close()
     if args.json:
         print(json.dumps(preview.to_json(), ensure_ascii=False, indent=1))
         return EXIT_OK
@@ -175,14 +185,12 @@ def cmd_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+@_command
 def cmd_status(args: argparse.Namespace) -> int:
     from scp_desktop.services import returns_export, returns_import
 
     quarter = _quarter(args.quarter)
-    if quarter is None:
-        return EXIT_USAGE
-    db = _open(args)
-    try:
+    with _database(args) as db:
         plan_id = returns_export.plan_for_quarter(db, quarter)
         status = returns_import.return_status(db, plan_id, quarter)
         written: list[Path] = []
@@ -190,8 +198,6 @@ def cmd_status(args: argparse.Namespace) -> int:
             written = returns_export.write_chase_emails(
                 db, plan_id, quarter, args.chase_eml, today=dt.date.today()
             )
-    finally:
-        db.close()
     print(f"Returns for {quarter.label}:")
     for a in status:
         state = "returned" if a.returned else "NOT returned"
@@ -203,29 +209,23 @@ def cmd_status(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+@_command
 def cmd_export_plan(args: argparse.Namespace) -> int:
     from scp_desktop.domain.periods import FinancialYear
     from scp_desktop.services import returns_export
     from scp_desktop.services.errors import UserError
 
     quarter = _quarter(args.quarter) if args.quarter else None
-    if args.quarter and quarter is None:
-        return EXIT_USAGE
     try:
         year = FinancialYear.parse(args.year) if args.year else (quarter.year if quarter else None)
     except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        raise _Refused(exc) from exc
     if year is None:
-        print("error: give --year or --quarter", file=sys.stderr)
-        return EXIT_USAGE
-    db = _open(args)
-    try:
+        raise _Refused("give --year or --quarter")
+    with _database(args) as db:
         plan_id = returns_export.plan_id_for_year(db, year.label)
         if plan_id is None:
             raise UserError(f"There is no plan for {year.label}.")
         count = returns_export.export_plan_workbook(db, plan_id, args.out, quarter)
-    finally:
-        db.close()
     print(f"Wrote the {year.label} plan ({count} actions) to {args.out}")
     return EXIT_OK

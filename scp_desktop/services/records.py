@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from scp_desktop.services.errors import UserError
 from scp_desktop.storage.database import Database
@@ -52,6 +52,14 @@ class FieldSpec:
 
 
 @dataclass(frozen=True)
+class InUse:
+    """Records elsewhere that refer to one of this kind, which keep it from being deleted."""
+
+    refers: InstrumentedAttribute[int]  # their column holding this record's id
+    what: str  # completes "{n} …": "action(s) cross-reference it"
+
+
+@dataclass(frozen=True)
 class KindSpec:
     model: type[Base]
     singular: str
@@ -59,6 +67,7 @@ class KindSpec:
     parent: str = ""  # column holding the parent's id, fixed when the record is made
     unique: str = ""  # a field that must be unique (within the parent)
     order_by: str = "id"
+    in_use: InUse | None = None
 
 
 SPECS: dict[RecordKind, KindSpec] = {
@@ -74,6 +83,7 @@ SPECS: dict[RecordKind, KindSpec] = {
         ),
         unique="abbreviation",
         order_by="abbreviation",
+        in_use=InUse(ActionPartner.partner_id, "action(s) name it as lead or supporting agency"),
     ),
     RecordKind.FRAMEWORK: KindSpec(
         Framework,
@@ -84,6 +94,7 @@ SPECS: dict[RecordKind, KindSpec] = {
         ),
         unique="code",
         order_by="code",
+        in_use=InUse(FrameworkItem.framework_id, "item(s) belong to it; delete them first"),
     ),
     RecordKind.FRAMEWORK_ITEM: KindSpec(
         FrameworkItem,
@@ -96,6 +107,7 @@ SPECS: dict[RecordKind, KindSpec] = {
         parent="framework_id",
         unique="code",
         order_by="position",
+        in_use=InUse(ActionFrameworkItem.item_id, "action(s) cross-reference it"),
     ),
     RecordKind.FUNDING_STREAM: KindSpec(
         FundingStream,
@@ -131,6 +143,7 @@ SPECS: dict[RecordKind, KindSpec] = {
         parent="plan_id",
         unique="number",
         order_by="number",
+        in_use=InUse(Objective.priority_id, "objective(s) sit under it; move or delete them first"),
     ),
     RecordKind.OBJECTIVE: KindSpec(
         Objective,
@@ -141,6 +154,7 @@ SPECS: dict[RecordKind, KindSpec] = {
         ),
         parent="priority_id",
         order_by="position",
+        in_use=InUse(Action.objective_id, "action(s) sit under it; move or delete them first"),
     ),
 }
 
@@ -257,46 +271,12 @@ def save_record(
         return RecordChange(kind, record_id, before, _state(spec, obj))
 
 
-def _refuse_delete_in_use(s: Session, kind: RecordKind, record_id: int, label: str) -> None:
-    used = 0
-    what = ""
-    if kind is RecordKind.PARTNER:
-        used = (
-            s.scalar(
-                select(func.count(ActionPartner.id)).where(ActionPartner.partner_id == record_id)
-            )
-            or 0
-        )
-        what = "action(s) name it as lead or supporting agency"
-    elif kind is RecordKind.FRAMEWORK:
-        used = (
-            s.scalar(
-                select(func.count(FrameworkItem.id)).where(FrameworkItem.framework_id == record_id)
-            )
-            or 0
-        )
-        what = "item(s) belong to it; delete them first"
-    elif kind is RecordKind.FRAMEWORK_ITEM:
-        used = (
-            s.scalar(
-                select(func.count(ActionFrameworkItem.id)).where(
-                    ActionFrameworkItem.item_id == record_id
-                )
-            )
-            or 0
-        )
-        what = "action(s) cross-reference it"
-    elif kind is RecordKind.PRIORITY:
-        used = (
-            s.scalar(select(func.count(Objective.id)).where(Objective.priority_id == record_id))
-            or 0
-        )
-        what = "objective(s) sit under it; move or delete them first"
-    elif kind is RecordKind.OBJECTIVE:
-        used = s.scalar(select(func.count(Action.id)).where(Action.objective_id == record_id)) or 0
-        what = "action(s) sit under it; move or delete them first"
+def _refuse_delete_in_use(s: Session, spec: KindSpec, record_id: int, label: str) -> None:
+    if spec.in_use is None:
+        return
+    used = s.scalar(select(func.count()).where(spec.in_use.refers == record_id)) or 0
     if used:
-        raise UserError(f"{label} cannot be deleted: {used} {what}.")
+        raise UserError(f"{label} cannot be deleted: {used} {spec.in_use.what}.")
 
 
 def delete_record(db: Database, kind: RecordKind, record_id: int) -> RecordChange:
@@ -307,7 +287,7 @@ def delete_record(db: Database, kind: RecordKind, record_id: int) -> RecordChang
             raise UserError(f"That {spec.singular} no longer exists.")
         before = _state(spec, obj)
         label = str(before.get("abbreviation") or before.get("code") or before.get("title") or "")
-        _refuse_delete_in_use(s, kind, record_id, f"The {spec.singular} '{label[:60]}'")
+        _refuse_delete_in_use(s, spec, record_id, f"The {spec.singular} '{label[:60]}'")
         s.delete(obj)
         return RecordChange(kind, record_id, before, None)
 
@@ -321,7 +301,7 @@ def set_record_state(
         obj = s.get(spec.model, record_id)
         if state is None:
             if obj is not None:
-                _refuse_delete_in_use(s, kind, record_id, f"The {spec.singular}")
+                _refuse_delete_in_use(s, spec, record_id, f"The {spec.singular}")
                 s.delete(obj)
             return
         if obj is None:

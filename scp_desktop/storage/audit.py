@@ -144,7 +144,15 @@ def _after_flush(session: Session, _ctx: UOWTransaction) -> None:
         session.connection().execute(insert(AuditEntry), rows)
 
 
-def install(session_class: type[Session] | Any) -> None:
-    """Attach the audit hook to a Session class or sessionmaker."""
-    if not event.contains(session_class, "after_flush", _after_flush):
-        event.listen(session_class, "after_flush", _after_flush)
+class AuditedSession(Session):
+    """A Session whose every flush writes the audit log.
+
+    The hook is attached to this class once, at import, and so reaches every session made
+    from it. Attaching it per sessionmaker instead is unsafe: SQLAlchemy's event registry
+    remembers a listener by the `id()` of its target and never forgets it, so a new
+    sessionmaker that happened to reuse a freed one's memory was taken as already
+    listening, and a Database opened after another was freed wrote no audit log at all.
+    """
+
+
+event.listen(AuditedSession, "after_flush", _after_flush)

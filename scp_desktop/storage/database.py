@@ -229,8 +229,7 @@ class Database:
         self.path = path
         self.engine = engine
         self.user = user
-        self._sessions = sessionmaker(engine, expire_on_commit=False)
-        audit.install(self._sessions)
+        self._sessions = sessionmaker(engine, class_=audit.AuditedSession, expire_on_commit=False)
 
     @contextlib.contextmanager
     def session(self, *, reason: str = "", audit: bool = True) -> Iterator[Session]:

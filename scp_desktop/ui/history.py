@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import re
 import tempfile
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QUrl, Signal
+from PySide6.QtCore import QAbstractTableModel, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDockWidget,
     QGridLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
@@ -24,63 +21,30 @@ from PySide6.QtWidgets import (
 )
 
 from scp_desktop.services.workspace import ActionHistory, EvidenceInfo, HistoryEntry, PastQuarter
+from scp_desktop.ui.list_table_model import ListTableModel, list_view
 
-Index = QModelIndex | QPersistentModelIndex
 _OPS = {"insert": "added", "update": "changed", "delete": "removed"}
 
 
-class ListTableModel(QAbstractTableModel):
-    """A read-only table over a list of plain rows, one function per column."""
+class _TextModel[T](ListTableModel[T]):
+    """Each cell is a text: its first line shown, the whole of a long one as its tooltip."""
 
-    def __init__(self, headers: Sequence[str], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._headers = list(headers)
-        self._rows: list[Any] = []
+    def cell(self, row: int, item: T, column: int, role: int) -> Any:
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        text = self.text(item, column)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return text.split("\n", 1)[0]
+        return text if len(text) > 40 else None
 
-    def set_rows(self, rows: Sequence[Any]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row_at(self, row: int) -> Any:
-        return self._rows[row]
-
-    def cell(self, row: Any, column: int) -> str:
+    def text(self, item: T, column: int) -> str:
         raise NotImplementedError
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._headers)
+class HistoryModel(_TextModel[HistoryEntry]):
+    COLUMNS = ("When", "Who", "What", "Change", "Was", "Now")
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self._headers)
-        ):
-            return self._headers[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._rows):
-            return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            text = self.cell(self._rows[index.row()], index.column())
-            if role == Qt.ItemDataRole.DisplayRole:
-                return text.split("\n", 1)[0]
-            return text if len(text) > 40 else None
-        return None
-
-
-class HistoryModel(ListTableModel):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(["When", "Who", "What", "Change", "Was", "Now"], parent)
-
-    def cell(self, row: HistoryEntry, column: int) -> str:
+    def text(self, row: HistoryEntry, column: int) -> str:
         if column == 0:
             return row.at.strftime("%d/%m/%Y %H:%M")
         if column == 1:
@@ -95,11 +59,10 @@ class HistoryModel(ListTableModel):
         return row.new
 
 
-class PastQuartersModel(ListTableModel):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(["Quarter", "RAG", "Progress update", "Reported by"], parent)
+class PastQuartersModel(_TextModel[PastQuarter]):
+    COLUMNS = ("Quarter", "RAG", "Progress update", "Reported by")
 
-    def cell(self, row: PastQuarter, column: int) -> str:
+    def text(self, row: PastQuarter, column: int) -> str:
         if column == 0:
             return row.quarter_label
         if column == 1:
@@ -109,11 +72,10 @@ class PastQuartersModel(ListTableModel):
         return row.reported_by
 
 
-class EvidenceModel(ListTableModel):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(["File", "Size", "On", "Added", "By"], parent)
+class EvidenceModel(_TextModel[EvidenceInfo]):
+    COLUMNS = ("File", "Size", "On", "Added", "By")
 
-    def cell(self, row: EvidenceInfo, column: int) -> str:
+    def text(self, row: EvidenceInfo, column: int) -> str:
         if column == 0:
             return row.file_name
         if column == 1:
@@ -126,14 +88,7 @@ class EvidenceModel(ListTableModel):
 
 
 def _table(model: QAbstractTableModel, name: str, parent: QWidget) -> QTableView:
-    view = QTableView(parent)
-    view.setModel(model)
-    view.setAccessibleName(name)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.verticalHeader().setVisible(False)
-    view.horizontalHeader().setStretchLastSection(True)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    view = list_view(model, name, parent)
     view.setWordWrap(False)
     view.horizontalHeader().setDefaultSectionSize(90)
     view.horizontalHeader().setMinimumSectionSize(40)

@@ -1,16 +1,18 @@
-"""A read-only table model over a plain Python list: the rows, the headings, nothing else."""
+"""A read-only table over a plain Python list: the model (rows, headings, nothing else) and its view."""
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 Index = QModelIndex | QPersistentModelIndex
 
 
 class ListTableModel[T](QAbstractTableModel):
-    """Subclasses name their COLUMNS and say what a cell shows in `cell()`."""
+    """Subclasses name their COLUMNS (or override `headings()`) and say what a cell shows in
+    `cell()`."""
 
     COLUMNS: ClassVar[tuple[str, ...]] = ()
 
@@ -23,17 +25,24 @@ class ListTableModel[T](QAbstractTableModel):
         self.rows = list(rows)
         self.endResetModel()
 
+    def row_at(self, row: int) -> T:
+        return self.rows[row]
+
+    def headings(self) -> tuple[str, ...]:
+        return self.COLUMNS
+
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.rows)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
+        return 0 if parent.isValid() else len(self.headings())
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.COLUMNS[section] if 0 <= section < len(self.COLUMNS) else None
+            headings = self.headings()
+            return headings[section] if 0 <= section < len(headings) else None
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -43,3 +52,17 @@ class ListTableModel[T](QAbstractTableModel):
 
     def cell(self, row: int, item: T, column: int, role: int) -> Any:
         raise NotImplementedError
+
+
+def list_view(model: QAbstractTableModel, name: str, parent: QWidget | None = None) -> QTableView:
+    """A table of whole rows, one chosen at a time, its columns sized by hand and the last
+    filling the width."""
+    view = QTableView(parent)
+    view.setModel(model)
+    view.setAccessibleName(name)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.verticalHeader().setVisible(False)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    view.horizontalHeader().setStretchLastSection(True)
+    return view

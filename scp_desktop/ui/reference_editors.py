@@ -6,22 +6,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -32,9 +29,7 @@ from scp_desktop.services import records
 from scp_desktop.services.records import FieldSpec, Record, RecordKind
 from scp_desktop.storage.database import Database
 from scp_desktop.ui.edits import Edits
-
-Index = QModelIndex | QPersistentModelIndex
-
+from scp_desktop.ui.list_table_model import ListTableModel, list_view
 
 CHOICE_WORDS = {"key": "Key priority", "other": "Other work (outside the key priorities)"}
 
@@ -49,46 +44,22 @@ def _show(spec: FieldSpec, value: Any) -> str:
     return "" if value is None else str(value)
 
 
-class RecordTableModel(QAbstractTableModel):
+class RecordTableModel(ListTableModel[Record]):
     def __init__(self, kind: RecordKind, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.kind = kind
         self.fields = [f for f in records.SPECS[kind].fields if f.kind != "long"] or list(
             records.SPECS[kind].fields
         )
-        self._rows: list[Record] = []
+        self._headings = tuple(f.label.replace("&", "") for f in self.fields)
 
-    def set_rows(self, rows: list[Record]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
+    def headings(self) -> tuple[str, ...]:
+        return self._headings
 
-    def record(self, row: int) -> Record:
-        return self._rows[row]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.fields)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self.fields)
-        ):
-            return self.fields[section].label.replace("&", "")
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._rows):
-            return None
+    def cell(self, row: int, item: Record, column: int, role: int) -> Any:
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            spec = self.fields[index.column()]
-            return _show(spec, self._rows[index.row()].values.get(spec.name))
+            spec = self.fields[column]
+            return _show(spec, item.values.get(spec.name))
         return None
 
 
@@ -213,14 +184,7 @@ class RecordPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.model = RecordTableModel(kind, self)
-        self.view = QTableView(self)
-        self.view.setModel(self.model)
-        self.view.setAccessibleName(records.SPECS[kind].singular.capitalize() + " list")
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.verticalHeader().setVisible(False)
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view = list_view(self.model, records.SPECS[kind].singular.capitalize() + " list", self)
         self.view.doubleClicked.connect(lambda _i: self.edit())
         layout.addWidget(self.view)
         buttons = QHBoxLayout()
@@ -247,7 +211,7 @@ class RecordPanel(QWidget):
 
     def current(self) -> Record | None:
         index = self.view.currentIndex()
-        return self.model.record(index.row()) if index.isValid() else None
+        return self.model.row_at(index.row()) if index.isValid() else None
 
     def add(self) -> None:
         dialog = RecordFormDialog(self.kind, None, self)

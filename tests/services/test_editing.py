@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -226,6 +227,30 @@ def test_records_unique_in_use_and_exact_restore(demo_db: Database) -> None:
     priority = workspace.plan_structure(demo_db, _plan_id(demo_db)).priorities[0][0].id
     with pytest.raises(UserError, match="objective"):
         records.delete_record(demo_db, RecordKind.PRIORITY, priority)
+
+
+IN_USE_KINDS = [kind for kind, spec in records.SPECS.items() if spec.in_use is not None]
+
+
+@pytest.mark.parametrize("kind", IN_USE_KINDS)
+def test_a_record_in_use_is_kept_and_the_refusal_counts_its_users(
+    demo_db: Database, kind: RecordKind
+) -> None:
+    in_use = records.SPECS[kind].in_use
+    assert in_use is not None
+    with demo_db.session(audit=False) as s:
+        record_id = s.scalars(select(in_use.refers).limit(1)).one()
+        users = s.scalar(select(func.count()).where(in_use.refers == record_id))
+    for delete in (
+        lambda: records.delete_record(demo_db, kind, record_id),
+        lambda: records.set_record_state(demo_db, kind, record_id, None),  # redo of a delete
+    ):
+        with pytest.raises(
+            UserError, match=rf"cannot be deleted: {users} {re.escape(in_use.what)}"
+        ):
+            delete()
+    with demo_db.session(audit=False) as s:
+        assert s.get(records.SPECS[kind].model, record_id) is not None
 
 
 def test_evidence_too_big_is_refused(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sqlite3
 from pathlib import Path
@@ -33,6 +34,8 @@ from scp_desktop.storage.models import (
     Plan,
     QuarterUpdate,
 )
+
+OPENS_AFTER_FREEING = 100  # before the fix, a freed address was reused within 4-54 opens
 
 
 def _one_action(db: Database) -> int:
@@ -133,6 +136,41 @@ def test_every_change_is_audited_with_old_and_new(db: Database) -> None:
         "typo",
     )
     assert entry.action_id == action_id
+
+
+def test_each_database_opened_after_another_was_freed_is_audited(tmp_path: Path) -> None:
+    """Databases opened one after another in one process, each freed and collected before the
+    next (as between tests, or on opening another file), all write the audit log.
+
+    Regression: the hook was attached per sessionmaker and skipped when SQLAlchemy's event
+    registry, which remembers targets by `id()`, already held a freed sessionmaker at the same
+    address; the new database then wrote no audit rows. Full collections free the memory
+    that gets reused, which made this happen within a few dozen opens.
+    """
+    path = tmp_path / "plan.db"
+    open_database(path)[0].close()
+    gc.freeze()  # collections then scan only what this test makes: ms each, not ~80 ms
+    try:
+        _open_audit_and_free(path)
+    finally:
+        gc.unfreeze()
+
+
+def _open_audit_and_free(path: Path) -> None:
+    for i in range(OPENS_AFTER_FREEING):
+        db, _ = open_database(path, user=f"Officer {i}")
+        with db.session() as s:
+            s.add(Partner(abbreviation=f"P{i}", name=f"Partner {i}"))
+        with db.session() as s:
+            users = s.scalars(
+                select(AuditEntry.user).where(
+                    AuditEntry.entity == "partner", AuditEntry.new_value == f"Partner {i}"
+                )
+            ).all()
+        assert users == [f"Officer {i}"], f"open number {i + 1} wrote no audit row"
+        db.close()
+        del db, s
+        gc.collect()
 
 
 def test_failed_transaction_leaves_nothing_half_written(db: Database) -> None:

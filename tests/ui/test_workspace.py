@@ -170,7 +170,7 @@ def test_set_rag_in_the_table_then_undo_and_redo(
     qtbot.keyClick(window, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
     assert _rag_in_db(demo_db, row.id, q2) == "R"
     assert window.history.quarters_model.rowCount() >= 1
-    assert any("rag" in e.field for e in window.history.history_model._rows)
+    assert any("rag" in e.field for e in window.history.history_model.rows)
 
 
 def test_update_editor_shows_previous_quarter_and_saves(

@@ -5,41 +5,32 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QProgressDialog,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from scp_desktop.domain.periods import Quarter
 from scp_desktop.services import returns_export
 from scp_desktop.storage.database import Database
-from scp_desktop.ui.tasks import Task, start
+from scp_desktop.ui.returns.common import ReturnsDialog, button_row_with_open
 
 
-class ExportPlanDialog(QDialog):
+class ExportPlanDialog(ReturnsDialog):
     exported = Signal(int)  # number of actions written
     failed = Signal(str)
 
     def __init__(
         self, db: Database, plan_id: int, quarter_code: str, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.db = db
-        self.plan_id = plan_id
-        self.quarter = Quarter.parse(quarter_code)
-        self._task: Task | None = None
-        self._progress: QProgressDialog | None = None
+        super().__init__(db, plan_id, quarter_code, parent)
         self.setWindowTitle("Export plan to Excel")
         self.resize(560, 180)
         layout = QVBoxLayout(self)
@@ -64,20 +55,13 @@ class ExportPlanDialog(QDialog):
         self.status = QLabel()
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
-        self.buttons = QDialogButtonBox()
-        self.export_button = self.buttons.addButton(
-            "Export", QDialogButtonBox.ButtonRole.AcceptRole
+        self.buttons, self.export_button, self.open_button = button_row_with_open(
+            self,
+            "Export",
+            self.export,
+            "Open file",
+            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(self.path_edit.text())),
         )
-        self.open_button = self.buttons.addButton(
-            "Open file", QDialogButtonBox.ButtonRole.ActionRole
-        )
-        self.open_button.setEnabled(False)
-        self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
-        self.export_button.clicked.connect(self.export)
-        self.open_button.clicked.connect(
-            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(self.path_edit.text()))
-        )
-        self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
 
     def _choose(self) -> None:
@@ -100,22 +84,11 @@ class ExportPlanDialog(QDialog):
             return returns_export.export_plan_workbook(db, plan_id, path, quarter)
 
         self.export_button.setEnabled(False)
-        self._progress = QProgressDialog("Writing the plan…", "", 0, 0, self)
-        self._progress.setCancelButton(None)
-        self._progress.setMinimumDuration(400)
-        self._progress.setWindowModality(Qt.WindowModality.WindowModal)
-        self._task = Task(work)
-        self._task.signals.finished.connect(self._done)
-        self._task.signals.failed.connect(self._failed)
-        start(self._task)
+        self._start_writing(work, "Writing the plan…", self._done, self._failed)
 
     def _finish(self) -> None:
-        self._task = None
+        self._finish_task()
         self.export_button.setEnabled(True)
-        if self._progress is not None:
-            self._progress.close()
-            self._progress.deleteLater()
-            self._progress = None
 
     def _done(self, count: int) -> None:
         self._finish()

@@ -30,11 +30,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from scp_desktop.domain.periods import Quarter
 from scp_desktop.excel.columns import Meaning
 from scp_desktop.services import returns_export, returns_import
 from scp_desktop.services.returns_import import ApplyResult, FilePreview, ImportPreview, Outcome
 from scp_desktop.storage.database import Database
+from scp_desktop.ui.returns.common import ReturnsDialog, button_row
 from scp_desktop.ui.returns.models import (
     FILTER_ALL,
     FILTER_ATTENTION,
@@ -48,7 +48,7 @@ from scp_desktop.ui.tasks import Task, start
 FILE_FILTER = "Returns (*.xlsx *.xlsm *.csv);;All files (*)"
 
 
-class ImportReturnsDialog(QDialog):
+class ImportReturnsDialog(ReturnsDialog):
     """Multi-file / folder import with a preview the officer edits before anything is written."""
 
     preview_ready = Signal(object)  # ImportPreview
@@ -59,16 +59,11 @@ class ImportReturnsDialog(QDialog):
     def __init__(
         self, db: Database, plan_id: int, quarter_code: str, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.db = db
-        self.plan_id = plan_id
-        self.quarter = Quarter.parse(quarter_code)
+        super().__init__(db, plan_id, quarter_code, parent)
         self.paths: list[Path] = []
         self.skipped: list[str] = []  # files in dropped folders that are not spreadsheets
         self.column_choices: dict[str, dict[str, dict[int, Meaning]]] = {}
         self.preview: ImportPreview | None = None
-        self._task: Task | None = None
-        self._progress: QProgressDialog | None = None
         self.setWindowTitle(f"Import returns — {self.quarter.label}")
         self.setAcceptDrops(True)
         self.resize(1200, 760)
@@ -79,12 +74,8 @@ class ImportReturnsDialog(QDialog):
         self.pages.addWidget(self._preview_page())
         self.pages.addWidget(self._summary_page())
 
-        self.buttons = QDialogButtonBox()
-        self.apply_button = self.buttons.addButton("Apply", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons, self.apply_button = button_row(self, "Apply", self.apply)
         self.apply_button.setEnabled(False)
-        self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
-        self.apply_button.clicked.connect(self.apply)
-        self.buttons.rejected.connect(self.reject)
         outer.addWidget(self.buttons)
 
     # ------------------------------------------------------------ layout
@@ -284,13 +275,6 @@ class ImportReturnsDialog(QDialog):
             self._progress.setValue(done)
             if name:
                 self._progress.setLabelText(f"Reading {name} ({done + 1} of {total})…")
-
-    def _finish_task(self) -> None:
-        self._task = None
-        if self._progress is not None:
-            self._progress.close()
-            self._progress.deleteLater()
-            self._progress = None
 
     def _preview_done(self, preview: ImportPreview) -> None:
         self._finish_task()

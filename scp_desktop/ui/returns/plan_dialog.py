@@ -9,7 +9,6 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -33,6 +32,7 @@ from scp_desktop.services.plan_spreadsheet import (
 )
 from scp_desktop.storage.database import Database
 from scp_desktop.ui.list_table_model import ListTableModel
+from scp_desktop.ui.returns.common import button_row
 from scp_desktop.ui.tasks import Task, start
 
 Index = QModelIndex | QPersistentModelIndex
@@ -107,14 +107,8 @@ class NewPlanFromSpreadsheetDialog(QDialog):
         layout.addWidget(view, 1)
         self.status = QLabel("Choose the spreadsheet that holds this year's plan.")
         layout.addWidget(self.status)
-        self.buttons = QDialogButtonBox()
-        self.create_button = self.buttons.addButton(
-            "Create plan", QDialogButtonBox.ButtonRole.AcceptRole
-        )
+        self.buttons, self.create_button = button_row(self, "Create plan", self.create_plan)
         self.create_button.setEnabled(False)
-        self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
-        self.create_button.clicked.connect(self.create_plan)
-        self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
 
     def _choose(self) -> None:

@@ -11,8 +11,6 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
     QDateEdit,
-    QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -22,20 +20,18 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMessageBox,
     QPlainTextEdit,
-    QProgressDialog,
     QPushButton,
     QRadioButton,
     QVBoxLayout,
     QWidget,
 )
 
-from scp_desktop.domain.periods import Quarter
 from scp_desktop.services import returns_export
 from scp_desktop.storage.database import Database
-from scp_desktop.ui.tasks import Task, start
+from scp_desktop.ui.returns.common import ReturnsDialog, button_row_with_open
 
 
-class PrepareReturnsDialog(QDialog):
+class PrepareReturnsDialog(ReturnsDialog):
     """Writes the quarter's returns (and optionally email drafts) into a folder the officer picks."""
 
     prepared = Signal(object)  # ExportResult
@@ -44,13 +40,8 @@ class PrepareReturnsDialog(QDialog):
     def __init__(
         self, db: Database, plan_id: int, quarter_code: str, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.db = db
-        self.plan_id = plan_id
-        self.quarter = Quarter.parse(quarter_code)
+        super().__init__(db, plan_id, quarter_code, parent)
         self.export_result: returns_export.ExportResult | None = None
-        self._task: Task | None = None
-        self._progress: QProgressDialog | None = None
         self.setWindowTitle(f"Prepare returns — {self.quarter.label}")
         self.resize(640, 620)
 
@@ -125,18 +116,9 @@ class PrepareReturnsDialog(QDialog):
         self.report.setMaximumHeight(150)
         layout.addWidget(self.report)
 
-        self.buttons = QDialogButtonBox()
-        self.prepare_button = self.buttons.addButton(
-            "Prepare returns", QDialogButtonBox.ButtonRole.AcceptRole
+        self.buttons, self.prepare_button, self.open_button = button_row_with_open(
+            self, "Prepare returns", self.prepare, "Open folder", self._open_folder
         )
-        self.open_button = self.buttons.addButton(
-            "Open folder", QDialogButtonBox.ButtonRole.ActionRole
-        )
-        self.open_button.setEnabled(False)
-        self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
-        self.prepare_button.clicked.connect(self.prepare)
-        self.open_button.clicked.connect(self._open_folder)
-        self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
 
     def _check_all(self, checked: bool) -> None:
@@ -186,20 +168,10 @@ class PrepareReturnsDialog(QDialog):
             )
 
         self.prepare_button.setEnabled(False)
-        self._progress = QProgressDialog("Writing the returns…", "", 0, 0, self)
-        self._progress.setCancelButton(None)
-        self._progress.setMinimumDuration(400)
-        self._progress.setWindowModality(Qt.WindowModality.WindowModal)
-        self._task = Task(work)
-        self._task.signals.finished.connect(self._done)
-        self._task.signals.failed.connect(self._failed)
-        start(self._task)
+        self._start_writing(work, "Writing the returns…", self._done, self._failed)
 
     def _close_progress(self) -> None:
-        if self._progress is not None:
-            self._progress.close()
-            self._progress.deleteLater()
-            self._progress = None
+        self._close_progress_dialog()
         self.prepare_button.setEnabled(True)
 
     def _done(self, result: returns_export.ExportResult) -> None:
