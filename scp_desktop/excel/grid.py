@@ -250,7 +250,9 @@ def _read_fills(
             for col in columns[row_number]:
                 at = body.find(b'<c r="%s%d"' % (_letters(col), row_number))
                 match = _CELL.match(body, at) if at >= 0 else None
-                if match is not None and not _cell_detail(match, row_number, wanted, styles, found):
+                if match is not None and not _known_cell_detail(
+                    match, (row_number, col), styles, found
+                ):
                     return None
             continue
         for match in _CELL.finditer(body):
@@ -315,18 +317,36 @@ def _cell_detail(
     key = (row, column_index_from_string(ref.group(1).decode("ascii")) - 1)
     if key not in wanted:
         return True
+    return _known_cell_detail(match, key, styles, found)
+
+
+def _known_cell_detail(
+    match: re.Match[bytes],
+    key: tuple[int, int],
+    styles: tuple[tuple[str | None, str], ...],
+    found: dict[tuple[int, int], CellDetail],
+) -> bool:
+    """Record the detail of a wanted cell already found by its reference."""
+    head = match.group(1)
     attrs = dict(_ATTR.findall(head))
     body = match.group(3) or b""
     if b"<f" in body:
         return False
     style = int(attrs.get(b"s", b"0") or 0)
     fill, number_format = styles[style] if 0 <= style < len(styles) else (None, "General")
-    error = None
     if attrs.get(b"t") == b"e":
         shown = _VALUE.search(body)
         error = shown.group(1).decode("utf-8", "replace") if shown else "#VALUE!"
-    found[key] = CellDetail(fill, None, number_format, error)
+        found[key] = CellDetail(fill, None, number_format, error)
+    else:
+        found[key] = _styled(fill, number_format)
     return True
+
+
+@functools.lru_cache(maxsize=256)
+def _styled(fill: str | None, number_format: str) -> CellDetail:
+    # Cells share a few styles; the detail is immutable, so one object serves them all.
+    return CellDetail(fill, None, number_format)
 
 
 def _sheet_part(zf: zipfile.ZipFile, sheet_name: str) -> str | None:
@@ -341,12 +361,21 @@ def _sheet_part(zf: zipfile.ZipFile, sheet_name: str) -> str | None:
     )
     if rel_id is None:
         return None
-    rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-    for rel in rels.iter(f"{_PKG_REL_NS}Relationship"):
-        if rel.get("Id") == rel_id:
+    rels = zf.read("xl/_rels/workbook.xml.rels")
+    targets = _rel_targets(rels) if len(rels) < 1 << 20 else _rel_targets.__wrapped__(rels)
+    return targets.get(rel_id)
+
+
+@functools.lru_cache(maxsize=32)
+def _rel_targets(xml: bytes) -> dict[str, str]:
+    """Relationship id → part, read-only (returns made from one template share the same part)."""
+    targets: dict[str, str] = {}
+    for rel in ET.fromstring(xml).iter(f"{_PKG_REL_NS}Relationship"):
+        rel_id = rel.get("Id")
+        if rel_id is not None and rel_id not in targets:
             target = rel.get("Target") or ""
-            return target.lstrip("/") if target.startswith("/") else "xl/" + target
-    return None
+            targets[rel_id] = target.lstrip("/") if target.startswith("/") else "xl/" + target
+    return targets
 
 
 _BUILTIN_FORMATS = {9: "0%", 10: "0.00%"}  # the built-in formats that matter: percentages
@@ -363,7 +392,7 @@ def _cell_styles(zf: zipfile.ZipFile) -> tuple[tuple[str | None, str], ...]:
     return _styles_of(xml)
 
 
-@functools.lru_cache(maxsize=8)
+@functools.lru_cache(maxsize=32)
 def _styles_of(xml: bytes) -> tuple[tuple[str | None, str], ...]:
     # Returns made from one template share their styles part: it is read once per batch.
     styles = ET.fromstring(xml)

@@ -43,7 +43,7 @@ class ReturnLine:
     rag: RAG | None
     rag_text: str
     rag_from_fill: bool
-    narrative: str
+    written: Any  # the progress update cell as read ('' when empty); see `narrative`
     reported_by: str
     reported_on: dt.date | None
     problems: list[str] = field(default_factory=list)  # cell-level errors: the row cannot apply
@@ -52,8 +52,13 @@ class ReturnLine:
     supporting: bool = False
 
     @property
+    def narrative(self) -> str:
+        """The progress update, tidied (made when asked for: most rows are only counted)."""
+        return tidy_narrative(self.written)
+
+    @property
     def is_blank_return(self) -> bool:
-        return self.rag is None and not self.rag_text and not self.narrative and not self.problems
+        return self.rag is None and not self.rag_text and is_blank(self.written) and not self.problems
 
 
 @dataclass
@@ -265,7 +270,7 @@ def _read_lines(
             None,
             rag_text,
             False,
-            _narrative(raw_narrative) if raw_narrative != "" else "",
+            raw_narrative,
             reported_by,
             None,
             [],
@@ -281,7 +286,7 @@ def _read_lines(
                 )
         elif rag_c is not None:
             need_detail.add((r, rag_c))
-        if prog_c is not None and not line.narrative:
+        if prog_c is not None and is_blank(raw_narrative):
             need_detail.add((r, prog_c))
         if date_c is not None and date_c < width:
             date_value = values[date_c]
@@ -328,7 +333,7 @@ def _apply_details(
                     line.notes.append(
                         f"RAG read from the colour of cell {_ref(rag_c, line.row)} ({line.rag.label})"
                     )
-        if prog_c is not None and not line.narrative:
+        if prog_c is not None and is_blank(line.written):
             detail = details.get((line.row, prog_c))
             if detail and detail.formula:
                 line.problems.append(
@@ -354,7 +359,15 @@ def _has_value(value: Any) -> bool:
     return not isinstance(value, str) or not value.isspace()
 
 
-def _narrative(value: Any) -> str:
+def is_blank(value: Any) -> bool:
+    """Whether a progress update cell tidies to nothing (the same as `not tidy_narrative(value)`)."""
+    if value.__class__ is str:
+        return value == "" or value.isspace()
+    return value is None or not cell_text(value)
+
+
+def tidy_narrative(value: Any) -> str:
+    """A progress update cell as text: the partner's line breaks kept, padding spaces taken out."""
     if isinstance(value, str):
         if (
             value.isprintable()  # no tab, line break or other space than ' '

@@ -33,6 +33,7 @@ from scp_desktop.excel.return_reader import (
     SheetRead,
     normalise_reference,
     read_return,
+    tidy_narrative,
 )
 from scp_desktop.excel.safety import SpreadsheetRejected
 from scp_desktop.services.bulk import collector_paused
@@ -252,7 +253,7 @@ class PreviewRow:
     title: str
     rag: RAG | None
     rag_from_fill: bool
-    narrative: str
+    written: Any  # the progress update cell as read; `narrative` is its tidy text
     reported_by: str
     reported_on: Any  # datetime.date | None
     problems: list[str]
@@ -268,6 +269,14 @@ class PreviewRow:
     overwrite: bool = True
     has_existing: bool = False
     file_index: int = 0
+    # Tidied when first asked for: a dry run compares only the rows whose RAG is unchanged.
+    _narrative: str | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def narrative(self) -> str:
+        if self._narrative is None:
+            self._narrative = tidy_narrative(self.written)
+        return self._narrative
 
     @property
     def applicable(self) -> bool:
@@ -470,8 +479,9 @@ def read_one(
     if read.ignored_sheets:
         fp.notes.append("Sheets not read: " + ", ".join(read.ignored_sheets))
     fp.sheets = [_sheet_summary(sheet) for sheet in read.sheets]
+    use_template = template is not None
     rows = [
-        _preview_row(index, path.name, line, use_template=template is not None)
+        _preview_row(index, fp.name, line, use_template=use_template)
         for sheet in read.sheets
         for line in sheet.lines
     ]
@@ -560,7 +570,7 @@ def _preview_row(
         line.title,
         line.rag,
         line.rag_from_fill,
-        line.narrative,
+        line.written,
         line.reported_by,
         line.reported_on,
         list(line.problems),
