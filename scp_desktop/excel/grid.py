@@ -25,7 +25,7 @@ from xml.etree import ElementTree as ET
 import python_calamine
 from openpyxl.utils import column_index_from_string, get_column_letter
 
-from scp_desktop.excel.safety import SpreadsheetRejected, decode_text, sniff
+from scp_desktop.excel.safety import SpreadsheetRejected, check_zip, decode_text, sniff
 
 Value = str | float | int | bool | dt.date | dt.datetime | dt.time | dt.timedelta | None
 
@@ -80,11 +80,13 @@ class Grid:
 
 def read_grid(path: Path) -> Grid:
     """Read every sheet of a workbook or a CSV file; raises SpreadsheetRejected with a clear message."""
-    sniffed = sniff(path)
+    sniffed = sniff(path, check_package=False)
     try:
         content = path.read_bytes()
     except OSError as exc:
         raise SpreadsheetRejected(f"{path.name} could not be read: {exc.strerror or exc}.") from exc
+    if sniffed.kind == "xlsx":
+        check_zip(path, content)  # the package as read, not the file read again
     if sniffed.kind == "csv":
         return Grid(path, "csv", [_read_csv(path, content)], content)
     return Grid(path, "xlsx", _read_xlsx(path, content), content)
