@@ -73,7 +73,6 @@ class ExistingUpdate(NamedTuple):
     rag: RAG
     narrative: str
     reported_by: str
-    source: str
     locked: bool
 
 
@@ -172,7 +171,7 @@ ORDER BY action_id, position, id
 """
 _PARTNERS_SQL = "SELECT id, abbreviation, name, import_mapping FROM partner"
 _QUARTER_UPDATES_SQL = """
-SELECT action_id, rag, narrative, reported_by, source, locked
+SELECT action_id, rag, narrative, reported_by, locked
 FROM quarter_update WHERE quarter = ?
 """
 
@@ -208,8 +207,8 @@ def load_index(db: Database, plan_id: int, quarter: Quarter) -> PlanIndex:
                 leads.setdefault(action_id, []).append(abbreviations[partner_id])
         rags = _RAGS
         updates = {
-            action_id: ExistingUpdate(rags[rag], narrative, reported_by, source, bool(locked))
-            for action_id, rag, narrative, reported_by, source, locked in update_rows
+            action_id: ExistingUpdate(rags[rag], narrative, reported_by, bool(locked))
+            for action_id, rag, narrative, reported_by, locked in update_rows
             if action_id in in_plan
         }
         no_leads: tuple[str, ...] = ()
@@ -791,7 +790,8 @@ def mark_duplicates(preview: ImportPreview) -> None:
         and r.rag is not None
     ]
     # Ticked rows claim their action first, so a supporting agency's note never hides the lead's return.
-    for row in sorted(candidates, key=lambda r: not r.selected):
+    ticked_first = [r for r in candidates if r.selected] + [r for r in candidates if not r.selected]
+    for row in ticked_first:
         assert row.action_id is not None
         earlier = first.get(row.action_id)
         if earlier is None:
