@@ -58,7 +58,9 @@ class ReturnLine:
 
     @property
     def is_blank_return(self) -> bool:
-        return self.rag is None and not self.rag_text and is_blank(self.written) and not self.problems
+        return (
+            self.rag is None and not self.rag_text and is_blank(self.written) and not self.problems
+        )
 
 
 @dataclass

@@ -371,8 +371,8 @@ def template_info(grid: Grid) -> TemplateInfo | None:
 
 def _whole(value: object) -> int:
     """A row number or id as written in the metadata: a number cell, or text of a number."""
-    if value.__class__ is int or value.__class__ is float:
-        return int(value)  # type: ignore[call-overload]
+    if isinstance(value, int | float) and value.__class__ is not bool:
+        return int(value)
     return int(float(value))  # type: ignore[arg-type]
 
 
