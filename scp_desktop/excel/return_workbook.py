@@ -371,7 +371,7 @@ def template_info(grid: Grid) -> TemplateInfo | None:
 
 def _whole(value: object) -> int:
     """A row number or id as written in the metadata: a number cell, or text of a number."""
-    if isinstance(value, int | float) and value.__class__ is not bool:
+    if type(value) is float or type(value) is int:
         return int(value)
     return int(float(value))  # type: ignore[arg-type]
 
