@@ -80,19 +80,46 @@ class Grid:
 
 def read_grid(path: Path) -> Grid:
     """Read every sheet of a workbook or a CSV file; raises SpreadsheetRejected with a clear message."""
+    return _parse(path).grid()
+
+
+@dataclass
+class _Parsed:
+    """A file parsed but not yet made into Python values (see `ReadAhead`)."""
+
+    path: Path
+    content: bytes
+    sheets: list[tuple[str, Any, bool]] = field(default_factory=list)  # name, sheet, hidden
+    done: Grid | None = None  # a CSV file, read whole
+
+    def grid(self) -> Grid:
+        if self.done is not None:
+            return self.done
+        try:
+            sheets = [
+                Sheet(name, parsed.to_python(skip_empty_area=False), hidden)  # fresh lists: ours
+                for name, parsed, hidden in self.sheets
+            ]
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as exc:
+            raise _damaged_sheet(self.path, exc) from exc
+        return Grid(self.path, "xlsx", sheets, self.content)
+
+
+def _parse(path: Path) -> _Parsed:
     sniffed = sniff(path, check_package=False)
     try:
         content = path.read_bytes()
     except OSError as exc:
         raise SpreadsheetRejected(f"{path.name} could not be read: {exc.strerror or exc}.") from exc
-    if sniffed.kind == "xlsx":
-        check_zip(path, content)  # the package as read, not the file read again
     if sniffed.kind == "csv":
-        return Grid(path, "csv", [_read_csv(path, content)], content)
-    return Grid(path, "xlsx", _read_xlsx(path, content), content)
+        return _Parsed(path, content, done=Grid(path, "csv", [_read_csv(path, content)], content))
+    check_zip(path, content)  # the package as read, not the file read again
+    return _Parsed(path, content, _parse_xlsx(path, content))
 
 
-AHEAD = 4  # grids read ahead per reading thread: enough to cover the plan's loading
+AHEAD = 8  # grids read ahead per reading thread: enough to cover the plan's loading
 AHEAD_BYTES = 48 * 1024 * 1024  # ...unless the files waiting are this big on disk together
 
 
@@ -100,9 +127,9 @@ class ReadAhead:
     """Reads files into grids on a few threads, ahead of the caller working through them in order.
 
     python-calamine parses without holding the interpreter lock, so while one file's rows are
-    being matched the next files are already being read, on as many cores as the laptop has.
-    A few grids wait in memory, fewer when the files are large. A file's error is raised by
-    `get` for that file alone.
+    being matched the next files are already being parsed, on as many cores as the laptop has;
+    `get` makes the parsed cells into Python values. A few files wait in memory, fewer when
+    they are large. A file's error is raised by `get` for that file alone.
     """
 
     def __init__(self, paths: Sequence[Path], *, workers: int | None = None) -> None:
@@ -116,7 +143,7 @@ class ReadAhead:
             if self._workers > 0
             else None
         )
-        self._futures: dict[int, Future[Grid]] = {}
+        self._futures: dict[int, Future[_Parsed]] = {}
         self._sizes: dict[int, int] = {}
         self._submitted = 0
         self._fill(0)
@@ -139,7 +166,7 @@ class ReadAhead:
             if self._futures and sum(self._sizes.values()) + size > AHEAD_BYTES:
                 return
             self._sizes[self._submitted] = size
-            self._futures[self._submitted] = self._pool.submit(read_grid, path)
+            self._futures[self._submitted] = self._pool.submit(_parse, path)
             self._submitted += 1
 
     def get(self, index: int) -> Grid:
@@ -150,7 +177,10 @@ class ReadAhead:
         self._fill(index + 1)
         if future is None:
             return read_grid(self._paths[index])
-        return future.result()
+        # Values are made here, not on the reading thread: making them holds the interpreter
+        # lock, and a reader holding it would stall this thread (and its plan queries, which
+        # give the lock up at every row) far longer than the making takes.
+        return future.result().grid()
 
     def close(self) -> None:
         """Stop reading: files not yet started are dropped, one being read is left to finish."""
@@ -181,7 +211,8 @@ def _read_csv(path: Path, content: bytes) -> Sheet:
     return Sheet(path.stem[:31] or "CSV", rows)
 
 
-def _read_xlsx(path: Path, content: bytes) -> list[Sheet]:
+def _parse_xlsx(path: Path, content: bytes) -> list[tuple[str, Any, bool]]:
+    """Each worksheet parsed by calamine (without the interpreter lock), not yet made into values."""
     try:
         wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
     except python_calamine.PasswordError as exc:
@@ -193,25 +224,27 @@ def _read_xlsx(path: Path, content: bytes) -> list[Sheet]:
             f"{path.name} is damaged and cannot be read ({exc}). "
             "Ask the agency to save it again as .xlsx."
         ) from exc
-    sheets: list[Sheet] = []
+    sheets: list[tuple[str, Any, bool]] = []
     try:
         for meta in wb.sheets_metadata:
             if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
                 continue
-            sheet = wb.get_sheet_by_name(meta.name)
-            rows: list[list[Any]] = sheet.to_python(skip_empty_area=False)  # fresh lists: ours
             hidden = meta.visible != python_calamine.SheetVisibleEnum.Visible
-            sheets.append(Sheet(meta.name, rows, hidden))
+            sheets.append((meta.name, wb.get_sheet_by_name(meta.name), hidden))
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:
-        raise SpreadsheetRejected(
-            f"{path.name} is damaged: a sheet cannot be read ({exc}). "
-            "Ask the agency to save it again as .xlsx."
-        ) from exc
+        raise _damaged_sheet(path, exc) from exc
     finally:
         wb.close()
     return sheets
+
+
+def _damaged_sheet(path: Path, exc: BaseException) -> SpreadsheetRejected:
+    return SpreadsheetRejected(
+        f"{path.name} is damaged: a sheet cannot be read ({exc}). "
+        "Ask the agency to save it again as .xlsx."
+    )
 
 
 _CELL = re.compile(rb"<c\b([^>]*?)(/>|>(.*?)</c>)", re.DOTALL)
