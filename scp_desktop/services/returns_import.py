@@ -102,15 +102,19 @@ class PlanIndex:
     agencies: dict[str, AgencyInfo]  # upper-case abbreviation → agency
     imported_hashes: dict[str, str]  # content hash → 'NAME on dd/mm/yyyy'
     signed_off: bool
-    by_reference: dict[str, int] = field(default_factory=dict)
     fuzzy_results: dict[str, list[tuple[float, int]]] = field(default_factory=dict)
 
-    def __post_init__(self) -> None:
+    # Our own returns match by the ids they carry: references and titles are only normalised
+    # when a row needs them.
+    @functools.cached_property
+    def by_reference(self) -> dict[str, int]:
+        """Normalised reference → the first action that has it."""
+        found: dict[str, int] = {}
         for a in self.actions.values():
             if a.reference:
-                self.by_reference.setdefault(normalise_reference(a.reference), a.id)
+                found.setdefault(normalise_reference(a.reference), a.id)
+        return found
 
-    # Our own returns match by the ids they carry: titles are only normalised when a row needs them.
     @functools.cached_property
     def titles(self) -> dict[int, str]:
         """Each action's normalised title, in plan order."""
@@ -572,8 +576,8 @@ def _preview_row(
         line.written,
         line.reported_by,
         line.reported_on,
-        list(line.problems),
-        list(line.notes),
+        line.problems,  # the line is read only to make this row: its lists pass to the row
+        line.notes,
         line.supporting,
     )
     if use_template and line.template_action_id in index.actions:
