@@ -25,7 +25,13 @@ from xml.etree import ElementTree as ET
 import python_calamine
 from openpyxl.utils import column_index_from_string, get_column_letter
 
-from scp_desktop.excel.safety import SpreadsheetRejected, check_zip, decode_text, sniff
+from scp_desktop.excel.safety import (
+    SpreadsheetRejected,
+    check_zip,
+    decode_text,
+    read_member,
+    sniff,
+)
 
 Value = str | float | int | bool | dt.date | dt.datetime | dt.time | dt.timedelta | None
 
@@ -60,6 +66,7 @@ class Grid:
     kind: str  # 'xlsx' | 'csv'
     sheets: list[Sheet] = field(default_factory=list)
     content: bytes = b""
+    parts: dict[str, zipfile.ZipInfo] = field(default_factory=dict, repr=False)  # as checked
 
     def sheet(self, name: str) -> Sheet | None:
         return next((s for s in self.sheets if s.name == name), None)
@@ -71,7 +78,7 @@ class Grid:
         wanted = set(cells)
         if self.kind != "xlsx" or not wanted:
             return {}
-        found = _read_fills(self.content, sheet_name, wanted)
+        found = _read_fills(self.content, sheet_name, wanted, self.parts)
         if found is None:
             # A formula among the cells, or XML written in an unusual way: openpyxl reads it.
             return _read_details(self.content, sheet_name, wanted)
@@ -90,6 +97,7 @@ class _Parsed:
     path: Path
     content: bytes
     sheets: list[tuple[str, Any, bool]] = field(default_factory=list)  # name, sheet, hidden
+    parts: dict[str, zipfile.ZipInfo] = field(default_factory=dict)
     done: Grid | None = None  # a CSV file, read whole
 
     def grid(self) -> Grid:
@@ -104,7 +112,7 @@ class _Parsed:
             raise
         except BaseException as exc:
             raise _damaged_sheet(self.path, exc) from exc
-        return Grid(self.path, "xlsx", sheets, self.content)
+        return Grid(self.path, "xlsx", sheets, self.content, self.parts)
 
 
 def _parse(path: Path) -> _Parsed:
@@ -115,8 +123,8 @@ def _parse(path: Path) -> _Parsed:
         raise SpreadsheetRejected(f"{path.name} could not be read: {exc.strerror or exc}.") from exc
     if sniffed.kind == "csv":
         return _Parsed(path, content, done=Grid(path, "csv", [_read_csv(path, content)], content))
-    check_zip(path, content)  # the package as read, not the file read again
-    return _Parsed(path, content, _parse_xlsx(path, content))
+    parts = check_zip(path, content)  # the package as read, not the file read again
+    return _Parsed(path, content, _parse_xlsx(path, content), parts)
 
 
 AHEAD = 8  # grids read ahead per reading thread: enough to cover the plan's loading
@@ -257,7 +265,10 @@ _PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 
 def _read_fills(
-    content: bytes, sheet_name: str, wanted: set[tuple[int, int]]
+    content: bytes,
+    sheet_name: str,
+    wanted: set[tuple[int, int]],
+    parts: dict[str, zipfile.ZipInfo] | None = None,
 ) -> dict[tuple[int, int], CellDetail] | None:
     """Fill colours of the wanted cells read straight from the sheet's XML, or None to use openpyxl.
 
@@ -265,7 +276,7 @@ def _read_fills(
     than reading every value of the file; the package parts needed are small or scanned once.
     """
     try:
-        with zipfile.ZipFile(io.BytesIO(content)) as zf:
+        with _Package(content, parts or {}) as zf:
             sheet_part = _sheet_part(zf, sheet_name)
             if sheet_part is None:
                 return None
@@ -384,7 +395,31 @@ def _styled(fill: str | None, number_format: str) -> CellDetail:
     return CellDetail(fill, None, number_format)
 
 
-def _sheet_part(zf: zipfile.ZipFile, sheet_name: str) -> str | None:
+class _Package:
+    """A package's parts by name: inflated straight from its bytes when its parts are known."""
+
+    def __init__(self, content: bytes, parts: dict[str, zipfile.ZipInfo]) -> None:
+        self._content, self._parts = content, parts
+        self._zip: zipfile.ZipFile | None = None
+
+    def read(self, name: str) -> bytes:
+        info = self._parts.get(name)
+        data = read_member(self._content, info) if info is not None else None
+        if data is None:
+            if self._zip is None:  # not checked, or read oddly: zipfile reads it, or says why not
+                self._zip = zipfile.ZipFile(io.BytesIO(self._content))
+            data = self._zip.read(name)
+        return data
+
+    def __enter__(self) -> _Package:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._zip is not None:
+            self._zip.close()
+
+
+def _sheet_part(zf: _Package, sheet_name: str) -> str | None:
     book = ET.fromstring(zf.read("xl/workbook.xml"))
     rel_id = next(
         (
@@ -416,7 +451,7 @@ def _rel_targets(xml: bytes) -> dict[str, str]:
 _BUILTIN_FORMATS = {9: "0%", 10: "0.00%"}  # the built-in formats that matter: percentages
 
 
-def _cell_styles(zf: zipfile.ZipFile) -> tuple[tuple[str | None, str], ...]:
+def _cell_styles(zf: _Package) -> tuple[tuple[str | None, str], ...]:
     """Fill colour and number format of each cell style (by index), as openpyxl would report them."""
     try:
         xml = zf.read("xl/styles.xml")

@@ -129,10 +129,11 @@ def _raise_for_ole(path: Path) -> None:
     )
 
 
-def check_zip(path: Path, content: bytes | None = None) -> None:
+def check_zip(path: Path, content: bytes | None = None) -> dict[str, zipfile.ZipInfo]:
     """Refuse zip packages that are broken, not workbooks, or would expand beyond a sane size.
 
-    `content` is the file's bytes when the caller has read them already.
+    `content` is the file's bytes when the caller has read them already. Returns the
+    package's parts by name, as checked.
     """
     name = path.name
     try:
@@ -180,6 +181,7 @@ def check_zip(path: Path, content: bytes | None = None) -> None:
                             f"{name} contains XML entity declarations ({info.filename}), which "
                             "Excel never writes; it may be an attack and was not read."
                         )
+            return {info.filename: info for info in infos}
     except SpreadsheetRejected:
         raise
     except (
@@ -210,6 +212,45 @@ def _prolog(content: bytes, info: zipfile.ZipInfo) -> bytes | None:
     start of one. None when the member is stored in any way but the plain ones Excel writes
     (zipfile then reads it, and says what is wrong).
     """
+    data_start = _data_start(content, info)
+    if data_start is None:
+        return None
+    # Enough compressed bytes for 1024 inflated ones: XML compresses, it never grows much.
+    chunk = content[data_start : data_start + min(info.compress_size, 64 * 1024)]
+    if info.compress_type == zipfile.ZIP_STORED:
+        return chunk[:1024]
+    try:
+        return zlib.decompressobj(-zlib.MAX_WBITS).decompress(chunk, 1024)
+    except zlib.error:
+        return None
+
+
+def read_member(content: bytes, info: zipfile.ZipInfo) -> bytes | None:
+    """A whole member of a package already checked by `check_zip`, inflated from its bytes.
+
+    None when it cannot be read this way (the caller then asks zipfile, which says why).
+    """
+    data_start = _data_start(content, info)
+    if data_start is None:
+        return None
+    chunk = content[data_start : data_start + info.compress_size]
+    try:
+        data = (
+            chunk
+            if info.compress_type == zipfile.ZIP_STORED
+            else zlib.decompress(chunk, -zlib.MAX_WBITS, max(info.file_size, 1))
+        )
+    except zlib.error:
+        return None
+    if len(data) != info.file_size or zlib.crc32(data) != info.CRC:
+        return None
+    return data
+
+
+def _data_start(content: bytes, info: zipfile.ZipInfo) -> int | None:
+    """Where a member's data starts, when its local header agrees with the directory."""
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        return None
     start = info.header_offset
     if start < 0 or start + _LOCAL_HEADER.size > len(content):
         return None
@@ -225,17 +266,7 @@ def _prolog(content: bytes, info: zipfile.ZipInfo) -> bytes | None:
         return None
     if content[name_start : name_start + name_length] != expected:
         return None  # zipfile says how the package is damaged
-    data_start = name_start + name_length + extra_length
-    # Enough compressed bytes for 1024 inflated ones: XML compresses, it never grows much.
-    chunk = content[data_start : data_start + min(info.compress_size, 64 * 1024)]
-    if method == zipfile.ZIP_STORED:
-        return chunk[:1024]
-    if method != zipfile.ZIP_DEFLATED:
-        return None
-    try:
-        return zlib.decompressobj(-zlib.MAX_WBITS).decompress(chunk, 1024)
-    except zlib.error:
-        return None
+    return int(name_start + name_length + extra_length)
 
 
 def decode_text(data: bytes) -> str:

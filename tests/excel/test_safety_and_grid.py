@@ -14,7 +14,14 @@ import pytest
 from openpyxl.styles import PatternFill
 
 from scp_desktop.excel.grid import ReadAhead, read_grid
-from scp_desktop.excel.safety import SpreadsheetRejected, _prolog, check_zip, decode_text, sniff
+from scp_desktop.excel.safety import (
+    SpreadsheetRejected,
+    _prolog,
+    check_zip,
+    decode_text,
+    read_member,
+    sniff,
+)
 from tests.hostile_files import (
     small_workbook_bytes,
     write_encrypted,
@@ -312,3 +319,21 @@ def test_fills_are_found_whatever_the_order_of_the_sheets(tmp_path: Path) -> Non
         details = grid.details(name, [(n, 1) for n in range(2, 6)])
         assert {d.fill_rgb for d in details.values()} == {rgb}, name
         assert len(details) == 4
+
+
+@pytest.mark.parametrize("stored", [False, True], ids=["deflated", "stored"])
+def test_whole_parts_are_read_as_zipfile_reads_them(tmp_path: Path, stored: bool) -> None:
+    path = _workbook_with_parts(tmp_path / "w.xlsx", stored=stored)
+    content = path.read_bytes()
+    parts = check_zip(path, content)
+    with zipfile.ZipFile(path) as zf:
+        assert sorted(parts) == sorted(zf.namelist())
+        for name, info in parts.items():
+            assert read_member(content, info) == zf.read(name), name
+    # A part whose bytes do not match its checksum is left to zipfile, which refuses it.
+    info = parts["xl/styles.xml"]
+    start = content.index(b"PK\x03\x04", info.header_offset)
+    data_at = start + 30 + len(info.filename.encode())
+    flipped = bytearray(content)
+    flipped[data_at + info.compress_size // 2] ^= 0xFF
+    assert read_member(bytes(flipped), info) is None
