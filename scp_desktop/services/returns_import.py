@@ -205,10 +205,16 @@ def load_index(db: Database, plan_id: int, quarter: Quarter) -> PlanIndex:
                 partner_id, abbreviation, name, mapping if isinstance(mapping, dict) else {}
             )
         in_plan = {row[0] for row in rows}
-        leads: dict[int, list[str]] = {}
+        lead_lists: dict[int, list[str]] = {}
         for action_id, partner_id in links:
             if action_id in in_plan:
-                leads.setdefault(action_id, []).append(abbreviations[partner_id])
+                lead_lists.setdefault(action_id, []).append(abbreviations[partner_id])
+        # Thousands of actions share a few hundred lead agencies: one tuple for each set of leads.
+        shared: dict[tuple[str, ...], tuple[str, ...]] = {}
+        leads: dict[int, tuple[str, ...]] = {}
+        for action_id, names in lead_lists.items():
+            key = tuple(names)
+            leads[action_id] = shared.setdefault(key, key)
         rags = _RAGS
         updates = {
             action_id: ExistingUpdate(rags[rag], narrative, reported_by, bool(locked))
@@ -221,7 +227,7 @@ def load_index(db: Database, plan_id: int, quarter: Quarter) -> PlanIndex:
                 action_id,
                 reference,
                 title,
-                tuple(leads[action_id]) if action_id in leads else no_leads,
+                leads.get(action_id, no_leads),
                 updates.get(action_id),
             )
             for action_id, reference, title in rows
@@ -265,7 +271,7 @@ class PreviewRow:
     action_id: int | None = None
     match_how: str = ""  # template | reference | title | officer
     match_score: float | None = None
-    candidates: list[Candidate] = field(default_factory=list)
+    candidates: Sequence[Candidate] = ()  # the likely actions, best first, when the match is unsure
     outcome: Outcome = Outcome.UNMATCHED
     message: str = ""
     selected: bool = False
