@@ -10,8 +10,8 @@ import contextlib
 import datetime as dt
 import functools
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from openpyxl.utils import get_column_letter
@@ -46,8 +46,9 @@ class ReturnLine:
     written: Any  # the progress update cell as read ('' when empty); see `narrative`
     reported_by: str
     reported_on: dt.date | None
-    problems: list[str] = field(default_factory=list)  # cell-level errors: the row cannot apply
-    notes: list[str] = field(default_factory=list)  # worth saying, but the row can apply
+    # Most rows have neither: the empty tuple is shared, a list is made for the first one.
+    problems: Sequence[str] = ()  # cell-level errors: the row cannot apply
+    notes: Sequence[str] = ()  # worth saying, but the row can apply
     template_action_id: int | None = None
     supporting: bool = False
 
@@ -55,6 +56,12 @@ class ReturnLine:
     def narrative(self) -> str:
         """The progress update, tidied (made when asked for: most rows are only counted)."""
         return tidy_narrative(self.written)
+
+    def add_problem(self, text: str) -> None:
+        self.problems = [*self.problems, text]
+
+    def add_note(self, text: str) -> None:
+        self.notes = [*self.notes, text]
 
     @property
     def is_blank_return(self) -> bool:
@@ -275,15 +282,15 @@ def _read_lines(
             raw_narrative,
             reported_by,
             None,
-            [],
-            [],
+            (),
+            (),
             None,
             supporting_sheet,
         )
         if rag_text:
             line.rag = rag = _rag(rag_text)
             if rag is None:
-                line.problems.append(
+                line.add_problem(
                     f"RAG '{rag_text}' in cell {_ref(rag_c, r)} is not Red, Amber, Green or Blue"
                 )
         elif rag_c is not None:
@@ -297,7 +304,7 @@ def _read_lines(
             else:
                 line.reported_on, problem = _date(date_value)
                 if problem:
-                    line.notes.append(
+                    line.add_note(
                         f"date {problem} in cell {_ref(date_c, r)} was not understood; left blank"
                     )
         if placed_rows:
@@ -324,7 +331,7 @@ def _apply_details(
         if rag_c is not None and not line.rag_text:
             detail = details.get((line.row, rag_c))
             if detail and detail.formula:
-                line.problems.append(
+                line.add_problem(
                     f"cell {_ref(rag_c, line.row)} has a formula ({detail.formula[:40]}) with no "
                     "saved result: open the file in Excel, save it, and import again"
                 )
@@ -332,13 +339,13 @@ def _apply_details(
                 line.rag = _rag_of_fill(detail.fill_rgb)
                 line.rag_from_fill = line.rag is not None
                 if line.rag is not None:
-                    line.notes.append(
+                    line.add_note(
                         f"RAG read from the colour of cell {_ref(rag_c, line.row)} ({line.rag.label})"
                     )
         if prog_c is not None and is_blank(line.written):
             detail = details.get((line.row, prog_c))
             if detail and detail.formula:
-                line.problems.append(
+                line.add_problem(
                     f"cell {_ref(prog_c, line.row)} has a formula with no saved result: open "
                     "the file in Excel, save it, and import again"
                 )

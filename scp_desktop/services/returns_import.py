@@ -265,8 +265,8 @@ class PreviewRow:
     written: Any  # the progress update cell as read; `narrative` is its tidy text
     reported_by: str
     reported_on: Any  # datetime.date | None
-    problems: list[str]
-    notes: list[str]
+    problems: Sequence[str]
+    notes: Sequence[str]
     supporting: bool
     action_id: int | None = None
     match_how: str = ""  # template | reference | title | officer
@@ -286,6 +286,9 @@ class PreviewRow:
         if self._narrative is None:
             self._narrative = tidy_narrative(self.written)
         return self._narrative
+
+    def add_note(self, text: str) -> None:
+        self.notes = [*self.notes, text]
 
     @property
     def applicable(self) -> bool:
@@ -604,11 +607,11 @@ def match(index: PlanIndex, row: PreviewRow) -> None:
             if not row.title or _title_score(index, row.title, found) >= MATCH_WEAK:
                 row.action_id, row.match_how, row.match_score = found, "reference", 100.0
                 return
-            row.notes.append(
+            row.add_note(
                 f"reference {row.reference} is '{action.title}', which does not look like '{row.title}'"
             )
         else:
-            row.notes.append(f"no action has reference '{row.reference}'")
+            row.add_note(f"no action has reference '{row.reference}'")
     if not row.title:
         return
     query = normalise_title(row.title)
