@@ -349,8 +349,8 @@ def template_info(grid: Grid) -> TemplateInfo | None:
         if not sheet_name:
             continue
         try:
-            rows[(sheet_name, _whole(row))] = (
-                _whole(action_id),
+            rows[(sheet_name, int(row) if row.__class__ is float else _whole(row))] = (
+                int(action_id) if action_id.__class__ is float else _whole(action_id),
                 reference.strip() if reference.__class__ is str else _text(reference),
             )
         except (TypeError, ValueError):
