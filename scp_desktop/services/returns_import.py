@@ -585,7 +585,7 @@ def _preview_row(
         line.written,
         line.reported_by,
         line.reported_on,
-        line.problems,  # the line is read only to make this row: its lists pass to the row
+        line.problems,  # the line is read only to make this row: its findings pass to it
         line.notes,
         line.supporting,
     )
