@@ -25,7 +25,13 @@ from xml.etree import ElementTree as ET
 import python_calamine
 from openpyxl.utils import column_index_from_string, get_column_letter
 
-from scp_desktop.excel.safety import SpreadsheetRejected, decode_text, sniff
+from scp_desktop.excel.safety import (
+    SpreadsheetRejected,
+    check_zip,
+    decode_text,
+    read_member,
+    sniff,
+)
 
 Value = str | float | int | bool | dt.date | dt.datetime | dt.time | dt.timedelta | None
 
@@ -60,6 +66,7 @@ class Grid:
     kind: str  # 'xlsx' | 'csv'
     sheets: list[Sheet] = field(default_factory=list)
     content: bytes = b""
+    parts: dict[str, zipfile.ZipInfo] = field(default_factory=dict, repr=False)  # as checked
 
     def sheet(self, name: str) -> Sheet | None:
         return next((s for s in self.sheets if s.name == name), None)
@@ -71,7 +78,7 @@ class Grid:
         wanted = set(cells)
         if self.kind != "xlsx" or not wanted:
             return {}
-        found = _read_fills(self.content, sheet_name, wanted)
+        found = _read_fills(self.content, sheet_name, wanted, self.parts)
         if found is None:
             # A formula among the cells, or XML written in an unusual way: openpyxl reads it.
             return _read_details(self.content, sheet_name, wanted)
@@ -80,17 +87,47 @@ class Grid:
 
 def read_grid(path: Path) -> Grid:
     """Read every sheet of a workbook or a CSV file; raises SpreadsheetRejected with a clear message."""
-    sniffed = sniff(path)
+    return _parse(path).grid()
+
+
+@dataclass
+class _Parsed:
+    """A file parsed but not yet made into Python values (see `ReadAhead`)."""
+
+    path: Path
+    content: bytes
+    sheets: list[tuple[str, Any, bool]] = field(default_factory=list)  # name, sheet, hidden
+    parts: dict[str, zipfile.ZipInfo] = field(default_factory=dict)
+    done: Grid | None = None  # a CSV file, read whole
+
+    def grid(self) -> Grid:
+        if self.done is not None:
+            return self.done
+        try:
+            sheets = [
+                Sheet(name, parsed.to_python(skip_empty_area=False), hidden)  # fresh lists: ours
+                for name, parsed, hidden in self.sheets
+            ]
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as exc:
+            raise _damaged_sheet(self.path, exc) from exc
+        return Grid(self.path, "xlsx", sheets, self.content, self.parts)
+
+
+def _parse(path: Path) -> _Parsed:
+    sniffed = sniff(path, check_package=False)
     try:
         content = path.read_bytes()
     except OSError as exc:
         raise SpreadsheetRejected(f"{path.name} could not be read: {exc.strerror or exc}.") from exc
     if sniffed.kind == "csv":
-        return Grid(path, "csv", [_read_csv(path, content)], content)
-    return Grid(path, "xlsx", _read_xlsx(path, content), content)
+        return _Parsed(path, content, done=Grid(path, "csv", [_read_csv(path, content)], content))
+    parts = check_zip(path, content)  # the package as read, not the file read again
+    return _Parsed(path, content, _parse_xlsx(path, content), parts)
 
 
-AHEAD = 4  # grids read ahead per reading thread: enough to cover the plan's loading
+AHEAD = 8  # grids read ahead per reading thread: enough to cover the plan's loading
 AHEAD_BYTES = 48 * 1024 * 1024  # ...unless the files waiting are this big on disk together
 
 
@@ -98,9 +135,9 @@ class ReadAhead:
     """Reads files into grids on a few threads, ahead of the caller working through them in order.
 
     python-calamine parses without holding the interpreter lock, so while one file's rows are
-    being matched the next files are already being read, on as many cores as the laptop has.
-    A few grids wait in memory, fewer when the files are large. A file's error is raised by
-    `get` for that file alone.
+    being matched the next files are already being parsed, on as many cores as the laptop has;
+    `get` makes the parsed cells into Python values. A few files wait in memory, fewer when
+    they are large. A file's error is raised by `get` for that file alone.
     """
 
     def __init__(self, paths: Sequence[Path], *, workers: int | None = None) -> None:
@@ -114,7 +151,7 @@ class ReadAhead:
             if self._workers > 0
             else None
         )
-        self._futures: dict[int, Future[Grid]] = {}
+        self._futures: dict[int, Future[_Parsed]] = {}
         self._sizes: dict[int, int] = {}
         self._submitted = 0
         self._fill(0)
@@ -137,7 +174,7 @@ class ReadAhead:
             if self._futures and sum(self._sizes.values()) + size > AHEAD_BYTES:
                 return
             self._sizes[self._submitted] = size
-            self._futures[self._submitted] = self._pool.submit(read_grid, path)
+            self._futures[self._submitted] = self._pool.submit(_parse, path)
             self._submitted += 1
 
     def get(self, index: int) -> Grid:
@@ -148,7 +185,10 @@ class ReadAhead:
         self._fill(index + 1)
         if future is None:
             return read_grid(self._paths[index])
-        return future.result()
+        # Values are made here, not on the reading thread: making them holds the interpreter
+        # lock, and a reader holding it would stall this thread (and its plan queries, which
+        # give the lock up at every row) far longer than the making takes.
+        return future.result().grid()
 
     def close(self) -> None:
         """Stop reading: files not yet started are dropped, one being read is left to finish."""
@@ -179,7 +219,8 @@ def _read_csv(path: Path, content: bytes) -> Sheet:
     return Sheet(path.stem[:31] or "CSV", rows)
 
 
-def _read_xlsx(path: Path, content: bytes) -> list[Sheet]:
+def _parse_xlsx(path: Path, content: bytes) -> list[tuple[str, Any, bool]]:
+    """Each worksheet parsed by calamine (without the interpreter lock), not yet made into values."""
     try:
         wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
     except python_calamine.PasswordError as exc:
@@ -191,25 +232,27 @@ def _read_xlsx(path: Path, content: bytes) -> list[Sheet]:
             f"{path.name} is damaged and cannot be read ({exc}). "
             "Ask the agency to save it again as .xlsx."
         ) from exc
-    sheets: list[Sheet] = []
+    sheets: list[tuple[str, Any, bool]] = []
     try:
         for meta in wb.sheets_metadata:
             if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
                 continue
-            sheet = wb.get_sheet_by_name(meta.name)
-            rows: list[list[Any]] = sheet.to_python(skip_empty_area=False)  # fresh lists: ours
             hidden = meta.visible != python_calamine.SheetVisibleEnum.Visible
-            sheets.append(Sheet(meta.name, rows, hidden))
+            sheets.append((meta.name, wb.get_sheet_by_name(meta.name), hidden))
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:
-        raise SpreadsheetRejected(
-            f"{path.name} is damaged: a sheet cannot be read ({exc}). "
-            "Ask the agency to save it again as .xlsx."
-        ) from exc
+        raise _damaged_sheet(path, exc) from exc
     finally:
         wb.close()
     return sheets
+
+
+def _damaged_sheet(path: Path, exc: BaseException) -> SpreadsheetRejected:
+    return SpreadsheetRejected(
+        f"{path.name} is damaged: a sheet cannot be read ({exc}). "
+        "Ask the agency to save it again as .xlsx."
+    )
 
 
 _CELL = re.compile(rb"<c\b([^>]*?)(/>|>(.*?)</c>)", re.DOTALL)
@@ -222,7 +265,10 @@ _PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 
 def _read_fills(
-    content: bytes, sheet_name: str, wanted: set[tuple[int, int]]
+    content: bytes,
+    sheet_name: str,
+    wanted: set[tuple[int, int]],
+    parts: dict[str, zipfile.ZipInfo] | None = None,
 ) -> dict[tuple[int, int], CellDetail] | None:
     """Fill colours of the wanted cells read straight from the sheet's XML, or None to use openpyxl.
 
@@ -230,7 +276,7 @@ def _read_fills(
     than reading every value of the file; the package parts needed are small or scanned once.
     """
     try:
-        with zipfile.ZipFile(io.BytesIO(content)) as zf:
+        with _Package(content, parts or {}) as zf:
             sheet_part = _sheet_part(zf, sheet_name)
             if sheet_part is None:
                 return None
@@ -250,7 +296,9 @@ def _read_fills(
             for col in columns[row_number]:
                 at = body.find(b'<c r="%s%d"' % (_letters(col), row_number))
                 match = _CELL.match(body, at) if at >= 0 else None
-                if match is not None and not _cell_detail(match, row_number, wanted, styles, found):
+                if match is not None and not _known_cell_detail(
+                    match, (row_number, col), styles, found
+                ):
                     return None
             continue
         for match in _CELL.finditer(body):
@@ -315,21 +363,63 @@ def _cell_detail(
     key = (row, column_index_from_string(ref.group(1).decode("ascii")) - 1)
     if key not in wanted:
         return True
+    return _known_cell_detail(match, key, styles, found)
+
+
+def _known_cell_detail(
+    match: re.Match[bytes],
+    key: tuple[int, int],
+    styles: tuple[tuple[str | None, str], ...],
+    found: dict[tuple[int, int], CellDetail],
+) -> bool:
+    """Record the detail of a wanted cell already found by its reference."""
+    head = match.group(1)
     attrs = dict(_ATTR.findall(head))
     body = match.group(3) or b""
     if b"<f" in body:
         return False
     style = int(attrs.get(b"s", b"0") or 0)
     fill, number_format = styles[style] if 0 <= style < len(styles) else (None, "General")
-    error = None
     if attrs.get(b"t") == b"e":
         shown = _VALUE.search(body)
         error = shown.group(1).decode("utf-8", "replace") if shown else "#VALUE!"
-    found[key] = CellDetail(fill, None, number_format, error)
+        found[key] = CellDetail(fill, None, number_format, error)
+    else:
+        found[key] = _styled(fill, number_format)
     return True
 
 
-def _sheet_part(zf: zipfile.ZipFile, sheet_name: str) -> str | None:
+@functools.lru_cache(maxsize=256)
+def _styled(fill: str | None, number_format: str) -> CellDetail:
+    # Cells share a few styles; the detail is immutable, so one object serves them all.
+    return CellDetail(fill, None, number_format)
+
+
+class _Package:
+    """A package's parts by name: inflated straight from its bytes when its parts are known."""
+
+    def __init__(self, content: bytes, parts: dict[str, zipfile.ZipInfo]) -> None:
+        self._content, self._parts = content, parts
+        self._zip: zipfile.ZipFile | None = None
+
+    def read(self, name: str) -> bytes:
+        info = self._parts.get(name)
+        data = read_member(self._content, info) if info is not None else None
+        if data is None:
+            if self._zip is None:  # not checked, or read oddly: zipfile reads it, or says why not
+                self._zip = zipfile.ZipFile(io.BytesIO(self._content))
+            data = self._zip.read(name)
+        return data
+
+    def __enter__(self) -> _Package:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._zip is not None:
+            self._zip.close()
+
+
+def _sheet_part(zf: _Package, sheet_name: str) -> str | None:
     book = ET.fromstring(zf.read("xl/workbook.xml"))
     rel_id = next(
         (
@@ -341,18 +431,27 @@ def _sheet_part(zf: zipfile.ZipFile, sheet_name: str) -> str | None:
     )
     if rel_id is None:
         return None
-    rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-    for rel in rels.iter(f"{_PKG_REL_NS}Relationship"):
-        if rel.get("Id") == rel_id:
+    rels = zf.read("xl/_rels/workbook.xml.rels")
+    targets = _rel_targets(rels) if len(rels) < 1 << 20 else _rel_targets.__wrapped__(rels)
+    return targets.get(rel_id)
+
+
+@functools.lru_cache(maxsize=32)
+def _rel_targets(xml: bytes) -> dict[str, str]:
+    """Relationship id → part, read-only (returns made from one template share the same part)."""
+    targets: dict[str, str] = {}
+    for rel in ET.fromstring(xml).iter(f"{_PKG_REL_NS}Relationship"):
+        rel_id = rel.get("Id")
+        if rel_id is not None and rel_id not in targets:
             target = rel.get("Target") or ""
-            return target.lstrip("/") if target.startswith("/") else "xl/" + target
-    return None
+            targets[rel_id] = target.lstrip("/") if target.startswith("/") else "xl/" + target
+    return targets
 
 
 _BUILTIN_FORMATS = {9: "0%", 10: "0.00%"}  # the built-in formats that matter: percentages
 
 
-def _cell_styles(zf: zipfile.ZipFile) -> tuple[tuple[str | None, str], ...]:
+def _cell_styles(zf: _Package) -> tuple[tuple[str | None, str], ...]:
     """Fill colour and number format of each cell style (by index), as openpyxl would report them."""
     try:
         xml = zf.read("xl/styles.xml")
@@ -363,7 +462,7 @@ def _cell_styles(zf: zipfile.ZipFile) -> tuple[tuple[str | None, str], ...]:
     return _styles_of(xml)
 
 
-@functools.lru_cache(maxsize=8)
+@functools.lru_cache(maxsize=32)
 def _styles_of(xml: bytes) -> tuple[tuple[str | None, str], ...]:
     # Returns made from one template share their styles part: it is read once per batch.
     styles = ET.fromstring(xml)

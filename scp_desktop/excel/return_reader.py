@@ -10,8 +10,8 @@ import contextlib
 import datetime as dt
 import functools
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from openpyxl.utils import get_column_letter
@@ -31,7 +31,7 @@ from scp_desktop.excel.return_workbook import (
 from scp_desktop.excel.safety import SpreadsheetRejected
 
 
-@dataclass
+@dataclass(slots=True)  # thousands per import
 class ReturnLine:
     """One data row of a returned sheet."""
 
@@ -43,17 +43,31 @@ class ReturnLine:
     rag: RAG | None
     rag_text: str
     rag_from_fill: bool
-    narrative: str
+    written: Any  # the progress update cell as read ('' when empty); see `narrative`
     reported_by: str
     reported_on: dt.date | None
-    problems: list[str] = field(default_factory=list)  # cell-level errors: the row cannot apply
-    notes: list[str] = field(default_factory=list)  # worth saying, but the row can apply
+    # Most rows have neither: the empty tuple is shared, a list is made for the first one.
+    problems: Sequence[str] = ()  # cell-level errors: the row cannot apply
+    notes: Sequence[str] = ()  # worth saying, but the row can apply
     template_action_id: int | None = None
     supporting: bool = False
 
     @property
+    def narrative(self) -> str:
+        """The progress update, tidied (made when asked for: most rows are only counted)."""
+        return tidy_narrative(self.written)
+
+    def add_problem(self, text: str) -> None:
+        self.problems = [*self.problems, text]
+
+    def add_note(self, text: str) -> None:
+        self.notes = [*self.notes, text]
+
+    @property
     def is_blank_return(self) -> bool:
-        return self.rag is None and not self.rag_text and not self.narrative and not self.problems
+        return (
+            self.rag is None and not self.rag_text and is_blank(self.written) and not self.problems
+        )
 
 
 @dataclass
@@ -139,9 +153,7 @@ def read_return(
         lines = _read_lines(grid, sheet, columns, template)
         lead_col = columns.column(Meaning.LEAD)
         if lead_col is not None:
-            lead_values += [
-                cell_text(sheet.cell(line.row, lead_col)) for line in lines if line.lead
-            ]
+            lead_values += [line.lead for line in lines if line.lead]
         sheets.append(SheetRead(sheet.name, columns, lines))
     if not any_content:
         raise SpreadsheetRejected(f"{grid.path.name} has no data in it: every sheet is empty.")
@@ -210,30 +222,38 @@ def _no_header_note(columns: ColumnMap | None) -> str:
 def _read_lines(
     grid: Grid, sheet: Sheet, columns: ColumnMap, template: TemplateInfo | None
 ) -> list[ReturnLine]:
-    col = {m: columns.column(m) for m in Meaning}
-    ref_c, title_c, rag_c, prog_c = (
-        col[Meaning.REFERENCE],
-        col[Meaning.TITLE],
-        col[Meaning.RAG],
-        col[Meaning.PROGRESS],
+    meanings = {m: c for c, m in reversed(columns.meanings.items())}  # first column of a meaning
+    ref_c, title_c, lead_c, rag_c, prog_c, by_c, date_c = (
+        meanings.get(m)
+        for m in (
+            Meaning.REFERENCE,
+            Meaning.TITLE,
+            Meaning.LEAD,
+            Meaning.RAG,
+            Meaning.PROGRESS,
+            Meaning.REPORTED_BY,
+            Meaning.REPORTED_ON,
+        )
     )
+    # The text columns, read together per row; a missing column reads as an empty cell.
+    picked = [c if c is not None else -1 for c in (ref_c, title_c, rag_c, lead_c, by_c)]
     lines: list[ReturnLine] = []
     need_detail: set[tuple[int, int]] = set()
     supporting_sheet = sheet.name == SUPPORT_SHEET and template is not None
-    lead_c, by_c, date_c = col[Meaning.LEAD], col[Meaning.REPORTED_BY], col[Meaning.REPORTED_ON]
-    for r in range(columns.header_row + 1, len(sheet.rows) + 1):
-        values = sheet.rows[r - 1]
+    placed_rows = template.rows if template is not None else {}
+    sheet_name = sheet.name
+    rows = sheet.rows
+    for r in range(columns.header_row + 1, len(rows) + 1):
+        values = rows[r - 1]
         width = len(values)
-
-        def text(c: int | None, _values: list[Any] = values, _width: int = width) -> str:
-            if c is None or c >= _width:
-                return ""
-            value = _values[c]
-            return value.strip() if value.__class__ is str else cell_text(value)
-
-        reference = text(ref_c)
-        title = text(title_c)
-        rag_text = text(rag_c)
+        reference, title, rag_text, lead, reported_by = [
+            ""
+            if not 0 <= c < width
+            else v.strip()
+            if (v := values[c]).__class__ is str
+            else cell_text(v)
+            for c in picked
+        ]
         raw_narrative = values[prog_c] if prog_c is not None and prog_c < width else ""
         if not (rag_text or _has_value(raw_narrative)):
             filled = [(i, v) for i, v in enumerate(values) if _has_value(v)]
@@ -251,65 +271,90 @@ def _read_lines(
         if not reference and not title:
             continue
         line = ReturnLine(
-            sheet=sheet.name,
-            row=r,
-            reference=reference,
-            title=title,
-            lead=text(lead_c),
-            rag=None,
-            rag_text=rag_text,
-            rag_from_fill=False,
-            narrative=_narrative(raw_narrative) if raw_narrative != "" else "",
-            reported_by=text(by_c),
-            reported_on=None,
-            supporting=supporting_sheet,
+            sheet_name,
+            r,
+            reference,
+            title,
+            lead,
+            None,
+            rag_text,
+            False,
+            raw_narrative,
+            reported_by,
+            None,
+            (),
+            (),
+            None,
+            supporting_sheet,
         )
-        if line.rag_text:
-            line.rag = _rag(line.rag_text)
-            if line.rag is None:
-                line.problems.append(
-                    f"RAG '{line.rag_text}' in cell {_ref(rag_c, r)} is not Red, Amber, Green or Blue"
+        if rag_text:
+            line.rag = rag = _rag(rag_text)
+            if rag is None:
+                line.add_problem(
+                    f"RAG '{rag_text}' in cell {_ref(rag_c, r)} is not Red, Amber, Green or Blue"
                 )
         elif rag_c is not None:
             need_detail.add((r, rag_c))
-        if prog_c is not None and not line.narrative:
+        if prog_c is not None and is_blank(raw_narrative):
             need_detail.add((r, prog_c))
         if date_c is not None and date_c < width:
-            line.reported_on, problem = _date(values[date_c])
-            if problem:
-                line.notes.append(
-                    f"date {problem} in cell {_ref(date_c, r)} was not understood; left blank"
-                )
-        if template is not None:
-            placed = template.rows.get((sheet.name, r))
-            if placed and _same_ref(placed[1], reference):
+            date_value = values[date_c]
+            if date_value.__class__ is dt.date:
+                line.reported_on = date_value  # the usual case, a date cell
+            else:
+                line.reported_on, problem = _date(date_value)
+                if problem:
+                    line.add_note(
+                        f"date {problem} in cell {_ref(date_c, r)} was not understood; left blank"
+                    )
+        if placed_rows:
+            placed = placed_rows.get((sheet_name, r))
+            if placed and (placed[1] == reference or _same_ref(placed[1], reference)):
                 line.template_action_id = placed[0]
         lines.append(line)
     if need_detail:
-        details = grid.details(sheet.name, need_detail)
-        for line in lines:
-            if rag_c is not None and not line.rag_text:
-                detail = details.get((line.row, rag_c))
-                if detail and detail.formula:
-                    line.problems.append(
-                        f"cell {_ref(rag_c, line.row)} has a formula ({detail.formula[:40]}) with no "
-                        "saved result: open the file in Excel, save it, and import again"
-                    )
-                elif detail and detail.fill_rgb:
-                    line.rag = rag_from_rgb(detail.fill_rgb)
-                    line.rag_from_fill = line.rag is not None
-                    if line.rag is not None:
-                        line.notes.append(
-                            f"RAG read from the colour of cell {_ref(rag_c, line.row)} ({line.rag.label})"
-                        )
-            if prog_c is not None and not line.narrative:
-                detail = details.get((line.row, prog_c))
-                if detail and detail.formula:
-                    line.problems.append(
-                        f"cell {_ref(prog_c, line.row)} has a formula with no saved result: open "
-                        "the file in Excel, save it, and import again"
-                    )
+        _apply_details(grid, sheet_name, lines, rag_c, prog_c, need_detail)
     return lines
+
+
+def _apply_details(
+    grid: Grid,
+    sheet_name: str,
+    lines: list[ReturnLine],
+    rag_c: int | None,
+    prog_c: int | None,
+    need_detail: set[tuple[int, int]],
+) -> None:
+    """What only the cells' formatting says: a RAG given as a fill colour, a formula never calculated."""
+    details = grid.details(sheet_name, need_detail)
+    for line in lines:
+        if rag_c is not None and not line.rag_text:
+            detail = details.get((line.row, rag_c))
+            if detail and detail.formula:
+                line.add_problem(
+                    f"cell {_ref(rag_c, line.row)} has a formula ({detail.formula[:40]}) with no "
+                    "saved result: open the file in Excel, save it, and import again"
+                )
+            elif detail and detail.fill_rgb:
+                line.rag = _rag_of_fill(detail.fill_rgb)
+                line.rag_from_fill = line.rag is not None
+                if line.rag is not None:
+                    line.add_note(
+                        f"RAG read from the colour of cell {_ref(rag_c, line.row)} ({line.rag.label})"
+                    )
+        if prog_c is not None and is_blank(line.written):
+            detail = details.get((line.row, prog_c))
+            if detail and detail.formula:
+                line.add_problem(
+                    f"cell {_ref(prog_c, line.row)} has a formula with no saved result: open "
+                    "the file in Excel, save it, and import again"
+                )
+
+
+@functools.lru_cache(maxsize=64)
+def _rag_of_fill(rgb: str) -> RAG | None:
+    # A return's coloured cells share a handful of colours.
+    return rag_from_rgb(rgb)
 
 
 @functools.lru_cache(maxsize=256)
@@ -323,7 +368,15 @@ def _has_value(value: Any) -> bool:
     return not isinstance(value, str) or not value.isspace()
 
 
-def _narrative(value: Any) -> str:
+def is_blank(value: Any) -> bool:
+    """Whether a progress update cell tidies to nothing (the same as `not tidy_narrative(value)`)."""
+    if value.__class__ is str:
+        return value == "" or value.isspace()
+    return value is None or not cell_text(value)
+
+
+def tidy_narrative(value: Any) -> str:
+    """A progress update cell as text: the partner's line breaks kept, padding spaces taken out."""
     if isinstance(value, str):
         if (
             value.isprintable()  # no tab, line break or other space than ' '

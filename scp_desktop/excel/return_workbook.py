@@ -344,12 +344,15 @@ def template_info(grid: Grid) -> TemplateInfo | None:
         return None
     # One line per placed action: thousands on a big plan, so read them without per-cell calls.
     for raw in meta.rows[start:]:
-        sheet, row, action_id, reference = (*raw[:4], "", "", "", "")[:4]
-        sheet_name = _text(sheet)
+        sheet, row, action_id, reference = raw[:4] if len(raw) >= 4 else (*raw, "", "", "", "")[:4]
+        sheet_name = sheet.strip() if sheet.__class__ is str else _text(sheet)
         if not sheet_name:
             continue
         try:
-            rows[(sheet_name, int(float(row)))] = (int(float(action_id)), _text(reference))
+            rows[(sheet_name, int(row) if row.__class__ is float else _whole(row))] = (
+                int(action_id) if action_id.__class__ is float else _whole(action_id),
+                reference.strip() if reference.__class__ is str else _text(reference),
+            )
         except (TypeError, ValueError):
             continue
     try:
@@ -364,6 +367,13 @@ def template_info(grid: Grid) -> TemplateInfo | None:
         )
     except ValueError:
         return None
+
+
+def _whole(value: object) -> int:
+    """A row number or id as written in the metadata: a number cell, or text of a number."""
+    if type(value) is float or type(value) is int:
+        return int(value)
+    return int(float(value))  # type: ignore[arg-type]
 
 
 def _text(value: object) -> str:

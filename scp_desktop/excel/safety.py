@@ -6,6 +6,8 @@ calamine aborts the process), so every check here works on bytes and the zip's d
 
 from __future__ import annotations
 
+import io
+import struct
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -41,8 +43,12 @@ class SniffResult:
     size: int
 
 
-def sniff(path: Path) -> SniffResult:
-    """Say whether a file is a workbook or CSV we can read safely, or raise SpreadsheetRejected."""
+def sniff(path: Path, *, check_package: bool = True) -> SniffResult:
+    """Say whether a file is a workbook or CSV we can read safely, or raise SpreadsheetRejected.
+
+    With `check_package=False` a workbook's zip package is left for the caller to check with
+    `check_zip` (the last check made here), once it has read the file's bytes.
+    """
     name = path.name
     try:
         size = path.stat().st_size
@@ -62,7 +68,8 @@ def sniff(path: Path) -> SniffResult:
     if head.startswith(_OLE_MAGIC):
         _raise_for_ole(path)
     if head.startswith(b"PK"):
-        check_zip(path)
+        if check_package:
+            check_zip(path)
         return SniffResult("xlsx", size)
     if suffix in WORKBOOK_SUFFIXES or suffix == ".xls":
         lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
@@ -122,11 +129,15 @@ def _raise_for_ole(path: Path) -> None:
     )
 
 
-def check_zip(path: Path) -> None:
-    """Refuse zip packages that are broken, not workbooks, or would expand beyond a sane size."""
+def check_zip(path: Path, content: bytes | None = None) -> dict[str, zipfile.ZipInfo]:
+    """Refuse zip packages that are broken, not workbooks, or would expand beyond a sane size.
+
+    `content` is the file's bytes when the caller has read them already. Returns the
+    package's parts by name, as checked.
+    """
     name = path.name
     try:
-        with zipfile.ZipFile(path) as zf:
+        with zipfile.ZipFile(path if content is None else io.BytesIO(content)) as zf:
             infos = zf.infolist()
             if len(infos) > MAX_MEMBERS:
                 raise SpreadsheetRejected(
@@ -161,13 +172,16 @@ def check_zip(path: Path) -> None:
                 raise SpreadsheetRejected(f"{name} is protected with a password.")
             for info in infos:
                 if info.filename.endswith((".xml", ".rels")) and info.file_size:
-                    with zf.open(info) as member:
-                        prolog = member.read(1024)
+                    prolog = _prolog(content, info) if content is not None else None
+                    if prolog is None:
+                        with zf.open(info) as member:
+                            prolog = member.read(1024)
                     if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
                         raise SpreadsheetRejected(
                             f"{name} contains XML entity declarations ({info.filename}), which "
                             "Excel never writes; it may be an attack and was not read."
                         )
+            return {info.filename: info for info in infos}
     except SpreadsheetRejected:
         raise
     except (
@@ -186,6 +200,73 @@ def check_zip(path: Path) -> None:
         raise SpreadsheetRejected(
             f"{name} uses a compression Excel does not write ({exc}); it was not read."
         ) from exc
+
+
+_LOCAL_HEADER = struct.Struct("<4s2xHH8xII2H")  # signature, flags, method, sizes, name/extra
+
+
+def _prolog(content: bytes, info: zipfile.ZipInfo) -> bytes | None:
+    """The first 1024 bytes of a member, inflated straight from the package's bytes.
+
+    A workbook has a dozen parts and zipfile's reader costs more to set up than to read the
+    start of one. None when the member is stored in any way but the plain ones Excel writes
+    (zipfile then reads it, and says what is wrong).
+    """
+    data_start = _data_start(content, info)
+    if data_start is None:
+        return None
+    # Enough compressed bytes for 1024 inflated ones: XML compresses, it never grows much.
+    chunk = content[data_start : data_start + min(info.compress_size, 64 * 1024)]
+    if info.compress_type == zipfile.ZIP_STORED:
+        return chunk[:1024]
+    try:
+        return zlib.decompressobj(-zlib.MAX_WBITS).decompress(chunk, 1024)
+    except zlib.error:
+        return None
+
+
+def read_member(content: bytes, info: zipfile.ZipInfo) -> bytes | None:
+    """A whole member of a package already checked by `check_zip`, inflated from its bytes.
+
+    None when it cannot be read this way (the caller then asks zipfile, which says why).
+    """
+    data_start = _data_start(content, info)
+    if data_start is None:
+        return None
+    chunk = content[data_start : data_start + info.compress_size]
+    try:
+        data = (
+            chunk
+            if info.compress_type == zipfile.ZIP_STORED
+            else zlib.decompress(chunk, -zlib.MAX_WBITS, max(info.file_size, 1))
+        )
+    except zlib.error:
+        return None
+    if len(data) != info.file_size or zlib.crc32(data) != info.CRC:
+        return None
+    return data
+
+
+def _data_start(content: bytes, info: zipfile.ZipInfo) -> int | None:
+    """Where a member's data starts, when its local header agrees with the directory."""
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        return None
+    start = info.header_offset
+    if start < 0 or start + _LOCAL_HEADER.size > len(content):
+        return None
+    signature, flags, method, _, _, name_length, extra_length = _LOCAL_HEADER.unpack_from(
+        content, start
+    )
+    if signature != b"PK\x03\x04" or flags & 0x1 or method != info.compress_type:
+        return None
+    name_start = start + _LOCAL_HEADER.size
+    try:
+        expected = info.orig_filename.encode("utf-8" if flags & 0x800 else "cp437")
+    except UnicodeEncodeError:
+        return None
+    if content[name_start : name_start + name_length] != expected:
+        return None  # zipfile says how the package is damaged
+    return int(name_start + name_length + extra_length)
 
 
 def decode_text(data: bytes) -> str:

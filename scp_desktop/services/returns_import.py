@@ -33,6 +33,7 @@ from scp_desktop.excel.return_reader import (
     SheetRead,
     normalise_reference,
     read_return,
+    tidy_narrative,
 )
 from scp_desktop.excel.safety import SpreadsheetRejected
 from scp_desktop.services.bulk import collector_paused
@@ -72,7 +73,6 @@ class ExistingUpdate(NamedTuple):
     rag: RAG
     narrative: str
     reported_by: str
-    source: str
     locked: bool
 
 
@@ -80,8 +80,7 @@ class PlanAction(NamedTuple):
     id: int
     reference: str
     title: str
-    leads: tuple[str, ...]
-    supports: tuple[str, ...]
+    leads: tuple[str, ...]  # lead agencies' abbreviations (supporting agencies are not needed)
     existing: ExistingUpdate | None
 
 
@@ -103,15 +102,19 @@ class PlanIndex:
     agencies: dict[str, AgencyInfo]  # upper-case abbreviation → agency
     imported_hashes: dict[str, str]  # content hash → 'NAME on dd/mm/yyyy'
     signed_off: bool
-    by_reference: dict[str, int] = field(default_factory=dict)
     fuzzy_results: dict[str, list[tuple[float, int]]] = field(default_factory=dict)
 
-    def __post_init__(self) -> None:
+    # Our own returns match by the ids they carry: references and titles are only normalised
+    # when a row needs them.
+    @functools.cached_property
+    def by_reference(self) -> dict[str, int]:
+        """Normalised reference → the first action that has it."""
+        found: dict[str, int] = {}
         for a in self.actions.values():
             if a.reference:
-                self.by_reference.setdefault(normalise_reference(a.reference), a.id)
+                found.setdefault(normalise_reference(a.reference), a.id)
+        return found
 
-    # Our own returns match by the ids they carry: titles are only normalised when a row needs them.
     @functools.cached_property
     def titles(self) -> dict[int, str]:
         """Each action's normalised title, in plan order."""
@@ -165,12 +168,14 @@ JOIN key_priority ON objective.priority_id = key_priority.id
 WHERE key_priority.plan_id = ?
 ORDER BY key_priority.number, objective.position, action.position, action.id
 """
-# Every plan's links: filtering them by the plan's actions in Python beats joining four tables.
-_ACTION_PARTNERS_SQL = """
-SELECT action_id, role, partner_id FROM action_partner ORDER BY action_id, position, id
+# Every plan's lead links: filtering them by the plan's actions in Python beats joining four tables.
+_LEADS_SQL = """
+SELECT action_id, partner_id FROM action_partner WHERE role = 'lead'
+ORDER BY action_id, position, id
 """
+_PARTNERS_SQL = "SELECT id, abbreviation, name, import_mapping FROM partner"
 _QUARTER_UPDATES_SQL = """
-SELECT action_id, rag, narrative, reported_by, source, locked
+SELECT action_id, rag, narrative, reported_by, locked
 FROM quarter_update WHERE quarter = ?
 """
 
@@ -183,42 +188,47 @@ def load_index(db: Database, plan_id: int, quarter: Quarter) -> PlanIndex:
         cursor = sqlite_connection(s).cursor()
         try:
             rows = cursor.execute(_PLAN_ACTIONS_SQL, (plan_id,)).fetchall()
-            links = cursor.execute(_ACTION_PARTNERS_SQL).fetchall()
+            links = cursor.execute(_LEADS_SQL).fetchall()
             update_rows = cursor.execute(_QUARTER_UPDATES_SQL, (quarter.code,)).fetchall()
+            partners = cursor.execute(_PARTNERS_SQL).fetchall()
         finally:
             cursor.close()
         agencies = {}
         abbreviations: dict[int, str] = {}  # every partner, even two spelled alike but for case
-        for p in s.scalars(select(Partner)):
-            abbreviations[p.id] = p.abbreviation
+        for partner_id, abbreviation, name, import_mapping in partners:
+            abbreviations[partner_id] = abbreviation
             try:
-                mapping = json.loads(p.import_mapping) if p.import_mapping else {}
+                mapping = json.loads(import_mapping) if import_mapping else {}
             except ValueError:
                 mapping = {}
-            agencies[p.abbreviation.upper()] = AgencyInfo(
-                p.id, p.abbreviation, p.name, mapping if isinstance(mapping, dict) else {}
+            agencies[abbreviation.upper()] = AgencyInfo(
+                partner_id, abbreviation, name, mapping if isinstance(mapping, dict) else {}
             )
         in_plan = {row[0] for row in rows}
-        leads: dict[int, list[str]] = {}
-        supports: dict[int, list[str]] = {}
-        for action_id, role, partner_id in links:
+        lead_lists: dict[int, list[str]] = {}
+        for action_id, partner_id in links:
             if action_id in in_plan:
-                into = leads if role == "lead" else supports if role == "support" else None
-                if into is not None:
-                    into.setdefault(action_id, []).append(abbreviations[partner_id])
+                lead_lists.setdefault(action_id, []).append(abbreviations[partner_id])
+        # Thousands of actions share a few hundred lead agencies: one tuple for each set of leads.
+        shared: dict[tuple[str, ...], tuple[str, ...]] = {}
+        leads: dict[int, tuple[str, ...]] = {}
+        for action_id, names in lead_lists.items():
+            key = tuple(names)
+            leads[action_id] = shared.setdefault(key, key)
+        rags = _RAGS
         updates = {
-            action_id: ExistingUpdate(_RAGS[rag], narrative, reported_by, source, bool(locked))
-            for action_id, rag, narrative, reported_by, source, locked in update_rows
+            action_id: ExistingUpdate(rags[rag], narrative, reported_by, bool(locked))
+            for action_id, rag, narrative, reported_by, locked in update_rows
             if action_id in in_plan
         }
+        no_leads: tuple[str, ...] = ()
         plan_actions: dict[int, PlanAction] = {
             action_id: PlanAction(
-                id=action_id,
-                reference=reference,
-                title=title,
-                leads=tuple(leads.get(action_id, ())),
-                supports=tuple(supports.get(action_id, ())),
-                existing=updates.get(action_id),
+                action_id,
+                reference,
+                title,
+                leads.get(action_id, no_leads),
+                updates.get(action_id),
             )
             for action_id, reference, title in rows
         }
@@ -243,7 +253,7 @@ class Candidate:
     score: float
 
 
-@dataclass
+@dataclass(slots=True)  # one per row read: thousands in a large import
 class PreviewRow:
     file: str
     sheet: str
@@ -252,22 +262,33 @@ class PreviewRow:
     title: str
     rag: RAG | None
     rag_from_fill: bool
-    narrative: str
+    written: Any  # the progress update cell as read; `narrative` is its tidy text
     reported_by: str
     reported_on: Any  # datetime.date | None
-    problems: list[str]
-    notes: list[str]
+    problems: Sequence[str]
+    notes: Sequence[str]
     supporting: bool
     action_id: int | None = None
     match_how: str = ""  # template | reference | title | officer
     match_score: float | None = None
-    candidates: list[Candidate] = field(default_factory=list)
+    candidates: Sequence[Candidate] = ()  # the likely actions, best first, when the match is unsure
     outcome: Outcome = Outcome.UNMATCHED
     message: str = ""
     selected: bool = False
     overwrite: bool = True
     has_existing: bool = False
     file_index: int = 0
+    # Tidied when first asked for: a dry run compares only the rows whose RAG is unchanged.
+    _narrative: str | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def narrative(self) -> str:
+        if self._narrative is None:
+            self._narrative = tidy_narrative(self.written)
+        return self._narrative
+
+    def add_note(self, text: str) -> None:
+        self.notes = [*self.notes, text]
 
     @property
     def applicable(self) -> bool:
@@ -470,8 +491,9 @@ def read_one(
     if read.ignored_sheets:
         fp.notes.append("Sheets not read: " + ", ".join(read.ignored_sheets))
     fp.sheets = [_sheet_summary(sheet) for sheet in read.sheets]
+    use_template = template is not None
     rows = [
-        _preview_row(index, path.name, line, use_template=template is not None)
+        _preview_row(index, fp.name, line, use_template=use_template)
         for sheet in read.sheets
         for line in sheet.lines
     ]
@@ -553,19 +575,19 @@ def _preview_row(
     index: PlanIndex, file_name: str, line: ReturnLine, *, use_template: bool
 ) -> PreviewRow:
     row = PreviewRow(
-        file=file_name,
-        sheet=line.sheet,
-        row=line.row,
-        reference=line.reference,
-        title=line.title,
-        rag=line.rag,
-        rag_from_fill=line.rag_from_fill,
-        narrative=line.narrative,
-        reported_by=line.reported_by,
-        reported_on=line.reported_on,
-        problems=list(line.problems),
-        notes=list(line.notes),
-        supporting=line.supporting,
+        file_name,
+        line.sheet,
+        line.row,
+        line.reference,
+        line.title,
+        line.rag,
+        line.rag_from_fill,
+        line.written,
+        line.reported_by,
+        line.reported_on,
+        line.problems,  # the line is read only to make this row: its findings pass to it
+        line.notes,
+        line.supporting,
     )
     if use_template and line.template_action_id in index.actions:
         row.action_id = line.template_action_id
@@ -585,11 +607,11 @@ def match(index: PlanIndex, row: PreviewRow) -> None:
             if not row.title or _title_score(index, row.title, found) >= MATCH_WEAK:
                 row.action_id, row.match_how, row.match_score = found, "reference", 100.0
                 return
-            row.notes.append(
+            row.add_note(
                 f"reference {row.reference} is '{action.title}', which does not look like '{row.title}'"
             )
         else:
-            row.notes.append(f"no action has reference '{row.reference}'")
+            row.add_note(f"no action has reference '{row.reference}'")
     if not row.title:
         return
     query = normalise_title(row.title)
@@ -658,7 +680,6 @@ def evaluate(index: PlanIndex, row: PreviewRow, *, file_agency: str = "") -> Non
     """Decide the row's outcome and message from its match and values (again after any fix)."""
     action = index.actions.get(row.action_id) if row.action_id is not None else None
     row.has_existing = bool(action and action.existing)
-    notes = list(row.notes)
     if action is None:
         row.outcome = Outcome.UNMATCHED
         row.selected = False
@@ -709,34 +730,6 @@ def evaluate(index: PlanIndex, row: PreviewRow, *, file_agency: str = "") -> Non
         row.selected = False
         row.message = f"Same as the update already held for {index.quarter.label}"
         return
-    warnings: list[str] = []
-    if row.match_how == "title" and row.match_score is not None and row.match_score < 100:
-        if row.match_score < MATCH_CLOSE:
-            warnings.append(
-                f"matched by title at {row.match_score:.0f}%: check it is the right action"
-            )
-        else:
-            notes.append(f"matched by title ({row.match_score:.0f}%)")
-    if row.supporting:
-        warnings.append(f"from a supporting agency's sheet (lead: {', '.join(action.leads)})")
-    if (
-        file_agency
-        and action.leads
-        and file_agency.upper() not in {x.upper() for x in action.leads}
-        and not row.supporting
-        and row.match_how not in ("template", "officer")
-    ):
-        warnings.append(
-            f"{file_agency} does not lead this action (lead: {', '.join(action.leads)})"
-        )
-    if row.match_how == "officer":
-        notes.append("match chosen by you")
-    if existing is None:
-        change = f"New update: {row.rag.label}"
-    elif existing.rag != row.rag:
-        change = f"RAG change {existing.rag.label} → {row.rag.label}"
-    else:
-        change = f"RAG stays {row.rag.label}; progress update replaced"
     if existing is not None and not row.overwrite:
         row.outcome = Outcome.UNCHANGED
         row.selected = False
@@ -744,14 +737,55 @@ def evaluate(index: PlanIndex, row: PreviewRow, *, file_agency: str = "") -> Non
             f"Keep the existing update ({existing.rag.label}): the return's row is not applied"
         )
         return
-    parts = [change, *warnings, *notes]
-    row.message = "; ".join(parts)
+    match_how = row.match_how
+    warnings: list[str] = []
+    note = ""  # at most one of: a close title match, the officer's own choice
+    if match_how == "title" and row.match_score is not None and row.match_score < 100:
+        if row.match_score < MATCH_CLOSE:
+            warnings.append(
+                f"matched by title at {row.match_score:.0f}%: check it is the right action"
+            )
+        else:
+            note = f"matched by title ({row.match_score:.0f}%)"
+    elif match_how == "officer":
+        note = "match chosen by you"
+    if row.supporting:
+        warnings.append(f"from a supporting agency's sheet (lead: {', '.join(action.leads)})")
+    elif (
+        file_agency
+        and action.leads
+        and match_how != "template"
+        and match_how != "officer"
+        and file_agency.upper() not in {x.upper() for x in action.leads}
+    ):
+        warnings.append(
+            f"{file_agency} does not lead this action (lead: {', '.join(action.leads)})"
+        )
+    change = _CHANGES[(existing.rag if existing is not None else None, row.rag)]
+    if warnings or row.notes or note:
+        row.message = "; ".join([change, *warnings, *row.notes, *([note] if note else [])])
+    else:
+        row.message = change
     if warnings:
         row.outcome = Outcome.WARNING
-        row.selected = row.match_how == "officer"
+        row.selected = match_how == "officer"
     else:
         row.outcome = Outcome.UPDATE
         row.selected = existing is None or row.overwrite
+
+
+# What an applicable row does, by (RAG held, RAG returned): the start of every row's message.
+_CHANGES: dict[tuple[RAG | None, RAG], str] = {
+    (old, new): (
+        f"New update: {new.label}"
+        if old is None
+        else f"RAG change {old.label} → {new.label}"
+        if old is not new
+        else f"RAG stays {new.label}; progress update replaced"
+    )
+    for old in (None, *RAG)
+    for new in RAG
+}
 
 
 def _short(text: str) -> str:
@@ -769,7 +803,8 @@ def mark_duplicates(preview: ImportPreview) -> None:
         and r.rag is not None
     ]
     # Ticked rows claim their action first, so a supporting agency's note never hides the lead's return.
-    for row in sorted(candidates, key=lambda r: not r.selected):
+    ticked_first = [r for r in candidates if r.selected] + [r for r in candidates if not r.selected]
+    for row in ticked_first:
         assert row.action_id is not None
         earlier = first.get(row.action_id)
         if earlier is None:

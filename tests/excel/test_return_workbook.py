@@ -11,6 +11,7 @@ import pytest
 from scp_desktop.domain.rag import RAG
 from scp_desktop.excel.columns import Meaning, detect_header, meaning_of
 from scp_desktop.excel.grid import read_grid
+from scp_desktop.excel.return_reader import is_blank, tidy_narrative
 from scp_desktop.excel.return_workbook import (
     META_SHEET,
     ReturnRow,
@@ -161,3 +162,48 @@ def test_a_first_data_row_is_never_taken_for_sub_headings() -> None:
     ]
     columns = detect_header(rows)
     assert columns is not None and columns.header_row == 1
+
+
+def test_metadata_edited_as_text_still_places_every_row(workbook_path: Path) -> None:
+    """Row numbers and ids typed back as text (or left short) read as the numbers written."""
+    wb = openpyxl.load_workbook(workbook_path)
+    meta = wb[META_SHEET]
+    edited = 0
+    for row in meta.iter_rows(min_row=11):
+        if isinstance(row[1].value, int):
+            row[1].value = f" {row[1].value} "
+            row[2].value = f"{row[2].value}.0"
+            edited += 1
+    assert edited == 3
+    short = meta.max_row + 1
+    meta.cell(short, 1).value = "Actions you lead"  # a line cut short: no row, id or reference
+    wb.save(workbook_path)
+    info = template_info(read_grid(workbook_path))
+    assert info is not None
+    assert info.rows == {
+        ("Actions you lead", 5): (11, "1.1.2"),
+        ("Actions you lead", 6): (12, "1.2.1"),
+        ("Actions you support", 5): (13, "2.2.4"),
+    }
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "",
+        " ",
+        "\t\n",
+        "\u00a0\u2003",
+        "x",
+        "  x  ",
+        "a\n\n b",
+        "\x00",
+        None,
+        0,
+        0.5,
+        True,
+        dt.date(2022, 9, 30),
+    ],
+)
+def test_a_blank_update_is_one_that_tidies_to_nothing(value: object) -> None:
+    assert is_blank(value) == (not tidy_narrative(value))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import zipfile
 from collections.abc import Callable
@@ -13,7 +14,14 @@ import pytest
 from openpyxl.styles import PatternFill
 
 from scp_desktop.excel.grid import ReadAhead, read_grid
-from scp_desktop.excel.safety import SpreadsheetRejected, decode_text, sniff
+from scp_desktop.excel.safety import (
+    SpreadsheetRejected,
+    _prolog,
+    check_zip,
+    decode_text,
+    read_member,
+    sniff,
+)
 from tests.hostile_files import (
     small_workbook_bytes,
     write_encrypted,
@@ -248,3 +256,84 @@ def test_reading_ahead_can_stop_early(tmp_path: Path) -> None:
         assert grids.get(0).sheets[0].rows[1] == ["1.0", "Green"]
     # Closed: a file asked for afterwards is still read, on the caller's thread.
     assert grids.get(19).sheets[0].rows[1] == ["1.19", "Green"]
+
+
+def _workbook_with_parts(path: Path, *, stored: bool) -> Path:
+    """A real workbook written again, its parts deflated or stored, with an entity in one part."""
+    with zipfile.ZipFile(io.BytesIO(small_workbook_bytes())) as src:
+        parts = {info.filename: src.read(info.filename) for info in src.infolist()}
+    method = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+    with zipfile.ZipFile(path, "w", method) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    return path
+
+
+@pytest.mark.parametrize("stored", [False, True], ids=["deflated", "stored"])
+def test_the_start_of_each_part_is_read_as_zipfile_reads_it(tmp_path: Path, stored: bool) -> None:
+    path = _workbook_with_parts(tmp_path / "w.xlsx", stored=stored)
+    content = path.read_bytes()
+    with zipfile.ZipFile(path) as zf:
+        for info in zf.infolist():
+            with zf.open(info) as member:
+                assert _prolog(content, info) == member.read(1024), info.filename
+    check_zip(path, content)  # a sound package passes from its bytes as from its path
+
+
+def test_entity_declarations_are_refused_from_the_bytes_read(tmp_path: Path) -> None:
+    path = write_entity_trick(tmp_path / "lol.xlsx")
+    with pytest.raises(SpreadsheetRejected, match="entity declarations"):
+        check_zip(path, path.read_bytes())
+
+
+def test_a_part_whose_local_header_disagrees_is_left_to_zipfile(tmp_path: Path) -> None:
+    path = _workbook_with_parts(tmp_path / "w.xlsx", stored=False)
+    content = path.read_bytes()
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo("xl/workbook.xml")
+    name_at = info.header_offset + 30
+    broken = content[:name_at] + b"X" + content[name_at + 1 :]  # 'xl/...' renamed 'Xl/...'
+    assert _prolog(broken, info) is None
+    damaged = tmp_path / "damaged.xlsx"
+    damaged.write_bytes(broken)
+    assert "damaged" in _refused(damaged)
+
+
+def test_fills_are_found_whatever_the_order_of_the_sheets(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    first = wb.active
+    assert first is not None
+    first.title = "First"
+    second = wb.create_sheet("Second")
+    for ws, colour in ((first, "FFFF0000"), (second, "FF00B050")):
+        ws.append(["Reference", "RAG"])
+        for n in range(2, 6):
+            ws.append([f"1.{n}", None])
+            ws.cell(n, 2).fill = PatternFill("solid", fgColor=colour)
+    wb.move_sheet("Second", offset=-1)  # parts and relationships no longer in sheet order
+    path = tmp_path / "moved.xlsx"
+    wb.save(path)
+    grid = read_grid(path)
+    assert [s.name for s in grid.sheets] == ["Second", "First"]
+    for name, rgb in (("First", "FF0000"), ("Second", "00B050")):
+        details = grid.details(name, [(n, 1) for n in range(2, 6)])
+        assert {d.fill_rgb for d in details.values()} == {rgb}, name
+        assert len(details) == 4
+
+
+@pytest.mark.parametrize("stored", [False, True], ids=["deflated", "stored"])
+def test_whole_parts_are_read_as_zipfile_reads_them(tmp_path: Path, stored: bool) -> None:
+    path = _workbook_with_parts(tmp_path / "w.xlsx", stored=stored)
+    content = path.read_bytes()
+    parts = check_zip(path, content)
+    with zipfile.ZipFile(path) as zf:
+        assert sorted(parts) == sorted(zf.namelist())
+        for name, info in parts.items():
+            assert read_member(content, info) == zf.read(name), name
+    # A part whose bytes do not match its checksum is left to zipfile, which refuses it.
+    info = parts["xl/styles.xml"]
+    start = content.index(b"PK\x03\x04", info.header_offset)
+    data_at = start + 30 + len(info.filename.encode())
+    flipped = bytearray(content)
+    flipped[data_at + info.compress_size // 2] ^= 0xFF
+    assert read_member(bytes(flipped), info) is None

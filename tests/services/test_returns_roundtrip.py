@@ -10,6 +10,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.styles import PatternFill
 from sqlalchemy import select
 
 from scp_desktop.domain.periods import Quarter
@@ -25,6 +26,7 @@ from scp_desktop.services.returns_export import (
 )
 from scp_desktop.services.returns_import import (
     Outcome,
+    PreviewRow,
     apply_import,
     preview_import,
     return_status,
@@ -286,3 +288,83 @@ def test_own_return_edited_by_the_partner_still_matches(demo_db: Database, tmp_p
     assert {preview.index.actions[r.action_id].reference for r in updates if r.action_id} == set(
         expected
     )
+
+
+def _without_metadata(path: Path, out: Path) -> Path:
+    wb = openpyxl.load_workbook(path)
+    del wb[META_SHEET]
+    wb.save(out)
+    return out
+
+
+def test_own_return_reads_the_same_with_or_without_its_metadata(
+    demo_db: Database, tmp_path: Path
+) -> None:
+    """Matching by the hidden ids gives exactly the rows, values and outcomes that reading the
+    same sheets as any spreadsheet (matched by reference) gives."""
+    plan_id = plan_for_quarter(demo_db, Q3)
+    result = export_returns(demo_db, plan_id, Q3, tmp_path / "own", agencies=["EP", "CBC"])
+    for exported in result.returns:
+        _fill(exported.path)
+        wb = openpyxl.load_workbook(exported.path)
+        ws = wb[LEAD_SHEET]
+        ws.cell(5, 8).value = "  Spaced   out\n\n  over lines  \t "  # tidied, line breaks kept
+        ws.cell(6, 7).value = "amber "
+        ws.cell(6, 10).value = "30/09/22"  # a date written as text
+        ws.cell(7, 7).value = None
+        ws.cell(7, 7).fill = PatternFill("solid", fgColor="FFFF0000")  # RAG given as a colour
+        ws.cell(8, 7).value = "purple"  # not a RAG
+        wb.save(exported.path)
+    own = preview_import(demo_db, [r.path for r in result.returns], Q3)
+    plain_dir = tmp_path / "plain"
+    plain_dir.mkdir()
+    plain = preview_import(
+        demo_db,
+        [_without_metadata(r.path, plain_dir / r.path.name) for r in result.returns],
+        Q3,
+    )
+    assert all(f.template for f in own.files) and not any(f.template for f in plain.files)
+
+    def seen(rows: list[PreviewRow]) -> list[tuple[object, ...]]:
+        return [
+            (
+                *(r.sheet, r.row, r.reference, r.title, r.rag, r.rag_from_fill, r.narrative),
+                *(r.reported_by, r.reported_on, r.action_id, r.outcome, r.message, r.problems),
+            )
+            for r in rows
+            if r.sheet == LEAD_SHEET
+        ]
+
+    assert {r.match_how for r in own.rows if r.sheet == LEAD_SHEET} == {"template"}
+    assert {r.match_how for r in plain.rows if r.sheet == LEAD_SHEET} == {"reference"}
+    assert seen(own.rows) == seen(plain.rows)
+    spaced = next(r for r in own.rows if r.sheet == LEAD_SHEET and r.row == 5)
+    assert spaced.narrative == "Spaced out\n\nover lines"
+    coloured = next(r for r in own.rows if r.sheet == LEAD_SHEET and r.row == 7)
+    assert coloured.rag_from_fill and "colour of cell G7" in coloured.message
+    assert next(r for r in own.rows if r.row == 8).outcome is Outcome.ERROR
+
+
+def test_an_untidy_update_equal_to_the_one_held_is_unchanged(
+    demo_db: Database, tmp_path: Path
+) -> None:
+    plan_id = plan_for_quarter(demo_db, Q2)
+    path = export_returns(demo_db, plan_id, Q2, tmp_path, agencies=["EP"]).returns[0].path
+    with demo_db.session() as s:
+        held = {
+            u.action.reference: u
+            for u in s.scalars(select(QuarterUpdate).where(QuarterUpdate.quarter == Q2.code))
+        }
+    wb = openpyxl.load_workbook(path)
+    ws = wb[LEAD_SHEET]
+    ref = ws.cell(5, 1).value
+    update = held[ref]
+    padded = "  " + "   ".join(update.narrative.split(" ")) + " \t"
+    ws.cell(5, 7).value = update.rag
+    ws.cell(5, 8).value = padded
+    wb.save(path)
+    preview = preview_import(demo_db, [path], Q2)
+    row = next(r for r in preview.rows if r.sheet == LEAD_SHEET and r.row == 5)
+    assert row.written == padded and row.narrative == update.narrative.strip()
+    assert row.outcome is Outcome.UNCHANGED
+    assert row.message == "Same as the update already held for Q2 2022-23"
