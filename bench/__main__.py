@@ -196,7 +196,10 @@ class Runner:
             self.log(f"  {m.probe} @ {m.size}: ERROR {m.error.splitlines()[-1] if m.error else ''}")
         else:
             medians = ", ".join(
-                f"{k} {statistics.median(v) * 1000:.1f} ms ×{len(v)}" for k, v in m.times.items()
+                f"{k} {statistics.median(v):g}"
+                if k.endswith("_count")
+                else f"{k} {statistics.median(v) * 1000:.1f} ms ×{len(v)}"
+                for k, v in m.times.items()
             )
             self.log(f"  {m.probe} @ {m.size}: {medians}; peak {m.peak_rss_mb} MB")
 
@@ -396,7 +399,7 @@ def _threads_note(feature: Measured, raw: Measured) -> str:
 def _changing_keys_note(feature: Measured, bare: Measured) -> str:
     """The action table repaints only when a keystroke changes its rows: say how many of the
     keystrokes did, and what those cost against the bare table (which resets on each)."""
-    count = feature.median("filter_keys_changing")
+    count = feature.median("filter_keys_changing_count")
     ours, theirs = feature.median("filter_key_changing"), bare.median("filter_key_changing")
     if count is None or ours is None or not theirs:
         return ""

@@ -160,7 +160,10 @@ def _type_filter(
 
 
 def _keystrokes(keys: list[float], changing: list[float]) -> dict[str, float]:
-    out = {"filter_key": statistics.median(keys), "filter_keys_changing": float(len(changing))}
+    out = {
+        "filter_key": statistics.median(keys),
+        "filter_keys_changing_count": float(len(changing)),
+    }
     if changing:
         out["filter_key_changing"] = statistics.median(changing)
     return out

@@ -235,10 +235,12 @@ def read_member(content: bytes, info: zipfile.ZipInfo) -> bytes | None:
         return None
     chunk = content[data_start : data_start + info.compress_size]
     try:
+        # Never more than one byte past the declared size: a member that lies about its
+        # size (a zip bomb's trick) is caught without being inflated.
         data = (
             chunk
             if info.compress_type == zipfile.ZIP_STORED
-            else zlib.decompress(chunk, -zlib.MAX_WBITS, max(info.file_size, 1))
+            else zlib.decompressobj(-zlib.MAX_WBITS).decompress(chunk, info.file_size + 1)
         )
     except zlib.error:
         return None

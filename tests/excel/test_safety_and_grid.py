@@ -84,6 +84,18 @@ def test_truncated_workbook_is_damaged(tmp_path: Path) -> None:
     assert "damaged" in _refused(write_truncated(tmp_path / "half.xlsx"))
 
 
+def test_a_member_lying_about_its_size_is_not_inflated_past_it() -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/styles.xml", b"<x>" + b" " * (8 * 2**20) + b"</x>")
+    content = bytes(buffer.getvalue())
+    info = zipfile.ZipFile(io.BytesIO(content)).getinfo("xl/styles.xml")
+    assert read_member(content, info) == b"<x>" + b" " * (8 * 2**20) + b"</x>"
+    # The directory now says the part is 100 bytes: it is refused, not inflated to 8 MB.
+    info.file_size = 100
+    assert read_member(content, info) is None
+
+
 def test_zip_bomb_is_refused_from_its_directory(tmp_path: Path) -> None:
     message = _refused(write_zip_bomb(tmp_path / "bomb.xlsx"))
     assert "zip bomb" in message
