@@ -313,7 +313,7 @@ class ActionTableModel(QAbstractTableModel):
         self.filter_changed.emit()
 
     def _matching(self, f: ActionFilter, previous: ActionFilter | None) -> list[ActionRow]:
-        """The rows `f` keeps, in load order. Recent answers are kept: backspacing over
+        """The rows `f` keeps, in the table's order. Recent answers are kept: backspacing over
         what was just typed shows each earlier answer again without a search."""
         base = self._in_order()
         if f.is_empty:
@@ -623,6 +623,12 @@ class ActionTableView(QTableView):
         pal.setColor(QPalette.ColorRole.HighlightedText, QColor("#000000"))
         self.setPalette(pal)
         self.doubleClicked.connect(self._double_clicked)
+
+    def reset(self) -> None:
+        super().reset()
+        # Lay the rows out now, not on the next turn of the event loop: otherwise a change
+        # in the number of rows paints the table twice, once before its scroll range is set.
+        self.executeDelayedItemsLayout()
 
     def apply_default_widths(self) -> None:
         widths = {

@@ -494,9 +494,6 @@ class MainWindow(QMainWindow):
     def _filter_changed(self, action_filter: ActionFilter) -> None:
         current = self.current_action_id()
         self.model.set_filter(action_filter)
-        # Lay the rows out now, not on the next turn of the event loop: otherwise a change
-        # in the number of rows paints the table twice, once before its scroll range is set.
-        self.table.executeDelayedItemsLayout()
         if current is not None:
             # Keep the officer's place when the action is still shown.
             self.select_action(current, show=False)
