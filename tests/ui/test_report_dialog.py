@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
+from PySide6.QtCore import Qt, QThread
 from PySide6.QtPrintSupport import QPrinter
 from pytestqt.qtbot import QtBot
 
 from scp_desktop.services import plans
 from scp_desktop.storage.database import Database
 from scp_desktop.ui.reports import ReportDialog
+from scp_desktop.ui.reports import dialog as dialog_module
+from scp_desktop.ui.reports import worker as worker_module
 
 
 def _dialog(qtbot: QtBot, db: Database) -> ReportDialog:
@@ -87,3 +92,31 @@ def test_failure_is_reported(qtbot: QtBot, demo_db: Database, tmp_path: Path) ->
     with qtbot.waitSignal(dialog.failed, timeout=30000) as blocker:
         dialog.save_to(blocked / "q.pdf")
     assert "q.pdf" in blocker.args[0] or "not-a-folder" in blocker.args[0]
+
+
+def test_workers_are_freed_on_the_gui_thread_once_their_threads_end(
+    qtbot: QtBot, demo_db: Database, tmp_path: Path
+) -> None:
+    """A worker deleted by its own thread as it ended raced the GUI thread letting go of it
+    (an intermittent crash after printing): both workers of a print are freed here, after."""
+    dialog = _dialog(qtbot, demo_db)
+    freed_on: list[str] = []
+    started = worker_module.start
+
+    def watched(worker: worker_module.ReportWorker | worker_module.PrintWorker) -> QThread:
+        worker.destroyed.connect(
+            lambda *_: freed_on.append(threading.current_thread().name),
+            Qt.ConnectionType.DirectConnection,
+        )
+        return started(worker)
+
+    printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(dialog_module, "start", watched)
+        with qtbot.waitSignal(dialog.built, timeout=30000):
+            dialog.print_to(printer)
+        qtbot.waitUntil(lambda: not dialog.is_busy(), timeout=10000)
+        qtbot.waitUntil(lambda: len(freed_on) == 2, timeout=10000)
+    assert freed_on == [threading.main_thread().name] * 2

@@ -72,9 +72,24 @@ class ReportWorker(QObject):
             self.finished.emit(str(r.out), pages)
 
 
-# Threads are kept here, not owned by a window, so closing the window mid-build can never
-# destroy a running thread (which aborts the process); each removes itself when it ends.
-_running: set[QThread] = set()
+# Threads and their workers are kept here, not owned by a window, so closing the window
+# mid-build can never destroy a running thread (which aborts the process) nor its worker.
+_running: dict[QThread, QObject] = {}
+
+
+class _Reaper(QObject):
+    """Lets go of a thread and its worker on the GUI thread, once the thread has ended.
+
+    A worker deleted by its own thread as that thread ends (deleteLater) races the GUI
+    thread letting go of its Python object: both destroy it, and the process crashes.
+    """
+
+    @Slot()
+    def thread_ended(self) -> None:
+        _running.pop(self.sender(), None)  # type: ignore[call-overload]
+
+
+_reaper: _Reaper | None = None
 
 
 class PrintWorker(QObject):
@@ -147,14 +162,18 @@ class PrintWorker(QObject):
 
 
 def start(worker: ReportWorker | PrintWorker) -> QThread:
-    """Move `worker` to a new thread and run it; the thread ends when the worker reports."""
+    """Move `worker` to a new thread and run it; the thread ends when the worker reports.
+
+    Called on the GUI thread, where the thread and the worker are let go of when it ends."""
+    global _reaper
+    if _reaper is None:
+        _reaper = _Reaper()
     thread = QThread()
     worker.moveToThread(thread)
     thread.started.connect(worker.run)
     for signal in (worker.finished, worker.failed, worker.cancelled):
         signal.connect(thread.quit)
-    thread.finished.connect(worker.deleteLater)
-    thread.finished.connect(lambda: _running.discard(thread))
-    _running.add(thread)
+    thread.finished.connect(_reaper.thread_ended)
+    _running[thread] = worker
     thread.start()
     return thread
