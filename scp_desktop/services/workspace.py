@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -40,9 +40,10 @@ class ActionRow(NamedTuple):
     """One line of the action table: everything shown, sorted and filtered on.
 
     A named tuple: a large plan makes thousands at once, and a tuple is built five times
-    faster than a frozen dataclass. The narratives searched by the free-text filter are
-    not here: they are most of the plan's text and the first paint does not need them
-    (see `load_search_texts`).
+    faster than a frozen dataclass. The narratives are not here: they are most of the
+    plan's text, and a screen shows a few dozen rows. The table reads the latest progress
+    of the rows it shows (`load_latest_progress`), and the free-text filter its search
+    texts (`load_search_texts`).
     """
 
     id: int
@@ -62,8 +63,6 @@ class ActionRow(NamedTuple):
     deadline_date: dt.date | None
     status: str
     rags: tuple[RAG | None, RAG | None, RAG | None, RAG | None]  # Q1..Q4 of the plan year
-    latest_progress: str
-    latest_quarter: str  # label of the quarter the latest progress is from
     frameworks: tuple[str, ...]  # "PFCC:3", "ECPS:Serious Violence"
     overdue: bool
     not_reported: bool  # active, and no update for the chosen quarter
@@ -98,8 +97,7 @@ def load_action_rows(
     """The plan's actions as table rows for `quarter` (code "2022-23-Q2").
 
     With `action_ids`, only those rows (to refresh a few after an edit).
-    Five queries in all, whatever the number of actions; the RAGs and the latest
-    narrative per action are picked in SQL, so only one narrative per action is read.
+    Four queries in all, whatever the number of actions; the RAGs are picked in SQL.
     """
     with collector_paused():
         return _action_rows(db, plan_id, quarter, today, action_ids)
@@ -165,29 +163,32 @@ _SEARCH_SQL = (
 )
 
 
+def _only(plan_id: int, action_ids: Sequence[int] | None) -> tuple[str, dict[str, object]]:
+    """The `{only}` clause for `action_ids` (nothing for all the plan's actions), and the
+    parameters with the plan's."""
+    params: dict[str, object] = {"plan": plan_id}
+    if action_ids is None:
+        return "", params
+    names = [f"id{i}" for i in range(len(action_ids))]
+    params.update(zip(names, action_ids, strict=True))
+    return " AND a.id IN (" + ", ".join(f":{n}" for n in names) + ")", params
+
+
+def _quarter_params(q: Quarter) -> dict[str, object]:
+    return {f"q{n}": qq.code for n, qq in enumerate(q.year.quarters, start=1)}
+
+
 def _action_rows(
     db: Database, plan_id: int, quarter: str, today: dt.date, action_ids: list[int] | None
 ) -> list[ActionRow]:
     q = Quarter.parse(quarter)
-    codes = [qq.code for qq in q.year.quarters]
-    labels = {qq.code: qq.label for qq in q.year.quarters}
-    params: dict[str, object] = {"plan": plan_id}
-    only = ""
-    if action_ids is not None:
-        names = [f"id{i}" for i in range(len(action_ids))]
-        only = " AND a.id IN (" + ", ".join(f":{n}" for n in names) + ")"
-        params.update(zip(names, action_ids, strict=True))
-    quarters = {"q1": codes[0], "q2": codes[1], "q3": codes[2], "q4": codes[3]}
+    only, params = _only(plan_id, action_ids)
+    quarters = _quarter_params(q)
 
     def run(
-        sqlite: sqlite3.Connection,
-        sql: str,
-        extra: Mapping[str, object] | None = None,
-        upto: str = "",
+        sqlite: sqlite3.Connection, sql: str, extra: Mapping[str, object] | None = None
     ) -> list[Any]:
-        cursor = sqlite.execute(
-            sql.format(only=only, upto=upto), {**params, **extra} if extra else params
-        )
+        cursor = sqlite.execute(sql.format(only=only), {**params, **extra} if extra else params)
         return list(cursor.fetchall())
 
     with db.session(audit=False) as s:
@@ -196,21 +197,10 @@ def _action_rows(
         partner_names: dict[int, str] = dict(sqlite.execute(_PARTNER_NAMES_SQL).fetchall())
         item_codes: dict[int, str] = dict(sqlite.execute(_FRAMEWORK_ITEMS_SQL).fetchall())
         partner_links = run(sqlite, _PARTNERS_SQL)
-        latest_rows = run(
-            sqlite,
-            _LATEST_SQL,
-            {**quarters, "blank": _BLANK},
-            upto=", ".join(f":q{n}" for n in range(1, q.number + 1)),
-        )
     leads: dict[int, list[int]] = {}
     supports: dict[int, list[int]] = {}
     for action_id, role, partner_id in partner_links:
         (leads if role == "lead" else supports).setdefault(action_id, []).append(partner_id)
-    latest: dict[int, tuple[str, str]] = {
-        action_id: (text[_CODE_LENGTH:], labels[text[:_CODE_LENGTH]])
-        for action_id, text in latest_rows
-        if text is not None
-    }
     # Thousands of actions share a few hundred lead agencies, cross-reference sets and RAG
     # patterns: each is made once and shared by every row that has it.
     rag_sets: dict[str | None, tuple[RAG | None, ...]] = {None: (None, None, None, None)}
@@ -232,7 +222,6 @@ def _action_rows(
     rows: list[ActionRow] = []
     deadlines: dict[tuple[str, str | None, str], tuple[str, dt.date | None, bool]] = {}
     no_lead: tuple[str, tuple[int, ...], str] = ("", (), "")
-    no_narrative = ("", "")
     current = q.number - 1
     append = rows.append
     # tuple.__new__ straight away: the named tuple's own __new__ binds 23 keyword
@@ -274,7 +263,6 @@ def _action_rows(
             for i in range(0, len(rag_text), 2):
                 letters[int(rag_text[i]) - 1] = _RAG_OF[rag_text[i + 1]]
             r = rag_sets[rag_text] = tuple(letters)
-        narrative, narrative_quarter = latest.get(aid, no_narrative)
         items = item_sets.get(item_text)
         if items is None:
             items = item_sets[item_text] = tuple([item_codes[int(i)] for i in item_text.split(",")])
@@ -300,8 +288,6 @@ def _action_rows(
                     deadline_day,
                     status,
                     r,
-                    narrative,
-                    narrative_quarter,
                     items,
                     active and late,
                     active and r[current] is None,
@@ -310,6 +296,39 @@ def _action_rows(
             )
         )
     return rows
+
+
+class Progress(NamedTuple):
+    """An action's latest progress narrative up to a quarter, and that quarter's label."""
+
+    text: str
+    quarter: str
+
+
+NO_PROGRESS = Progress("", "")
+
+
+def load_latest_progress(
+    db: Database, plan_id: int, quarter: str, *, action_ids: Sequence[int] | None = None
+) -> dict[int, Progress]:
+    """Per action of the plan (or of `action_ids` in it), its latest non-blank progress
+    narrative in `quarter` or an earlier quarter of its year; NO_PROGRESS when it has none,
+    so that every action asked about has an answer."""
+    q = Quarter.parse(quarter)
+    labels = {qq.code: qq.label for qq in q.year.quarters}
+    only, params = _only(plan_id, action_ids)
+    params.update(_quarter_params(q), blank=_BLANK)
+    upto = ", ".join(f":q{n}" for n in range(1, q.number + 1))
+    with db.session(audit=False) as s:
+        found = sqlite_connection(s).execute(_LATEST_SQL.format(only=only, upto=upto), params)
+        return {
+            action_id: (
+                Progress(text[_CODE_LENGTH:], labels[text[:_CODE_LENGTH]])
+                if text is not None
+                else NO_PROGRESS
+            )
+            for action_id, text in found.fetchall()
+        }
 
 
 def load_search_texts(
@@ -328,16 +347,8 @@ def load_search_texts(
     narratives nearly all have one; a lower-case UTF-8 word is found in lower-case UTF-8
     text exactly where the `str` would be found in the `str`.
     """
-    codes = [qq.code for qq in Quarter.parse(quarter).year.quarters]
-    params: dict[str, object] = {
-        "plan": plan_id,
-        **{f"q{n}": code for n, code in enumerate(codes, start=1)},
-    }
-    only = ""
-    if action_ids is not None:
-        names = [f"id{i}" for i in range(len(action_ids))]
-        only = " AND a.id IN (" + ", ".join(f":{n}" for n in names) + ")"
-        params.update(zip(names, action_ids, strict=True))
+    only, params = _only(plan_id, action_ids)
+    params.update(_quarter_params(Quarter.parse(quarter)))
     texts: dict[int, bytes] = {}
     with db.session(audit=False) as s:
         sqlite = sqlite_connection(s)

@@ -239,7 +239,9 @@ class Database:
         try:
             yield session
             session.commit()
-        except DBAPIError as exc:
+        except (DBAPIError, sqlite3.Error) as exc:
+            # sqlite3's own errors come from reads on the driver's connection
+            # (sqlite_connection); the officer is told the same either way.
             session.rollback()
             raise DatabaseError(describe_sqlite_error(exc, self.path)) from exc
         except BaseException:

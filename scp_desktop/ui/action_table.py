@@ -36,7 +36,9 @@ from PySide6.QtWidgets import (
 
 from scp_desktop.domain.periods import FinancialYear
 from scp_desktop.domain.rag import RAG, RAG_ORDER, parse_rag
-from scp_desktop.services.workspace import ActionRow
+from scp_desktop.services.errors import UserError
+from scp_desktop.services.workspace import NO_PROGRESS, ActionRow, Progress
+from scp_desktop.storage.database import DatabaseError
 from scp_desktop.ui.filtering import ActionFilter
 
 Index = QModelIndex | QPersistentModelIndex
@@ -113,11 +115,15 @@ _DISPLAY_FUNCS: tuple[Callable[[ActionRow], str], ...] = (
     _rag_letter(1),
     _rag_letter(2),
     _rag_letter(3),
-    lambda r: _first_line(r.latest_progress),
+    lambda r: "",  # the latest progress: read per screenful, see ActionTableModel._progress_at
     lambda r: flags_text(r),
 )
 _COLUMNS = len(Column)
 _Q1, _Q4, _FLAGS = int(Column.Q1), int(Column.Q4), int(Column.FLAGS)
+_PROGRESS = int(Column.PROGRESS)
+# Latest progress is read for the rows about the one asked for: those above it still on
+# screen, a screenful and more below it, in one query.
+_PROGRESS_BEFORE, _PROGRESS_AFTER = 60, 240
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
 _EDIT = int(Qt.ItemDataRole.EditRole.value)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
@@ -170,8 +176,6 @@ def _sort_key(column: Column) -> Callable[[ActionRow], Any]:
     if column in QUARTER_COLUMNS:
         i = QUARTER_COLUMNS.index(column)
         return lambda r: r.rags[i].rank if r.rags[i] is not None else _NONE_LAST  # type: ignore[union-attr]
-    if column == Column.PROGRESS:
-        return lambda r: (r.latest_progress == "", r.latest_progress.lower())
     return lambda r: (not r.overdue, not r.not_reported, r.status)
 
 
@@ -186,6 +190,9 @@ class ActionTableModel(QAbstractTableModel):
 
     rag_edit_requested = Signal(int, int, object)  # action id, quarter number 1-4, RAG
     filter_changed = Signal()
+    # The latest progress could not be read (the message says why). Emitted from inside a
+    # paint: connect it queued.
+    progress_failed = Signal(str)
 
     def __init__(
         self,
@@ -212,6 +219,12 @@ class ActionTableModel(QAbstractTableModel):
         # Every row in the sort order, kept between keystrokes so that filtering never sorts;
         # None until needed after the rows or the sort change. `_all` stays in load order.
         self._ordered: list[ActionRow] | None = None
+        # Latest progress per action id, read by `_progress_loader(action_ids or None)` for
+        # the rows painted (a screenful at a time) or for all rows to sort on it.
+        self._progress: dict[int, Progress] = {}
+        self._progress_loader: Callable[[list[int] | None], dict[int, Progress]] | None = None
+        self._progress_complete = False
+        self._progress_failed = False
 
     # -- loading
 
@@ -222,12 +235,19 @@ class ActionTableModel(QAbstractTableModel):
         year: str,
         quarter_number: int,
         search_loader: Callable[[list[int] | None], dict[int, bytes]] | None = None,
+        progress_loader: Callable[[list[int] | None], dict[int, Progress]] | None = None,
     ) -> object:
         """Show new rows. `search_loader(action_ids or None)` reads the search texts of those
         rows (all when None); until `offer_search_texts` brings them they are read on the
-        first search. Returns the token to offer them with."""
+        first search. `progress_loader(action_ids or None)` likewise reads their latest
+        progress (workspace.load_latest_progress), as rows are shown. Returns the token to
+        offer search texts with."""
         self.beginResetModel()
         self._all = list(rows)
+        self._progress = {}
+        self._progress_loader = progress_loader
+        self._progress_complete = False
+        self._progress_failed = False
         self._search = None
         self._search_loader = search_loader
         self._search_token = object()
@@ -272,6 +292,11 @@ class ActionTableModel(QAbstractTableModel):
         known = {r.id for r in self._all}
         self._matches.clear()
         self._ordered = None
+        for rid in (*fresh, *gone):
+            self._progress.pop(rid, None)
+        if fresh and self._progress_complete:
+            # Sorting on progress needs every row's: read the edited ones again now.
+            self._progress_complete = self._read_progress(list(fresh))
         if fresh and self._search_loader is not None:
             if self._search is not None:
                 self._search.update(self._search_loader(list(fresh)))
@@ -339,7 +364,7 @@ class ActionTableModel(QAbstractTableModel):
             column, order = self._sort
             self._ordered = sorted(
                 self._all,
-                key=_sort_key(Column(column)),
+                key=self._progress_key() if column == _PROGRESS else _sort_key(Column(column)),
                 reverse=order == Qt.SortOrder.DescendingOrder,
             )
             # Remembered answers are in the old order.
@@ -377,6 +402,43 @@ class ActionTableModel(QAbstractTableModel):
                 ],
             )
         self.layoutChanged.emit()
+
+    # -- latest progress, read as rows are shown
+
+    def _progress_key(self) -> Callable[[ActionRow], tuple[bool, str]]:
+        """Sort key on the latest progress (rows with none last): reads every row's first."""
+        if not self._progress_complete:
+            self._progress_complete = self._read_progress(None)
+        progress = self._progress
+
+        def key(r: ActionRow) -> tuple[bool, str]:
+            text = progress.get(r.id, NO_PROGRESS).text
+            return (text == "", text.lower())
+
+        return key
+
+    def _progress_at(self, r: int) -> Progress:
+        row = self._shown[r]
+        found = self._progress.get(row.id)
+        if found is None:
+            near = self._shown[max(0, r - _PROGRESS_BEFORE) : r + _PROGRESS_AFTER]
+            self._read_progress([n.id for n in near if n.id not in self._progress])
+            # An action the loader does not know (or a failed read) is not asked again.
+            found = self._progress.setdefault(row.id, NO_PROGRESS)
+        return found
+
+    def _read_progress(self, action_ids: list[int] | None) -> bool:
+        """Read the latest progress of `action_ids` (all rows when None); whether it was."""
+        if self._progress_loader is None or self._progress_failed:
+            return False
+        try:
+            self._progress.update(self._progress_loader(action_ids))
+        except (UserError, DatabaseError) as exc:
+            # Once per set of rows: the officer is told, and the table stays usable.
+            self._progress_failed = True
+            self.progress_failed.emit(f"The latest progress updates could not be read. {exc}")
+            return False
+        return True
 
     # -- access
 
@@ -441,6 +503,8 @@ class ActionTableModel(QAbstractTableModel):
         row = shown[r]
         column = index.column()
         if role == _DISPLAY:
+            if column == _PROGRESS:
+                return _first_line(self._progress_at(r).text)
             return _DISPLAY_FUNCS[column](row) if 0 <= column < _COLUMNS else None
         if role == _FOREGROUND:
             if column == _FLAGS and (row.overdue or row.not_reported):
@@ -461,13 +525,16 @@ class ActionTableModel(QAbstractTableModel):
                 return rag.value if rag else ""
             return None
         if role == _TOOLTIP:
+            if column == _PROGRESS:
+                progress = self._progress_at(r)
+                if not progress.text:
+                    return None
+                text = html.escape(progress.text).replace("\n", "<br>")
+                return f"<p><b>{progress.quarter}</b></p><p>{text}</p>"
             return self._tooltip(row, column)
         return None
 
     def _tooltip(self, row: ActionRow, column: int) -> str | None:
-        if column == Column.PROGRESS and row.latest_progress:
-            text = html.escape(row.latest_progress).replace("\n", "<br>")
-            return f"<p><b>{row.latest_quarter}</b></p><p>{text}</p>"
         if column == Column.TITLE:
             about = f"<p>{html.escape(row.about)}</p>" if row.about else ""
             return (

@@ -205,6 +205,8 @@ class MainWindow(QMainWindow):
         self.filter_bar.filter_changed.connect(self._filter_changed)
         self.filter_bar.search_entered.connect(self._start_search_index)
         self.model.rag_edit_requested.connect(self.action_commands.set_rag)
+        # Queued: the model finds out while the table paints, no place for a message box.
+        self.model.progress_failed.connect(self.show_error, Qt.ConnectionType.QueuedConnection)
         self.model.modelReset.connect(self._describe_filter)
         self.table.activated_action.connect(lambda _id: self.action_commands.edit_action())
         self.table.selectionModel().currentRowChanged.connect(self._current_row_changed)
@@ -395,6 +397,9 @@ class MainWindow(QMainWindow):
             year=self.quarter.year.label,
             quarter_number=self.quarter.number,
             search_loader=read_texts,
+            progress_loader=lambda action_ids: workspace.load_latest_progress(
+                db, plan_id, quarter, action_ids=action_ids
+            ),
         )
         issued.append(token)
         self._search_pending = (token, lambda: load(None))
