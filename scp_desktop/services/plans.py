@@ -10,12 +10,11 @@ from sqlalchemy.orm import selectinload
 
 from scp_desktop.domain.rag import RAG
 from scp_desktop.services.errors import UserError
-from scp_desktop.storage.database import Database
+from scp_desktop.storage.database import Database, sqlite_connection
 from scp_desktop.storage.models import (
     Action,
     KeyPriority,
     Objective,
-    Partnership,
     Plan,
     QuarterUpdate,
 )
@@ -83,20 +82,33 @@ class PlanTree:
     priorities: list[PriorityNode]
 
 
+# The two reads every opening of the window makes, in SQL text on the session's connection:
+# the ORM compiles a statement on its first use by each database opened, which takes longer
+# than these queries do.
+
+
 def partnership(db: Database) -> PartnershipInfo | None:
     with db.session(audit=False) as s:
-        p = s.scalars(select(Partnership)).first()
-        if p is None:
-            return None
-        return PartnershipInfo(p.name, p.abbreviation, p.area, p.prepared_by, p.is_demo)
+        found = (
+            sqlite_connection(s)
+            .execute(
+                "SELECT name, abbreviation, area, prepared_by, is_demo FROM partnership "
+                "ORDER BY id LIMIT 1"
+            )
+            .fetchone()
+        )
+    if found is None:
+        return None
+    name, abbreviation, area, prepared_by, is_demo = found
+    return PartnershipInfo(name, abbreviation, area, prepared_by, bool(is_demo))
 
 
 def list_plans(db: Database) -> list[PlanInfo]:
     with db.session(audit=False) as s:
-        return [
-            PlanInfo(p.id, p.year, p.title, p.status)
-            for p in s.scalars(select(Plan).order_by(Plan.year.desc()))
-        ]
+        found = sqlite_connection(s).execute(
+            'SELECT id, year, title, status FROM "plan" ORDER BY year DESC, id'
+        )
+        return [PlanInfo(pid, year, title, status) for pid, year, title, status in found]
 
 
 def plan_tree(db: Database, plan_id: int, quarter: str) -> PlanTree:

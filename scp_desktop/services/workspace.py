@@ -25,13 +25,10 @@ from scp_desktop.storage.models import (
     Action,
     AuditEntry,
     Evidence,
-    Framework,
     Indicator,
     IndicatorValue,
     KeyPriority,
     Objective,
-    Partner,
-    Plan,
     QuarterUpdate,
 )
 
@@ -857,59 +854,60 @@ class PlanStructure:
     other_priority_ids: frozenset[int] = frozenset()  # sections outside the key priorities
 
 
+# The structure and the pickers' choices are read on every opening of a plan, in SQL text on
+# the session's connection: the ORM compiles each statement on its first use by each
+# database opened, which takes longer than these small queries do.
+_PRIORITIES_SQL = (
+    "SELECT id, number, kind, title FROM key_priority WHERE plan_id = ? ORDER BY number, id"
+)
+_OBJECTIVES_SQL = (
+    "SELECT o.id, o.priority_id, o.title FROM objective o "
+    "JOIN key_priority kp ON o.priority_id = kp.id WHERE kp.plan_id = ? ORDER BY o.position, o.id"
+)
+
+
 def plan_structure(db: Database, plan_id: int) -> PlanStructure:
     with db.session(audit=False) as s:
-        plan = s.get(Plan, plan_id)
+        sqlite = sqlite_connection(s)
+        plan = sqlite.execute('SELECT year FROM "plan" WHERE id = ?', (plan_id,)).fetchone()
         if plan is None:
             raise UserError("That plan no longer exists.")
+        priorities = sqlite.execute(_PRIORITIES_SQL, (plan_id,)).fetchall()
         objectives: dict[int, list[Choice]] = defaultdict(list)
-        for oid, pid, title in s.execute(
-            select(Objective.id, Objective.priority_id, Objective.title)
-            .join(KeyPriority)
-            .where(KeyPriority.plan_id == plan_id)
-            .order_by(Objective.position, Objective.id)
-        ):
+        for oid, pid, title in sqlite.execute(_OBJECTIVES_SQL, (plan_id,)):
             objectives[pid].append(Choice(oid, title))
-        return PlanStructure(
-            plan.id,
-            plan.year,
-            [
-                (
-                    Choice(
-                        kp.id,
-                        f"{_priority_label(kp.number, kp.kind)}: {kp.title}",
-                    ),
-                    objectives.get(kp.id, []),
-                )
-                for kp in plan.priorities
-            ],
-            frozenset(kp.id for kp in plan.priorities if kp.kind != "key"),
-        )
+    return PlanStructure(
+        plan_id,
+        plan[0],
+        [
+            (Choice(kid, f"{_priority_label(number, kind)}: {title}"), objectives.get(kid, []))
+            for kid, number, kind, title in priorities
+        ],
+        frozenset(kid for kid, _number, kind, _title in priorities if kind != "key"),
+    )
 
 
 def partner_choices(db: Database) -> list[Choice]:
     with db.session(audit=False) as s:
-        return [
-            Choice(pid, f"{abbr} — {name}")
-            for pid, abbr, name in s.execute(
-                select(Partner.id, Partner.abbreviation, Partner.name).order_by(
-                    Partner.abbreviation
-                )
-            )
-        ]
+        found = sqlite_connection(s).execute(
+            "SELECT id, abbreviation, name FROM partner ORDER BY abbreviation, id"
+        )
+        return [Choice(pid, f"{abbr} — {name}") for pid, abbr, name in found]
 
 
 def framework_choices(db: Database) -> list[FrameworkChoices]:
     with db.session(audit=False) as s:
-        return [
-            FrameworkChoices(
-                fw.id,
-                fw.code,
-                fw.name,
-                [Choice(i.id, f"{i.code}. {i.title}") for i in fw.items],
-            )
-            for fw in s.scalars(select(Framework).order_by(Framework.code))
-        ]
+        sqlite = sqlite_connection(s)
+        frameworks = sqlite.execute("SELECT id, code, name FROM framework ORDER BY code, id")
+        found = [FrameworkChoices(fid, code, name, []) for fid, code, name in frameworks]
+        items = sqlite.execute(
+            "SELECT framework_id, id, code, title FROM framework_item "
+            "ORDER BY framework_id, position, id"
+        ).fetchall()
+    of = {fw.id: fw.items for fw in found}
+    for fid, iid, code, title in items:
+        of[fid].append(Choice(iid, f"{code}. {title}"))
+    return found
 
 
 @dataclass(frozen=True)
@@ -960,10 +958,14 @@ def evidence_content(db: Database, evidence_id: int) -> tuple[str, bytes]:
 def latest_reported_quarter(db: Database, plan_id: int) -> str | None:
     """The latest quarter of the plan with any update: where an officer most likely works."""
     with db.session(audit=False) as s:
-        return s.scalar(
-            select(func.max(QuarterUpdate.quarter))
-            .join(Action, QuarterUpdate.action_id == Action.id)
-            .join(Objective, Action.objective_id == Objective.id)
-            .join(KeyPriority, Objective.priority_id == KeyPriority.id)
-            .where(KeyPriority.plan_id == plan_id)
+        found = (
+            sqlite_connection(s)
+            .execute(
+                "SELECT max(u.quarter) FROM quarter_update u JOIN action a ON u.action_id = a.id "
+                "JOIN objective o ON a.objective_id = o.id "
+                "JOIN key_priority kp ON o.priority_id = kp.id WHERE kp.plan_id = ?",
+                (plan_id,),
+            )
+            .fetchone()
         )
+    return found[0] if found else None
