@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import (
     QDockWidget,
     QHeaderView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTreeWidget,
     QTreeWidgetItem,
     QTreeWidgetItemIterator,
@@ -17,8 +21,14 @@ from PySide6.QtWidgets import (
 from scp_desktop.domain.rag import RAG, RAG_ORDER
 from scp_desktop.services.plans import PlanInfo
 from scp_desktop.services.workspace import ActionRow, PlanStructure
+from scp_desktop.ui.action_table import paint_rag_chip
 
 NODE_ROLE = Qt.ItemDataRole.UserRole
+# In the RAG column: a node's counts (R, A, G, B, not reported), or an action's RAG letter.
+MIX_ROLE = Qt.ItemDataRole.UserRole + 1
+RAG_ROLE = Qt.ItemDataRole.UserRole + 2
+MIX_WIDTH = 112
+_NOT_REPORTED = QColor("#D6D6D6")
 # Plans with more objectives than this open with their priorities closed.
 EAGER_OBJECTIVES = 60
 
@@ -37,6 +47,85 @@ def rag_mix_words(mix: Counter[RAG], total: int) -> str:
     if missing:
         parts.append(f"{missing} not reported")
     return ", ".join(parts) or "no actions"
+
+
+def _show_mix(item: QTreeWidgetItem, mix: Counter[RAG], total: int) -> None:
+    """The RAG column of a plan, priority or objective line: text for search and screen
+    readers, words in the tooltip, and the counts the bar is drawn from."""
+    item.setText(2, rag_mix_text(mix, total))
+    item.setToolTip(2, rag_mix_words(mix, total))
+    counts = [mix[r] for r in RAG_ORDER]
+    item.setData(2, MIX_ROLE, (*counts, max(0, total - sum(counts))))
+
+
+class RagMixDelegate(QStyledItemDelegate):
+    """Draws a line's RAG mix as one bar split in RAG order (red, amber, green, blue, then grey
+    for not reported), each part as long as its share with its count in it where it fits, so
+    a column a hundred pixels wide shows what a line of text needs three times that for. The
+    order is fixed, so it reads in greyscale too; the tooltip says it in words."""
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        counts = index.data(MIX_ROLE)
+        letter = index.data(RAG_ROLE)
+        if counts is None and letter is None:
+            super().paint(painter, option, index)
+            return
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""
+        widget = opt.widget
+        style = widget.style() if widget is not None else None
+        if style is not None:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
+        rect: QRect = opt.rect.adjusted(2, 1, -4, -1)
+        if letter is not None:
+            chip = QRect(rect.left(), rect.top(), min(rect.width(), 28), rect.height())
+            paint_rag_chip(painter, chip, RAG(letter) if letter else None, opt.font)
+            return
+        self._paint_bar(painter, rect, counts, opt)
+
+    def _paint_bar(
+        self, painter: QPainter, rect: QRect, counts: tuple[int, ...], opt: QStyleOptionViewItem
+    ) -> None:
+        total = sum(counts)
+        if total <= 0 or rect.width() <= 0:
+            return
+        colours = [QColor(r.hex_colour) for r in RAG_ORDER] + [_NOT_REPORTED]
+        text_colours = [
+            QColor("#000000") if r is RAG.AMBER else QColor("#FFFFFF") for r in RAG_ORDER
+        ] + [QColor("#333333")]
+        painter.save()
+        # Counts in a slightly smaller font, so they sit inside a bar the height of a line.
+        font = QFont(opt.font)
+        font.setPixelSize(max(8, rect.height() - 2))
+        painter.setFont(font)
+        metrics = QFontMetrics(font)
+        x, done = rect.left(), 0
+        for count, colour, ink in zip(counts, colours, text_colours, strict=True):
+            if not count:
+                continue
+            done += count
+            # Ends placed by the running total, so the parts always fill the bar exactly.
+            end = rect.left() + round(rect.width() * done / total)
+            part = QRect(x, rect.top(), max(end - x, 2), rect.height())
+            painter.fillRect(part, colour)
+            label = str(count)
+            if metrics.horizontalAdvance(label) + 4 <= part.width():
+                painter.setPen(ink)
+                painter.drawText(part, Qt.AlignmentFlag.AlignCenter, label)
+            x = end
+        painter.restore()
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        size = super().sizeHint(option, index)
+        return QSize(MIX_WIDTH, size.height())
 
 
 class NavigatorDock(QDockWidget):
@@ -58,7 +147,10 @@ class NavigatorDock(QDockWidget):
         # The title gives way (elided, full text in the tooltip); counts and RAG mix stay whole.
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(2, MIX_WIDTH)
+        self.mix_delegate = RagMixDelegate(self.tree)
+        self.tree.setItemDelegateForColumn(2, self.mix_delegate)
         self.tree.setUniformRowHeights(True)
         self.tree.itemActivated.connect(self._activated)
         self.tree.currentItemChanged.connect(lambda item, _old: self._activated(item))
@@ -141,10 +233,10 @@ class NavigatorDock(QDockWidget):
                 if priority.id in structure.other_priority_ids
                 else priority.label
             )
-            p_item = QTreeWidgetItem([label, str(count), rag_mix_text(mix, count)])
+            p_item = QTreeWidgetItem([label, str(count), ""])
+            _show_mix(p_item, mix, count)
             p_item.setData(0, NODE_ROLE, ("priority", priority.id))
             p_item.setToolTip(0, priority.label)
-            p_item.setToolTip(2, rag_mix_words(mix, count))
             plan_item.addChild(p_item)
             self._objectives[priority.id] = [(o.id, o.label, mixes[o.id]) for o in objectives]
             if eager:
@@ -153,17 +245,16 @@ class NavigatorDock(QDockWidget):
             elif objectives:
                 p_item.setChildIndicatorPolicy(QTreeWidgetItem.ChildIndicatorPolicy.ShowIndicator)
         plan_item.setText(1, str(every_count))
-        plan_item.setText(2, rag_mix_text(every_mix, every_count))
-        plan_item.setToolTip(2, rag_mix_words(every_mix, every_count))
+        _show_mix(plan_item, every_mix, every_count)
 
     def _add_objectives(self, p_item: QTreeWidgetItem, priority_id: int) -> None:
         items = []
         for objective_id, label, o_mix in self._objectives.get(priority_id, []):
             actions = self._actions.get(objective_id, [])
-            o_item = QTreeWidgetItem([label, str(len(actions)), rag_mix_text(o_mix, len(actions))])
+            o_item = QTreeWidgetItem([label, str(len(actions)), ""])
+            _show_mix(o_item, o_mix, len(actions))
             o_item.setData(0, NODE_ROLE, ("objective", objective_id))
             o_item.setToolTip(0, label)
-            o_item.setToolTip(2, rag_mix_words(o_mix, len(actions)))
             if actions:
                 # Action rows are added when the objective is opened (large plans).
                 o_item.setChildIndicatorPolicy(QTreeWidgetItem.ChildIndicatorPolicy.ShowIndicator)
@@ -186,6 +277,7 @@ class NavigatorDock(QDockWidget):
                 [f"{r.reference}  {r.title}".strip(), "", rag.value if rag else "–"]
             )
             a_item.setData(0, NODE_ROLE, ("action", r.id))
+            a_item.setData(2, RAG_ROLE, rag.value if rag else "")
             a_item.setToolTip(0, r.title)
             a_item.setToolTip(2, rag.label if rag else "Not reported")
             item.addChild(a_item)
