@@ -71,6 +71,7 @@ _HEADERS = {
     Column.FLAGS: "Flags",
 }
 _NONE_LAST = 9
+_REF_WIDTH_LIMIT = 120
 
 
 def _natural(text: str) -> tuple[Any, ...]:
@@ -711,6 +712,20 @@ class ActionTableView(QTableView):
             self.setColumnWidth(column, width)
         for column in QUARTER_COLUMNS:
             self.setColumnWidth(column, 42)
+
+    def fit_references(self, references: Sequence[str]) -> None:
+        """Widen the Ref column to show the longest reference whole ("3.30.12"), up to a
+        limit; never narrower than it already is."""
+        if not references:
+            return
+        most = max(len(r) for r in references)
+        metrics = self.fontMetrics()
+        # Among the longest by count, the widest in this font ("1.11.11" beside "3.30.12").
+        widest = max(metrics.horizontalAdvance(r) for r in references if len(r) == most)
+        margin = 2 * self.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 12
+        wanted = min(widest + margin, _REF_WIDTH_LIMIT)
+        if self.columnWidth(Column.REF) < wanted:
+            self.setColumnWidth(Column.REF, wanted)
 
     def _double_clicked(self, index: QModelIndex) -> None:
         if not Column.Q1 <= index.column() <= Column.Q4:

@@ -402,6 +402,7 @@ class MainWindow(QMainWindow):
             ),
         )
         issued.append(token)
+        self.table.fit_references([r.reference for r in rows])
         self._search_pending = (token, lambda: load(None))
         self._search_timer.start()
 

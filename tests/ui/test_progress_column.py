@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -166,3 +167,25 @@ def test_a_locked_database_while_painting_tells_the_officer_once(
     crew_row = next(i for i, r in enumerate(rows) if r.title == "Crucial Crew")
     assert _text(model, crew_row) and len(told) == 1
     impatient.close()
+
+
+def test_the_ref_column_widens_to_show_the_longest_reference(
+    qtbot: QtBot, demo_db: Database, tmp_path: Path
+) -> None:
+    settings = Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    window = MainWindow(demo_db, settings, today=TODAY)
+    qtbot.addWidget(window)
+    window.show()
+    table = window.table
+    before = table.columnWidth(Column.REF)
+    crew = next(r for r in window.model.all_rows() if r.title == "Crucial Crew")
+    fields = workspace.action_detail(demo_db, crew.id).fields
+    long_ref = "3.30.12b"
+    window.edits.update_action(crew.id, replace(fields, reference=long_ref))
+    window.reload()
+    needed = table.fontMetrics().horizontalAdvance(long_ref)
+    assert table.columnWidth(Column.REF) > max(before, needed)
+    # Never narrower than the officer made it.
+    table.setColumnWidth(Column.REF, 110)
+    window.reload()
+    assert table.columnWidth(Column.REF) == 110
