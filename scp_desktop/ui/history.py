@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from scp_desktop.services.workspace import ActionHistory, EvidenceInfo, HistoryEntry, PastQuarter
+from scp_desktop.ui.action_table import RAG_ROLE, RagDelegate
 from scp_desktop.ui.list_table_model import ListTableModel, list_view
 
 _OPS = {"insert": "added", "update": "changed", "delete": "removed"}
@@ -60,7 +61,19 @@ class HistoryModel(_TextModel[HistoryEntry]):
 
 
 class PastQuartersModel(_TextModel[PastQuarter]):
-    COLUMNS = ("Quarter", "RAG", "Progress update", "Reported by")
+    """The progress update last, so it takes the width the narrow dock has left."""
+
+    COLUMNS = ("Quarter", "RAG", "Reported by", "Progress update")
+    RAG_COLUMN = 1
+
+    def cell(self, row: int, item: PastQuarter, column: int, role: int) -> Any:
+        if column == self.RAG_COLUMN:
+            # Drawn as the table's chip with its letter; said in words to tooltips and readers.
+            if role == RAG_ROLE:
+                return item.rag.value
+            if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
+                return f"{item.rag.label} — {item.rag.meaning}"
+        return super().cell(row, item, column, role)
 
     def text(self, row: PastQuarter, column: int) -> str:
         if column == 0:
@@ -68,8 +81,8 @@ class PastQuartersModel(_TextModel[PastQuarter]):
         if column == 1:
             return f"{row.rag.value} {row.rag.label}"
         if column == 2:
-            return row.narrative
-        return row.reported_by
+            return row.reported_by
+        return row.narrative
 
 
 class EvidenceModel(_TextModel[EvidenceInfo]):
@@ -120,6 +133,11 @@ class HistoryDock(QDockWidget):
         self.history_view = _table(self.history_model, "Changes to the action", body)
         self.quarters_model = PastQuartersModel(body)
         self.quarters_view = _table(self.quarters_model, "Past quarters", body)
+        self.quarters_view.setItemDelegateForColumn(
+            PastQuartersModel.RAG_COLUMN, RagDelegate(self.quarters_view)
+        )
+        for column, width in enumerate((78, 40, 90)):
+            self.quarters_view.setColumnWidth(column, width)
         self.evidence_model = EvidenceModel(body)
         evidence = QWidget(body)
         e_layout = QVBoxLayout(evidence)

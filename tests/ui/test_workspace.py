@@ -16,7 +16,7 @@ from scp_desktop.services import workspace
 from scp_desktop.storage.database import Database
 from scp_desktop.storage.models import Action, ActionPartner, Partner, Plan, QuarterUpdate
 from scp_desktop.ui.action_form import ActionFormDialog
-from scp_desktop.ui.action_table import ActionTableModel, Column
+from scp_desktop.ui.action_table import RAG_ROLE, ActionTableModel, Column
 from scp_desktop.ui.dialogs import RolloverDialog
 from scp_desktop.ui.filtering import ActionFilter
 from scp_desktop.ui.history import EvidenceModel, HistoryModel, PastQuartersModel
@@ -65,6 +65,13 @@ def test_models_pass_the_model_tester(qtmodeltester: object, demo_db: Database) 
     quarters = PastQuartersModel()
     quarters.set_rows(workspace.action_history(demo_db, rows[0].id).quarters)
     qtmodeltester.check(quarters)  # type: ignore[attr-defined]
+    first = workspace.action_history(demo_db, rows[0].id).quarters[0]
+    rag_cell = quarters.index(0, PastQuartersModel.RAG_COLUMN)
+    assert quarters.data(rag_cell, RAG_ROLE) == first.rag.value
+    assert quarters.data(rag_cell, Qt.ItemDataRole.ToolTipRole) == (
+        f"{first.rag.label} — {first.rag.meaning}"
+    )
+    assert quarters.data(quarters.index(0, 2)) == first.reported_by
     qtmodeltester.check(EvidenceModel())  # type: ignore[attr-defined]
     from scp_desktop.services import records
     from scp_desktop.services.records import RecordKind
