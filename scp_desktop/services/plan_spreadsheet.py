@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +31,10 @@ from scp_desktop.storage.models import (
     Partnership,
     Plan,
 )
+
+Progress = Callable[[int, int, str], None]  # lines done, lines in all, the line being written
+
+CANCELLED = "Creating the plan was cancelled; nothing was written."
 
 
 @dataclass
@@ -111,9 +116,18 @@ def _abbreviation_for(name: str, taken: set[str]) -> str:
 
 
 def load_plan_spreadsheet(
-    db: Database, preview: PlanPreview, *, create_agencies: bool = True
+    db: Database,
+    preview: PlanPreview,
+    *,
+    create_agencies: bool = True,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> LoadSummary:
-    """Write the previewed plan in one transaction; agencies not yet known are created if allowed."""
+    """Write the previewed plan in one transaction; agencies not yet known are created if allowed.
+
+    `progress` hears of each action line written; `cancelled` is asked between lines, and a
+    cancel raises UserError inside the transaction, so the plan is written whole or not at all.
+    """
     if not preview.year:
         raise UserError(
             f"The plan's financial year cannot be read from {preview.path.name}: give it (e.g. 2022-23)."
@@ -149,7 +163,11 @@ def load_plan_spreadsheet(
         objectives: dict[tuple[int, str], Objective] = {}
         used_numbers: set[int] = set()
         unknown_codes: dict[str, list[str]] = {}
-        for line in preview.lines:
+        total = len(preview.lines)
+        for done, line in enumerate(preview.lines):
+            _check_cancelled(cancelled)
+            if progress is not None:
+                progress(done, total, _line_label(line))
             pkey = (line.priority_number, line.priority_title)
             priority = priorities.get(pkey)
             if priority is None:
@@ -210,11 +228,25 @@ def load_plan_spreadsheet(
                         action.framework_items.append(ActionFrameworkItem(item=item))
             objective.actions.append(action)
             summary.actions += 1
+        # A cancel during the last line still leaves nothing: the commit has not happened yet.
+        _check_cancelled(cancelled)
+        if progress is not None:
+            progress(total, total, "")
         for fw, codes in unknown_codes.items():
             summary.warnings.append(
                 f"{fw} codes not known in this database, so not linked: {', '.join(codes)}"
             )
     return summary
+
+
+def _check_cancelled(cancelled: Callable[[], bool] | None) -> None:
+    if cancelled is not None and cancelled():
+        raise UserError(CANCELLED)
+
+
+def _line_label(line: PlanLine) -> str:
+    title = line.title if len(line.title) <= 60 else line.title[:59] + "…"
+    return f"{line.reference} {title}".strip()
 
 
 def _framework_items(s: Session) -> dict[tuple[str, str], FrameworkItem]:

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from scp_desktop.services.errors import UserError
 from scp_desktop.services.plan_spreadsheet import load_plan_spreadsheet, preview_plan_spreadsheet
 from scp_desktop.services.setup import load_plan_file
 from scp_desktop.storage.database import Database
-from scp_desktop.storage.models import Action, KeyPriority, Partner, Plan
+from scp_desktop.storage.models import Action, Base, KeyPriority, Partner, Plan
 
 
 def _plan_file(path: Path) -> Path:
@@ -148,3 +148,74 @@ def test_not_a_plan(demo_db: Database, tmp_path: Path) -> None:
     path.write_text("a,b\n1,2\n")
     with pytest.raises(UserError, match="no sheet with a plan header"):
         preview_plan_spreadsheet(demo_db, path)
+
+
+def _row_counts(db: Database) -> dict[str, int]:
+    """Rows in every table, so a cancelled load can be shown to have left each one as it was."""
+    with db.session(audit=False) as s:
+        return {
+            table.name: s.scalar(select(func.count()).select_from(table)) or 0
+            for table in Base.metadata.sorted_tables
+        }
+
+
+def test_load_reports_progress_for_each_action_line(demo_db: Database, tmp_path: Path) -> None:
+    preview = preview_plan_spreadsheet(demo_db, _plan_file(tmp_path / "plan.xlsx"))
+    seen: list[tuple[int, int, str]] = []
+    summary = load_plan_spreadsheet(demo_db, preview, progress=lambda *a: seen.append(a))
+    assert [(done, total) for done, total, _ in seen] == [(0, 3), (1, 3), (2, 3), (3, 3)]
+    assert [what for _, _, what in seen] == [
+        "1.1.1 Op Pegasi patrols",
+        "Bleed kits",  # no reference in the sheet
+        "2.1.1 Mobile CCTV",
+        "",
+    ]
+    assert summary.actions == 3
+
+
+def test_a_cancelled_load_writes_nothing(demo_db: Database, tmp_path: Path) -> None:
+    preview = preview_plan_spreadsheet(demo_db, _plan_file(tmp_path / "plan.xlsx"))
+    assert preview.unknown_agencies == ["Youth Service"]  # a partner is written before the lines
+    before = _row_counts(demo_db)
+    asked: list[int] = []
+
+    def cancelled() -> bool:
+        asked.append(len(asked))
+        return len(asked) > 2  # two lines written, then Cancel
+
+    seen: list[tuple[int, int, str]] = []
+    with pytest.raises(UserError, match="cancelled; nothing was written"):
+        load_plan_spreadsheet(
+            demo_db, preview, progress=lambda *a: seen.append(a), cancelled=cancelled
+        )
+    assert [(done, total) for done, total, _ in seen] == [(0, 3), (1, 3)]
+    assert _row_counts(demo_db) == before
+    with demo_db.session() as s:
+        assert s.scalar(select(Plan.id).where(Plan.year == "2024-25")) is None
+        assert s.scalar(select(Partner.id).where(Partner.name == "Youth Service")) is None
+    # Nothing half-done stands in the way of loading it after all.
+    assert load_plan_spreadsheet(demo_db, preview).actions == 3
+
+
+def test_cancel_during_the_last_line_still_writes_nothing(
+    demo_db: Database, tmp_path: Path
+) -> None:
+    from scp_desktop.domain.periods import Quarter
+    from scp_desktop.services.returns_export import export_plan_workbook, plan_for_quarter
+
+    path = tmp_path / "whole plan.xlsx"
+    export_plan_workbook(demo_db, plan_for_quarter(demo_db, Quarter.parse("2022-23-Q2")), path)
+    preview = preview_plan_spreadsheet(demo_db, path, year="2023-24")
+    total = len(preview.lines)
+    assert total == 51
+    before = _row_counts(demo_db)
+    stop = False
+
+    def progress(done: int, of: int, what: str) -> None:
+        nonlocal stop
+        assert of == total
+        stop = done == total - 1  # Cancel pressed while the last line is being written
+
+    with pytest.raises(UserError, match="cancelled"):
+        load_plan_spreadsheet(demo_db, preview, progress=progress, cancelled=lambda: stop)
+    assert _row_counts(demo_db) == before

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import openpyxl
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QThreadPool
+from PySide6.QtWidgets import QApplication, QProgressDialog, QPushButton
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -221,6 +225,167 @@ def test_new_plan_from_spreadsheet(
         dialog.create_plan()
     with demo_db.session() as s:
         assert s.scalars(select(Plan).where(Plan.year == "2023-24")).one().title
+
+
+@contextmanager
+def _pool_held() -> Iterator[None]:
+    """Jobs started inside wait in the pool's queue until the block ends, so a test can reach a
+    task before its worker does (no race with the first progress line)."""
+    pool = QThreadPool.globalInstance()
+    pool.waitForDone()
+    limit = pool.maxThreadCount()
+    pool.setMaxThreadCount(1)
+    pool.reserveThread()
+    try:
+        yield
+    finally:
+        pool.releaseThread()
+        pool.setMaxThreadCount(limit)
+
+
+def _cancel_button(dialog: object) -> QPushButton:
+    progress = dialog._progress  # type: ignore[attr-defined]
+    assert isinstance(progress, QProgressDialog)
+    button = progress.findChild(QPushButton)
+    assert button is not None and button.text() == "Cancel"
+    return button
+
+
+def _small_plan(path: Path) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["Annual Partnership Plan 2024/25"])
+    ws.append(["Project / initiative", "Lead Agency", "Objective", "By When", "Ref"])
+    ws.append(["Key Priority 1: Violence"])
+    ws.append(["Op Pegasi patrols", "EP", "Reduce knife crime", "Ongoing", "1.1.1"])
+    ws.append(["Bleed kits", "Youth Service", "Reduce knife crime", "Mar 25", "1.1.2"])
+    wb.save(path)
+    return path
+
+
+def _row_counts(db: Database) -> dict[str, int]:
+    from sqlalchemy import func
+
+    from scp_desktop.storage.models import Base
+
+    with db.session(audit=False) as s:
+        return {
+            t.name: s.scalar(select(func.count()).select_from(t)) or 0
+            for t in Base.metadata.sorted_tables
+        }
+
+
+def test_cancel_while_creating_the_plan_writes_nothing(
+    qtbot: QtBot, demo_db: Database, tmp_path: Path
+) -> None:
+    from scp_desktop.services.plan_spreadsheet import CANCELLED
+    from scp_desktop.services.returns_export import export_plan_workbook
+    from scp_desktop.storage.models import Plan
+    from scp_desktop.ui.returns import NewPlanFromSpreadsheetDialog
+
+    path = tmp_path / "plan.xlsx"
+    export_plan_workbook(demo_db, plan_for_quarter(demo_db, Quarter.parse(Q3)), path)
+    dialog = NewPlanFromSpreadsheetDialog(demo_db)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    with qtbot.waitSignal(dialog.previewed, timeout=30000):
+        dialog.read(path)
+    dialog.year_edit.setText("2023-24")
+    before = _row_counts(demo_db)
+
+    # The worker stops at its 11th line until the officer has pressed Cancel.
+    at_line_ten, go_on = threading.Event(), threading.Event()
+
+    def hold(done: int, total: int, what: str) -> None:
+        if done == 10:
+            at_line_ten.set()
+            go_on.wait(30)
+
+    with _pool_held():
+        dialog.create_plan()
+        task = dialog._task
+        assert task is not None and not dialog.create_button.isEnabled()
+        task.signals.progress.connect(hold, Qt.ConnectionType.DirectConnection)
+    qtbot.waitUntil(at_line_ten.is_set, timeout=30000)
+    progress = dialog._progress
+    assert progress is not None
+    qtbot.waitUntil(lambda: progress.isVisible() and progress.value() == 10, timeout=10000)
+    assert (progress.minimum(), progress.maximum()) == (0, 51)
+    assert progress.labelText().startswith("Creating the plan: action 11 of 51\n")
+    _shot(progress, "new_plan_creating.png", tmp_path)
+    _shot(dialog, "new_plan_creating_dialog.png", tmp_path)
+
+    _cancel_button(dialog).click()
+    assert "Cancelling" in dialog.status.text()
+    with qtbot.waitSignal(dialog.failed, timeout=30000) as failed:
+        go_on.set()
+    assert failed.args == [CANCELLED]
+    assert dialog.status.text() == "Creating the plan was cancelled; nothing was written."
+    assert dialog._progress is None and not progress.isVisible()
+    assert dialog.create_button.isEnabled()
+    assert _row_counts(demo_db) == before
+    with demo_db.session() as s:
+        assert s.scalar(select(Plan.id).where(Plan.year == "2023-24")) is None
+    _shot(dialog, "new_plan_cancelled.png", tmp_path)
+
+    with qtbot.waitSignal(dialog.loaded, timeout=30000) as loaded:
+        dialog.create_plan()  # the officer changes their mind: nothing is in the way
+    assert loaded.args[0].actions == 51
+    assert dialog.status.text().startswith("Created.")
+
+
+def test_a_cancelled_read_of_a_plan_leaves_the_dialog_as_it_was(
+    qtbot: QtBot, demo_db: Database, tmp_path: Path
+) -> None:
+    from scp_desktop.services.returns_export import export_plan_workbook
+    from scp_desktop.ui.returns import NewPlanFromSpreadsheetDialog
+
+    whole = tmp_path / "whole plan.xlsx"
+    export_plan_workbook(demo_db, plan_for_quarter(demo_db, Quarter.parse(Q3)), whole)
+    small = _small_plan(tmp_path / "small plan.xlsx")
+    dialog = NewPlanFromSpreadsheetDialog(demo_db)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    previews: list[object] = []
+    dialog.previewed.connect(previews.append)
+
+    def late_results_delivered() -> None:
+        QThreadPool.globalInstance().waitForDone()
+        QApplication.processEvents()
+
+    # Cancelled before any preview: the dialog still asks for a spreadsheet.
+    dialog.read(small)
+    _cancel_button(dialog).click()
+    assert dialog.status.text() == (
+        "Reading small plan.xlsx was cancelled. Choose the spreadsheet that holds this year's plan."
+    )
+    assert dialog.file_edit.text() == "" and not dialog.create_button.isEnabled()
+    late_results_delivered()
+    assert previews == [] and dialog.model.rowCount() == 0 and dialog.preview is None
+
+    with qtbot.waitSignal(dialog.previewed, timeout=30000):
+        dialog.read(whole)
+    assert dialog.model.rowCount() == 51 and dialog.create_button.isEnabled()
+    notes = dialog.notes.toPlainText()
+
+    # Cancelled with a preview shown: that preview stays, whatever the cancelled read finds.
+    dialog.read(small)
+    assert not dialog.create_button.isEnabled()
+    _cancel_button(dialog).click()
+    assert dialog.status.text() == (
+        "Reading small plan.xlsx was cancelled. The rows below are still those of whole plan.xlsx."
+    )
+    late_results_delivered()
+    assert len(previews) == 1
+    assert dialog.file_edit.text() == str(whole)
+    assert dialog.model.rowCount() == 51 and dialog.notes.toPlainText() == notes
+    assert dialog.year_edit.text() == "2022-23" and dialog.create_button.isEnabled()
+
+    with qtbot.waitSignal(dialog.previewed, timeout=30000):
+        dialog.read(small)  # a later read works
+    assert dialog.model.rowCount() == 2 and dialog.year_edit.text() == "2024-25"
+    assert dialog.file_edit.text() == str(small)
 
 
 def test_columns_dialog_offers_every_header(

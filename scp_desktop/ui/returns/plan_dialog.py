@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from scp_desktop.domain.periods import FinancialYear
 from scp_desktop.excel.plan_workbook import PlanLine
 from scp_desktop.services.plan_document import LoadSummary
 from scp_desktop.services.plan_spreadsheet import (
+    CANCELLED,
     PlanPreview,
     load_plan_spreadsheet,
     preview_plan_spreadsheet,
@@ -33,7 +35,7 @@ from scp_desktop.services.plan_spreadsheet import (
 from scp_desktop.storage.database import Database
 from scp_desktop.ui.list_table_model import ListTableModel
 from scp_desktop.ui.returns.common import button_row
-from scp_desktop.ui.tasks import Task, start
+from scp_desktop.ui.tasks import Progress, Task, start
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -74,6 +76,9 @@ class NewPlanFromSpreadsheetDialog(QDialog):
         self.preview: PlanPreview | None = None
         self._task: Task | None = None
         self._progress: QProgressDialog | None = None
+        self._creating = False  # the job is creating the plan (not reading a spreadsheet)
+        self._cancel_pressed = False
+        self._before_read = ("", False)  # the file shown and Create's state before a read
         self.setWindowTitle("New plan from spreadsheet")
         self.resize(1000, 640)
         layout = QVBoxLayout(self)
@@ -118,34 +123,24 @@ class NewPlanFromSpreadsheetDialog(QDialog):
         if name:
             self.read(Path(name))
 
+    # ------------------------------------------------------------ reading (worker thread)
     def read(self, path: Path) -> None:
+        if self._task is not None:
+            return  # one job at a time
+        # What a cancelled read puts back: the read changes nothing until its preview arrives.
+        self._before_read = (self.file_edit.text(), self.create_button.isEnabled())
         self.file_edit.setText(str(path))
         db = self.db
         self._run(
             lambda progress, cancelled: preview_plan_spreadsheet(db, path),
-            "Reading the plan…",
+            f"Reading {path.name}…",
+            0,
             self._previewed,
         )
 
-    def _run(self, work: Any, label: str, done: Any) -> None:
-        self.create_button.setEnabled(False)
-        self._progress = QProgressDialog(label, "", 0, 0, self)
-        self._progress.setCancelButton(None)
-        self._progress.setMinimumDuration(300)
-        task = Task(work)
-        task.signals.finished.connect(done)
-        task.signals.failed.connect(self._failed)
-        self._task = task
-        start(task)
-
-    def _finish(self) -> None:
-        self._task = None
-        if self._progress is not None:
-            self._progress.close()
-            self._progress.deleteLater()
-            self._progress = None
-
     def _previewed(self, preview: PlanPreview) -> None:
+        if not self._from_current_task():
+            return  # a read the officer cancelled: its preview is not wanted
         self._finish()
         self.preview = preview
         self.year_edit.setText(preview.year)
@@ -157,9 +152,10 @@ class NewPlanFromSpreadsheetDialog(QDialog):
         self.create_button.setEnabled(bool(preview.lines))
         self.previewed.emit(preview)
 
+    # ------------------------------------------------------------ creating (worker thread)
     def create_plan(self) -> None:
         preview = self.preview
-        if preview is None:
+        if preview is None or self._task is not None:
             return
         try:
             preview.year = FinancialYear.parse(self.year_edit.text()).label
@@ -167,22 +163,114 @@ class NewPlanFromSpreadsheetDialog(QDialog):
             self.status.setText(f"<span style='color:#C62828'>{exc}</span>")
             return
         db, create = self.db, self.create_agencies.isChecked()
-        self._run(
-            lambda progress, cancelled: load_plan_spreadsheet(db, preview, create_agencies=create),
-            "Creating the plan…",
-            self._loaded,
-        )
+
+        def work(progress: Progress, cancelled: Callable[[], bool]) -> LoadSummary:
+            return load_plan_spreadsheet(
+                db, preview, create_agencies=create, progress=progress, cancelled=cancelled
+            )
+
+        self._creating = True
+        self._run(work, "Creating the plan…", len(preview.lines), self._loaded)
 
     def _loaded(self, summary: LoadSummary) -> None:
+        if not self._from_current_task():
+            return
+        # Cancel pressed after the last line was checked comes too late: the plan is written.
+        late = " (Cancel came too late to stop it.)" if self._cancel_pressed else ""
         self._finish()
-        self.status.setText("Created. " + " ".join(summary.lines()))
+        self.status.setText("Created. " + " ".join(summary.lines()) + late)
         self.notes.setPlainText(
             "\n".join(summary.lines() + [f"note: {w}" for w in summary.warnings])
         )
         self.loaded.emit(summary)
 
-    def _failed(self, message: str) -> None:
+    # ------------------------------------------------------------ the job and its progress
+    def _run(
+        self,
+        work: Callable[[Progress, Callable[[], bool]], Any],
+        label: str,
+        total: int,
+        done: Callable[[Any], None],
+    ) -> None:
+        self.create_button.setEnabled(False)
+        self._cancel_pressed = False
+        progress = QProgressDialog(label, "Cancel", 0, total, self)
+        progress.setWindowTitle(self.windowTitle())
+        # Wide enough for a line's title, so the dialog does not grow as the titles change.
+        progress.setMinimumWidth(460)
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(300)
+        progress.setAutoClose(False)
+        progress.setAutoReset(False)
+        progress.canceled.connect(self.cancel)
+        self._progress = progress
+        task = Task(work)
+        task.signals.progress.connect(self._progressed)
+        task.signals.finished.connect(done)
+        task.signals.failed.connect(self._failed)
+        self._task = task
+        start(task)
+
+    def _from_current_task(self) -> bool:
+        """Whether the signal being handled comes from the job still wanted, not a cancelled read."""
+        return self._task is not None and self.sender() is self._task.signals
+
+    def _progressed(self, done: int, total: int, what: str) -> None:
+        progress = self._progress
+        if not self._from_current_task() or progress is None or self._cancel_pressed:
+            return  # a cancelled progress dialog would show itself again on setValue
+        if what:
+            progress.setLabelText(f"Creating the plan: action {done + 1} of {total}\n{what}")
+        progress.setMaximum(max(total, 1))
+        # Last: a shown modal progress dialog runs the event loop in setValue, where the
+        # job's result may arrive and close it.
+        progress.setValue(done)
+
+    def cancel(self) -> None:
+        """The progress dialog's Cancel: a read is dropped at once, a plan being created is
+        rolled back by its worker (which says so through `failed`)."""
+        task = self._task
+        if task is None or self._cancel_pressed:
+            return
+        self._cancel_pressed = True
+        task.cancel()
+        if self._creating:
+            self.status.setText("Cancelling: the plan is being rolled back…")
+            return
+        # The worker cannot be stopped inside the spreadsheet reader; its preview, when it
+        # comes, is ignored, and the dialog is at once as it was before the read.
+        name = Path(self.file_edit.text()).name
         self._finish()
-        self.status.setText(f"<span style='color:#C62828'>Nothing was written: {message}</span>")
+        file_text, create_enabled = self._before_read
+        self.file_edit.setText(file_text)
+        self.create_button.setEnabled(create_enabled)
+        kept = (
+            f" The rows below are still those of {self.preview.path.name}."
+            if self.preview is not None
+            else " Choose the spreadsheet that holds this year's plan."
+        )
+        self.status.setText(f"Reading {name} was cancelled.{kept}")
+
+    def _finish(self) -> None:
+        self._task = None
+        self._creating = False
+        self._cancel_pressed = False
+        if self._progress is not None:
+            progress, self._progress = self._progress, None
+            progress.canceled.disconnect(self.cancel)
+            progress.close()
+            progress.deleteLater()
+
+    def _failed(self, message: str) -> None:
+        if not self._from_current_task():
+            return
+        creating = self._creating
+        self._finish()
+        if creating and message == CANCELLED:
+            self.status.setText(message)
+        else:
+            self.status.setText(
+                f"<span style='color:#C62828'>Nothing was written: {message}</span>"
+            )
         self.create_button.setEnabled(self.preview is not None)
         self.failed.emit(message)
