@@ -251,6 +251,26 @@ def _cancel_button(dialog: object) -> QPushButton:
     return button
 
 
+def _create_held_at(qtbot: QtBot, dialog: object, line: int) -> threading.Event:
+    """Start creating the plan; its worker waits on reporting `line` lines done until the
+    returned event is set, so the test presses Cancel at a known point."""
+    reached, go_on = threading.Event(), threading.Event()
+
+    def hold(done: int, total: int, what: str) -> None:
+        if done == line:
+            reached.set()
+            go_on.wait(30)
+
+    with _pool_held():
+        dialog.create_plan()  # type: ignore[attr-defined]
+        task = dialog._task  # type: ignore[attr-defined]
+        assert task is not None
+        assert not dialog.create_button.isEnabled()  # type: ignore[attr-defined]
+        task.signals.progress.connect(hold, Qt.ConnectionType.DirectConnection)
+    qtbot.waitUntil(reached.is_set, timeout=30000)
+    return go_on
+
+
 def _small_plan(path: Path) -> Path:
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -295,19 +315,7 @@ def test_cancel_while_creating_the_plan_writes_nothing(
     before = _row_counts(demo_db)
 
     # The worker stops at its 11th line until the officer has pressed Cancel.
-    at_line_ten, go_on = threading.Event(), threading.Event()
-
-    def hold(done: int, total: int, what: str) -> None:
-        if done == 10:
-            at_line_ten.set()
-            go_on.wait(30)
-
-    with _pool_held():
-        dialog.create_plan()
-        task = dialog._task
-        assert task is not None and not dialog.create_button.isEnabled()
-        task.signals.progress.connect(hold, Qt.ConnectionType.DirectConnection)
-    qtbot.waitUntil(at_line_ten.is_set, timeout=30000)
+    go_on = _create_held_at(qtbot, dialog, 10)
     progress = dialog._progress
     assert progress is not None
     qtbot.waitUntil(lambda: progress.isVisible() and progress.value() == 10, timeout=10000)
@@ -333,6 +341,26 @@ def test_cancel_while_creating_the_plan_writes_nothing(
         dialog.create_plan()  # the officer changes their mind: nothing is in the way
     assert loaded.args[0].actions == 51
     assert dialog.status.text().startswith("Created.")
+
+
+def test_cancel_after_the_last_line_says_the_plan_was_created(
+    qtbot: QtBot, demo_db: Database, tmp_path: Path
+) -> None:
+    from scp_desktop.storage.models import Plan
+    from scp_desktop.ui.returns import NewPlanFromSpreadsheetDialog
+
+    dialog = NewPlanFromSpreadsheetDialog(demo_db)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    with qtbot.waitSignal(dialog.previewed, timeout=30000):
+        dialog.read(_small_plan(tmp_path / "small plan.xlsx"))
+    go_on = _create_held_at(qtbot, dialog, 2)  # every line written, the commit to come
+    _cancel_button(dialog).click()
+    with qtbot.waitSignal(dialog.loaded, timeout=30000):
+        go_on.set()
+    assert dialog.status.text().endswith("(Cancel came too late to stop it.)")
+    with demo_db.session() as s:
+        assert s.scalar(select(Plan.id).where(Plan.year == "2024-25")) is not None
 
 
 def test_a_cancelled_read_of_a_plan_leaves_the_dialog_as_it_was(

@@ -235,7 +235,7 @@ class NewPlanFromSpreadsheetDialog(QDialog):
         self._cancel_pressed = True
         task.cancel()
         if self._creating:
-            self.status.setText("Cancelling: the plan is being rolled back…")
+            self.status.setText("Cancelling…")
             return
         # The worker cannot be stopped inside the spreadsheet reader; its preview, when it
         # comes, is ignored, and the dialog is at once as it was before the read.
