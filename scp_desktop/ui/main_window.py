@@ -632,7 +632,16 @@ class MainWindow(QMainWindow):
         from scp_desktop.ui.returns import NewPlanFromSpreadsheetDialog
 
         dialog = NewPlanFromSpreadsheetDialog(self.db, self)
-        if self._ask(dialog):
+        # The dialog stays open after creating a plan (its notes are worth reading) and is
+        # closed, not accepted: what it created is known by its signal.
+        created: list[str] = []
+        dialog.loaded.connect(lambda summary: created.append(summary.plan_year))
+        self._ask(dialog)
+        if created:
+            year = created[-1]
+            self.plan_id = next(
+                (p.id for p in plans.list_plans(self.db) if p.year == year), self.plan_id
+            )
             self.reload()
 
     def _open_plan_dialog(self, dialog_class: Any, *, reload: bool) -> None:

@@ -491,3 +491,43 @@ def test_export_plan_dialog(qtbot: QtBot, demo_db: Database, tmp_path: Path) -> 
     with qtbot.waitSignal(dialog.failed, timeout=30000):
         dialog.export_button.click()
     assert "cannot be written" in dialog.status.text()
+
+
+def test_a_plan_made_from_a_spreadsheet_opens_in_the_main_window(
+    qtbot: QtBot, demo_db: Database, tmp_path: Path
+) -> None:
+    from PySide6.QtCore import QTimer
+
+    from scp_desktop.services.returns_export import export_plan_workbook
+    from scp_desktop.ui.main_window import MainWindow
+    from scp_desktop.ui.returns import NewPlanFromSpreadsheetDialog
+    from scp_desktop.ui.settings import Settings
+
+    path = tmp_path / "plan.xlsx"
+    export_plan_workbook(demo_db, plan_for_quarter(demo_db, Quarter.parse(Q3)), path)
+    window = MainWindow(demo_db, Settings())
+    qtbot.addWidget(window)
+    window.show()
+    steps: list[str] = []
+
+    def officer() -> None:
+        # In the modal dialog, as the officer would: read the file, give the year, create, close.
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, NewPlanFromSpreadsheetDialog):
+            QTimer.singleShot(20, officer)
+            return
+        with qtbot.waitSignal(dialog.previewed, timeout=30000):
+            dialog.read(path)
+        dialog.year_edit.setText("2024-25")
+        with qtbot.waitSignal(dialog.loaded, timeout=30000):
+            dialog.create_plan()
+        steps.append("created")
+        dialog.reject()  # the Close button
+
+    QTimer.singleShot(0, officer)
+    window.open_plan_from_spreadsheet()
+    assert steps == ["created"]
+    assert window.plan_combo.currentText().startswith("2024-25")
+    assert window.model.total_count == 51
+    plans_shown = [window.plan_combo.itemText(i) for i in range(window.plan_combo.count())]
+    assert any(t.startswith("2022-23") for t in plans_shown)
