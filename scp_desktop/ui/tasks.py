@@ -103,11 +103,14 @@ class BackgroundRunner(QObject):
         return True
 
     def _on_progress(self, done: int, total: int, message: str) -> None:
-        if self.progress is not None and total:
-            self.progress.setMaximum(total)
-            self.progress.setValue(done)
+        # A window-modal progress dialog runs the event loop inside setValue, so the job may
+        # finish (and the dialog go) in the middle of this call: the value is set last.
+        progress = self.progress
+        if progress is not None and total:
             if message:
-                self.progress.setLabelText(message)
+                progress.setLabelText(message)
+            progress.setMaximum(total)
+            progress.setValue(done)
 
     def _close(self) -> None:
         self.task = None

@@ -270,11 +270,14 @@ class ImportReturnsDialog(ReturnsDialog):
         start(task)
 
     def _progressed(self, done: int, total: int, name: str) -> None:
-        if self._progress is not None:
-            self._progress.setMaximum(max(total, 1))
-            self._progress.setValue(done)
+        # A window-modal progress dialog runs the event loop inside setValue, so the reading
+        # may finish (and the dialog go) in the middle of this call: the value is set last.
+        progress = self._progress
+        if progress is not None:
             if name:
-                self._progress.setLabelText(f"Reading {name} ({done + 1} of {total})…")
+                progress.setLabelText(f"Reading {name} ({done + 1} of {total})…")
+            progress.setMaximum(max(total, 1))
+            progress.setValue(done)
 
     def _preview_done(self, preview: ImportPreview) -> None:
         self._finish_task()
