@@ -477,11 +477,20 @@ def _cell_styles(zf: _Package, rels: bytes | None) -> tuple[tuple[str | None, st
         xml = zf.read("xl/styles.xml")
     except KeyError:
         return ()
-    # Once per workbook, not per cell; only a style naming a theme colour needs the theme.
-    theme = _workbook_theme(zf, rels) if b"theme=" in xml else _OFFICE_THEME
+    # Read once per workbook, not per cell, and only when a fill is a theme colour.
+    theme = _workbook_theme(zf, rels) if _fills_name_theme(xml) else _OFFICE_THEME
     if len(xml) > 1 << 20:
         return _styles_of.__wrapped__(xml, theme)  # an odd, huge styles part is not kept
     return _styles_of(xml, theme)
+
+
+def _fills_name_theme(xml: bytes) -> bool:
+    """Whether a fill of the styles part may be a theme colour (fonts nearly always are)."""
+    start = xml.find(b"<fills")
+    end = xml.find(b"</fills>", start) if start >= 0 else -1
+    if end < 0:
+        return b"theme=" in xml  # written some other way: read the theme to be sure
+    return b"theme=" in xml[start:end]
 
 
 @functools.lru_cache(maxsize=32)
