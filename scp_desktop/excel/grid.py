@@ -7,10 +7,12 @@ reads them lazily, in one streaming pass, only when asked.
 
 from __future__ import annotations
 
+import colorsys
 import csv
 import datetime as dt
 import functools
 import io
+import math
 import os
 import re
 import zipfile
@@ -23,6 +25,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 import python_calamine
+from defusedxml import ElementTree as DefusedET
 from openpyxl.utils import column_index_from_string, get_column_letter
 
 from scp_desktop.excel.safety import (
@@ -81,7 +84,7 @@ class Grid:
         found = _read_fills(self.content, sheet_name, wanted, self.parts)
         if found is None:
             # A formula among the cells, or XML written in an unusual way: openpyxl reads it.
-            return _read_details(self.content, sheet_name, wanted)
+            return _read_details(self.content, sheet_name, wanted, self.parts)
         return found
 
 
@@ -277,10 +280,11 @@ def _read_fills(
     """
     try:
         with _Package(content, parts or {}) as zf:
-            sheet_part = _sheet_part(zf, sheet_name)
+            rels = zf.read(_WORKBOOK_RELS)
+            sheet_part = _sheet_part(zf, sheet_name, rels)
             if sheet_part is None:
                 return None
-            styles = _cell_styles(zf)
+            styles = _cell_styles(zf, rels)
             data = zf.read(sheet_part)
     except (KeyError, ValueError, zipfile.BadZipFile, ET.ParseError, OSError, zlib.error):
         return None
@@ -406,10 +410,24 @@ class _Package:
         info = self._parts.get(name)
         data = read_member(self._content, info) if info is not None else None
         if data is None:
-            if self._zip is None:  # not checked, or read oddly: zipfile reads it, or says why not
-                self._zip = zipfile.ZipFile(io.BytesIO(self._content))
-            data = self._zip.read(name)
+            data = self._opened().read(name)
         return data
+
+    def size(self, name: str) -> int | None:
+        """A part's inflated size as its package declares it, None when there is no such part."""
+        if self._parts:
+            info = self._parts.get(name)
+        else:
+            try:
+                info = self._opened().getinfo(name)
+            except KeyError:
+                info = None
+        return None if info is None else info.file_size
+
+    def _opened(self) -> zipfile.ZipFile:
+        if self._zip is None:  # not checked, or read oddly: zipfile reads it, or says why not
+            self._zip = zipfile.ZipFile(io.BytesIO(self._content))
+        return self._zip
 
     def __enter__(self) -> _Package:
         return self
@@ -419,7 +437,10 @@ class _Package:
             self._zip.close()
 
 
-def _sheet_part(zf: _Package, sheet_name: str) -> str | None:
+_WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
+
+
+def _sheet_part(zf: _Package, sheet_name: str, rels: bytes) -> str | None:
     book = ET.fromstring(zf.read("xl/workbook.xml"))
     rel_id = next(
         (
@@ -431,7 +452,6 @@ def _sheet_part(zf: _Package, sheet_name: str) -> str | None:
     )
     if rel_id is None:
         return None
-    rels = zf.read("xl/_rels/workbook.xml.rels")
     targets = _rel_targets(rels) if len(rels) < 1 << 20 else _rel_targets.__wrapped__(rels)
     return targets.get(rel_id)
 
@@ -451,20 +471,31 @@ def _rel_targets(xml: bytes) -> dict[str, str]:
 _BUILTIN_FORMATS = {9: "0%", 10: "0.00%"}  # the built-in formats that matter: percentages
 
 
-def _cell_styles(zf: _Package) -> tuple[tuple[str | None, str], ...]:
+def _cell_styles(zf: _Package, rels: bytes | None) -> tuple[tuple[str | None, str], ...]:
     """Fill colour and number format of each cell style (by index), as openpyxl would report them."""
     try:
         xml = zf.read("xl/styles.xml")
     except KeyError:
         return ()
+    # Read once per workbook, not per cell, and only when a fill is a theme colour.
+    theme = _workbook_theme(zf, rels) if _fills_name_theme(xml) else _OFFICE_THEME
     if len(xml) > 1 << 20:
-        return _styles_of.__wrapped__(xml)  # an odd, huge styles part is not kept
-    return _styles_of(xml)
+        return _styles_of.__wrapped__(xml, theme)  # an odd, huge styles part is not kept
+    return _styles_of(xml, theme)
+
+
+def _fills_name_theme(xml: bytes) -> bool:
+    """Whether a fill of the styles part may be a theme colour (fonts nearly always are)."""
+    start = xml.find(b"<fills")
+    end = xml.find(b"</fills>", start) if start >= 0 else -1
+    if end < 0:
+        return b"theme=" in xml  # written some other way: read the theme to be sure
+    return b"theme=" in xml[start:end]
 
 
 @functools.lru_cache(maxsize=32)
-def _styles_of(xml: bytes) -> tuple[tuple[str | None, str], ...]:
-    # Returns made from one template share their styles part: it is read once per batch.
+def _styles_of(xml: bytes, theme: tuple[str, ...]) -> tuple[tuple[str | None, str], ...]:
+    # Returns made from one template share their styles and theme parts: read once per batch.
     styles = ET.fromstring(xml)
     fill_colours: list[str | None] = []
     fills = styles.find(f"{_MAIN_NS}fills")
@@ -474,7 +505,7 @@ def _styles_of(xml: bytes) -> tuple[tuple[str | None, str], ...]:
             fill_colours.append(None)
             continue
         colour = pattern.find(f"{_MAIN_NS}fgColor")
-        fill_colours.append(_colour_rgb(colour))
+        fill_colours.append(_colour_rgb(colour, theme))
     formats = {
         int(fmt.get("numFmtId", "-1") or -1): fmt.get("formatCode") or "General"
         for fmt in styles.iter(f"{_MAIN_NS}numFmt")
@@ -493,21 +524,154 @@ def _styles_of(xml: bytes) -> tuple[tuple[str | None, str], ...]:
     return tuple(result)
 
 
-def _colour_rgb(colour: ET.Element | None) -> str | None:
+def _colour_rgb(colour: ET.Element | None, theme: tuple[str, ...]) -> str | None:
     if colour is None:
         return "000000"  # openpyxl's default colour for a pattern fill without one
+    rgb: str | None
     if colour.get("rgb") is not None:
-        return (colour.get("rgb") or "")[-6:].upper()
-    if colour.get("indexed") is not None:
-        return _INDEXED.get(int(colour.get("indexed") or -1))
-    if colour.get("theme") is not None:
-        theme = int(colour.get("theme") or -1)
-        return _OFFICE_THEME[theme] if 0 <= theme < len(_OFFICE_THEME) else None
+        rgb = (colour.get("rgb") or "")[-6:].upper()
+    elif colour.get("indexed") is not None:
+        rgb = _INDEXED.get(int(colour.get("indexed") or -1))
+    elif colour.get("theme") is not None:
+        index = int(colour.get("theme") or -1)
+        rgb = theme[index] if 0 <= index < len(theme) else None
+    else:
+        return None
+    try:
+        tint = float(colour.get("tint") or 0)
+    except ValueError:
+        tint = 0.0
+    return _tinted(rgb, tint) if rgb and tint else rgb
+
+
+@functools.lru_cache(maxsize=256)
+def _tinted(rgb: str, tint: float) -> str:
+    """A colour lightened (tint > 0) or darkened (tint < 0) as Excel draws it: in HLS lightness.
+
+    The palette's "Lighter 80%" banding shades are an accent colour tinted towards white, so
+    pale that they are no status; reading the accent untinted would invent one.
+    """
+    if not _HEX_COLOUR.fullmatch(rgb) or not math.isfinite(tint):
+        return rgb  # not a colour (rag_from_rgb says so), or a tint that is no number
+    red, green, blue = (int(rgb[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    tint = max(-1.0, min(1.0, tint))
+    hue, lightness, saturation = colorsys.rgb_to_hls(red, green, blue)
+    lightness = lightness * (1 + tint) if tint < 0 else lightness * (1 - tint) + tint
+    channels = colorsys.hls_to_rgb(hue, lightness, saturation)
+    return "".join(f"{round(min(1.0, max(0.0, v)) * 255):02X}" for v in channels)
+
+
+# Excel numbers theme colours with each dark/light pair the other way round from the theme part.
+_THEME_SLOTS = (
+    "lt1",
+    "dk1",
+    "lt2",
+    "dk2",
+    "accent1",
+    "accent2",
+    "accent3",
+    "accent4",
+    "accent5",
+    "accent6",
+    "hlink",
+    "folHlink",
+)
+_SYSTEM_COLOURS = {"windowText": "000000", "window": "FFFFFF"}
+_HEX_COLOUR = re.compile(r"[0-9A-Fa-f]{6}")
+MAX_THEME_BYTES = 1 << 20  # Office's own theme part is under 10 KB
+_DEFAULT_THEME_PART = "xl/theme/theme1.xml"  # where Excel and openpyxl put it
+
+
+def _workbook_theme(zf: _Package, rels: bytes | None) -> tuple[str, ...]:
+    """The workbook's theme colours by Excel's index; Office's when its theme is missing or damaged.
+
+    A council's corporate theme can put red where Office has blue, so a fill given as
+    "Accent 1" means whatever this workbook's theme says it means.
+    """
+    try:
+        part = _DEFAULT_THEME_PART
+        if rels is not None:
+            named = _theme_part(rels) if len(rels) < 1 << 20 else _theme_part.__wrapped__(rels)
+            part = named or part
+        size = zf.size(part)
+        if size is None and part != _DEFAULT_THEME_PART:  # a relationship to nothing
+            part, size = _DEFAULT_THEME_PART, zf.size(_DEFAULT_THEME_PART)
+        if size is None or size > MAX_THEME_BYTES:
+            return _OFFICE_THEME
+        xml = zf.read(part)
+        # Only themes of ordinary size are kept (each held is a cache key).
+        return _theme_colours(xml) if len(xml) < 1 << 16 else _theme_colours.__wrapped__(xml)
+    except Exception:  # a theme that cannot be read never costs the file: Office's colours serve
+        return _OFFICE_THEME
+
+
+@functools.lru_cache(maxsize=32)
+def _theme_part(rels: bytes) -> str | None:
+    try:
+        root = ET.fromstring(rels)
+    except ET.ParseError:
+        return None
+    for rel in root.iter(f"{_PKG_REL_NS}Relationship"):
+        if (rel.get("Type") or "").endswith("/theme") and rel.get("TargetMode") != "External":
+            target = rel.get("Target") or ""
+            return target.lstrip("/") if target.startswith("/") else "xl/" + target
     return None
 
 
+@functools.lru_cache(maxsize=32)
+def _theme_colours(xml: bytes) -> tuple[str, ...]:
+    # Returns made from one template share their theme: it is parsed once per batch.
+    try:
+        root = DefusedET.fromstring(xml)
+    except Exception:  # not XML, or XML defusedxml refuses: Office's colours serve
+        return _OFFICE_THEME
+    scheme = next((e for e in root.iter() if _local(e.tag) == "clrScheme"), None)
+    if scheme is None:
+        return _OFFICE_THEME
+    slots = {_local(e.tag): e for e in scheme}
+    return tuple(
+        _scheme_colour(slots.get(slot)) or office
+        for slot, office in zip(_THEME_SLOTS, _OFFICE_THEME, strict=True)
+    )
+
+
+def _local(tag: object) -> str:
+    # Local names: strict Open XML files put the same elements in another namespace.
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _scheme_colour(slot: ET.Element | None) -> str | None:
+    """'RRGGBB' of one colour of a theme's scheme (`a:srgbClr val=` or `a:sysClr lastClr=`)."""
+    for colour in slot if slot is not None else ():
+        kind = _local(colour.tag)
+        if kind == "srgbClr":
+            value = colour.get("val")
+        elif kind == "sysClr":
+            value = colour.get("lastClr") or _SYSTEM_COLOURS.get(colour.get("val") or "")
+        else:
+            continue  # colours given some other way: Office's colour for this slot serves
+        if value and _HEX_COLOUR.fullmatch(value):
+            return value.upper()
+    return None
+
+
+def _package_theme(content: bytes, parts: dict[str, zipfile.ZipInfo]) -> tuple[str, ...]:
+    try:
+        with _Package(content, parts) as zf:
+            try:
+                rels: bytes | None = zf.read(_WORKBOOK_RELS)
+            except Exception:
+                rels = None
+            return _workbook_theme(zf, rels)
+    except Exception:
+        return _OFFICE_THEME
+
+
 def _read_details(
-    content: bytes, sheet_name: str, wanted: set[tuple[int, int]]
+    content: bytes,
+    sheet_name: str,
+    wanted: set[tuple[int, int]],
+    parts: dict[str, zipfile.ZipInfo] | None = None,
 ) -> dict[tuple[int, int], CellDetail]:
     import openpyxl  # imported here: only files with coloured-in or formula cells need it
 
@@ -522,7 +686,7 @@ def _read_details(
         ws = wb[sheet_name]
         rows = sorted({r for r, _ in wanted})
         cols = {c for _, c in wanted}
-        theme = _OFFICE_THEME
+        theme = _package_theme(content, parts or {})  # as the fast path reads it
         for row_cells in ws.iter_rows(min_row=rows[0], max_row=rows[-1]):
             for cell in row_cells:
                 r = getattr(cell, "row", None)
@@ -566,8 +730,9 @@ _INDEXED = {
     57: "339966",
     30: "0066CC",
 }
-# Office default theme: the colours people pick from the top row of the palette.
-_OFFICE_THEME = [
+# Office's default theme (2013 onwards), by Excel's index: the colours of a workbook whose own
+# theme is missing or cannot be read.
+_OFFICE_THEME = (
     "FFFFFF",
     "000000",
     "E7E6E6",
@@ -578,10 +743,12 @@ _OFFICE_THEME = [
     "FFC000",
     "5B9BD5",
     "70AD47",
-]
+    "0563C1",
+    "954F72",
+)
 
 
-def _fill_rgb(cell: Any, theme: list[str]) -> str | None:
+def _fill_rgb(cell: Any, theme: tuple[str, ...]) -> str | None:
     fill = getattr(cell, "fill", None)
     if fill is None or getattr(fill, "fill_type", None) in (None, "none"):
         return None
@@ -589,13 +756,15 @@ def _fill_rgb(cell: Any, theme: list[str]) -> str | None:
     if colour is None:
         return None
     kind = getattr(colour, "type", None)
+    rgb: str | None = None
     if kind == "rgb" and isinstance(colour.rgb, str):
-        return colour.rgb[-6:].upper()
-    if kind == "indexed" and isinstance(colour.indexed, int):
-        return _INDEXED.get(colour.indexed)
-    if kind == "theme" and isinstance(colour.theme, int) and 0 <= colour.theme < len(theme):
-        return theme[colour.theme]
-    return None
+        rgb = colour.rgb[-6:].upper()
+    elif kind == "indexed" and isinstance(colour.indexed, int):
+        rgb = _INDEXED.get(colour.indexed)
+    elif kind == "theme" and isinstance(colour.theme, int) and 0 <= colour.theme < len(theme):
+        rgb = theme[colour.theme]
+    tint = getattr(colour, "tint", 0.0)
+    return _tinted(rgb, float(tint)) if rgb and isinstance(tint, int | float) and tint else rgb
 
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
