@@ -46,6 +46,29 @@ def write_entity_trick(path: Path) -> Path:
     return path
 
 
+def write_hidden_entity_trick(path: Path, part: str, *, padding: int, utf16: bool = False) -> Path:
+    """The entity trick with the declaration pushed `padding` bytes in by a comment (a check
+    of only the first kilobyte misses it), optionally in UTF-16, which XML allows."""
+    declaration = b'<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>'
+    with (
+        zipfile.ZipFile(io.BytesIO(small_workbook_bytes())) as src,
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf,
+    ):
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == part:
+                _, _, rest = data.partition(b"?>")
+                text = (
+                    b'<?xml version="1.0" encoding="UTF-16"?>'
+                    if utf16
+                    else b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                )
+                text += b"<!--" + b" " * padding + b"-->" + declaration + rest
+                data = text.decode().encode("utf-16") if utf16 else text
+            zf.writestr(info.filename, data)
+    return path
+
+
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 
 

@@ -172,15 +172,7 @@ def check_zip(path: Path, content: bytes | None = None) -> dict[str, zipfile.Zip
                 raise SpreadsheetRejected(f"{name} is protected with a password.")
             for info in infos:
                 if info.filename.endswith((".xml", ".rels")) and info.file_size:
-                    prolog = _prolog(content, info) if content is not None else None
-                    if prolog is None:
-                        with zf.open(info) as member:
-                            prolog = member.read(1024)
-                    if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
-                        raise SpreadsheetRejected(
-                            f"{name} contains XML entity declarations ({info.filename}), which "
-                            "Excel never writes; it may be an attack and was not read."
-                        )
+                    _check_prolog(name, info, content, zf)
             return {info.filename: info for info in infos}
     except SpreadsheetRejected:
         raise
@@ -203,10 +195,73 @@ def check_zip(path: Path, content: bytes | None = None) -> dict[str, zipfile.Zip
 
 
 _LOCAL_HEADER = struct.Struct("<4s2xHH8xII2H")  # signature, flags, method, sizes, name/extra
+# Excel's parts start with their root element within a hundred bytes. The start of each is
+# read to find a DTD; one that is still in comments and instructions this far in is refused.
+_PROLOG_BYTES = 1024
+_LONGEST_PROLOG = 64 * 1024
 
 
-def _prolog(content: bytes, info: zipfile.ZipInfo) -> bytes | None:
-    """The first 1024 bytes of a member, inflated straight from the package's bytes.
+def _check_prolog(
+    name: str, info: zipfile.ZipInfo, content: bytes | None, zf: zipfile.ZipFile
+) -> None:
+    """Refuse a part that declares a DTD (entities, the "billion laughs") before its root."""
+    size = _PROLOG_BYTES
+    while True:
+        head = _prolog(content, info, size) if content is not None else None
+        if head is None:
+            with zf.open(info) as member:
+                head = member.read(size)
+        declared = _declares_before_root(head)
+        if declared is None and size < _LONGEST_PROLOG and len(head) >= size:
+            size = _LONGEST_PROLOG  # a long comment or instruction first: look further
+            continue
+        break
+    if declared or b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+        raise SpreadsheetRejected(
+            f"{name} contains XML entity declarations ({info.filename}), which "
+            "Excel never writes; it may be an attack and was not read."
+        )
+    if declared is None and len(head) >= _LONGEST_PROLOG:
+        raise SpreadsheetRejected(
+            f"{name} has a part ({info.filename}) whose XML does not begin within "
+            f"{_LONGEST_PROLOG // 1024} KB, which Excel never writes; it was not read."
+        )
+
+
+def _declares_before_root(head: bytes) -> bool | None:
+    """Whether XML beginning with `head` has a declaration (<!DOCTYPE …>) before its root
+    element: True, False, or None when `head` ends first."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or head[:2].count(b"\x00") == 1:
+        # UTF-16, which XML allows: looked at in UTF-8 so the same markers are found.
+        encoding = (
+            "utf-16"
+            if head[:2] in (b"\xff\xfe", b"\xfe\xff")
+            else ("utf-16-le" if head[1:2] == b"\x00" else "utf-16-be")
+        )
+        head = head[: len(head) // 2 * 2].decode(encoding, errors="replace").encode()
+    i = 3 if head.startswith(b"\xef\xbb\xbf") else 0
+    end = len(head)
+    while True:
+        while i < end and head[i] in b" \t\r\n":
+            i += 1
+        rest = head[i : i + 4]
+        if len(rest) < 4 and (b"<!--".startswith(rest) or b"<?".startswith(rest)):
+            return None  # ends before it can be told what comes next
+        if rest.startswith(b"<?"):
+            close, skip = head.find(b"?>", i + 2), 2
+        elif rest == b"<!--":
+            close, skip = head.find(b"-->", i + 4), 3
+        else:
+            # A DOCTYPE (or any declaration) before the root element; else the root itself,
+            # or text no XML parser takes.
+            return rest.startswith(b"<!")
+        if close < 0:
+            return None
+        i = close + skip
+
+
+def _prolog(content: bytes, info: zipfile.ZipInfo, size: int = _PROLOG_BYTES) -> bytes | None:
+    """The first `size` bytes of a member, inflated straight from the package's bytes.
 
     A workbook has a dozen parts and zipfile's reader costs more to set up than to read the
     start of one. None when the member is stored in any way but the plain ones Excel writes
@@ -215,12 +270,13 @@ def _prolog(content: bytes, info: zipfile.ZipInfo) -> bytes | None:
     data_start = _data_start(content, info)
     if data_start is None:
         return None
-    # Enough compressed bytes for 1024 inflated ones: XML compresses, it never grows much.
-    chunk = content[data_start : data_start + min(info.compress_size, 64 * 1024)]
+    # Enough compressed bytes for `size` inflated ones: XML compresses, it never grows much
+    # (and a run of spaces or a comment compresses far more, so a longer look takes more).
+    chunk = content[data_start : data_start + min(info.compress_size, 64 * size)]
     if info.compress_type == zipfile.ZIP_STORED:
-        return chunk[:1024]
+        return chunk[:size]
     try:
-        return zlib.decompressobj(-zlib.MAX_WBITS).decompress(chunk, 1024)
+        return zlib.decompressobj(-zlib.MAX_WBITS).decompress(chunk, size)
     except zlib.error:
         return None
 

@@ -26,6 +26,7 @@ from tests.hostile_files import (
     small_workbook_bytes,
     write_encrypted,
     write_entity_trick,
+    write_hidden_entity_trick,
     write_old_xls,
     write_truncated,
     write_zip_bomb,
@@ -103,6 +104,44 @@ def test_zip_bomb_is_refused_from_its_directory(tmp_path: Path) -> None:
 
 def test_entity_declarations_are_refused(tmp_path: Path) -> None:
     assert "entity" in _refused(write_entity_trick(tmp_path / "lol.xlsx"))
+
+
+@pytest.mark.parametrize(
+    ("part", "padding", "utf16"),
+    [
+        ("xl/worksheets/sheet1.xml", 2000, False),
+        ("xl/workbook.xml", 40_000, False),
+        ("xl/_rels/workbook.xml.rels", 0, True),
+        ("xl/styles.xml", 3000, True),
+    ],
+    ids=["after-a-comment", "far-in", "utf-16", "utf-16-after-a-comment"],
+)
+def test_entity_declarations_are_found_behind_comments_and_in_utf16(
+    tmp_path: Path, part: str, padding: int, utf16: bool
+) -> None:
+    path = write_hidden_entity_trick(tmp_path / "lol.xlsx", part, padding=padding, utf16=utf16)
+    message = _refused(path)
+    assert "entity declarations" in message and part in message and "lol.xlsx" in message
+
+
+def test_a_part_that_never_starts_its_xml_is_refused(tmp_path: Path) -> None:
+    path = write_hidden_entity_trick(
+        tmp_path / "long.xlsx", "xl/worksheets/sheet1.xml", padding=70_000
+    )
+    message = _refused(path)
+    assert "does not begin within 64 KB" in message and "xl/worksheets/sheet1.xml" in message
+
+
+def test_a_comment_before_the_root_is_no_reason_to_refuse(tmp_path: Path) -> None:
+    with zipfile.ZipFile(io.BytesIO(small_workbook_bytes())) as src:
+        parts = {info.filename: src.read(info.filename) for info in src.infolist()}
+    head, _, rest = parts["xl/workbook.xml"].partition(b"?>")
+    parts["xl/workbook.xml"] = head + b"?><!--" + b" made by hand " * 200 + b"-->" + rest
+    path = tmp_path / "commented.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    assert read_grid(path).sheets
 
 
 def test_word_document_in_a_zip_is_named(tmp_path: Path) -> None:
