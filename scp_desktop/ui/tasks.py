@@ -48,8 +48,9 @@ class Task(QRunnable):
         return self._cancel.is_set()
 
     def run(self) -> None:
+        work, self.work = self.work, _done
         try:
-            result = self.work(self.signals.progress.emit, self._cancel.is_set)
+            result = work(self.signals.progress.emit, self._cancel.is_set)
         except (UserError, DatabaseError) as exc:
             self.signals.failed.emit(str(exc))
         except Exception as exc:  # shown to the officer rather than lost on a worker thread
@@ -57,6 +58,16 @@ class Task(QRunnable):
             self.signals.failed.emit(f"Something went wrong: {exc}")
         else:
             self.signals.finished.emit(result)
+        finally:
+            # The thread pool never lets go of a runnable that does not delete itself (and
+            # this one must not: its signals outlive the run), so the task itself stays;
+            # what the work held (an import's preview of thousands of rows, the database)
+            # must not stay with it.
+            del work
+
+
+def _done(progress: Progress, cancelled: Callable[[], bool]) -> None:
+    raise RuntimeError("This task has already run.")
 
 
 def start(task: Task) -> None:

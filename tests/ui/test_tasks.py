@@ -72,3 +72,27 @@ def test_runner_shows_progress_runs_one_job_at_a_time_and_cancels(qtbot: QtBot) 
         assert not runner.busy and runner.progress is None
     finally:
         release.set()  # never leave the pool thread waiting
+
+
+def test_what_the_work_held_is_let_go_once_it_has_run(qtbot: QtBot) -> None:
+    import gc
+    import weakref
+
+    from PySide6.QtCore import QThreadPool
+
+    class Preview:
+        """Stands for what a job's work captures: an import's preview, thousands of rows."""
+
+    preview = Preview()
+    held = weakref.ref(preview)
+
+    def work(progress: Any, cancelled: Any, preview: Preview = preview) -> int:
+        return 1
+
+    task = Task(work)
+    del work, preview
+    with qtbot.waitSignal(task.signals.finished, timeout=10000):
+        start(task)
+    QThreadPool.globalInstance().waitForDone()
+    gc.collect()
+    assert held() is None
