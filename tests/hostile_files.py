@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
@@ -30,43 +31,45 @@ def write_zip_bomb(path: Path, megabytes: int = 60) -> Path:
     return path
 
 
-def write_entity_trick(path: Path) -> Path:
-    """A real workbook whose shared strings declare an entity (billion laughs / external entity)."""
-    declaration = b'<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;">]>'
+def _with_part_changed(path: Path, part: str, change: Callable[[bytes], bytes]) -> Path:
+    """A real small workbook written to `path` with one part's bytes changed."""
     with (
         zipfile.ZipFile(io.BytesIO(small_workbook_bytes())) as src,
         zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf,
     ):
         for info in src.infolist():
             data = src.read(info.filename)
-            if info.filename == "xl/worksheets/sheet1.xml":
-                head, _, rest = data.partition(b"?>")
-                data = head + b"?>" + declaration + rest.replace(b"Going well", b"&lol2;")
-            zf.writestr(info.filename, data)
+            zf.writestr(info.filename, change(data) if info.filename == part else data)
     return path
+
+
+def write_entity_trick(path: Path) -> Path:
+    """A real workbook whose shared strings declare an entity (billion laughs / external entity)."""
+    declaration = b'<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;">]>'
+
+    def declare(data: bytes) -> bytes:
+        head, _, rest = data.partition(b"?>")
+        return head + b"?>" + declaration + rest.replace(b"Going well", b"&lol2;")
+
+    return _with_part_changed(path, "xl/worksheets/sheet1.xml", declare)
 
 
 def write_hidden_entity_trick(path: Path, part: str, *, padding: int, utf16: bool = False) -> Path:
     """The entity trick with the declaration pushed `padding` bytes in by a comment (a check
     of only the first kilobyte misses it), optionally in UTF-16, which XML allows."""
     declaration = b'<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>'
-    with (
-        zipfile.ZipFile(io.BytesIO(small_workbook_bytes())) as src,
-        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf,
-    ):
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename == part:
-                _, _, rest = data.partition(b"?>")
-                text = (
-                    b'<?xml version="1.0" encoding="UTF-16"?>'
-                    if utf16
-                    else b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-                )
-                text += b"<!--" + b" " * padding + b"-->" + declaration + rest
-                data = text.decode().encode("utf-16") if utf16 else text
-            zf.writestr(info.filename, data)
-    return path
+
+    def declare(data: bytes) -> bytes:
+        _, _, rest = data.partition(b"?>")
+        text = (
+            b'<?xml version="1.0" encoding="UTF-16"?>'
+            if utf16
+            else b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        )
+        text += b"<!--" + b" " * padding + b"-->" + declaration + rest
+        return text.decode().encode("utf-16") if utf16 else text
+
+    return _with_part_changed(path, part, declare)
 
 
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")

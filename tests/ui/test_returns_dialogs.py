@@ -8,6 +8,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 from PySide6.QtCore import Qt, QThreadPool
@@ -199,20 +200,32 @@ def test_import_preview_edit_and_apply(
         assert len(list(s.scalars(select(ImportBatch)))) == 3
 
 
-def test_new_plan_from_spreadsheet(
-    qtbot: QtBot, qtmodeltester: object, demo_db: Database, tmp_path: Path
-) -> None:
+def _plan_spreadsheet(db: Database, tmp_path: Path) -> Path:
+    """The demo plan written as the officers' plan spreadsheet."""
     from scp_desktop.services.returns_export import export_plan_workbook
-    from scp_desktop.storage.models import Plan
-    from scp_desktop.ui.returns import NewPlanFromSpreadsheetDialog
 
     path = tmp_path / "plan.xlsx"
-    export_plan_workbook(demo_db, plan_for_quarter(demo_db, Quarter.parse(Q3)), path)
-    dialog = NewPlanFromSpreadsheetDialog(demo_db)
+    export_plan_workbook(db, plan_for_quarter(db, Quarter.parse(Q3)), path)
+    return path
+
+
+def _previewed_plan_dialog(qtbot: QtBot, db: Database, path: Path) -> Any:
+    from scp_desktop.ui.returns import NewPlanFromSpreadsheetDialog
+
+    dialog = NewPlanFromSpreadsheetDialog(db)
     qtbot.addWidget(dialog)
     dialog.show()
     with qtbot.waitSignal(dialog.previewed, timeout=30000):
         dialog.read(path)
+    return dialog
+
+
+def test_new_plan_from_spreadsheet(
+    qtbot: QtBot, qtmodeltester: object, demo_db: Database, tmp_path: Path
+) -> None:
+    from scp_desktop.storage.models import Plan
+
+    dialog = _previewed_plan_dialog(qtbot, demo_db, _plan_spreadsheet(demo_db, tmp_path))
     assert dialog.model.rowCount() == 51
     assert dialog.year_edit.text() == "2022-23"  # read from the title row
     qtmodeltester.check(dialog.model)  # type: ignore[attr-defined]
@@ -300,17 +313,9 @@ def test_cancel_while_creating_the_plan_writes_nothing(
     qtbot: QtBot, demo_db: Database, tmp_path: Path
 ) -> None:
     from scp_desktop.services.plan_spreadsheet import CANCELLED
-    from scp_desktop.services.returns_export import export_plan_workbook
     from scp_desktop.storage.models import Plan
-    from scp_desktop.ui.returns import NewPlanFromSpreadsheetDialog
 
-    path = tmp_path / "plan.xlsx"
-    export_plan_workbook(demo_db, plan_for_quarter(demo_db, Quarter.parse(Q3)), path)
-    dialog = NewPlanFromSpreadsheetDialog(demo_db)
-    qtbot.addWidget(dialog)
-    dialog.show()
-    with qtbot.waitSignal(dialog.previewed, timeout=30000):
-        dialog.read(path)
+    dialog = _previewed_plan_dialog(qtbot, demo_db, _plan_spreadsheet(demo_db, tmp_path))
     dialog.year_edit.setText("2023-24")
     before = _row_counts(demo_db)
 
