@@ -12,7 +12,7 @@ from typing import Any
 
 import openpyxl
 from PySide6.QtCore import Qt, QThreadPool
-from PySide6.QtWidgets import QApplication, QProgressDialog, QPushButton
+from PySide6.QtWidgets import QApplication, QDialog, QProgressDialog, QPushButton
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -536,3 +536,54 @@ def test_a_plan_made_from_a_spreadsheet_opens_in_the_main_window(
     assert window.model.total_count == 51
     plans_shown = [window.plan_combo.itemText(i) for i in range(window.plan_combo.count())]
     assert any(t.startswith("2022-23") for t in plans_shown)
+
+
+def test_closing_while_an_import_is_applied_waits_for_it(
+    qtbot: QtBot, demo_db: Database, tmp_path: Path
+) -> None:
+    _prepare(qtbot, demo_db, tmp_path / "out", tmp_path)
+    filled = tmp_path / "out" / "Return 2022-23-Q3 EP.xlsx"
+    _fill(filled, "Green")
+    dialog = ImportReturnsDialog(demo_db, plan_for_quarter(demo_db, Quarter.parse(Q3)), Q3)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    with qtbot.waitSignal(dialog.preview_ready, timeout=30000):
+        dialog.add_paths([filled])
+    with demo_db.session() as s:
+        before = len(list(s.scalars(select(QuarterUpdate).where(QuarterUpdate.quarter == Q3))))
+    with _pool_held():
+        dialog.apply_button.click()
+        # Closed at once, before the progress would have shown itself: the job is still
+        # queued, so the dialog stays, its progress in view.
+        dialog.reject()
+        assert dialog.isVisible() and dialog._progress is not None
+        assert dialog._progress.isVisible()
+    with qtbot.waitSignal(dialog.applied, timeout=30000):
+        pass
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
+    assert dialog.result() == QDialog.DialogCode.Rejected
+    with demo_db.session() as s:
+        after = len(list(s.scalars(select(QuarterUpdate).where(QuarterUpdate.quarter == Q3))))
+    assert after > before
+
+
+def test_closing_while_a_plan_is_created_waits_for_it(
+    qtbot: QtBot, demo_db: Database, tmp_path: Path
+) -> None:
+    from scp_desktop.storage.models import Plan
+
+    dialog = _previewed_plan_dialog(qtbot, demo_db, _plan_spreadsheet(demo_db, tmp_path))
+    dialog.year_edit.setText("2025-26")
+    with _pool_held():
+        dialog.create_plan()
+        dialog.reject()
+        assert dialog.isVisible() and dialog._progress.isVisible()
+    with qtbot.waitSignal(dialog.loaded, timeout=30000):
+        pass
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
+    with demo_db.session() as s:
+        assert s.scalars(select(Plan).where(Plan.year == "2025-26")).one()
+    # Closed again with nothing running, it closes at once.
+    dialog.show()
+    dialog.reject()
+    assert not dialog.isVisible()

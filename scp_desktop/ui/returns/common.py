@@ -54,7 +54,33 @@ def _buttons(
     return box, button, opener
 
 
-class ReturnsDialog(QDialog):
+class ClosesAfterItsJob(QDialog):
+    """A dialog whose slow work runs on a worker thread, with `_progress` shown while it does.
+
+    Closed while its job runs, before the job's progress has shown itself, such a dialog
+    would leave the job running unseen (and a plan or an import written after the window
+    has read the plan again). Instead the progress shows at once, with its Cancel where the
+    job has one, and the dialog closes when the job has ended (`_job_ended`).
+    """
+
+    _progress: QProgressDialog | None = None
+    _close_with: int | None = None
+
+    def done(self, result: int) -> None:
+        if self._progress is not None:
+            self._close_with = result
+            self._progress.show()
+            return
+        super().done(result)
+
+    def _job_ended(self) -> None:
+        """Close as the officer asked while the job ran, if they did."""
+        result, self._close_with = self._close_with, None
+        if result is not None:
+            super().done(result)
+
+
+class ReturnsDialog(ClosesAfterItsJob):
     """A dialog about one plan's returns for one quarter, whose slow work runs on a worker thread."""
 
     def __init__(
@@ -93,3 +119,4 @@ class ReturnsDialog(QDialog):
             self._progress.close()
             self._progress.deleteLater()
             self._progress = None
+        self._job_ended()

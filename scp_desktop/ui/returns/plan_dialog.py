@@ -9,7 +9,6 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDialog,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -34,7 +33,7 @@ from scp_desktop.services.plan_spreadsheet import (
 )
 from scp_desktop.storage.database import Database
 from scp_desktop.ui.list_table_model import ListTableModel
-from scp_desktop.ui.returns.common import button_row
+from scp_desktop.ui.returns.common import ClosesAfterItsJob, button_row
 from scp_desktop.ui.tasks import Progress, Task, start
 
 Index = QModelIndex | QPersistentModelIndex
@@ -63,7 +62,7 @@ class PlanLinesModel(ListTableModel[PlanLine]):
         )[col]
 
 
-class NewPlanFromSpreadsheetDialog(QDialog):
+class NewPlanFromSpreadsheetDialog(ClosesAfterItsJob):
     """Preview first; the plan is created in one transaction only when the officer says so."""
 
     previewed = Signal(object)  # PlanPreview
@@ -260,6 +259,7 @@ class NewPlanFromSpreadsheetDialog(QDialog):
             progress.canceled.disconnect(self.cancel)
             progress.close()
             progress.deleteLater()
+        self._job_ended()
 
     def _failed(self, message: str) -> None:
         if not self._from_current_task():
