@@ -25,27 +25,38 @@ def run_gui(db_path: Path | None = None) -> int:
     from PySide6.QtCore import QCoreApplication, QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 
+    from scp_desktop.ui.splash import application_icon, opening_splash
+
+    QCoreApplication.setOrganizationName("SCP Desktop")
+    QCoreApplication.setApplicationName(APP_NAME)
+    QCoreApplication.setApplicationVersion(__version__)
+    app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)
+    app.setWindowIcon(application_icon())
+    path = db_path or default_database_path()
+    # Shown before the database layer and the main window are imported, which is most of
+    # the time a start takes.
+    splash = opening_splash(path)
+    app.processEvents()
+
     from scp_desktop.services.errors import UserError
     from scp_desktop.storage.database import DatabaseError
     from scp_desktop.ui.collector import install_garbage_collector
     from scp_desktop.ui.main_window import MainWindow
     from scp_desktop.ui.settings import Settings
 
-    QCoreApplication.setOrganizationName("SCP Desktop")
-    QCoreApplication.setApplicationName(APP_NAME)
-    QCoreApplication.setApplicationVersion(__version__)
-    app = QApplication.instance() or QApplication(sys.argv)
     # Reference cycles are freed between events, never inside a paint or a worker thread.
     install_garbage_collector(app)
     settings = Settings()
-    path = db_path or default_database_path()
     try:
         db, result = open_or_create(path, settings.officer_name or os.environ.get("USERNAME", ""))
     except (DatabaseError, UserError) as exc:
+        splash.close()
         QMessageBox.critical(None, APP_NAME, str(exc))
         return 1
     window = MainWindow(db, settings, open_result=result)
     window.show()
+    splash.finish(window)
     # Asked once, after the window is up; changed later in File ▸ Preferences.
     QTimer.singleShot(0, window.ask_officer_name_if_missing)
     return app.exec()
