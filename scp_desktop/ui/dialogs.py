@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -11,8 +13,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from scp_desktop.domain.periods import FinancialYear
 from scp_desktop.domain.rag import RAG
 from scp_desktop.services.workspace import ActionRow, PlanStructure
+from scp_desktop.ui.list_table_model import ListTableModel, list_view
 
 
 def _buttons(dialog: QDialog) -> QDialogButtonBox:
@@ -99,6 +100,66 @@ class MoveActionDialog(QDialog):
         return int(self.objective.currentData())
 
 
+class CarryOverModel(ListTableModel[ActionRow]):
+    """The plan's actions with a tick each for carrying over; the ticks are a set of ids, so
+    ticking all of a large plan is one change, not one per action."""
+
+    COLUMNS = ("Ref", "Project / initiative", "Lead agency", "Status", "By when")
+    chosen_changed = Signal()
+
+    def __init__(self, rows: list[ActionRow], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.set_rows(rows)
+        # Unfinished work carries over; complete (Blue) or closed actions stay behind.
+        self.chosen: set[int] = {
+            r.id for r in rows if r.status == "active" and RAG.BLUE not in r.rags
+        }
+
+    def cell(self, row: int, item: ActionRow, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.CheckStateRole and column == 0:
+            return Qt.CheckState.Checked if item.id in self.chosen else Qt.CheckState.Unchecked
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return (item.reference, item.title, item.lead, item.status, item.deadline)[column]
+        if role == Qt.ItemDataRole.UserRole:
+            return item.id
+        return None
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        return flags | Qt.ItemFlag.ItemIsUserCheckable if index.column() == 0 else flags
+
+    def setData(
+        self,
+        index: QModelIndex | QPersistentModelIndex,
+        value: Any,
+        role: int = Qt.ItemDataRole.EditRole,
+    ) -> bool:
+        if role != Qt.ItemDataRole.CheckStateRole or index.column() != 0 or not index.isValid():
+            return False
+        action_id = self.rows[index.row()].id
+        if Qt.CheckState(value) == Qt.CheckState.Checked:
+            self.chosen.add(action_id)
+        else:
+            self.chosen.discard(action_id)
+        self.dataChanged.emit(index, index, [Qt.ItemDataRole.CheckStateRole])
+        self.chosen_changed.emit()
+        return True
+
+    def set_all(self, on: bool) -> None:
+        self.chosen = {r.id for r in self.rows} if on else set()
+        if self.rows:
+            self.dataChanged.emit(
+                self.index(0, 0),
+                self.index(len(self.rows) - 1, 0),
+                [Qt.ItemDataRole.CheckStateRole],
+            )
+        self.chosen_changed.emit()
+
+    def chosen_ids(self) -> list[int]:
+        """The ticked actions, in the plan's order."""
+        return [r.id for r in self.rows if r.id in self.chosen]
+
+
 class RolloverDialog(QDialog):
     """Choose the year and which actions carry over (ongoing, unfinished work by default)."""
 
@@ -122,19 +183,11 @@ class RolloverDialog(QDialog):
         self.year.setAccessibleName("New plan year")
         form.addRow("New plan &year:", self.year)
         layout.addLayout(form)
-        self.list = QListWidget(self)
-        self.list.setAccessibleName("Actions to carry over")
-        for r in rows:
-            item = QListWidgetItem(
-                f"{r.reference}  {r.title} — {r.lead} ({r.status}, {r.deadline})"
-            )
-            item.setData(Qt.ItemDataRole.UserRole, r.id)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            # Unfinished work carries over; complete (Blue) or closed actions stay behind.
-            carry = r.status == "active" and RAG.BLUE not in r.rags
-            item.setCheckState(Qt.CheckState.Checked if carry else Qt.CheckState.Unchecked)
-            self.list.addItem(item)
-        layout.addWidget(self.list, 1)
+        self.model = CarryOverModel(rows, self)
+        self.table = list_view(self.model, "Actions to carry over", self)
+        for column, width in enumerate((80, 380, 120, 70)):
+            self.table.setColumnWidth(column, width)
+        layout.addWidget(self.table, 1)
         row = QHBoxLayout()
         all_button = QPushButton("Tick &all", self)
         none_button = QPushButton("Tick &none", self)
@@ -151,28 +204,23 @@ class RolloverDialog(QDialog):
         layout.addWidget(self.problem)
         self.buttons = _buttons(self)
         layout.addWidget(self.buttons)
-        self.list.itemChanged.connect(lambda _i: self._validate())
+        self.model.chosen_changed.connect(self._validate)
         self.year.textChanged.connect(self._validate)
         self._validate()
 
     def _tick(self, on: bool) -> None:
-        for i in range(self.list.count()):
-            self.list.item(i).setCheckState(
-                Qt.CheckState.Checked if on else Qt.CheckState.Unchecked
-            )
+        self.model.set_all(on)
 
     def chosen_ids(self) -> list[int]:
-        return [
-            int(self.list.item(i).data(Qt.ItemDataRole.UserRole))
-            for i in range(self.list.count())
-            if self.list.item(i).checkState() == Qt.CheckState.Checked
-        ]
+        return self.model.chosen_ids()
 
     def target_year(self) -> str:
         return FinancialYear.parse(self.year.text()).label
 
     def _validate(self) -> None:
-        self.count.setText(f"{len(self.chosen_ids())} of {self.list.count()} actions carry over")
+        self.count.setText(
+            f"{len(self.model.chosen)} of {self.model.rowCount()} actions carry over"
+        )
         ok = _year_is_valid(self.year.text(), self.problem)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
 

@@ -248,9 +248,16 @@ def test_roll_the_plan_over(
 
     def choose(dialog: RolloverDialog) -> QDialog.DialogCode:
         assert dialog.year.text() == "2023-24"
+        assert "carry over" in dialog.count.text()
         dialog._tick(False)
+        assert dialog.count.text() == "0 of 51 actions carry over"
+        model = dialog.model
         for i in range(3):
-            dialog.list.item(i).setCheckState(Qt.CheckState.Checked)
+            # As a click on the tick does.
+            model.setData(
+                model.index(i, 0), Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole
+            )
+        assert dialog.count.text() == "3 of 51 actions carry over"
         chosen.extend(dialog.chosen_ids())
         return QDialog.DialogCode.Accepted
 
@@ -313,3 +320,59 @@ def test_officer_name_and_database_in_status_bar(window: MainWindow, demo_db: Da
     assert str(demo_db.path) in window.db_label.text()
     window.set_officer_name("Jo Bloggs")
     assert "Jo Bloggs" in window.officer_button.text() and demo_db.user == "Jo Bloggs"
+
+
+def test_roll_over_ticks_a_large_plan_at_once(qtbot: QtBot, qtmodeltester: object) -> None:
+    """Ticking all or none of 5,000 actions is one change of the list, not one per action."""
+    from PySide6.QtWidgets import QPushButton
+
+    from scp_desktop.domain.rag import RAG
+    from scp_desktop.services.workspace import ActionRow
+
+    def row(n: int) -> ActionRow:
+        rags = (RAG.GREEN, RAG.BLUE if n % 10 == 0 else None, None, None)
+        values: dict[str, object] = dict.fromkeys(ActionRow._fields, "")
+        values.update(
+            id=n,
+            reference=f"1.{n // 100}.{n % 100}",
+            title=f"Action {n}",
+            priority_id=1,
+            priority_number=1,
+            objective_id=1,
+            lead_ids=(),
+            deadline_date=None,
+            status="active" if n % 7 else "complete",
+            rags=rags,
+            frameworks=(),
+            overdue=False,
+            not_reported=False,
+        )
+        return ActionRow(**values)  # type: ignore[arg-type]
+
+    rows = [row(n) for n in range(1, 5001)]
+    dialog = RolloverDialog("2022-23", rows)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtmodeltester.check(dialog.model)  # type: ignore[attr-defined]
+    carried = [r.id for r in rows if r.status == "active" and RAG.BLUE not in r.rags]
+    assert dialog.chosen_ids() == carried
+    assert dialog.count.text() == f"{len(carried)} of 5000 actions carry over"
+    changes: list[object] = []
+    dialog.model.dataChanged.connect(lambda *args: changes.append(args))
+    buttons = {b.text(): b for b in dialog.findChildren(QPushButton)}
+    buttons["Tick &none"].click()
+    assert dialog.chosen_ids() == [] and dialog.count.text() == "0 of 5000 actions carry over"
+    buttons["Tick &all"].click()
+    assert dialog.chosen_ids() == [r.id for r in rows]
+    assert len(changes) == 2  # one change per click
+    # The tick shows on the row.
+    model = dialog.model
+    assert model.data(model.index(4999, 0), Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
+    # And the officer ticks with the keyboard: Space on a row's tick.
+    from PySide6.QtTest import QTest
+
+    dialog.table.setFocus()
+    dialog.table.setCurrentIndex(model.index(0, 0))
+    QTest.keyClick(dialog.table.viewport(), Qt.Key.Key_Space)
+    assert rows[0].id not in dialog.chosen_ids()
+    assert dialog.count.text() == "4999 of 5000 actions carry over"
