@@ -119,7 +119,8 @@ class CarryOverModel(ListTableModel[ActionRow]):
         if role == Qt.ItemDataRole.CheckStateRole and column == 0:
             return Qt.CheckState.Checked if item.id in self.chosen else Qt.CheckState.Unchecked
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return (item.reference, item.title, item.lead, item.status, item.deadline)[column]
+            status = item.status.capitalize()
+            return (item.reference, item.title, item.lead, status, item.deadline)[column]
         if role == Qt.ItemDataRole.UserRole:
             return item.id
         return None
