@@ -402,10 +402,16 @@ def _from_frozen(live: Assessment, row: IndicatorStatus) -> Assessment:
     )
 
 
-def _assessment(s: Session, ind: Indicator, quarter: Quarter) -> Assessment:
+def _assessment(
+    s: Session, ind: Indicator, quarter: Quarter, *, signed_off: bool | None = None
+) -> Assessment:
+    """`signed_off`: whether `quarter` is signed off, when the caller has asked already (a
+    loop over a plan's indicators asks once, not once per indicator)."""
     period = assessment_period(Frequency(ind.frequency), quarter)
     live = _live(ind, period)
-    if _signed_off(s, quarter.code) is not None and _freezes(ind, quarter):
+    if signed_off is None:
+        signed_off = _signed_off(s, quarter.code) is not None
+    if signed_off and _freezes(ind, quarter):
         row = _frozen(s, ind.id, period.code)
         if row is not None:
             return _from_frozen(live, row)
@@ -674,11 +680,12 @@ def priority_tiles(db: Database, plan_id: int, quarter_code: str) -> list[Priori
             )
         )
         by_priority: dict[int | None, list[TileIndicator]] = {}
+        signed_off = _signed_off(s, quarter.code) is not None
         for ind in plan_indicators(s, plan_id):
             kp = ind.priority
             key = ind.priority_id if kp is not None and kp.kind == "key" else None
             by_priority.setdefault(key, []).append(
-                TileIndicator(ind.id, ind.name, _assessment(s, ind, quarter))
+                TileIndicator(ind.id, ind.name, _assessment(s, ind, quarter, signed_off=signed_off))
             )
         tiles = [
             _tile(kp.id, kp.number, kp.title, by_priority.get(kp.id, []))

@@ -295,6 +295,26 @@ def test_priority_tiles_count_statuses_worst_first(demo_db: Database) -> None:
     assert tiles[-1].title == "Partnership-wide"
 
 
+def test_tiles_show_the_statuses_frozen_at_sign_off(demo_db: Database) -> None:
+    ind = new_indicator(demo_db)  # lower is better, target 100, amber to 110
+    put(demo_db, ind, "2022-23-Q1", "105")
+    svc.sign_off_quarter(demo_db, "2022-23-Q1")
+    definition = svc.get_definition(demo_db, ind)
+    definition.target_value = "50"
+    svc.save_definition(demo_db, definition)
+    pid = plan_id(demo_db)
+
+    def tile_status(quarter: str) -> object:
+        tiles = svc.priority_tiles(demo_db, pid, quarter)
+        return next(i.assessment for t in tiles for i in t.indicators if i.id == ind)
+
+    frozen = tile_status("2022-23-Q1")
+    assert frozen.rag is RAG.AMBER and frozen.frozen  # type: ignore[attr-defined]
+    svc.unlock_quarter(demo_db, "2022-23-Q1", "Figures corrected")
+    live = tile_status("2022-23-Q1")
+    assert live.rag is RAG.RED and not live.frozen  # type: ignore[attr-defined]
+
+
 def test_rate_is_worked_out_from_numerator_and_denominator(demo_db: Database) -> None:
     ind = new_indicator(
         demo_db,
