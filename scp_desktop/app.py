@@ -56,7 +56,10 @@ def run_gui(db_path: Path | None = None) -> int:
         return 1
     window = MainWindow(db, settings, open_result=result)
     window.show()
-    splash.finish(window)
+    # Gone once the event loop runs, which paints the window first. (QSplashScreen.finish
+    # would wait up to a second for the window to be reported on screen, which some
+    # platforms never report.)
+    QTimer.singleShot(0, splash.close)
     # Asked once, after the window is up; changed later in File ▸ Preferences.
     QTimer.singleShot(0, window.ask_officer_name_if_missing)
     return app.exec()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QIcon, QPainter, QPixmap
-from PySide6.QtWidgets import QSplashScreen
+from PySide6.QtWidgets import QLabel
 
 from scp_desktop import APP_NAME, __version__
 from scp_desktop.paths import resources_dir
@@ -25,13 +25,31 @@ def application_icon() -> QIcon:
     return QIcon(str(resources_dir() / ICON_FILE))
 
 
-def opening_splash(database: Path) -> QSplashScreen:
+class OpeningCard(QLabel):
+    """The card itself: a frameless splash window in the middle of the screen.
+
+    Not a QSplashScreen: showing one waits up to a second for the platform to say the
+    window is on screen, which some never say.
+    """
+
+    def __init__(self, card: QPixmap) -> None:
+        super().__init__(None, Qt.WindowType.SplashScreen | Qt.WindowType.FramelessWindowHint)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.setPixmap(card)
+        self.setFixedSize(_CARD)
+        self.setWindowTitle(APP_NAME)
+        self.setAccessibleName(f"{APP_NAME} is starting")
+        screen = QGuiApplication.primaryScreen()
+        if screen is not None:
+            frame = self.frameGeometry()
+            frame.moveCenter(screen.availableGeometry().center())
+            self.move(frame.topLeft())
+
+
+def opening_splash(database: Path) -> OpeningCard:
     """A card with the icon, the program's name and the plan file being opened, shown now."""
-    ratio = (
-        QGuiApplication.primaryScreen().devicePixelRatio()
-        if QGuiApplication.primaryScreen()
-        else 1.0
-    )
+    screen = QGuiApplication.primaryScreen()
+    ratio = screen.devicePixelRatio() if screen is not None else 1.0
     card = QPixmap(_CARD * ratio)
     card.setDevicePixelRatio(ratio)
     card.fill(QColor("#FFFFFF"))
@@ -62,8 +80,7 @@ def opening_splash(database: Path) -> QSplashScreen:
     painter.setPen(QColor("#CFD8DC"))
     painter.drawRect(QRect(0, 0, _CARD.width() - 1, _CARD.height() - 1))
     painter.end()
-    splash = QSplashScreen(card)
-    splash.setWindowTitle(APP_NAME)
-    splash.setAccessibleName(f"{APP_NAME} is starting")
-    splash.show()
-    return splash
+    shown = OpeningCard(card)
+    shown.show()
+    shown.repaint()  # painted now: the event loop does not run until the window is built
+    return shown
