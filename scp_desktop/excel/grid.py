@@ -8,6 +8,7 @@ reads them lazily, in one streaming pass, only when asked.
 from __future__ import annotations
 
 import colorsys
+import contextlib
 import csv
 import datetime as dt
 import functools
@@ -21,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from xml.etree import ElementTree as ET
 
 import python_calamine
@@ -452,20 +453,39 @@ def _sheet_part(zf: _Package, sheet_name: str, rels: bytes) -> str | None:
     )
     if rel_id is None:
         return None
-    targets = _rel_targets(rels) if len(rels) < 1 << 20 else _rel_targets.__wrapped__(rels)
-    return targets.get(rel_id)
+    return _relationships(rels).parts.get(rel_id)
+
+
+class _Relationships(NamedTuple):
+    parts: dict[str, str]  # part by relationship id; read-only, as it is shared
+    theme: str | None  # the workbook's theme part
+
+
+def _relationships(rels: bytes) -> _Relationships:
+    # Returns made from one template share the same part: read once per batch, unless odd
+    # and huge (each kept is a cache key).
+    return (
+        _read_relationships(rels) if len(rels) < 1 << 20 else _read_relationships.__wrapped__(rels)
+    )
 
 
 @functools.lru_cache(maxsize=32)
-def _rel_targets(xml: bytes) -> dict[str, str]:
-    """Relationship id → part, read-only (returns made from one template share the same part)."""
-    targets: dict[str, str] = {}
+def _read_relationships(xml: bytes) -> _Relationships:
+    parts: dict[str, str] = {}
+    theme: str | None = None
     for rel in ET.fromstring(xml).iter(f"{_PKG_REL_NS}Relationship"):
+        target = rel.get("Target") or ""
+        part = target.lstrip("/") if target.startswith("/") else "xl/" + target
         rel_id = rel.get("Id")
-        if rel_id is not None and rel_id not in targets:
-            target = rel.get("Target") or ""
-            targets[rel_id] = target.lstrip("/") if target.startswith("/") else "xl/" + target
-    return targets
+        if rel_id is not None and rel_id not in parts:
+            parts[rel_id] = part
+        if (
+            theme is None
+            and (rel.get("Type") or "").endswith("/theme")
+            and rel.get("TargetMode") != "External"
+        ):
+            theme = part
+    return _Relationships(parts, theme)
 
 
 _BUILTIN_FORMATS = {9: "0%", 10: "0.00%"}  # the built-in formats that matter: percentages
@@ -591,8 +611,8 @@ def _workbook_theme(zf: _Package, rels: bytes | None) -> tuple[str, ...]:
     try:
         part = _DEFAULT_THEME_PART
         if rels is not None:
-            named = _theme_part(rels) if len(rels) < 1 << 20 else _theme_part.__wrapped__(rels)
-            part = named or part
+            with contextlib.suppress(ET.ParseError):  # damaged relationships: the usual part
+                part = _relationships(rels).theme or part
         size = zf.size(part)
         if size is None and part != _DEFAULT_THEME_PART:  # a relationship to nothing
             part, size = _DEFAULT_THEME_PART, zf.size(_DEFAULT_THEME_PART)
@@ -603,19 +623,6 @@ def _workbook_theme(zf: _Package, rels: bytes | None) -> tuple[str, ...]:
         return _theme_colours(xml) if len(xml) < 1 << 16 else _theme_colours.__wrapped__(xml)
     except Exception:  # a theme that cannot be read never costs the file: Office's colours serve
         return _OFFICE_THEME
-
-
-@functools.lru_cache(maxsize=32)
-def _theme_part(rels: bytes) -> str | None:
-    try:
-        root = ET.fromstring(rels)
-    except ET.ParseError:
-        return None
-    for rel in root.iter(f"{_PKG_REL_NS}Relationship"):
-        if (rel.get("Type") or "").endswith("/theme") and rel.get("TargetMode") != "External":
-            target = rel.get("Target") or ""
-            return target.lstrip("/") if target.startswith("/") else "xl/" + target
-    return None
 
 
 @functools.lru_cache(maxsize=32)
