@@ -60,7 +60,7 @@ class ClosesAfterItsJob(QDialog):
     Closed while its job runs, before the job's progress has shown itself, such a dialog
     would leave the job running unseen (and a plan or an import written after the window
     has read the plan again). Instead the progress shows at once, with its Cancel where the
-    job has one, and the dialog closes when the job has ended (`_job_ended`).
+    job has one, and the dialog closes when the job has ended (`_close_progress_dialog`).
     """
 
     _progress: QProgressDialog | None = None
@@ -73,8 +73,14 @@ class ClosesAfterItsJob(QDialog):
             return
         super().done(result)
 
-    def _job_ended(self) -> None:
-        """Close as the officer asked while the job ran, if they did."""
+    def _close_progress_dialog(self) -> None:
+        """The job has ended (or been dropped): its progress goes, and the dialog closes too
+        if the officer asked while the job ran."""
+        progress, self._progress = self._progress, None
+        if progress is not None:
+            progress.blockSignals(True)  # a closing progress dialog says "canceled"
+            progress.close()
+            progress.deleteLater()
         result, self._close_with = self._close_with, None
         if result is not None:
             super().done(result)
@@ -113,10 +119,3 @@ class ReturnsDialog(ClosesAfterItsJob):
     def _finish_task(self) -> None:
         self._task = None
         self._close_progress_dialog()
-
-    def _close_progress_dialog(self) -> None:
-        if self._progress is not None:
-            self._progress.close()
-            self._progress.deleteLater()
-            self._progress = None
-        self._job_ended()

@@ -254,12 +254,7 @@ class NewPlanFromSpreadsheetDialog(ClosesAfterItsJob):
         self._task = None
         self._creating = False
         self._cancel_pressed = False
-        if self._progress is not None:
-            progress, self._progress = self._progress, None
-            progress.canceled.disconnect(self.cancel)
-            progress.close()
-            progress.deleteLater()
-        self._job_ended()
+        self._close_progress_dialog()
 
     def _failed(self, message: str) -> None:
         if not self._from_current_task():
