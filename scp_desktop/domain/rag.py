@@ -29,6 +29,12 @@ class RAG(StrEnum):
     def hex_colour(self) -> str:
         return _COLOURS[self]
 
+    @property
+    def ink_colour(self) -> str:
+        """The colour of text on `hex_colour`: black on amber (white is unreadable there),
+        white on the darker colours."""
+        return "#000000" if self is RAG.AMBER else "#FFFFFF"
+
 
 _LABELS = {RAG.RED: "Red", RAG.AMBER: "Amber", RAG.GREEN: "Green", RAG.BLUE: "Blue"}
 _MEANINGS = {

@@ -65,7 +65,6 @@ class PlanSheetData:
 
 _THIN = Side(style="thin", color="A6A6A6")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_RAG_TEXT = {RAG.RED: "FFFFFF", RAG.AMBER: "000000", RAG.GREEN: "FFFFFF", RAG.BLUE: "FFFFFF"}
 
 
 def priority_banner(priority: PlanSheetPriority) -> str:
@@ -145,7 +144,7 @@ def write_plan(data: PlanSheetData, path: Path) -> None:
                 if data.quarter_label and action.rag is not None:
                     cell = ws.cell(row, 12)
                     cell.fill = PatternFill("solid", fgColor=action.rag.hex_colour.lstrip("#"))
-                    cell.font = Font(bold=True, color=_RAG_TEXT[action.rag])
+                    cell.font = Font(bold=True, color=action.rag.ink_colour.lstrip("#"))
                 height = estimated_height(
                     [
                         (action.about, 50),

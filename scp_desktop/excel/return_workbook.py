@@ -90,7 +90,6 @@ _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _HEADER_FILL = PatternFill("solid", fgColor="1F3864")
 _LOCKED_FILL = PatternFill("solid", fgColor="F2F2F2")
 _EDIT_FILL = PatternFill("solid", fgColor="FFFFFF")
-_RAG_TEXT_COLOUR = {RAG.RED: "FFFFFF", RAG.AMBER: "000000", RAG.GREEN: "FFFFFF", RAG.BLUE: "FFFFFF"}
 
 
 def _rgb(rag: RAG) -> str:
@@ -186,7 +185,7 @@ def _data_sheet(
         if row.previous_rag is not None:
             prev = ws.cell(row_number, 5)
             prev.fill = PatternFill("solid", fgColor=_rgb(row.previous_rag))
-            prev.font = Font(bold=True, color=_RAG_TEXT_COLOUR[row.previous_rag])
+            prev.font = Font(bold=True, color=row.previous_rag.ink_colour.lstrip("#"))
         ws.cell(row_number, DATE_COL).number_format = "dd/mm/yyyy"
         height = estimated_height(
             [(row.title, cols[1].width), (row.previous_narrative, cols[5].width)]
@@ -215,7 +214,7 @@ def _data_sheet(
             FormulaRule(
                 formula=[f'UPPER(LEFT(TRIM(${letter}{HEADER_ROW + 1}),1))="{rag.value}"'],
                 fill=PatternFill("solid", fgColor=_rgb(rag), bgColor=_rgb(rag)),
-                font=Font(bold=True, color=_RAG_TEXT_COLOUR[rag]),
+                font=Font(bold=True, color=rag.ink_colour.lstrip("#")),
             ),
         )
     ws.freeze_panes = ws.cell(HEADER_ROW + 1, 3)
@@ -281,7 +280,7 @@ def _instructions(ws: Worksheet, spec: ReturnSpec) -> None:
     for i, rag in enumerate(RAG_ORDER):
         cell = ws.cell(10 + i, 1)
         cell.fill = PatternFill("solid", fgColor=_rgb(rag))
-        cell.font = Font(bold=True, color=_RAG_TEXT_COLOUR[rag])
+        cell.font = Font(bold=True, color=rag.ink_colour.lstrip("#"))
     ws.column_dimensions["A"].width = 110
     ws.protection.sheet = True
 

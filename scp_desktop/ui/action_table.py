@@ -589,7 +589,7 @@ def paint_rag_chip(painter: QPainter, rect: QRect, rag: RAG | None, font: QFont)
         bold = QFont(font)
         bold.setBold(True)
         painter.setFont(bold)
-        painter.setPen(QColor("#000000") if rag is RAG.AMBER else QColor("#FFFFFF"))
+        painter.setPen(QColor(rag.ink_colour))
         painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, rag.value)
     painter.restore()
 

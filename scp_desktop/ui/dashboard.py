@@ -105,7 +105,7 @@ class RagChart(QWidget):
                 p.setPen(Qt.PenStyle.NoPen)
                 p.setBrush(colour)
                 p.drawRoundedRect(rect, 3, 3)
-                p.setPen(QColor("#000000") if rag in (RAG.AMBER, None) else QColor("#FFFFFF"))
+                p.setPen(QColor(rag.ink_colour if rag else "#000000"))
                 p.drawText(rect, Qt.AlignmentFlag.AlignCenter, f"{rag.value if rag else '–'} {n}")
                 x += w
         # Legend under the bars.

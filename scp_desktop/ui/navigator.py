@@ -96,9 +96,7 @@ class RagMixDelegate(QStyledItemDelegate):
         if total <= 0 or rect.width() <= 0:
             return
         colours = [QColor(r.hex_colour) for r in RAG_ORDER] + [_NOT_REPORTED]
-        text_colours = [
-            QColor("#000000") if r is RAG.AMBER else QColor("#FFFFFF") for r in RAG_ORDER
-        ] + [QColor("#333333")]
+        text_colours = [QColor(r.ink_colour) for r in RAG_ORDER] + [QColor("#333333")]
         painter.save()
         # Counts in a slightly smaller font, so they sit inside a bar the height of a line.
         font = QFont(opt.font)

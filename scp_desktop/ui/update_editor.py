@@ -30,9 +30,8 @@ from scp_desktop.services.workspace import UpdateFields, UpdatePair
 
 
 def chip_style(rag: RAG) -> str:
-    text = "#000000" if rag is RAG.AMBER else "#FFFFFF"
     return (
-        f"background: {rag.hex_colour}; color: {text}; font-weight: bold; "
+        f"background: {rag.hex_colour}; color: {rag.ink_colour}; font-weight: bold; "
         "border-radius: 4px; padding: 2px 8px;"
     )
 
@@ -58,7 +57,7 @@ class RagPicker(QWidget):
             b.setStyleSheet(
                 "QPushButton { font-weight: bold; padding: 3px 6px; } "
                 f"QPushButton:checked {{ background: {rag.hex_colour}; "
-                f"color: {'#000' if rag is RAG.AMBER else '#fff'}; font-weight: bold; }}"
+                f"color: {rag.ink_colour}; font-weight: bold; }}"
             )
             self.group.addButton(b)
             self.buttons[rag] = b

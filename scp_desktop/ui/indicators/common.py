@@ -22,7 +22,7 @@ def pale_colour(rag: RAG | None) -> QColor:
 
 def text_on(rag: RAG | None) -> QColor:
     """Black on amber (white is unreadable there), white on the darker colours."""
-    return QColor("#000000") if rag in (RAG.AMBER, None) else QColor("#FFFFFF")
+    return QColor(rag.ink_colour if rag else "#000000")
 
 
 def travel_text(a: Assessment | None, which: str) -> str:

@@ -7,7 +7,6 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
-from scp_desktop.domain.rag import RAG
 from scp_desktop.services.returns_import import (
     AgencyReturn,
     FilePreview,
@@ -32,7 +31,6 @@ _OUTCOME_COLOURS = {
     Outcome.ERROR: "#FFEBEE",
     Outcome.UNMATCHED: "#F3E5F5",
 }
-_RAG_TEXT = {RAG.RED: "#FFFFFF", RAG.AMBER: "#000000", RAG.GREEN: "#FFFFFF", RAG.BLUE: "#FFFFFF"}
 
 FILTER_ALL = "all"
 FILTER_ATTENTION = "attention"
@@ -150,7 +148,7 @@ class PreviewTableModel(QAbstractTableModel):
             colour = _OUTCOME_COLOURS.get(row.outcome)
             return QBrush(QColor(colour)) if colour and col == self.OUTCOME else None
         if role == Qt.ItemDataRole.ForegroundRole and col == self.RAG_COL and row.rag is not None:
-            return QBrush(QColor(_RAG_TEXT[row.rag]))
+            return QBrush(QColor(row.rag.ink_colour))
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (self.ROW, self.RAG_COL):
             return int(Qt.AlignmentFlag.AlignCenter)
         return None
