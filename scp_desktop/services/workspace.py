@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 
 from scp_desktop.domain.deadlines import DeadlineKind, deadline_from_storage
 from scp_desktop.domain.periods import FinancialYear, Quarter
@@ -69,18 +69,6 @@ class ActionRow(NamedTuple):
 _RAG_OF: dict[str | None, RAG | None] = {None: None, **{r.value: r for r in RAG}}
 # Whitespace SQLite's trim() removes before deciding a narrative is blank.
 _BLANK = " \t\r\n"
-
-
-def _actions_in_plan(plan_id: int, action_ids: list[int] | None) -> Select[int]:
-    stmt = (
-        select(Action.id)
-        .join(Objective, Action.objective_id == Objective.id)
-        .join(KeyPriority, Objective.priority_id == KeyPriority.id)
-        .where(KeyPriority.plan_id == plan_id)
-    )
-    if action_ids is not None:
-        stmt = stmt.where(Action.id.in_(action_ids))
-    return stmt
 
 
 def load_action_rows(
@@ -961,10 +949,9 @@ def latest_reported_quarter(db: Database, plan_id: int) -> str | None:
         found = (
             sqlite_connection(s)
             .execute(
-                "SELECT max(u.quarter) FROM quarter_update u JOIN action a ON u.action_id = a.id "
-                "JOIN objective o ON a.objective_id = o.id "
-                "JOIN key_priority kp ON o.priority_id = kp.id WHERE kp.plan_id = ?",
-                (plan_id,),
+                "SELECT max(quarter) FROM quarter_update "
+                f"WHERE action_id IN ({_PLAN_ACTIONS.format(only='')})",
+                {"plan": plan_id},
             )
             .fetchone()
         )
