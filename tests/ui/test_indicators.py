@@ -315,3 +315,21 @@ def test_paste_and_clear_can_be_undone_and_redone(qtbot: QtBot, demo_db: Databas
     widget.undo_stack.undo()
     assert "Q1 2022-23 is signed off" in widget.message.text()
     assert cell(widget, "2022-23-Q1", "value") == "120"
+
+
+def test_the_quarter_brought_into_view_keeps_its_period_in_view(
+    qtbot: QtBot, demo_db: Database
+) -> None:
+    # The window opens on its first indicator, brought into view before the window is shown.
+    window = IndicatorsWindow(demo_db, plan_id(demo_db), "2022-23-Q2")
+    qtbot.addWidget(window)
+    window.resize(1280, 720)
+    window.show()
+    qtbot.waitExposed(window)
+    table = window.grid.table
+    current = table.currentIndex()
+    assert current.isValid()
+    assert window.grid.model.row_at(current.row()).period.startswith("2022-23")
+    assert table.horizontalScrollBar().maximum() > 0  # wider than its pane at this size
+    assert table.columnViewportPosition(0) == 0  # the Period column, not scrolled away
+    assert table.visualRect(current).right() <= table.viewport().width()

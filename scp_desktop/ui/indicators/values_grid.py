@@ -486,6 +486,9 @@ class ValuesGridWidget(QWidget):
                 index = self.model.index(i, self.model.column_index("value"))
                 self.table.setCurrentIndex(index)
                 self.table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+                # Centred on its row only: sideways, the Period column stays in view, or a
+                # figure would show without the period it is for.
+                self.table.horizontalScrollBar().setValue(0)
                 return
 
     def _size_columns(self) -> None:
