@@ -40,21 +40,33 @@ def run_gui(db_path: Path | None = None) -> int:
     app.processEvents()
 
     from scp_desktop.services.errors import UserError
-    from scp_desktop.storage.database import DatabaseError
+    from scp_desktop.storage.database import DatabaseError, open_database
     from scp_desktop.ui.collector import install_garbage_collector
+    from scp_desktop.ui.file_access import choose_access, keep_access
     from scp_desktop.ui.main_window import MainWindow
     from scp_desktop.ui.settings import Settings
 
     # Reference cycles are freed between events, never inside a paint or a worker thread.
     install_garbage_collector(app)
     settings = Settings()
+    user = settings.officer_name or os.environ.get("USERNAME", "")
+    # Decided before anything opens the file: whether this window may change it.
+    access = choose_access(path, settings.officer_name, before_question=splash.close)
+    if access is None:
+        splash.close()
+        return 0
     try:
-        db, result = open_or_create(path, settings.officer_name or os.environ.get("USERNAME", ""))
+        if access.read_only is not None:
+            db, result = open_database(path, user=user, create=False, read_only=access.read_only)
+        else:
+            db, result = open_or_create(path, user)
     except (DatabaseError, UserError) as exc:
+        access.release()
         splash.close()
         QMessageBox.critical(None, APP_NAME, str(exc))
         return 1
     window = MainWindow(db, settings, open_result=result)
+    keep_access(window, access)
     window.show()
     # Gone once the event loop runs, which paints the window first. (QSplashScreen.finish
     # would wait up to a second for the window to be reported on screen, which some

@@ -27,12 +27,30 @@ def _db_arg(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _open(args: argparse.Namespace, *, create: bool = False):  # type: ignore[no-untyped-def]
+def _open(args: argparse.Namespace, *, create: bool = False, writes: bool = False):  # type: ignore[no-untyped-def]
     from scp_desktop.storage.database import open_database
 
     path = args.db or default_database_path()
+    if writes:
+        note_window_holder(path)
     db, _ = open_database(path, user=_user(), create=create)
     return db
+
+
+def note_window_holder(path: Path) -> None:
+    """Commands do not take the window's hold on the file: each writes one short
+    transaction. When a window has the file open they say so, as that window shows the
+    change only when it next reads the plan."""
+    from scp_desktop.storage.instance_lock import holder_of
+
+    holder = holder_of(Path(path).expanduser().resolve())
+    if holder is not None:
+        print(
+            f"Note: {Path(path).name} is open in SCP Desktop by {holder.describe()}. "
+            "This change is written as one transaction; that window shows it when it next "
+            "reads the plan (View ▸ Refresh).",
+            file=sys.stderr,
+        )
 
 
 def _user() -> str:
@@ -52,6 +70,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     if path.exists() and path.stat().st_size > 0 and not args.force:
         print(f"{path} already exists; use --force to add to it.", file=sys.stderr)
         return EXIT_FAILED
+    note_window_holder(path)
     db, result = open_database(path, user=_user(), create=True)
     try:
         print(f"{'Created' if result.created else 'Opened'} plan database {db.path}")

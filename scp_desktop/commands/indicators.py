@@ -84,7 +84,7 @@ def _sign_off(args: argparse.Namespace) -> int:
     from scp_desktop.services import indicators as svc
 
     quarter = _quarter(args.quarter)
-    db = _open(args)
+    db = _open(args, writes=True)
     try:
         r = svc.sign_off_quarter(db, quarter.code)
     finally:
@@ -101,7 +101,7 @@ def _unlock(args: argparse.Namespace) -> int:
     from scp_desktop.services import indicators as svc
 
     quarter = _quarter(args.quarter)
-    db = _open(args)
+    db = _open(args, writes=True)
     try:
         svc.unlock_quarter(db, quarter.code, args.reason)
     finally:
@@ -115,7 +115,7 @@ def _import(args: argparse.Namespace) -> int:
     from scp_desktop.services import plans
     from scp_desktop.services.indicator_import import apply_import, preview_import
 
-    db = _open(args)
+    db = _open(args, writes=args.apply)
     try:
         plan_list = plans.list_plans(db)
         if not plan_list:

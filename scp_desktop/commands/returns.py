@@ -100,11 +100,11 @@ def _plan_of(db: Any, quarter: Any) -> int:
 
 
 @contextlib.contextmanager
-def _database(args: argparse.Namespace) -> Iterator[Any]:
+def _database(args: argparse.Namespace, *, writes: bool = False) -> Iterator[Any]:
     """The plan database named by --db, closed again however the command ends."""
     from scp_desktop.cli import _open as open_db
 
-    db = open_db(args)
+    db = open_db(args, writes=writes)
     try:
         yield db
     finally:
@@ -149,7 +149,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     missing = [str(f) for f in args.files if not f.exists()]
     if missing:
         raise _Refused(f"no such file or folder: {', '.join(missing)}")
-    with _database(args) as db:
+    with _database(args, writes=not args.dry_run) as db:
         plan_id = _plan_of(db, quarter)
         preview = returns_import.preview_import(db, args.files, quarter, plan_id=plan_id)
         result = None

@@ -18,6 +18,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from scp_desktop.storage import audit
+from scp_desktop.storage.access import ReadOnly
+from scp_desktop.storage.judging import FileRefused, judge_file, read_only_uri
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -180,6 +182,27 @@ def make_engine(path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
     return engine
 
 
+def make_read_only_engine(path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
+    """An engine whose connections SQLite itself opens read-only (no PRAGMA that writes)."""
+    uri = read_only_uri(path)
+
+    def connect() -> sqlite3.Connection:
+        return sqlite3.connect(
+            uri, uri=True, timeout=busy_timeout_ms / 1000, check_same_thread=False
+        )
+
+    def set_pragmas(dbapi_conn: Any, _record: Any) -> None:
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cur.close()
+
+    # The file URL only chooses SQLAlchemy's pool for a file; `connect` makes the connections.
+    engine = create_engine(f"sqlite:///{path}", creator=connect)
+    event.listen(engine, "connect", set_pragmas)
+    return engine
+
+
 def _check_file(path: Path) -> None:
     if path.is_dir():
         raise DatabaseError(f"{path} is a folder, not a plan database file.")
@@ -225,10 +248,13 @@ class OpenResult:
 class Database:
     """The one open plan database. Sessions are short-lived: one per operation."""
 
-    def __init__(self, path: Path, engine: Engine, user: str = "") -> None:
+    def __init__(
+        self, path: Path, engine: Engine, user: str = "", read_only: ReadOnly | None = None
+    ) -> None:
         self.path = path
         self.engine = engine
         self.user = user
+        self.read_only = read_only
         self._sessions = sessionmaker(engine, class_=audit.AuditedSession, expire_on_commit=False)
 
     @contextlib.contextmanager
@@ -243,12 +269,19 @@ class Database:
             # sqlite3's own errors come from reads on the driver's connection
             # (sqlite_connection); the officer is told the same either way.
             session.rollback()
+            if self.read_only is not None:
+                raise DatabaseError(self.read_only_message()) from exc
             raise DatabaseError(describe_sqlite_error(exc, self.path)) from exc
         except BaseException:
             session.rollback()
             raise
         finally:
             session.close()
+
+    def read_only_message(self) -> str:
+        """What an officer is told when a change is tried on a file open read-only."""
+        why = f" {self.read_only.why}" if self.read_only else ""
+        return f"{self.path.name} is open read-only, so nothing can be changed.{why}"
 
     def schema_revision(self) -> str | None:
         with self.engine.connect() as conn:
@@ -271,14 +304,29 @@ def sqlite_connection(session: Session) -> sqlite3.Connection:
 
 
 def open_database(
-    path: Path | str, *, user: str = "", create: bool = True
+    path: Path | str,
+    *,
+    user: str = "",
+    create: bool = True,
+    read_only: ReadOnly | None = None,
 ) -> tuple[Database, OpenResult]:
     """Open (creating or upgrading as needed) the plan database at `path`.
 
-    An older schema is upgraded only after a backup copy is written beside the file.
+    The file is first judged through a read-only connection: nothing writes to it (not even
+    the journal mode in its header) unless it is ours, or new, at a schema this version can
+    open. An older schema is upgraded only after a backup copy is written beside the file.
+    With `read_only` the file is opened so that SQLite itself refuses every write.
     Raises DatabaseError with a message for the user when the file cannot be used.
     """
     path = Path(path).expanduser().resolve()
+    try:
+        judgement = judge_file(path, known_revisions(), busy_timeout_ms=BUSY_TIMEOUT_MS)
+    except FileRefused as exc:
+        raise DatabaseError(str(exc)) from exc
+    except sqlite3.Error as exc:
+        raise DatabaseError(describe_sqlite_error(exc, path)) from exc
+    if read_only is not None:
+        return _open_read_only(path, judgement.revision, user, read_only)
     _check_file(path)
     existed = path.exists() and path.stat().st_size > 0
     if not existed and not create:
@@ -290,27 +338,9 @@ def open_database(
             raise DatabaseError(f"Cannot create the folder for {path}: {exc.strerror}.") from exc
     engine = make_engine(path)
     head = head_revision()
+    current = judgement.revision
     backup: Path | None = None
     try:
-        with engine.connect() as conn:
-            current = current_revision(conn)
-            if existed:
-                conn.exec_driver_sql("PRAGMA quick_check").fetchall()
-        if current is not None and current not in known_revisions():
-            raise DatabaseError(
-                f"{path} was written by a newer version of SCP Desktop (schema {current}). "
-                "Install the newer version to open it. Nothing was changed."
-            )
-        if existed and current is None:
-            with engine.connect() as conn:
-                tables = conn.exec_driver_sql(
-                    "SELECT count(*) FROM sqlite_master WHERE type='table' "
-                    "AND name NOT IN ('alembic_version') AND name NOT LIKE 'sqlite_%'"
-                ).scalar_one()
-            if tables:
-                raise DatabaseError(
-                    f"{path} is a SQLite file but not an SCP Desktop plan database. Nothing was changed."
-                )
         if current != head:
             if existed and current is not None:
                 engine.dispose()
@@ -336,3 +366,19 @@ def open_database(
         backup=backup,
     )
     return Database(path, engine, user), result
+
+
+def _open_read_only(
+    path: Path, revision: str | None, user: str, read_only: ReadOnly
+) -> tuple[Database, OpenResult]:
+    if revision is None:
+        raise DatabaseError(f"There is no plan in {path} to show. {read_only.why}")
+    if revision != head_revision():
+        raise DatabaseError(
+            f"{path} was written by an older version of SCP Desktop and has to be upgraded "
+            f"before it can be shown, which cannot be done while it is read-only. {read_only.why}"
+        )
+    engine = make_read_only_engine(path)
+    return Database(path, engine, user, read_only), OpenResult(
+        created=False, upgraded_from=None, backup=None
+    )

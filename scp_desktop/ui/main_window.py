@@ -42,6 +42,7 @@ from scp_desktop.ui.history import HistoryDock
 from scp_desktop.ui.menus import build_actions
 from scp_desktop.ui.navigator import NavigatorDock
 from scp_desktop.ui.plan_commands import PlanCommands
+from scp_desktop.ui.read_only import show_read_only
 from scp_desktop.ui.search_index import SearchIndexLoader
 from scp_desktop.ui.settings import Settings
 from scp_desktop.ui.undo import Changed, UndoController
@@ -96,6 +97,8 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.navigator.toggleViewAction())
         view_menu.addAction(self.history.toggleViewAction())
         self._build_status_bar(open_result)
+        if db.read_only is not None:
+            show_read_only(self)
         self._connect()
         self._restore_layout()
         self.reload()

@@ -1,0 +1,196 @@
+"""A window on a plan opened read-only: the banner saying why, every writing command
+switched off, and the way forward (a copy on this computer)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QStandardPaths, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QWidget,
+)
+
+from scp_desktop.storage.access import ReadOnly, ReadOnlyKind
+from scp_desktop.storage.database import DatabaseError, open_database
+from scp_desktop.storage.drives import network_filesystem
+from scp_desktop.storage.local_copy import CopyCancelled, copy_plan_file
+from scp_desktop.ui.file_access import choose_access, keep_access
+from scp_desktop.ui.tasks import BackgroundRunner
+
+# The window's commands that change the plan, by their name in WindowActions.
+WRITING_ACTIONS = (
+    "new_plan",
+    "plan_from_spreadsheet",
+    "new_action",
+    "edit_action",
+    "update_action",
+    "duplicate_action",
+    "move_action",
+    "complete_action",
+    "delete_action",
+    "attach_evidence",
+    "new_priority",
+    "edit_priority",
+    "delete_priority",
+    "new_objective",
+    "edit_objective",
+    "delete_objective",
+    "rollover",
+    "reference_data",
+    "import_returns",
+    "undo",
+    "redo",
+)
+
+
+def banner_text(read_only: ReadOnly) -> str:
+    ways = {
+        ReadOnlyKind.NETWORK: (
+            "Two ways forward: save a copy to this computer and work on that, or, for a plan "
+            "several officers share, ask your IT team for a shared plan server."
+        ),
+        ReadOnlyKind.NOT_WRITABLE: "To make changes, save a copy to this computer and work on that.",
+        ReadOnlyKind.IN_USE: "",
+        ReadOnlyKind.ASKED: "",
+    }[read_only.kind]
+    return f"<b>Read-only.</b> {read_only.why} {ways}".strip()
+
+
+class ReadOnlyBanner(QFrame):
+    copy_requested = Signal()
+
+    def __init__(self, read_only: ReadOnly, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("readOnlyBanner")
+        self.setStyleSheet(
+            "QFrame#readOnlyBanner { background: #E3F2FD; border: 1px solid #1565C0; }"
+        )
+        self.setAccessibleName("Read-only notice")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        self.text = QLabel(banner_text(read_only), self)
+        self.text.setWordWrap(True)
+        layout.addWidget(self.text, 1)
+        self.copy_button: QPushButton | None = None
+        if read_only.copy_helps:
+            self.copy_button = QPushButton("&Save a copy to this computer…", self)
+            self.copy_button.setAccessibleName("Save a copy to this computer")
+            self.copy_button.clicked.connect(self.copy_requested)
+            layout.addWidget(self.copy_button)
+
+
+def show_read_only(window: Any) -> None:
+    """Put the banner above the table and switch off everything that would write."""
+    read_only: ReadOnly = window.db.read_only
+    banner = ReadOnlyBanner(read_only, window.centralWidget())
+    window.centralWidget().layout().insertWidget(0, banner)
+    window.read_only_banner = banner
+    banner.copy_requested.connect(lambda: save_copy_to_this_computer(window))
+    tip = "The plan is open read-only."
+    for name in WRITING_ACTIONS:
+        action = getattr(window.acts, name)
+        action.setEnabled(False)
+        action.setToolTip(tip)
+        action.setStatusTip(tip)
+    window.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    window.start_empty.setEnabled(False)
+    for button in (
+        window.history.attach_button,
+        window.history.attach_update_button,
+        window.history.remove_button,
+    ):
+        button.hide()
+    window.setWindowTitle(f"{window.windowTitle()} (read-only)")
+
+
+def _local_folder() -> Path:
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return Path(documents) if documents else Path.home()
+
+
+def save_copy_to_this_computer(
+    window: Any, choose: Callable[[QWidget, Path], Path | None] | None = None
+) -> bool:
+    """Ask where, copy the plan there in the background, then open the copy in a window of
+    its own. False when the officer cancelled or the place was refused."""
+    source: Path = window.db.path
+    target = (choose or _ask_target)(window, _local_folder() / source.name)
+    if target is None:
+        return False
+    target = target.absolute()
+    if target.resolve() == source:
+        window.show_error("That is the file open now; choose another name or folder.")
+        return False
+    if network_filesystem(target) is not None:
+        window.show_error(
+            f"{target.parent} is on a network drive too. Choose a folder on this computer, "
+            "such as Documents."
+        )
+        return False
+
+    def work(
+        progress: Callable[[int, int, str], None], cancelled: Callable[[], bool]
+    ) -> Path | None:
+        try:
+            return copy_plan_file(
+                source,
+                target,
+                progress=lambda done, total: progress(done, total, "Copying the plan…"),
+                cancelled=cancelled,
+            )
+        except CopyCancelled:
+            return None
+        except (sqlite3.Error, OSError) as exc:
+            raise DatabaseError(f"The copy to {target} could not be made: {exc}") from exc
+
+    def then(copied: Path | None) -> None:
+        if copied is not None:
+            open_copy(window, copied)
+
+    runner = BackgroundRunner(window, "Save a copy to this computer")
+    window.copy_runner = runner  # kept until the job ends
+    runner.failed.connect(window.show_error)
+    runner.run(work, f"Copying {source.name} to {target.parent}…", then)
+    return True
+
+
+def _ask_target(window: QWidget, suggested: Path) -> Path | None:
+    name, _ = QFileDialog.getSaveFileName(
+        window,
+        "Save a copy to this computer",
+        str(suggested),
+        "Plan database (*.db *.sqlite);;All files (*)",
+    )
+    return Path(name) if name else None
+
+
+def open_copy(window: Any, path: Path) -> QMainWindow | None:
+    """Open the copy in a new window in place of this one."""
+    access = choose_access(path, window.settings.officer_name, parent=window)
+    if access is None:
+        return None
+    try:
+        db, result = open_database(
+            path, user=window.db.user, create=False, read_only=access.read_only
+        )
+    except DatabaseError as exc:
+        access.release()
+        window.show_error(str(exc))
+        return None
+    replacement: QMainWindow = type(window)(db, window.settings, open_result=result)
+    keep_access(replacement, access)
+    replacement.statusBar().showMessage(f"Working on the copy at {path}", 10000)
+    replacement.show()
+    window.close()
+    window.db.close()
+    return replacement
