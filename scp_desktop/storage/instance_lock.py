@@ -149,7 +149,7 @@ class InstanceLock:
             officer=officer,
             machine=socket.gethostname(),
             pid=os.getpid(),
-            since=now or dt.datetime.now(dt.UTC),
+            since=(now or dt.datetime.now(dt.UTC)).replace(microsecond=0),
         )
         seen: Holder | None = None
         for attempt in range(_ATTEMPTS):
