@@ -191,7 +191,7 @@ def test_read_only_open_of_an_older_schema_is_refused(tmp_path: Path) -> None:
     command.upgrade(_alembic_config(f"sqlite:///{path}"), "0001")
     before = _state(tmp_path)
     with pytest.raises(
-        DatabaseError, match="older version .* cannot be done while it is read-only"
+        DatabaseError, match=r"older version .* cannot be done while it is read-only"
     ):
         open_database(path, read_only=ASKED)
     assert _state(tmp_path) == before
