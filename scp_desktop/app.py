@@ -51,7 +51,7 @@ def run_gui(db_path: Path | None = None) -> int:
     settings = Settings()
     user = settings.officer_name or os.environ.get("USERNAME", "")
     # Decided before anything opens the file: whether this window may change it.
-    access = choose_access(path, settings.officer_name, before_question=splash.close)
+    access = choose_access(path, settings.officer_name, before_question=splash.hide)
     if access is None:
         splash.close()
         return 0
