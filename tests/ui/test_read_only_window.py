@@ -324,3 +324,48 @@ def test_start_on_a_file_held_by_another_window_opens_read_only(
     assert len(seen) == 1 and "Jane Smith" in seen[0]
     assert found["read_only"].kind is ReadOnlyKind.IN_USE
     assert "It is open for changes in SCP Desktop by Jane Smith" in found["banner"]
+
+
+def test_statistics_edits_on_a_read_only_plan_get_a_plain_message(
+    qtbot: QtBot, demo_template: Path, tmp_path: Path
+) -> None:
+    from PySide6.QtCore import Qt
+
+    from scp_desktop.services import indicators as svc
+    from scp_desktop.services import plans
+    from scp_desktop.ui.indicators.definition_form import DefinitionForm
+    from scp_desktop.ui.indicators.values_grid import ValuesGridWidget
+    from tests.ui.test_indicators import rated_indicator
+
+    path = _demo_copy(demo_template, tmp_path)
+    writable, _ = open_database(path)
+    indicator_id = rated_indicator(writable)
+    writable.close()
+    before = path.read_bytes()
+    db, _ = open_database(path, read_only=ReadOnly(ReadOnlyKind.ASKED, "Opened to look."))
+    try:
+        grid = ValuesGridWidget(db)
+        qtbot.addWidget(grid)
+        grid.resize(1200, 500)
+        grid.show()
+        grid.set_indicator(indicator_id, "2022-23")
+        index = grid.model.index(5, grid.model.column_index("value"))
+        grid.model.setData(index, "90", Qt.ItemDataRole.EditRole)
+        assert "plan.db is open read-only" in grid.message.text()
+
+        plan_id = plans.list_plans(db)[0].id
+        form = DefinitionForm(db, plan_id)
+        qtbot.addWidget(form)
+        form.load(indicator_id)
+        form.name.setText("Renamed")
+        form.save_button.click()
+        assert "plan.db is open read-only" in form.message.text()
+        assert svc.list_indicators(db, plan_id, "2022-23-Q2")[0].name != "Renamed"
+        # Gone before the database closes (the grid's model must not outlive its widget).
+        for widget in (form, grid):
+            widget.close()
+            widget.deleteLater()
+        qtbot.wait(10)
+    finally:
+        db.close()
+    assert path.read_bytes() == before

@@ -35,7 +35,7 @@ from scp_desktop.domain.indicators import (
 )
 from scp_desktop.services import indicators as svc
 from scp_desktop.services.errors import UserError
-from scp_desktop.storage.database import Database
+from scp_desktop.storage.database import Database, DatabaseError
 
 
 def _combo[E: StrEnum](enum: type[E], parent: QWidget) -> QComboBox:
@@ -284,7 +284,7 @@ class DefinitionForm(QWidget):
     def save(self) -> None:
         try:
             new_id = svc.save_definition(self.db, self.definition())
-        except UserError as exc:
+        except (UserError, DatabaseError) as exc:
             self.message.setStyleSheet("color: #B71C1C;")
             self.message.setText(str(exc))
             return

@@ -45,7 +45,7 @@ from scp_desktop.domain.indicators import (
 from scp_desktop.domain.periods import Quarter
 from scp_desktop.services import indicators as svc
 from scp_desktop.services.errors import UserError
-from scp_desktop.storage.database import Database
+from scp_desktop.storage.database import Database, DatabaseError
 from scp_desktop.ui.indicators.common import pale_colour, status_tooltip, travel_text
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -546,7 +546,7 @@ class ValuesGridWidget(QWidget):
             return False
         try:
             svc.write_values(self.db, self.indicator_id, edits)
-        except UserError as exc:
+        except (UserError, DatabaseError) as exc:
             self._show_message(str(exc))
             self.reload()
             return False
