@@ -7,6 +7,7 @@ and left blank on its continuation rows, columns in whatever order and wording.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,8 +18,9 @@ from openpyxl.utils import get_column_letter
 
 from scp_desktop.domain.rag import RAG
 from scp_desktop.excel.cells import estimated_height, put
-from scp_desktop.excel.columns import ColumnMap, Meaning, detect_header
+from scp_desktop.excel.columns import Meaning
 from scp_desktop.excel.grid import Grid
+from scp_desktop.excel.plan_columns import PlanColumns, plan_columns, year_in
 from scp_desktop.excel.return_reader import cell_text
 from scp_desktop.excel.safety import SpreadsheetRejected
 
@@ -176,9 +178,9 @@ class PlanLine:
     sheet: str
     row: int
     priority_number: int | None
-    priority_title: str
+    priority_title: str  # '' when the sheet has no key priority above the row
     priority_kind: str
-    objective: str
+    objective: str  # '' when the sheet gives none
     reference: str
     title: str
     about: str
@@ -189,6 +191,11 @@ class PlanLine:
     by_when: Any
     pfcc: list[str]
     ecps: list[str]
+    lead_text: str = ""  # the agency cells as written, split against the known agencies later
+    support_text: str = ""
+    funding: str = ""
+    status: str = ""
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (column, text) kept as notes
 
 
 @dataclass
@@ -197,14 +204,20 @@ class PlanRead:
     problems: list[str] = field(default_factory=list)
     year_hint: str = ""
     sheet: str = ""
-    columns: ColumnMap | None = None
+    columns: PlanColumns | None = None
+    rows: list[list[Any]] = field(default_factory=list)  # the sheet, to read again re-mapped
+    banners: list[tuple[int, str]] = field(default_factory=list)  # (row, text) above the header
 
 
 _BANNER = re.compile(
     r"^\s*(?:key\s+)?priority\s*(\d+)?\s*[:.\-–]?\s*(.*)$|^\s*(\d+)\s*[.:)\-–]\s*(.+)$",
     re.IGNORECASE | re.DOTALL,
 )
-_YEAR = re.compile(r"\b(20\d\d)\s*[-/–]\s*(20\d\d|\d\d)\b")
+
+
+_SECTION_WORDS = re.compile(
+    r"^\s*((key\s+)?priority\b|theme\b|other\b|\d+\s*[.:)\-–]\s)", re.IGNORECASE
+)
 
 
 def split_agencies(text: str) -> list[str]:
@@ -216,29 +229,42 @@ def _codes(text: str) -> list[str]:
     return [p.strip(" .") for p in re.split(r"[,;/\n]|\s{2,}|\band\b", text) if p.strip(" .")]
 
 
-def read_plan_sheet(grid: Grid) -> PlanRead:
+def read_plan_sheet(grid: Grid, overrides: Mapping[int, Meaning] | None = None) -> PlanRead:
     """The plan's rows from the first visible sheet with a recognisable header."""
     for sheet in grid.sheets:
         if sheet.hidden:
             continue
-        columns = detect_header(sheet.rows, needed=(Meaning.TITLE,))
-        if columns is None or not columns.has(Meaning.TITLE):
-            continue
-        return _read_plan(sheet.name, sheet.rows, columns)
+        read = read_plan_rows(sheet.name, sheet.rows, overrides)
+        if read is not None:
+            return read
     raise SpreadsheetRejected(
         f"{grid.path.name} has no sheet with a plan header: a row naming columns such as "
         "'Objective', 'Project / initiative', 'Lead agency' and 'By when'."
     )
 
 
-def _read_plan(name: str, rows: list[list[Any]], columns: ColumnMap) -> PlanRead:
-    read = PlanRead(sheet=name, columns=columns)
-    for banner_row in rows[: columns.header_row - 1]:
-        for c in banner_row:
-            m = _YEAR.search(cell_text(c))
-            if m and not read.year_hint:
-                read.year_hint = f"{m.group(1)}-{m.group(2)[-2:]}"
+def read_plan_rows(
+    name: str, rows: list[list[Any]], overrides: Mapping[int, Meaning] | None = None
+) -> PlanRead | None:
+    """One sheet read as a plan with the columns' meanings (the officer's `overrides` first);
+    None when the sheet has no plan header."""
+    columns = plan_columns(rows, overrides)
+    if columns is None or not columns.has(Meaning.TITLE):
+        return None
+    return _read_plan(name, rows, columns)
+
+
+def _read_plan(name: str, rows: list[list[Any]], columns: PlanColumns) -> PlanRead:
+    read = PlanRead(sheet=name, columns=columns, rows=rows)
+    for r, banner_row in enumerate(rows[: columns.header_row - 1], start=1):
+        texts = [cell_text(c) for c in banner_row if cell_text(c)]
+        if texts:
+            read.banners.append((r, " ".join(texts)))
+    for _, text in read.banners:
+        if not read.year_hint and (found := year_in(text)):
+            read.year_hint = found
     col = {m: columns.column(m) for m in Meaning}
+    kept = [c for c in columns.columns if c.meaning is Meaning.NOTES]
     priority_number: int | None = None
     priority_title = ""
     priority_kind = "key"
@@ -255,7 +281,8 @@ def _read_plan(name: str, rows: list[list[Any]], columns: ColumnMap) -> PlanRead
         if not filled:
             continue
         title = text(Meaning.TITLE)
-        if len(filled) == 1:  # a banner row, often merged across the sheet
+        if len(filled) == 1 and (not title or _SECTION_WORDS.match(filled[0])):
+            # A banner row, often merged across the sheet (a lone title is an action).
             banner = filled[0]
             priority_number, priority_title, priority_kind = _parse_banner(banner, priority_number)
             objective = ""
@@ -268,15 +295,17 @@ def _read_plan(name: str, rows: list[list[Any]], columns: ColumnMap) -> PlanRead
         if text(Meaning.OBJECTIVE):
             objective = text(Meaning.OBJECTIVE)
         if not title:
-            read.problems.append(f"{name} row {r}: no project / initiative title; row skipped")
-            continue
-        if not priority_title:
-            read.problems.append(f"{name} row {r}: '{title}' comes before any key priority")
-            continue
-        if not objective:
-            read.problems.append(f"{name} row {r}: '{title}' has no objective above it")
+            read.problems.append(
+                f"{name} row {r}: no project / initiative title; row skipped "
+                f"(it holds: {'; '.join(filled)[:200]})"
+            )
             continue
         c_by = col[Meaning.DEADLINE]
+        notes = [
+            (c.name, cell_text(values[c.index]))
+            for c in kept
+            if c.index < len(values) and cell_text(values[c.index])
+        ]
         read.lines.append(
             PlanLine(
                 sheet=name,
@@ -297,6 +326,11 @@ def _read_plan(name: str, rows: list[list[Any]], columns: ColumnMap) -> PlanRead
                 by_when=values[c_by] if c_by is not None and c_by < len(values) else "",
                 pfcc=_codes(text(Meaning.PFCC)),
                 ecps=_codes(text(Meaning.ECPS)),
+                lead_text=text(Meaning.LEAD),
+                support_text=text(Meaning.SUPPORT),
+                funding=text(Meaning.FUNDING),
+                status=text(Meaning.STATUS),
+                notes=notes,
             )
         )
     return read
