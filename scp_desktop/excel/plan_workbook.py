@@ -40,6 +40,8 @@ class PlanSheetAction:
     rag: RAG | None = None
     narrative: str = ""
     status: str = "active"
+    funding: list[str] = field(default_factory=list)  # 'PFCC grant £5,000' per line
+    notes: str = ""
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,7 @@ class PlanSheetData:
     title: str
     quarter_label: str
     priorities: list[PlanSheetPriority]
+    agencies: list[tuple[str, str]] = field(default_factory=list)  # abbreviation, full name
 
 
 _THIN = Side(style="thin", color="A6A6A6")
@@ -93,11 +96,14 @@ def write_plan(data: PlanSheetData, path: Path) -> None:
         ("PFCC priority", 10),
         ("ECPS strand", 10),
     ]
+    rag_column = len(columns) + 1
     if data.quarter_label:
         columns += [
             (f"RAG {data.quarter_label}", 10),
             (f"Progress update {data.quarter_label}", 50),
         ]
+    # After the quarter's columns, so a return reader finds the RAG before "Status".
+    columns += [("Funding", 18), ("Status", 10), ("Notes", 40)]
     put(
         ws, 1, 1, f"Appendix A: {data.title or 'Annual Partnership Plan ' + data.year}"
     ).font = Font(bold=True, size=14, color="1F3864")
@@ -139,12 +145,13 @@ def write_plan(data: PlanSheetData, path: Path) -> None:
                 ]
                 if data.quarter_label:
                     values += [action.rag.label if action.rag else "", action.narrative]
+                values += ["\n".join(action.funding), action.status.capitalize(), action.notes]
                 for c, value in enumerate(values, start=1):
                     cell = put(ws, row, c, value)
                     cell.alignment = Alignment(wrap_text=True, vertical="top")
                     cell.border = _BORDER
                 if data.quarter_label and action.rag is not None:
-                    cell = ws.cell(row, 12)
+                    cell = ws.cell(row, rag_column)
                     cell.fill = PatternFill("solid", fgColor=action.rag.hex_colour.lstrip("#"))
                     cell.font = Font(bold=True, color=action.rag.ink_colour.lstrip("#"))
                 height = estimated_height(
@@ -152,6 +159,7 @@ def write_plan(data: PlanSheetData, path: Path) -> None:
                         (action.about, 50),
                         (action.title, 30),
                         (objective.title if i == 0 else "", 26),
+                        (action.notes, 40),
                     ]
                     + ([(action.narrative, 50)] if data.quarter_label else [])
                 )
@@ -165,7 +173,24 @@ def write_plan(data: PlanSheetData, path: Path) -> None:
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.oddFooter.center.text = "Page &P of &N"
+    if data.agencies:
+        _agencies_sheet(wb, data)
     wb.save(path)
+
+
+def _agencies_sheet(wb: Workbook, data: PlanSheetData) -> None:
+    """The agencies the plan names, so an abbreviation in the plan can be read in full."""
+    ws = wb.create_sheet("Agencies")
+    put(ws, 1, 1, f"Agencies named in the plan {data.year}").font = Font(bold=True, size=12)
+    for c, (title, width) in enumerate((("Abbreviation", 16), ("Agency", 50)), start=1):
+        cell = put(ws, 3, c, title)
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor="1F3864")
+        ws.column_dimensions[get_column_letter(c)].width = width
+    for r, (abbreviation, name) in enumerate(data.agencies, start=4):
+        put(ws, r, 1, abbreviation)
+        put(ws, r, 2, name)
+    ws.freeze_panes = "A4"
 
 
 # ---------------------------------------------------------------- reading a plan spreadsheet
