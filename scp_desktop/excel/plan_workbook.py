@@ -66,6 +66,8 @@ class PlanSheetData:
     quarter_label: str
     priorities: list[PlanSheetPriority]
     agencies: list[tuple[str, str]] = field(default_factory=list)  # abbreviation, full name
+    # framework (e.g. "PFCC priority"), code, title: what the codes in the plan stand for
+    cross_references: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 _THIN = Side(style="thin", color="A6A6A6")
@@ -175,7 +177,24 @@ def write_plan(data: PlanSheetData, path: Path) -> None:
     ws.oddFooter.center.text = "Page &P of &N"
     if data.agencies:
         _agencies_sheet(wb, data)
+    if data.cross_references:
+        _codes_sheet(wb, data)
     wb.save(path)
+
+
+def _codes_sheet(wb: Workbook, data: PlanSheetData) -> None:
+    """What each PFCC priority and ECPS strand code of the plan stands for."""
+    ws = wb.create_sheet("Cross-references")
+    put(ws, 1, 1, f"Cross-references in the plan {data.year}").font = Font(bold=True, size=12)
+    for c, (title, width) in enumerate((("Framework", 30), ("Code", 10), ("Title", 60)), start=1):
+        cell = put(ws, 3, c, title)
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor="1F3864")
+        ws.column_dimensions[get_column_letter(c)].width = width
+    for r, values in enumerate(data.cross_references, start=4):
+        for c, value in enumerate(values, start=1):
+            put(ws, r, c, value)
+    ws.freeze_panes = "A4"
 
 
 def _agencies_sheet(wb: Workbook, data: PlanSheetData) -> None:

@@ -105,11 +105,13 @@ class PlanPreview:
                 out.append("Kept as notes on each action: " + ", ".join(kept))
             if ignored:
                 out.append("Not used (left out): " + ", ".join(ignored))
-        new = [a for a in self.agencies if a.is_new]
+        if self.without_priority:
+            out.append(self.section_note())
+        new = {(a.abbreviation, a.name): a for a in self.agencies if a.is_new}
         if new:
             out.append(
                 "Agencies not yet known (will be created): "
-                + ", ".join(f"{a.abbreviation} – {a.name}" for a in new)
+                + ", ".join(f"{abbreviation} – {name}" for abbreviation, name in new)
             )
         similar = [a for a in self.agencies if a.status == SIMILAR]
         if similar:
@@ -119,6 +121,13 @@ class PlanPreview:
             )
         out += [f"note: {p}" for p in self.problems]
         return out
+
+    def section_note(self) -> str:
+        title = self.section_title.strip() or DEFAULT_SECTION
+        return (
+            f"{self.without_priority} action(s) have no key priority above them: they go under "
+            f"one section, '{title}'"
+        )
 
 
 def _known_agencies(s: Session) -> list[KnownAgency]:
@@ -231,24 +240,41 @@ def _interpret(preview: PlanPreview, read: PlanRead) -> None:
         )
     directory = AgencyDirectory(preview.known)
     chosen = {a.text: a for a in preview.agencies if a.how == "chosen"}
-    choices: dict[str, AgencyChoice] = {}
-    taken = {_abbreviation_key(k.abbreviation) for k in preview.known}
+    order: list[str] = []  # distinct names in the order the sheet first gives them
+    uses: dict[str, int] = {}
     for line in read.lines:
         line.lead = directory.split(line.lead_text)
         line.support = directory.split(line.support_text)
         for name in line.lead + line.support:
-            choice = choices.get(name)
-            if choice is None:
-                choice = chosen.get(name) or _choice(directory, name, taken)
-                choice.uses = 0
-                choices[name] = choice
-                if choice.is_new:
-                    taken.add(_abbreviation_key(choice.abbreviation))
-            choice.uses += 1
+            if name not in uses:
+                order.append(name)
+            uses[name] = uses.get(name, 0) + 1
         if not line.lead:
             preview.problems.append(
                 f"{line.sheet} row {line.row}: '{line.title}' has no lead agency"
             )
+    taken = {_abbreviation_key(k.abbreviation) for k in preview.known}
+    decided: dict[str, AgencyChoice] = {}
+    new_by_abbreviation: dict[str, AgencyChoice] = {}
+    # Full names first, so 'TDC' further up the sheet is found to be 'Tendring District
+    # Council' proposed as TDC, rather than an agency of its own.
+    for name in sorted(order, key=lambda n: " " not in n.strip()):
+        choice = chosen.get(name)
+        if choice is None:
+            same = new_by_abbreviation.get(_abbreviation_key(name))
+            if same is not None and directory.find(name) is None:
+                choice = AgencyChoice(
+                    name, same.abbreviation, same.name, NEW, f"same as '{same.text}'"
+                )
+            else:
+                choice = _choice(directory, name, taken)
+        if choice.is_new:
+            key = _abbreviation_key(choice.abbreviation)
+            taken.add(key)
+            new_by_abbreviation.setdefault(key, choice)
+        choice.uses = uses[name]
+        decided[name] = choice
+    choices = {name: decided[name] for name in order}
     preview.agencies = list(choices.values())
     preview.unknown_agencies = [a.text for a in preview.agencies if a.is_new]
     sections = {(x.priority_number, x.priority_title) for x in read.lines}
@@ -256,11 +282,6 @@ def _interpret(preview: PlanPreview, read: PlanRead) -> None:
     preview.objectives = len({(x.priority_title, x.objective) for x in read.lines})
     preview.without_priority = sum(1 for x in read.lines if not x.priority_title)
     preview.without_objective = sum(1 for x in read.lines if not x.objective)
-    if preview.without_priority:
-        preview.problems.append(
-            f"{preview.without_priority} action(s) have no key priority above them: they go under "
-            "one section, named in 'Section for actions without a key priority'"
-        )
     if preview.without_objective:
         preview.problems.append(
             f"{preview.without_objective} action(s) have no objective: each goes under an "
@@ -318,6 +339,8 @@ def load_plan_spreadsheet(
             + ". Nothing was loaded."
         )
     summary = LoadSummary(plan_year=preview.year, warnings=list(preview.problems))
+    if preview.without_priority:
+        summary.warnings.insert(0, preview.section_note())
     section_title = preview.section_title.strip() or DEFAULT_SECTION
     with db.session(reason=f"plan loaded from {preview.path.name}") as s:
         if s.scalar(select(Plan.id).where(Plan.year == preview.year)) is not None:
@@ -460,13 +483,17 @@ def funding_lines(text: str) -> list[tuple[str, int | None]]:
     return found
 
 
+_PLAIN_NOTES = ("notes", "note", "comments", "comment", "remarks")
+
+
 def _action(
     line: PlanLine, priority: KeyPriority, objective: Objective, summary: LoadSummary
 ) -> Action:
-    notes: list[str] = []
-    plain = len(line.notes) == 1 and normalise_header(line.notes[0][0]) in ("notes", "note")
-    for column, text in line.notes:
-        notes.append(text if plain else f"{column}: {text}")
+    # A column headed "Notes" reads as it is; any other kept column is named before its text.
+    notes = [
+        text if normalise_header(column) in _PLAIN_NOTES else f"{column}: {text}"
+        for column, text in line.notes
+    ]
 
     def fitted(label: str, text: str, limit: int) -> str:
         # What does not fit the column is kept whole in the notes, never cut silently.

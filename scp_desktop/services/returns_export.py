@@ -358,6 +358,7 @@ def plan_sheet_data(db: Database, plan_id: int, quarter: Quarter | None = None) 
             }
         priorities = []
         named: dict[str, str] = {}
+        codes: set[tuple[str, str, str, int]] = set()
         for kp in plan.priorities:
             objectives = []
             for obj in kp.objectives:
@@ -410,6 +411,8 @@ def plan_sheet_data(db: Database, plan_id: int, quarter: Quarter | None = None) 
                     )
                     for ap in a.partners:
                         named.setdefault(ap.partner.abbreviation, ap.partner.name)
+                    for item in items:
+                        codes.add((item.framework.name, item.code, item.title, item.position))
                 objectives.append(PlanSheetObjective(obj.title, actions))
             priorities.append(PlanSheetPriority(kp.number, kp.kind, kp.title, objectives))
         return PlanSheetData(
@@ -419,6 +422,10 @@ def plan_sheet_data(db: Database, plan_id: int, quarter: Quarter | None = None) 
             quarter_label=quarter.label if quarter else "",
             priorities=priorities,
             agencies=sorted(named.items(), key=lambda item: item[0].lower()),
+            cross_references=[
+                (name, code, title)
+                for name, code, title, _ in sorted(codes, key=lambda c: (c[0], c[3], c[1]))
+            ],
         )
 
 
