@@ -194,9 +194,9 @@ _PLAN_WORDS = re.compile(
     r"((delivery|action|strategic)\s+)?plan\b.*$",
     re.IGNORECASE,
 )
-_NAME_WORDS = re.compile(
-    r"\bpartnership\b|\bcommunity safety\b|\bcsp\b|\bsafer\b|\bsafety\b", re.IGNORECASE
-)
+# A name is written as one: "Safer Tendring Partnership", "Braintree CSP" (a sentence such as
+# "agreed by the partnership board" is not one).
+_NAME_WORDS = re.compile(r"\bPartnership\b|\bCommunity Safety\b|\bCSP\b|\bSafer\b|\bSafety\b")
 _SEPARATORS = re.compile(r"\s+[-–—|]\s+|\s*[:|]\s*|\s*[–—]\s*")
 
 
@@ -222,7 +222,14 @@ def partnership_in(text: str) -> str:
         segment = _SHORT_YEAR.sub(" ", segment)
         segment = _PLAN_WORDS.sub("", segment)
         segment = re.sub(r"\s+", " ", segment).strip(" -–—,.:;")
-        if segment and _NAME_WORDS.search(segment) and len(segment) <= 200:
+        words = segment.split()
+        if (
+            words
+            and _NAME_WORDS.search(segment)
+            and len(words) <= 10
+            and words[0][:1].isupper()
+            and sum(w[:1].isupper() for w in words) * 2 > len(words)
+        ):
             if segment.lower() in ("partnership", "community safety"):
                 continue
             return segment
