@@ -24,7 +24,7 @@ from scp_desktop.services.plan_spreadsheet import (
 )
 from scp_desktop.services.reports import build_report
 from scp_desktop.services.returns_export import export_plan_workbook, plan_id_for_year
-from scp_desktop.storage.database import Database, open_database
+from scp_desktop.storage.database import Database
 from scp_desktop.storage.models import (
     Action,
     FundingLine,
@@ -33,13 +33,6 @@ from scp_desktop.storage.models import (
     Partnership,
 )
 from tests.plan_sheets import AGENCIES, HEADER, tendring_plan
-
-
-@pytest.fixture
-def new_db(tmp_path: Path) -> Database:
-    db, _ = open_database(tmp_path / "tendring.db", create=True)
-    yield db  # type: ignore[misc]
-    db.close()
 
 
 def test_year_and_partnership_are_read_from_banner_then_sheet_then_file_name() -> None:
@@ -72,9 +65,9 @@ def test_year_and_partnership_are_read_from_banner_then_sheet_then_file_name() -
 
 
 def test_every_column_is_mapped_or_kept_before_anything_is_written(
-    new_db: Database, tmp_path: Path
+    db: Database, tmp_path: Path
 ) -> None:
-    preview = preview_plan_spreadsheet(new_db, tendring_plan(tmp_path / "plan.xlsx"))
+    preview = preview_plan_spreadsheet(db, tendring_plan(tmp_path / "plan.xlsx"))
     assert preview.columns is not None and preview.columns.header_row == 4
     meanings = {c.header: c.meaning for c in preview.columns.columns}
     assert meanings == {
@@ -108,8 +101,8 @@ def test_every_column_is_mapped_or_kept_before_anything_is_written(
         "Tackle anti-social behaviour",
         "Tackle anti-social behaviour",
     ]
-    assert new_db.schema_revision() is not None
-    with new_db.session() as s:
+    assert db.schema_revision() is not None
+    with db.session() as s:
         assert s.scalars(select(Action)).first() is None  # a preview writes nothing
 
     # The officer sets the measure column aside: it is shown as not used, and left out.
@@ -130,10 +123,10 @@ def test_every_column_is_mapped_or_kept_before_anything_is_written(
 
 
 def test_agencies_are_proposed_for_review_never_shortened_silently(
-    new_db: Database, demo_db: Database, tmp_path: Path
+    db: Database, demo_db: Database, tmp_path: Path
 ) -> None:
     path = tendring_plan(tmp_path / "plan.xlsx")
-    preview = preview_plan_spreadsheet(new_db, path)
+    preview = preview_plan_spreadsheet(db, path)
     proposed = {a.text: (a.abbreviation, a.name, a.status) for a in preview.agencies}
     assert proposed == {
         "Essex Police": ("EP", "Essex Police", "new"),
@@ -155,8 +148,8 @@ def test_agencies_are_proposed_for_review_never_shortened_silently(
     set_agency(preview, "Tendring CVS", "CVST", "Community Voluntary Services Tendring")
     with pytest.raises(UserError, match="needs an abbreviation"):
         set_agency(preview, "Open Road", " ", "Open Road")
-    load_plan_spreadsheet(new_db, preview)
-    with new_db.session() as s:
+    load_plan_spreadsheet(db, preview)
+    with db.session() as s:
         partners = {p.abbreviation: p.name for p in s.scalars(select(Partner))}
     assert partners == {
         "EP": "Essex Police",
@@ -187,18 +180,18 @@ def _source_cells(path: Path) -> list[tuple[str, str]]:
 
 
 def test_loaded_printed_and_exported_with_every_column_present(
-    new_db: Database, tmp_path: Path
+    db: Database, tmp_path: Path
 ) -> None:
     source = tendring_plan(tmp_path / "plan.xlsx")
-    preview = preview_plan_spreadsheet(new_db, source)
-    summary = load_plan_spreadsheet(new_db, preview)
+    preview = preview_plan_spreadsheet(db, source)
+    summary = load_plan_spreadsheet(db, preview)
     assert (summary.priorities, summary.objectives, summary.actions, summary.partners) == (
         1,
         2,
         4,
         4,
     )
-    with new_db.session() as s:
+    with db.session() as s:
         partnership = s.scalars(select(Partnership)).one()
         assert partnership.name == "Safer Tendring Partnership"
         [section] = s.scalars(select(KeyPriority)).all()
@@ -224,10 +217,10 @@ def test_loaded_printed_and_exported_with_every_column_present(
             is None
         )
 
-    plan_id = plan_id_for_year(new_db, "2024-25")
+    plan_id = plan_id_for_year(db, "2024-25")
     assert plan_id is not None
     pdf = tmp_path / "plan.pdf"
-    pages = build_report(new_db, "plan", pdf, plan_id=plan_id, today=dt.date(2024, 5, 1))
+    pages = build_report(db, "plan", pdf, plan_id=plan_id, today=dt.date(2024, 5, 1))
     reader = PdfReader(pdf)
     assert len(reader.pages) == pages >= 2
     for number, page in enumerate(reader.pages, start=1):
@@ -235,7 +228,7 @@ def test_loaded_printed_and_exported_with_every_column_present(
     assert "Colchester" not in "".join(page.extract_text() for page in reader.pages)
 
     exported = tmp_path / "exported.xlsx"
-    export_plan_workbook(new_db, plan_id, exported)
+    export_plan_workbook(db, plan_id, exported)
     text = _workbook_text(exported)
     cells = _source_cells(source)
     assert {h for h, _ in cells} == set(HEADER)  # every column of the source has data
@@ -248,18 +241,18 @@ def test_loaded_printed_and_exported_with_every_column_present(
 
 
 def test_a_flat_list_loads_under_one_section_the_officer_names(
-    new_db: Database, tmp_path: Path
+    db: Database, tmp_path: Path
 ) -> None:
     path = tendring_plan(tmp_path / "list.xlsx", flat=True)
-    preview = preview_plan_spreadsheet(new_db, path)
+    preview = preview_plan_spreadsheet(db, path)
     assert len(preview.lines) == 4 and preview.without_priority == 4
     assert preview.without_objective == 4
     assert f"they go under one section, '{DEFAULT_SECTION}'" in "\n".join(preview.lines_text())
     preview.section_title = "Community safety projects"
-    summary = load_plan_spreadsheet(new_db, preview)
+    summary = load_plan_spreadsheet(db, preview)
     assert (summary.priorities, summary.objectives, summary.actions) == (1, 1, 4)
     assert "'Community safety projects'" in summary.warnings[0]
-    with new_db.session() as s:
+    with db.session() as s:
         [section] = s.scalars(select(KeyPriority)).all()
         assert section.title == "Community safety projects"
         assert [o.title for o in section.objectives] == ["Community safety projects"]
@@ -267,23 +260,23 @@ def test_a_flat_list_loads_under_one_section_the_officer_names(
 
 
 def test_the_year_comes_from_the_sheet_name_then_the_file_name_or_must_be_given(
-    new_db: Database, tmp_path: Path
+    db: Database, tmp_path: Path
 ) -> None:
     banner = "Safer Tendring Partnership — Annual Partnership Plan"
-    by_sheet = preview_plan_spreadsheet(new_db, tendring_plan(tmp_path / "a.xlsx", banner=banner))
+    by_sheet = preview_plan_spreadsheet(db, tendring_plan(tmp_path / "a.xlsx", banner=banner))
     assert (by_sheet.year, by_sheet.year_from) == ("2024-25", "the sheet's name ('APP 2024-25')")
     by_file = preview_plan_spreadsheet(
-        new_db, tendring_plan(tmp_path / "Tendring APP 2025-26.xlsx", banner=banner, sheet="Plan")
+        db, tendring_plan(tmp_path / "Tendring APP 2025-26.xlsx", banner=banner, sheet="Plan")
     )
     assert by_file.year == "2025-26" and by_file.year_from.startswith("the file name")
     unknown = preview_plan_spreadsheet(
-        new_db, tendring_plan(tmp_path / "plan.xlsx", banner=banner, sheet="Plan")
+        db, tendring_plan(tmp_path / "plan.xlsx", banner=banner, sheet="Plan")
     )
     assert unknown.year == "" and "year not known" in unknown.lines_text()[0]
-    with pytest.raises(YearNotKnown, match="sheet's name 'Plan'.*give it"):
-        load_plan_spreadsheet(new_db, unknown)
+    with pytest.raises(YearNotKnown, match=r"sheet's name 'Plan'.*give it"):
+        load_plan_spreadsheet(db, unknown)
     given = preview_plan_spreadsheet(
-        new_db, tmp_path / "plan.xlsx", year="2024/25", partnership="Tendring CSP"
+        db, tmp_path / "plan.xlsx", year="2024/25", partnership="Tendring CSP"
     )
     assert (given.year, given.partnership, given.partnership_from) == (
         "2024-25",
@@ -291,7 +284,7 @@ def test_the_year_comes_from_the_sheet_name_then_the_file_name_or_must_be_given(
         "what you gave",
     )
     with pytest.raises(UserError, match="not a financial year"):
-        preview_plan_spreadsheet(new_db, tmp_path / "plan.xlsx", year="2024-26")
+        preview_plan_spreadsheet(db, tmp_path / "plan.xlsx", year="2024-26")
 
 
 def test_a_plan_for_an_existing_partnership_keeps_its_name_unless_the_officer_changes_it(
@@ -313,7 +306,7 @@ def test_a_plan_for_an_existing_partnership_keeps_its_name_unless_the_officer_ch
         assert partnership.prepared_by == "Community Safety Team"
 
 
-def test_nothing_that_does_not_fit_is_cut_silently(new_db: Database, tmp_path: Path) -> None:
+def test_nothing_that_does_not_fit_is_cut_silently(db: Database, tmp_path: Path) -> None:
     path = tendring_plan(tmp_path / "plan.xlsx")
     wb = openpyxl.load_workbook(path)
     ws = wb.active
@@ -323,10 +316,10 @@ def test_nothing_that_does_not_fit_is_cut_silently(new_db: Database, tmp_path: P
     ws["M6"] = "On hold until funding"
     ws["K7"] = "7, 99"
     wb.save(path)
-    summary = load_plan_spreadsheet(new_db, preview_plan_spreadsheet(new_db, path))
+    summary = load_plan_spreadsheet(db, preview_plan_spreadsheet(db, path))
     assert any("row 5: the target area is longer than 300" in w for w in summary.warnings)
     assert any("status 'On hold until funding' not understood" in w for w in summary.warnings)
-    with new_db.session() as s:
+    with db.session() as s:
         actions = {a.reference: a for a in s.scalars(select(Action))}
         assert f"Target area (in full): {wards}" in actions["T1"].notes
         assert actions["T2"].status == "active"
