@@ -101,7 +101,7 @@ class PlanColumn:
 
     @property
     def letter(self) -> str:
-        return get_column_letter(self.index + 1)
+        return str(get_column_letter(self.index + 1))
 
     @property
     def name(self) -> str:

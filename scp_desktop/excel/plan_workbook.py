@@ -304,8 +304,8 @@ def _read_plan(name: str, rows: list[list[Any]], columns: PlanColumns) -> PlanRe
         texts = [cell_text(c) for c in banner_row if cell_text(c)]
         if texts:
             read.banners.append((r, " ".join(texts)))
-    for _, text in read.banners:
-        if not read.year_hint and (found := year_in(text)):
+    for _, banner_text in read.banners:
+        if not read.year_hint and (found := year_in(banner_text)):
             read.year_hint = found
     col = {m: columns.column(m) for m in Meaning}
     kept = [c for c in columns.columns if c.meaning is Meaning.NOTES]
