@@ -187,3 +187,24 @@ def test_the_year_and_partnership_must_be_given_when_the_sheet_does_not_say(
         dialog.create_plan()
     with db.session() as s:
         assert s.scalars(select(Partnership.name)).one() == "Tendring Community Safety Partnership"
+
+
+def test_the_dialog_is_freed_without_the_cycle_collector(
+    qtbot: QtBot, db: Database, tmp_path: Path
+) -> None:
+    import gc
+    import weakref
+
+    dialog = _read(qtbot, db, tendring_plan(tmp_path / "plan.xlsx"))
+    _choose_use(qtbot, dialog, "How we will measure it", Meaning.IGNORE)
+    _type_agency(qtbot, dialog, "Tendring CVS", AgenciesModel.ABBREVIATION, "CVST")
+    dialog.close()
+    gone = weakref.ref(dialog)
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        del dialog
+        assert gone() is None  # freed by reference counting alone
+    finally:
+        if enabled:
+            gc.enable()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -82,8 +83,14 @@ class MeaningDelegate(QStyledItemDelegate):
         combo.setAccessibleName("Used as")
         for meaning in PLAN_MEANINGS:
             combo.addItem(meaning_label(meaning), meaning.value)
-        combo.activated.connect(lambda _i, c=combo: self.commitData.emit(c))
+        combo.activated.connect(self._chosen)
         return combo
+
+    def _chosen(self) -> None:
+        # A slot rather than a closure over the list: the list holds no reference back to it.
+        combo = self.sender()
+        if isinstance(combo, QComboBox):
+            self.commitData.emit(combo)
 
     def setEditorData(self, editor: QWidget, index: Index) -> None:
         assert isinstance(editor, QComboBox)
@@ -107,7 +114,9 @@ class AgenciesModel(ListTableModel[AgencyChoice]):
 
     def __init__(self, edit: Callable[[str, str, str], None], parent: Any = None) -> None:
         super().__init__(parent)
-        self._edit = edit  # (text as written, abbreviation, full name); raises UserError
+        # (text as written, abbreviation, full name); raises UserError. Held weakly: the
+        # dialog owns this model, and a strong reference back would make a cycle.
+        self._edit = weakref.WeakMethod(edit)
         self.last_error = ""
 
     def cell(self, row: int, item: AgencyChoice, col: int, role: int) -> Any:
@@ -144,8 +153,11 @@ class AgenciesModel(ListTableModel[AgencyChoice]):
             abbreviation = str(value)
         else:
             name = str(value)
+        edit = self._edit()
+        if edit is None:
+            return False
         try:
-            self._edit(item.text, abbreviation, name)
+            edit(item.text, abbreviation, name)
         except UserError as exc:
             self.last_error = str(exc)
             return False
