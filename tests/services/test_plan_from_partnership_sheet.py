@@ -331,3 +331,25 @@ def test_nothing_that_does_not_fit_is_cut_silently(db: Database, tmp_path: Path)
             "7",
             "99",
         ]
+
+
+def test_notes_go_with_the_actions_rolled_over_into_next_year(db: Database, tmp_path: Path) -> None:
+    from scp_desktop.services.editing import rollover_plan
+
+    load_plan_spreadsheet(db, preview_plan_spreadsheet(db, tendring_plan(tmp_path / "plan.xlsx")))
+    plan_id = plan_id_for_year(db, "2024-25")
+    assert plan_id is not None
+    with db.session() as s:
+        ids = [a.id for a in s.scalars(select(Action).where(Action.reference.in_(["T1", "T2"])))]
+    rollover_plan(db, plan_id, ids)
+    next_id = plan_id_for_year(db, "2025-26")
+    with db.session() as s:
+        carried = {
+            a.reference: a.notes
+            for a in s.scalars(select(Action).where(Action.carried_from_id.is_not(None)))
+        }
+    assert (
+        carried["T2"]
+        == "Needs ten more volunteers by summer\nHow we will measure it: Nights covered"
+    )
+    assert next_id is not None and len(carried) == 2
