@@ -71,6 +71,15 @@ def cmd_init(args: argparse.Namespace) -> int:
         print(f"{path} already exists; use --force to add to it.", file=sys.stderr)
         return EXIT_FAILED
     note_window_holder(path)
+    if (args.year or args.partnership or args.prepared_by) and not args.plan:
+        print("--year, --partnership and --prepared-by go with --plan FILE.", file=sys.stderr)
+        return EXIT_USAGE
+    if args.plan and not args.plan.is_file():
+        print(f"error: the plan file {args.plan} does not exist.", file=sys.stderr)
+        return EXIT_FAILED
+    # Files this run brings into being; a failed init removes them, leaving no empty database.
+    created = [p for p in _database_files(path) if not p.exists()]
+    done = False
     db, result = open_database(path, user=_user(), create=True)
     try:
         print(f"{'Created' if result.created else 'Opened'} plan database {db.path}")
@@ -81,15 +90,54 @@ def cmd_init(args: argparse.Namespace) -> int:
             for line in summary.lines():
                 print(f"  {line}")
         if args.plan:
-            summary = setup.load_plan_file(db, args.plan)
+            read: list[str] = []
+            try:
+                summary = setup.load_plan_file(
+                    db,
+                    args.plan,
+                    year=args.year,
+                    partnership=args.partnership,
+                    prepared_by=args.prepared_by,
+                    notes=read,
+                )
+            except _year_not_known() as exc:
+                raise _usage_hint(exc) from exc
+            finally:
+                for line in read:
+                    print(f"  {line}")
             print(f"Loaded {args.plan}:")
             for line in summary.lines():
                 print(f"  {line}")
             for warning in summary.warnings:
                 print(f"  note: {warning}")
+        done = True
     finally:
         db.close()
+        if not done:
+            for leftover in created:
+                leftover.unlink(missing_ok=True)
+            if path in created:
+                print(f"No plan database was created at {path}.", file=sys.stderr)
     return EXIT_OK
+
+
+def _database_files(path: Path) -> list[Path]:
+    return [path] + [path.with_name(path.name + s) for s in ("-wal", "-shm", "-journal")]
+
+
+def _year_not_known() -> type[Exception]:
+    from scp_desktop.services.plan_spreadsheet import YearNotKnown
+
+    return YearNotKnown
+
+
+def _usage_hint(exc: Exception) -> Exception:
+    from scp_desktop.services.errors import UserError
+
+    message = str(exc).replace(
+        "give it (e.g. 2024-25)", "give it with --year (e.g. --year 2024-25)"
+    )
+    return UserError(message)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -120,6 +168,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--demo", action="store_true", help="load the demo plan (Safer Colchester 2022-23)"
     )
     p.add_argument("--plan", type=Path, help="load a plan document (.json) or plan spreadsheet")
+    p.add_argument(
+        "--year",
+        help="the plan's financial year (e.g. 2024-25) when the spreadsheet does not say it",
+    )
+    p.add_argument(
+        "--partnership",
+        help="the partnership's name (e.g. \"Safer Tendring Partnership\"), if not the banner's",
+    )
+    p.add_argument("--prepared-by", help='who prepares its reports (shown as "Prepared by")')
     p.add_argument("--force", action="store_true", help="add to an existing database")
     p.set_defaults(handler=cmd_init)
 

@@ -34,6 +34,8 @@ class Meaning(StrEnum):
     FUNDING = "funding"
     PFCC = "pfcc"
     ECPS = "ecps"
+    STATUS = "status"  # of a plan's action: active, complete, dropped
+    NOTES = "notes"  # a plan column kept with the action as a note
     IGNORE = "ignore"
 
     @property
@@ -60,6 +62,8 @@ _LABELS = {
     Meaning.FUNDING: "Funding",
     Meaning.PFCC: "PFCC priority",
     Meaning.ECPS: "ECPS strand",
+    Meaning.STATUS: "Status",
+    Meaning.NOTES: "Notes (kept with the action)",
     Meaning.IGNORE: "Not used",
 }
 

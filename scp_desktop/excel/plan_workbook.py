@@ -7,6 +7,7 @@ and left blank on its continuation rows, columns in whatever order and wording.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,8 +18,9 @@ from openpyxl.utils import get_column_letter
 
 from scp_desktop.domain.rag import RAG
 from scp_desktop.excel.cells import estimated_height, put
-from scp_desktop.excel.columns import ColumnMap, Meaning, detect_header
+from scp_desktop.excel.columns import Meaning
 from scp_desktop.excel.grid import Grid
+from scp_desktop.excel.plan_columns import PlanColumns, plan_columns, year_in
 from scp_desktop.excel.return_reader import cell_text
 from scp_desktop.excel.safety import SpreadsheetRejected
 
@@ -38,6 +40,8 @@ class PlanSheetAction:
     rag: RAG | None = None
     narrative: str = ""
     status: str = "active"
+    funding: list[str] = field(default_factory=list)  # 'PFCC grant £5,000' per line
+    notes: str = ""
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,9 @@ class PlanSheetData:
     title: str
     quarter_label: str
     priorities: list[PlanSheetPriority]
+    agencies: list[tuple[str, str]] = field(default_factory=list)  # abbreviation, full name
+    # framework (e.g. "PFCC priority"), code, title: what the codes in the plan stand for
+    cross_references: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 _THIN = Side(style="thin", color="A6A6A6")
@@ -91,11 +98,14 @@ def write_plan(data: PlanSheetData, path: Path) -> None:
         ("PFCC priority", 10),
         ("ECPS strand", 10),
     ]
+    rag_column = len(columns) + 1
     if data.quarter_label:
         columns += [
             (f"RAG {data.quarter_label}", 10),
             (f"Progress update {data.quarter_label}", 50),
         ]
+    # After the quarter's columns, so a return reader finds the RAG before "Status".
+    columns += [("Funding", 18), ("Status", 10), ("Notes", 40)]
     put(
         ws, 1, 1, f"Appendix A: {data.title or 'Annual Partnership Plan ' + data.year}"
     ).font = Font(bold=True, size=14, color="1F3864")
@@ -137,12 +147,13 @@ def write_plan(data: PlanSheetData, path: Path) -> None:
                 ]
                 if data.quarter_label:
                     values += [action.rag.label if action.rag else "", action.narrative]
+                values += ["\n".join(action.funding), action.status.capitalize(), action.notes]
                 for c, value in enumerate(values, start=1):
                     cell = put(ws, row, c, value)
                     cell.alignment = Alignment(wrap_text=True, vertical="top")
                     cell.border = _BORDER
                 if data.quarter_label and action.rag is not None:
-                    cell = ws.cell(row, 12)
+                    cell = ws.cell(row, rag_column)
                     cell.fill = PatternFill("solid", fgColor=action.rag.hex_colour.lstrip("#"))
                     cell.font = Font(bold=True, color=action.rag.ink_colour.lstrip("#"))
                 height = estimated_height(
@@ -150,6 +161,7 @@ def write_plan(data: PlanSheetData, path: Path) -> None:
                         (action.about, 50),
                         (action.title, 30),
                         (objective.title if i == 0 else "", 26),
+                        (action.notes, 40),
                     ]
                     + ([(action.narrative, 50)] if data.quarter_label else [])
                 )
@@ -163,7 +175,41 @@ def write_plan(data: PlanSheetData, path: Path) -> None:
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.oddFooter.center.text = "Page &P of &N"
+    if data.agencies:
+        _agencies_sheet(wb, data)
+    if data.cross_references:
+        _codes_sheet(wb, data)
     wb.save(path)
+
+
+def _codes_sheet(wb: Workbook, data: PlanSheetData) -> None:
+    """What each PFCC priority and ECPS strand code of the plan stands for."""
+    ws = wb.create_sheet("Cross-references")
+    put(ws, 1, 1, f"Cross-references in the plan {data.year}").font = Font(bold=True, size=12)
+    for c, (title, width) in enumerate((("Framework", 30), ("Code", 10), ("Title", 60)), start=1):
+        cell = put(ws, 3, c, title)
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor="1F3864")
+        ws.column_dimensions[get_column_letter(c)].width = width
+    for r, values in enumerate(data.cross_references, start=4):
+        for c, value in enumerate(values, start=1):
+            put(ws, r, c, value)
+    ws.freeze_panes = "A4"
+
+
+def _agencies_sheet(wb: Workbook, data: PlanSheetData) -> None:
+    """The agencies the plan names, so an abbreviation in the plan can be read in full."""
+    ws = wb.create_sheet("Agencies")
+    put(ws, 1, 1, f"Agencies named in the plan {data.year}").font = Font(bold=True, size=12)
+    for c, (title, width) in enumerate((("Abbreviation", 16), ("Agency", 50)), start=1):
+        cell = put(ws, 3, c, title)
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor="1F3864")
+        ws.column_dimensions[get_column_letter(c)].width = width
+    for r, (abbreviation, name) in enumerate(data.agencies, start=4):
+        put(ws, r, 1, abbreviation)
+        put(ws, r, 2, name)
+    ws.freeze_panes = "A4"
 
 
 # ---------------------------------------------------------------- reading a plan spreadsheet
@@ -176,9 +222,9 @@ class PlanLine:
     sheet: str
     row: int
     priority_number: int | None
-    priority_title: str
+    priority_title: str  # '' when the sheet has no key priority above the row
     priority_kind: str
-    objective: str
+    objective: str  # '' when the sheet gives none
     reference: str
     title: str
     about: str
@@ -189,6 +235,11 @@ class PlanLine:
     by_when: Any
     pfcc: list[str]
     ecps: list[str]
+    lead_text: str = ""  # the agency cells as written, split against the known agencies later
+    support_text: str = ""
+    funding: str = ""
+    status: str = ""
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (column, text) kept as notes
 
 
 @dataclass
@@ -197,14 +248,20 @@ class PlanRead:
     problems: list[str] = field(default_factory=list)
     year_hint: str = ""
     sheet: str = ""
-    columns: ColumnMap | None = None
+    columns: PlanColumns | None = None
+    rows: list[list[Any]] = field(default_factory=list)  # the sheet, to read again re-mapped
+    banners: list[tuple[int, str]] = field(default_factory=list)  # (row, text) above the header
 
 
 _BANNER = re.compile(
     r"^\s*(?:key\s+)?priority\s*(\d+)?\s*[:.\-–]?\s*(.*)$|^\s*(\d+)\s*[.:)\-–]\s*(.+)$",
     re.IGNORECASE | re.DOTALL,
 )
-_YEAR = re.compile(r"\b(20\d\d)\s*[-/–]\s*(20\d\d|\d\d)\b")
+
+
+_SECTION_WORDS = re.compile(
+    r"^\s*((key\s+)?priority\b|theme\b|other\b|\d+\s*[.:)\-–]\s)", re.IGNORECASE
+)
 
 
 def split_agencies(text: str) -> list[str]:
@@ -216,29 +273,42 @@ def _codes(text: str) -> list[str]:
     return [p.strip(" .") for p in re.split(r"[,;/\n]|\s{2,}|\band\b", text) if p.strip(" .")]
 
 
-def read_plan_sheet(grid: Grid) -> PlanRead:
+def read_plan_sheet(grid: Grid, overrides: Mapping[int, Meaning] | None = None) -> PlanRead:
     """The plan's rows from the first visible sheet with a recognisable header."""
     for sheet in grid.sheets:
         if sheet.hidden:
             continue
-        columns = detect_header(sheet.rows, needed=(Meaning.TITLE,))
-        if columns is None or not columns.has(Meaning.TITLE):
-            continue
-        return _read_plan(sheet.name, sheet.rows, columns)
+        read = read_plan_rows(sheet.name, sheet.rows, overrides)
+        if read is not None:
+            return read
     raise SpreadsheetRejected(
         f"{grid.path.name} has no sheet with a plan header: a row naming columns such as "
         "'Objective', 'Project / initiative', 'Lead agency' and 'By when'."
     )
 
 
-def _read_plan(name: str, rows: list[list[Any]], columns: ColumnMap) -> PlanRead:
-    read = PlanRead(sheet=name, columns=columns)
-    for banner_row in rows[: columns.header_row - 1]:
-        for c in banner_row:
-            m = _YEAR.search(cell_text(c))
-            if m and not read.year_hint:
-                read.year_hint = f"{m.group(1)}-{m.group(2)[-2:]}"
+def read_plan_rows(
+    name: str, rows: list[list[Any]], overrides: Mapping[int, Meaning] | None = None
+) -> PlanRead | None:
+    """One sheet read as a plan with the columns' meanings (the officer's `overrides` first);
+    None when the sheet has no plan header."""
+    columns = plan_columns(rows, overrides)
+    if columns is None or not columns.has(Meaning.TITLE):
+        return None
+    return _read_plan(name, rows, columns)
+
+
+def _read_plan(name: str, rows: list[list[Any]], columns: PlanColumns) -> PlanRead:
+    read = PlanRead(sheet=name, columns=columns, rows=rows)
+    for r, banner_row in enumerate(rows[: columns.header_row - 1], start=1):
+        texts = [cell_text(c) for c in banner_row if cell_text(c)]
+        if texts:
+            read.banners.append((r, " ".join(texts)))
+    for _, banner_text in read.banners:
+        if not read.year_hint and (found := year_in(banner_text)):
+            read.year_hint = found
     col = {m: columns.column(m) for m in Meaning}
+    kept = [c for c in columns.columns if c.meaning is Meaning.NOTES]
     priority_number: int | None = None
     priority_title = ""
     priority_kind = "key"
@@ -255,7 +325,8 @@ def _read_plan(name: str, rows: list[list[Any]], columns: ColumnMap) -> PlanRead
         if not filled:
             continue
         title = text(Meaning.TITLE)
-        if len(filled) == 1:  # a banner row, often merged across the sheet
+        if len(filled) == 1 and (not title or _SECTION_WORDS.match(filled[0])):
+            # A banner row, often merged across the sheet (a lone title is an action).
             banner = filled[0]
             priority_number, priority_title, priority_kind = _parse_banner(banner, priority_number)
             objective = ""
@@ -268,15 +339,17 @@ def _read_plan(name: str, rows: list[list[Any]], columns: ColumnMap) -> PlanRead
         if text(Meaning.OBJECTIVE):
             objective = text(Meaning.OBJECTIVE)
         if not title:
-            read.problems.append(f"{name} row {r}: no project / initiative title; row skipped")
-            continue
-        if not priority_title:
-            read.problems.append(f"{name} row {r}: '{title}' comes before any key priority")
-            continue
-        if not objective:
-            read.problems.append(f"{name} row {r}: '{title}' has no objective above it")
+            read.problems.append(
+                f"{name} row {r}: no project / initiative title; row skipped "
+                f"(it holds: {'; '.join(filled)[:200]})"
+            )
             continue
         c_by = col[Meaning.DEADLINE]
+        notes = [
+            (c.name, cell_text(values[c.index]))
+            for c in kept
+            if c.index < len(values) and cell_text(values[c.index])
+        ]
         read.lines.append(
             PlanLine(
                 sheet=name,
@@ -297,6 +370,11 @@ def _read_plan(name: str, rows: list[list[Any]], columns: ColumnMap) -> PlanRead
                 by_when=values[c_by] if c_by is not None and c_by < len(values) else "",
                 pfcc=_codes(text(Meaning.PFCC)),
                 ecps=_codes(text(Meaning.ECPS)),
+                lead_text=text(Meaning.LEAD),
+                support_text=text(Meaning.SUPPORT),
+                funding=text(Meaning.FUNDING),
+                status=text(Meaning.STATUS),
+                notes=notes,
             )
         )
     return read

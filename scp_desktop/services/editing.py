@@ -392,6 +392,7 @@ def rollover_plan(
                         deadline_text=a.deadline_text,
                         status="active",
                         position=a.position,
+                        notes=a.notes,
                         carried_from_id=a.id,
                     )
                     na.outputs = [ActionOutput(text=x.text, position=x.position) for x in a.outputs]

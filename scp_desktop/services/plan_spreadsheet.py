@@ -3,19 +3,33 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from scp_desktop.domain.deadlines import parse_deadline
+from scp_desktop.domain.money import parse_pounds
 from scp_desktop.domain.periods import FinancialYear
+from scp_desktop.excel.columns import Meaning, normalise_header
 from scp_desktop.excel.grid import read_grid
-from scp_desktop.excel.plan_workbook import PlanLine, read_plan_sheet
+from scp_desktop.excel.plan_columns import PlanColumns, plan_identity
+from scp_desktop.excel.plan_workbook import PlanLine, PlanRead, read_plan_rows, read_plan_sheet
 from scp_desktop.excel.safety import SpreadsheetRejected
 from scp_desktop.services.errors import UserError
+from scp_desktop.services.plan_agencies import (
+    KNOWN,
+    MAX_ABBREVIATION,
+    NEW,
+    SIMILAR,
+    AgencyChoice,
+    AgencyDirectory,
+    KnownAgency,
+    propose,
+)
 from scp_desktop.services.plan_document import LoadSummary
 from scp_desktop.storage.database import Database
 from scp_desktop.storage.models import (
@@ -25,6 +39,7 @@ from scp_desktop.storage.models import (
     ActionPartner,
     Framework,
     FrameworkItem,
+    FundingLine,
     KeyPriority,
     Objective,
     Partner,
@@ -35,6 +50,13 @@ from scp_desktop.storage.models import (
 Progress = Callable[[int, int, str], None]  # lines done, lines in all, the line being written
 
 CANCELLED = "Creating the plan was cancelled; nothing was written."
+# The section a plan kept as a flat list (no key priorities) goes under, until the officer names it.
+DEFAULT_SECTION = "Partnership plan actions"
+_PLACEHOLDER_PARTNERSHIP = "Community Safety Partnership"
+
+
+class YearNotKnown(UserError):
+    """The plan's financial year is in neither the spreadsheet nor what the officer gave."""
 
 
 @dataclass
@@ -44,21 +66,72 @@ class PlanPreview:
     sheet: str
     lines: list[PlanLine]
     problems: list[str] = field(default_factory=list)  # rows skipped, codes not understood
-    unknown_agencies: list[str] = field(default_factory=list)
+    unknown_agencies: list[str] = field(default_factory=list)  # as written; to be created
     priorities: int = 0
     objectives: int = 0
+    year_from: str = ""  # where the year was read: 'banner row 1', "the sheet's name"…
+    partnership: str = ""  # the partnership the plan is stored under (the officer confirms it)
+    partnership_from: str = ""
+    read_partnership: str = ""  # what the spreadsheet itself names
+    existing_partnership: str = ""  # the partnership this database file already holds
+    prepared_by: str = ""  # '' keeps the file's own
+    section_title: str = DEFAULT_SECTION  # for rows with no key priority above them
+    columns: PlanColumns | None = None
+    agencies: list[AgencyChoice] = field(default_factory=list)
+    rows: list[list[Any]] = field(default_factory=list, repr=False)
+    known: list[KnownAgency] = field(default_factory=list, repr=False)
+    banners: list[tuple[int, str]] = field(default_factory=list)
+    without_priority: int = 0  # actions put under `section_title`
+    without_objective: int = 0
 
     def lines_text(self) -> list[str]:
         out = [
             f"{self.path.name}, sheet {self.sheet}: plan {self.year or '(year not known)'} with "
             f"{self.priorities} priorities, {self.objectives} objectives, {len(self.lines)} actions"
         ]
-        if self.unknown_agencies:
+        out.append(
+            f"Partnership: {self.partnership or '(not known)'}"
+            + (f" (read from {self.partnership_from})" if self.partnership_from else "")
+        )
+        if self.year:
             out.append(
-                "Agencies not yet known (will be created): " + ", ".join(self.unknown_agencies)
+                f"Financial year: {self.year}"
+                + (f" (read from {self.year_from})" if self.year_from else "")
+            )
+        if self.columns is not None:
+            ignored = [c.name for c in self.columns.of(Meaning.IGNORE)]
+            kept = [c.name for c in self.columns.of(Meaning.NOTES)]
+            if kept:
+                out.append("Kept as notes on each action: " + ", ".join(kept))
+            if ignored:
+                out.append("Not used (left out): " + ", ".join(ignored))
+        if self.without_priority:
+            out.append(self.section_note())
+        new = {(a.abbreviation, a.name): a for a in self.agencies if a.is_new}
+        if new:
+            out.append(
+                "Agencies not yet known (will be created): "
+                + ", ".join(f"{abbreviation} – {name}" for abbreviation, name in new)
+            )
+        similar = [a for a in self.agencies if a.status == SIMILAR]
+        if similar:
+            out.append(
+                "Matched by a similar name (check): "
+                + ", ".join(f"'{a.text}' as {a.abbreviation}" for a in similar)
             )
         out += [f"note: {p}" for p in self.problems]
         return out
+
+    def section_note(self) -> str:
+        title = self.section_title.strip() or DEFAULT_SECTION
+        return (
+            f"{self.without_priority} action(s) have no key priority above them: they go under "
+            f"one section, '{title}'"
+        )
+
+
+def _known_agencies(s: Session) -> list[KnownAgency]:
+    return [KnownAgency(p.abbreviation, p.name) for p in s.scalars(select(Partner))]
 
 
 def _agency_lookup(s: Session) -> dict[str, Partner]:
@@ -69,50 +142,174 @@ def _agency_lookup(s: Session) -> dict[str, Partner]:
     return found
 
 
-def preview_plan_spreadsheet(db: Database, path: Path, *, year: str | None = None) -> PlanPreview:
+def _financial_year(text: str) -> str:
+    try:
+        return FinancialYear.parse(text).label
+    except ValueError as exc:
+        raise UserError(str(exc)) from exc
+
+
+def preview_plan_spreadsheet(
+    db: Database, path: Path, *, year: str | None = None, partnership: str | None = None
+) -> PlanPreview:
+    """Read the spreadsheet and say what the plan would be; nothing is written."""
     try:
         read = read_plan_sheet(read_grid(path))
     except SpreadsheetRejected as exc:
         raise UserError(str(exc)) from exc
-    label = ""
-    try:
-        label = (
-            FinancialYear.parse(year).label
-            if year
-            else (FinancialYear.parse(read.year_hint).label if read.year_hint else "")
-        )
-    except ValueError as exc:
-        raise UserError(str(exc)) from exc
-    preview = PlanPreview(path, label, read.sheet, read.lines, list(read.problems))
-    if not read.lines:
-        raise UserError(f"{path.name} has a plan header but no projects / initiatives under it.")
+    identity = plan_identity(read.banners, read.sheet, path.stem)
+    label, year_from = "", ""
+    if year:
+        label, year_from = _financial_year(year), "what you gave"
+    elif identity.year:
+        label, year_from = _financial_year(identity.year), identity.year_from
     with db.session(audit=False) as s:
-        known = _agency_lookup(s)
-    unknown: list[str] = []
+        known = _known_agencies(s)
+        existing = s.scalars(select(Partnership)).first()
+        existing_name = existing.name if existing is not None else ""
+    preview = PlanPreview(
+        path,
+        label,
+        read.sheet,
+        [],
+        year_from=year_from,
+        read_partnership=identity.partnership,
+        existing_partnership=existing_name,
+        rows=read.rows,
+        known=known,
+        banners=read.banners,
+    )
+    if partnership:
+        preview.partnership, preview.partnership_from = partnership.strip(), "what you gave"
+    elif existing_name and existing_name != _PLACEHOLDER_PARTNERSHIP:
+        preview.partnership, preview.partnership_from = existing_name, "this plan file"
+    else:
+        preview.partnership = identity.partnership
+        preview.partnership_from = identity.partnership_from
+    _interpret(preview, read)
+    return preview
+
+
+def remap_plan_preview(preview: PlanPreview, choices: Mapping[int, Meaning]) -> PlanPreview:
+    """The same sheet read again with the officer's column meanings (column index → meaning);
+    what the officer has confirmed (year, partnership, section, agencies) is kept."""
+    read = read_plan_rows(preview.sheet, preview.rows, choices)
+    if read is None:
+        raise UserError(
+            "One column must hold the project / initiative title: choose it in the Columns list."
+        )
+    again = replace(preview, lines=[], problems=[], unknown_agencies=[])
+    _interpret(again, read)
+    return again
+
+
+def set_agency(preview: PlanPreview, text: str, abbreviation: str, name: str) -> AgencyChoice:
+    """The officer's abbreviation and full name for an agency as the spreadsheet writes it; an
+    abbreviation already known means that agency."""
+    abbreviation, name = abbreviation.strip(), re.sub(r"\s+", " ", name).strip()
+    choice = next((a for a in preview.agencies if a.text == text), None)
+    if choice is None:
+        raise UserError(f"'{text}' is not an agency of this spreadsheet.")
+    if not abbreviation:
+        raise UserError(f"'{text}' needs an abbreviation (e.g. {choice.abbreviation}).")
+    if len(abbreviation) > MAX_ABBREVIATION:
+        raise UserError(
+            f"The abbreviation '{abbreviation}' is longer than {MAX_ABBREVIATION} characters."
+        )
+    if len(name) > 200:
+        raise UserError(f"The full name of '{text}' is longer than 200 characters.")
+    known = AgencyDirectory(preview.known).by_abbreviation(abbreviation)
+    if known is not None:
+        choice.abbreviation, choice.name = known.abbreviation, known.name
+        choice.status, choice.how = KNOWN, "chosen"
+    else:
+        choice.abbreviation, choice.name = abbreviation, name or abbreviation
+        choice.status, choice.how = NEW, "chosen"
+    preview.unknown_agencies = [a.text for a in preview.agencies if a.is_new]
+    return choice
+
+
+def _interpret(preview: PlanPreview, read: PlanRead) -> None:
+    preview.sheet = read.sheet
+    preview.columns = read.columns
+    preview.lines = read.lines
+    preview.problems = list(read.problems)
+    if not read.lines:
+        raise UserError(
+            f"{preview.path.name} has a plan header but no projects / initiatives under it."
+        )
+    directory = AgencyDirectory(preview.known)
+    chosen = {a.text: a for a in preview.agencies if a.how == "chosen"}
+    order: list[str] = []  # distinct names in the order the sheet first gives them
+    uses: dict[str, int] = {}
     for line in read.lines:
+        line.lead = directory.split(line.lead_text)
+        line.support = directory.split(line.support_text)
         for name in line.lead + line.support:
-            if name.upper() not in known and name not in unknown:
-                unknown.append(name)
+            if name not in uses:
+                order.append(name)
+            uses[name] = uses.get(name, 0) + 1
         if not line.lead:
             preview.problems.append(
                 f"{line.sheet} row {line.row}: '{line.title}' has no lead agency"
             )
-    preview.unknown_agencies = unknown
-    preview.priorities = len({(x.priority_number, x.priority_title) for x in read.lines})
+    taken = {_abbreviation_key(k.abbreviation) for k in preview.known}
+    decided: dict[str, AgencyChoice] = {}
+    new_by_abbreviation: dict[str, AgencyChoice] = {}
+    # Full names first, so 'TDC' further up the sheet is found to be 'Tendring District
+    # Council' proposed as TDC, rather than an agency of its own.
+    for name in sorted(order, key=lambda n: " " not in n.strip()):
+        choice = chosen.get(name)
+        if choice is None:
+            same = new_by_abbreviation.get(_abbreviation_key(name))
+            if same is not None and directory.find(name) is None:
+                choice = AgencyChoice(
+                    name, same.abbreviation, same.name, NEW, f"same as '{same.text}'"
+                )
+            else:
+                choice = _choice(directory, name, taken)
+        if choice.is_new:
+            key = _abbreviation_key(choice.abbreviation)
+            taken.add(key)
+            new_by_abbreviation.setdefault(key, choice)
+        choice.uses = uses[name]
+        decided[name] = choice
+    choices = {name: decided[name] for name in order}
+    preview.agencies = list(choices.values())
+    preview.unknown_agencies = [a.text for a in preview.agencies if a.is_new]
+    sections = {(x.priority_number, x.priority_title) for x in read.lines}
+    preview.priorities = len(sections)
     preview.objectives = len({(x.priority_title, x.objective) for x in read.lines})
-    return preview
+    preview.without_priority = sum(1 for x in read.lines if not x.priority_title)
+    preview.without_objective = sum(1 for x in read.lines if not x.objective)
+    if preview.without_objective:
+        preview.problems.append(
+            f"{preview.without_objective} action(s) have no objective: each goes under an "
+            "objective named like its key priority"
+        )
+    if (
+        preview.read_partnership
+        and preview.existing_partnership
+        and preview.read_partnership != preview.existing_partnership
+        and preview.existing_partnership != _PLACEHOLDER_PARTNERSHIP
+    ):
+        preview.problems.append(
+            f"The spreadsheet names {preview.read_partnership}; this plan file is "
+            f"{preview.existing_partnership}'s"
+        )
 
 
-def _abbreviation_for(name: str, taken: set[str]) -> str:
-    if len(name) <= 20 and " " not in name:
-        base = name
-    else:
-        base = "".join(w[0] for w in re.findall(r"[A-Za-z0-9]+", name)).upper()[:12] or "AGENCY"
-    candidate, n = base, 2
-    while candidate.upper() in taken:
-        candidate = f"{base}{n}"
-        n += 1
-    return candidate
+def _abbreviation_key(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "", text).upper()
+
+
+def _choice(directory: AgencyDirectory, name: str, taken: set[str]) -> AgencyChoice:
+    found = directory.find(name)
+    if found is not None:
+        agency, status, how = found
+        return AgencyChoice(name, agency.abbreviation, agency.name, status, how)
+    abbreviation, full = propose(name, taken)
+    return AgencyChoice(name, abbreviation, full, NEW, "proposed")
 
 
 def load_plan_spreadsheet(
@@ -129,32 +326,38 @@ def load_plan_spreadsheet(
     cancel raises UserError inside the transaction, so the plan is written whole or not at all.
     """
     if not preview.year:
-        raise UserError(
-            f"The plan's financial year cannot be read from {preview.path.name}: give it (e.g. 2022-23)."
+        raise YearNotKnown(
+            f"The plan's financial year cannot be read from {preview.path.name} (not in its "
+            f"banner rows, its sheet's name '{preview.sheet}' or its file name): give it "
+            "(e.g. 2024-25)."
         )
-    if preview.unknown_agencies and not create_agencies:
+    new_agencies = [a for a in preview.agencies if a.is_new]
+    if new_agencies and not create_agencies:
         raise UserError(
             "These agencies are not known: "
-            + ", ".join(preview.unknown_agencies)
+            + ", ".join(a.text for a in new_agencies)
             + ". Nothing was loaded."
         )
     summary = LoadSummary(plan_year=preview.year, warnings=list(preview.problems))
+    if preview.without_priority:
+        summary.warnings.insert(0, preview.section_note())
+    section_title = preview.section_title.strip() or DEFAULT_SECTION
     with db.session(reason=f"plan loaded from {preview.path.name}") as s:
         if s.scalar(select(Plan.id).where(Plan.year == preview.year)) is not None:
             raise UserError(f"There is already a plan for {preview.year}; nothing was loaded.")
-        if s.scalars(select(Partnership)).first() is None:
-            s.add(Partnership(name="Community Safety Partnership"))
+        _partnership(s, preview)
         agencies = _agency_lookup(s)
-        taken = {p.abbreviation.upper() for p in s.scalars(select(Partner))}
-        for name in preview.unknown_agencies:
-            abbreviation = _abbreviation_for(name, taken)
-            partner = Partner(abbreviation=abbreviation, name=name)
-            s.add(partner)
-            taken.add(abbreviation.upper())
-            agencies[name.upper()] = partner
-            agencies[abbreviation.upper()] = partner
-            summary.partners += 1
-        items = _framework_items(s)
+        by_text: dict[str, Partner] = {}
+        for choice in preview.agencies:
+            key = choice.abbreviation.upper()
+            partner = agencies.get(key)
+            if partner is None:
+                partner = Partner(abbreviation=choice.abbreviation, name=choice.name)
+                s.add(partner)
+                agencies[key] = partner
+                summary.partners += 1
+            by_text[choice.text] = partner
+        frameworks = _Frameworks(s, preview.columns)
         plan = Plan(
             year=preview.year, title=f"Annual Partnership Plan {preview.year}", status="draft"
         )
@@ -162,81 +365,250 @@ def load_plan_spreadsheet(
         priorities: dict[tuple[int | None, str], KeyPriority] = {}
         objectives: dict[tuple[int, str], Objective] = {}
         used_numbers: set[int] = set()
-        unknown_codes: dict[str, list[str]] = {}
         total = len(preview.lines)
         for done, line in enumerate(preview.lines):
             _check_cancelled(cancelled)
             if progress is not None:
                 progress(done, total, _line_label(line))
-            pkey = (line.priority_number, line.priority_title)
+            priority_title = line.priority_title or section_title
+            pkey = (line.priority_number, priority_title)
             priority = priorities.get(pkey)
             if priority is None:
                 number = line.priority_number
                 if number is None or number in used_numbers:
                     number = max(used_numbers, default=0) + 1
                 used_numbers.add(number)
-                priority = KeyPriority(
-                    number=number, kind=line.priority_kind, title=line.priority_title
-                )
+                priority = KeyPriority(number=number, kind=line.priority_kind, title=priority_title)
                 plan.priorities.append(priority)
                 priorities[pkey] = priority
                 if line.priority_kind == "key":
                     summary.priorities += 1
                 else:
                     summary.other_sections += 1
-            okey = (id(priority), line.objective)
+            objective_title = line.objective or priority_title
+            okey = (id(priority), objective_title)
             objective = objectives.get(okey)
             if objective is None:
-                objective = Objective(title=line.objective, position=len(priority.objectives))
+                objective = Objective(title=objective_title, position=len(priority.objectives))
                 priority.objectives.append(objective)
                 objectives[okey] = objective
                 summary.objectives += 1
-            deadline = parse_deadline(line.by_when)
-            position = len(objective.actions)
-            action = Action(
-                reference=line.reference[:30]
-                or f"{priority.number}.{len(priority.objectives)}.{position + 1}",
-                title=line.title,
-                about=line.about,
-                target_area=line.target_area[:300],
-                deadline_kind=deadline.kind.value,
-                deadline_date=deadline.day,
-                deadline_text=deadline.text[:100],
-                position=position,
-            )
-            for k, text in enumerate(line.outcomes):
-                action.outputs.append(ActionOutput(text=text, position=k))
+            action = _action(line, priority, objective, summary)
             seen: set[int] = set()
             for role, names in (("lead", line.lead), ("support", line.support)):
                 for k, name in enumerate(names):
-                    partner = agencies[name.upper()]
+                    partner = by_text[name]
                     if id(partner) in seen:
                         continue
                     seen.add(id(partner))
                     action.partners.append(ActionPartner(partner=partner, role=role, position=k))
-            linked: set[int] = set()
-            for fw, codes in (("PFCC", line.pfcc), ("ECPS", line.ecps)):
-                for code in codes:
-                    item = items.get((fw, code.upper()))
-                    if item is None:
-                        codes_seen = unknown_codes.setdefault(fw, [])
-                        if code not in codes_seen:
-                            codes_seen.append(code)
-                        continue
-                    if id(item) not in linked:
-                        linked.add(id(item))
-                        action.framework_items.append(ActionFrameworkItem(item=item))
+            frameworks.link(action, line)
             objective.actions.append(action)
             summary.actions += 1
         # A cancel during the last line still leaves nothing: the commit has not happened yet.
         _check_cancelled(cancelled)
         if progress is not None:
             progress(total, total, "")
-        for fw, codes in unknown_codes.items():
-            summary.warnings.append(
-                f"{fw} codes not known in this database, so not linked: {', '.join(codes)}"
-            )
+        summary.warnings += frameworks.warnings()
     return summary
+
+
+def _partnership(s: Session, preview: PlanPreview) -> None:
+    """The partnership the plan belongs to: named as the officer confirmed it."""
+    found = s.scalars(select(Partnership)).first()
+    name = preview.partnership.strip()[:200]
+    if found is None:
+        s.add(
+            Partnership(
+                name=name or _PLACEHOLDER_PARTNERSHIP, prepared_by=preview.prepared_by[:200]
+            )
+        )
+        return
+    if name and found.name != name:
+        found.name = name
+    if preview.prepared_by.strip():
+        found.prepared_by = preview.prepared_by.strip()[:200]
+
+
+_STATUS_WORDS = (
+    ("complete", r"^(complete|completed|done|finished|achieved|closed|delivered|blue)\b"),
+    (
+        "dropped",
+        r"^(dropped|cancell?ed|withdrawn|stopped|ceased|abandoned|not (being )?progressed)\b",
+    ),
+    (
+        "active",
+        r"^(active|ongoing|on going|in progress|live|open|started|not (yet )?started|planned"
+        r"|new|on track|under ?way|continuing|current)\b",
+    ),
+)
+
+
+def action_status(text: str) -> str | None:
+    """'active', 'complete' or 'dropped' for a plan's status wording; None when not understood."""
+    low = text.strip().lower()
+    if not low:
+        return "active"
+    for status, pattern in _STATUS_WORDS:
+        if re.match(pattern, low):
+            return status
+    return None
+
+
+_POUNDS = re.compile(r"£\s*\d[\d,]*(?:\.\d+)?\s*[km]?\b", re.IGNORECASE)
+
+
+def funding_lines(text: str) -> list[tuple[str, int | None]]:
+    """(source, pence) per line or ';'-separated part: 'PFCC grant £5,000' → ('PFCC grant', 500000)."""
+    found: list[tuple[str, int | None]] = []
+    for part in re.split(r"[;\n]+", text):
+        part = part.strip()
+        if not part:
+            continue
+        try:
+            found.append(("", parse_pounds(part)))
+            continue
+        except ValueError:
+            pass
+        m = _POUNDS.search(part)
+        amount = None
+        if m is not None:
+            try:
+                amount = parse_pounds(m.group(0))
+                part = (part[: m.start()] + " " + part[m.end() :]).strip(" -–:,()")
+                part = re.sub(r"\s+", " ", part)
+            except ValueError:
+                amount = None
+        found.append((part, amount))
+    return found
+
+
+_PLAIN_NOTES = ("notes", "note", "comments", "comment", "remarks")
+
+
+def _action(
+    line: PlanLine, priority: KeyPriority, objective: Objective, summary: LoadSummary
+) -> Action:
+    # A column headed "Notes" reads as it is; any other kept column is named before its text.
+    notes = [
+        text if normalise_header(column) in _PLAIN_NOTES else f"{column}: {text}"
+        for column, text in line.notes
+    ]
+
+    def fitted(label: str, text: str, limit: int) -> str:
+        # What does not fit the column is kept whole in the notes, never cut silently.
+        if len(text) <= limit:
+            return text
+        notes.append(f"{label} (in full): {text}")
+        summary.warnings.append(
+            f"{line.sheet} row {line.row}: the {label.lower()} is longer than {limit} characters; "
+            "kept whole in the action's notes"
+        )
+        return text[: limit - 1] + "…"
+
+    deadline = parse_deadline(line.by_when)
+    status = action_status(line.status)
+    if status is None:
+        summary.warnings.append(
+            f"{line.sheet} row {line.row}: status '{line.status}' not understood; the action is "
+            "active and the status is kept in its notes"
+        )
+    if line.status and (status is None or line.status.strip().lower() != status):
+        notes.append(f"Status: {line.status}")
+    position = len(objective.actions)
+    action = Action(
+        reference=fitted("Reference", line.reference, 30)
+        or f"{priority.number}.{len(priority.objectives)}.{position + 1}",
+        title=line.title,
+        about=line.about,
+        target_area=fitted("Target area", line.target_area, 300),
+        deadline_kind=deadline.kind.value,
+        deadline_date=deadline.day,
+        deadline_text=fitted("By when", deadline.text, 100),
+        status=status or "active",
+        position=position,
+    )
+    for k, text in enumerate(line.outcomes):
+        action.outputs.append(ActionOutput(text=text, position=k))
+    for k, (source, amount) in enumerate(funding_lines(line.funding)):
+        action.funding.append(
+            FundingLine(source=fitted("Funding", source, 300), amount_pence=amount, position=k)
+        )
+    action.notes = "\n".join(notes)
+    return action
+
+
+class _Frameworks:
+    """Cross-references (PFCC priorities, ECPS strands) linked to the items the file knows; for a
+    framework the file does not have yet, its items are created as the spreadsheet names them."""
+
+    def __init__(self, s: Session, columns: PlanColumns | None) -> None:
+        self.s = s
+        self.items = _framework_items(s)
+        self.frameworks = {fw.code.upper(): fw for fw in s.scalars(select(Framework))}
+        self.headers = {
+            "PFCC": (
+                columns.of(Meaning.PFCC)[0].name if columns and columns.has(Meaning.PFCC) else ""
+            ),
+            "ECPS": (
+                columns.of(Meaning.ECPS)[0].name if columns and columns.has(Meaning.ECPS) else ""
+            ),
+        }
+        self.created: dict[str, Framework] = {}
+        self.unknown: dict[str, list[str]] = {}
+
+    def link(self, action: Action, line: PlanLine) -> None:
+        linked: set[int] = set()
+        not_linked: list[str] = []
+        for fw, codes in (("PFCC", line.pfcc), ("ECPS", line.ecps)):
+            for code in codes:
+                item = self.items.get((fw, code.upper())) or self._new_item(fw, code)
+                if item is None:
+                    seen = self.unknown.setdefault(fw, [])
+                    if code not in seen:
+                        seen.append(code)
+                    not_linked.append(f"{self.headers[fw] or fw} (not linked): {code}")
+                    continue
+                if id(item) not in linked:
+                    linked.add(id(item))
+                    action.framework_items.append(ActionFrameworkItem(item=item))
+        if not_linked:
+            action.notes = "\n".join(filter(None, [action.notes, *not_linked]))
+
+    def _new_item(self, fw: str, text: str) -> FrameworkItem | None:
+        framework = self.frameworks.get(fw)
+        if framework is not None and fw not in self.created:
+            return None  # the file's own list of this framework: an unknown code is a mistake
+        if framework is None:
+            framework = Framework(code=fw, name=(self.headers[fw] or fw)[:200])
+            self.s.add(framework)
+            self.frameworks[fw] = framework
+            self.created[fw] = framework
+        short = " " not in text.strip() and len(text) <= 30
+        code = text if short else "".join(w[0] for w in re.findall(r"[A-Za-z0-9]+", text)).upper()
+        code = code[:30] or text[:30]
+        taken = {i.code.upper() for i in framework.items}
+        base, n = code, 2
+        while code.upper() in taken:
+            code, n = f"{base[:27]}{n}", n + 1
+        item = FrameworkItem(code=code, title=text[:300], position=len(framework.items))
+        framework.items.append(item)
+        for key in (code.upper(), text.upper()):
+            self.items.setdefault((fw, key), item)
+        return item
+
+    def warnings(self) -> list[str]:
+        out = [
+            f"{fw} codes not known in this database, so not linked (kept in the action's notes): "
+            + ", ".join(codes)
+            for fw, codes in self.unknown.items()
+        ]
+        for fw, framework in self.created.items():
+            out.append(
+                f"{fw} ({framework.name}) was new to this file: its items were created as the "
+                "spreadsheet names them: " + ", ".join(i.title for i in framework.items)
+            )
+        return out
 
 
 def _check_cancelled(cancelled: Callable[[], bool] | None) -> None:

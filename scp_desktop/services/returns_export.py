@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from scp_desktop.domain.deadlines import deadline_from_storage
+from scp_desktop.domain.money import format_pounds
 from scp_desktop.domain.periods import Quarter
 from scp_desktop.domain.rag import RAG
 from scp_desktop.excel.plan_workbook import (
@@ -356,6 +357,8 @@ def plan_sheet_data(db: Database, plan_id: int, quarter: Quarter | None = None) 
                 )
             }
         priorities = []
+        named: dict[str, str] = {}
+        codes: set[tuple[str, str, str, int]] = set()
         for kp in plan.priorities:
             objectives = []
             for obj in kp.objectives:
@@ -388,8 +391,28 @@ def plan_sheet_data(db: Database, plan_id: int, quarter: Quarter | None = None) 
                             rag=RAG(update.rag) if update else None,
                             narrative=update.narrative if update else "",
                             status=a.status,
+                            funding=[
+                                " ".join(
+                                    filter(
+                                        None,
+                                        [
+                                            f.source,
+                                            format_pounds(f.amount_pence)
+                                            if f.amount_pence is not None
+                                            else "",
+                                            f.note,
+                                        ],
+                                    )
+                                )
+                                for f in a.funding
+                            ],
+                            notes=a.notes,
                         )
                     )
+                    for ap in a.partners:
+                        named.setdefault(ap.partner.abbreviation, ap.partner.name)
+                    for item in items:
+                        codes.add((item.framework.name, item.code, item.title, item.position))
                 objectives.append(PlanSheetObjective(obj.title, actions))
             priorities.append(PlanSheetPriority(kp.number, kp.kind, kp.title, objectives))
         return PlanSheetData(
@@ -398,6 +421,11 @@ def plan_sheet_data(db: Database, plan_id: int, quarter: Quarter | None = None) 
             title=plan.title,
             quarter_label=quarter.label if quarter else "",
             priorities=priorities,
+            agencies=sorted(named.items(), key=lambda item: item[0].lower()),
+            cross_references=[
+                (name, code, title)
+                for name, code, title, _ in sorted(codes, key=lambda c: (c[0], c[3], c[1]))
+            ],
         )
 
 

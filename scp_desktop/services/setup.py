@@ -20,15 +20,31 @@ def load_demo(db: Database) -> LoadSummary:
 PLAN_SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".csv", ".xls"}
 
 
-def load_plan_file(db: Database, path: Path, *, year: str | None = None) -> LoadSummary:
-    """A plan document (.json) or the officers' plan spreadsheet (.xlsx, .csv), chosen by suffix."""
+def load_plan_file(
+    db: Database,
+    path: Path,
+    *,
+    year: str | None = None,
+    partnership: str | None = None,
+    prepared_by: str | None = None,
+    notes: list[str] | None = None,
+) -> LoadSummary:
+    """A plan document (.json) or the officers' plan spreadsheet (.xlsx, .csv), chosen by suffix.
+
+    For a spreadsheet, `notes` (when given) hears what was read and decided before the plan is
+    written: the partnership, the year, each column's use and the agencies to be created.
+    """
     if path.suffix.lower() in PLAN_SPREADSHEET_SUFFIXES:
         from scp_desktop.services.plan_spreadsheet import (
             load_plan_spreadsheet,
             preview_plan_spreadsheet,
         )
 
-        preview = preview_plan_spreadsheet(db, path, year=year)
+        preview = preview_plan_spreadsheet(db, path, year=year, partnership=partnership)
+        if prepared_by:
+            preview.prepared_by = prepared_by
+        if notes is not None:
+            notes += preview.lines_text()
         return load_plan_spreadsheet(db, preview, create_agencies=True)
     return load_document(db, read_document(path))
 

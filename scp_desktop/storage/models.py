@@ -156,6 +156,8 @@ class Action(Base):
     deadline_text: Mapped[str] = mapped_column(String(100), default="")
     status: Mapped[str] = mapped_column(String(10), default="active")
     position: Mapped[int] = mapped_column(default=0)
+    # The plan's own notes on the action, and columns of a loaded spreadsheet kept beside it.
+    notes: Mapped[str] = mapped_column(Text, default="", server_default="")
     # Set when rolled over from last year's plan: history stays with the old action.
     carried_from_id: Mapped[int | None] = mapped_column(
         ForeignKey("action.id", ondelete="SET NULL"), nullable=True

@@ -196,7 +196,8 @@ def test_whole_plan_export_in_appendix_layout(demo_db: Database, tmp_path: Path)
     assert ws is not None
     assert [c.value for c in ws[4]][:4] == ["Ref", "Objective", "Project / initiative", "About"]
     assert str(ws["A5"].value).startswith("Key priority 1:")
-    assert "A5:M5" in {str(r) for r in ws.merged_cells.ranges}
+    assert "A5:P5" in {str(r) for r in ws.merged_cells.ranges}
+    assert [c.value for c in ws[4]][13:16] == ["Funding", "Status", "Notes"]
     assert ws["A6"].value == "1.1.1" and ws["C6"].value == "Crucial Crew"
     assert ws["B6"].value and not ws["B7"].value  # objective once, blank on continuation rows
     assert ws["L7"].value == "Green"
