@@ -39,6 +39,7 @@ def run_gui(db_path: Path | None = None) -> int:
     splash = opening_splash(path)
     app.processEvents()
 
+    from scp_desktop.services import viewing_copies
     from scp_desktop.services.errors import UserError
     from scp_desktop.storage.database import DatabaseError
     from scp_desktop.ui.collector import install_garbage_collector
@@ -47,6 +48,9 @@ def run_gui(db_path: Path | None = None) -> int:
 
     # Reference cycles are freed between events, never inside a paint or a worker thread.
     install_garbage_collector(app)
+    # Evidence copies opened for viewing last only as long as the session that opened them.
+    viewing_copies.remove_stale()
+    app.aboutToQuit.connect(viewing_copies.session_copies().remove)
     settings = Settings()
     try:
         db, result = open_or_create(path, settings.officer_name or os.environ.get("USERNAME", ""))
