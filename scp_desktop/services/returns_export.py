@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 from dataclasses import dataclass, field, replace
 from email.message import EmailMessage
 from pathlib import Path
@@ -22,6 +23,7 @@ from scp_desktop.excel.plan_workbook import (
     write_plan,
 )
 from scp_desktop.excel.return_workbook import ReturnRow, ReturnSpec, return_bytes
+from scp_desktop.services import activity
 from scp_desktop.services.email_drafts import one_line, recipient
 from scp_desktop.services.errors import UserError
 from scp_desktop.storage.database import Database
@@ -238,6 +240,7 @@ def export_returns(
     today: dt.date | None = None,
 ) -> ExportResult:
     """Write the returns (and optionally .eml drafts) into `folder`; returns what was written."""
+    started = time.perf_counter()
     specs = return_specs(
         db,
         plan_id,
@@ -285,6 +288,12 @@ def export_returns(
         result.returns.append(exported)
     if not specs:
         result.notes.append("No agency leads an active action of this plan: nothing to send.")
+    activity.returns_exported(
+        len(result.returns),
+        sum(r.email_path is not None for r in result.returns),
+        result.notes,
+        time.perf_counter() - started,
+    )
     return result
 
 
