@@ -87,7 +87,7 @@ names = st.lists(pieces, max_size=8).map("".join)
 
 
 @given(name=names, max_bytes=st.sampled_from([255, 120, 40]))
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 def test_any_name_comes_out_well_formed_and_stable(name: str, max_bytes: int) -> None:
     cleaned = safe_file_name(name, max_bytes)
     _well_formed(cleaned, max_bytes)

@@ -138,7 +138,7 @@ def test_partner_records_refuse_line_breaks(demo_db: Database) -> None:
         st.emails(),
     ),
 )
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=80, deadline=None)
 def test_any_contact_gives_a_well_formed_draft(name: str, email: str) -> None:
     message = EmailMessage()
     to, problem = recipient(name, email)
