@@ -2,7 +2,7 @@
 
 Narratives hold criminal-offence and victim information, so nothing that could carry them
 reaches the file: messages are written with ids and counts only, and every message and error
-text passes through `scrub`, which drops SQL statements with their parameters, quoted text
+text passes through `scrub`, which drops SQL statements with their parameters, quoted values
 and e-mail addresses.
 """
 
@@ -31,7 +31,9 @@ _MAX_MESSAGE = 300
 # narratives being written): everything from there on is dropped.
 _SQL_TAIL = re.compile(r"\s*\[(?:SQL|parameters|generated in)\b.*", re.S)
 _BACKGROUND = re.compile(r"\s*\(Background on this error at: [^)]*\)")
-_QUOTED = re.compile(r"'[^'\n]*'|\"[^\"\n]*\"|“[^”\n]*”|‘[^’\n]*’|«[^»\n]*»")
+# Values in messages are quoted (repr or '...'), and a quoted value may itself hold quotes
+# (a narrative with an apostrophe): everything from the first quote on is dropped.
+_FIRST_QUOTE = re.compile(r"['\"“”‘’«»`].*", re.S)
 _EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 
 
@@ -43,9 +45,10 @@ def log_folder() -> Path:
 
 
 def scrub(text: object) -> str:
-    """`text` without SQL, parameters, quoted values or e-mail addresses, on one short line."""
+    """`text` without SQL, parameters, anything from its first quote on, or e-mail addresses,
+    on one short line."""
     out = _BACKGROUND.sub("", _SQL_TAIL.sub("", str(text)))
-    out = _EMAIL.sub("<email>", _QUOTED.sub("'…'", out))
+    out = _EMAIL.sub("<email>", _FIRST_QUOTE.sub("'…'", out))
     out = " ".join(out.split())
     return out if len(out) <= _MAX_MESSAGE else out[:_MAX_MESSAGE] + "…"
 

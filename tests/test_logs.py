@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+import re
 import shutil
 from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 
@@ -87,6 +90,14 @@ def test_an_import_of_narratives_leaves_counts_and_no_text_in_the_log(
     assert "import applied: 0 new update(s), 2 replaced, 0 kept, from 1 file(s)" in text
     assert "returns exported: 1 workbook(s), 1 e-mail draft(s)" in text
     assert "database demo.db opened" in text
+
+    # The imported narratives printed in a report: the log gets its size, not its text.
+    report = tmp_path / "Q2.pdf"
+    assert main(["report", *args, "--kind", "quarterly", "--out", str(report)]) == 0
+    text = _log_text()
+    assert re.search(r"report quarterly written: \d+ page\(s\), \d+ bytes, in", text)
+    for secret in SECRETS:
+        assert secret.lower() not in text.lower(), secret
     # The file names the database's name only, never its folder (the officer's user name).
     assert str(demo_file.parent) not in text
 
@@ -119,7 +130,9 @@ def test_sql_parameters_in_database_errors_never_reach_the_log(tmp_path: Path) -
     [
         ("failed [SQL: INSERT INTO x VALUES (?)]\n[parameters: ('secret]',)]", "failed"),
         ("(Background on this error at: https://sqlalche.me/e/20/gkpj) done", "done"),
-        ("name 'Jo Bloggs' and “Hythe Quay” and \"x\"", "name '…' and '…' and '…'"),
+        ("name 'Jo Bloggs' and “Hythe Quay” and \"x\"", "name '…'"),
+        ("paragraph text \"Jo's 'own' words\" caused exception", "paragraph text '…'"),
+        ("bad text `x", "bad text '…'"),
         ("mail jo.bloggs@example.org now", "mail <email> now"),
         ("a\n\nb", "a b"),
     ],
@@ -143,3 +156,13 @@ def test_an_unexpected_error_on_the_command_line_is_logged(
     assert "unexpected RuntimeError in command check" in text
     assert "RuntimeError: check failed on '…'" in text
     assert NARRATIVE not in text
+
+
+@given(narrative=st.text(min_size=1, max_size=80))
+@settings(max_examples=150, deadline=None)
+def test_any_quoted_value_leaves_nothing_of_itself(narrative: str) -> None:
+    assert scrub(f"no update for {narrative!r} here") == "no update for '…'"
+    assert scrub(str(KeyError(narrative))) == "'…'"
+    assert scrub(f"failed on '{narrative}'") == "failed on '…'"
+    sql = f"(sqlite3.IntegrityError) NOT NULL\n[SQL: INSERT]\n[parameters: ({narrative!r},)]"
+    assert scrub(sql) == "(sqlite3.IntegrityError) NOT NULL"

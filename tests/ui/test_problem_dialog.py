@@ -62,7 +62,7 @@ def test_an_exception_in_a_slot_is_shown_and_the_window_stays(
 
     dialog.copy_button.click()
     copied = QApplication.clipboard().text()
-    assert "KeyError: \"no update for '…'\"" in copied or "KeyError: '…'" in copied
+    assert "KeyError: '…'" in copied
     assert "Traceback (most recent call last)" in copied and "in fail" in copied
     assert SECRET not in copied
     assert dialog.copy_button.text() == "Copied"
