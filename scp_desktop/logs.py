@@ -69,9 +69,29 @@ def safe_traceback(exc: BaseException) -> str:
             parts.append("Which led to:\n")
         if item.__traceback__ is not None:
             parts.append("Traceback (most recent call last):\n")
-            parts.extend(traceback.format_tb(item.__traceback__))
+            parts.extend(_frames(item.__traceback__).format())
         parts.append(f"{exception_name(item)}: {scrub(item)}\n")
     return "".join(parts).rstrip("\n")
+
+
+def _frames(tb: TracebackType) -> traceback.StackSummary:
+    """The frames with file names from the package or library folder down: the folders above
+    them hold the user's name (C:\\Users\\jo.smith\\…)."""
+    frames = traceback.extract_tb(tb)
+    for frame in frames:
+        _ = frame.line  # the source line is read from the full name before it is shortened
+        frame.filename = _short_path(frame.filename)
+    return frames
+
+
+def _short_path(filename: str) -> str:
+    parts = re.split(r"[\\/]", filename)
+    lowered = [p.lower() for p in parts]
+    for marker, keep in (("site-packages", False), ("scp_desktop", True), ("lib", False)):
+        if marker in lowered:
+            last = len(lowered) - 1 - lowered[::-1].index(marker)
+            return "/".join(parts[last if keep else last + 1 :])
+    return parts[-1]
 
 
 def exception_name(exc: BaseException) -> str:

@@ -166,3 +166,22 @@ def test_any_quoted_value_leaves_nothing_of_itself(narrative: str) -> None:
     assert scrub(f"failed on '{narrative}'") == "failed on '…'"
     sql = f"(sqlite3.IntegrityError) NOT NULL\n[SQL: INSERT]\n[parameters: ({narrative!r},)]"
     assert scrub(sql) == "(sqlite3.IntegrityError) NOT NULL"
+
+
+def test_tracebacks_name_files_without_the_users_folders(tmp_path: Path) -> None:
+    from scp_desktop.logs import safe_traceback
+    from scp_desktop.services.records import RecordKind, save_record
+
+    db, _ = open_database(tmp_path / "plan.db")
+    try:
+        save_record(db, RecordKind.PARTNER, None, {"abbreviation": "A", "name": "A"})
+        try:
+            save_record(db, RecordKind.PARTNER, 10**9, {"abbreviation": "A", "name": "B"})
+        except Exception as exc:
+            text = safe_traceback(exc)
+        else:
+            raise AssertionError("saving a missing record was not refused")
+    finally:
+        db.close()
+    assert 'File "scp_desktop/services/records.py", line' in text
+    assert str(Path.home()) not in text and str(tmp_path) not in text
