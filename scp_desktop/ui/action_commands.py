@@ -143,7 +143,7 @@ class ActionCommands:
         except UserError as exc:
             self.w.show_error(str(exc))
             return
-        self.w.statusBar().showMessage(f"Opened a copy of {name} ({target})", 6000)
+        self.w.statusBar().showMessage(f"Opened a copy of {target.name} ({target})", 6000)
 
     def remove_evidence(self, evidence_id: int) -> None:
         action_id = self.w.current_action_id()
