@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from scp_desktop import APP_NAME, __version__
 from scp_desktop.compat import unsafe_runtime_message
+from scp_desktop.logs import configure_logging, log_unexpected
 from scp_desktop.paths import DB_ENV, default_database_path
+
+log = logging.getLogger(__name__)
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -28,12 +33,15 @@ def _db_arg(parser: argparse.ArgumentParser) -> None:
 
 
 def _open(args: argparse.Namespace, *, create: bool = False, writes: bool = False):  # type: ignore[no-untyped-def]
+    from scp_desktop.app import log_database_opened
     from scp_desktop.storage.database import open_database
 
     path = args.db or default_database_path()
     if writes:
         note_window_holder(path)
-    db, _ = open_database(path, user=_user(), create=create)
+    started = time.perf_counter()
+    db, result = open_database(path, user=_user(), create=create)
+    log_database_opened(db, result, time.perf_counter() - started)
     return db
 
 
@@ -207,6 +215,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILED
     parser = build_parser()
     args = parser.parse_args(argv)
+    configure_logging()
     handler: Handler | None = getattr(args, "handler", None)
     if handler is None:
         from scp_desktop.app import run_gui
@@ -215,11 +224,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     from scp_desktop.services.errors import UserError
     from scp_desktop.storage.database import DatabaseError
 
+    # The command's name only: its arguments name files and people.
+    log.info("command %s started", args.command)
+    started = time.perf_counter()
     try:
-        return handler(args)
+        code = handler(args)
     except (UserError, DatabaseError) as exc:
+        log.warning("command %s refused (%s)", args.command, type(exc).__name__)
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
+        log.info("command %s cancelled", args.command)
         print("Cancelled.", file=sys.stderr)
         return EXIT_FAILED
+    except Exception as exc:
+        log_unexpected(type(exc), exc, exc.__traceback__, f"command {args.command}")
+        raise
+    log.info(
+        "command %s finished: exit %d in %.2f s", args.command, code, time.perf_counter() - started
+    )
+    return code

@@ -81,10 +81,13 @@ def parse_deadline(text: object) -> Deadline:
     Day-first throughout (UK). Text that cannot be read is kept as UNKNOWN with its
     text, so nothing the officer typed is lost.
     """
-    if isinstance(text, dt.datetime):
-        return Deadline(DeadlineKind.DATE, text.date(), text.strftime("%d/%m/%Y"))
     if isinstance(text, dt.date):
-        return Deadline(DeadlineKind.DATE, text, text.strftime("%d/%m/%Y"))
+        day = text.date() if isinstance(text, dt.datetime) else text
+        written = f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
+        if not _PLAUSIBLE_YEARS[0] <= day.year <= _PLAUSIBLE_YEARS[1]:
+            # e.g. an empty Excel date cell, which reads as 30/12/1899
+            return Deadline(DeadlineKind.UNKNOWN, text=written)
+        return Deadline(DeadlineKind.DATE, day, written)
     raw = "" if text is None else str(text).strip()
     low = raw.lower().rstrip(".")
     if not low or set(low) <= {"?", " "} or low in {"unknown", "n/a", "na", "-"}:
@@ -95,12 +98,10 @@ def parse_deadline(text: object) -> Deadline:
         return Deadline(DeadlineKind.TBC, text=raw)
     m = re.fullmatch(r"([a-z]+)\.?[\s\-/']*(\d{2}|\d{4})", low)
     if m and m.group(1) in _MONTHS:
-        year = _full_year(int(m.group(2)))
-        return Deadline(DeadlineKind.MONTH, _end_of_month(year, _MONTHS[m.group(1)]), raw)
+        return _month(_full_year(int(m.group(2))), _MONTHS[m.group(1)], raw)
     m = re.fullmatch(r"(\d{1,2})[/.\-](\d{4}|\d{2})", low)
     if m and 1 <= int(m.group(1)) <= 12:
-        year = _full_year(int(m.group(2)))
-        return Deadline(DeadlineKind.MONTH, _end_of_month(year, int(m.group(1))), raw)
+        return _month(_full_year(int(m.group(2))), int(m.group(1)), raw)
     m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", low)
     try:
         if m:
@@ -120,7 +121,20 @@ def parse_deadline(text: object) -> Deadline:
             day = parsed.date()
     except (ValueError, OverflowError):  # dateutil's ParserError is a ValueError
         return Deadline(DeadlineKind.UNKNOWN, text=raw)
+    if not _PLAUSIBLE_YEARS[0] <= day.year <= _PLAUSIBLE_YEARS[1]:
+        return Deadline(DeadlineKind.UNKNOWN, text=raw)
     return Deadline(DeadlineKind.DATE, day, raw)
+
+
+# A date outside these years is a misreading ('001/' read as 1 January of year 1), kept as
+# the text that was written; dates inside print with four digits and read back the same.
+_PLAUSIBLE_YEARS = (1900, 2999)
+
+
+def _month(year: int, month: int, raw: str) -> Deadline:
+    if not _PLAUSIBLE_YEARS[0] <= year <= _PLAUSIBLE_YEARS[1]:
+        return Deadline(DeadlineKind.UNKNOWN, text=raw)
+    return Deadline(DeadlineKind.MONTH, _end_of_month(year, month), raw)
 
 
 def deadline_from_storage(kind: str, day: dt.date | None, text: str) -> Deadline:

@@ -126,7 +126,7 @@ def parse_decimal(text: object) -> Decimal | None:
         if isinstance(text, float) and text != text:
             raise ValueError("not a number")
         # Through str() so 0.1 stays 0.1 rather than its binary expansion.
-        return Decimal(str(text))
+        return _held(Decimal(str(text)), str(text))
     raw = str(text).strip()
     if not raw:
         return None
@@ -137,8 +137,20 @@ def parse_decimal(text: object) -> Decimal | None:
         value = Decimal(cleaned)
     except InvalidOperation:
         raise ValueError(f"'{raw}' is not a number") from None
+    return _held(value, raw)
+
+
+# Figures from 10^16 up cannot be shown or stored exactly (decimal arithmetic keeps 28 digits,
+# and quantities of that size are a typing or file error anyway).
+_LARGEST_EXPONENT = 15
+
+
+def _held(value: Decimal, raw: str) -> Decimal:
+    """`value` if it is a finite figure of a size the application can hold; ValueError if not."""
     if not value.is_finite():
         raise ValueError(f"'{raw}' is not a number")
+    if value and value.adjusted() > _LARGEST_EXPONENT:
+        raise ValueError(f"'{raw}' is too large a number")
     return value
 
 

@@ -6,6 +6,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+FIRST_YEAR = 1900
+LAST_YEAR = 2998
+
 
 @dataclass(frozen=True, order=True, slots=True)
 class FinancialYear:
@@ -15,7 +18,8 @@ class FinancialYear:
     def parse(cls, text: str) -> FinancialYear:
         """Accepts '2022-23', '2022/23', '2022-2023', '2022/2023' and '2022'."""
         raw = text.strip()
-        m = re.fullmatch(r"(\d{4})\s*[-/–]\s*(\d{2}|\d{4})", raw)
+        # ASCII digits only: other scripts' digits would give years that print differently.
+        m = re.fullmatch(r"([0-9]{4})\s*[-/–]\s*([0-9]{2}|[0-9]{4})", raw)
         if m:
             start = int(m.group(1))
             end = int(m.group(2))
@@ -24,10 +28,20 @@ class FinancialYear:
                 end_full += 100
             if end_full != start + 1:
                 raise ValueError(f"'{text}' is not a financial year: the years must be consecutive")
-            return cls(start)
-        if re.fullmatch(r"\d{4}", raw):
-            return cls(int(raw))
+            return cls._checked(start, text)
+        if re.fullmatch(r"[0-9]{4}", raw):
+            return cls._checked(int(raw), text)
         raise ValueError(f"'{text}' is not a financial year (expected e.g. 2022-23)")
+
+    @classmethod
+    def _checked(cls, start: int, text: str) -> FinancialYear:
+        # Years whose neighbours and dates exist, and whose label reads back as the same year.
+        if not FIRST_YEAR <= start <= LAST_YEAR:
+            raise ValueError(
+                f"'{text}' is not a financial year SCP Desktop can hold "
+                f"({FIRST_YEAR}-{(FIRST_YEAR + 1) % 100:02d} to {LAST_YEAR}-{(LAST_YEAR + 1) % 100:02d})"
+            )
+        return cls(start)
 
     @classmethod
     def containing(cls, day: dt.date) -> FinancialYear:
@@ -79,10 +93,10 @@ class Quarter:
     def parse(cls, text: str) -> Quarter:
         """Accepts the code '2022-23-Q2' and the label 'Q2 2022-23' (also '2022/23 Q2')."""
         raw = text.strip().upper().replace("–", "-")
-        m = re.fullmatch(r"(\d{4}\s*[-/]\s*\d{2,4})\s*[- ]?\s*Q([1-4])", raw)
+        m = re.fullmatch(r"([0-9]{4}\s*[-/]\s*[0-9]{2,4})\s*[- ]?\s*Q([1-4])", raw)
         if m:
             return cls(FinancialYear.parse(m.group(1)), int(m.group(2)))
-        m = re.fullmatch(r"Q([1-4])\s*[- ]?\s*(\d{4}\s*[-/]\s*\d{2,4})", raw)
+        m = re.fullmatch(r"Q([1-4])\s*[- ]?\s*([0-9]{4}\s*[-/]\s*[0-9]{2,4})", raw)
         if m:
             return cls(FinancialYear.parse(m.group(2)), int(m.group(1)))
         raise ValueError(f"'{text}' is not a quarter (expected e.g. 2022-23-Q2 or Q2 2022-23)")

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from scp_desktop.domain.deadlines import parse_deadline
+from scp_desktop.domain.file_names import safe_file_name
 from scp_desktop.domain.periods import FinancialYear, Quarter
 from scp_desktop.domain.rag import RAG
 from scp_desktop.services.errors import UserError
@@ -481,7 +482,7 @@ def attach_evidence(
         e = Evidence(
             action_id=action_id,
             update_id=update_id,
-            file_name=path.name,
+            file_name=safe_file_name(path.name),
             content=content,
             added_by=added_by,
         )

@@ -8,6 +8,7 @@ restore it exactly (same id).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -49,6 +50,9 @@ class FieldSpec:
     kind: str = "text"  # text | long | bool | int | money | choice
     required: bool = False
     choices: tuple[str, ...] = ()
+    # Text that goes into e-mail headers and file names, where a line break would end the
+    # header or the name: refused rather than stored.
+    one_line: bool = False
 
 
 @dataclass(frozen=True)
@@ -75,11 +79,11 @@ SPECS: dict[RecordKind, KindSpec] = {
         Partner,
         "partner agency",
         (
-            FieldSpec("abbreviation", "&Abbreviation", required=True),
-            FieldSpec("name", "&Name", required=True),
+            FieldSpec("abbreviation", "&Abbreviation", required=True, one_line=True),
+            FieldSpec("name", "&Name", required=True, one_line=True),
             FieldSpec("statutory", "&Statutory partner", "bool"),
-            FieldSpec("contact_name", "&Contact name"),
-            FieldSpec("contact_email", "Contact &email"),
+            FieldSpec("contact_name", "&Contact name", one_line=True),
+            FieldSpec("contact_email", "Contact &email", one_line=True),
         ),
         unique="abbreviation",
         order_by="abbreviation",
@@ -207,12 +211,25 @@ def _clean(spec: KindSpec, values: dict[str, Any]) -> dict[str, Any]:
             cleaned[f.name] = value
             continue
         text = "" if value is None else str(value).strip()
+        if f.one_line and line_break_in(text):
+            raise UserError(line_break_message(_plain(f.label)))
         if f.required and not text:
             raise UserError(f"The {spec.singular} needs {_plain(f.label).lower()}.")
         if f.choices and text not in f.choices:
             raise UserError(f"{_plain(f.label)} must be one of {', '.join(f.choices)}.")
         cleaned[f.name] = text
     return cleaned
+
+
+_LINE_BREAKS = re.compile(r"[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+
+
+def line_break_in(text: str) -> bool:
+    return _LINE_BREAKS.search(text) is not None
+
+
+def line_break_message(label: str) -> str:
+    return f"{label} must be on one line: it holds a line break (shown as a space); retype it."
 
 
 def _plain(label: str) -> str:

@@ -7,6 +7,7 @@ Each `*_data` function reads in one session and returns plain values (scp_deskto
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -41,6 +42,7 @@ from scp_desktop.domain.reports import (
 from scp_desktop.pdf import build as pdf_build
 from scp_desktop.pdf.base import Cancelled, Progress
 from scp_desktop.pdf.build import AttachmentError
+from scp_desktop.services import activity
 from scp_desktop.services import indicators as indicator_rules
 from scp_desktop.services.errors import UserError
 from scp_desktop.storage.database import Database
@@ -712,6 +714,7 @@ def build_report(
     `progress(fraction, message)` is called as work proceeds; raising `Cancelled` from it stops
     the build and leaves no file behind.
     """
+    started = time.perf_counter()
     report: Callable[[float, str], None] = progress or (lambda _f, _m: None)
     day = today or dt.date.today()
     if kind not in REPORT_KINDS:
@@ -736,7 +739,9 @@ def build_report(
         data = meeting_pack_data(db, meeting_id, plan_id, quarter, day)
     report(0.1, "Laying out pages…")
     try:
-        return pdf_build.write(data, out, progress=report)
+        pages = pdf_build.write(data, out, progress=report)
+        activity.report_written(kind, pages, out.stat().st_size, time.perf_counter() - started)
+        return pages
     except AttachmentError as exc:
         raise UserError(str(exc)) from exc
     except OSError as exc:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+import time
+from dataclasses import dataclass, field, replace
 from email.message import EmailMessage
-from email.utils import formataddr
 from pathlib import Path
 
 from sqlalchemy import select
@@ -24,6 +24,8 @@ from scp_desktop.excel.plan_workbook import (
     write_plan,
 )
 from scp_desktop.excel.return_workbook import ReturnRow, ReturnSpec, return_bytes
+from scp_desktop.services import activity
+from scp_desktop.services.email_drafts import one_line, recipient
 from scp_desktop.services.errors import UserError
 from scp_desktop.storage.database import Database
 from scp_desktop.storage.models import (
@@ -239,6 +241,7 @@ def export_returns(
     today: dt.date | None = None,
 ) -> ExportResult:
     """Write the returns (and optionally .eml drafts) into `folder`; returns what was written."""
+    started = time.perf_counter()
     specs = return_specs(
         db,
         plan_id,
@@ -267,19 +270,31 @@ def export_returns(
         )
         if emails and spec.agency_abbreviation:
             name, address = contacts.get(spec.agency_abbreviation.upper(), ("", ""))
-            if not address:
+            to, problem = recipient(name, address)
+            if not address.strip():
                 result.notes.append(
                     f"{spec.agency_abbreviation} has no contact email: its draft has no recipient"
+                )
+            elif to is None:
+                result.notes.append(
+                    f"{one_line(spec.agency_abbreviation)}: {problem}, so its draft has no "
+                    "recipient; correct it under Partners, frameworks, funding and acronyms"
                 )
             message = covering_email(
                 spec, path.name, content, contact_name=name, contact_email=address
             )
             exported.email_path = path.with_suffix(".eml")
-            exported.email_to = address
+            exported.email_to = to.addr_spec if to else ""
             _write(exported.email_path, bytes(message))
         result.returns.append(exported)
     if not specs:
         result.notes.append("No agency leads an active action of this plan: nothing to send.")
+    activity.returns_exported(
+        len(result.returns),
+        sum(r.email_path is not None for r in result.returns),
+        result.notes,
+        time.perf_counter() - started,
+    )
     return result
 
 
@@ -308,13 +323,19 @@ def covering_email(
     reminder: bool = False,
 ) -> EmailMessage:
     """An unsent email (opens as a draft in Outlook) with the return attached."""
+    # Names and addresses come from partner records and plan files: any line break in them
+    # would end a header and start another, so each header value is one line and the
+    # recipient is a parsed address (a bad one leaves the draft without a recipient).
     message = EmailMessage()
-    message["Subject"] = (
+    message["Subject"] = one_line(
         f"{'Reminder: ' if reminder else ''}{spec.partnership} quarterly return {spec.quarter_label}"
         f" ({spec.agency_abbreviation})"
     )
-    message["To"] = formataddr((contact_name, contact_email)) if contact_email else ""
+    to, _problem = recipient(contact_name, contact_email)
+    message["To"] = to if to is not None else ""
     message["X-Unsent"] = "1"  # Outlook opens the file as a draft ready to send
+    contact_name = one_line(contact_name)
+    spec = replace(spec, agency_name=one_line(spec.agency_name))
     greeting = f"Dear {contact_name}," if contact_name else "Hello,"
     lines = [
         greeting,

@@ -12,6 +12,7 @@ import functools
 import hashlib
 import json
 import re
+import time
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ from scp_desktop.excel.return_reader import (
     tidy_narrative,
 )
 from scp_desktop.excel.safety import SpreadsheetRejected
+from scp_desktop.services import activity
 from scp_desktop.services.bulk import collector_paused
 from scp_desktop.services.errors import UserError
 from scp_desktop.storage.database import Database, sqlite_connection
@@ -397,6 +399,7 @@ def preview_import(
 
     `column_choices` holds the officer's column meanings per file name and sheet.
     """
+    started = time.perf_counter()
     if plan_id is None:
         from scp_desktop.services.returns_export import plan_for_quarter
 
@@ -425,6 +428,13 @@ def preview_import(
     if progress is not None and not preview.cancelled:
         progress(len(files), len(files), "")
     mark_duplicates(preview)
+    activity.import_previewed(
+        len(preview.files),
+        sum(f.status != "ok" for f in preview.files),
+        Counter(r.outcome.value for r in preview.rows),
+        preview.cancelled,
+        time.perf_counter() - started,
+    )
     return preview
 
 
@@ -907,6 +917,7 @@ class ApplyResult:
 
 def apply_import(db: Database, preview: ImportPreview) -> ApplyResult:
     """Write the ticked rows in one transaction; nothing is written if any row cannot apply."""
+    started = time.perf_counter()
     quarter = preview.quarter
     chosen = [r for r in preview.rows if r.selected]
     for r in chosen:
@@ -996,6 +1007,9 @@ def apply_import(db: Database, preview: ImportPreview) -> ApplyResult:
             batch.rows_applied = applied
             result.batches += 1
     result.status = return_status(db, preview.plan_id, quarter)
+    activity.import_applied(
+        result.created, result.updated, result.kept, result.batches, time.perf_counter() - started
+    )
     return result
 
 

@@ -168,6 +168,8 @@ def _pragmas(busy_timeout_ms: int) -> Any:
 def _set_pragmas(dbapi_conn: Any, busy_timeout_ms: int) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
+    # Deleted narratives are overwritten with zeros, not left readable in free pages.
+    cur.execute("PRAGMA secure_delete=ON")
     cur.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
     # A read-only medium cannot switch journal mode; the open check reports that.
     with contextlib.suppress(sqlite3.OperationalError):

@@ -139,11 +139,11 @@ class ActionCommands:
     def open_evidence(self, evidence_id: int) -> None:
         try:
             name, content = workspace.evidence_content(self.w.db, evidence_id)
+            target = open_with_system_viewer(evidence_id, name, content)
         except UserError as exc:
             self.w.show_error(str(exc))
             return
-        target = open_with_system_viewer(evidence_id, name, content)
-        self.w.statusBar().showMessage(f"Opened a copy of {name} ({target})", 6000)
+        self.w.statusBar().showMessage(f"Opened a copy of {target.name} ({target})", 6000)
 
     def remove_evidence(self, evidence_id: int) -> None:
         action_id = self.w.current_action_id()

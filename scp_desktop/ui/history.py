@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from scp_desktop.domain.file_names import safe_file_name
+from scp_desktop.services.viewing_copies import session_copies
 from scp_desktop.services.workspace import ActionHistory, EvidenceInfo, HistoryEntry, PastQuarter
 from scp_desktop.ui.action_table import RAG_ROLE, RagDelegate
 from scp_desktop.ui.list_table_model import ListTableModel, list_view
@@ -90,7 +90,8 @@ class EvidenceModel(_TextModel[EvidenceInfo]):
 
     def text(self, row: EvidenceInfo, column: int) -> str:
         if column == 0:
-            return row.file_name
+            # Stored before names were cleaned on attaching: no reordering marks shown.
+            return safe_file_name(row.file_name)
         if column == 1:
             return f"{row.size / 1024:,.0f} KB" if row.size >= 1024 else f"{row.size} bytes"
         if column == 2:
@@ -106,11 +107,6 @@ def _table(model: QAbstractTableModel, name: str, parent: QWidget) -> QTableView
     view.horizontalHeader().setDefaultSectionSize(90)
     view.horizontalHeader().setMinimumSectionSize(40)
     return view
-
-
-def safe_file_name(name: str) -> str:
-    cleaned = re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", name).strip(" .")
-    return cleaned or "evidence"
 
 
 class HistoryDock(QDockWidget):
@@ -206,17 +202,10 @@ class HistoryDock(QDockWidget):
             self.remove_requested.emit(chosen)
 
 
-_TEMP_DIR: Path | None = None
-
-
 def open_with_system_viewer(evidence_id: int, file_name: str, content: bytes) -> Path:
-    """Write a temporary copy (the database keeps the original) and open it."""
-    global _TEMP_DIR
-    if _TEMP_DIR is None:
-        _TEMP_DIR = Path(tempfile.mkdtemp(prefix="scp-evidence-"))
-    folder = _TEMP_DIR / str(evidence_id)
-    folder.mkdir(exist_ok=True)
-    target = folder / safe_file_name(file_name)
-    target.write_bytes(content)
+    """Write a copy into this session's temporary folder (removed when the application
+    closes; the database keeps the original) and open it. Raises UserError when the copy
+    cannot be written."""
+    target = session_copies().write(evidence_id, file_name, content)
     QDesktopServices.openUrl(QUrl.fromLocalFile(str(target)))
     return target

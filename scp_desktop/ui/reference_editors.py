@@ -154,6 +154,8 @@ class RecordFormDialog(QDialog):
                         out[f.name] = None
                 else:
                     out[f.name] = text
+                    if f.one_line and records.line_break_in(text):
+                        problems.append(records.line_break_message(label))
             if f.required and out.get(f.name) in ("", None):
                 problems.append(f"{label} is required.")
         return out, problems

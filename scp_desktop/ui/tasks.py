@@ -6,6 +6,7 @@ Every slow job of the application (imports, exports, indicator work) goes throug
 
 from __future__ import annotations
 
+import logging
 import threading
 import traceback
 from collections.abc import Callable
@@ -14,8 +15,11 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from scp_desktop.logs import log_unexpected
 from scp_desktop.services.errors import UserError
 from scp_desktop.storage.database import DatabaseError
+
+log = logging.getLogger(__name__)
 
 
 class TaskSignals(QObject):
@@ -52,9 +56,11 @@ class Task(QRunnable):
         try:
             result = work(self.signals.progress.emit, self._cancel.is_set)
         except (UserError, DatabaseError) as exc:
+            log.info("task refused (%s)", type(exc).__name__)
             self.signals.failed.emit(str(exc))
         except Exception as exc:  # shown to the officer rather than lost on a worker thread
             traceback.print_exc()
+            log_unexpected(type(exc), exc, exc.__traceback__, "a background task")
             self.signals.failed.emit(f"Something went wrong: {exc}")
         else:
             self.signals.finished.emit(result)
