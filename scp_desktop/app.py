@@ -1,4 +1,5 @@
-"""Composition root: opens the database, seeds the demo on first run, builds the main window."""
+"""Composition root: chooses the plan file (the start page on first run), opens it, builds the
+main window."""
 
 from __future__ import annotations
 
@@ -7,18 +8,31 @@ import sys
 from pathlib import Path
 
 from scp_desktop import APP_NAME, __version__
-from scp_desktop.paths import default_database_path
+from scp_desktop.paths import DB_ENV, default_database_path
 
 
 def open_or_create(path: Path, user: str):  # type: ignore[no-untyped-def]
-    """Open the database, creating it with the demo plan on first run."""
-    from scp_desktop.services import setup
+    """Open the database, creating an empty one if there is none. The demo lives in a file of
+    its own: an officer's file, new or empty, is never filled with it."""
     from scp_desktop.storage.database import open_database
 
-    db, result = open_database(path, user=user, create=True)
-    if result.created or setup.is_empty(db):
-        setup.load_demo(db)
-    return db, result
+    return open_database(path, user=user, create=True)
+
+
+def file_to_open(db_path: Path | None, last: str) -> Path | None:
+    """The plan file the window opens without asking: the one named on the command line or in
+    $SCP_DESKTOP_DB, else the last file opened, else the default file if it holds anything.
+    None on a first run: the start page asks."""
+    if db_path is not None:
+        return db_path
+    if os.environ.get(DB_ENV, "").strip():
+        return default_database_path()
+    if last and Path(last).exists():
+        return Path(last)
+    default = default_database_path()
+    if default.exists() and default.stat().st_size > 0:
+        return default
+    return None
 
 
 def run_gui(db_path: Path | None = None) -> int:
@@ -33,7 +47,20 @@ def run_gui(db_path: Path | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setWindowIcon(application_icon())
-    path = db_path or default_database_path()
+    from scp_desktop.ui.settings import Settings, last_file, remember_file
+
+    settings = Settings()
+    then_spreadsheet = False
+    path = file_to_open(db_path, last_file(settings))
+    if path is None:
+        import datetime as dt
+
+        from scp_desktop.ui.file_commands import choose_from_start_page
+
+        chosen = choose_from_start_page(None, settings, dt.date.today())
+        if chosen is None:
+            return 0
+        path, then_spreadsheet = chosen.path, chosen.then_spreadsheet
     # Shown before the database layer and the main window are imported, which is most of
     # the time a start takes.
     splash = opening_splash(path)
@@ -43,19 +70,20 @@ def run_gui(db_path: Path | None = None) -> int:
     from scp_desktop.storage.database import DatabaseError
     from scp_desktop.ui.collector import install_garbage_collector
     from scp_desktop.ui.main_window import MainWindow
-    from scp_desktop.ui.settings import Settings
 
     # Reference cycles are freed between events, never inside a paint or a worker thread.
     install_garbage_collector(app)
-    settings = Settings()
     try:
         db, result = open_or_create(path, settings.officer_name or os.environ.get("USERNAME", ""))
     except (DatabaseError, UserError) as exc:
         splash.close()
         QMessageBox.critical(None, APP_NAME, str(exc))
         return 1
+    remember_file(settings, str(db.path))
     window = MainWindow(db, settings, open_result=result)
     window.show()
+    if then_spreadsheet:
+        QTimer.singleShot(0, window.open_plan_from_spreadsheet)
     # Gone once the event loop runs, which paints the window first. (QSplashScreen.finish
     # would wait up to a second for the window to be reported on screen, which some
     # platforms never report.)

@@ -97,7 +97,7 @@ def _summary(part: Part, data: QuarterlyReport, prefix: str, level: int) -> None
             f"{data.plan_title} for {data.quarter_label} "
             f"(to {data.quarter_end.strftime('%d/%m/%Y')}). {reported} of them reported a RAG "
             f"status this quarter. Each status is printed as its letter: "
-            + "; ".join(f"{r.value} = {r.label} ({r.meaning.lower()})" for r in RAG_ORDER)
+            + "; ".join(f"{r.value} = {r.label} ({data.info.rag.meaning(r)})" for r in RAG_ORDER)
             + "."
         )
     )
