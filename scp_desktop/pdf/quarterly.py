@@ -378,7 +378,7 @@ def statistics(
         return
     part.flowables.append(
         p(
-            "Each statistic's recorded values with the comparator (e.g. the Essex force figure) "
+            "Each statistic's recorded values with the comparator (e.g. the county or force figure) "
             "and target where one is set. Dark bars: this area; light bars: the comparator.",
             Styles.note,
         )

@@ -49,10 +49,20 @@ def set_plan_status(db: Database, plan_id: int, status: str) -> str:
         return before
 
 
-def opening_quarter(db: Database, year: str, today: dt.date) -> Quarter | None:
-    """The quarter a plan for `year` opens on (see domain.reporting); None for a year over."""
+def opening_quarter(db: Database, plan_id: int, year: str, today: dt.date) -> Quarter | None:
+    """The quarter a plan for `year` opens on: the one being reported (domain.reporting), or
+    a later one its updates have already reached (returns for the quarter in progress that
+    came in early). None for a year already over."""
+    from scp_desktop.services.workspace import latest_reported_quarter
+
     with db.session(audit=False) as s:
         signed = set(
             s.scalars(select(QuarterSignoff.quarter).where(QuarterSignoff.unlocked_at.is_(None)))
         )
-    return reporting_quarter(FinancialYear.parse(year), today, signed)
+    reporting = reporting_quarter(FinancialYear.parse(year), today, signed)
+    if reporting is None:
+        return None
+    latest = latest_reported_quarter(db, plan_id)
+    if latest is not None and reporting.code < latest <= Quarter.containing(today).code:
+        return Quarter.parse(latest)
+    return reporting

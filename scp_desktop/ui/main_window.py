@@ -367,7 +367,7 @@ class MainWindow(QMainWindow):
     def _default_quarter(self, year: FinancialYear) -> Quarter:
         if self.quarter is not None and self.quarter.year == year:
             return self.quarter  # a reload keeps the quarter the officer is on
-        reporting = plan_admin.opening_quarter(self.db, year.label, self.today)
+        reporting = plan_admin.opening_quarter(self.db, self.plan_id or 0, year.label, self.today)
         if reporting is not None:
             # The plan of a year under way opens on the quarter being reported.
             return reporting

@@ -139,13 +139,15 @@ class PartnershipDialog(QDialog):
             "footer", "Document &footer:", p.footer if p else "", "e.g. OFFICIAL – for partners"
         )
 
-        logo_row = QHBoxLayout()
+        logo_box = QWidget(self)
+        logo_row = QHBoxLayout(logo_box)
+        logo_row.setContentsMargins(0, 0, 0, 0)
         self.logo_preview = QLabel(self)
         self.logo_preview.setFixedSize(160, 56)
         self.logo_preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.logo_preview.setStyleSheet("QLabel { border: 1px solid #BDBDBD; background: white; }")
         self.logo_preview.setAccessibleName("Logo")
-        self.choose_logo = QPushButton("C&hoose…", self)
+        self.choose_logo = QPushButton("Choose a p&icture…", self)
         self.choose_logo.setAccessibleName("Choose a logo")
         self.remove_logo = QPushButton("Re&move", self)
         self.remove_logo.setAccessibleName("Remove the logo")
@@ -155,7 +157,9 @@ class PartnershipDialog(QDialog):
         logo_row.addWidget(self.choose_logo)
         logo_row.addWidget(self.remove_logo)
         logo_row.addStretch(1)
-        form.addRow("&Logo (optional):", logo_row)
+        logo_label = QLabel("&Logo (optional):", self)
+        logo_label.setBuddy(self.choose_logo)
+        form.addRow(logo_label, logo_box)
 
         rag_box = QGroupBox("What each RAG colour means (blank: the usual wording)", self)
         rag_form = QFormLayout(rag_box)
@@ -176,7 +180,9 @@ class PartnershipDialog(QDialog):
             row = QHBoxLayout()
             row.addWidget(chip)
             row.addWidget(edit, 1)
-            rag_form.addRow(f"{rag.label}:", row)
+            rag_label = QLabel(f"{rag.label}:", rag_box)
+            rag_label.setBuddy(edit)
+            rag_form.addRow(rag_label, row)
             self.rag_edits[rag] = edit
         layout.addWidget(rag_box)
 
@@ -200,7 +206,9 @@ class PartnershipDialog(QDialog):
             browse.clicked.connect(self._browse)
             path_row.addWidget(self.path_edit, 1)
             path_row.addWidget(browse)
-            new_form.addRow("Save &as:", path_row)
+            path_label = QLabel("Sa&ve as:", new_box)
+            path_label.setBuddy(self.path_edit)
+            new_form.addRow(path_label, path_row)
             layout.addWidget(new_box)
             self.name.textChanged.connect(self._suggest_path)
 
@@ -219,6 +227,9 @@ class PartnershipDialog(QDialog):
         self.name.textChanged.connect(self._validate)
         self.set_logo(self._logo)
         self._validate()
+        # The wrapped introduction makes Qt's minimum height a little short of what the rows
+        # need, which squeezes the logo row under the RAG box.
+        self.setMinimumHeight(self.sizeHint().height())
 
     # ------------------------------------------------------------ logo
 
