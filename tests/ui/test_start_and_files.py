@@ -472,3 +472,42 @@ def test_the_window_opens_on_the_quarter_being_reported(
     second.quarter_combo.setCurrentIndex(0)
     second.reload()
     assert second.quarter.code == "2025-26-Q1"
+
+
+def test_plan_partnership_edits_the_profile_every_document_prints(
+    qtbot: QtBot,
+    settings: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    errors: list[str],
+    open_windows: list[MainWindow],
+) -> None:
+    path = create_partnership_file(tmp_path / "own.db", ANYTOWN, year=TODAY_YEAR).path
+    window = _window(qtbot, path, settings, open_windows)
+
+    def rename(dialog: QDialog) -> None:
+        assert isinstance(dialog, PartnershipDialog) and dialog.name.text() == ANYTOWN.name
+        dialog.name.setText("Safer Anytown and District")
+        dialog.area.clear()
+        dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+
+    monkeypatch.setattr(PartnershipDialog, "exec", _once(rename))
+    window.file_acts.partnership.trigger()
+    assert errors == []
+    profile = read_profile(window.db)
+    assert profile is not None and profile.name == "Safer Anytown and District"
+    assert profile.area == "" and profile.prepared_by == ANYTOWN.prepared_by
+    out = tmp_path / "plan.pdf"
+    reports.build_report(window.db, "plan", out, plan_id=window.plan_id, today=TODAY)
+    assert all("Safer Anytown and District" in page for page in pdf_pages(out))
+
+    def blank(dialog: QDialog) -> None:
+        assert isinstance(dialog, PartnershipDialog)
+        dialog.name.clear()
+        assert not dialog.buttons.button(dialog.buttons.StandardButton.Ok).isEnabled()
+        assert "needs a name" in dialog.problem.text()
+
+    monkeypatch.setattr(PartnershipDialog, "exec", lambda d: (blank(d), 0)[1])
+    window.file_acts.partnership.trigger()
+    profile = read_profile(window.db)
+    assert profile is not None and profile.name == "Safer Anytown and District"
