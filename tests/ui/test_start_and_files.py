@@ -511,3 +511,53 @@ def test_plan_partnership_edits_the_profile_every_document_prints(
     window.file_acts.partnership.trigger()
     profile = read_profile(window.db)
     assert profile is not None and profile.name == "Safer Anytown and District"
+
+
+def _run_gui_and_look(act_on_start_page: bool) -> dict[str, object]:
+    """Start the application as `scp-desktop` with no arguments does; on the start page (when
+    it shows) click Open the demo; note the window that opens, then end the event loop."""
+    from typing import Any
+
+    from scp_desktop.app import run_gui
+
+    seen: dict[str, Any] = {"start_pages": 0}
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+
+    def look() -> None:
+        modal = QApplication.activeModalWidget()
+        if isinstance(modal, StartPage):
+            seen["start_pages"] += 1
+            assert act_on_start_page
+            modal.demo_button.click()
+        windows = [w for w in app.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+        if not windows:
+            QTimer.singleShot(20, look)
+            return
+        seen["title"] = windows[0].windowTitle()
+        seen["windows"] = windows
+        app.exit(0)
+
+    app.setQuitOnLastWindowClosed(False)
+    try:
+        QTimer.singleShot(0, look)
+        seen["exit"] = run_gui(None)
+    finally:
+        for w in seen.get("windows", []):
+            w.close()
+            w.db.close()
+            w.deleteLater()
+        app.setQuitOnLastWindowClosed(True)
+    return seen
+
+
+def test_the_first_start_shows_the_start_page_and_the_next_opens_the_last_file(
+    qtbot: QtBot,
+) -> None:
+    Settings(QSettings()).officer_name = "Pat Officer"  # not asked for on these starts
+    first = _run_gui_and_look(act_on_start_page=True)
+    assert first["exit"] == 0 and first["start_pages"] == 1
+    assert first["title"] == "SCP Desktop — Demo — demo.db"
+    assert demo_database_path().exists() and not default_database_path().exists()
+    again = _run_gui_and_look(act_on_start_page=False)
+    assert again["start_pages"] == 0 and again["title"] == "SCP Desktop — Demo — demo.db"
