@@ -44,7 +44,7 @@ def install_file_actions(window: MainWindow) -> FileActions:
     key = QKeySequence.StandardKey
     a = FileActions(
         new_partnership=_action(
-            window, "New &partnership…", "Start a new partnership in a plan file of its own"
+            window, "New p&artnership…", "Start a new partnership in a plan file of its own"
         ),
         open_file=_action(window, "&Open…", "Open another plan file", QKeySequence(key.Open)),
         open_demo=_action(window, "Open the &demo", "The demo plan, in its own file"),
@@ -52,7 +52,7 @@ def install_file_actions(window: MainWindow) -> FileActions:
             window, "Save a &copy…", "A consistent copy of this plan file", "Ctrl+Shift+C"
         ),
         close_file=_action(
-            window, "&Close", "Close this plan file and go back to the start page", "Ctrl+F4"
+            window, "C&lose", "Close this plan file and go back to the start page", "Ctrl+F4"
         ),
         partnership=_action(
             window,
@@ -66,7 +66,7 @@ def install_file_actions(window: MainWindow) -> FileActions:
             "Close the chosen plan and leave it out of the plan list (or bring it back)",
         ),
         delete_plan=_action(window, "Dele&te plan…", "Delete the chosen plan and its actions"),
-        show_archived=_action(window, "Show &archived plans", "List closed plans in the picker"),
+        show_archived=_action(window, "Show arc&hived plans", "List closed plans in the picker"),
     )
     a.new_partnership.triggered.connect(lambda: commands.new_partnership())
     a.open_file.triggered.connect(lambda: commands.open_file())

@@ -27,7 +27,13 @@ from scp_desktop.ui.file_commands import StartResult, perform_start_choice
 from scp_desktop.ui.main_window import MainWindow
 from scp_desktop.ui.profile_dialog import PartnershipDialog
 from scp_desktop.ui.reference_editors import RecordFormDialog
-from scp_desktop.ui.settings import Settings, last_file, recent_files
+from scp_desktop.ui.settings import (
+    LAST_FILE_KEY,
+    RECENT_KEY,
+    Settings,
+    last_file,
+    recent_files,
+)
 from scp_desktop.ui.start_page import StartChoice, StartPage
 from tests.document_scan import email_text, foreign_words, pdf_pages, workbook_text
 from tests.partnership_data import ANYTOWN, png_logo
@@ -554,7 +560,12 @@ def _run_gui_and_look(act_on_start_page: bool) -> dict[str, object]:
 def test_the_first_start_shows_the_start_page_and_the_next_opens_the_last_file(
     qtbot: QtBot,
 ) -> None:
-    Settings(QSettings()).officer_name = "Pat Officer"  # not asked for on these starts
+    machine = Settings(QSettings())
+    machine.officer_name = "Pat Officer"  # not asked for on these starts
+    # Qt reads the settings file's place once per process: earlier starts in this test run
+    # share it, so this one forgets the files they opened, as on a machine never used.
+    machine.set_value(LAST_FILE_KEY, "")
+    machine.set_value(RECENT_KEY, [])
     first = _run_gui_and_look(act_on_start_page=True)
     assert first["exit"] == 0 and first["start_pages"] == 1
     assert first["title"] == "SCP Desktop — Demo — demo.db"
