@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
-from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtGui import QImage, QImageWriter, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -61,7 +61,9 @@ def logo_from_file(path: Path) -> bytes:
     buffer = QByteArray()
     device = QBuffer(buffer)
     device.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(device, b"PNG")
+    writer = QImageWriter(device, QByteArray(b"png"))
+    if not writer.write(image):
+        raise UserError(f"{path.name} cannot be turned into a logo: {writer.errorString()}.")
     device.close()
     scaled = bytes(buffer.data())
     if len(scaled) > MAX_LOGO_BYTES:

@@ -572,3 +572,34 @@ def test_the_first_start_shows_the_start_page_and_the_next_opens_the_last_file(
     assert demo_database_path().exists() and not default_database_path().exists()
     again = _run_gui_and_look(act_on_start_page=False)
     assert again["start_pages"] == 0 and again["title"] == "SCP Desktop — Demo — demo.db"
+
+
+def test_a_chosen_logo_is_checked_and_a_large_picture_is_scaled_down(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    from PySide6.QtGui import QColor, QImage
+
+    from scp_desktop.domain.profile import MAX_LOGO_BYTES, logo_kind
+    from scp_desktop.ui.profile_dialog import LOGO_MAX_PIXELS
+
+    dialog = PartnershipDialog(ANYTOWN)
+    qtbot.addWidget(dialog)
+    notes = tmp_path / "notes.png"
+    notes.write_text("not a picture at all")
+    assert not dialog.choose_logo_file(notes)
+    assert "notes.png is not a picture" in dialog.problem.text()
+    assert dialog.profile().logo is None
+    assert not dialog.choose_logo_file(tmp_path / "missing.png")
+    assert "cannot be read" in dialog.problem.text()
+    big = QImage(3000, 1000, QImage.Format.Format_RGB32)
+    big.fill(QColor("#14508C"))
+    poster = tmp_path / "poster.bmp"
+    assert big.save(str(poster))
+    assert poster.stat().st_size > MAX_LOGO_BYTES
+    assert dialog.choose_logo_file(poster)
+    logo = dialog.profile().logo
+    assert logo is not None and logo_kind(logo) == "png" and len(logo) <= MAX_LOGO_BYTES
+    assert QImage.fromData(logo).width() == LOGO_MAX_PIXELS
+    assert dialog.remove_logo.isEnabled()
+    dialog.remove_logo.click()
+    assert dialog.profile().logo is None
