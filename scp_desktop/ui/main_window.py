@@ -689,17 +689,15 @@ class MainWindow(QMainWindow):
         if reload:
             self._load_plan()
 
-    # ------------------------------------------------------------ officer and messages
-
     # ------------------------------------------------------------ the open file
 
     def _update_title(self) -> None:
-        demo = " — Demo" if getattr(self, "_is_demo", False) else ""
+        demo = " — Demo" if self._is_demo else ""
         self.setWindowTitle(f"{APP_NAME}{demo} — {self.db.path.name}")
         self.db_label.setText(f"Database: {self.db.path}")
 
     def _notice_clicked(self) -> None:
-        if getattr(self, "_is_empty", False):
+        if self._is_empty:
             self.set_up_partnership_here()
         else:
             self.file_commands.new_partnership()
@@ -743,6 +741,8 @@ class MainWindow(QMainWindow):
             )
         if old is not db:
             old.close()
+
+    # ------------------------------------------------------------ officer and messages
 
     def _show_officer(self) -> None:
         name = self.settings.officer_name or "(name not set)"
