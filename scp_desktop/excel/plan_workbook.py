@@ -61,6 +61,7 @@ class PlanSheetData:
     title: str
     quarter_label: str
     priorities: list[PlanSheetPriority]
+    footer: str = ""  # the partnership's document footer, printed on each page
 
 
 _THIN = Side(style="thin", color="A6A6A6")
@@ -78,6 +79,8 @@ def write_plan(data: PlanSheetData, path: Path) -> None:
     ws = wb.active
     assert ws is not None
     ws.title = f"Plan {data.year}"[:31]
+    if data.footer:
+        ws.oddFooter.left.text = data.footer
     columns: list[tuple[str, float]] = [
         ("Ref", 8),
         ("Objective", 26),

@@ -116,6 +116,10 @@ def build_return(spec: ReturnSpec) -> Workbook:
         _data_sheet(first, spec, ALL_SHEET, spec.lead_rows, placed, supporting=False)
     _instructions(wb.create_sheet(INSTRUCTIONS_SHEET), spec)
     _metadata(wb.create_sheet(META_SHEET), spec, placed)
+    if spec.footer:
+        # Printed at the foot of each page of the sheets partners fill in and read.
+        for sheet in wb.worksheets[:-1]:
+            sheet.oddFooter.left.text = spec.footer
     wb.active = 0
     return wb
 

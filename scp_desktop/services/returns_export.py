@@ -404,6 +404,7 @@ def plan_sheet_data(db: Database, plan_id: int, quarter: Quarter | None = None) 
             priorities.append(PlanSheetPriority(kp.number, kp.kind, kp.title, objectives))
         return PlanSheetData(
             partnership=partnership.name if partnership else "",
+            footer=partnership.footer if partnership else "",
             year=plan.year,
             title=plan.title,
             quarter_label=quarter.label if quarter else "",

@@ -129,6 +129,7 @@ def test_every_return_workbook_and_email_draft_speaks_for_the_partnership(
         book = workbook_text(exported.path)
         assert "Safer Anytown Partnership" in book
         assert "Blue (B): Delivered and closed" in book
+        assert ANYTOWN.footer in book
         assert foreign_words(book) == [], exported.path.name
         assert exported.email_path is not None
         draft = email_text(exported.email_path)
@@ -143,6 +144,7 @@ def test_the_plan_export_names_the_partnership(anytown: Database, tmp_path: Path
     assert export_plan_workbook(anytown, 1, out, Quarter.parse(QUARTER)) == 2
     book = workbook_text(out)
     assert "Safer Anytown Partnership" in book and "Street pastors on Friday nights" in book
+    assert ANYTOWN.footer in book  # printed at the foot of each page
     assert foreign_words(book) == []
 
 
