@@ -1,4 +1,5 @@
-"""Composition root: opens the database, seeds the demo on first run, builds the main window."""
+"""Composition root: chooses the plan file (the start page on first run), opens it, builds the
+main window."""
 
 from __future__ import annotations
 
@@ -11,23 +12,36 @@ from typing import Any
 
 from scp_desktop import APP_NAME, __version__
 from scp_desktop.logs import configure_logging
-from scp_desktop.paths import default_database_path
+from scp_desktop.paths import DB_ENV, default_database_path
 
 log = logging.getLogger(__name__)
 
 
 def open_or_create(path: Path, user: str):  # type: ignore[no-untyped-def]
-    """Open the database, creating it with the demo plan on first run."""
-    from scp_desktop.services import setup
+    """Open the database, creating an empty one if there is none. The demo lives in a file of
+    its own: an officer's file, new or empty, is never filled with it."""
     from scp_desktop.storage.database import open_database
 
     started = time.perf_counter()
     db, result = open_database(path, user=user, create=True)
     log_database_opened(db, result, time.perf_counter() - started)
-    if result.created or setup.is_empty(db):
-        setup.load_demo(db)
-        log.info("demo plan loaded")
     return db, result
+
+
+def file_to_open(db_path: Path | None, last: str) -> Path | None:
+    """The plan file the window opens without asking: the one named on the command line or in
+    $SCP_DESKTOP_DB, else the last file opened, else the default file if it holds anything.
+    None on a first run: the start page asks."""
+    if db_path is not None:
+        return db_path
+    if os.environ.get(DB_ENV, "").strip():
+        return default_database_path()
+    if last and Path(last).exists():
+        return Path(last)
+    default = default_database_path()
+    if default.exists() and default.stat().st_size > 0:
+        return default
+    return None
 
 
 def log_database_opened(db: Any, result: Any, seconds: float) -> None:
@@ -55,7 +69,20 @@ def run_gui(db_path: Path | None = None) -> int:
     assert isinstance(app, QApplication)
     app.setWindowIcon(application_icon())
     configure_logging()
-    path = db_path or default_database_path()
+    from scp_desktop.ui.settings import Settings, last_file, remember_file
+
+    settings = Settings()
+    then_spreadsheet = False
+    path = file_to_open(db_path, last_file(settings))
+    if path is None:
+        import datetime as dt
+
+        from scp_desktop.ui.file_commands import choose_from_start_page
+
+        chosen = choose_from_start_page(None, settings, dt.date.today())
+        if chosen is None:
+            return 0
+        path, then_spreadsheet = chosen.path, chosen.then_spreadsheet
     # Shown before the database layer and the main window are imported, which is most of
     # the time a start takes.
     splash = opening_splash(path)
@@ -68,14 +95,12 @@ def run_gui(db_path: Path | None = None) -> int:
     from scp_desktop.ui.file_access import choose_access, keep_access
     from scp_desktop.ui.main_window import MainWindow
     from scp_desktop.ui.problem_dialog import install_exception_hook
-    from scp_desktop.ui.settings import Settings
 
     # Reference cycles are freed between events, never inside a paint or a worker thread.
     install_garbage_collector(app)
     # Evidence copies opened for viewing last only as long as the session that opened them.
     viewing_copies.remove_stale()
     app.aboutToQuit.connect(viewing_copies.session_copies().remove)
-    settings = Settings()
     user = settings.officer_name or os.environ.get("USERNAME", "")
     # Decided before anything opens the file: whether this window may change it.
     access = choose_access(path, settings.officer_name, before_question=splash.hide)
@@ -92,11 +117,14 @@ def run_gui(db_path: Path | None = None) -> int:
         splash.close()
         QMessageBox.critical(None, APP_NAME, str(exc))
         return 1
+    remember_file(settings, str(db.path))
     window = MainWindow(db, settings, open_result=result)
     keep_access(window, access)
     # Installed once the window exists: a problem from then on is shown over it.
     reporter = install_exception_hook(app)
     window.show()
+    if then_spreadsheet:
+        QTimer.singleShot(0, window.open_plan_from_spreadsheet)
     # Gone once the event loop runs, which paints the window first. (QSplashScreen.finish
     # would wait up to a second for the window to be reported on screen, which some
     # platforms never report.)

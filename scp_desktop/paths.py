@@ -25,6 +25,21 @@ def default_database_path() -> Path:
     return user_data_path("scp-desktop", appauthor=False) / DB_FILE_NAME
 
 
+DEMO_FILE_NAME = "demo.db"
+
+
+def data_folder() -> Path:
+    """The user's data folder, where the default plan file and the demo file live."""
+    if sys.platform == "win32":
+        return user_data_path("SCP Desktop", appauthor=False)
+    return user_data_path("scp-desktop", appauthor=False)
+
+
+def demo_database_path() -> Path:
+    """The demo's own file, beside the default plan file and never the same file."""
+    return data_folder() / DEMO_FILE_NAME
+
+
 def resources_dir() -> Path:
     bundle = getattr(sys, "_MEIPASS", None)
     if bundle:

@@ -6,6 +6,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
+from scp_desktop.domain.profile import STANDARD_WORDING, RagWording
 from scp_desktop.domain.rag import RAG, Travel
 
 
@@ -19,6 +20,11 @@ class DocumentInfo:
     title: str  # e.g. "Quarterly performance report"
     subtitle: str  # e.g. "Annual Partnership Plan 2022-23 · Q2 2022-23 (Jul–Sep)"
     generated_on: dt.date
+    # From the partnership's profile: printed on the cover, in the footer and the RAG key.
+    contact: str = ""
+    footer: str = ""
+    logo: bytes | None = None
+    rag: RagWording = STANDARD_WORDING
 
 
 @dataclass(frozen=True)

@@ -68,6 +68,7 @@ class PlanSheetData:
     agencies: list[tuple[str, str]] = field(default_factory=list)  # abbreviation, full name
     # framework (e.g. "PFCC priority"), code, title: what the codes in the plan stand for
     cross_references: list[tuple[str, str, str]] = field(default_factory=list)
+    footer: str = ""  # the partnership's document footer, printed on each page
 
 
 _THIN = Side(style="thin", color="A6A6A6")
@@ -85,6 +86,8 @@ def write_plan(data: PlanSheetData, path: Path) -> None:
     ws = wb.active
     assert ws is not None
     ws.title = f"Plan {data.year}"[:31]
+    if data.footer:
+        ws.oddFooter.left.text = data.footer
     columns: list[tuple[str, float]] = [
         ("Ref", 8),
         ("Objective", 26),

@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from scp_desktop.domain.profile import STANDARD_WORDING, RagWording
 from scp_desktop.domain.rag import RAG, RAG_ORDER
 from scp_desktop.excel.cells import estimated_height, put
 from scp_desktop.excel.grid import Grid
@@ -58,6 +59,11 @@ class ReturnSpec:
     support_rows: list[ReturnRow] = field(default_factory=list)
     return_by: str = ""
     generated_on: dt.date | None = None
+    # From the partnership's profile: its RAG wording, who sends the return, the footer.
+    rag: RagWording = STANDARD_WORDING
+    prepared_by: str = ""
+    contact: str = ""
+    footer: str = ""
 
 
 @dataclass(frozen=True)
@@ -110,6 +116,10 @@ def build_return(spec: ReturnSpec) -> Workbook:
         _data_sheet(first, spec, ALL_SHEET, spec.lead_rows, placed, supporting=False)
     _instructions(wb.create_sheet(INSTRUCTIONS_SHEET), spec)
     _metadata(wb.create_sheet(META_SHEET), spec, placed)
+    if spec.footer:
+        # Printed at the foot of each page of the sheets partners fill in and read.
+        for sheet in wb.worksheets[:-1]:
+            sheet.oddFooter.left.text = spec.footer
     wb.active = 0
     return wb
 
@@ -261,7 +271,7 @@ def _instructions(ws: Worksheet, spec: ReturnSpec) -> None:
         ("", False),
         ("RAG means:", True),
     ]
-    lines += [(f"{rag.label} ({rag.value}): {rag.meaning}", False) for rag in RAG_ORDER]
+    lines += [(line, False) for line in spec.rag.lines()]
     lines += [
         ("", False),
         (
@@ -273,6 +283,11 @@ def _instructions(ws: Worksheet, spec: ReturnSpec) -> None:
     ]
     if spec.return_by:
         lines.append((f"Please return it by {spec.return_by}.", True))
+    sender = ", ".join(t for t in (spec.prepared_by, spec.contact) if t)
+    if sender:
+        lines.append((f"Questions: {sender}.", False))
+    if spec.footer:
+        lines += [("", False), (spec.footer, False)]
     for i, (text, bold) in enumerate(lines, start=1):
         cell = put(ws, i, 1, text)
         cell.font = Font(bold=bold, size=13 if i == 1 else 11)

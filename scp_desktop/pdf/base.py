@@ -42,6 +42,7 @@ from reportlab.platypus.tables import CellStyle
 from scp_desktop.domain.rag import RAG, Travel
 from scp_desktop.domain.reports import AcronymEntry, DocumentInfo
 from scp_desktop.paths import resources_dir
+from scp_desktop.pdf.logo import logo_flowables
 from scp_desktop.pdf.text import clean, esc, plain
 
 FONT = "DejaVuSans"
@@ -692,6 +693,12 @@ class ReportDoc(BaseDocTemplate):  # type: ignore[misc]
         canv.drawString(
             MARGIN_X, MARGIN_BOTTOM - 10 * mm, _fit(f"{who} · {made}", FONT, 7.5, width * 0.7)
         )
+        if self.info.footer:
+            canv.drawString(
+                MARGIN_X,
+                MARGIN_BOTTOM - 13.5 * mm,
+                _fit(self.info.footer, FONT, 7.5, width - 2 * MARGIN_X),
+            )
         canv.restoreState()
 
     def afterFlowable(self, flowable: Flowable) -> None:
@@ -958,9 +965,10 @@ def cover(
     *,
     top: float = 40 * mm,
 ) -> list[Flowable]:
-    """A cover page: partnership, title, subtitle and the document's particulars."""
+    """A cover page: partnership (with its logo), title, subtitle and the document's particulars."""
     story: list[Flowable] = [
         Spacer(1, top),
+        *logo_flowables(info.logo),
         p(info.partnership, Styles.cover_sub),
         p(info.area, Styles.note) if info.area else Spacer(1, 1),
         Spacer(1, 14 * mm),
@@ -968,6 +976,8 @@ def cover(
         p(info.subtitle, Styles.cover_sub),
         Spacer(1, 16 * mm),
     ]
+    if info.contact and not any(k == "Contact" for k, _ in lines):
+        lines = [*lines, ("Contact", info.contact)]
     rows = [[m(esc(k), Styles.cell_bold), p(v, Styles.cell)] for k, v in lines if v]
     story.append(
         Table(

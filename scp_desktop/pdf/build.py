@@ -110,7 +110,14 @@ def _cover_lines(data: QuarterlyReport | PlanDocument | YearEndReport) -> list[t
 
 
 def _furniture_texts(info: DocumentInfo) -> list[str]:
-    return [info.partnership, info.title, info.subtitle, info.prepared_by, "Prepared by"]
+    return [
+        info.partnership,
+        info.title,
+        info.subtitle,
+        info.prepared_by,
+        "Prepared by",
+        info.footer,
+    ]
 
 
 def _contents_room(size: tuple[float, float]) -> tuple[float, float]:

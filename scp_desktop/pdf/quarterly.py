@@ -97,7 +97,7 @@ def _summary(part: Part, data: QuarterlyReport, prefix: str, level: int) -> None
             f"{data.plan_title} for {data.quarter_label} "
             f"(to {data.quarter_end.strftime('%d/%m/%Y')}). {reported} of them reported a RAG "
             f"status this quarter. Each status is printed as its letter: "
-            + "; ".join(f"{r.value} = {r.label} ({r.meaning.lower()})" for r in RAG_ORDER)
+            + "; ".join(f"{r.value} = {r.label} ({data.info.rag.meaning(r)})" for r in RAG_ORDER)
             + "."
         )
     )
@@ -378,7 +378,7 @@ def statistics(
         return
     part.flowables.append(
         p(
-            "Each statistic's recorded values with the comparator (e.g. the Essex force figure) "
+            "Each statistic's recorded values with the comparator (e.g. the county or force figure) "
             "and target where one is set. Dark bars: this area; light bars: the comparator.",
             Styles.note,
         )

@@ -45,6 +45,7 @@ from scp_desktop.pdf.build import AttachmentError
 from scp_desktop.services import activity
 from scp_desktop.services import indicators as indicator_rules
 from scp_desktop.services.errors import UserError
+from scp_desktop.services.profile import profile_in
 from scp_desktop.storage.database import Database
 from scp_desktop.storage.models import (
     Acronym,
@@ -60,7 +61,6 @@ from scp_desktop.storage.models import (
     Meeting,
     Objective,
     Partner,
-    Partnership,
     Plan,
     QuarterUpdate,
 )
@@ -134,10 +134,21 @@ def _quarter(code: str) -> Quarter:
 
 
 def _info(s: Session, title: str, subtitle: str, today: dt.date) -> DocumentInfo:
-    p = s.scalars(select(Partnership)).first()
+    p = profile_in(s)
     if p is None:
         return DocumentInfo("Community Safety Partnership", "", "", title, subtitle, today)
-    return DocumentInfo(p.name, p.area, p.prepared_by, title, subtitle, today)
+    return DocumentInfo(
+        p.name,
+        p.area,
+        p.prepared_by,
+        title,
+        subtitle,
+        today,
+        contact=p.contact,
+        footer=p.footer,
+        logo=p.logo,
+        rag=p.rag,
+    )
 
 
 def _acronyms(s: Session) -> tuple[AcronymEntry, ...]:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 from scp_desktop.domain.deadlines import deadline_from_storage
 from scp_desktop.domain.money import format_pounds
 from scp_desktop.domain.periods import Quarter
+from scp_desktop.domain.profile import STANDARD_WORDING
 from scp_desktop.domain.rag import RAG
 from scp_desktop.excel.plan_workbook import (
     PlanSheetAction,
@@ -27,6 +28,7 @@ from scp_desktop.excel.return_workbook import ReturnRow, ReturnSpec, return_byte
 from scp_desktop.services import activity
 from scp_desktop.services.email_drafts import one_line, recipient
 from scp_desktop.services.errors import UserError
+from scp_desktop.services.profile import profile_in
 from scp_desktop.storage.database import Database
 from scp_desktop.storage.models import (
     Action,
@@ -163,8 +165,8 @@ def return_specs(
         plan = s.get(Plan, plan_id)
         if plan is None:
             raise UserError("That plan no longer exists.")
-        partnership = s.scalars(select(Partnership)).first()
-        partnership_name = partnership.name if partnership else "Community Safety Partnership"
+        profile = profile_in(s)
+        partnership_name = profile.name if profile else "Community Safety Partnership"
         actions = _plan_actions(s, plan_id)
         previous_q = quarter.previous()
         previous = {
@@ -193,6 +195,10 @@ def return_specs(
                 support_rows=support,
                 return_by=return_by,
                 generated_on=today,
+                rag=profile.rag if profile else STANDARD_WORDING,
+                prepared_by=profile.prepared_by if profile else "",
+                contact=profile.contact if profile else "",
+                footer=profile.footer if profile else "",
             )
 
         if one_for_all:
@@ -349,12 +355,16 @@ def covering_email(
             + (f" and {len(spec.support_rows)} you support." if spec.support_rows else ".")
         ),
         "",
-        "For each action, please choose a RAG (Red, Amber, Green, or Blue when complete) and write a "
-        "short progress update, then save the file and reply with it attached.",
+        "For each action, please choose a RAG and write a short progress update, then save the "
+        "file and reply with it attached. The colours mean:",
+        *(f"  {line}" for line in spec.rag.lines()),
     ]
     if spec.return_by:
         lines += ["", f"Please return it by {spec.return_by}."]
-    lines += ["", "Thank you,", spec.partnership]
+    lines += ["", "Thank you,"]
+    lines += [t for t in (spec.prepared_by, spec.partnership, spec.contact) if t]
+    if spec.footer:
+        lines += ["", spec.footer]
     message.set_content("\n".join(lines))
     message.add_attachment(
         attachment, maintype=XLSX_MIME[0], subtype=XLSX_MIME[1], filename=attachment_name
@@ -438,6 +448,7 @@ def plan_sheet_data(db: Database, plan_id: int, quarter: Quarter | None = None) 
             priorities.append(PlanSheetPriority(kp.number, kp.kind, kp.title, objectives))
         return PlanSheetData(
             partnership=partnership.name if partnership else "",
+            footer=partnership.footer if partnership else "",
             year=plan.year,
             title=plan.title,
             quarter_label=quarter.label if quarter else "",

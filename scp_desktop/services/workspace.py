@@ -182,6 +182,11 @@ def _action_rows(
         partner_names: dict[int, str] = dict(sqlite.execute(_PARTNER_NAMES_SQL).fetchall())
         item_codes: dict[int, str] = dict(sqlite.execute(_FRAMEWORK_ITEMS_SQL).fetchall())
         partner_links = run(sqlite, _PARTNERS_SQL)
+        plan_status = sqlite.execute(
+            'SELECT status FROM "plan" WHERE id = :plan', {"plan": plan_id}
+        ).fetchone()
+    # A draft plan has asked no one for anything yet: nothing of it is overdue or unreported.
+    flagged = plan_status is not None and plan_status[0] != "draft"
     leads: dict[int, list[int]] = {}
     supports: dict[int, list[int]] = {}
     for action_id, role, partner_id in partner_links:
@@ -251,7 +256,7 @@ def _action_rows(
         items = item_sets.get(item_text)
         if items is None:
             items = item_sets[item_text] = tuple([item_codes[int(i)] for i in item_text.split(",")])
-        active = status == "active"
+        active = status == "active" and flagged
         append(
             new_row(
                 ActionRow,

@@ -50,6 +50,15 @@ class Partnership(Base):
     area: Mapped[str] = mapped_column(String(200), default="")
     prepared_by: Mapped[str] = mapped_column(String(200), default="")
     is_demo: Mapped[bool] = mapped_column(default=False)
+    # The partnership's profile (schema 0005): blank text means the standard wording.
+    contact: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    footer: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    rag_red: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    rag_amber: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    rag_green: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    rag_blue: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    logo_type: Mapped[str] = mapped_column(String(10), default="", server_default="")
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
 
 
 class Partner(Base):

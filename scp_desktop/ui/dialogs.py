@@ -246,7 +246,7 @@ class NewPlanDialog(QDialog):
         self.year.setAccessibleName("Financial year")
         form.addRow("Financial &year:", self.year)
         self.partnership = QLineEdit(self)
-        self.partnership.setPlaceholderText("e.g. Safer Colchester Partnership")
+        self.partnership.setPlaceholderText("e.g. Safer Anytown Partnership")
         self.partnership.setAccessibleName("Partnership name")
         form.addRow("&Partnership (if new):", self.partnership)
         self.problem = QLabel(self)

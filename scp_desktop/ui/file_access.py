@@ -144,3 +144,13 @@ def keep_access(window: QWidget, access: Access) -> None:
     """Hold the file for as long as `window` has it open."""
     if access.lock is not None:
         _LockKeeper(window, access)
+
+
+def hand_over_access(window: QWidget, access: Access) -> None:
+    """The window now shows another file: let go of the one it held, hold the new one."""
+    for keeper in window.findChildren(_LockKeeper):
+        keeper.access.release()
+        window.removeEventFilter(keeper)
+        keeper.setParent(None)
+        keeper.deleteLater()
+    keep_access(window, access)

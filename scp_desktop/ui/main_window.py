@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from scp_desktop import APP_NAME, __version__
 from scp_desktop.domain.periods import FinancialYear, Quarter
-from scp_desktop.services import plans, workspace
+from scp_desktop.services import plan_admin, plans, workspace
 from scp_desktop.services.errors import UserError
 from scp_desktop.storage.database import Database, DatabaseError, OpenResult
 from scp_desktop.ui.action_commands import ActionCommands
@@ -36,6 +36,8 @@ from scp_desktop.ui.dialogs import (
     PreferencesDialog,
 )
 from scp_desktop.ui.edits import Edits
+from scp_desktop.ui.file_commands import FileCommands
+from scp_desktop.ui.file_menu import install_file_actions
 from scp_desktop.ui.filter_bar import FilterBar
 from scp_desktop.ui.filtering import ActionFilter
 from scp_desktop.ui.history import HistoryDock
@@ -73,6 +75,8 @@ class MainWindow(QMainWindow):
         if settings.officer_name:
             db.user = settings.officer_name
         self.setWindowTitle(f"{APP_NAME} — {db.path.name}")
+        self._is_demo = False
+        self._is_empty = False
         self.resize(1366, 768)
 
         self.undo = UndoController(self)
@@ -82,6 +86,8 @@ class MainWindow(QMainWindow):
         undo_action = self.undo.stack.createUndoAction(self, "&Undo")
         redo_action = self.undo.stack.createRedoAction(self, "&Redo")
         self.acts = build_actions(self, self, undo_action, redo_action)
+        self.file_commands = FileCommands(self)
+        self.file_acts = install_file_actions(self)
         self._build_toolbar()
         self._build_central()
         self.navigator = NavigatorDock(self)
@@ -157,10 +163,16 @@ class MainWindow(QMainWindow):
         self.demo_text = QLabel(self.demo_notice)
         self.demo_text.setWordWrap(True)
         notice_layout.addWidget(self.demo_text, 1)
-        self.start_empty = QPushButton("&Start an empty plan…", self.demo_notice)
-        self.start_empty.setAccessibleName("Start an empty plan")
-        self.start_empty.clicked.connect(self.plan_commands.new_empty_plan)
+        # On the demo it starts the officer's own partnership (a new file); on an empty
+        # file it sets the partnership up in that file.
+        self.start_empty = QPushButton("&Start your own partnership…", self.demo_notice)
+        self.start_empty.setAccessibleName("Start your own partnership")
+        self.start_empty.clicked.connect(self._notice_clicked)
         notice_layout.addWidget(self.start_empty)
+        self.notice_spreadsheet = QPushButton("From our plan sp&readsheet…", self.demo_notice)
+        self.notice_spreadsheet.setAccessibleName("New plan from our plan spreadsheet")
+        self.notice_spreadsheet.clicked.connect(lambda: self.open_plan_from_spreadsheet())
+        notice_layout.addWidget(self.notice_spreadsheet)
         layout.addWidget(self.demo_notice)
 
         self.stack = QStackedWidget(central)
@@ -289,16 +301,34 @@ class MainWindow(QMainWindow):
     def reload(self) -> None:
         """Read everything again from the database (F5)."""
         info = plans.partnership(self.db)
-        if info and info.is_demo:
+        all_plans = plans.list_plans(self.db)
+        self._is_demo = bool(info and info.is_demo)
+        self._is_empty = info is None and not all_plans
+        if self._is_demo:
             self.demo_text.setText(
-                "<b>Demo data.</b> This is the Safer Colchester Partnership's Annual Partnership "
-                "Plan 2022-23, loaded so you can try SCP Desktop. RAG statuses marked as "
-                "illustrative were chosen for the demo. Start your own plan when ready."
+                "<b>Demo data.</b> This is the demo file: the Safer Colchester Partnership's "
+                "Annual Partnership Plan 2022-23, so you can try SCP Desktop. RAG statuses marked "
+                "as illustrative were chosen for the demo. Your own partnership gets a file of "
+                "its own."
             )
+            self.start_empty.setText("&Start your own partnership…")
+            self.notice_spreadsheet.hide()
+            self.demo_notice.show()
+        elif self._is_empty:
+            self.demo_text.setText(
+                "<b>This plan file is empty.</b> Set up the partnership it is for (its name, "
+                "area, logo and RAG wording) with an empty plan, or build its plan from the "
+                "plan spreadsheet you already keep."
+            )
+            self.start_empty.setText("&Set up the partnership…")
+            self.notice_spreadsheet.show()
             self.demo_notice.show()
         else:
             self.demo_notice.hide()
-        all_plans = plans.list_plans(self.db)
+        self._update_title()
+        if not self.file_commands.show_archived:
+            # Archived plans leave the picker; the one open now stays until another is chosen.
+            all_plans = [p for p in all_plans if p.status != "closed" or p.id == self.plan_id]
         wanted = self.plan_id
         if wanted is None:
             saved = self.settings.value("workspace/plan_id")
@@ -338,6 +368,12 @@ class MainWindow(QMainWindow):
         raise UserError("That plan no longer exists.")
 
     def _default_quarter(self, year: FinancialYear) -> Quarter:
+        if self.quarter is not None and self.quarter.year == year:
+            return self.quarter  # a reload keeps the quarter the officer is on
+        reporting = plan_admin.opening_quarter(self.db, self.plan_id or 0, year.label, self.today)
+        if reporting is not None:
+            # The plan of a year under way opens on the quarter being reported.
+            return reporting
         saved = self.settings.value(f"plan/{self.plan_id}/quarter")
         if isinstance(saved, str):
             try:
@@ -655,6 +691,59 @@ class MainWindow(QMainWindow):
         self._ask(dialog)
         if reload:
             self._load_plan()
+
+    # ------------------------------------------------------------ the open file
+
+    def _update_title(self) -> None:
+        demo = " — Demo" if self._is_demo else ""
+        self.setWindowTitle(f"{APP_NAME}{demo} — {self.db.path.name}")
+        self.db_label.setText(f"Database: {self.db.path}")
+
+    def _notice_clicked(self) -> None:
+        if self._is_empty:
+            self.set_up_partnership_here()
+        else:
+            self.file_commands.new_partnership()
+
+    def set_up_partnership_here(self) -> None:
+        """An empty file gets its partnership profile and a first empty plan for this year."""
+        from scp_desktop.services import setup
+        from scp_desktop.services.partnership_file import first_plan_year
+
+        if not self.file_commands.edit_partnership():
+            return
+        try:
+            self.plan_id = setup.create_empty_plan(self.db, first_plan_year(self.today))
+        except (UserError, DatabaseError) as exc:
+            self.show_error(str(exc))
+            return
+        self.reload()
+
+    def use_database(self, db: Database, open_result: OpenResult | None = None) -> None:
+        """Show `db` in place of the file open now, which is let go of completely: no read
+        of it still running, no edit of it left to undo, its connections closed."""
+        old = self.db
+        self._search_timer.stop()
+        self._search_pending = None
+        self.search_index.wait()
+        self.undo.stack.clear()
+        if self.plan_id is not None and self.quarter is not None:
+            self.settings.set_value(f"plan/{self.plan_id}/quarter", self.quarter.code)
+        if self.settings.officer_name:
+            db.user = self.settings.officer_name
+        self.db = db
+        self.edits.db = db
+        self.plan_id = None
+        self.quarter = None
+        self.settings.set_value("workspace/plan_id", "")
+        self.filter_bar.clear()
+        self.reload()
+        if open_result and open_result.backup:
+            self.statusBar().showMessage(
+                f"Database upgraded; the previous version was kept as {open_result.backup.name}"
+            )
+        if old is not db:
+            old.close()
 
     # ------------------------------------------------------------ officer and messages
 

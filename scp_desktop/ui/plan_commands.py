@@ -121,6 +121,12 @@ class PlanCommands:
         years = [FinancialYear.parse(p.year) for p in plans.list_plans(self.w.db)]
         suggested = (max(years).next() if years else FinancialYear.containing(self.w.today)).label
         dialog = NewPlanDialog(suggested, self.w)
+        existing = plans.partnership(self.w.db)
+        if existing is not None:
+            # The file's partnership is named in its profile, not here.
+            dialog.partnership.setText(existing.name)
+            dialog.partnership.setEnabled(False)
+            dialog.partnership.setToolTip("Change it in Plan ▸ Partnership…")
         if not self.w._ask(dialog):
             return
         try:

@@ -11,7 +11,10 @@ from typing import Any
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
+from scp_desktop.domain.rag import RAG
+from scp_desktop.paths import data_folder
 from scp_desktop.services import workspace
+from scp_desktop.services.profile import read_profile
 from scp_desktop.services.records import RecordKind
 from scp_desktop.storage.database import Database
 from scp_desktop.ui.dialogs import (
@@ -22,10 +25,12 @@ from scp_desktop.ui.dialogs import (
 )
 from scp_desktop.ui.indicators import IndicatorsWindow
 from scp_desktop.ui.main_window import MainWindow
+from scp_desktop.ui.profile_dialog import PartnershipDialog
 from scp_desktop.ui.reference_editors import RecordFormDialog, ReferenceDataDialog
 from scp_desktop.ui.reports import ReportDialog
 from scp_desktop.ui.returns import ExportPlanDialog, ImportReturnsDialog, PrepareReturnsDialog
 from scp_desktop.ui.settings import Settings
+from scp_desktop.ui.start_page import StartPage
 from scp_desktop.ui.update_editor import UpdateEditorDialog
 
 SCREEN = (1366, 768)
@@ -122,6 +127,9 @@ def render_screenshots(
         ("10-key-priority.png", lambda: RecordFormDialog(RecordKind.PRIORITY, None, window)),
         ("11-preferences.png", lambda: PreferencesDialog(officer, window)),
         ("12-new-plan.png", lambda: NewPlanDialog("2023-24", window)),
+        ("19-start-page.png", lambda: StartPage([str(db.path)], window)),
+        ("20-new-partnership.png", lambda: _new_partnership_example(window)),
+        ("21-partnership.png", lambda: PartnershipDialog(read_profile(db), window)),
     ]
     for name, make in dialogs:
         dialog = make()
@@ -132,6 +140,19 @@ def render_screenshots(
     written += _external_dialogs(window, db, out_dir)
     window.close()
     return written
+
+
+def _new_partnership_example(window: MainWindow) -> QDialog:
+    """The New partnership dialog as an officer fills it in."""
+    dialog = PartnershipDialog(None, window, new_file_folder=data_folder(), today=window.today)
+    dialog.name.setText("Safer Anytown Partnership")
+    dialog.abbreviation.setText("SAP")
+    dialog.area.setText("Anytown Borough")
+    dialog.prepared_by.setText("Anytown Community Safety Team")
+    dialog.contact.setText("community.safety@anytown.gov.uk")
+    dialog.footer.setText("OFFICIAL – Safer Anytown Partnership")
+    dialog.rag_edits[RAG.BLUE].setText("Delivered and closed")
+    return dialog
 
 
 def _external_dialogs(window: MainWindow, db: Database, out_dir: Path) -> list[Path]:

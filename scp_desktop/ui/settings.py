@@ -36,3 +36,34 @@ class Settings:
 
     def sync(self) -> None:
         self._q.sync()
+
+
+RECENT_KEY = "files/recent"
+LAST_FILE_KEY = "files/last"
+RECENT_LIMIT = 8
+
+
+def recent_files(settings: Settings) -> list[str]:
+    """The plan files opened most recently, newest first."""
+    value = settings.value(RECENT_KEY, [])
+    # QSettings gives back one string for a one-item list on some platforms.
+    items = [value] if isinstance(value, str) else list(value) if isinstance(value, list) else []
+    return [str(item) for item in items if str(item)]
+
+
+def remember_file(settings: Settings, path: str) -> None:
+    """Put `path` first in Recent files and make it the file the next start opens."""
+    items = [path] + [p for p in recent_files(settings) if p != path]
+    settings.set_value(RECENT_KEY, items[:RECENT_LIMIT])
+    settings.set_value(LAST_FILE_KEY, path)
+
+
+def forget_file(settings: Settings, path: str) -> None:
+    settings.set_value(RECENT_KEY, [p for p in recent_files(settings) if p != path])
+    if settings.value(LAST_FILE_KEY) == path:
+        settings.set_value(LAST_FILE_KEY, "")
+
+
+def last_file(settings: Settings) -> str:
+    value = settings.value(LAST_FILE_KEY, "")
+    return value if isinstance(value, str) else ""

@@ -40,6 +40,9 @@ def test_screenshots_command_writes_every_view(demo_db: Database, tmp_path: Path
         "14-import-returns.png",
         "16-reports.png",
         "17-indicators.png",
+        "19-start-page.png",
+        "20-new-partnership.png",
+        "21-partnership.png",
     ):
         assert expected in names
     table = QImage(str(out / "01-action-table.png"))

@@ -194,7 +194,7 @@ def test_new_key_priority_and_objective_then_an_action_under_it(
     assert errors and "objective" in errors[0]
 
 
-def test_start_an_empty_plan_from_the_demo_notice(
+def test_start_an_empty_plan_year_from_the_file_menu(
     window: MainWindow, demo_db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def fill(dialog: NewPlanDialog) -> QDialog.DialogCode:
@@ -203,7 +203,7 @@ def test_start_an_empty_plan_from_the_demo_notice(
         return QDialog.DialogCode.Accepted
 
     monkeypatch.setattr(NewPlanDialog, "exec", fill)
-    window.start_empty.click()
+    window.acts.new_plan.trigger()
     with demo_db.session(audit=False) as s:
         plan = s.scalars(select(Plan).where(Plan.year == "2025-26")).one()
         assert plan.status == "draft" and not plan.priorities
