@@ -696,7 +696,8 @@ class MainWindow(QMainWindow):
 
     def _update_title(self) -> None:
         demo = " — Demo" if self._is_demo else ""
-        self.setWindowTitle(f"{APP_NAME}{demo} — {self.db.path.name}")
+        read_only = " (read-only)" if self.db.read_only is not None else ""
+        self.setWindowTitle(f"{APP_NAME}{demo} — {self.db.path.name}{read_only}")
         self.db_label.setText(f"Database: {self.db.path}")
 
     def _notice_clicked(self) -> None:

@@ -110,7 +110,8 @@ def show_read_only(window: Any) -> None:
         window.history.remove_button,
     ):
         button.hide()
-    window.setWindowTitle(f"{window.windowTitle()} (read-only)")
+    if not window.windowTitle().endswith("(read-only)"):
+        window.setWindowTitle(f"{window.windowTitle()} (read-only)")
 
 
 def _local_folder() -> Path:

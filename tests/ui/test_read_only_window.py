@@ -344,8 +344,8 @@ def test_statistics_edits_on_a_read_only_plan_get_a_plain_message(
     before = path.read_bytes()
     db, _ = open_database(path, read_only=ReadOnly(ReadOnlyKind.ASKED, "Opened to look."))
     try:
+        # Closed and deleted by the test itself, before the database closes.
         grid = ValuesGridWidget(db)
-        qtbot.addWidget(grid)
         grid.resize(1200, 500)
         grid.show()
         grid.set_indicator(indicator_id, "2022-23")
@@ -355,7 +355,6 @@ def test_statistics_edits_on_a_read_only_plan_get_a_plain_message(
 
         plan_id = plans.list_plans(db)[0].id
         form = DefinitionForm(db, plan_id)
-        qtbot.addWidget(form)
         form.load(indicator_id)
         form.name.setText("Renamed")
         form.save_button.click()
