@@ -16,9 +16,21 @@ def open_or_create(path: Path, user: str):  # type: ignore[no-untyped-def]
     from scp_desktop.storage.database import open_database
 
     db, result = open_database(path, user=user, create=True)
+    daily_backup(db.path)
     if result.created or setup.is_empty(db):
         setup.load_demo(db)
     return db, result
+
+
+def daily_backup(path: Path) -> None:
+    """The first opening of each day backs the file up; a failure never stops the opening."""
+    from scp_desktop.storage.backups import daily_backup_if_due
+    from scp_desktop.storage.database import DatabaseError
+
+    try:
+        daily_backup_if_due(path)
+    except DatabaseError as exc:
+        print(f"No daily backup was made: {exc}", file=sys.stderr)
 
 
 def run_gui(db_path: Path | None = None) -> int:

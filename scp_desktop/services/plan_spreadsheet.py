@@ -17,6 +17,7 @@ from scp_desktop.excel.plan_workbook import PlanLine, read_plan_sheet
 from scp_desktop.excel.safety import SpreadsheetRejected
 from scp_desktop.services.errors import UserError
 from scp_desktop.services.plan_document import LoadSummary
+from scp_desktop.storage.backups import backup_before_change
 from scp_desktop.storage.database import Database
 from scp_desktop.storage.models import (
     Action,
@@ -139,6 +140,7 @@ def load_plan_spreadsheet(
             + ". Nothing was loaded."
         )
     summary = LoadSummary(plan_year=preview.year, warnings=list(preview.problems))
+    backup_before_change(db.path, "plan-from-spreadsheet")
     with db.session(reason=f"plan loaded from {preview.path.name}") as s:
         if s.scalar(select(Plan.id).where(Plan.year == preview.year)) is not None:
             raise UserError(f"There is already a plan for {preview.year}; nothing was loaded.")
