@@ -11,6 +11,7 @@ import os
 import shutil
 import sqlite3
 import sys
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -308,14 +309,39 @@ def _unique_name(folder: Path, stem: str, when: dt.datetime, reason: str) -> Pat
     return target
 
 
+class _StillLocked(Exception):
+    pass
+
+
 def _copy_pages(
-    src: sqlite3.Connection, dst: sqlite3.Connection, progress: Progress | None, label: str
+    src: sqlite3.Connection,
+    dst: sqlite3.Connection,
+    progress: Progress | None,
+    label: str,
+    busy_timeout_s: float = BUSY_TIMEOUT_S,
 ) -> None:
-    def step(_status: int, remaining: int, total: int) -> None:
+    """Copy every page of `src` into `dst`, one write transaction on `dst`.
+
+    Python's backup retries for ever while a file is locked; giving up after `busy_timeout_s`
+    lets the officer be told the file is in use instead of waiting without end.
+    """
+    waiting_since: list[float] = []
+
+    def step(status: int, remaining: int, total: int) -> None:
+        if status in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+            if not waiting_since:
+                waiting_since.append(time.monotonic())
+            elif time.monotonic() - waiting_since[0] > busy_timeout_s:
+                raise _StillLocked
+            return
+        waiting_since.clear()
         if progress is not None:
             progress(total - remaining, total, label)
 
-    src.backup(dst, pages=STEP_PAGES, progress=step)
+    try:
+        src.backup(dst, pages=STEP_PAGES, progress=step, sleep=0.05)
+    except _StillLocked:
+        raise sqlite3.OperationalError("database is locked") from None
 
 
 def take_backup(
@@ -565,7 +591,7 @@ def restore_backup(
         except sqlite3.Error as exc:
             raise BackupError(describe_sqlite_error(exc, db_path)) from exc
         try:
-            _copy_pages(src, dst, progress, f"Restoring {source.name}…")
+            _copy_pages(src, dst, progress, f"Restoring {source.name}…", busy_timeout_s)
         except sqlite3.Error as exc:
             raise BackupError(describe_sqlite_error(exc, db_path)) from exc
         finally:
