@@ -587,7 +587,8 @@ def restore_backup(
     src = sqlite3.connect(_ro_uri(source.resolve()), uri=True, timeout=busy_timeout_s)
     try:
         try:
-            dst = sqlite3.connect(db_path, timeout=busy_timeout_s)
+            # Waiting for a lock is done between the copy's steps, up to busy_timeout_s.
+            dst = sqlite3.connect(db_path, timeout=0.1)
         except sqlite3.Error as exc:
             raise BackupError(describe_sqlite_error(exc, db_path)) from exc
         try:
