@@ -113,8 +113,10 @@ def test_restore_into_a_locked_file_says_so(
     holder.execute("BEGIN EXCLUSIVE")
     try:
         run = subprocess.run(
-            [sys.executable, "-m", "scp_desktop", "restore", "--db", str(plan_file)]
-            + ["--from", listed["path"]],
+            [
+                *(sys.executable, "-m", "scp_desktop", "restore"),
+                *("--db", str(plan_file), "--from", listed["path"]),
+            ],
             capture_output=True,
             text=True,
             timeout=120,

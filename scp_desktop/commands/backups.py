@@ -105,7 +105,9 @@ def cmd_restore(args: argparse.Namespace) -> int:
     if result.before_restore is not None:
         print(f"The file as it was is backed up as {result.before_restore.path}")
     if result.damaged_copy is not None:
-        print(f"The file as it was could not be read whole; its bytes are kept as {result.damaged_copy}")
+        print(
+            f"The file as it was could not be read whole; its bytes are kept as {result.damaged_copy}"
+        )
     r = result.restored
     print(
         f"Restored {r.path.name} into {path.resolve()}: "

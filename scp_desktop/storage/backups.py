@@ -156,9 +156,7 @@ def _describe_contents(conn: sqlite3.Connection, path: Path, *, check: bool) -> 
                     f"{path} is damaged ({'; '.join(str(r) for r in rows[:3])}). "
                     "Choose another backup. Nothing was changed."
                 )
-        tables = {
-            r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
-        }
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if "alembic_version" not in tables or "plan" not in tables or "action" not in tables:
             raise BackupError(
                 f"{path} is a SQLite file but not an SCP Desktop plan database. "
@@ -313,21 +311,32 @@ class _StillLocked(Exception):
     pass
 
 
+class _Cancelled(Exception):
+    pass
+
+
+Cancelled = Callable[[], bool]
+
+
 def _copy_pages(
     src: sqlite3.Connection,
     dst: sqlite3.Connection,
     progress: Progress | None,
     label: str,
     busy_timeout_s: float = BUSY_TIMEOUT_S,
+    cancelled: Cancelled | None = None,
 ) -> None:
     """Copy every page of `src` into `dst`, one write transaction on `dst`.
 
     Python's backup retries for ever while a file is locked; giving up after `busy_timeout_s`
-    lets the officer be told the file is in use instead of waiting without end.
+    lets the officer be told the file is in use instead of waiting without end. A cancel stops
+    the copy before its transaction commits, so `dst` is left as it was.
     """
     waiting_since: list[float] = []
 
     def step(status: int, remaining: int, total: int) -> None:
+        if cancelled is not None and cancelled():
+            raise _Cancelled
         if status in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
             if not waiting_since:
                 waiting_since.append(time.monotonic())
@@ -342,6 +351,8 @@ def _copy_pages(
         src.backup(dst, pages=STEP_PAGES, progress=step, sleep=0.05)
     except _StillLocked:
         raise sqlite3.OperationalError("database is locked") from None
+    except _Cancelled:
+        raise BackupError("Cancelled; nothing was changed.") from None
 
 
 def take_backup(
@@ -351,6 +362,7 @@ def take_backup(
     out: Path | None = None,
     note: str = "",
     progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
     now: dt.datetime | None = None,
 ) -> BackupInfo:
     """Copy the live file with SQLite's backup API to a temporary name, check the copy, flush it
@@ -379,7 +391,7 @@ def take_backup(
     _remove_stale_partials(folder)
     tmp = folder / f".{target.name}.{os.getpid()}{PARTIAL_SUFFIX}"
     try:
-        contents = _copy_and_check(db_path, tmp, progress)
+        contents = _copy_and_check(db_path, tmp, progress, cancelled)
         _fsync_file(tmp)
         os.replace(tmp, target)
         _fsync_dir(folder)
@@ -410,7 +422,9 @@ def take_backup(
     return info
 
 
-def _copy_and_check(db_path: Path, tmp: Path, progress: Progress | None) -> _Contents:
+def _copy_and_check(
+    db_path: Path, tmp: Path, progress: Progress | None, cancelled: Cancelled | None
+) -> _Contents:
     try:
         # Opened read-only: a backup never writes to the file it copies.
         src = sqlite3.connect(_ro_uri(db_path), uri=True, timeout=BUSY_TIMEOUT_S)
@@ -419,16 +433,14 @@ def _copy_and_check(db_path: Path, tmp: Path, progress: Progress | None) -> _Con
     try:
         dst = sqlite3.connect(tmp)
         try:
-            _copy_pages(src, dst, progress, "Backing up the plan database…")
+            _copy_pages(src, dst, progress, "Backing up the plan database…", cancelled=cancelled)
             # The copy stands alone: one file, no write-ahead log beside it.
             dst.execute("PRAGMA journal_mode=DELETE")
             contents = _describe_contents(dst, db_path, check=True)
         except BackupError as exc:
             raise BackupError(f"No backup was made: {exc}") from exc
         except sqlite3.Error as exc:
-            raise BackupError(
-                "No backup was made: " + describe_sqlite_error(exc, db_path)
-            ) from exc
+            raise BackupError("No backup was made: " + describe_sqlite_error(exc, db_path)) from exc
         finally:
             dst.close()
     finally:
@@ -494,9 +506,7 @@ def daily_backup_if_due(db_path: Path, *, now: dt.datetime | None = None) -> Bac
 def _backups_in(folder: Path) -> Iterable[Path]:
     if not folder.is_dir():
         return []
-    return [
-        p for p in folder.iterdir() if p.suffix == BACKUP_SUFFIX and not p.name.startswith(".")
-    ]
+    return [p for p in folder.iterdir() if p.suffix == BACKUP_SUFFIX and not p.name.startswith(".")]
 
 
 def list_backups(db_path: Path) -> list[BackupInfo]:
@@ -563,6 +573,7 @@ def restore_backup(
     source: Path,
     *,
     progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
     busy_timeout_s: float = BUSY_TIMEOUT_S,
 ) -> RestoreResult:
     """Put a backup's contents into the live file, after backing the live file up.
@@ -583,7 +594,7 @@ def restore_backup(
     before: BackupInfo | None = None
     damaged: Path | None = None
     if db_path.is_file() and db_path.stat().st_size > 0:
-        before, damaged = _keep_live_file(db_path, progress)
+        before, damaged = _keep_live_file(db_path, progress, cancelled)
     src = sqlite3.connect(_ro_uri(source.resolve()), uri=True, timeout=busy_timeout_s)
     try:
         try:
@@ -592,7 +603,7 @@ def restore_backup(
         except sqlite3.Error as exc:
             raise BackupError(describe_sqlite_error(exc, db_path)) from exc
         try:
-            _copy_pages(src, dst, progress, f"Restoring {source.name}…", busy_timeout_s)
+            _copy_pages(src, dst, progress, f"Restoring {source.name}…", busy_timeout_s, cancelled)
         except sqlite3.Error as exc:
             raise BackupError(describe_sqlite_error(exc, db_path)) from exc
         finally:
@@ -609,11 +620,13 @@ def restore_backup(
     return RestoreResult(chosen, before, damaged, upgraded_from)
 
 
-def _keep_live_file(db_path: Path, progress: Progress | None) -> tuple[BackupInfo | None, Path | None]:
+def _keep_live_file(
+    db_path: Path, progress: Progress | None, cancelled: Cancelled | None
+) -> tuple[BackupInfo | None, Path | None]:
     """Back the live file up before it is replaced. A damaged or foreign live file cannot be
     backed up as ours: its bytes are kept as they are, so nothing is lost either way."""
     try:
-        return take_backup(db_path, "restore", progress=progress), None
+        return take_backup(db_path, "restore", progress=progress, cancelled=cancelled), None
     except BackupError as exc:
         text = str(exc)
         if "damaged" not in text and "not an SCP Desktop" not in text and "newer" not in text:

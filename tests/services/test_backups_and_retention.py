@@ -90,7 +90,7 @@ def test_a_change_that_cannot_be_backed_up_is_not_started(demo_db: Database) -> 
     with demo_db.path.open("r+b") as fh:
         fh.seek((root[0] - 1) * 4096)
         fh.write(b"\xff" * 4096)
-    with pytest.raises(BackupError, match="No backup was made.*change was not started"):
+    with pytest.raises(BackupError, match=r"No backup was made.*change was not started"):
         editing.rollover_plan(demo_db, plan.id, ids)
     assert _plans(demo_db.path) == 1
 

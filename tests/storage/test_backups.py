@@ -122,7 +122,7 @@ def test_backups_go_to_the_user_data_folder_when_beside_is_unusable(
 def test_backup_of_a_damaged_file_is_refused_and_leaves_nothing(demo_db: Database) -> None:
     demo_db.close()
     _damage(demo_db.path)
-    with pytest.raises(BackupError, match="No backup was made.*damaged"):
+    with pytest.raises(BackupError, match=r"No backup was made.*damaged"):
         backups.take_backup(demo_db.path, "manual")
     assert _folder_names(demo_db) == []
 
@@ -199,9 +199,9 @@ def test_restore_of_an_older_backup_upgrades_it(tmp_path: Path, demo_db: Databas
     from scp_desktop.storage.database import _alembic_config
 
     old = tmp_path / "older.db"
-    previous = list(
-        ScriptDirectory.from_config(_alembic_config("sqlite://")).walk_revisions()
-    )[1].revision
+    previous = list(ScriptDirectory.from_config(_alembic_config("sqlite://")).walk_revisions())[
+        1
+    ].revision
     command.upgrade(_alembic_config(f"sqlite:///{old}"), previous)
     demo_db.close()
     result = backups.restore_backup(demo_db.path, old)
