@@ -382,6 +382,10 @@ def take_backup(
             raise BackupError("A backup cannot be written over the plan database itself.")
         if target.is_dir():
             raise BackupError(f"{target} is a folder; give the backup file's name.")
+        if target.exists():
+            raise BackupError(
+                f"{target} already exists; give a new file name (nothing was overwritten)."
+            )
         if not target.parent.is_dir():
             raise BackupError(f"The folder {target.parent} does not exist.")
         folder = target.parent

@@ -162,3 +162,19 @@ def test_the_retention_setting_is_kept_in_the_file_and_checked(demo_db: Database
         with pytest.raises(UserError, match="Nothing was purged"):
             audit_retention.purge_audit(demo_db, bad, today=dt.date(2026, 1, 1))
     assert audit_retention.cutoff_date(dt.date(2024, 2, 29), 1) == dt.date(2023, 2, 28)
+
+
+def test_opening_the_file_backs_it_up_once_a_day(demo_db: Database, tmp_path: Path) -> None:
+    from scp_desktop.app import open_or_create
+
+    demo_db.close()
+    db, _ = open_or_create(demo_db.path, "Pat Officer")
+    db.close()
+    db, _ = open_or_create(demo_db.path, "Pat Officer")
+    db.close()
+    assert [b.reason for b in backups.list_backups(demo_db.path)] == ["daily"]
+    # A first run creates the file and loads the demo: nothing to back up before it.
+    new = tmp_path / "first run.db"
+    db, result = open_or_create(new, "Pat Officer")
+    db.close()
+    assert result.created and backups.list_backups(new) == []

@@ -135,6 +135,8 @@ def test_backup_to_a_named_file_and_its_bad_targets(demo_db: Database, tmp_path:
         backups.take_backup(demo_db.path, "manual", out=demo_db.path)
     with pytest.raises(BackupError, match="is a folder"):
         backups.take_backup(demo_db.path, "manual", out=tmp_path)
+    with pytest.raises(BackupError, match="already exists"):
+        backups.take_backup(demo_db.path, "manual", out=out)
     with pytest.raises(BackupError, match="does not exist"):
         backups.take_backup(demo_db.path, "manual", out=tmp_path / "no" / "x.db")
     with pytest.raises(BackupError, match="no plan database"):
@@ -309,3 +311,33 @@ def test_the_first_opening_of_each_day_backs_up_once(demo_db: Database, db: Data
 def test_an_unknown_reason_is_a_programming_error(demo_db: Database) -> None:
     with pytest.raises(ValueError, match="unknown backup reason"):
         backups.take_backup(demo_db.path, "because")
+
+
+def test_a_restore_cancelled_half_way_changes_nothing(
+    demo_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    saved = backups.take_backup(demo_db.path, "manual")
+    _rename_first_action(demo_db, "Kept")
+    demo_db.close()
+    monkeypatch.setattr(backups, "STEP_PAGES", 5)  # many steps, so a cancel lands between two
+    copied: list[int] = []
+
+    def progress(done: int, _total: int, message: str) -> None:
+        if message.startswith("Restoring"):
+            copied.append(done)
+
+    with pytest.raises(BackupError, match="Cancelled; nothing was changed"):
+        backups.restore_backup(
+            demo_db.path, saved.path, progress=progress, cancelled=lambda: len(copied) >= 3
+        )
+    assert copied[-1] > 0
+    assert _titles(demo_db.path)[0] == "Kept"
+    conn = sqlite3.connect(demo_db.path)
+    assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    conn.close()
+
+
+def test_a_cancelled_backup_leaves_nothing(demo_db: Database) -> None:
+    with pytest.raises(BackupError, match="Cancelled"):
+        backups.take_backup(demo_db.path, "manual", cancelled=lambda: True)
+    assert _folder_names(demo_db) == []
