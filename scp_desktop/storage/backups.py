@@ -50,7 +50,14 @@ STEP_PAGES = 1024
 
 
 class BackupError(DatabaseError):
-    """A backup that cannot be made, read or restored; the message says why and what to do."""
+    """A backup that cannot be made, read or restored; the message says why and what to do.
+
+    `kind` says what was wrong with a file judged: "damaged", "foreign" (not ours) or "newer".
+    """
+
+    def __init__(self, message: str, kind: str = "") -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 @dataclass(frozen=True)
@@ -154,36 +161,45 @@ def _describe_contents(conn: sqlite3.Connection, path: Path, *, check: bool) -> 
             if rows != ["ok"]:
                 raise BackupError(
                     f"{path} is damaged ({'; '.join(str(r) for r in rows[:3])}). "
-                    "Choose another backup. Nothing was changed."
+                    "Choose another backup. Nothing was changed.",
+                    "damaged",
                 )
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if "alembic_version" not in tables or "plan" not in tables or "action" not in tables:
             raise BackupError(
                 f"{path} is a SQLite file but not an SCP Desktop plan database. "
-                "Nothing was changed."
+                "Nothing was changed.",
+                "foreign",
             )
         versions = [r[0] for r in conn.execute("SELECT version_num FROM alembic_version")]
         schema = versions[0] if len(versions) == 1 else None
         if schema is None:
             raise BackupError(
                 f"{path} has no readable schema version, so it cannot be trusted. "
-                "Nothing was changed."
+                "Nothing was changed.",
+                "foreign",
             )
         if schema not in known_revisions():
             raise BackupError(
                 f"{path} was written by a newer version of SCP Desktop (schema {schema}). "
-                "Install the newer version to restore it. Nothing was changed."
+                "Install the newer version to restore it. Nothing was changed.",
+                "newer",
             )
         plans = int(conn.execute("SELECT count(*) FROM plan").fetchone()[0])
         actions = int(conn.execute('SELECT count(*) FROM "action"').fetchone()[0])
     except sqlite3.DatabaseError as exc:
-        text = str(exc).lower()
-        if "malformed" in text or "not a database" in text or "corrupt" in text:
+        if _is_damage(exc):
             raise BackupError(
-                f"{path} is damaged ({exc}). Choose another backup. Nothing was changed."
+                f"{path} is damaged ({exc}). Choose another backup. Nothing was changed.",
+                "damaged",
             ) from exc
         raise BackupError(describe_sqlite_error(exc, path)) from exc
     return _Contents(schema, plans, actions)
+
+
+def _is_damage(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return "malformed" in text or "not a database" in text or "corrupt" in text
 
 
 def inspect_backup(path: Path, *, check: bool = True) -> BackupInfo:
@@ -392,7 +408,8 @@ def take_backup(
     else:
         folder = backups_folder(db_path)
         target = _unique_name(folder, db_path.stem, when, reason)
-    _remove_stale_partials(folder)
+    if out is None:
+        _remove_stale_partials(folder)
     tmp = folder / f".{target.name}.{os.getpid()}{PARTIAL_SUFFIX}"
     try:
         contents = _copy_and_check(db_path, tmp, progress, cancelled)
@@ -442,9 +459,12 @@ def _copy_and_check(
             dst.execute("PRAGMA journal_mode=DELETE")
             contents = _describe_contents(dst, db_path, check=True)
         except BackupError as exc:
-            raise BackupError(f"No backup was made: {exc}") from exc
+            raise BackupError(f"No backup was made: {exc}", exc.kind) from exc
         except sqlite3.Error as exc:
-            raise BackupError("No backup was made: " + describe_sqlite_error(exc, db_path)) from exc
+            raise BackupError(
+                "No backup was made: " + describe_sqlite_error(exc, db_path),
+                "damaged" if _is_damage(exc) else "",
+            ) from exc
         finally:
             dst.close()
     finally:
@@ -456,7 +476,7 @@ def _remove_stale_partials(folder: Path) -> None:
     """Half-written backups of a process that was killed: never listed, removed on the next
     backup once no live process could still be writing them."""
     cutoff = dt.datetime.now().timestamp() - 3600
-    for partial in folder.glob(f".*{PARTIAL_SUFFIX}*"):
+    for partial in folder.glob(f".*{BACKUP_SUFFIX}.*{PARTIAL_SUFFIX}*"):
         with contextlib.suppress(OSError):
             if partial.stat().st_mtime < cutoff:
                 partial.unlink()
@@ -472,7 +492,7 @@ def backup_before_change(db_path: Path, reason: str, progress: Progress | None =
         take_backup(db_path, reason, progress=progress)
     except BackupError as exc:
         raise BackupError(
-            f"{exc} The change was not started, so that it can be undone from a backup."
+            f"{exc} The change was not started, so that it can be undone from a backup.", exc.kind
         ) from exc
 
 
@@ -599,6 +619,27 @@ def restore_backup(
     damaged: Path | None = None
     if db_path.is_file() and db_path.stat().st_size > 0:
         before, damaged = _keep_live_file(db_path, progress, cancelled)
+    if damaged is not None:
+        _replace_unreadable(db_path, source, progress, cancelled)
+    else:
+        _copy_into(db_path, source, progress, cancelled, busy_timeout_s)
+    upgraded_from = None
+    if chosen.schema != head_revision():
+        from scp_desktop.storage.database import open_database
+
+        db, result = open_database(db_path, create=False)
+        db.close()
+        upgraded_from = result.upgraded_from
+    return RestoreResult(chosen, before, damaged, upgraded_from)
+
+
+def _copy_into(
+    db_path: Path,
+    source: Path,
+    progress: Progress | None,
+    cancelled: Cancelled | None,
+    busy_timeout_s: float,
+) -> None:
     src = sqlite3.connect(_ro_uri(source.resolve()), uri=True, timeout=busy_timeout_s)
     try:
         try:
@@ -614,14 +655,40 @@ def restore_backup(
             dst.close()
     finally:
         src.close()
-    upgraded_from = None
-    if chosen.schema != head_revision():
-        from scp_desktop.storage.database import open_database
 
-        db, result = open_database(db_path, create=False)
-        db.close()
-        upgraded_from = result.upgraded_from
-    return RestoreResult(chosen, before, damaged, upgraded_from)
+
+def _replace_unreadable(
+    db_path: Path, source: Path, progress: Progress | None, cancelled: Cancelled | None
+) -> None:
+    """A live file SQLite cannot write into (its bytes already kept) is replaced whole: the
+    backup is copied beside it under a temporary name, flushed, then renamed over it."""
+    tmp = db_path.with_name(f".{db_path.name}.{os.getpid()}.restoring")
+    try:
+        src = sqlite3.connect(_ro_uri(source.resolve()), uri=True, timeout=BUSY_TIMEOUT_S)
+        try:
+            dst = sqlite3.connect(tmp)
+            try:
+                _copy_pages(src, dst, progress, f"Restoring {source.name}…", cancelled=cancelled)
+                dst.execute("PRAGMA journal_mode=DELETE")
+            finally:
+                dst.close()
+        finally:
+            src.close()
+        _fsync_file(tmp)
+        # The old file's log and index belong to its pages, never to the restored ones.
+        for extra in ("-wal", "-shm", "-journal"):
+            Path(f"{db_path}{extra}").unlink(missing_ok=True)
+        os.replace(tmp, db_path)
+        _fsync_dir(db_path.parent)
+    except sqlite3.Error as exc:
+        raise BackupError(describe_sqlite_error(exc, db_path)) from exc
+    except OSError as exc:
+        raise BackupError(
+            f"The backup could not be put in place of {db_path}: {exc.strerror or exc}."
+        ) from exc
+    finally:
+        for leftover in (tmp, Path(f"{tmp}-journal")):
+            leftover.unlink(missing_ok=True)
 
 
 def _keep_live_file(
@@ -632,8 +699,7 @@ def _keep_live_file(
     try:
         return take_backup(db_path, "restore", progress=progress, cancelled=cancelled), None
     except BackupError as exc:
-        text = str(exc)
-        if "damaged" not in text and "not an SCP Desktop" not in text and "newer" not in text:
+        if exc.kind not in ("damaged", "foreign", "newer"):
             raise
     folder = backups_folder(db_path)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -643,6 +709,9 @@ def _keep_live_file(
         shutil.copyfile(db_path, tmp)
         _fsync_file(tmp)
         os.replace(tmp, kept)
+        wal = Path(f"{db_path}-wal")
+        if wal.is_file() and wal.stat().st_size:
+            shutil.copyfile(wal, f"{kept}-wal")
     except OSError as exc:
         raise BackupError(
             f"The current file could not be kept before restoring: {exc.strerror or exc}. "

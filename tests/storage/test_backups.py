@@ -341,3 +341,31 @@ def test_a_cancelled_backup_leaves_nothing(demo_db: Database) -> None:
     with pytest.raises(BackupError, match="Cancelled"):
         backups.take_backup(demo_db.path, "manual", cancelled=lambda: True)
     assert _folder_names(demo_db) == []
+
+
+def test_a_killed_backup_s_temporary_file_is_cleared_later(demo_db: Database) -> None:
+    first = backups.take_backup(demo_db.path, "manual")
+    folder = first.path.parent
+    stale = folder / f".demo-20260101-000000-import.db.4242{backups.PARTIAL_SUFFIX}"
+    recent = folder / f".demo-20260101-000001-import.db.4243{backups.PARTIAL_SUFFIX}"
+    for partial in (stale, recent):
+        partial.write_bytes(b"SQLite format 3\x00" + b"\x00" * 100)
+    two_hours_ago = dt.datetime.now().timestamp() - 7200
+    os.utime(stale, (two_hours_ago, two_hours_ago))
+    backups.take_backup(demo_db.path, "manual")
+    assert not stale.exists()
+    assert recent.exists()  # another process may still be writing it
+
+
+def test_restore_over_a_file_that_is_not_a_database_keeps_its_bytes(
+    demo_db: Database,
+) -> None:
+    saved = backups.take_backup(demo_db.path, "manual")
+    demo_db.close()
+    for extra in (Path(f"{demo_db.path}-wal"), Path(f"{demo_db.path}-shm")):
+        extra.unlink(missing_ok=True)
+    demo_db.path.write_bytes(b"overwritten by another program " * 200)
+    result = backups.restore_backup(demo_db.path, saved.path)
+    assert result.damaged_copy is not None
+    assert result.damaged_copy.read_bytes().startswith(b"overwritten by another program")
+    assert _titles(demo_db.path) == _titles(saved.path)
