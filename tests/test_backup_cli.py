@@ -83,6 +83,11 @@ def test_every_bad_input_is_named(
         (["restore", "--db", str(plan_file), "--from", str(text)], "not a SQLite file"),
         (["restore", "--db", str(plan_file), "--from", str(newer)], "newer version"),
         (["restore", "--db", str(plan_file), "--from", str(damaged)], "damaged"),
+        (
+            ["restore", "--db", str(tmp_path / "no" / "x.db"), "--from", str(plan_file)],
+            "does not exist",
+        ),
+        (["restore", "--db", str(plan_file), "--from", str(plan_file)], "the plan database itself"),
         (["backup", "--db", str(tmp_path / "none.db")], "no plan database"),
         (["backup", "--db", str(plan_file), "--out", str(tmp_path)], "is a folder"),
         (["backups", "--db", str(tmp_path / "none.db")], "no plan database"),
