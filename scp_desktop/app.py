@@ -25,6 +25,7 @@ def open_or_create(path: Path, user: str):  # type: ignore[no-untyped-def]
     started = time.perf_counter()
     db, result = open_database(path, user=user, create=True)
     log_database_opened(db, result, time.perf_counter() - started)
+    daily_backup(db.path)
     return db, result
 
 
@@ -54,6 +55,18 @@ def log_database_opened(db: Any, result: Any, seconds: float) -> None:
         ", created" if result.created else "",
         f", upgraded from {result.upgraded_from}" if result.upgraded_from else "",
     )
+
+
+def daily_backup(path: Path) -> None:
+    """The first opening of each day backs the file up; a failure never stops the opening."""
+    from scp_desktop.storage.backups import daily_backup_if_due
+    from scp_desktop.storage.database import DatabaseError
+
+    try:
+        daily_backup_if_due(path)
+    except DatabaseError as exc:
+        log.warning("no daily backup was made: %s", type(exc).__name__)
+        print(f"No daily backup was made: {exc}", file=sys.stderr)
 
 
 def run_gui(db_path: Path | None = None) -> int:

@@ -21,6 +21,7 @@ from scp_desktop.domain.periods import FinancialYear, Quarter
 from scp_desktop.domain.rag import RAG
 from scp_desktop.services.errors import UserError
 from scp_desktop.services.workspace import ActionFields, FundingLineData, UpdateFields, fields_of
+from scp_desktop.storage.backups import backup_before_change
 from scp_desktop.storage.database import Database
 from scp_desktop.storage.models import (
     Action,
@@ -347,6 +348,7 @@ def rollover_plan(
     The new actions point back at the old ones (carried_from); the old plan keeps its
     updates and evidence untouched.
     """
+    backup_before_change(db.path, "rollover")
     with db.session(reason="plan rolled over") as s:
         old = s.get(Plan, from_plan_id)
         if old is None:
@@ -422,6 +424,7 @@ def rollover_plan(
 
 def delete_plan(db: Database, plan_id: int) -> None:
     """Delete a plan that holds no progress updates (e.g. a roll-over made by mistake)."""
+    backup_before_change(db.path, "plan-deletion")
     with db.session(reason="plan deleted") as s:
         plan = s.get(Plan, plan_id)
         if plan is None:

@@ -31,6 +31,7 @@ from scp_desktop.services.plan_agencies import (
     propose,
 )
 from scp_desktop.services.plan_document import LoadSummary
+from scp_desktop.storage.backups import backup_before_change
 from scp_desktop.storage.database import Database
 from scp_desktop.storage.models import (
     Action,
@@ -342,6 +343,7 @@ def load_plan_spreadsheet(
     if preview.without_priority:
         summary.warnings.insert(0, preview.section_note())
     section_title = preview.section_title.strip() or DEFAULT_SECTION
+    backup_before_change(db.path, "plan-from-spreadsheet")
     with db.session(reason=f"plan loaded from {preview.path.name}") as s:
         if s.scalar(select(Plan.id).where(Plan.year == preview.year)) is not None:
             raise UserError(f"There is already a plan for {preview.year}; nothing was loaded.")

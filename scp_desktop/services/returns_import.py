@@ -40,6 +40,7 @@ from scp_desktop.excel.safety import SpreadsheetRejected
 from scp_desktop.services import activity
 from scp_desktop.services.bulk import collector_paused
 from scp_desktop.services.errors import UserError
+from scp_desktop.storage.backups import backup_before_change
 from scp_desktop.storage.database import Database, sqlite_connection
 from scp_desktop.storage.models import (
     Action,
@@ -937,6 +938,7 @@ def apply_import(db: Database, preview: ImportPreview) -> ApplyResult:
             )
         seen[r.action_id] = r
     result = ApplyResult()
+    backup_before_change(db.path, "import")
     with db.session(reason=f"returns imported for {quarter.label}") as s:
         if (
             s.scalar(select(QuarterSignoff.id).where(QuarterSignoff.quarter == quarter.code))

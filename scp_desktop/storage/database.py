@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import contextlib
-import datetime as dt
 import functools
 import os
 import sqlite3
@@ -49,8 +48,9 @@ def describe_sqlite_error(exc: BaseException, path: Path | str) -> str:
         )
     if "malformed" in text or "not a database" in text or "corrupt" in text:
         return (
-            f"The plan database {path} is damaged. Restore it from a backup "
-            "(SCP Desktop keeps a copy beside it before every upgrade). Nothing was changed."
+            f"The plan database {path} is damaged. Restore it from a backup in the "
+            f'"{Path(path).stem} backups" folder beside it, with '
+            f"scp-desktop restore --db {path} --from BACKUP. Nothing was changed."
         )
     if "disk" in text and "full" in text:
         return (
@@ -225,19 +225,11 @@ def _check_file(path: Path) -> None:
 
 
 def backup_copy(path: Path, label: str) -> Path:
-    """Copy a live SQLite file consistently (sqlite backup API) beside the original."""
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.stem}.backup-{stamp}-{label}{path.suffix}")
-    src = sqlite3.connect(path)
-    try:
-        dst = sqlite3.connect(target)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        src.close()
-    return target
+    """A checked backup of the file in its backups folder, taken before an upgrade: written to a
+    temporary name and renamed only once complete, so a killed upgrade leaves no half backup."""
+    from scp_desktop.storage.backups import take_backup
+
+    return take_backup(path, "upgrade", note=label).path
 
 
 @dataclass

@@ -4,6 +4,7 @@ choices; Plan ▸ Partnership, and renaming, archiving and deleting whole plans.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,6 +21,7 @@ from scp_desktop.services.partnership_file import (
     save_copy,
 )
 from scp_desktop.services.profile import read_profile, save_profile
+from scp_desktop.storage.backups import daily_backup_if_due
 from scp_desktop.storage.database import Database, DatabaseError, OpenResult, open_database
 from scp_desktop.ui.file_access import choose_access, hand_over_access
 from scp_desktop.ui.profile_dialog import PartnershipDialog
@@ -29,6 +31,8 @@ from scp_desktop.ui.tasks import BackgroundRunner
 
 if TYPE_CHECKING:
     from scp_desktop.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
 
 PLAN_FILES = "Plan files (*.db);;All files (*)"
 SHOW_ARCHIVED_KEY = "workspace/show_archived"
@@ -47,7 +51,13 @@ def open_plan_file(path: Path, user: str) -> tuple[Database, OpenResult]:
     an empty one is set up as a plan database with nothing in it, never with the demo."""
     if not path.exists():
         raise DatabaseError(f"There is no file at {path}.")
-    return open_database(path, user=user, create=True)
+    db, result = open_database(path, user=user, create=True)
+    # The first opening of each day backs the file up; a failure never stops the opening.
+    try:
+        daily_backup_if_due(db.path)
+    except DatabaseError as exc:
+        log.warning("no daily backup was made: %s", type(exc).__name__)
+    return db, result
 
 
 def new_partnership_file(parent: QWidget | None, settings: Settings, today: dt.date) -> Path | None:

@@ -683,6 +683,18 @@ class MainWindow(QMainWindow):
             )
             self.reload()
 
+    def open_backups(self) -> None:
+        from scp_desktop.ui.backups_dialog import BackupsDialog
+
+        dialog = BackupsDialog(self.db, self)
+        dialog.restored.connect(self._after_restore)
+        self._ask(dialog)
+
+    def _after_restore(self) -> None:
+        # What the undo stack would undo belongs to the file as it was.
+        self.undo.stack.clear()
+        self.reload()
+
     def _open_plan_dialog(self, dialog_class: Any, *, reload: bool) -> None:
         if self.plan_id is None or self.quarter is None:
             self.statusBar().showMessage("Choose a plan first.", 5000)

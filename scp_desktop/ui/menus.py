@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QMainWindow, QMenu
 @dataclass
 class WindowActions:
     new_plan: QAction
+    backups: QAction
     preferences: QAction
     quit: QAction
     undo: QAction
@@ -82,6 +83,13 @@ def build_actions(window: QMainWindow, w: object, undo: QAction, redo: QAction) 
     key = QKeySequence.StandardKey
     a = WindowActions(
         new_plan=_action(window, "&New empty plan…", slot("plan_commands.new_empty_plan")),
+        backups=_action(
+            window,
+            "&Backups…",
+            slot("open_backups"),
+            None,
+            "Backups of the plan database: restore one, back up now",
+        ),
         preferences=_action(window, "&Preferences…", slot("edit_preferences"), key.Preferences),
         quit=_action(window, "E&xit", window.close, key.Quit),
         undo=undo,
@@ -169,7 +177,19 @@ def build_actions(window: QMainWindow, w: object, undo: QAction, redo: QAction) 
     redo.setShortcuts(redo_keys)
     bar = window.menuBar()
     layout: list[tuple[str, list[QAction | None]]] = [
-        ("&File", [a.new_plan, a.plan_from_spreadsheet, None, a.preferences, None, a.quit]),
+        (
+            "&File",
+            [
+                a.new_plan,
+                a.plan_from_spreadsheet,
+                None,
+                a.backups,
+                None,
+                a.preferences,
+                None,
+                a.quit,
+            ],
+        ),
         ("&Edit", [a.undo, a.redo, None, a.find, a.clear_filters]),
         ("&View", [a.show_table, a.show_dashboard, None, a.refresh]),
         (
