@@ -7,6 +7,7 @@ and left blank on its continuation rows, columns in whatever order and wording.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -231,7 +232,7 @@ def read_plan_sheet(grid: Grid) -> PlanRead:
     )
 
 
-def _read_plan(name: str, rows: list[list[Any]], columns: ColumnMap) -> PlanRead:
+def _read_plan(name: str, rows: Sequence[Sequence[Any]], columns: ColumnMap) -> PlanRead:
     read = PlanRead(sheet=name, columns=columns)
     for banner_row in rows[: columns.header_row - 1]:
         for c in banner_row:
@@ -247,7 +248,7 @@ def _read_plan(name: str, rows: list[list[Any]], columns: ColumnMap) -> PlanRead
         r = index + 1
         values = rows[index]
 
-        def text(meaning: Meaning, _values: list[Any] = values) -> str:
+        def text(meaning: Meaning, _values: Sequence[Any] = values) -> str:
             c = col[meaning]
             return cell_text(_values[c]) if c is not None and c < len(_values) else ""
 
