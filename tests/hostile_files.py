@@ -141,6 +141,7 @@ def write_raw_workbook(
     *,
     shared_strings: bytes | None = None,
     extra_parts: dict[str, bytes] | None = None,
+    compression: int = zipfile.ZIP_DEFLATED,
 ) -> Path:
     """A workbook package written part by part, so a test can put anything in its XML.
 
@@ -190,7 +191,7 @@ def write_raw_workbook(
     if shared_strings is not None:
         parts["xl/sharedStrings.xml"] = shared_strings
     parts.update(extra_parts or {})
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+    with zipfile.ZipFile(path, "w", compression) as zf:
         for name, data in parts.items():
             zf.writestr(name, data)
     return path
@@ -235,6 +236,22 @@ def write_many_cells(path: Path, rows: int, columns: int = 10) -> Path:
         for r in range(1, rows + 1)
     )
     return write_raw_workbook(path, [("Data", sheet_xml(body))])
+
+
+def write_repeated_row(path: Path, rows: int, columns: int = 20) -> Path:
+    """`rows` copies of one filled row, stored uncompressed (so it is no zip bomb)."""
+    cells = b"".join(b'<c r="%s1"><v>1</v></c>' % _letters(c).encode() for c in range(columns))
+    body = (b'<row r="1">' + cells + b"</row>") * rows
+    return write_raw_workbook(path, [("Data", sheet_xml(body))], compression=zipfile.ZIP_STORED)
+
+
+def _letters(col: int) -> str:
+    letters = ""
+    col += 1
+    while col:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def write_many_sheets(path: Path, count: int) -> Path:

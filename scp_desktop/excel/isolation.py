@@ -39,6 +39,10 @@ class ReadingCancelled(SpreadsheetRejected):
     """The officer cancelled while a file was being read."""
 
 
+class ReaderFailed(SpreadsheetRejected):
+    """The reader itself broke on the file: the worker that saw it reads nothing more."""
+
+
 @dataclass(frozen=True)
 class SheetValues:
     """One worksheet as read: its rows of values ('' for an empty cell), and whether it is hidden."""
@@ -47,6 +51,9 @@ class SheetValues:
     rows: Any  # list[list[Any]], or sparse.SparseRows for a vast sheet read cell by cell
     hidden: bool
 
+
+# The first byte of each answer: whether the worker reads more files after it.
+_MORE, _LAST = b"+", b"."
 
 # ---- in the worker ---------------------------------------------------------------------------
 
@@ -100,10 +107,16 @@ def read_values(name: str, content: bytes) -> list[SheetValues]:
             sheets.append(SheetValues(meta.name, rows, hidden))
     except (KeyboardInterrupt, SystemExit, SpreadsheetRejected, MemoryError):
         raise
-    except BaseException as exc:
+    except Exception as exc:
         raise SpreadsheetRejected(
             f"{name} is damaged: a sheet cannot be read ({exc}). "
             "Ask the agency to save it again as .xlsx."
+        ) from exc
+    except BaseException as exc:  # a panic inside the reader, as when memory runs out
+        raise ReaderFailed(
+            f"{name} was not read: the spreadsheet reader failed on it ({exc}). The file may be "
+            "damaged, too large or made to break spreadsheet readers; ask the agency to save it "
+            "again as .xlsx."
         ) from exc
     finally:
         wb.close()
@@ -188,17 +201,21 @@ def _serve(connection: Connection, memory_limit: int) -> None:
         name, content = request
         try:
             answer: tuple[str, Any] = ("ok", read_values(name, content))
+        except ReaderFailed as exc:
+            connection.send_bytes(_LAST + pickle.dumps(("refused", str(exc))))
+            return
         except SpreadsheetRejected as exc:
             answer = ("refused", str(exc))
         except MemoryError:
-            connection.send_bytes(pickle.dumps(("memory", "")))
-            return  # a process that ran out of memory is not trusted with another file
+            # A process that ran out of memory is not trusted with another file.
+            connection.send_bytes(_LAST + pickle.dumps(("memory", "")))
+            return
         except Exception as exc:
             answer = ("refused", f"{name} cannot be read ({type(exc).__name__}: {exc}).")
         try:
-            payload = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
+            payload = _MORE + pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
         except MemoryError:
-            connection.send_bytes(pickle.dumps(("memory", "")))
+            connection.send_bytes(_LAST + pickle.dumps(("memory", "")))
             return
         connection.send_bytes(payload)
 
@@ -283,7 +300,13 @@ def read_in_worker(
     worker = _take(memory_limit)
     finished = False
     try:
-        worker.connection.send((name, content))
+        try:
+            worker.connection.send((name, content))
+        except (BrokenPipeError, ConnectionError, OSError):
+            # A worker kept idle may have ended since (the system stopped it): a new one reads.
+            worker.stop()
+            worker = _Worker(memory_limit)
+            worker.connection.send((name, content))
         deadline = time.monotonic() + time_limit
         while not worker.connection.poll(_POLL_SECONDS):
             if cancelled is not None and cancelled():
@@ -300,8 +323,8 @@ def read_in_worker(
             payload = worker.connection.recv_bytes()
         except (EOFError, OSError):
             raise _died(name, worker) from None
-        finished = True
-        return payload
+        finished = payload[:1] == _MORE
+        return payload[1:]
     except (BrokenPipeError, EOFError, ConnectionError):
         raise _died(name, worker) from None
     finally:
@@ -313,12 +336,10 @@ def read_in_worker(
 
 def _died(name: str, worker: _Worker) -> SpreadsheetRejected:
     worker.process.join(1)
-    code = worker.process.exitcode
-    how = f" (the reading stopped with code {code})" if code not in (None, 0) else ""
     return SpreadsheetRejected(
         f"{name} was not read: reading it needed more memory than {_size(worker.memory_limit)} "
-        f"or failed inside the spreadsheet reader{how}, so it was stopped. The file may be "
-        "damaged or made to break spreadsheet readers; ask the agency to save it again as .xlsx."
+        "or failed inside the spreadsheet reader, so it was stopped. The file may be damaged "
+        "or made to break spreadsheet readers; ask the agency to save it again as .xlsx."
     )
 
 

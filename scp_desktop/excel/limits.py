@@ -41,8 +41,6 @@ _REF = re.compile(rb'\br="([A-Za-z]{1,4})(\d{1,9})"')
 _ROW_R = re.compile(rb'\br="(\d+)"')
 _TOKEN = re.compile(rb"<(/?)(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])([^>]*)>")
 _DIMENSION = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?dimension\s[^>]*?\bref="([^"]*)"')
-# Only from the start of a run of text, so each run is looked at once.
-_LONG_TEXT = re.compile(rb"(?<![^<>])[^<>]{%d}" % MAX_TEXT_BYTES)
 _SST_COUNTS = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sst\b[^>]*>")
 _COUNT_ATTR = re.compile(rb'\b(count|uniqueCount)="\s*(\d+)\s*"')
 _STRING_ITEM = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s>/]")
@@ -177,7 +175,7 @@ def _pieces(name: str, where: str, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -
                 return
             end = data.rfind(b">") + 1
             piece, carry = data[:end], data[end:]
-            if len(carry) > MAX_TEXT_BYTES or _LONG_TEXT.search(piece):
+            if len(carry) > MAX_TEXT_BYTES or _has_long_text(piece):
                 raise SpreadsheetRejected(
                     f"{name} was not read: {where} holds more text in one cell than Excel allows "
                     f"({MAX_CELL_CHARACTERS:,} characters)."
@@ -186,7 +184,89 @@ def _pieces(name: str, where: str, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -
                 yield piece
 
 
+def _has_long_text(piece: bytes) -> bool:
+    """Whether a run of more than MAX_TEXT_BYTES without markup is in `piece`.
+
+    Such a run covers at least one whole block of half that length, so only blocks free of
+    markup are measured; searching bytes for a character runs at memory speed.
+    """
+    step = MAX_TEXT_BYTES // 2
+    for start in range(0, len(piece) - step + 1, step):
+        block = piece[start : start + step]
+        if b"<" in block or b">" in block:
+            continue
+        begin = max(piece.rfind(b"<", 0, start), piece.rfind(b">", 0, start)) + 1
+        ends = [e for e in (piece.find(b"<", start), piece.find(b">", start)) if e >= 0]
+        if min(ends, default=len(piece)) - begin > MAX_TEXT_BYTES:
+            return True
+    return False
+
+
 def _scan_sheet(
+    name: str, sheet_name: str, zf: zipfile.ZipFile, info: zipfile.ZipInfo
+) -> SheetExtent:
+    where = f"sheet '{sheet_name}'"
+    extent = _quick_extent(name, where, zf, info)
+    if extent is not None:
+        return extent
+    # Out of the ordinary, or large enough that the quick bound is not enough: every cell's
+    # reference is followed.
+    return _exact_extent(name, sheet_name, zf, info)
+
+
+def _quick_extent(
+    name: str, where: str, zf: zipfile.ZipFile, info: zipfile.ZipInfo
+) -> SheetExtent | None:
+    """The extent of a sheet written as Excel writes one, counted by searching, not parsing.
+
+    A cell's row number is only bounded here (by its count of digits), so the extent may be
+    overstated, never understated. None when the sheet is written some other way, or when the
+    bound is too loose to decide how to read it.
+    """
+    extent = SheetExtent(where[7:-1], info.filename)
+    digits = 0  # most digits of a cell's row number
+    first = True
+    for piece in _pieces(name, where, zf, info):
+        if first:
+            first = False
+            declared = _DIMENSION.search(piece)
+            if declared is not None:
+                extent.declared = declared.group(1).decode("utf-8", "replace")
+                _check_declared(name, where, extent.declared)
+        if b":c" in piece or b":row" in piece:
+            return None  # prefixed element names
+        cells = sum(piece.count(b"<c" + end) for end in _TAG_ENDS)
+        rows = sum(piece.count(b"<row" + end) for end in _TAG_ENDS)
+        row_numbers = _QUICK_ROW.findall(piece)
+        if piece.count(b'<c r="') != cells or len(row_numbers) != rows:
+            return None  # cells or rows without references: they follow one another
+        extent.cells += cells
+        if row_numbers:
+            extent.rows = max(extent.rows, max(map(int, row_numbers)))
+        for pattern in _QUICK_COLUMNS:  # the longest column letters hold the last column
+            letters = pattern.findall(piece)
+            if letters:
+                extent.columns = max(extent.columns, max(map(column_number, set(letters))))
+                break
+        while digits < 10 and _QUICK_DIGITS[digits].search(piece):
+            digits += 1
+        if extent.cells > MAX_CELLS or extent.columns > MAX_COLUMNS:
+            _check_extent(name, where, extent)
+    if extent.cells:
+        extent.rows = max(extent.rows, 10**digits - 1)
+    if extent.rows > MAX_ROWS or extent.area > MAX_DENSE_CELLS:
+        return None
+    return extent
+
+
+_TAG_ENDS = (b" ", b">", b"/", b"\n", b"\t", b"\r")
+_QUICK_ROW = re.compile(rb'<row r="(\d{1,10})"')
+_QUICK_COLUMNS = [re.compile(rb'<c r="([A-Z]{%d})\d' % n) for n in (4, 3, 2, 1)]
+# _QUICK_DIGITS[n] finds a cell whose row number has more than n digits.
+_QUICK_DIGITS = [re.compile(rb'<c r="[A-Z]{1,4}\d{%d}' % (n + 1)) for n in range(10)]
+
+
+def _exact_extent(
     name: str, sheet_name: str, zf: zipfile.ZipFile, info: zipfile.ZipInfo
 ) -> SheetExtent:
     extent = SheetExtent(sheet_name, info.filename)
@@ -205,8 +285,6 @@ def _scan_sheet(
         row_tags = _ROW_TAG.findall(piece)
         row_numbers = _ROW_NUMBER.findall(piece)
         if len(cells) == len(refs) and len(row_tags) == len(row_numbers):
-            # Every cell and row carries its reference, as Excel writes them: no need to
-            # follow them one by one.
             extent.cells += len(cells)
             if row_numbers:
                 extent.rows = max(extent.rows, max(map(int, row_numbers)))

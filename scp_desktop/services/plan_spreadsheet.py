@@ -69,9 +69,16 @@ def _agency_lookup(s: Session) -> dict[str, Partner]:
     return found
 
 
-def preview_plan_spreadsheet(db: Database, path: Path, *, year: str | None = None) -> PlanPreview:
+def preview_plan_spreadsheet(
+    db: Database,
+    path: Path,
+    *,
+    year: str | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> PlanPreview:
+    """Read a plan spreadsheet and say what creating the plan would write; `cancelled` stops the read."""
     try:
-        read = read_plan_sheet(read_grid(path))
+        read = read_plan_sheet(read_grid(path, cancelled=cancelled))
     except SpreadsheetRejected as exc:
         raise UserError(str(exc)) from exc
     label = ""

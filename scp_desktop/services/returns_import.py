@@ -404,7 +404,7 @@ def preview_import(
     skipped: list[str] = []
     files = collect_paths(paths, skipped)
     # The files are read on other threads while the plan loads and earlier files are matched.
-    with collector_paused(), ReadAhead(files) as grids:
+    with collector_paused(), ReadAhead(files, cancelled=cancelled) as grids:
         index = load_index(db, plan_id, quarter)
         preview = ImportPreview(quarter, plan_id, [], [], index, skipped=skipped)
         for n, path in enumerate(files):
