@@ -221,12 +221,16 @@ def write_huge_unique_count(path: Path, declared: int = 4_000_000_000) -> Path:
         b'<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>'
         b'<row r="2"><c r="A2" t="s"><v>2</v></c></row>'
     )
-    return write_raw_workbook(path, [("Q2", sheet_xml(rows, dimension="A1:B2"))], shared_strings=shared)
+    return write_raw_workbook(
+        path, [("Q2", sheet_xml(rows, dimension="A1:B2"))], shared_strings=shared
+    )
 
 
 def write_lying_dimension(path: Path) -> Path:
     """An ordinary return whose sheet declares itself the size of the whole grid."""
-    return write_raw_workbook(path, [("Q2", sheet_xml(return_rows_xml(), dimension="A1:XFD1048576"))])
+    return write_raw_workbook(
+        path, [("Q2", sheet_xml(return_rows_xml(), dimension="A1:XFD1048576"))]
+    )
 
 
 def write_many_cells(path: Path, rows: int, columns: int = 10) -> Path:

@@ -239,7 +239,7 @@ def test_cancelling_stops_the_worker(tmp_path: Path) -> None:
     content = path.read_bytes()
     isolation.stop_idle_workers()
     started = time.monotonic()
-    with pytest.raises(ReadingCancelled, match="Reading big.xlsx was cancelled"):
+    with pytest.raises(ReadingCancelled, match=r"Reading big\.xlsx was cancelled"):
         read_in_worker(path.name, content, cancelled=lambda: True)
     assert time.monotonic() - started < 5
     assert _readers() == []  # the worker reading it was ended, none left waiting
@@ -247,7 +247,9 @@ def test_cancelling_stops_the_worker(tmp_path: Path) -> None:
 
 def test_a_reading_that_takes_too_long_is_stopped(tmp_path: Path) -> None:
     path = write_many_cells(tmp_path / "big.xlsx", rows=60_000, columns=10)
-    with pytest.raises(SpreadsheetRejected, match="big.xlsx was not read: reading it took longer"):
+    with pytest.raises(
+        SpreadsheetRejected, match=r"big\.xlsx was not read: reading it took longer"
+    ):
         read_in_worker(path.name, path.read_bytes(), time_limit=0.01)
 
 
