@@ -8,6 +8,7 @@ more than one piece, so it costs the same whatever the file claims.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import zipfile
@@ -58,7 +59,7 @@ class SheetExtent:
     part: str
     rows: int = 0  # last row used (1-based)
     columns: int = 0  # last column used (1-based)
-    cells: int = 0  # cell elements, with or without a value
+    cells: int = 0  # cell elements, counted when the sheets are big enough to hold too many
     declared: str = ""  # the sheet's own <dimension ref=…>, which may lie
 
     @property
@@ -92,8 +93,12 @@ def scan_package(name: str, zf: zipfile.ZipFile) -> PackageScan:
     """
     scan = PackageScan()
     parts = {info.filename: info for info in zf.infolist()}
-    for sheet_name, part in _worksheets(name, zf, parts):
-        extent = _scan_sheet(name, sheet_name, zf, parts[part])
+    sheets = _worksheets(name, zf, parts)
+    # The smallest cell Excel writes, <c r="A1"/>, takes 11 bytes: counting is needed only
+    # when the sheets are big enough to hold more cells than allowed.
+    room = sum(parts[part].file_size for _, part in sheets) // len(b'<c r="A1"/>')
+    for sheet_name, part in sheets:
+        extent = _scan_sheet(name, sheet_name, zf, parts[part], room > MAX_CELLS)
         scan.sheets[sheet_name] = extent
         if scan.cells > MAX_CELLS:
             raise SpreadsheetRejected(
@@ -203,10 +208,10 @@ def _has_long_text(piece: bytes) -> bool:
 
 
 def _scan_sheet(
-    name: str, sheet_name: str, zf: zipfile.ZipFile, info: zipfile.ZipInfo
+    name: str, sheet_name: str, zf: zipfile.ZipFile, info: zipfile.ZipInfo, count_cells: bool
 ) -> SheetExtent:
     where = f"sheet '{sheet_name}'"
-    extent = _quick_extent(name, where, zf, info)
+    extent = _quick_extent(name, where, zf, info, count_cells)
     if extent is not None:
         return extent
     # Out of the ordinary, or large enough that the quick bound is not enough: every cell's
@@ -215,55 +220,75 @@ def _scan_sheet(
 
 
 def _quick_extent(
-    name: str, where: str, zf: zipfile.ZipFile, info: zipfile.ZipInfo
+    name: str, where: str, zf: zipfile.ZipFile, info: zipfile.ZipInfo, count_cells: bool
 ) -> SheetExtent | None:
-    """The extent of a sheet written as Excel writes one, counted by searching, not parsing.
+    """A bound on the extent of a sheet written as Excel writes one, found by searching, not parsing.
 
-    A cell's row number is only bounded here (by its count of digits), so the extent may be
-    overstated, never understated. None when the sheet is written some other way, or when the
-    bound is too loose to decide how to read it.
+    The last row and column are bounded by the longest row number and column letters among
+    the cells (a cell in row 1234 bounds the rows by 9999), so the extent may be overstated,
+    never understated. None when the sheet is written some other way, or when the bound is
+    too loose to decide how to read it: the caller then follows every cell. Cells are
+    counted when `count_cells` (when the sheets are big enough to hold too many).
     """
     extent = SheetExtent(where[7:-1], info.filename)
-    digits = 0  # most digits of a cell's row number
+    digits = letters = 0  # most digits of a cell's row number, most letters of its column
     first = True
     for piece in _pieces(name, where, zf, info):
         if first:
             first = False
-            declared = _DIMENSION.search(piece)
+            head = piece[:_HEAD_BYTES]  # where Excel writes the size and the namespaces
+            declared = _DIMENSION.search(head)
             if declared is not None:
                 extent.declared = declared.group(1).decode("utf-8", "replace")
                 _check_declared(name, where, extent.declared)
-        if b":c" in piece or b":row" in piece:
-            return None  # prefixed element names
-        cells = sum(piece.count(b"<c" + end) for end in _TAG_ENDS)
-        rows = sum(piece.count(b"<row" + end) for end in _TAG_ENDS)
-        row_numbers = _QUICK_ROW.findall(piece)
-        if piece.count(b'<c r="') != cells or len(row_numbers) != rows:
-            return None  # cells or rows without references: they follow one another
-        extent.cells += cells
-        if row_numbers:
-            extent.rows = max(extent.rows, max(map(int, row_numbers)))
-        for pattern in _QUICK_COLUMNS:  # the longest column letters hold the last column
-            letters = pattern.findall(piece)
-            if letters:
-                extent.columns = max(extent.columns, max(map(column_number, set(letters))))
-                break
-        while digits < 10 and _QUICK_DIGITS[digits].search(piece):
-            digits += 1
+            if _PREFIXED.search(head):
+                return None
+        if _ODD_CELL.search(piece):
+            return None  # cells without references: they follow one another
+        # Rows are not looked at: with every cell placed by its reference, a row element
+        # without cells places nothing. Cells are counted only where enough could fit.
+        if count_cells:
+            extent.cells += piece.count(b'<c r="')
+        at = 0
+        while far := _far_cell(letters, digits).search(piece, at):
+            ref = _CELL_AT.match(piece, far.start())
+            if ref is None:
+                return None
+            letters = max(letters, len(ref.group(1)))
+            digits = max(digits, len(ref.group(2)))
+            at = far.end()
+        if letters > 1:  # columns past Z: the cells with the longest letters give the last
+            found = _QUICK_COLUMNS[letters].findall(piece)
+            if found:
+                extent.columns = max(extent.columns, max(map(column_number, set(found))))
         if extent.cells > MAX_CELLS or extent.columns > MAX_COLUMNS:
-            _check_extent(name, where, extent)
-    if extent.cells:
-        extent.rows = max(extent.rows, 10**digits - 1)
+            _check_extent(name, where, extent)  # both exact: every cell has its reference
+    if letters == 1:
+        extent.columns = 26
+    if digits:
+        extent.rows = 10**digits - 1
     if extent.rows > MAX_ROWS or extent.area > MAX_DENSE_CELLS:
         return None
     return extent
 
 
-_TAG_ENDS = (b" ", b">", b"/", b"\n", b"\t", b"\r")
-_QUICK_ROW = re.compile(rb'<row r="(\d{1,10})"')
-_QUICK_COLUMNS = [re.compile(rb'<c r="([A-Z]{%d})\d' % n) for n in (4, 3, 2, 1)]
-# _QUICK_DIGITS[n] finds a cell whose row number has more than n digits.
-_QUICK_DIGITS = [re.compile(rb'<c r="[A-Z]{1,4}\d{%d}' % (n + 1)) for n in range(10)]
+_PREFIXED = re.compile(rb"<[A-Za-z_][\w.-]*:(?:worksheet|sheetData|row|c)[\s>/]")
+# A cell tag not followed straight away by its reference.
+_ODD_CELL = re.compile(rb"<c(?:[>/\t\n\r]| (?!r=\"))")
+_HEAD_BYTES = 64 * 1024
+_CELL_AT = re.compile(rb'<c r="([A-Z]{1,4})(\d{1,10})"')
+
+
+@functools.lru_cache(maxsize=64)
+def _far_cell(letters: int, digits: int) -> re.Pattern[bytes]:
+    """Finds a cell whose column has more than `letters` letters or its row more than `digits` digits."""
+    return re.compile(
+        rb'<c r="(?:[A-Z]{%d}|[A-Z]{1,4}\d{%d})' % (min(letters + 1, 5), min(digits + 1, 11))
+    )
+
+
+# The columns of n letters.
+_QUICK_COLUMNS = {n: re.compile(rb'<c r="([A-Z]{%d})\d' % n) for n in (2, 3, 4)}
 
 
 def _exact_extent(
