@@ -417,6 +417,9 @@ def preview_import(
             file_preview, rows = read_one(
                 index, path, choices, grid=functools.partial(grids.get, n)
             )
+            if cancelled is not None and cancelled():
+                preview.cancelled = True  # this file's reading was stopped part way
+                break
             file_index = len(preview.files)
             for row in rows:
                 row.file_index = file_index
