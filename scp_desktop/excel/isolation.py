@@ -173,7 +173,17 @@ def _limit_memory_windows(limit: int) -> None:
     job_object_limit_process_memory = 0x100
     kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined]
     kernel32.CreateJobObjectW.restype = wintypes.HANDLE
+    kernel32.CreateJobObjectW.argtypes = [ctypes.c_void_p, wintypes.LPCWSTR]
     kernel32.GetCurrentProcess.restype = wintypes.HANDLE
+    kernel32.SetInformationJobObject.argtypes = [
+        wintypes.HANDLE,
+        ctypes.c_int,
+        ctypes.c_void_p,
+        wintypes.DWORD,
+    ]
+    kernel32.SetInformationJobObject.restype = wintypes.BOOL
+    kernel32.AssignProcessToJobObject.argtypes = [wintypes.HANDLE, wintypes.HANDLE]
+    kernel32.AssignProcessToJobObject.restype = wintypes.BOOL
     job = kernel32.CreateJobObjectW(None, None)
     if not job:
         return  # no job object: the process is still apart, only without a cap
@@ -189,7 +199,7 @@ def _limit_memory_windows(limit: int) -> None:
 def _serve(connection: Connection, memory_limit: int) -> None:
     """The worker's loop: read each file sent, answer with its values or why it was refused."""
     # Without a cap on this system, the file is still read in a process of its own.
-    with contextlib.suppress(OSError, ValueError, AttributeError):
+    with contextlib.suppress(Exception):
         _limit_memory(memory_limit)
     while True:
         try:
