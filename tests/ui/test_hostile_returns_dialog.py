@@ -60,7 +60,10 @@ def test_hostile_files_are_refused_by_name_and_the_window_stays(
     assert dialog.isVisible()
     model = dialog.file_model
     shown = {
-        model.data(model.index(r, 0)): (model.data(model.index(r, 1)), model.data(model.index(r, 4)))
+        model.data(model.index(r, 0)): (
+            model.data(model.index(r, 1)),
+            model.data(model.index(r, 4)),
+        )
         for r in range(model.rowCount())
     }
     assert shown["EP return.xlsx"][0] == "Refused"
