@@ -97,6 +97,13 @@ def read_values(name: str, content: bytes) -> list[SheetValues]:
                 continue
             hidden = meta.visible != python_calamine.SheetVisibleEnum.Visible
             extent = scan.sheets.get(meta.name)
+            if extent is None and any(e.area > MAX_DENSE_CELLS for e in scan.sheets.values()):
+                # A sheet the scan could not tie to its part, in a workbook holding a vast one:
+                # which part it is cannot be told, so it is not read whole.
+                raise SpreadsheetRejected(
+                    f"{name} was not read: its sheet '{meta.name}' could not be checked before "
+                    "reading. Ask the agency to save it again as .xlsx."
+                )
             if extent is not None and extent.area > MAX_DENSE_CELLS:
                 if sparse_reading is None:
                     zf = zipfile.ZipFile(io.BytesIO(content))

@@ -417,7 +417,7 @@ def preview_import(
             file_preview, rows = read_one(
                 index, path, choices, grid=functools.partial(grids.get, n)
             )
-            if cancelled is not None and cancelled():
+            if file_preview.status == "rejected" and cancelled is not None and cancelled():
                 preview.cancelled = True  # this file's reading was stopped part way
                 break
             file_index = len(preview.files)
