@@ -1,7 +1,8 @@
 """Reading a workbook or CSV into plain grids of cell values, with cell colours and formulas on demand.
 
-Values come from python-calamine (fast, and it returns a formula's saved result). Colours and
-formulas are only needed for a few cells (an empty RAG cell that may be coloured in), so openpyxl
+Values come from python-calamine (fast, and it returns a formula's saved result), run in a worker
+process after the file's limits are checked (isolation.py), so a hostile file cannot end the
+application. Colours and formulas are only needed for a few cells (an empty RAG cell that may be coloured in), so openpyxl
 reads them lazily, in one streaming pass, only when asked.
 """
 
@@ -14,21 +15,24 @@ import datetime as dt
 import functools
 import io
 import math
-import os
 import re
 import zipfile
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 from xml.etree import ElementTree as ET
 
-import python_calamine
 from defusedxml import ElementTree as DefusedET
 from openpyxl.utils import column_index_from_string, get_column_letter
 
+from scp_desktop.excel.isolation import (
+    read_in_worker,
+    values_of,
+    worker_count_hint,
+)
 from scp_desktop.excel.safety import (
     SpreadsheetRejected,
     check_zip,
@@ -43,7 +47,9 @@ Value = str | float | int | bool | dt.date | dt.datetime | dt.time | dt.timedelt
 @dataclass
 class Sheet:
     name: str
-    rows: list[list[Any]]  # rows[0] is spreadsheet row 1; '' for an empty cell
+    # rows[0] is spreadsheet row 1; '' for an empty cell. A list of lists, or for a vast sheet
+    # with few cells filled, sparse.SparseRows, which stores only those.
+    rows: Sequence[Sequence[Any]]
     hidden: bool = False
 
     def cell(self, row: int, col: int) -> Any:
@@ -89,9 +95,13 @@ class Grid:
         return found
 
 
-def read_grid(path: Path) -> Grid:
-    """Read every sheet of a workbook or a CSV file; raises SpreadsheetRejected with a clear message."""
-    return _parse(path).grid()
+def read_grid(path: Path, *, cancelled: Callable[[], bool] | None = None) -> Grid:
+    """Read every sheet of a workbook or a CSV file; raises SpreadsheetRejected with a clear message.
+
+    A workbook is read in a worker process; `cancelled` is asked while it reads, and stops it
+    (raising isolation.ReadingCancelled).
+    """
+    return _parse(path, cancelled).grid()
 
 
 @dataclass
@@ -100,26 +110,21 @@ class _Parsed:
 
     path: Path
     content: bytes
-    sheets: list[tuple[str, Any, bool]] = field(default_factory=list)  # name, sheet, hidden
+    payload: bytes = b""  # the worker's answer, made into values by `grid`
     parts: dict[str, zipfile.ZipInfo] = field(default_factory=dict)
     done: Grid | None = None  # a CSV file, read whole
 
     def grid(self) -> Grid:
         if self.done is not None:
             return self.done
-        try:
-            sheets = [
-                Sheet(name, parsed.to_python(skip_empty_area=False), hidden)  # fresh lists: ours
-                for name, parsed, hidden in self.sheets
-            ]
-        except (KeyboardInterrupt, SystemExit):
-            raise
-        except BaseException as exc:
-            raise _damaged_sheet(self.path, exc) from exc
+        sheets = [
+            Sheet(values.name, values.rows, values.hidden)
+            for values in values_of(self.path.name, self.payload)
+        ]
         return Grid(self.path, "xlsx", sheets, self.content, self.parts)
 
 
-def _parse(path: Path) -> _Parsed:
+def _parse(path: Path, cancelled: Callable[[], bool] | None = None) -> _Parsed:
     sniffed = sniff(path, check_package=False)
     try:
         content = path.read_bytes()
@@ -128,7 +133,7 @@ def _parse(path: Path) -> _Parsed:
     if sniffed.kind == "csv":
         return _Parsed(path, content, done=Grid(path, "csv", [_read_csv(path, content)], content))
     parts = check_zip(path, content)  # the package as read, not the file read again
-    return _Parsed(path, content, _parse_xlsx(path, content), parts)
+    return _Parsed(path, content, read_in_worker(path.name, content, cancelled=cancelled), parts)
 
 
 AHEAD = 8  # grids read ahead per reading thread: enough to cover the plan's loading
@@ -138,14 +143,23 @@ AHEAD_BYTES = 48 * 1024 * 1024  # ...unless the files waiting are this big on di
 class ReadAhead:
     """Reads files into grids on a few threads, ahead of the caller working through them in order.
 
-    python-calamine parses without holding the interpreter lock, so while one file's rows are
-    being matched the next files are already being parsed, on as many cores as the laptop has;
+    Each thread waits on a worker process (isolation.py), so while one file's rows are being
+    matched the next files are already being parsed, on as many cores as the laptop has;
     `get` makes the parsed cells into Python values. A few files wait in memory, fewer when
-    they are large. A file's error is raised by `get` for that file alone.
+    they are large. A file's error is raised by `get` for that file alone. `cancelled` is
+    asked while files are read; closing stops the readings under way.
     """
 
-    def __init__(self, paths: Sequence[Path], *, workers: int | None = None) -> None:
+    def __init__(
+        self,
+        paths: Sequence[Path],
+        *,
+        workers: int | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> None:
         self._paths = list(paths)
+        self._closed = False
+        self._cancelled = cancelled
         count = workers if workers is not None else self.default_workers()
         self._workers = max(0, min(count, len(self._paths) - 1))
         self._ahead = max(1, self._workers) * AHEAD
@@ -164,7 +178,10 @@ class ReadAhead:
     def default_workers() -> int:
         """Reading threads when none are asked for: one per core, up to four (on two cores,
         two readers beside the matching thread measured faster than one)."""
-        return min(4, os.cpu_count() or 1)
+        return worker_count_hint()
+
+    def _stop(self) -> bool:
+        return self._closed or (self._cancelled is not None and self._cancelled())
 
     def _fill(self, current: int) -> None:
         if self._pool is None:
@@ -178,7 +195,7 @@ class ReadAhead:
             if self._futures and sum(self._sizes.values()) + size > AHEAD_BYTES:
                 return
             self._sizes[self._submitted] = size
-            self._futures[self._submitted] = self._pool.submit(_parse, path)
+            self._futures[self._submitted] = self._pool.submit(_parse, path, self._stop)
             self._submitted += 1
 
     def get(self, index: int) -> Grid:
@@ -188,14 +205,15 @@ class ReadAhead:
         self._submitted = max(self._submitted, index + 1)  # read here if not read ahead
         self._fill(index + 1)
         if future is None:
-            return read_grid(self._paths[index])
+            return read_grid(self._paths[index], cancelled=self._stop)
         # Values are made here, not on the reading thread: making them holds the interpreter
         # lock, and a reader holding it would stall this thread (and its plan queries, which
         # give the lock up at every row) far longer than the making takes.
         return future.result().grid()
 
     def close(self) -> None:
-        """Stop reading: files not yet started are dropped, one being read is left to finish."""
+        """Stop reading: files not yet started are dropped, those being read are stopped."""
+        self._closed = True
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
@@ -221,42 +239,6 @@ def _read_csv(path: Path, content: bytes) -> Sheet:
     except csv.Error as exc:
         raise SpreadsheetRejected(f"{path.name} is not a readable CSV file: {exc}.") from exc
     return Sheet(path.stem[:31] or "CSV", rows)
-
-
-def _parse_xlsx(path: Path, content: bytes) -> list[tuple[str, Any, bool]]:
-    """Each worksheet parsed by calamine (without the interpreter lock), not yet made into values."""
-    try:
-        wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
-    except python_calamine.PasswordError as exc:
-        raise SpreadsheetRejected(f"{path.name} is protected with a password.") from exc
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except BaseException as exc:  # calamine's errors, and a Rust panic (not an Exception)
-        raise SpreadsheetRejected(
-            f"{path.name} is damaged and cannot be read ({exc}). "
-            "Ask the agency to save it again as .xlsx."
-        ) from exc
-    sheets: list[tuple[str, Any, bool]] = []
-    try:
-        for meta in wb.sheets_metadata:
-            if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
-                continue
-            hidden = meta.visible != python_calamine.SheetVisibleEnum.Visible
-            sheets.append((meta.name, wb.get_sheet_by_name(meta.name), hidden))
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except BaseException as exc:
-        raise _damaged_sheet(path, exc) from exc
-    finally:
-        wb.close()
-    return sheets
-
-
-def _damaged_sheet(path: Path, exc: BaseException) -> SpreadsheetRejected:
-    return SpreadsheetRejected(
-        f"{path.name} is damaged: a sheet cannot be read ({exc}). "
-        "Ask the agency to save it again as .xlsx."
-    )
 
 
 _CELL = re.compile(rb"<c\b([^>]*?)(/>|>(.*?)</c>)", re.DOTALL)

@@ -27,6 +27,7 @@ from scp_desktop.domain.indicators import (
 )
 from scp_desktop.excel.columns import best_header
 from scp_desktop.excel.grid import Grid, Sheet, read_grid
+from scp_desktop.excel.isolation import ReadingCancelled
 from scp_desktop.excel.safety import SpreadsheetRejected
 
 HEADER_SEARCH_ROWS = 15
@@ -110,11 +111,14 @@ def _column_of(text: str) -> _Column | None:
     return None
 
 
-def read_grid_safely(path: Path) -> Grid:
+def read_grid_safely(path: Path, should_stop: Callable[[], bool] | None = None) -> Grid:
     """The file's sheets, after the same checks as partner returns (size, zip bomb, password,
-    .xls, damage); WorkbookError says why a file is refused."""
+    .xls, damage, limits); WorkbookError says why a file is refused, ReadingCancelled that
+    `should_stop` stopped the reading."""
     try:
-        return read_grid(path)
+        return read_grid(path, cancelled=should_stop)
+    except ReadingCancelled:
+        raise
     except SpreadsheetRejected as exc:
         raise WorkbookError(str(exc)) from exc
 
@@ -182,7 +186,10 @@ def read_indicator_values(
 
     Raises WorkbookError for files that are refused; everything else is reported in the
     result with its cell."""
-    grid = read_grid_safely(path)
+    try:
+        grid = read_grid_safely(path, should_stop)
+    except ReadingCancelled:
+        return ReadResult(cancelled=True)
     result = ReadResult()
     sheets = [s for s in grid.sheets if not s.hidden]
     for index, sheet in enumerate(sheets):

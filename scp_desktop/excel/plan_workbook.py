@@ -7,7 +7,7 @@ and left blank on its continuation rows, columns in whatever order and wording.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -281,7 +281,7 @@ def read_plan_sheet(grid: Grid, overrides: Mapping[int, Meaning] | None = None) 
     for sheet in grid.sheets:
         if sheet.hidden:
             continue
-        read = read_plan_rows(sheet.name, sheet.rows, overrides)
+        read = read_plan_rows(sheet.name, [list(row) for row in sheet.rows], overrides)
         if read is not None:
             return read
     raise SpreadsheetRejected(
@@ -320,7 +320,7 @@ def _read_plan(name: str, rows: list[list[Any]], columns: PlanColumns) -> PlanRe
         r = index + 1
         values = rows[index]
 
-        def text(meaning: Meaning, _values: list[Any] = values) -> str:
+        def text(meaning: Meaning, _values: Sequence[Any] = values) -> str:
             c = col[meaning]
             return cell_text(_values[c]) if c is not None and c < len(_values) else ""
 

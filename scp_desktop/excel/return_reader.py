@@ -200,7 +200,7 @@ def _template_header(
     return columns
 
 
-def _guess_header(rows: list[list[Any]]) -> ColumnMap:
+def _guess_header(rows: Sequence[Sequence[Any]]) -> ColumnMap:
     """The first row with two or more text cells: most likely the header of an unknown layout."""
     for index, row in enumerate(rows[:30]):
         texts = [c for c in row if isinstance(c, str) and c.strip()]

@@ -151,11 +151,17 @@ def _financial_year(text: str) -> str:
 
 
 def preview_plan_spreadsheet(
-    db: Database, path: Path, *, year: str | None = None, partnership: str | None = None
+    db: Database,
+    path: Path,
+    *,
+    year: str | None = None,
+    partnership: str | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> PlanPreview:
-    """Read the spreadsheet and say what the plan would be; nothing is written."""
+    """Read the spreadsheet and say what the plan would be; nothing is written. `cancelled`
+    stops the read."""
     try:
-        read = read_plan_sheet(read_grid(path))
+        read = read_plan_sheet(read_grid(path, cancelled=cancelled))
     except SpreadsheetRejected as exc:
         raise UserError(str(exc)) from exc
     identity = plan_identity(read.banners, read.sheet, path.stem)

@@ -408,7 +408,7 @@ def preview_import(
     skipped: list[str] = []
     files = collect_paths(paths, skipped)
     # The files are read on other threads while the plan loads and earlier files are matched.
-    with collector_paused(), ReadAhead(files) as grids:
+    with collector_paused(), ReadAhead(files, cancelled=cancelled) as grids:
         index = load_index(db, plan_id, quarter)
         preview = ImportPreview(quarter, plan_id, [], [], index, skipped=skipped)
         for n, path in enumerate(files):
@@ -421,6 +421,9 @@ def preview_import(
             file_preview, rows = read_one(
                 index, path, choices, grid=functools.partial(grids.get, n)
             )
+            if file_preview.status == "rejected" and cancelled is not None and cancelled():
+                preview.cancelled = True  # this file's reading was stopped part way
+                break
             file_index = len(preview.files)
             for row in rows:
                 row.file_index = file_index

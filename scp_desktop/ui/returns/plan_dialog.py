@@ -223,7 +223,7 @@ class NewPlanFromSpreadsheetDialog(ClosesAfterItsJob):
         self.file_edit.setText(str(path))
         db = self.db
         self._run(
-            lambda progress, cancelled: preview_plan_spreadsheet(db, path),
+            lambda progress, cancelled: preview_plan_spreadsheet(db, path, cancelled=cancelled),
             f"Reading {path.name}…",
             0,
             self._previewed,
