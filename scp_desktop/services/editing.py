@@ -201,9 +201,11 @@ def save_action(
         a = _checked_action(s, action_id, expected_version)
         before = fields_of(a)
         if fields != before:
-            # A change to outputs, agencies or funding alone is a new version of the action too.
+            # A change to outputs, agencies or funding alone is a new version of the action
+            # too; one save makes one version, however many flushes it takes.
             a.version = a.version + 1
-        _write_fields(s, a, fields)
+        with s.no_autoflush:
+            _write_fields(s, a, fields)
         s.flush()
         return Written(before, a.version)
 

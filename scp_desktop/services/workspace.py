@@ -568,6 +568,8 @@ class PastQuarter:
     rag: RAG
     narrative: str
     reported_by: str
+    # Typed, or imported from which file, sheet and row (and edited by hand after, by whom).
+    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -620,13 +622,26 @@ def action_history(db: Database, action_id: int) -> ActionHistory:
                 .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
             )
         ]
-        quarters = [
-            PastQuarter(Quarter.parse(u.quarter).label, RAG(u.rag), u.narrative, u.reported_by)
-            for u in s.scalars(
+        updates = list(
+            s.scalars(
                 select(QuarterUpdate)
                 .where(QuarterUpdate.action_id.in_(chain))
                 .order_by(QuarterUpdate.quarter.desc())
             )
+        )
+        batch_ids = {u.import_batch_id for u in updates if u.import_batch_id is not None}
+        batches = {
+            b.id: b for b in s.scalars(select(ImportBatch).where(ImportBatch.id.in_(batch_ids)))
+        }
+        quarters = [
+            PastQuarter(
+                Quarter.parse(u.quarter).label,
+                RAG(u.rag),
+                u.narrative,
+                u.reported_by,
+                provenance(u, batches.get(u.import_batch_id or 0)),
+            )
+            for u in updates
         ]
         return ActionHistory(a.id, f"{a.reference} {a.title}".strip(), entries, quarters)
 
