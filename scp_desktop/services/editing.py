@@ -28,10 +28,10 @@ from scp_desktop.services.workspace import ActionFields, FundingLineData, Update
 from scp_desktop.storage.database import Database, DatabaseError
 from scp_desktop.storage.models import (
     Action,
-    AuditEntry,
     ActionFrameworkItem,
     ActionOutput,
     ActionPartner,
+    AuditEntry,
     Base,
     Evidence,
     FundingLine,
@@ -378,9 +378,11 @@ def save_quarter_update(
     `expected_version` (ABSENT: there was none). Returns the previous update and the
     version written (ABSENT when removed); ConflictError when someone changed it since."""
     q = Quarter.parse(quarter)
-    with _update_conflicts(db, action_id, q, expected_version):
-        with db.session(reason=_reason(f"update {q.label}", overwrite)) as s:
-            return _set_update(s, action_id, q, lambda _before: fields, expected_version)
+    with (
+        _update_conflicts(db, action_id, q, expected_version),
+        db.session(reason=_reason(f"update {q.label}", overwrite)) as s,
+    ):
+        return _set_update(s, action_id, q, lambda _before: fields, expected_version)
 
 
 def set_quarter_update(
@@ -414,9 +416,11 @@ def save_quarter_rag(
             return UpdateFields(rag, "", reported_by, today)
         return replace(before, rag=rag)
 
-    with _update_conflicts(db, action_id, q, expected_version):
-        with db.session(reason=f"RAG {q.label}") as s:
-            return _set_update(s, action_id, q, with_rag, expected_version)
+    with (
+        _update_conflicts(db, action_id, q, expected_version),
+        db.session(reason=f"RAG {q.label}") as s,
+    ):
+        return _set_update(s, action_id, q, with_rag, expected_version)
 
 
 def set_quarter_rag(
@@ -430,7 +434,7 @@ def set_quarter_rag(
 
 def _update_what(s: Session, action_id: int, q: Quarter) -> str:
     a = s.get(Action, action_id)
-    name = (a.reference or a.title[:60]) if a is not None else "the action"
+    name = f"{a.reference} {a.title[:50]}".strip() if a is not None else "the action"
     return f"The {q.label} update of {name}"
 
 

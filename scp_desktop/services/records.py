@@ -307,9 +307,9 @@ def save_record(
             s.flush()
             return RecordChange(kind, new.id, None, _state(spec, new), _version(new))
         obj = s.get(spec.model, record_id)
-        if obj is None and expected_version is None:
-            raise UserError(f"That {spec.singular} no longer exists.")
         _check(s, spec, obj, record_id, expected_version)
+        if obj is None:
+            raise UserError(f"That {spec.singular} no longer exists.")
         before = _state(spec, obj)
         if spec.parent:
             cleaned[spec.parent] = before[spec.parent]
@@ -339,9 +339,9 @@ def delete_record(
         db.session(reason=f"{spec.singular} deleted") as s,
     ):
         obj = s.get(spec.model, record_id)
-        if obj is None and expected_version is None:
-            raise UserError(f"That {spec.singular} no longer exists.")
         _check(s, spec, obj, record_id, expected_version)
+        if obj is None:
+            raise UserError(f"That {spec.singular} no longer exists.")
         before = _state(spec, obj)
         label = str(before.get("abbreviation") or before.get("code") or before.get("title") or "")
         _refuse_delete_in_use(s, spec, record_id, f"The {spec.singular} '{label[:60]}'")

@@ -39,8 +39,8 @@ from scp_desktop.excel.return_reader import (
     tidy_narrative,
 )
 from scp_desktop.excel.safety import SpreadsheetRejected
-from scp_desktop.services.bulk import collector_paused
 from scp_desktop.services import versions
+from scp_desktop.services.bulk import collector_paused
 from scp_desktop.services.errors import UserError
 from scp_desktop.services.versions import ABSENT
 from scp_desktop.storage.database import Database, DatabaseError, sqlite_connection

@@ -13,7 +13,6 @@ import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Generic, TypeVar
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
@@ -23,10 +22,11 @@ from scp_desktop.services.errors import ConflictError, FieldChange, OtherChange
 from scp_desktop.storage.database import Database
 from scp_desktop.storage.models import AuditEntry, Base, Versioned
 
-T = TypeVar("T")
-
 # The version given for a record the caller saw absent (not yet made, or deleted).
 ABSENT = 0
+
+# Bookkeeping an officer does not set: not worth a line in the other change's list.
+_QUIET_FIELDS = {"rag_illustrative", "edited_by", "edited_at", "position"}
 
 _ACTION_PARTS = ("action_output", "funding_line", "action_partner", "action_framework_item")
 
@@ -54,7 +54,7 @@ _FIELD_WORDS = {
 
 
 @dataclass(frozen=True)
-class Written(Generic[T]):
+class Written[T]:
     """What a versioned write replaced, and the record's version it left (ABSENT: removed)."""
 
     before: T
@@ -115,7 +115,7 @@ def changes_since(
                 e.new_value or "",
             )
             for e in entries
-            if e.operation == "update" or e.entity != entity
+            if (e.operation == "update" or e.entity != entity) and e.field not in _QUIET_FIELDS
         )
         out.append(OtherChange(first.user, first.at, operation, first.reason, fields))
     return tuple(out)
@@ -137,10 +137,7 @@ def describe_change(change: OtherChange) -> str:
 def conflict_message(what: str, changes: tuple[OtherChange, ...], current_version: int) -> str:
     if not changes:
         state = "was deleted" if current_version == ABSENT else "was changed"
-        return (
-            f"{what} {state} by someone else since you opened it. "
-            "Nothing of yours was saved."
-        )
+        return f"{what} {state} by someone else since you opened it. Nothing of yours was saved."
     shown = changes[-3:]
     earlier = len(changes) - len(shown)
     body = "; then ".join(describe_change(c) for c in shown)
@@ -195,9 +192,7 @@ def check(
         return
     current = version_of(obj)
     if current != read_version:
-        raise conflict(
-            s, what, entity, entity_id, read_version, current, action_parts=action_parts
-        )
+        raise conflict(s, what, entity, entity_id, read_version, current, action_parts=action_parts)
 
 
 @contextmanager

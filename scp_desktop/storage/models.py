@@ -54,7 +54,7 @@ class Versioned:
     version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
 
     @declared_attr.directive
-    def __mapper_args__(cls) -> dict[str, object]:  # noqa: N805
+    def __mapper_args__(cls) -> dict[str, object]:
         return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
 
 

@@ -3,6 +3,8 @@ complete, delete and evidence. Each runs through the window's undoable edits."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -76,12 +78,8 @@ class ActionCommands:
                 choice = ask_resolution(conflict, self.w)
                 if choice is Resolution.OVERWRITE:
                     self._overwrite(
-                        lambda: self.w.edits.update_action(
-                            action_id,
-                            fields,
-                            expected_version=conflict.current_version,
-                            overwrite=True,
-                        )
+                        partial(self.w.edits.update_action, action_id, fields, overwrite=True),
+                        conflict.current_version,
                     )
                     return
                 if choice is not Resolution.RELOAD:
@@ -93,10 +91,11 @@ class ActionCommands:
                     return
                 mine = fields
 
-    def _overwrite(self, save: Any) -> None:
-        """Save over the other change; yet another change in between is shown, not overwritten."""
+    def _overwrite(self, save: Callable[..., object], version: int) -> None:
+        """Save over the other change (at the version it made); yet another change in
+        between is shown, not overwritten."""
         try:
-            save()
+            save(expected_version=version)
         except ConflictError as again:
             self.w.show_error(str(again))
 
@@ -129,13 +128,10 @@ class ActionCommands:
                 choice = ask_resolution(conflict, self.w)
                 if choice is Resolution.OVERWRITE:
                     self._overwrite(
-                        lambda: self.w.edits.set_update(
-                            action_id,
-                            quarter,
-                            fields,
-                            expected_version=conflict.current_version,
-                            overwrite=True,
-                        )
+                        partial(
+                            self.w.edits.set_update, action_id, quarter, fields, overwrite=True
+                        ),
+                        conflict.current_version,
                     )
                     return
                 if choice is not Resolution.RELOAD:

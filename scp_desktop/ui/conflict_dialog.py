@@ -62,18 +62,18 @@ class ConflictDialog(QDialog):
                 r = self.table.rowCount()
                 self.table.insertRow(r)
                 who = change.user or "someone"
-                if change.reason:
-                    who += f" — {change.reason}"
                 for c, text in enumerate((who, when_text(change.at), field, old, new)):
                     item = QTableWidgetItem(text)
-                    item.setToolTip(text)
+                    item.setToolTip(
+                        f"{text}\n({change.reason})" if c == 0 and change.reason else text
+                    )
                     self.table.setItem(r, c, item)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        self.table.resizeColumnsToContents()
+        for c in (0, 1, 2):
+            header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
         for c in (3, 4):
-            self.table.setColumnWidth(c, min(self.table.columnWidth(c), 240))
+            # Was and Now share the width, wrapped, so both texts can be read side by side.
+            header.setSectionResizeMode(c, QHeaderView.ResizeMode.Stretch)
         self.table.resizeRowsToContents()
         layout.addWidget(self.table, 1)
         explain = QLabel(

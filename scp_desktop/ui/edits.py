@@ -225,9 +225,7 @@ class Edits:
         return self._versioned(
             f"Mark action {status}",
             Changed(action_ids=(action_id,), select_action=action_id),
-            lambda: editing.save_action_status(
-                self.db, action_id, status, expected_version=None
-            ),
+            lambda: editing.save_action_status(self.db, action_id, status, expected_version=None),
             write,
         )
 

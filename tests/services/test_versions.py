@@ -209,21 +209,23 @@ def test_the_version_check_is_in_the_write_itself(two: tuple[Database, Database]
     """Between reading and writing another writer commits: the UPDATE matches no row."""
     alice, bob = two
     action_id = _first_action(alice)
-    with pytest.raises(ConflictError, match="changed by Bob"):
-        with stale_is_conflict(
+    with (
+        pytest.raises(ConflictError, match="changed by Bob"),
+        stale_is_conflict(
             alice, QuarterUpdate, _update(alice, action_id, Q2).id, 1, what="The update"
-        ):
-            with alice.session() as s:
-                u = s.scalars(
-                    select(QuarterUpdate).where(
-                        QuarterUpdate.action_id == action_id, QuarterUpdate.quarter == Q2
-                    )
-                ).one()
-                s.commit()  # the read is over; the write below is a new transaction
-                editing.save_quarter_update(
-                    bob, action_id, Q2, UpdateFields(RAG.BLUE, "Bob"), expected_version=1
-                )
-                u.narrative = "Alice, from an old read"
+        ),
+        alice.session() as s,
+    ):
+        u = s.scalars(
+            select(QuarterUpdate).where(
+                QuarterUpdate.action_id == action_id, QuarterUpdate.quarter == Q2
+            )
+        ).one()
+        s.commit()  # the read is over; the write below is a new transaction
+        editing.save_quarter_update(
+            bob, action_id, Q2, UpdateFields(RAG.BLUE, "Bob"), expected_version=1
+        )
+        u.narrative = "Alice, from an old read"
     now = _update(alice, action_id, Q2)
     assert now is not None and now.narrative == "Bob"
 
@@ -329,7 +331,10 @@ def test_two_imports_of_one_quarter_clash_in_plain_words(
     assert clashed.created == 0 and len(clashed.conflicts) == applied.created
     assert all("added by Alice" in c for c in clashed.conflicts)
     with alice.session(audit=False) as s:
-        texts = {u.narrative for u in s.scalars(select(QuarterUpdate).where(QuarterUpdate.quarter == Q3.code))}
+        texts = {
+            u.narrative
+            for u in s.scalars(select(QuarterUpdate).where(QuarterUpdate.quarter == Q3.code))
+        }
     assert texts and all(t.startswith("Alice's copy") for t in texts)
 
 

@@ -166,8 +166,17 @@ def test_editor_open_while_the_command_line_imports(
         _typing("Alice typed this")(dialog)
         env = {**os.environ, "LOGNAME": "cli-officer", "USER": "cli-officer"}
         done = subprocess.run(
-            [sys.executable, "-m", "scp_desktop", "import", "--db", str(alice.db.path)]
-            + ["--quarter", Q3, str(path)],
+            [
+                sys.executable,
+                "-m",
+                "scp_desktop",
+                "import",
+                "--db",
+                str(alice.db.path),
+                "--quarter",
+                Q3,
+                str(path),
+            ],
             capture_output=True,
             text=True,
             env=env,
@@ -222,7 +231,7 @@ def test_save_mine_over_theirs_is_knowing_and_recorded(
     def overwrite(dialog: QDialog) -> QDialog.DialogCode:
         assert isinstance(dialog, ConflictDialog)
         # Bob filled in the empty quarter first: an addition, with his reason.
-        assert [r[0] for r in _conflict_rows(dialog)] == ["Bob — update Q3 2022-23"]
+        assert [r[0] for r in _conflict_rows(dialog)] == ["Bob"]
         assert _conflict_rows(dialog)[0][2] == "(added)"
         dialog.overwrite_button.click()
         return Accepted
