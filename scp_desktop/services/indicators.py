@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
 from scp_desktop.domain.indicators import (
     Assessment,
@@ -44,10 +45,13 @@ from scp_desktop.domain.indicators import (
 )
 from scp_desktop.domain.periods import FinancialYear, Quarter
 from scp_desktop.domain.rag import RAG
-from scp_desktop.services.errors import UserError
+from scp_desktop.services import versions
+from scp_desktop.services.errors import ConflictError, UserError
+from scp_desktop.services.versions import ABSENT
 from scp_desktop.storage.database import Database
 from scp_desktop.storage.models import (
     Action,
+    AuditEntry,
     Indicator,
     IndicatorAction,
     IndicatorStatus,
@@ -157,6 +161,8 @@ class ValueRow:
     # Status of the quarter (or year) this row completes; None for rows that are not judged.
     assessment: Assessment | None
     assessed_label: str = ""
+    # The version read (0: nothing stored): an edit says it, refused if it changed since.
+    version: int = 0
 
 
 @dataclass(frozen=True)
@@ -205,6 +211,8 @@ class ValueEdit:
     period: str
     fields: dict[str, str | bool]
     where: str = ""  # e.g. "row 3" — used in error messages
+    # The version of the period's value the editor showed (0: none stored); None: not checked.
+    expected_version: int | None = None
 
 
 @dataclass(frozen=True)
@@ -814,6 +822,7 @@ def values_grid(db: Database, indicator_id: int, plan_year: str) -> ValuesGrid:
                     derived_value=_derived_text(v, Unit(ind.unit)),
                     assessment=assessment,
                     assessed_label=judged,
+                    version=v.version if v else ABSENT,
                 )
             )
         return ValuesGrid(
@@ -840,6 +849,15 @@ def apply_value_edit(s: Session, ind: Indicator, edit: ValueEdit, signed: set[st
             "Unlock the quarter (with a reason) to change them."
         )
     existing = next((v for v in ind.values if v.period == period.code), None)
+    if edit.expected_version is not None:
+        versions.check(
+            s,
+            existing,
+            edit.expected_version,
+            what=f"{where}The {period.label} value of {ind.name}",
+            entity="indicator_value",
+            entity_id=existing.id if existing is not None else _deleted_value_id(s, period.code),
+        )
     if existing is None and period.kind is PeriodKind.OTHER:
         # Free-text periods come only from documents that had them; a typo such as
         # "Q5 2022-23" must not quietly become a new one.
@@ -886,6 +904,20 @@ def apply_value_edit(s: Session, ind: Indicator, edit: ValueEdit, signed: set[st
         ind.values.remove(existing)
 
 
+def _deleted_value_id(s: Session, period_code: str) -> int | None:
+    """The id the period's value had when last deleted, to say who deleted it."""
+    return s.scalar(
+        select(AuditEntry.entity_id)
+        .where(
+            AuditEntry.entity == "indicator_value",
+            AuditEntry.operation == "delete",
+            AuditEntry.old_value == period_code,
+        )
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    )
+
+
 def _flag(raw: str | bool, label: str) -> bool:
     if isinstance(raw, bool):
         return raw
@@ -899,14 +931,38 @@ def _flag(raw: str | bool, label: str) -> bool:
 
 def write_values(db: Database, indicator_id: int, edits: Sequence[ValueEdit]) -> int:
     """Write a block of edits (typed or pasted) in one transaction: all or nothing."""
-    with db.session(reason="indicator values edited") as s:
-        ind = s.get(Indicator, indicator_id, options=[selectinload(Indicator.values)])
-        if ind is None:
-            raise UserError("That indicator no longer exists.")
-        signed = signed_off_quarters(s)
-        for edit in edits:
-            apply_value_edit(s, ind, edit, signed)
-        return len(edits)
+    save_values(db, indicator_id, edits)
+    return len(edits)
+
+
+def save_values(
+    db: Database, indicator_id: int, edits: Sequence[ValueEdit], *, overwrite: bool = False
+) -> dict[str, int]:
+    """Write a block of edits in one transaction, each over the version its editor read;
+    ConflictError (nothing written) when any of them changed since. Returns each edited
+    period's version after the write (0 when its value was removed), for undo."""
+    reason = "indicator values edited" + (", over a newer change knowingly" if overwrite else "")
+    try:
+        with db.session(reason=reason) as s:
+            ind = s.get(Indicator, indicator_id, options=[selectinload(Indicator.values)])
+            if ind is None:
+                raise UserError("That indicator no longer exists.")
+            signed = signed_off_quarters(s)
+            codes = []
+            for edit in edits:
+                apply_value_edit(s, ind, edit, signed)
+                codes.append(parse_period(edit.period).code)
+            s.flush()
+            now = {v.period: v.version for v in ind.values}
+            return {code: now.get(code, ABSENT) for code in codes}
+    except StaleDataError:
+        raise ConflictError(
+            "Another change to these values was saved at the same moment. Nothing of yours "
+            "was saved; the grid shows the values as they are now.",
+            what="The indicator's values",
+            read_version=ABSENT,
+            current_version=ABSENT,
+        ) from None
 
 
 @dataclass(frozen=True)
