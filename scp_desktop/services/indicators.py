@@ -93,6 +93,8 @@ class IndicatorDefinition:
     numerator_label: str = ""
     denominator_label: str = ""
     action_ids: tuple[int, ...] = ()
+    # The version read (None for a new indicator, or a save that does not check).
+    version: int | None = None
 
     def rule(self) -> IndicatorRule:
         """The domain rule; raises UserError naming the field that is not a number."""
@@ -515,6 +517,7 @@ def get_definition(db: Database, indicator_id: int) -> IndicatorDefinition:
             numerator_label=ind.numerator_label,
             denominator_label=ind.denominator_label,
             action_ids=tuple(sorted(link.action_id for link in ind.action_links)),
+            version=ind.version,
         )
 
 
@@ -540,19 +543,40 @@ def validate_definition(definition: IndicatorDefinition) -> list[str]:
     return problems
 
 
-def save_definition(db: Database, definition: IndicatorDefinition) -> int:
-    """Create or change an indicator; returns its id. Signed-off statuses are not touched."""
+def save_definition(
+    db: Database, definition: IndicatorDefinition, *, overwrite: bool = False
+) -> int:
+    """Create or change an indicator; returns its id. Signed-off statuses are not touched.
+
+    A change is saved only over `definition.version` when given (ConflictError if the
+    indicator changed since it was read).
+    """
     problems = validate_definition(definition)
     if problems:
         raise UserError(" ".join(problems))
     rule = definition.rule()
     reason = "indicator definition changed" if definition.id else "indicator created"
-    with db.session(reason=reason) as s:
+    if overwrite:
+        reason += ", over a newer change knowingly"
+    what = f"The indicator {definition.name.strip()[:60]}"
+    with (
+        versions.stale_is_conflict(db, Indicator, definition.id, definition.version, what=what),
+        db.session(reason=reason) as s,
+        s.no_autoflush,
+    ):
         if definition.id is None:
             ind = Indicator(name=definition.name.strip())
             s.add(ind)
         else:
             found = s.get(Indicator, definition.id)
+            versions.check(
+                s,
+                found,
+                definition.version,
+                what=what,
+                entity="indicator",
+                entity_id=definition.id,
+            )
             if found is None:
                 raise UserError("That indicator no longer exists.")
             ind = found
@@ -601,6 +625,9 @@ def save_definition(db: Database, definition: IndicatorDefinition) -> int:
             if s.get(Action, action_id) is None:
                 raise UserError("One of the linked actions no longer exists.")
             ind.action_links.append(IndicatorAction(action_id=action_id))
+        if definition.id is not None and s.is_modified(ind):
+            # One save, one version, even when only the linked actions changed.
+            ind.version = ind.version + 1
         s.flush()
         return ind.id
 

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from scp_desktop.domain.periods import Quarter
 from scp_desktop.domain.rag import RAG
 from scp_desktop.excel.return_workbook import LEAD_SHEET
-from scp_desktop.services import editing, records, workspace
+from scp_desktop.services import editing, indicators, records, workspace
 from scp_desktop.services.errors import ConflictError
 from scp_desktop.services.records import RecordKind
 from scp_desktop.services.returns_export import export_returns, plan_for_quarter
@@ -363,3 +363,70 @@ def test_an_imported_update_edited_by_hand_says_so(
     assert f"sheet {row.sheet} row {row.row}" in edited.source
     history = workspace.action_history(alice, row.action_id)
     assert history.quarters[0].source == edited.source
+
+
+# ---------------------------------------------------------------- indicators
+
+
+def _indicator(db: Database) -> int:
+    from scp_desktop.domain.indicators import Polarity, TargetKind, Unit
+
+    return indicators.save_definition(
+        db,
+        indicators.IndicatorDefinition(
+            name="Robbery",
+            unit=Unit.COUNT,
+            polarity=Polarity.LOWER_BETTER,
+            target_kind=TargetKind.ABSOLUTE,
+            target_value="100",
+        ),
+    )
+
+
+def test_a_stale_indicator_value_is_refused_and_the_block_writes_nothing(
+    two: tuple[Database, Database],
+) -> None:
+    alice, bob = two
+    ind = _indicator(alice)
+    shown = {r.period: r.version for r in indicators.values_grid(alice, ind, "2022-23").rows}
+    assert shown["2022-23-Q2"] == ABSENT
+    written = indicators.save_values(
+        bob, ind, [indicators.ValueEdit("2022-23-Q2", {"value": "150"}, expected_version=0)]
+    )
+    assert written == {"2022-23-Q2": 1}
+    with pytest.raises(ConflictError, match="added by Bob"):
+        indicators.save_values(
+            alice,
+            ind,
+            [
+                indicators.ValueEdit("2022-23-Q1", {"value": "80"}, expected_version=0),
+                indicators.ValueEdit("Q2 2022-23", {"value": "90"}, expected_version=0),
+            ],
+        )
+    rows = {r.period: r for r in indicators.values_grid(alice, ind, "2022-23").rows}
+    assert rows["2022-23-Q2"].value == "150" and rows["2022-23-Q1"].value == ""  # all or nothing
+    # An undo of Bob's value by a stale grid is refused the same way; his own is not.
+    indicators.save_values(
+        alice, ind, [indicators.ValueEdit("2022-23-Q2", {"value": "95"}, expected_version=1)]
+    )
+    with pytest.raises(ConflictError, match="changed by Alice"):
+        indicators.save_values(
+            bob, ind, [indicators.ValueEdit("2022-23-Q2", {"value": ""}, expected_version=1)]
+        )
+    assert indicators.values_grid(bob, ind, "2022-23").rows[5].value == "95"
+
+
+def test_a_stale_indicator_definition_is_refused(two: tuple[Database, Database]) -> None:
+    alice, bob = two
+    ind = _indicator(alice)
+    opened = indicators.get_definition(alice, ind)
+    assert opened.version == 1
+    indicators.save_definition(bob, replace(indicators.get_definition(bob, ind), target_value="90"))
+    with pytest.raises(ConflictError, match="changed by Bob"):
+        indicators.save_definition(alice, replace(opened, name="Robbery (all)"))
+    now = indicators.get_definition(alice, ind)
+    assert (now.name, now.target_value, now.version) == ("Robbery", "90", 2)
+    indicators.save_definition(
+        alice, replace(opened, name="Robbery (all)", version=now.version), overwrite=True
+    )
+    assert indicators.get_definition(bob, ind).name == "Robbery (all)"
