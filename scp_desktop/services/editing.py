@@ -352,9 +352,10 @@ def restore_action(db: Database, snapshot: ActionSnapshot) -> int:
         # Updates first: evidence may point at them.
         order = sorted(snapshot.children, key=lambda c: c[0] == "evidence")
         for name, child in order:
-            s.add(_CHILD_MODELS[name](**child))
-            if name == "update":
-                s.flush()
+            restored_child = _CHILD_MODELS[name](**child)
+            s.add(restored_child)
+            if isinstance(restored_child, QuarterUpdate):
+                versions.restore_version(s, restored_child, int(child.get("version") or 1) + 2)
         for copy_id in snapshot.carried_into:
             copy = s.get(Action, copy_id)
             if copy is not None and copy.carried_from_id is None:

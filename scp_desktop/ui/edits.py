@@ -25,26 +25,6 @@ class Edits:
         self.undo = undo
         self.officer = officer
 
-    def _reversible[T](
-        self,
-        label: str,
-        changed: Changed,
-        apply: Callable[[], T],
-        restore: Callable[[T], object],
-    ) -> bool:
-        """An edit whose service call returns what it replaced; undo puts that back."""
-        state: dict[str, T] = {}
-
-        def do() -> Changed:
-            state["before"] = apply()
-            return changed
-
-        def undo() -> Changed:
-            restore(state["before"])
-            return changed
-
-        return self.undo.run(label, do, undo)
-
     def _versioned[T](
         self,
         label: str,

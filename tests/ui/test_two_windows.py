@@ -14,20 +14,22 @@ from pathlib import Path
 import openpyxl
 import pytest
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QLineEdit, QPlainTextEdit
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from scp_desktop.domain.periods import Quarter
 from scp_desktop.domain.rag import RAG
 from scp_desktop.excel.return_workbook import LEAD_SHEET
-from scp_desktop.services import workspace
+from scp_desktop.services import records, workspace
+from scp_desktop.services.records import RecordKind
 from scp_desktop.services.returns_export import export_returns, plan_for_quarter
 from scp_desktop.storage.database import Database, open_database
 from scp_desktop.storage.models import Action, AuditEntry, QuarterUpdate
 from scp_desktop.ui.action_form import ActionFormDialog
 from scp_desktop.ui.conflict_dialog import ConflictDialog
 from scp_desktop.ui.main_window import MainWindow
+from scp_desktop.ui.reference_editors import RecordFormDialog, RecordPanel
 from scp_desktop.ui.returns import ImportReturnsDialog
 from scp_desktop.ui.settings import Settings
 from scp_desktop.ui.update_editor import UpdateEditorDialog
@@ -62,7 +64,7 @@ def errors(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
 @pytest.fixture
 def scripts(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[Script]]:
     """What the officer does in each modal dialog, in turn: keyed by dialog kind."""
-    queue: dict[str, list[Script]] = {"editor": [], "form": [], "conflict": []}
+    queue: dict[str, list[Script]] = {"editor": [], "form": [], "conflict": [], "record": []}
 
     def run(kind: str) -> Callable[[QDialog], QDialog.DialogCode]:
         def exec_(dialog: QDialog) -> QDialog.DialogCode:
@@ -74,6 +76,7 @@ def scripts(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[Script]]:
     monkeypatch.setattr(UpdateEditorDialog, "exec", run("editor"))
     monkeypatch.setattr(ActionFormDialog, "exec", run("form"))
     monkeypatch.setattr(ConflictDialog, "exec", run("conflict"))
+    monkeypatch.setattr(RecordFormDialog, "exec", run("record"))
     return queue
 
 
@@ -367,3 +370,89 @@ def test_an_import_previewed_as_new_does_not_replace_an_update_typed_since(
     others = action_ids[1:]
     assert others
     assert all(str(_narrative(alice.db, i)).startswith("From the return") for i in others)
+
+
+def _setting(field: str, value: str) -> Script:
+    def set_(dialog: QDialog) -> QDialog.DialogCode:
+        assert isinstance(dialog, RecordFormDialog)
+        editor = dialog.editors[field]
+        if isinstance(editor, QPlainTextEdit):
+            editor.setPlainText(value)
+        else:
+            assert isinstance(editor, QLineEdit)
+            editor.setText(value)
+        return Accepted
+
+    return set_
+
+
+def test_reference_records_and_objectives_refuse_a_stale_edit(
+    qtbot: QtBot,
+    alice: MainWindow,
+    bob: MainWindow,
+    scripts: dict[str, list[Script]],
+    errors: dict[str, list[str]],
+) -> None:
+    alice_panel = RecordPanel(RecordKind.ACRONYM, alice.db, alice.edits)
+    bob_panel = RecordPanel(RecordKind.ACRONYM, bob.db, bob.edits)
+    for panel in (alice_panel, bob_panel):
+        qtbot.addWidget(panel)
+        panel.view.selectRow(0)
+    record = alice_panel.current()
+    assert record is not None
+    scripts["record"].append(_setting("meaning", "Meaning by Bob"))
+    bob_panel.edit()
+
+    mine_shown: list[str] = []
+
+    def see_both(dialog: QDialog) -> QDialog.DialogCode:
+        assert isinstance(dialog, RecordFormDialog) and dialog.mine is not None
+        mine_shown.append(dialog.mine.toPlainText())
+        editor = dialog.editors["meaning"]
+        assert isinstance(editor, QLineEdit) and editor.text() == "Meaning by Bob"
+        return Rejected
+
+    scripts["record"] += [_setting("meaning", "Meaning by Alice"), see_both]
+
+    def reload(dialog: QDialog) -> QDialog.DialogCode:
+        assert isinstance(dialog, ConflictDialog)
+        dialog.reload_button.click()
+        return Accepted
+
+    scripts["conflict"].append(reload)
+    alice_panel.edit()
+    assert mine_shown and "Meaning by Alice" in mine_shown[0]
+    now = next(r for r in records.list_records(alice.db, RecordKind.ACRONYM) if r.id == record.id)
+    assert now.values["meaning"] == "Meaning by Bob"
+
+    # An objective renamed in one window is not reverted by a stale form in the other.
+    priority_id = alice.model.row_at(0).priority_id
+    objective_id = alice.model.row_at(0).objective_id
+    alice.select_action(alice.model.row_at(0).id)
+    bob.select_action(bob.model.row_at(0).id)
+
+    def bob_renames_meanwhile(dialog: QDialog) -> QDialog.DialogCode:
+        _setting("title", "Objective as Alice would have it")(dialog)
+        scripts["record"].insert(0, _setting("title", "Objective renamed by Bob"))
+        bob.plan_commands.edit_objective()
+        return Accepted
+
+    seen: list[str] = []
+
+    def cancel(dialog: QDialog) -> QDialog.DialogCode:
+        assert isinstance(dialog, ConflictDialog)
+        seen.extend(dialog.table.item(r, 4).text() for r in range(dialog.table.rowCount()))
+        dialog.cancel_button.click()
+        return Rejected
+
+    scripts["record"].append(bob_renames_meanwhile)
+    scripts["conflict"].append(cancel)
+    alice.plan_commands.edit_objective()
+    assert "Objective renamed by Bob" in seen
+    titles = {
+        r.id: r.values["title"]
+        for r in records.list_records(alice.db, RecordKind.OBJECTIVE, priority_id)
+    }
+    assert titles[objective_id] == "Objective renamed by Bob"
+    assert not scripts["record"] and not scripts["conflict"]
+    assert not errors
