@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -48,7 +49,7 @@ from scp_desktop.domain.rag import RAG
 from scp_desktop.services import versions
 from scp_desktop.services.errors import ConflictError, UserError
 from scp_desktop.services.versions import ABSENT
-from scp_desktop.storage.database import Database
+from scp_desktop.storage.database import Database, DatabaseError
 from scp_desktop.storage.models import (
     Action,
     AuditEntry,
@@ -982,7 +983,13 @@ def save_values(
             s.flush()
             now = {v.period: v.version for v in ind.values}
             return {code: now.get(code, ABSENT) for code in codes}
-    except StaleDataError:
+    except (StaleDataError, DatabaseError) as exc:
+        # Lost a race after the checks: a row changed, or a value for the same period was
+        # added, between this transaction's read and its write.
+        if isinstance(exc, DatabaseError) and not (
+            isinstance(exc.__cause__, IntegrityError) and "UNIQUE" in str(exc.__cause__)
+        ):
+            raise
         raise ConflictError(
             "Another change to these values was saved at the same moment. Nothing of yours "
             "was saved; the grid shows the values as they are now.",

@@ -456,3 +456,36 @@ def test_reference_records_and_objectives_refuse_a_stale_edit(
     assert titles[objective_id] == "Objective renamed by Bob"
     assert not scripts["record"] and not scripts["conflict"]
     assert not errors
+
+
+def test_undo_of_a_rename_after_another_window_edited_the_action_is_refused(
+    alice: MainWindow,
+    bob: MainWindow,
+    scripts: dict[str, list[Script]],
+    errors: dict[str, list[str]],
+) -> None:
+    action_id = alice.model.row_at(0).id
+    alice.select_action(action_id)
+    bob.select_action(action_id)
+    title = workspace.action_detail(alice.db, action_id).fields.title
+
+    def renaming(new_title: str) -> Script:
+        def rename(dialog: QDialog) -> QDialog.DialogCode:
+            assert isinstance(dialog, ActionFormDialog)
+            dialog.title_edit.setText(new_title)
+            return Accepted
+
+        return rename
+
+    scripts["form"].append(renaming("Renamed by Alice"))
+    alice.action_commands.edit_action()
+    scripts["form"].append(renaming("Renamed again by Bob"))
+    bob.action_commands.edit_action()
+    alice.acts.undo.trigger()
+    message = " ".join(errors["Alice"])
+    assert "Could not undo" in message and "Renamed again by Bob" in message
+    assert workspace.action_detail(alice.db, action_id).fields.title == "Renamed again by Bob"
+    # Bob undoes his own rename: back to Alice's, whose undo is no longer on her list.
+    bob.acts.undo.trigger()
+    assert workspace.action_detail(bob.db, action_id).fields.title == "Renamed by Alice"
+    assert not alice.undo.stack.canUndo() and title != "Renamed by Alice"
