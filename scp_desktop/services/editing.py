@@ -7,27 +7,33 @@ the id it made, or the state before the change, so that an undo can put it back.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from scp_desktop.domain.deadlines import parse_deadline
 from scp_desktop.domain.file_names import safe_file_name
 from scp_desktop.domain.periods import FinancialYear, Quarter
 from scp_desktop.domain.rag import RAG
+from scp_desktop.services import versions
 from scp_desktop.services.errors import UserError
+from scp_desktop.services.versions import ABSENT, Written
 from scp_desktop.services.workspace import ActionFields, FundingLineData, UpdateFields, fields_of
 from scp_desktop.storage.backups import backup_before_change
-from scp_desktop.storage.database import Database
+from scp_desktop.storage.database import Database, DatabaseError
 from scp_desktop.storage.models import (
     Action,
     ActionFrameworkItem,
     ActionOutput,
     ActionPartner,
+    AuditEntry,
     Base,
     Evidence,
     FundingLine,
@@ -37,6 +43,7 @@ from scp_desktop.storage.models import (
     Plan,
     QuarterSignoff,
     QuarterUpdate,
+    utcnow,
 )
 
 STATUSES = ("active", "complete", "dropped")
@@ -131,6 +138,13 @@ def _write_fields(s: Session, a: Action, fields: ActionFields) -> None:
 
 def create_action(db: Database, objective_id: int, fields: ActionFields) -> int:
     """Add an action at the end of an objective; returns its id."""
+    return create_action_versioned(db, objective_id, fields)[0]
+
+
+def create_action_versioned(
+    db: Database, objective_id: int, fields: ActionFields
+) -> tuple[int, int]:
+    """Add an action at the end of an objective; returns its id and version."""
     with db.session(reason="action added") as s:
         objective = _objective(s, objective_id)
         last = s.scalar(
@@ -140,33 +154,104 @@ def create_action(db: Database, objective_id: int, fields: ActionFields) -> int:
         s.add(a)
         _write_fields(s, a, fields)
         s.flush()
-        return a.id
+        return a.id, a.version
+
+
+def _action_what(a: Action) -> str:
+    return f"The action {a.reference or a.title[:60]}".strip()
+
+
+def _reason(reason: str, overwrite: bool) -> str:
+    return f"{reason}, saved over a newer change knowingly" if overwrite else reason
+
+
+def _checked_action(s: Session, action_id: int, expected_version: int | None) -> Action:
+    a = s.get(Action, action_id)
+    if a is None and expected_version is None:
+        raise UserError("That action no longer exists (it may have been deleted).")
+    versions.check(
+        s,
+        a,
+        expected_version,
+        what=_action_what(a) if a else "The action",
+        entity="action",
+        entity_id=action_id,
+        action_parts=True,
+    )
+    assert a is not None
+    return a
+
+
+def save_action(
+    db: Database,
+    action_id: int,
+    fields: ActionFields,
+    *,
+    expected_version: int | None,
+    overwrite: bool = False,
+) -> Written[ActionFields]:
+    """Save the action's fields if it is still at `expected_version` (ConflictError if not).
+
+    Returns the fields as they were (for undo) and the version this save made.
+    """
+    with (
+        versions.stale_is_conflict(
+            db, Action, action_id, expected_version, what="The action", action_parts=True
+        ),
+        db.session(reason=_reason("action edited", overwrite)) as s,
+    ):
+        a = _checked_action(s, action_id, expected_version)
+        before = fields_of(a)
+        if fields != before:
+            # A change to outputs, agencies or funding alone is a new version of the action
+            # too; one save makes one version, however many flushes it takes.
+            a.version = a.version + 1
+        with s.no_autoflush:
+            _write_fields(s, a, fields)
+        s.flush()
+        return Written(before, a.version)
 
 
 def update_action(db: Database, action_id: int, fields: ActionFields) -> ActionFields:
-    """Save the action's fields; returns the fields as they were (for undo)."""
-    with db.session(reason="action edited") as s:
-        a = _action(s, action_id)
-        before = fields_of(a)
-        _write_fields(s, a, fields)
-        return before
+    """Save the action's fields over whatever is there; returns the fields as they were."""
+    return save_action(db, action_id, fields, expected_version=None).before
+
+
+def save_action_status(
+    db: Database, action_id: int, status: str, *, expected_version: int | None
+) -> Written[str]:
+    """Mark complete / dropped / active again; returns the previous status and the version."""
+    if status not in STATUSES:
+        raise UserError(f"Status must be one of {', '.join(STATUSES)}.")
+    with (
+        versions.stale_is_conflict(
+            db, Action, action_id, expected_version, what="The action", action_parts=True
+        ),
+        db.session(reason=f"action marked {status}") as s,
+    ):
+        a = _checked_action(s, action_id, expected_version)
+        before = a.status
+        a.status = status
+        s.flush()
+        return Written(before, a.version)
 
 
 def set_action_status(db: Database, action_id: int, status: str) -> str:
     """Mark complete / dropped / active again; returns the previous status."""
-    if status not in STATUSES:
-        raise UserError(f"Status must be one of {', '.join(STATUSES)}.")
-    with db.session(reason=f"action marked {status}") as s:
-        a = _action(s, action_id)
-        before = a.status
-        a.status = status
-        return before
+    return save_action_status(db, action_id, status, expected_version=None).before
 
 
-def move_action(db: Database, action_id: int, objective_id: int) -> int:
+def save_action_move(
+    db: Database, action_id: int, objective_id: int, *, expected_version: int | None
+) -> Written[int]:
     """Move an action under another objective of the same plan; returns the old objective."""
-    with db.session(reason="action moved") as s:
-        a = _action(s, action_id)
+    with (
+        versions.stale_is_conflict(
+            db, Action, action_id, expected_version, what="The action", action_parts=True
+        ),
+        db.session(reason="action moved") as s,
+    ):
+        a = _checked_action(s, action_id, expected_version)
         target = _objective(s, objective_id)
         if target.priority.plan_id != a.objective.priority.plan_id:
             raise UserError("An action can only be moved within its own plan; use Roll over.")
@@ -177,16 +262,27 @@ def move_action(db: Database, action_id: int, objective_id: int) -> int:
             )
             a.objective_id = target.id
             a.position = (last or 0) + 1
-        return before
+        s.flush()
+        return Written(before, a.version)
+
+
+def move_action(db: Database, action_id: int, objective_id: int) -> int:
+    """Move an action under another objective of the same plan; returns the old objective."""
+    return save_action_move(db, action_id, objective_id, expected_version=None).before
 
 
 def duplicate_action(db: Database, action_id: int) -> int:
     """Copy an action's plan fields (not its updates or evidence) to the end of its objective."""
+    return duplicate_action_versioned(db, action_id)[0]
+
+
+def duplicate_action_versioned(db: Database, action_id: int) -> tuple[int, int]:
+    """Copy an action's plan fields to the end of its objective; returns the copy's id and version."""
     from scp_desktop.services.workspace import action_detail
 
     detail = action_detail(db, action_id)
     fields = replace(detail.fields, title=f"{detail.fields.title} (copy)", status="active")
-    return create_action(db, detail.objective_id, fields)
+    return create_action_versioned(db, detail.objective_id, fields)
 
 
 @dataclass(frozen=True)
@@ -199,6 +295,11 @@ class ActionSnapshot:
     # Later years' copies rolled over from it: the delete cuts their link, undo puts it back.
     carried_into: tuple[int, ...] = ()
 
+    @property
+    def restored_version(self) -> int:
+        """The version the action comes back at: after its delete (which made version + 1)."""
+        return int(self.action.get("version") or 1) + 2
+
 
 _CHILD_MODELS: dict[str, type[Base]] = {
     "output": ActionOutput,
@@ -210,9 +311,16 @@ _CHILD_MODELS: dict[str, type[Base]] = {
 }
 
 
-def delete_action(db: Database, action_id: int) -> ActionSnapshot:
-    with db.session(reason="action deleted") as s:
-        a = _action(s, action_id)
+def delete_action(
+    db: Database, action_id: int, *, expected_version: int | None = None
+) -> ActionSnapshot:
+    with (
+        versions.stale_is_conflict(
+            db, Action, action_id, expected_version, what="The action", action_parts=True
+        ),
+        db.session(reason="action deleted") as s,
+    ):
+        a = _checked_action(s, action_id, expected_version)
         locked = [u.quarter for u in a.updates if u.locked]
         if locked:
             raise UserError(
@@ -240,14 +348,16 @@ def restore_action(db: Database, snapshot: ActionSnapshot) -> int:
             s.get(Action, values["carried_from_id"]) is None
         ):
             values["carried_from_id"] = None
-        s.add(Action(**values))
-        s.flush()
+        restored = Action(**values)
+        s.add(restored)
+        versions.restore_version(s, restored, snapshot.restored_version)
         # Updates first: evidence may point at them.
         order = sorted(snapshot.children, key=lambda c: c[0] == "evidence")
         for name, child in order:
-            s.add(_CHILD_MODELS[name](**child))
-            if name == "update":
-                s.flush()
+            restored_child = _CHILD_MODELS[name](**child)
+            s.add(restored_child)
+            if isinstance(restored_child, QuarterUpdate):
+                versions.restore_version(s, restored_child, int(child.get("version") or 1) + 2)
         for copy_id in snapshot.carried_into:
             copy = s.get(Action, copy_id)
             if copy is not None and copy.carried_from_id is None:
@@ -258,21 +368,49 @@ def restore_action(db: Database, snapshot: ActionSnapshot) -> int:
 # ---------------------------------------------------------------- quarterly updates
 
 
+def save_quarter_update(
+    db: Database,
+    action_id: int,
+    quarter: str,
+    fields: UpdateFields | None,
+    *,
+    expected_version: int | None,
+    overwrite: bool = False,
+) -> Written[UpdateFields | None]:
+    """Set (or with None, remove) an action's update for a quarter, if it is still at
+    `expected_version` (ABSENT: there was none). Returns the previous update and the
+    version written (ABSENT when removed); ConflictError when someone changed it since."""
+    q = Quarter.parse(quarter)
+    with (
+        _update_conflicts(db, action_id, q, expected_version),
+        db.session(reason=_reason(f"update {q.label}", overwrite)) as s,
+    ):
+        return _set_update(s, action_id, q, lambda _before: fields, expected_version)
+
+
 def set_quarter_update(
     db: Database, action_id: int, quarter: str, fields: UpdateFields | None
 ) -> UpdateFields | None:
-    """Set (or with None, remove) an action's update for a quarter; returns the previous one."""
-    q = Quarter.parse(quarter)
-    with db.session(reason=f"update {q.label}") as s:
-        return _set_update(s, action_id, q, lambda _before: fields)
+    """Set (or with None, remove) an action's update for a quarter over whatever is there;
+    returns the previous one."""
+    return save_quarter_update(db, action_id, quarter, fields, expected_version=None).before
 
 
-def set_quarter_rag(
-    db: Database, action_id: int, quarter: str, rag: RAG, *, today: dt.date, reported_by: str = ""
-) -> UpdateFields | None:
-    """Set just the RAG (as from the table cell), keeping the narrative; returns the previous.
+def save_quarter_rag(
+    db: Database,
+    action_id: int,
+    quarter: str,
+    rag: RAG,
+    *,
+    today: dt.date,
+    reported_by: str = "",
+    expected_version: int | None = None,
+) -> Written[UpdateFields | None]:
+    """Set just the RAG (as from the table cell), keeping the narrative; returns the previous
+    update and the version written.
 
-    A quarter with no update yet gets one reported by `reported_by` on `today`.
+    A quarter with no update yet gets one reported by `reported_by` on `today`. The table
+    cell changes the update as it is now, so it need not say which version it saw.
     """
     q = Quarter.parse(quarter)
 
@@ -281,8 +419,78 @@ def set_quarter_rag(
             return UpdateFields(rag, "", reported_by, today)
         return replace(before, rag=rag)
 
-    with db.session(reason=f"RAG {q.label}") as s:
-        return _set_update(s, action_id, q, with_rag)
+    with (
+        _update_conflicts(db, action_id, q, expected_version),
+        db.session(reason=f"RAG {q.label}") as s,
+    ):
+        return _set_update(s, action_id, q, with_rag, expected_version)
+
+
+def set_quarter_rag(
+    db: Database, action_id: int, quarter: str, rag: RAG, *, today: dt.date, reported_by: str = ""
+) -> UpdateFields | None:
+    """Set just the RAG, keeping the narrative; returns the previous update."""
+    return save_quarter_rag(
+        db, action_id, quarter, rag, today=today, reported_by=reported_by
+    ).before
+
+
+def _update_what(s: Session, action_id: int, q: Quarter) -> str:
+    a = s.get(Action, action_id)
+    name = f"{a.reference} {a.title[:50]}".strip() if a is not None else "the action"
+    return f"The {q.label} update of {name}"
+
+
+def _update_id(s: Session, action_id: int, q: Quarter) -> int | None:
+    """The update's id now, or that of the last one deleted (to say who deleted it)."""
+    found = s.scalar(
+        select(QuarterUpdate.id).where(
+            QuarterUpdate.action_id == action_id, QuarterUpdate.quarter == q.code
+        )
+    )
+    if found is not None:
+        return found
+    return s.scalar(
+        select(AuditEntry.entity_id)
+        .where(
+            AuditEntry.entity == "quarter_update",
+            AuditEntry.action_id == action_id,
+            AuditEntry.operation == "delete",
+            AuditEntry.old_value == q.code,
+        )
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    )
+
+
+@contextmanager
+def _update_conflicts(
+    db: Database, action_id: int, q: Quarter, expected_version: int | None
+) -> Iterator[None]:
+    """A write that lost its race (no row at the version read, or another's new row in the
+    way) reported as a ConflictError naming the other change."""
+    try:
+        yield
+    except (StaleDataError, DatabaseError) as exc:
+        if isinstance(exc, DatabaseError) and not (
+            isinstance(exc.__cause__, IntegrityError) and "UNIQUE" in str(exc.__cause__)
+        ):
+            raise
+        with db.session(audit=False) as s:
+            u = s.scalars(
+                select(QuarterUpdate).where(
+                    QuarterUpdate.action_id == action_id, QuarterUpdate.quarter == q.code
+                )
+            ).first()
+            error = versions.conflict(
+                s,
+                _update_what(s, action_id, q),
+                "quarter_update",
+                _update_id(s, action_id, q),
+                expected_version or ABSENT,
+                versions.version_of(u),
+            )
+        raise error from None
 
 
 def _set_update(
@@ -290,7 +498,8 @@ def _set_update(
     action_id: int,
     q: Quarter,
     make: Callable[[UpdateFields | None], UpdateFields | None],
-) -> UpdateFields | None:
+    expected_version: int | None = None,
+) -> Written[UpdateFields | None]:
     """Write the update `make(previous)` (None removes it); returns the previous."""
     _action(s, action_id)
     if s.scalars(select(QuarterSignoff).where(QuarterSignoff.quarter == q.code)).first():
@@ -300,6 +509,14 @@ def _set_update(
             QuarterUpdate.action_id == action_id, QuarterUpdate.quarter == q.code
         )
     ).first()
+    versions.check(
+        s,
+        u,
+        expected_version,
+        what=_update_what(s, action_id, q),
+        entity="quarter_update",
+        entity_id=_update_id(s, action_id, q),
+    )
     if u is not None and u.locked:
         raise UserError(f"This action's {q.label} update is locked.")
     before = (
@@ -316,7 +533,8 @@ def _set_update(
     if fields is None:
         if u is not None:
             s.delete(u)
-        return before
+            s.flush()
+        return Written(before, ABSENT)
     if u is None:
         u = QuarterUpdate(action_id=action_id, quarter=q.code, source="typed")
         s.add(u)
@@ -326,7 +544,12 @@ def _set_update(
     u.reported_on = fields.reported_on
     if before is None or before.rag != fields.rag:
         u.rag_illustrative = False
-    return before
+    if u.source == "import" and s.is_modified(u):
+        # The import's file, sheet and row stay: the provenance reads "imported, then edited".
+        u.edited_by = str(s.info.get("user", ""))[:200]
+        u.edited_at = utcnow()
+    s.flush()
+    return Written(before, u.version)
 
 
 # ---------------------------------------------------------------- plans

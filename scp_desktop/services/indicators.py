@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
 from scp_desktop.domain.indicators import (
     Assessment,
@@ -44,10 +46,13 @@ from scp_desktop.domain.indicators import (
 )
 from scp_desktop.domain.periods import FinancialYear, Quarter
 from scp_desktop.domain.rag import RAG
-from scp_desktop.services.errors import UserError
-from scp_desktop.storage.database import Database
+from scp_desktop.services import versions
+from scp_desktop.services.errors import ConflictError, UserError
+from scp_desktop.services.versions import ABSENT
+from scp_desktop.storage.database import Database, DatabaseError
 from scp_desktop.storage.models import (
     Action,
+    AuditEntry,
     Indicator,
     IndicatorAction,
     IndicatorStatus,
@@ -89,6 +94,8 @@ class IndicatorDefinition:
     numerator_label: str = ""
     denominator_label: str = ""
     action_ids: tuple[int, ...] = ()
+    # The version read (None for a new indicator, or a save that does not check).
+    version: int | None = None
 
     def rule(self) -> IndicatorRule:
         """The domain rule; raises UserError naming the field that is not a number."""
@@ -157,6 +164,8 @@ class ValueRow:
     # Status of the quarter (or year) this row completes; None for rows that are not judged.
     assessment: Assessment | None
     assessed_label: str = ""
+    # The version read (0: nothing stored): an edit says it, refused if it changed since.
+    version: int = 0
 
 
 @dataclass(frozen=True)
@@ -205,6 +214,8 @@ class ValueEdit:
     period: str
     fields: dict[str, str | bool]
     where: str = ""  # e.g. "row 3" — used in error messages
+    # The version of the period's value the editor showed (0: none stored); None: not checked.
+    expected_version: int | None = None
 
 
 @dataclass(frozen=True)
@@ -507,6 +518,7 @@ def get_definition(db: Database, indicator_id: int) -> IndicatorDefinition:
             numerator_label=ind.numerator_label,
             denominator_label=ind.denominator_label,
             action_ids=tuple(sorted(link.action_id for link in ind.action_links)),
+            version=ind.version,
         )
 
 
@@ -532,19 +544,40 @@ def validate_definition(definition: IndicatorDefinition) -> list[str]:
     return problems
 
 
-def save_definition(db: Database, definition: IndicatorDefinition) -> int:
-    """Create or change an indicator; returns its id. Signed-off statuses are not touched."""
+def save_definition(
+    db: Database, definition: IndicatorDefinition, *, overwrite: bool = False
+) -> int:
+    """Create or change an indicator; returns its id. Signed-off statuses are not touched.
+
+    A change is saved only over `definition.version` when given (ConflictError if the
+    indicator changed since it was read).
+    """
     problems = validate_definition(definition)
     if problems:
         raise UserError(" ".join(problems))
     rule = definition.rule()
     reason = "indicator definition changed" if definition.id else "indicator created"
-    with db.session(reason=reason) as s:
+    if overwrite:
+        reason += ", over a newer change knowingly"
+    what = f"The indicator {definition.name.strip()[:60]}"
+    with (
+        versions.stale_is_conflict(db, Indicator, definition.id, definition.version, what=what),
+        db.session(reason=reason) as s,
+        s.no_autoflush,
+    ):
         if definition.id is None:
             ind = Indicator(name=definition.name.strip())
             s.add(ind)
         else:
             found = s.get(Indicator, definition.id)
+            versions.check(
+                s,
+                found,
+                definition.version,
+                what=what,
+                entity="indicator",
+                entity_id=definition.id,
+            )
             if found is None:
                 raise UserError("That indicator no longer exists.")
             ind = found
@@ -593,6 +626,9 @@ def save_definition(db: Database, definition: IndicatorDefinition) -> int:
             if s.get(Action, action_id) is None:
                 raise UserError("One of the linked actions no longer exists.")
             ind.action_links.append(IndicatorAction(action_id=action_id))
+        if definition.id is not None and s.is_modified(ind):
+            # One save, one version, even when only the linked actions changed.
+            ind.version = ind.version + 1
         s.flush()
         return ind.id
 
@@ -814,6 +850,7 @@ def values_grid(db: Database, indicator_id: int, plan_year: str) -> ValuesGrid:
                     derived_value=_derived_text(v, Unit(ind.unit)),
                     assessment=assessment,
                     assessed_label=judged,
+                    version=v.version if v else ABSENT,
                 )
             )
         return ValuesGrid(
@@ -840,6 +877,15 @@ def apply_value_edit(s: Session, ind: Indicator, edit: ValueEdit, signed: set[st
             "Unlock the quarter (with a reason) to change them."
         )
     existing = next((v for v in ind.values if v.period == period.code), None)
+    if edit.expected_version is not None:
+        versions.check(
+            s,
+            existing,
+            edit.expected_version,
+            what=f"{where}The {period.label} value of {ind.name}",
+            entity="indicator_value",
+            entity_id=existing.id if existing is not None else _deleted_value_id(s, period.code),
+        )
     if existing is None and period.kind is PeriodKind.OTHER:
         # Free-text periods come only from documents that had them; a typo such as
         # "Q5 2022-23" must not quietly become a new one.
@@ -886,6 +932,20 @@ def apply_value_edit(s: Session, ind: Indicator, edit: ValueEdit, signed: set[st
         ind.values.remove(existing)
 
 
+def _deleted_value_id(s: Session, period_code: str) -> int | None:
+    """The id the period's value had when last deleted, to say who deleted it."""
+    return s.scalar(
+        select(AuditEntry.entity_id)
+        .where(
+            AuditEntry.entity == "indicator_value",
+            AuditEntry.operation == "delete",
+            AuditEntry.old_value == period_code,
+        )
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    )
+
+
 def _flag(raw: str | bool, label: str) -> bool:
     if isinstance(raw, bool):
         return raw
@@ -899,14 +959,44 @@ def _flag(raw: str | bool, label: str) -> bool:
 
 def write_values(db: Database, indicator_id: int, edits: Sequence[ValueEdit]) -> int:
     """Write a block of edits (typed or pasted) in one transaction: all or nothing."""
-    with db.session(reason="indicator values edited") as s:
-        ind = s.get(Indicator, indicator_id, options=[selectinload(Indicator.values)])
-        if ind is None:
-            raise UserError("That indicator no longer exists.")
-        signed = signed_off_quarters(s)
-        for edit in edits:
-            apply_value_edit(s, ind, edit, signed)
-        return len(edits)
+    save_values(db, indicator_id, edits)
+    return len(edits)
+
+
+def save_values(
+    db: Database, indicator_id: int, edits: Sequence[ValueEdit], *, overwrite: bool = False
+) -> dict[str, int]:
+    """Write a block of edits in one transaction, each over the version its editor read;
+    ConflictError (nothing written) when any of them changed since. Returns each edited
+    period's version after the write (0 when its value was removed), for undo."""
+    reason = "indicator values edited" + (", over a newer change knowingly" if overwrite else "")
+    try:
+        with db.session(reason=reason) as s:
+            ind = s.get(Indicator, indicator_id, options=[selectinload(Indicator.values)])
+            if ind is None:
+                raise UserError("That indicator no longer exists.")
+            signed = signed_off_quarters(s)
+            codes = []
+            for edit in edits:
+                apply_value_edit(s, ind, edit, signed)
+                codes.append(parse_period(edit.period).code)
+            s.flush()
+            now = {v.period: v.version for v in ind.values}
+            return {code: now.get(code, ABSENT) for code in codes}
+    except (StaleDataError, DatabaseError) as exc:
+        # Lost a race after the checks: a row changed, or a value for the same period was
+        # added, between this transaction's read and its write.
+        if isinstance(exc, DatabaseError) and not (
+            isinstance(exc.__cause__, IntegrityError) and "UNIQUE" in str(exc.__cause__)
+        ):
+            raise
+        raise ConflictError(
+            "Another change to these values was saved at the same moment. Nothing of yours "
+            "was saved; the grid shows the values as they are now.",
+            what="The indicator's values",
+            read_version=ABSENT,
+            current_version=ABSENT,
+        ) from None
 
 
 @dataclass(frozen=True)

@@ -16,13 +16,16 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from scp_desktop.services import versions
 from scp_desktop.services.errors import UserError
+from scp_desktop.services.versions import ABSENT
 from scp_desktop.storage.database import Database
 from scp_desktop.storage.models import (
     Acronym,
     Action,
     ActionFrameworkItem,
     ActionPartner,
+    AuditEntry,
     Base,
     Framework,
     FrameworkItem,
@@ -30,6 +33,7 @@ from scp_desktop.storage.models import (
     KeyPriority,
     Objective,
     Partner,
+    Versioned,
 )
 
 
@@ -167,6 +171,8 @@ SPECS: dict[RecordKind, KindSpec] = {
 class Record:
     id: int
     values: dict[str, Any]
+    # The version read: an edit says it, and is refused if the record changed since.
+    version: int = 1
 
 
 @dataclass(frozen=True)
@@ -177,6 +183,35 @@ class RecordChange:
     id: int
     before: dict[str, Any] | None
     after: dict[str, Any] | None
+    # The record's version after the edit (ABSENT once deleted).
+    version: int = ABSENT
+
+
+def _what(spec: KindSpec, obj: Any) -> str:
+    label = ""
+    if obj is not None:
+        for name in ("abbreviation", "code", "title", "name", "source"):
+            value = getattr(obj, name, None)
+            if isinstance(value, str) and value:
+                label = value[:60]
+                break
+    return f"The {spec.singular} {label}".strip()
+
+
+def _check(s: Session, spec: KindSpec, obj: Any, record_id: int, expected: int | None) -> None:
+    if isinstance(obj, Versioned) or obj is None:
+        versions.check(
+            s,
+            obj,
+            expected,
+            what=_what(spec, obj),
+            entity=spec.model.__tablename__,
+            entity_id=record_id,
+        )
+
+
+def _version(obj: Any) -> int:
+    return obj.version if isinstance(obj, Versioned) else 1
 
 
 def _state(spec: KindSpec, obj: Base) -> dict[str, Any]:
@@ -190,7 +225,10 @@ def list_records(db: Database, kind: RecordKind, parent_id: int | None = None) -
         stmt = select(spec.model).order_by(getattr(spec.model, spec.order_by), spec.model.id)  # type: ignore[attr-defined]
         if spec.parent:
             stmt = stmt.where(getattr(spec.model, spec.parent) == parent_id)
-        return [Record(obj.id, _state(spec, obj)) for obj in s.scalars(stmt)]  # type: ignore[attr-defined]
+        return [
+            Record(obj.id, _state(spec, obj), _version(obj))  # type: ignore[attr-defined]
+            for obj in s.scalars(stmt)
+        ]
 
 
 def _clean(spec: KindSpec, values: dict[str, Any]) -> dict[str, Any]:
@@ -261,11 +299,20 @@ def save_record(
     values: dict[str, Any],
     *,
     parent_id: int | None = None,
+    expected_version: int | None = None,
+    overwrite: bool = False,
 ) -> RecordChange:
-    """Create (record_id None, under parent_id) or edit a record."""
+    """Create (record_id None, under parent_id) or edit a record, if it is still at
+    `expected_version` (ConflictError if someone changed it since)."""
     spec = SPECS[kind]
     cleaned = _clean(spec, values)
-    with db.session(reason=f"{spec.singular} saved") as s:
+    reason = f"{spec.singular} saved" + (", over a newer change knowingly" if overwrite else "")
+    with (
+        versions.stale_is_conflict(
+            db, spec.model, record_id, expected_version, what=f"The {spec.singular}"
+        ),
+        db.session(reason=reason) as s,
+    ):
         if record_id is None:
             if spec.parent:
                 if parent_id is None:
@@ -275,8 +322,9 @@ def save_record(
             new: Any = spec.model(**cleaned)
             s.add(new)
             s.flush()
-            return RecordChange(kind, new.id, None, _state(spec, new))
+            return RecordChange(kind, new.id, None, _state(spec, new), _version(new))
         obj = s.get(spec.model, record_id)
+        _check(s, spec, obj, record_id, expected_version)
         if obj is None:
             raise UserError(f"That {spec.singular} no longer exists.")
         before = _state(spec, obj)
@@ -285,7 +333,8 @@ def save_record(
         _check_unique(s, spec, cleaned, record_id)
         for name, value in cleaned.items():
             setattr(obj, name, value)
-        return RecordChange(kind, record_id, before, _state(spec, obj))
+        s.flush()
+        return RecordChange(kind, record_id, before, _state(spec, obj), _version(obj))
 
 
 def _refuse_delete_in_use(s: Session, spec: KindSpec, record_id: int, label: str) -> None:
@@ -296,10 +345,18 @@ def _refuse_delete_in_use(s: Session, spec: KindSpec, record_id: int, label: str
         raise UserError(f"{label} cannot be deleted: {used} {spec.in_use.what}.")
 
 
-def delete_record(db: Database, kind: RecordKind, record_id: int) -> RecordChange:
+def delete_record(
+    db: Database, kind: RecordKind, record_id: int, *, expected_version: int | None = None
+) -> RecordChange:
     spec = SPECS[kind]
-    with db.session(reason=f"{spec.singular} deleted") as s:
+    with (
+        versions.stale_is_conflict(
+            db, spec.model, record_id, expected_version, what=f"The {spec.singular}"
+        ),
+        db.session(reason=f"{spec.singular} deleted") as s,
+    ):
         obj = s.get(spec.model, record_id)
+        _check(s, spec, obj, record_id, expected_version)
         if obj is None:
             raise UserError(f"That {spec.singular} no longer exists.")
         before = _state(spec, obj)
@@ -310,19 +367,47 @@ def delete_record(db: Database, kind: RecordKind, record_id: int) -> RecordChang
 
 
 def set_record_state(
-    db: Database, kind: RecordKind, record_id: int, state: dict[str, Any] | None
-) -> None:
-    """Make a record be exactly `state` (None: absent), for undo and redo."""
+    db: Database,
+    kind: RecordKind,
+    record_id: int,
+    state: dict[str, Any] | None,
+    *,
+    expected_version: int | None = None,
+) -> int:
+    """Make a record be exactly `state` (None: absent), for undo and redo, if it is still
+    at `expected_version` (ABSENT: not there). Returns the version it leaves (ABSENT if none)."""
     spec = SPECS[kind]
-    with db.session(reason=f"{spec.singular} undo/redo") as s:
+    with (
+        versions.stale_is_conflict(
+            db, spec.model, record_id, expected_version, what=f"The {spec.singular}"
+        ),
+        db.session(reason=f"{spec.singular} undo/redo") as s,
+    ):
         obj = s.get(spec.model, record_id)
+        _check(s, spec, obj, record_id, expected_version)
         if state is None:
             if obj is not None:
                 _refuse_delete_in_use(s, spec, record_id, f"The {spec.singular}")
                 s.delete(obj)
-            return
+            return ABSENT
         if obj is None:
-            s.add(spec.model(id=record_id, **state))
-            return
+            obj = spec.model(id=record_id, **state)
+            s.add(obj)
+            if isinstance(obj, Versioned) and expected_version is not None:
+                # Back after its delete: a version after every one it had.
+                versions.restore_version(s, obj, _last_version(s, spec, record_id) + 1)
+            s.flush()
+            return _version(obj)
         for name, value in state.items():
             setattr(obj, name, value)
+        s.flush()
+        return _version(obj)
+
+
+def _last_version(s: Session, spec: KindSpec, record_id: int) -> int:
+    found = s.scalar(
+        select(func.max(AuditEntry.version)).where(
+            AuditEntry.entity == spec.model.__tablename__, AuditEntry.entity_id == record_id
+        )
+    )
+    return int(found or 1)

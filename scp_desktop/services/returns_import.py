@@ -22,6 +22,9 @@ from typing import Any, NamedTuple
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from scp_desktop.domain.periods import Quarter
 from scp_desktop.domain.rag import RAG
@@ -37,14 +40,16 @@ from scp_desktop.excel.return_reader import (
     tidy_narrative,
 )
 from scp_desktop.excel.safety import SpreadsheetRejected
-from scp_desktop.services import activity
+from scp_desktop.services import activity, versions
 from scp_desktop.services.bulk import collector_paused
 from scp_desktop.services.errors import UserError
+from scp_desktop.services.versions import ABSENT
 from scp_desktop.storage.backups import backup_before_change
-from scp_desktop.storage.database import Database, sqlite_connection
+from scp_desktop.storage.database import Database, DatabaseError, sqlite_connection
 from scp_desktop.storage.models import (
     Action,
     ActionPartner,
+    AuditEntry,
     ImportBatch,
     KeyPriority,
     Objective,
@@ -77,6 +82,8 @@ class ExistingUpdate(NamedTuple):
     narrative: str
     reported_by: str
     locked: bool
+    # The version previewed: Apply writes over it only if it is still this version.
+    version: int = 1
 
 
 class PlanAction(NamedTuple):
@@ -178,7 +185,7 @@ ORDER BY action_id, position, id
 """
 _PARTNERS_SQL = "SELECT id, abbreviation, name, import_mapping FROM partner"
 _QUARTER_UPDATES_SQL = """
-SELECT action_id, rag, narrative, reported_by, locked
+SELECT action_id, rag, narrative, reported_by, locked, version
 FROM quarter_update WHERE quarter = ?
 """
 
@@ -220,8 +227,8 @@ def load_index(db: Database, plan_id: int, quarter: Quarter) -> PlanIndex:
             leads[action_id] = shared.setdefault(key, key)
         rags = _RAGS
         updates = {
-            action_id: ExistingUpdate(rags[rag], narrative, reported_by, bool(locked))
-            for action_id, rag, narrative, reported_by, locked in update_rows
+            action_id: ExistingUpdate(rags[rag], narrative, reported_by, bool(locked), version)
+            for action_id, rag, narrative, reported_by, locked, version in update_rows
             if action_id in in_plan
         }
         no_leads: tuple[str, ...] = ()
@@ -906,21 +913,59 @@ class ApplyResult:
     kept: int = 0
     batches: int = 0
     status: list[AgencyReturn] = field(default_factory=list)
+    # Rows not applied because their update changed after the preview: who changed what.
+    conflicts: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         out = [
             f"{self.created} new update(s), {self.updated} replaced, {self.kept} kept as they were, "
             f"from {self.batches} file(s)"
         ]
+        if self.conflicts:
+            out[0] += (
+                f"; {len(self.conflicts)} not applied because the update changed after the "
+                "preview (see below)"
+            )
         returned = [a.abbreviation for a in self.status if a.returned]
         missing = [a.abbreviation for a in self.status if not a.returned]
         out.append(f"Returned: {', '.join(returned) or 'none'}")
         out.append(f"Not returned: {', '.join(missing) or 'none'}")
+        out.extend(f"Not applied: {c}" for c in self.conflicts)
         return out
 
 
 def apply_import(db: Database, preview: ImportPreview) -> ApplyResult:
-    """Write the ticked rows in one transaction; nothing is written if any row cannot apply."""
+    """Write the ticked rows in one transaction; nothing is written if any row cannot apply.
+
+    A row whose update changed after the preview (typed in another window, another import)
+    is not written: it is listed in the result's conflicts with who changed it and when,
+    and the other rows apply.
+    """
+    try:
+        return _apply_import(db, preview)
+    except StaleDataError:
+        raise UserError(
+            "Another change to these updates was saved while the returns were being applied. "
+            "Nothing was written; read the returns again to see it."
+        ) from None
+    except DatabaseError as exc:
+        if isinstance(exc.__cause__, IntegrityError) and "UNIQUE" in str(exc.__cause__):
+            raise UserError(
+                "Another import or edit saved an update for the same action and quarter while "
+                "these returns were being applied. Nothing was written; read the returns again "
+                "to see it."
+            ) from None
+        raise
+
+
+def _expected_version(preview: ImportPreview, action_id: int) -> int:
+    action = preview.index.actions.get(action_id)
+    if action is None or action.existing is None:
+        return ABSENT
+    return action.existing.version
+
+
+def _apply_import(db: Database, preview: ImportPreview) -> ApplyResult:
     started = time.perf_counter()
     quarter = preview.quarter
     chosen = [r for r in preview.rows if r.selected]
@@ -985,6 +1030,12 @@ def apply_import(db: Database, preview: ImportPreview) -> ApplyResult:
                         f"The action for {fp.name} row {r.row} was deleted since the preview; nothing was written."
                     )
                 update = existing.get(r.action_id)
+                expected = _expected_version(preview, r.action_id)
+                if versions.version_of(update) != expected:
+                    result.conflicts.append(
+                        _conflict_line(s, quarter, fp.name, r, update, expected)
+                    )
+                    continue
                 if update is not None and update.locked:
                     raise UserError(
                         f"The {quarter.label} update of {r.reference or r.title} is locked; nothing was written."
@@ -1008,6 +1059,8 @@ def apply_import(db: Database, preview: ImportPreview) -> ApplyResult:
                 update.import_batch_id = batch.id
                 update.source_sheet = r.sheet[:200]
                 update.source_row = r.row
+                update.edited_by = ""
+                update.edited_at = None
                 applied += 1
             batch.rows_applied = applied
             result.batches += 1
@@ -1016,6 +1069,40 @@ def apply_import(db: Database, preview: ImportPreview) -> ApplyResult:
         result.created, result.updated, result.kept, result.batches, time.perf_counter() - started
     )
     return result
+
+
+def _conflict_line(
+    s: Session,
+    quarter: Quarter,
+    file_name: str,
+    r: PreviewRow,
+    update: QuarterUpdate | None,
+    expected: int,
+) -> str:
+    """One skipped row, in words: which row, and the change that came after the preview."""
+    entity_id = update.id if update is not None else None
+    if entity_id is None:
+        entity_id = s.scalar(
+            select(AuditEntry.entity_id)
+            .where(
+                AuditEntry.entity == "quarter_update",
+                AuditEntry.action_id == r.action_id,
+                AuditEntry.operation == "delete",
+                AuditEntry.old_value == quarter.code,
+            )
+            .order_by(AuditEntry.id.desc())
+            .limit(1)
+        )
+    changes = (
+        versions.changes_since(s, "quarter_update", entity_id, expected)
+        if entity_id is not None
+        else ()
+    )
+    name = r.reference or _short(r.title)
+    where = f"{file_name}, sheet {r.sheet} row {r.row} ({name})"
+    if not changes:
+        return f"{where}: the update was changed after the preview"
+    return f"{where}: the update was " + versions.describe_change(changes[-1])
 
 
 def _mapping_to_remember(fp: FilePreview) -> dict[str, str]:

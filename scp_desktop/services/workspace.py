@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from scp_desktop.domain.deadlines import DeadlineKind, deadline_from_storage
 from scp_desktop.domain.periods import FinancialYear, Quarter
@@ -25,6 +26,7 @@ from scp_desktop.storage.models import (
     Action,
     AuditEntry,
     Evidence,
+    ImportBatch,
     Indicator,
     IndicatorValue,
     KeyPriority,
@@ -406,6 +408,8 @@ class ActionDetail:
     plan_id: int
     fields: ActionFields
     carried_from_id: int | None
+    # The version read: a save says it, and is refused if the action changed since.
+    version: int = 1
 
 
 def fields_of(a: Action) -> ActionFields:
@@ -443,6 +447,7 @@ def action_detail(db: Database, action_id: int) -> ActionDetail:
             a.objective.priority.plan_id,
             fields_of(a),
             a.carried_from_id,
+            a.version,
         )
 
 
@@ -460,6 +465,8 @@ class UpdateView:
     fields: UpdateFields | None
     source: str = ""
     locked: bool = False
+    # The version read (0: no update yet); a save says it, and is refused if it changed since.
+    version: int = 0
 
 
 @dataclass(frozen=True)
@@ -472,17 +479,43 @@ class UpdatePair:
     previous: UpdateView
 
 
-def _update_view(u: QuarterUpdate | None, quarter: str) -> UpdateView:
+def _when(at: dt.datetime) -> str:
+    local = at.replace(tzinfo=dt.UTC).astimezone()
+    return f"{local:%d/%m/%Y} at {local:%H:%M}"
+
+
+def provenance(u: QuarterUpdate, batch: ImportBatch | None) -> str:
+    """Where an update came from, in words: typed, or imported from which file, sheet and
+    row, and whether it was edited by hand after that (by whom, when)."""
+    if u.source != "import":
+        return u.source
+    where = f"imported from {batch.file_name}" if batch is not None else "imported"
+    if u.source_sheet:
+        where += f", sheet {u.source_sheet} row {u.source_row}"
+    if batch is not None:
+        by = f" by {batch.imported_by}" if batch.imported_by else ""
+        where += f", on {_when(batch.imported_at)}{by}"
+    if u.edited_at is not None:
+        who = u.edited_by or "someone"
+        return f"Edited by {who} on {_when(u.edited_at)}, after being {where}"
+    return where[0].upper() + where[1:]
+
+
+def _update_view(u: QuarterUpdate | None, quarter: str, s: Session | None = None) -> UpdateView:
     if u is None:
         return UpdateView(quarter, None)
     source = u.source
-    if u.source_sheet:
+    if u.source == "import" and s is not None:
+        batch = s.get(ImportBatch, u.import_batch_id) if u.import_batch_id else None
+        source = provenance(u, batch)
+    elif u.source_sheet:
         source = f"{u.source}: sheet {u.source_sheet} row {u.source_row}"
     return UpdateView(
         quarter,
         UpdateFields(RAG(u.rag), u.narrative, u.reported_by, u.reported_on),
         source,
         u.locked,
+        u.version,
     )
 
 
@@ -514,8 +547,8 @@ def update_pair(db: Database, action_id: int, quarter: str) -> UpdatePair:
         return UpdatePair(
             action_id,
             f"{a.reference} {a.title}".strip(),
-            _update_view(by_q.get(q.code), q.code),
-            _update_view(by_q.get(prev), prev),
+            _update_view(by_q.get(q.code), q.code, s),
+            _update_view(by_q.get(prev), prev, s),
         )
 
 
@@ -540,6 +573,8 @@ class PastQuarter:
     rag: RAG
     narrative: str
     reported_by: str
+    # Typed, or imported from which file, sheet and row (and edited by hand after, by whom).
+    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -592,13 +627,26 @@ def action_history(db: Database, action_id: int) -> ActionHistory:
                 .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
             )
         ]
-        quarters = [
-            PastQuarter(Quarter.parse(u.quarter).label, RAG(u.rag), u.narrative, u.reported_by)
-            for u in s.scalars(
+        updates = list(
+            s.scalars(
                 select(QuarterUpdate)
                 .where(QuarterUpdate.action_id.in_(chain))
                 .order_by(QuarterUpdate.quarter.desc())
             )
+        )
+        batch_ids = {u.import_batch_id for u in updates if u.import_batch_id is not None}
+        batches = {
+            b.id: b for b in s.scalars(select(ImportBatch).where(ImportBatch.id.in_(batch_ids)))
+        }
+        quarters = [
+            PastQuarter(
+                Quarter.parse(u.quarter).label,
+                RAG(u.rag),
+                u.narrative,
+                u.reported_by,
+                provenance(u, batches.get(u.import_batch_id or 0)),
+            )
+            for u in updates
         ]
         return ActionHistory(a.id, f"{a.reference} {a.title}".strip(), entries, quarters)
 

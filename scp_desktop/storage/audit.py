@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session, UOWTransaction
+from sqlalchemy.orm.util import identity_key
 
 from scp_desktop.storage.models import (
     Acronym,
@@ -36,6 +37,7 @@ from scp_desktop.storage.models import (
     Plan,
     QuarterSignoff,
     QuarterUpdate,
+    Versioned,
     utcnow,
 )
 
@@ -62,7 +64,16 @@ AUDITED: tuple[type[Base], ...] = (
     Evidence,
     QuarterSignoff,
 )
-_SKIP_FIELDS = {"updated_at", "content", "attachment"}
+# The version is the audit entry's own column, not a change of its own.
+_SKIP_FIELDS = {"updated_at", "content", "attachment", "version"}
+# Parts of an action edited through the action's form: a change to them is a change of
+# the action's version (the form saves them together).
+_ACTION_PARTS: tuple[type[Base], ...] = (
+    ActionOutput,
+    FundingLine,
+    ActionPartner,
+    ActionFrameworkItem,
+)
 
 
 def _text(value: Any) -> str | None:
@@ -82,6 +93,17 @@ def _action_id(obj: Base) -> int | None:
     return value if isinstance(value, int) else None
 
 
+def _version(session: Session, obj: Base) -> int | None:
+    """The version of the record `obj` is, or is part of, as this flush left it."""
+    if isinstance(obj, Versioned):
+        return obj.version
+    if isinstance(obj, _ACTION_PARTS):
+        owner = session.identity_map.get(identity_key(Action, getattr(obj, "action_id", None)))
+        if isinstance(owner, Action):
+            return owner.version
+    return None
+
+
 def _describe(obj: Base) -> str:
     for name in ("title", "name", "abbreviation", "quarter", "period", "text", "file_name"):
         value = getattr(obj, name, None)
@@ -99,6 +121,10 @@ def _rows(session: Session) -> list[dict[str, Any]]:
     def row(obj: Base, op: str, field: str = "", old: Any = None, new: Any = None) -> None:
         state = inspect(obj)
         ident = state.identity[0] if state.identity else getattr(obj, "id", None)
+        version = _version(session, obj)
+        if version is not None and op == "delete" and isinstance(obj, Versioned):
+            # A delete is the version after the last one there was.
+            version += 1
         rows.append(
             {
                 "at": now,
@@ -111,6 +137,7 @@ def _rows(session: Session) -> list[dict[str, Any]]:
                 "old_value": _text(old),
                 "new_value": _text(new),
                 "reason": reason,
+                "version": version,
             }
         )
 

@@ -20,8 +20,9 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -40,6 +41,21 @@ def utcnow() -> dt.datetime:
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+
+
+class Versioned:
+    """A record whose every UPDATE and DELETE says `WHERE version = <the version read>`.
+
+    SQLAlchemy adds the condition and the increment itself (version_id_col), so a write
+    that lost a race with another officer's, another window's or an import's matches no
+    row and fails instead of overwriting what it never saw.
+    """
+
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, object]:
+        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
 
 
 class Partnership(Base):
@@ -61,7 +77,7 @@ class Partnership(Base):
     logo: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
 
 
-class Partner(Base):
+class Partner(Versioned, Base):
     __tablename__ = "partner"
     id: Mapped[int] = mapped_column(primary_key=True)
     abbreviation: Mapped[str] = mapped_column(String(30), unique=True)
@@ -73,7 +89,7 @@ class Partner(Base):
     import_mapping: Mapped[str] = mapped_column(Text, default="")
 
 
-class Framework(Base):
+class Framework(Versioned, Base):
     """An external framework the plan cross-references: PFCC priorities, ECPS strands."""
 
     __tablename__ = "framework"
@@ -85,7 +101,7 @@ class Framework(Base):
     )
 
 
-class FrameworkItem(Base):
+class FrameworkItem(Versioned, Base):
     __tablename__ = "framework_item"
     __table_args__ = (UniqueConstraint("framework_id", "code"),)
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -108,7 +124,7 @@ class Plan(Base):
     )
 
 
-class KeyPriority(Base):
+class KeyPriority(Versioned, Base):
     """A key priority, or (kind 'other') the plan's section of work outside the key priorities."""
 
     __tablename__ = "key_priority"
@@ -129,7 +145,7 @@ class KeyPriority(Base):
     )
 
 
-class Objective(Base):
+class Objective(Versioned, Base):
     __tablename__ = "objective"
     id: Mapped[int] = mapped_column(primary_key=True)
     priority_id: Mapped[int] = mapped_column(ForeignKey("key_priority.id", ondelete="CASCADE"))
@@ -141,7 +157,7 @@ class Objective(Base):
     )
 
 
-class Action(Base):
+class Action(Versioned, Base):
     """A project / initiative of the plan."""
 
     __tablename__ = "action"
@@ -249,7 +265,7 @@ class ImportBatch(Base):
     rows_applied: Mapped[int] = mapped_column(default=0)
 
 
-class QuarterUpdate(Base):
+class QuarterUpdate(Versioned, Base):
     """An action's RAG and progress narrative for one quarter. One per action per quarter."""
 
     __tablename__ = "quarter_update"
@@ -277,12 +293,15 @@ class QuarterUpdate(Base):
     )
     source_sheet: Mapped[str] = mapped_column(String(200), default="")
     source_row: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # Set when an imported update is changed by hand (the import's file and row stay).
+    edited_by: Mapped[str] = mapped_column(String(200), default="", server_default=text("''"))
+    edited_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     locked: Mapped[bool] = mapped_column(default=False)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
     action: Mapped[Action] = relationship(back_populates="updates")
 
 
-class Indicator(Base):
+class Indicator(Versioned, Base):
     """A performance statistic with its target and tolerance."""
 
     __tablename__ = "indicator"
@@ -336,7 +355,7 @@ class IndicatorAction(Base):
     action_id: Mapped[int] = mapped_column(ForeignKey("action.id", ondelete="CASCADE"), index=True)
 
 
-class IndicatorValue(Base):
+class IndicatorValue(Versioned, Base):
     __tablename__ = "indicator_value"
     __table_args__ = (UniqueConstraint("indicator_id", "period", name="one_per_period"),)
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -356,7 +375,7 @@ class IndicatorValue(Base):
     indicator: Mapped[Indicator] = relationship(back_populates="values")
 
 
-class FundingStream(Base):
+class FundingStream(Versioned, Base):
     __tablename__ = "funding_stream"
     id: Mapped[int] = mapped_column(primary_key=True)
     source: Mapped[str] = mapped_column(String(300))
@@ -365,7 +384,7 @@ class FundingStream(Base):
     funds: Mapped[str] = mapped_column(Text, default="")
 
 
-class Acronym(Base):
+class Acronym(Versioned, Base):
     __tablename__ = "acronym"
     id: Mapped[int] = mapped_column(primary_key=True)
     abbreviation: Mapped[str] = mapped_column(String(30), unique=True)
@@ -454,7 +473,10 @@ class AuditEntry(Base):
     """Every change to the plan: who, when, what, old → new."""
 
     __tablename__ = "audit_log"
-    __table_args__ = (Index("ix_audit_entity", "entity", "entity_id"),)
+    __table_args__ = (
+        Index("ix_audit_entity", "entity", "entity_id"),
+        Index("ix_audit_version", "entity", "entity_id", "version"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     user: Mapped[str] = mapped_column(String(200), default="")
@@ -466,6 +488,8 @@ class AuditEntry(Base):
     old_value: Mapped[str | None] = mapped_column(Text, nullable=True)
     new_value: Mapped[str | None] = mapped_column(Text, nullable=True)
     reason: Mapped[str] = mapped_column(Text, default="")
+    # The version of its record this change produced (versioned records and their parts).
+    version: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class Setting(Base):

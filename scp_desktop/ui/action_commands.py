@@ -3,14 +3,18 @@ complete, delete and evidence. Each runs through the window's undoable edits."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from scp_desktop.services import workspace
-from scp_desktop.services.errors import UserError
+from scp_desktop.services.errors import ConflictError, UserError
+from scp_desktop.services.workspace import ActionFields, UpdateFields
 from scp_desktop.ui.action_form import ActionFormDialog
+from scp_desktop.ui.conflict_dialog import Resolution, ask_resolution
 from scp_desktop.ui.dialogs import MoveActionDialog
 from scp_desktop.ui.history import open_with_system_viewer
 from scp_desktop.ui.update_editor import UpdateEditorDialog
@@ -61,22 +65,79 @@ class ActionCommands:
         except UserError as exc:
             self.w.show_error(str(exc))
             return
-        dialog = self.form(fields=detail.fields, objective_id=detail.objective_id)
-        if self.w._ask(dialog) and dialog.fields() != detail.fields:
-            self.w.edits.update_action(action_id, dialog.fields())
+        mine: ActionFields | None = None
+        while True:
+            dialog = self.form(fields=detail.fields, objective_id=detail.objective_id, mine=mine)
+            if not self.w._ask(dialog) or dialog.fields() == detail.fields:
+                return
+            fields = dialog.fields()
+            try:
+                self.w.edits.update_action(action_id, fields, expected_version=detail.version)
+                return
+            except ConflictError as conflict:
+                choice = ask_resolution(conflict, self.w)
+                if choice is Resolution.OVERWRITE:
+                    self._overwrite(
+                        partial(self.w.edits.update_action, action_id, fields, overwrite=True),
+                        conflict.current_version,
+                    )
+                    return
+                if choice is not Resolution.RELOAD:
+                    return
+                try:
+                    detail = workspace.action_detail(self.w.db, action_id)
+                except UserError as exc:
+                    self.w.show_error(str(exc))
+                    return
+                mine = fields
+
+    def _overwrite(self, save: Callable[..., object], version: int) -> None:
+        """Save over the other change (at the version it made); yet another change in
+        between is shown, not overwritten."""
+        try:
+            save(expected_version=version)
+        except ConflictError as again:
+            self.w.show_error(str(again))
 
     def edit_update(self) -> None:
         action_id = self.w._require_action()
         if action_id is None or self.w.quarter is None:
             return
-        pair = workspace.update_pair(self.w.db, action_id, self.w.quarter.code)
-        dialog = UpdateEditorDialog(
-            pair, officer=self.w.settings.officer_name, today=self.w.today, parent=self.w
-        )
-        if self.w._ask(dialog):
+        quarter = self.w.quarter.code
+        pair = workspace.update_pair(self.w.db, action_id, quarter)
+        mine: UpdateFields | None = None
+        while True:
+            dialog = UpdateEditorDialog(
+                pair,
+                officer=self.w.settings.officer_name,
+                today=self.w.today,
+                parent=self.w,
+                mine=mine,
+            )
+            if not self.w._ask(dialog):
+                return
             fields = dialog.result_fields()
-            if fields != pair.current.fields:
-                self.w.edits.set_update(action_id, self.w.quarter.code, fields)
+            if fields == pair.current.fields:
+                return
+            try:
+                self.w.edits.set_update(
+                    action_id, quarter, fields, expected_version=pair.current.version
+                )
+                return
+            except ConflictError as conflict:
+                choice = ask_resolution(conflict, self.w)
+                if choice is Resolution.OVERWRITE:
+                    self._overwrite(
+                        partial(
+                            self.w.edits.set_update, action_id, quarter, fields, overwrite=True
+                        ),
+                        conflict.current_version,
+                    )
+                    return
+                if choice is not Resolution.RELOAD:
+                    return
+                pair = workspace.update_pair(self.w.db, action_id, quarter)
+                mine = fields
 
     def set_rag(self, action_id: int, quarter_number: int, rag: Any) -> None:
         if self.w.quarter is None:

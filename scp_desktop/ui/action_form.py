@@ -252,6 +252,35 @@ class FundingTable(QWidget):
         return tuple(result), problems
 
 
+def _differences(mine: ActionFields, theirs: ActionFields, partners: list[Choice]) -> str:
+    """The officer's values where they differ from the record reloaded, one field a line."""
+    names = {c.id: c.label for c in partners}
+
+    def agencies(ids: tuple[int, ...]) -> str:
+        return ", ".join(names.get(i, str(i)) for i in ids)
+
+    shown = {
+        "Project / initiative": (mine.title, theirs.title),
+        "Reference": (mine.reference, theirs.reference),
+        "About": (mine.about, theirs.about),
+        "Outcome sought": (mine.outcome, theirs.outcome),
+        "Target area": (mine.target_area, theirs.target_area),
+        "By when": (mine.deadline_text, theirs.deadline_text),
+        "Status": (mine.status, theirs.status),
+        "Lead agency": (agencies(mine.lead_ids), agencies(theirs.lead_ids)),
+        "Supporting": (agencies(mine.support_ids), agencies(theirs.support_ids)),
+        "Outputs": ("; ".join(mine.outputs), "; ".join(theirs.outputs)),
+        "Funding": (
+            "; ".join(f.source for f in mine.funding),
+            "; ".join(f.source for f in theirs.funding),
+        ),
+    }
+    lines = [f"{label}: {yours}" for label, (yours, other) in shown.items() if yours != other]
+    if mine.framework_item_ids != theirs.framework_item_ids:
+        lines.append("Cross-references: yours differ")
+    return "\n".join(lines) or "Your changes are the same as theirs."
+
+
 class ActionFormDialog(QDialog):
     """Add or edit an action. OK is enabled only when the action can be saved."""
 
@@ -264,7 +293,9 @@ class ActionFormDialog(QDialog):
         fields: ActionFields | None = None,
         objective_id: int | None = None,
         parent: QWidget | None = None,
+        mine: ActionFields | None = None,
     ) -> None:
+        """`mine`: the officer's unsaved fields after Reload, listed where they differ."""
         super().__init__(parent)
         self.setWindowTitle("Edit action" if fields else "New action")
         self.setAccessibleName(self.windowTitle())
@@ -347,6 +378,16 @@ class ActionFormDialog(QDialog):
 
         self.frameworks = FrameworkLists(frameworks)
         tabs.addTab(self.frameworks, "&Cross-references")
+
+        self.mine: QPlainTextEdit | None = None
+        if mine is not None and fields is not None:
+            self.mine = QPlainTextEdit(self)
+            self.mine.setReadOnly(True)
+            self.mine.setAccessibleName("Your unsaved changes")
+            self.mine.setMaximumHeight(120)
+            self.mine.setPlainText(_differences(mine, fields, partners))
+            outer.addWidget(QLabel("<b>Yours, not saved</b> (copy what you need):", self))
+            outer.addWidget(self.mine)
 
         self.problems = QLabel(self)
         self.problems.setAccessibleName("Problems to fix before saving")

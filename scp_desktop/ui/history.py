@@ -65,6 +65,7 @@ class PastQuartersModel(_TextModel[PastQuarter]):
 
     COLUMNS = ("Quarter", "RAG", "Reported by", "Progress update")
     RAG_COLUMN = 1
+    REPORTED_COLUMN = 2
 
     def cell(self, row: int, item: PastQuarter, column: int, role: int) -> Any:
         if column == self.RAG_COLUMN:
@@ -73,6 +74,9 @@ class PastQuartersModel(_TextModel[PastQuarter]):
                 return item.rag.value
             if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
                 return f"{item.rag.label} — {item.rag.meaning}"
+        if column == self.REPORTED_COLUMN and role == Qt.ItemDataRole.ToolTipRole:
+            # Where the update came from: typed, or imported (and edited by hand after).
+            return item.source.capitalize() if item.source else None
         return super().cell(row, item, column, role)
 
     def text(self, row: PastQuarter, column: int) -> str:
@@ -81,6 +85,8 @@ class PastQuartersModel(_TextModel[PastQuarter]):
         if column == 1:
             return f"{row.rag.value} {row.rag.label}"
         if column == 2:
+            if row.source.startswith("Edited by"):
+                return f"{row.reported_by} (edited)" if row.reported_by else "(edited)"
             return row.reported_by
         return row.narrative
 

@@ -3,17 +3,17 @@ reference data. Kept beside the main window, which they act on."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 
 from scp_desktop.domain.periods import FinancialYear
 from scp_desktop.services import plans, records, setup, workspace
 from scp_desktop.services.errors import UserError
-from scp_desktop.services.records import RecordKind
+from scp_desktop.services.records import Record, RecordKind
 from scp_desktop.storage.database import DatabaseError
 from scp_desktop.ui.dialogs import NewPlanDialog, RolloverDialog
-from scp_desktop.ui.reference_editors import RecordFormDialog, ReferenceDataDialog
+from scp_desktop.ui.reference_editors import RecordFormDialog, ReferenceDataDialog, edit_record
 
 if TYPE_CHECKING:
     from scp_desktop.ui.main_window import MainWindow
@@ -42,12 +42,10 @@ class PlanCommands:
             return row.priority_id, row.objective_id
         return None, None
 
-    def _record_values(
-        self, kind: RecordKind, parent: int | None, record_id: int
-    ) -> dict[str, Any]:
+    def _record(self, kind: RecordKind, parent: int | None, record_id: int) -> Record:
         for r in records.list_records(self.w.db, kind, parent):
             if r.id == record_id:
-                return r.values
+                return r
         raise UserError("That record no longer exists.")
 
     def new_priority(self) -> None:
@@ -69,10 +67,10 @@ class PlanCommands:
         if priority_id is None or self.w.plan_id is None:
             self.w.statusBar().showMessage("Choose a key priority in the navigator first.", 4000)
             return
-        values = self._record_values(RecordKind.PRIORITY, self.w.plan_id, priority_id)
-        dialog = RecordFormDialog(RecordKind.PRIORITY, values, self.w)
-        if self.w._ask(dialog):
-            self.w.edits.save_record(RecordKind.PRIORITY, priority_id, dialog.values()[0])
+        record = self._record(RecordKind.PRIORITY, self.w.plan_id, priority_id)
+        edit_record(
+            self.w, self.w.edits, RecordKind.PRIORITY, self.w.plan_id, record, self.w.show_error
+        )
 
     def delete_priority(self) -> None:
         priority_id, _ = self._context()
@@ -97,10 +95,10 @@ class PlanCommands:
         if objective_id is None:
             self.w.statusBar().showMessage("Choose an objective in the navigator first.", 4000)
             return
-        values = self._record_values(RecordKind.OBJECTIVE, priority_id, objective_id)
-        dialog = RecordFormDialog(RecordKind.OBJECTIVE, values, self.w)
-        if self.w._ask(dialog):
-            self.w.edits.save_record(RecordKind.OBJECTIVE, objective_id, dialog.values()[0])
+        record = self._record(RecordKind.OBJECTIVE, priority_id, objective_id)
+        edit_record(
+            self.w, self.w.edits, RecordKind.OBJECTIVE, priority_id, record, self.w.show_error
+        )
 
     def delete_objective(self) -> None:
         _, objective_id = self._context()

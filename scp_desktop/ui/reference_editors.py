@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -26,8 +27,10 @@ from PySide6.QtWidgets import (
 
 from scp_desktop.domain.money import format_pounds, parse_pounds
 from scp_desktop.services import records
+from scp_desktop.services.errors import ConflictError
 from scp_desktop.services.records import FieldSpec, Record, RecordKind
 from scp_desktop.storage.database import Database
+from scp_desktop.ui.conflict_dialog import Resolution, ask_resolution
 from scp_desktop.ui.edits import Edits
 from scp_desktop.ui.list_table_model import ListTableModel, list_view
 
@@ -71,7 +74,9 @@ class RecordFormDialog(QDialog):
         kind: RecordKind,
         values: dict[str, Any] | None = None,
         parent: QWidget | None = None,
+        mine: dict[str, Any] | None = None,
     ) -> None:
+        """`mine`: the officer's unsaved values after Reload, listed where they differ."""
         super().__init__(parent)
         spec = records.SPECS[kind]
         verb = "Edit" if values else "New"
@@ -119,6 +124,22 @@ class RecordFormDialog(QDialog):
             editor.setAccessibleName(f.label.replace("&", ""))
             form.addRow(f.label + (" *" if f.required else "") + ":", editor)
             self.editors[f.name] = editor
+        self.mine: QPlainTextEdit | None = None
+        if mine is not None:
+            self.mine = QPlainTextEdit(self)
+            self.mine.setReadOnly(True)
+            self.mine.setAccessibleName("Your unsaved values")
+            self.mine.setMaximumHeight(90)
+            self.mine.setPlainText(
+                "\n".join(
+                    f"{f.label.replace('&', '')}: {_show(f, mine.get(f.name))}"
+                    for f in spec.fields
+                    if mine.get(f.name) != (values or {}).get(f.name)
+                )
+                or "Your values are the same as theirs."
+            )
+            layout.addWidget(QLabel("<b>Yours, not saved</b> (copy what you need):", self))
+            layout.addWidget(self.mine)
         self.problems = QLabel(self)
         self.problems.setStyleSheet("color: #B71C1C;")
         layout.addWidget(self.problems)
@@ -229,19 +250,73 @@ class RecordPanel(QWidget):
         record = self.current()
         if record is None:
             return
-        dialog = RecordFormDialog(self.kind, record.values, self)
-        accepted = dialog.exec() == QDialog.DialogCode.Accepted
-        dialog.deleteLater()
-        if accepted:
-            values, _ = dialog.values()
-            self.edits.save_record(self.kind, record.id, values)
-            self.reload()
+        parent = self._parent_id() if self._parent_id else None
+        edit_record(self, self.edits, self.kind, parent, record, self._show_error)
+        self.reload()
+
+    def _show_error(self, message: str) -> None:
+        QMessageBox.warning(self, "Reference data", message)
 
     def delete(self) -> None:
         record = self.current()
         if record is not None:
             self.edits.delete_record(self.kind, record.id)
             self.reload()
+
+
+def _ask_form(
+    kind: RecordKind, values: dict[str, Any], mine: dict[str, Any] | None, parent: QWidget
+) -> dict[str, Any] | None:
+    dialog = RecordFormDialog(kind, values, parent, mine=mine)
+    accepted = dialog.exec() == QDialog.DialogCode.Accepted
+    dialog.deleteLater()
+    return dialog.values()[0] if accepted else None
+
+
+def edit_record(
+    parent: QWidget,
+    edits: Edits,
+    kind: RecordKind,
+    parent_id: int | None,
+    record: Record,
+    show_error: Callable[[str], None],
+) -> None:
+    """Edit one record in its form, saved only over the version the form showed.
+
+    A change saved meanwhile (another window, another instance) is shown with the choice
+    to reload it (keeping the officer's values in view), save over it, or cancel.
+    """
+    mine: dict[str, Any] | None = None
+    while True:
+        values = _ask_form(kind, record.values, mine, parent)
+        if values is None:
+            return
+        try:
+            edits.save_record(kind, record.id, values, expected_version=record.version)
+            return
+        except ConflictError as conflict:
+            choice = ask_resolution(conflict, parent)
+            if choice is Resolution.OVERWRITE:
+                try:
+                    edits.save_record(
+                        kind,
+                        record.id,
+                        values,
+                        expected_version=conflict.current_version,
+                        overwrite=True,
+                    )
+                except ConflictError as again:
+                    show_error(str(again))
+                return
+            if choice is not Resolution.RELOAD:
+                return
+            found = [
+                r for r in records.list_records(edits.db, kind, parent_id) if r.id == record.id
+            ]
+            if not found:
+                show_error(str(conflict))
+                return
+            record, mine = found[0], values
 
 
 class ReferenceDataDialog(QDialog):

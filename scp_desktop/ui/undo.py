@@ -2,8 +2,9 @@
 
 An edit is done first, outside the stack, so a refused edit (a UserError) never lands on
 the stack; the command's first redo() then does nothing. Later undo/redo calls the
-services again; if the database refuses (someone else changed it), the command is
-marked obsolete and the officer told why.
+services again with the version the command's last write produced; if the record has
+changed since (another window, another instance, an import), the service refuses, the
+command is marked obsolete and the officer told who changed what and when.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QWidget
 
-from scp_desktop.services.errors import UserError
+from scp_desktop.services.errors import ConflictError, UserError
 from scp_desktop.storage.database import DatabaseError
 
 
@@ -53,15 +54,15 @@ class ServiceCommand(QUndoCommand):
         if self._first:
             self._first = False
             return
-        self._run(self._redo)
+        self._run(self._redo, "redo")
 
     def undo(self) -> None:
-        self._run(self._undo)
+        self._run(self._undo, "undo")
 
-    def _run(self, step: Callable[[], Changed]) -> None:
+    def _run(self, step: Callable[[], Changed], direction: str) -> None:
         controller = self._controller()
         if controller is not None:
-            controller.run_step(self, step)
+            controller.run_step(self, step, direction)
 
 
 class UndoController(QObject):
@@ -81,10 +82,21 @@ class UndoController(QObject):
         do: Callable[[], Changed],
         undo: Callable[[], Changed],
         redo: Callable[[], Changed] | None = None,
+        *,
+        conflicts: bool = False,
     ) -> bool:
-        """Do an edit now; if it succeeded, push it so it can be undone. False if refused."""
+        """Do an edit now; if it succeeded, push it so it can be undone. False if refused.
+
+        With `conflicts`, a ConflictError (the record changed since the caller read it) is
+        raised to the caller, whose dialog offers to reload or overwrite.
+        """
         try:
             result = do()
+        except ConflictError as exc:
+            if conflicts:
+                raise
+            self.failed.emit(str(exc))
+            return False
         except (UserError, DatabaseError) as exc:
             self.failed.emit(str(exc))
             return False
@@ -92,9 +104,19 @@ class UndoController(QObject):
         self.changed.emit(result)
         return True
 
-    def run_step(self, command: ServiceCommand, step: Callable[[], Changed]) -> None:
+    def run_step(
+        self, command: ServiceCommand, step: Callable[[], Changed], direction: str = "undo"
+    ) -> None:
         try:
             result = step()
+        except ConflictError as exc:
+            # Never applied: putting the old state back would overwrite the newer change.
+            command.setObsolete(True)
+            self.failed.emit(
+                f"Could not {direction} “{command.text()}”: it would overwrite a later change. "
+                f"{exc}"
+            )
+            return
         except (UserError, DatabaseError) as exc:
             command.setObsolete(True)
             self.failed.emit(f"Could not {command.text().lower()}: {exc}")

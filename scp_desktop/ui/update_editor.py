@@ -97,7 +97,9 @@ class UpdateEditorDialog(QDialog):
         officer: str,
         today: dt.date,
         parent: QWidget | None = None,
+        mine: UpdateFields | None = None,
     ) -> None:
+        """`mine`: the officer's unsaved update after Reload, kept in view to copy from."""
         super().__init__(parent)
         q = Quarter.parse(pair.current.quarter)
         prev = Quarter.parse(pair.previous.quarter)
@@ -159,6 +161,23 @@ class UpdateEditorDialog(QDialog):
         if pair.current.source and cf is not None:
             form.addRow("Source:", QLabel(pair.current.source))
         row.addWidget(current, 2)
+
+        self.mine: QPlainTextEdit | None = None
+        if mine is not None:
+            yours = QGroupBox("Yours, not saved (copy what you need)", self)
+            yours.setAccessibleName("Your unsaved update")
+            y_layout = QVBoxLayout(yours)
+            y_rag = QLabel(f"{mine.rag.value}  {mine.rag.label} — {mine.rag.meaning}", yours)
+            y_rag.setStyleSheet(chip_style(mine.rag))
+            y_layout.addWidget(y_rag, 0, Qt.AlignmentFlag.AlignLeft)
+            self.mine = QPlainTextEdit(yours)
+            self.mine.setReadOnly(True)
+            self.mine.setAccessibleName("Your unsaved progress update")
+            self.mine.setPlainText(mine.narrative)
+            self.mine.setTabChangesFocus(True)
+            y_layout.addWidget(self.mine, 1)
+            row.addWidget(yours, 1)
+            self.resize(1280, 560)
 
         self.hint = QLabel(self)
         self.hint.setStyleSheet("color: #B71C1C;")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from enum import StrEnum
 
 from PySide6.QtCore import Qt, Signal
@@ -34,8 +35,9 @@ from scp_desktop.domain.indicators import (
     why_no_target,
 )
 from scp_desktop.services import indicators as svc
-from scp_desktop.services.errors import UserError
+from scp_desktop.services.errors import ConflictError, UserError
 from scp_desktop.storage.database import Database, DatabaseError
+from scp_desktop.ui.conflict_dialog import Resolution, ask_resolution
 
 
 def _combo[E: StrEnum](enum: type[E], parent: QWidget) -> QComboBox:
@@ -203,6 +205,8 @@ class DefinitionForm(QWidget):
     def load(self, indicator_id: int | None) -> None:
         self.indicator_id = indicator_id
         d = svc.get_definition(self.db, indicator_id) if indicator_id else svc.IndicatorDefinition()
+        # A save is checked against the version shown here.
+        self.version = d.version
         self.name.setText(d.name)
         self.description.setPlainText(d.description)
         self.notes.setPlainText(d.definition_notes)
@@ -234,6 +238,7 @@ class DefinitionForm(QWidget):
 
     def definition(self) -> svc.IndicatorDefinition:
         return svc.IndicatorDefinition(
+            version=self.version,
             id=self.indicator_id,
             name=self.name.text(),
             description=self.description.toPlainText(),
@@ -282,13 +287,40 @@ class DefinitionForm(QWidget):
         self.rule.setText(f"Q{self.quarter_number}: {text}")
 
     def save(self) -> None:
+        mine = self.definition()
         try:
-            new_id = svc.save_definition(self.db, self.definition())
+            new_id = svc.save_definition(self.db, mine)
+        except ConflictError as conflict:
+            choice = ask_resolution(conflict, self)
+            if choice is Resolution.OVERWRITE:
+                try:
+                    new_id = svc.save_definition(
+                        self.db, replace(mine, version=conflict.current_version), overwrite=True
+                    )
+                except (UserError, DatabaseError) as exc:
+                    self.message.setStyleSheet("color: #B71C1C;")
+                    self.message.setText(str(exc))
+                    return
+                self._saved(new_id)
+                return
+            if choice is Resolution.RELOAD and self.indicator_id is not None:
+                self.load(self.indicator_id)
+                self.message.setStyleSheet("color: #B71C1C;")
+                self.message.setText(
+                    "Reloaded their version. Yours, not saved: "
+                    f"name “{mine.name}”, target {mine.target_kind.value} {mine.target_value}, "
+                    f"tolerance {mine.tolerance_kind.value} {mine.tolerance_value}."
+                )
+            return
         except (UserError, DatabaseError) as exc:
             self.message.setStyleSheet("color: #B71C1C;")
             self.message.setText(str(exc))
             return
-        self.indicator_id = new_id
+        self._saved(new_id)
+
+    def _saved(self, new_id: int) -> None:
+        # Shown again as saved, with its version: the next save is checked against it.
+        self.load(new_id)
         self.message.setStyleSheet("color: #1B5E20;")
         self.message.setText("Saved. Signed-off quarters keep their frozen statuses.")
         self.saved.emit(new_id)

@@ -4,7 +4,7 @@ direction of travel beside each figure."""
 from __future__ import annotations
 
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from PySide6.QtCore import (
@@ -44,8 +44,9 @@ from scp_desktop.domain.indicators import (
 )
 from scp_desktop.domain.periods import Quarter
 from scp_desktop.services import indicators as svc
-from scp_desktop.services.errors import UserError
+from scp_desktop.services.errors import ConflictError, UserError
 from scp_desktop.storage.database import Database, DatabaseError
+from scp_desktop.ui.conflict_dialog import Resolution, ask_resolution
 from scp_desktop.ui.indicators.common import pale_colour, status_tooltip, travel_text
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -241,9 +242,24 @@ class ValuesModel(QAbstractTableModel):
             return False
         row = self._rows[index.row()]
         self.editsRequested.emit(
-            [svc.ValueEdit(row.period, {column.key: new}, where=f"{row.label}, {column.title}")]
+            [
+                svc.ValueEdit(
+                    row.period,
+                    {column.key: new},
+                    where=f"{row.label}, {column.title}",
+                    expected_version=row.version,
+                )
+            ]
         )
         return True
+
+    def _version(self, period: str) -> int | None:
+        """The version shown for a period, by its code or as typed (None: not in the grid)."""
+        try:
+            code = parse_period(period).code
+        except ValueError:
+            return None
+        return next((r.version for r in self._rows if r.period == code), None)
 
     # -- paste --
     def edits_for_block(self, top: int, left: int, block: list[list[str]]) -> list[svc.ValueEdit]:
@@ -292,7 +308,11 @@ class ValuesModel(QAbstractTableModel):
             for column, text in zip(targets, cells, strict=False):
                 fields[column.key] = text.strip()
             if fields:
-                edits.append(svc.ValueEdit(period, fields, where=where))
+                edits.append(
+                    svc.ValueEdit(
+                        period, fields, where=where, expected_version=self._version(period)
+                    )
+                )
         return edits
 
 
@@ -371,6 +391,13 @@ class ValuesTable(QTableView):
         super().keyPressEvent(event)
 
 
+def _code(period: str) -> str:
+    try:
+        return parse_period(period).code
+    except ValueError:
+        return period
+
+
 class EditValuesCommand(QUndoCommand):
     """One typed edit, paste or clear, undone by writing the earlier contents back."""
 
@@ -389,19 +416,31 @@ class EditValuesCommand(QUndoCommand):
         self.after = after
         self.before = before
         self.done_once = True  # pushed after the service accepted it: the first redo is a no-op
+        # Each period's version as this command's last write left it: undo and redo write
+        # only over those, never over a change made since (another window, an import).
+        self.versions: dict[str, int] = {}
 
     def redo(self) -> None:
         if self.done_once:
             self.done_once = False
             return
-        grid = self._grid()
-        if grid is not None:
-            grid.apply_edits(self.after)
+        self._step(self.after, "redo")
 
     def undo(self) -> None:
+        self._step(self.before, "undo")
+
+    def _step(self, edits: list[svc.ValueEdit], direction: str) -> None:
         grid = self._grid()
-        if grid is not None:
-            grid.apply_edits(self.before)
+        if grid is None:
+            return
+        checked = [
+            replace(e, expected_version=self.versions.get(_code(e.period), 0)) for e in edits
+        ]
+        written = grid.apply_edits(checked, direction=direction)
+        if written is None:
+            self.setObsolete(True)
+        else:
+            self.versions = written
 
 
 class ValuesGridWidget(QWidget):
@@ -540,26 +579,73 @@ class ValuesGridWidget(QWidget):
             before.append(svc.ValueEdit(code, fields, where=edit.where))
         return before
 
-    def apply_edits(self, edits: list[svc.ValueEdit]) -> bool:
-        """Write through the service (one transaction) and show the recomputed statuses."""
+    def apply_edits(
+        self, edits: list[svc.ValueEdit], *, direction: str = ""
+    ) -> dict[str, int] | None:
+        """Write through the service (one transaction) and show the recomputed statuses.
+
+        Returns each period's version after the write, or None when nothing was written.
+        A typed edit over a value changed since it was shown offers Reload, Save mine
+        over theirs or Cancel; an undo or redo (`direction`) is refused outright.
+        """
         if self.indicator_id is None or not edits:
-            return False
+            return None
         try:
-            svc.write_values(self.db, self.indicator_id, edits)
+            written = svc.save_values(self.db, self.indicator_id, edits)
+        except ConflictError as conflict:
+            if direction:
+                self._show_message(
+                    f"Could not {direction}: it would overwrite a later change. {conflict}"
+                )
+                self.reload()
+                return None
+            return self._resolve(edits, conflict)
         except (UserError, DatabaseError) as exc:
             self._show_message(str(exc))
             self.reload()
-            return False
+            return None
         self._show_message("")
         self.reload()
         self.changed.emit()
-        return True
+        return written
+
+    def _resolve(
+        self, edits: list[svc.ValueEdit], conflict: ConflictError
+    ) -> dict[str, int] | None:
+        choice = ask_resolution(conflict, self)
+        if choice is Resolution.OVERWRITE:
+            grid = svc.values_grid(self.db, self.indicator_id or 0, self.plan_year)
+            now = {r.period: r.version for r in grid.rows}
+            mine = [replace(e, expected_version=now.get(_code(e.period), 0)) for e in edits]
+            try:
+                written = svc.save_values(self.db, self.indicator_id or 0, mine, overwrite=True)
+            except UserError as exc:
+                self._show_message(str(exc))
+                self.reload()
+                return None
+            self._show_message("Saved over the other change.", error=False)
+            self.reload()
+            self.changed.emit()
+            return written
+        self.reload()
+        if choice is Resolution.RELOAD:
+            typed = "; ".join(
+                f"{e.where or e.period}: {', '.join(str(v) for v in e.fields.values())}"
+                for e in edits
+            )
+            self._show_message(f"Reloaded their values. Yours, not saved: {typed}")
+        else:
+            self._show_message("")
+        return None
 
     def _write(self, edits: list[svc.ValueEdit], text: str = "Edit value") -> bool:
         before = self._before(edits)
-        if not self.apply_edits(edits):
+        written = self.apply_edits(edits)
+        if written is None:
             return False
-        self.undo_stack.push(EditValuesCommand(self, edits, before, text))
+        command = EditValuesCommand(self, edits, before, text)
+        command.versions = written
+        self.undo_stack.push(command)
         return True
 
     def paste_text(self, text: str) -> None:

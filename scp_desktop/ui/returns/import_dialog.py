@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 from pathlib import Path
 from typing import Any
 
@@ -429,7 +430,9 @@ class ImportReturnsDialog(ReturnsDialog):
     def _applied(self, result: ApplyResult) -> None:
         self._finish_task()
         lines = result.lines()
-        self.summary_label.setText(f"<b>{lines[0]}.</b><br>{lines[1]}<br>{lines[2]}")
+        # Rows not applied because their update changed after the preview, each in words.
+        skipped = "".join(f"<br>⚠ {html.escape(line)}" for line in lines[3:])
+        self.summary_label.setText(f"<b>{lines[0]}.</b><br>{lines[1]}<br>{lines[2]}{skipped}")
         self.status_model.set_items(result.status)
         self.pages.setCurrentIndex(1)
         self._update_apply()

@@ -11,7 +11,7 @@ from alembic import op
 
 revision = "0005_profile"
 # The revision this one follows is named here only; nothing below depends on it.
-down_revision = "0003_tableperf"
+down_revision = "0004_versions"
 branch_labels = None
 depends_on = None
 
