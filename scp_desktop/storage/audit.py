@@ -18,6 +18,7 @@ from scp_desktop.storage.models import (
     ActionFrameworkItem,
     ActionOutput,
     ActionPartner,
+    AgendaAttachment,
     AgendaItem,
     AuditEntry,
     Base,
@@ -59,6 +60,7 @@ AUDITED: tuple[type[Base], ...] = (
     Acronym,
     Meeting,
     AgendaItem,
+    AgendaAttachment,
     Evidence,
     QuarterSignoff,
 )
