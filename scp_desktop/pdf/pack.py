@@ -54,8 +54,10 @@ GLOSSARY_KEY = "pack-glossary"
 _item_title = ParagraphStyle("agenda_item", parent=Styles.body, fontName=FONT_BOLD, spaceAfter=2)
 _item_number = ParagraphStyle("agenda_number", parent=_item_title)
 _pages = ParagraphStyle("agenda_pages", parent=_item_title, alignment=TA_RIGHT)
-_paper = ParagraphStyle("agenda_paper", parent=Styles.body, leftIndent=8, spaceAfter=0)
-_paper_pages = ParagraphStyle("agenda_paper_pages", parent=Styles.body, alignment=TA_RIGHT)
+_paper = ParagraphStyle(
+    "agenda_paper", parent=Styles.body, fontSize=9, leading=11.5, leftIndent=8, spaceAfter=0
+)
+_paper_pages = ParagraphStyle("agenda_paper_pages", parent=_paper, leftIndent=0, alignment=TA_RIGHT)
 _describe = ParagraphStyle("agenda_text", parent=Styles.small, spaceAfter=2)
 _marked = ParagraphStyle(
     "agenda_exempt", parent=Styles.small, fontName=FONT_BOLD, textColor=INK, spaceAfter=2

@@ -169,11 +169,12 @@ class MeetingDetails:
 def list_meetings(db: Database) -> list[MeetingSummary]:
     """Every meeting, the latest first."""
     with db.session(audit=False) as s:
-        counts = dict(
-            s.execute(
+        counts: dict[int, int] = {
+            meeting_id: count
+            for meeting_id, count in s.execute(
                 select(AgendaItem.meeting_id, func.count()).group_by(AgendaItem.meeting_id)
-            ).tuples()
-        )
+            )
+        }
         return [
             MeetingSummary(m.id, m.body, m.date, m.time, m.venue, counts.get(m.id, 0))
             for m in s.scalars(select(Meeting).order_by(Meeting.date.desc(), Meeting.id.desc()))
