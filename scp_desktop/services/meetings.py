@@ -47,6 +47,7 @@ __all__ = [
     "delete_meeting",
     "get_meeting",
     "list_meetings",
+    "meeting_of_item",
     "move_item",
     "move_paper",
     "remove_item",
@@ -228,6 +229,12 @@ def get_meeting(db: Database, meeting_id: int) -> MeetingDetails:
                 for it in items
             ),
         )
+
+
+def meeting_of_item(db: Database, item_id: int) -> int:
+    """The meeting an agenda item belongs to."""
+    with db.session(audit=False) as s:
+        return _item(s, item_id).meeting_id
 
 
 def report_quarters(db: Database) -> list[str]:
