@@ -224,7 +224,11 @@ def test_papers_are_attached_in_order_checked_moved_renamed_and_removed(
     ("name", "content", "message"),
     [
         ("report.docx", word_file(), r"report.docx is not a PDF: it looks like a Word, Excel"),
-        ("photo.pdf", b"\x89PNG\r\n\x1a\n" + b"\0" * 64, r"photo.pdf is not a PDF: it is a picture"),
+        (
+            "photo.pdf",
+            b"\x89PNG\r\n\x1a\n" + b"\0" * 64,
+            r"photo.pdf is not a PDF: it is a picture",
+        ),
         ("locked.pdf", encrypted_pdf(), r"locked.pdf is password-protected \(encrypted\)"),
         ("cut.pdf", truncated_pdf(), r"cut.pdf is damaged and cannot be read as a PDF"),
         ("empty.pdf", b"", r"empty.pdf is empty \(0 bytes\)"),
