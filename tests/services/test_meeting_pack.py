@@ -164,7 +164,7 @@ def test_a_long_agenda_running_over_pages_still_prints_the_right_pages(
     agenda = _flat(" ".join(pages[: agenda_pages[1]]))
     for n in range(4, 41, 4):
         page = _where(pages, f"Item {n}: Item number {n}")[0]
-        assert f"PAPER PAGE 1" in pages[page]  # the paper follows its cover sheet
+        assert "PAPER PAGE 1" in pages[page]  # the paper follows its cover sheet
         assert f"Paper of item {n} {page + 1}" in agenda
 
 
