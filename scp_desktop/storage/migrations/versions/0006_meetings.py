@@ -97,7 +97,8 @@ def upgrade() -> None:
         batch.create_index(batch.f("ix_agenda_attachment_item_id"), ["item_id"], unique=False)
 
     kept = conn.execute(sa.text(f"SELECT item_id, file_name, content FROM {_SET_ASIDE}")).all()
-    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    # As SQLAlchemy stores a DateTime in SQLite.
+    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
     for item_id, file_name, content in kept:
         name = file_name or "attachment.pdf"
         conn.execute(
