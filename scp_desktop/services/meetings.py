@@ -525,6 +525,8 @@ def add_papers(
     Returns the new papers' ids (empty if cancelled)."""
     if not paths:
         raise UserError("Choose at least one PDF file to attach.")
+    with db.session(audit=False) as s:
+        _item(s, item_id)  # an unknown item is said before any file is read
     checked: list[tuple[str, str, bytes, int]] = []
     for index, raw in enumerate(paths):
         path = Path(raw)
