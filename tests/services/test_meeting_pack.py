@@ -239,3 +239,25 @@ def test_a_cancelled_pack_leaves_no_file(db: Database, tmp_path: Path) -> None:
         reports.build_report(db, "pack", out, meeting_id=ids["meeting"], progress=progress)
     assert "Laying out the pack…" in seen
     assert not out.exists() and list(tmp_path.glob(".building-*")) == []
+
+
+def test_hostile_agenda_text_prints_as_typed(db: Database, tmp_path: Path) -> None:
+    meeting = svc.create_meeting(db, svc.MeetingFields("Board <b>A</b>", "01/04/2025"))
+    item = svc.add_item(
+        db,
+        meeting,
+        svc.ItemFields(
+            'Review <a href="https://evil.example">x</a>',
+            description="R&D <img src='/etc/passwd'/> costs £5",
+            presenter="<font name=x>Chair",
+            part="B",
+            exemption="Our <i>own</i> reason",
+        ),
+    )
+    svc.add_papers(db, item, [write_paper(tmp_path, "p.pdf", "P", 1)], titles=["Paper <u>1</u>"])
+    out = tmp_path / "pack.pdf"
+    reports.build_report(db, "pack", out, meeting_id=meeting)
+    agenda = _flat(_pages(out)[1])
+    for typed in ('Review <a href="https://evil.example">x</a>', "R&D <img src='/etc/passwd'/>",
+                  "<font name=x>Chair", "Our <i>own</i> reason", "Paper <u>1</u>"):  # fmt: skip
+        assert typed in agenda

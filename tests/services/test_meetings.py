@@ -180,6 +180,7 @@ def test_a_report_item_names_its_report_and_quarter(demo_db: Database) -> None:
     assert info.papers_text == "Year-end report, Q4 2022-23"
     demo_report = next(i for i in svc.get_meeting(demo_db, meeting).items if i.number == "7")
     assert demo_report.report == "quarterly+plan"
+    assert demo_report.own_number == ""  # the demo's numbers follow their places
 
 
 def test_papers_are_attached_in_order_checked_moved_renamed_and_removed(

@@ -1,8 +1,7 @@
 """meetings: a meeting's time; agenda items with description, presenter, Part A/B and the
 exemption; any number of PDF papers per item in their own table
 
-Revision ID: 0006_meetings
-Revises: 0003_tableperf
+Revision ID: 0006_meetings (follows the revision named in `down_revision`)
 
 The migration runs with foreign keys on, where dropping a table deletes the rows that refer
 to it. `agenda_item` is rebuilt (batch mode) while nothing refers to it yet: its one attached
