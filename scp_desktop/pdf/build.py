@@ -172,7 +172,10 @@ def _pack(data: MeetingPack, out: Path, progress: Progress | None) -> int:
     if canv.attachment_pages:
         if progress is not None:
             progress(0.97, "Adding attached documents…")
-        pack.merge_papers(str(out), readers, canv.attachment_pages)
+        assembled = pack.merge_papers(str(out), readers, canv.attachment_pages)
+        if assembled != found.total:
+            # The agenda's numbers hold only if merging kept every page where it was laid out.
+            raise RuntimeError(f"the pack has {assembled} pages, not the {found.total} laid out")
     return found.total
 
 

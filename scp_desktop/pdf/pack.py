@@ -344,8 +344,9 @@ def open_paper(item: AgendaEntry, name: str, content: bytes) -> PdfWriter:
 
 def merge_papers(
     path: str, readers: Sequence[PdfWriter], slots: Sequence[tuple[int, int, int]]
-) -> None:
-    """Draw each attached page, scaled to fit, inside the body of its reserved page."""
+) -> int:
+    """Draw each attached page, scaled to fit, inside the body of its reserved page; returns
+    the pages of the assembled file."""
     writer = PdfWriter(clone_from=PdfReader(path))
     for page_number, attachment, index in slots:
         source = readers[attachment].pages[index]
@@ -368,3 +369,4 @@ def merge_papers(
         target.merge_transformed_page(source, transform, over=False)
     with open(path, "wb") as fh:
         writer.write(fh)
+    return len(writer.pages)

@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
 
 from scp_desktop.services.meetings import ItemInfo, PaperInfo
 from scp_desktop.ui.list_table_model import ListTableModel
+
+EXEMPT_ROW = QBrush(QColor("#FFF4C2"))
 
 
 def _size(n: int) -> str:
@@ -29,6 +32,8 @@ class AgendaModel(ListTableModel[ItemInfo]):
                 return item.presenter
             if column == 4:
                 return item.papers_text
+        if role == Qt.ItemDataRole.BackgroundRole and item.exempt:
+            return EXEMPT_ROW  # Part B papers are traditionally printed on yellow paper
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == 2 and item.exempt:
                 return item.exemption
