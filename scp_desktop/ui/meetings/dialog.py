@@ -152,6 +152,7 @@ class MeetingsDialog(QDialog):
         self.papers_view = list_view(self.papers_model, "Papers of the chosen item", self)
         for column, width in enumerate((260, 240, 60)):
             self.papers_view.setColumnWidth(column, width)
+        self.papers_view.setMinimumHeight(120)
         self.attach_button = QPushButton("A&ttach PDFs…", self)
         self.rename_paper_button = QPushButton("Rena&me…", self)
         self.remove_paper_button = QPushButton("Remove paper", self)
@@ -178,7 +179,7 @@ class MeetingsDialog(QDialog):
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(meeting_box)
         right_layout.addWidget(agenda_box, 3)
-        right_layout.addWidget(self.papers_box, 2)
+        right_layout.addWidget(self.papers_box, 1)
         splitter = QSplitter(self)
         splitter.addWidget(left)
         splitter.addWidget(right)
