@@ -233,14 +233,31 @@ class YearEndReport:
 
 
 @dataclass(frozen=True)
+class PackPaper:
+    """A PDF paper of an agenda item, as the agenda lists it."""
+
+    title: str
+    file_name: str
+    content: bytes
+
+
+@dataclass(frozen=True)
 class AgendaEntry:
     number: str
     title: str
     kind: str  # item | report | minutes | attachment
-    # What the item carries into the pack: generated documents and/or an attached PDF.
+    # What the item carries into the pack: its PDF papers in order, then generated documents.
     documents: tuple[QuarterlyReport | PlanDocument | YearEndReport, ...] = ()
-    attachment_name: str = ""
-    attachment: bytes | None = None
+    papers: tuple[PackPaper, ...] = ()
+    description: str = ""
+    presenter: str = ""
+    part: str = "A"  # B: exempt information, taken with the public excluded
+    exemption: str = ""
+    withheld: bool = False  # a public pack leaves an exempt item's papers out
+
+    @property
+    def exempt(self) -> bool:
+        return self.part == "B"
 
 
 @dataclass(frozen=True)
@@ -251,3 +268,5 @@ class MeetingPack:
     venue: str
     items: tuple[AgendaEntry, ...]
     acronyms: tuple[AcronymEntry, ...] = field(default=())
+    time: str = ""
+    public: bool = False  # Part B papers left out, for publishing

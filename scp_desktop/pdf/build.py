@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import io
 import os
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from pypdf import PdfReader, PdfWriter, Transformation
-from pypdf.errors import PdfReadError
+from pypdf import PdfWriter
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, NextPageTemplate, PageBreak, Spacer
+from reportlab.platypus import Flowable, NextPageTemplate, PageBreak
 
 from scp_desktop.domain.reports import (
     AcronymEntry,
@@ -21,15 +19,13 @@ from scp_desktop.domain.reports import (
     QuarterlyReport,
     YearEndReport,
 )
-from scp_desktop.pdf import plan, quarterly, year_end
+from scp_desktop.pdf import pack, plan, quarterly, year_end
 from scp_desktop.pdf.base import (
     LANDSCAPE,
-    MARGIN_BOTTOM,
-    MARGIN_TOP,
-    MARGIN_X,
     PORTRAIT,
     Cancelled,
     ContentsLine,
+    DeferredCanvas,
     Heading,
     Part,
     Progress,
@@ -41,19 +37,13 @@ from scp_desktop.pdf.base import (
     contents_flowables,
     cover,
     glossary,
-    m,
-    p,
     story_texts,
 )
-from scp_desktop.pdf.text import esc
+from scp_desktop.pdf.pack import AttachmentError
 
 __all__ = ["AttachmentError", "Cancelled", "Progress", "write"]
 
 Document = QuarterlyReport | PlanDocument | YearEndReport | MeetingPack
-
-
-class AttachmentError(ValueError):
-    """An agenda item's attached file cannot be put in the pack."""
 
 
 def write(data: object, out: Path, *, progress: Progress | None = None) -> int:
@@ -165,165 +155,119 @@ def _standalone(
 
 # --- meeting pack ---------------------------------------------------------------------------
 
-
-class AttachmentSlot(Flowable):  # type: ignore[misc]
-    """A whole page kept free for one page of an attached PDF, merged in after layout."""
-
-    def __init__(self, attachment: int, page: int) -> None:
-        super().__init__()
-        self.attachment = attachment
-        self.page = page
-
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        return availWidth, availHeight - 1
-
-    def draw(self) -> None:
-        self.canv.attachment_pages.append((self.canv.getPageNumber(), self.attachment, self.page))
-
-
-def _open_attachment(number: str, title: str, name: str, content: bytes) -> PdfWriter:
-    """The attached PDF, checked and held by a writer so its pages can be transformed."""
-    where = f"Agenda item {number} '{title}'" + (f" ({name})" if name else "")
-    if not content.startswith(b"%PDF") and b"%PDF" not in content[:1024]:
-        raise AttachmentError(f"{where}: the attached file is not a PDF.")
-    try:
-        reader = PdfReader(io.BytesIO(content), strict=False)
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise AttachmentError(f"{where}: the attached PDF is password-protected.")
-        if len(reader.pages) == 0:
-            raise AttachmentError(f"{where}: the attached PDF has no pages.")
-        return PdfWriter(clone_from=reader)
-    except AttachmentError:
-        raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise AttachmentError(f"{where}: the attached PDF cannot be read ({exc}).") from exc
+PACK_LAYOUTS = 3  # the second layout nearly always settles the pages; a third is a safeguard
 
 
 def _pack(data: MeetingPack, out: Path, progress: Progress | None) -> int:
+    """Lay the pack out until the pages its agenda prints are the pages things landed on."""
+    readers = [
+        pack.open_paper(item, paper.file_name, paper.content)
+        for item in data.items
+        for paper in item.papers
+    ]
+    pages: pack.PackPages | None = None
+    for layout in range(PACK_LAYOUTS):
+        if progress is not None:
+            progress(_pack_share(layout, 0.1), _PACK_STEPS[min(layout, 1)])
+        canv = _pack_layout(data, out, pages, readers, _pack_progress(progress, layout))
+        found = pack.pages_found(data.items, canv)
+        if found == pages:
+            break
+        pages = found
+    else:
+        raise RuntimeError("the meeting pack's page numbers did not settle")
+    if canv.attachment_pages:
+        if progress is not None:
+            progress(0.97, "Adding attached documents…")
+        assembled = pack.merge_papers(str(out), readers, canv.attachment_pages)
+        if assembled != found.total:
+            # The agenda's numbers hold only if merging kept every page where it was laid out.
+            raise RuntimeError(f"the pack has {assembled} pages, not the {found.total} laid out")
+    return found.total
+
+
+_PACK_STEPS = ("Laying out the pack…", "Numbering the agenda…")
+
+
+def _pack_share(layout: int, fraction: float) -> float:
+    """Each layout takes half of the bar between 10% and 95%."""
+    half = 0.85 / 2
+    return 0.1 + half * min(layout, 1) + half * max(0.0, (fraction - 0.1) / 0.85)
+
+
+def _pack_progress(progress: Progress | None, layout: int) -> Progress | None:
+    if progress is None:
+        return None
+
+    def report(fraction: float, message: str) -> None:
+        progress(fraction if fraction < 0 else _pack_share(layout, fraction), message)
+
+    return report
+
+
+def _pack_layout(
+    data: MeetingPack,
+    out: Path,
+    pages: pack.PackPages | None,
+    readers: Sequence[PdfWriter],
+    progress: Progress | None,
+) -> DeferredCanvas:
     info = data.info
-    readers: list[PdfWriter] = []
-    agenda: list[ContentsLine] = []
+    numbers = pack.paper_numbers(data.items)
     story_items: list[Flowable] = []
     acronyms: dict[str, AcronymEntry] = {a.abbreviation: a for a in data.acronyms}
     for i, item in enumerate(data.items):
-        has_papers = bool(item.documents) or item.attachment is not None
-        key = f"item{i}" if has_papers else None
-        agenda.append(ContentsLine(key, item.title, 0, item.number))
-        if not has_papers:
+        if not pack.has_papers(item):
             continue
-        heading = f"Item {item.number}: {item.title}" if item.number else item.title
-        story_items += [
-            SetHeader(info.title, heading),
-            NextPageTemplate("portrait"),
-            PageBreak(),
-            Heading(heading, Styles.h1, key=f"item{i}", level=0),
-        ]
+        header = pack.running_header(item)
+        story_items += pack.cover_sheet(i, item, info.title, pages)
+        for k in range(len(item.papers)):
+            story_items += pack.paper_slots(numbers[i, k], len(readers[numbers[i, k]].pages))
         for j, document in enumerate(item.documents):
             for a in document.acronyms:
                 acronyms.setdefault(a.abbreviation, a)
             prefix = f"item{i}-doc{j}"
-            if isinstance(document, PlanDocument):
-                story_items += [
-                    SetHeader(document.info.title, heading),
-                    NextPageTemplate("landscape"),
-                    PageBreak(),
-                    Heading(f"Appendix: {document.plan_title}", Styles.h1, key=prefix, level=1),
-                ]
-                story_items += _body(document, prefix, 2).flowables
-                story_items.append(NextPageTemplate("portrait"))
-            else:
-                if j:
-                    story_items.append(PageBreak())
-                story_items += [
-                    SetHeader(document.info.title, heading),
-                    p(f"{document.info.title}: {document.info.subtitle}", Styles.h2),
-                ]
-                story_items += _body(document, prefix, 1).flowables
-        if item.attachment is not None:
-            reader = _open_attachment(
-                item.number, item.title, item.attachment_name, item.attachment
-            )
-            readers.append(reader)
-            count = len(reader.pages)
-            story_items.append(
-                p(
-                    f"Attached: {item.attachment_name or 'document'} "
-                    f"({count} page{'s' if count != 1 else ''}), on the following pages.",
-                    Styles.body,
-                )
-            )
-            for k in range(count):
-                story_items += [PageBreak(), AttachmentSlot(len(readers) - 1, k)]
+            is_plan = isinstance(document, PlanDocument)
+            story_items += [
+                SetHeader(document.info.title, header),
+                NextPageTemplate("landscape" if is_plan else "portrait"),
+                PageBreak(),
+                Heading(
+                    pack.document_title(document),
+                    Styles.h1 if is_plan else Styles.h2,
+                    key=pack.document_key(i, j),
+                    level=1,
+                ),
+            ]
+            story_items += _body(document, prefix, 2 if is_plan else 1).flowables
+            story_items.append(NextPageTemplate("portrait"))
 
-    front = cover(
-        info,
-        [
-            ("Meeting", data.body),
-            ("Date", data.date.strftime("%A %d %B %Y")),
-            ("Venue", data.venue),
-            ("Partnership", info.partnership),
-            ("Prepared by", info.prepared_by),
-            ("Pack printed", info.generated_on.strftime("%d/%m/%Y")),
-        ],
-    )
-    agenda_texts = [line.text for line in agenda] + [line.number for line in agenda]
-    texts = story_texts(front) + story_texts(story_items) + agenda_texts + _furniture_texts(info)
+    cover_lines = [
+        ("Meeting", data.body),
+        ("Date", data.date.strftime("%A %d %B %Y")),
+        ("Time", data.time),
+        ("Venue", data.venue),
+        ("Partnership", info.partnership),
+        ("Prepared by", info.prepared_by),
+        ("Pack printed", info.generated_on.strftime("%d/%m/%Y")),
+    ]
+    if data.public and any(item.withheld for item in data.items):
+        cover_lines.append(("Public pack", "Part B papers (exempt information) are not included"))
+    front = cover(info, cover_lines)
+    agenda = pack.agenda(data, pages)
+    texts = story_texts(front) + story_texts(agenda) + story_texts(story_items)
+    texts += _furniture_texts(info)
     entries = acronyms_used(texts, sorted(acronyms.values(), key=lambda a: a.abbreviation))
-    width, _ = ReportDoc.frame_size(PORTRAIT)
-    first, later = _contents_room(PORTRAIT)
-    agenda.append(ContentsLine("pack-glossary", "Glossary of abbreviations", 0, ""))
     story: list[Flowable] = [
         *front,
         NextPageTemplate("portrait"),
         PageBreak(),
-        Heading("Agenda", Styles.h1, key="pack-agenda", level=0),
-        m(
-            f"{esc(data.body)} · {esc(data.date.strftime('%A %d %B %Y'))}"
-            + (f" · {esc(data.venue)}" if data.venue else ""),
-            Styles.note,
-        ),
-        Spacer(1, 3 * mm),
-        *([] if data.items else [p("This meeting has no agenda items yet.", Styles.body)]),
-        *contents_flowables("agenda", agenda, width, first, later),
+        *agenda,
         *story_items,
         SetHeader(info.title, "Glossary"),
         NextPageTemplate("portrait"),
         PageBreak(),
-        *glossary("pack-glossary", entries),
+        *glossary(pack.GLOSSARY_KEY, entries),
     ]
     doc = ReportDoc(str(out), info, subject=_subject(data), progress=progress)
-    canv = build_document(doc, story, {"agenda": agenda})
-    pages = len(canv._pages)
-    if canv.attachment_pages:
-        if progress is not None:
-            progress(0.97, "Adding attached documents…")
-        _merge_attachments(out, readers, canv.attachment_pages)
-    return pages
-
-
-def _merge_attachments(
-    out: Path, readers: Sequence[PdfWriter], slots: Sequence[tuple[int, int, int]]
-) -> None:
-    """Draw each attached page, scaled to fit, inside the body of its reserved page."""
-    writer = PdfWriter(clone_from=PdfReader(str(out)))
-    for page_number, attachment, index in slots:
-        source = readers[attachment].pages[index]
-        source.transfer_rotation_to_content()
-        box = source.cropbox
-        src_w, src_h = float(box.width), float(box.height)
-        target = writer.pages[page_number - 1]
-        tw, th = float(target.mediabox.width), float(target.mediabox.height)
-        frame_w = tw - 2 * MARGIN_X
-        frame_h = th - MARGIN_TOP - MARGIN_BOTTOM
-        scale = min(frame_w / src_w, frame_h / src_h, 1.0)
-        x = MARGIN_X + (frame_w - src_w * scale) / 2
-        y = MARGIN_BOTTOM + (frame_h - src_h * scale)
-        transform = (
-            Transformation()
-            .translate(-float(box.left), -float(box.bottom))
-            .scale(scale, scale)
-            .translate(x, y)
-        )
-        target.merge_transformed_page(source, transform, over=False)
-    with open(out, "wb") as fh:
-        writer.write(fh)
+    return build_document(doc, story, {})

@@ -313,10 +313,13 @@ def _load(session: Session, doc: dict[str, Any], *, is_demo: bool) -> LoadSummar
         )
         for j, ai in enumerate(r.items(item, "items", where)):
             kind = r.text(ai, "kind", f"{where}.items[{j}]") or "item"
+            number = r.text(ai, "number", f"{where}.items[{j}]")
             meeting.items.append(
                 AgendaItem(
                     position=j,
-                    number=r.text(ai, "number", f"{where}.items[{j}]"),
+                    # A number that is just the item's place is kept as "by place", so it
+                    # follows the item when the agenda is reordered.
+                    number="" if number == str(j + 1) else number,
                     title=r.text(ai, "title", f"{where}.items[{j}]", required=True),
                     kind=kind if kind in {"item", "report", "minutes", "attachment"} else "item",
                     report_kind=r.text(ai, "report_kind", f"{where}.items[{j}]"),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Literal
@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from scp_desktop.domain.deadlines import deadline_from_storage
 from scp_desktop.domain.indicators import parse_period
+from scp_desktop.domain.meetings import item_number
 from scp_desktop.domain.periods import FinancialYear, Quarter
 from scp_desktop.domain.rag import RAG, direction_of_travel
 from scp_desktop.domain.reports import (
@@ -32,6 +33,7 @@ from scp_desktop.domain.reports import (
     IndicatorStats,
     MeetingPack,
     ObjectiveBlock,
+    PackPaper,
     PlanDocument,
     PlanPriority,
     PlanRow,
@@ -113,6 +115,12 @@ def plan_for_quarter(db: Database, quarter: str) -> int:
         if plan is None:
             raise UserError(f"There is no plan for {q.year.label} (the year of {q.label}).")
         return plan.id
+
+
+def _single_plan(db: Database) -> int | None:
+    with db.session(audit=False) as s:
+        ids = list(s.scalars(select(Plan.id)))
+    return ids[0] if len(ids) == 1 else None
 
 
 def _only_plan(db: Database) -> int:
@@ -640,68 +648,110 @@ def year_end_data(db: Database, plan_id: int, today: dt.date) -> YearEndReport:
 
 
 def meeting_pack_data(
-    db: Database, meeting_id: int, plan_id: int, quarter_code: str, today: dt.date
+    db: Database,
+    meeting_id: int,
+    plan_id: int | None,
+    quarter_code: str,
+    today: dt.date,
+    *,
+    public: bool = False,
 ) -> MeetingPack:
-    """The meeting with each agenda item's documents gathered.
+    """The meeting with each agenda item's papers and generated documents gathered.
 
-    A 'report' item prints the generated document its report_kind names for its own quarter (or
-    the pack's); with no kind it carries the quarterly report and the plan as Appendix A, as the
-    partnership's report to the Crime and Disorder Committee does.
+    A 'report' item prints the generated document its report_kind names, for its own quarter
+    (and that quarter's plan) or else the pack's; with no kind it carries the quarterly report
+    and the plan as Appendix A, as the partnership's report to the Crime and Disorder
+    Committee does. A public pack leaves out the papers of Part B (exempt) items.
     """
     with db.session(audit=False) as s:
-        meeting = s.get(Meeting, meeting_id, options=[selectinload(Meeting.items)])
+        meeting = s.get(
+            Meeting,
+            meeting_id,
+            options=[selectinload(Meeting.items).selectinload(AgendaItem.attachments)],
+        )
         if meeting is None:
-            raise UserError(f"Meeting {meeting_id} does not exist.")
-        items: list[tuple[AgendaItem, list[str], str]] = [
-            (
-                item,
-                _report_kinds(item),
-                item.report_quarter or quarter_code,
-            )
-            for item in meeting.items
-        ]
+            raise UserError(f"There is no meeting {meeting_id}.")
         info = _info(
             s,
             f"{meeting.body} – meeting pack",
-            f"{meeting.date.strftime('%A %d %B %Y')}",
+            meeting.date.strftime("%A %d %B %Y"),
             today,
         )
         acronyms = _acronyms(s)
-        body, date, venue = meeting.body, meeting.date, meeting.venue
-        raw = [
-            (it.number, it.title, it.kind, kinds, q, it.attachment_name, it.attachment)
-            for it, kinds, q in items
-        ]
+        body, date, venue, time = meeting.body, meeting.date, meeting.venue, meeting.time
+        # Part A before Part B whatever the stored order: the public part is taken first.
+        read: list[_PackItem] = []
+        for it in sorted(meeting.items, key=lambda it: (it.part == "B", it.position)):
+            withheld = public and it.part == "B"
+            papers = tuple(PackPaper(a.title, a.file_name, a.content) for a in it.attachments)
+            entry = AgendaEntry(
+                item_number(it.number, it.position),
+                it.title,
+                it.kind,
+                papers=() if withheld else papers,
+                description=it.description,
+                presenter=it.presenter,
+                part=it.part,
+                exemption=it.exemption,
+                withheld=withheld,
+            )
+            kinds = () if withheld else tuple(_report_kinds(it))
+            read.append(
+                _PackItem(entry, kinds, it.report_quarter or quarter_code, it.report_quarter)
+            )
     entries = []
-    for number, title, kind, kinds, q, name, attachment in raw:
+    for item in read:
+        number, title = item.entry.number, item.entry.title
         docs: list[QuarterlyReport | PlanDocument | YearEndReport] = []
-        for k in kinds:
+        for k in item.kinds:
+            q = item.quarter
+            if k == "quarterly" and not q:
+                # Only a pack that prints a quarterly report needs to know which quarter.
+                raise UserError(
+                    f"Agenda item {number} '{title}' carries the quarterly report: "
+                    "choose its quarter (e.g. 2022-23-Q2)."
+                )
+            # An item naming its own quarter reports on that quarter's plan.
+            own = item.own_quarter or k == "quarterly"
+            item_plan = plan_for_quarter(db, q) if own else plan_id
+            if item_plan is None:
+                raise UserError(
+                    f"Agenda item {number} '{title}' carries the {_CARRIED[k]}: choose its "
+                    "quarter (e.g. 2022-23-Q2), which says which plan."
+                )
             if k == "quarterly":
-                if not q:
-                    # Only a pack that prints a quarterly report needs to know which quarter.
-                    raise UserError(
-                        f"Agenda item {number} '{title}' carries the quarterly report: "
-                        "choose its quarter (e.g. 2022-23-Q2)."
-                    )
-                docs.append(quarterly_data(db, plan_for_quarter(db, q), q, today))
+                docs.append(quarterly_data(db, item_plan, q, today))
             elif k == "plan":
-                docs.append(plan_data(db, plan_id, today))
+                docs.append(plan_data(db, item_plan, today))
             elif k == "year-end":
-                docs.append(year_end_data(db, plan_id, today))
-        entries.append(AgendaEntry(number, title, kind, tuple(docs), name, attachment))
-    return MeetingPack(info, body, date, venue, tuple(entries), acronyms)
+                docs.append(year_end_data(db, item_plan, today))
+        entries.append(replace(item.entry, documents=tuple(docs)))
+    return MeetingPack(info, body, date, venue, tuple(entries), acronyms, time=time, public=public)
+
+
+@dataclass(frozen=True)
+class _PackItem:
+    """An agenda item read for the pack, before its generated documents are gathered."""
+
+    entry: AgendaEntry
+    kinds: tuple[str, ...]
+    quarter: str  # its own quarter, else the pack's
+    own_quarter: str
+
+
+_CARRIED = {"plan": "Annual Partnership Plan", "year-end": "year-end report"}
 
 
 def _report_kinds(item: AgendaItem) -> list[str]:
     if item.kind != "report":
         return []
     kind = item.report_kind.strip().lower().replace("_", "-")
-    if not kind:
+    if kind in ("", "quarterly+plan"):
         return ["quarterly", "plan"]
     if kind not in ("quarterly", "plan", "year-end"):
         raise UserError(
-            f"Agenda item {item.number} '{item.title}' asks for a report of kind '{item.report_kind}'"
-            " (expected quarterly, plan or year-end)."
+            f"Agenda item {item_number(item.number, item.position)} '{item.title}' asks for a "
+            f"report of kind '{item.report_kind}' (expected quarterly, plan or year-end)."
         )
     return [kind]
 
@@ -719,27 +769,35 @@ def build_report(
     meeting_id: int | None = None,
     today: dt.date | None = None,
     progress: Progress | None = None,
+    public: bool = False,
 ) -> int:
     """Gather and build one document into `out`; returns its page count.
 
     `progress(fraction, message)` is called as work proceeds; raising `Cancelled` from it stops
-    the build and leaves no file behind.
+    the build and leaves no file behind. `public` (packs) leaves out Part B papers.
     """
     started = time.perf_counter()
     report: Callable[[float, str], None] = progress or (lambda _f, _m: None)
     day = today or dt.date.today()
     if kind not in REPORT_KINDS:
         raise UserError(f"Unknown report '{kind}' (expected {', '.join(REPORT_KINDS)}).")
-    if plan_id is None:
+    pack_plan = plan_id
+    if plan_id is None and kind == "pack":
+        # A pack needs a plan only for an item printing the plan without naming its quarter.
+        pack_plan = plan_for_quarter(db, quarter) if quarter else _single_plan(db)
+    if plan_id is None and kind != "pack":
         plan_id = _only_plan(db) if not quarter else plan_for_quarter(db, quarter)
     if kind == "quarterly" and not quarter:
         raise UserError("Choose a quarter (e.g. 2022-23-Q2).")
     report(0.02, "Reading the plan…")
     if kind == "quarterly":
+        assert plan_id is not None
         data: object = quarterly_data(db, plan_id, quarter, day)
     elif kind == "plan":
+        assert plan_id is not None
         data = plan_data(db, plan_id, day)
     elif kind == "year-end":
+        assert plan_id is not None
         data = year_end_data(db, plan_id, day)
     else:
         if meeting_id is None:
@@ -747,7 +805,7 @@ def build_report(
             if len(meetings) != 1:
                 raise UserError("Choose the meeting for the pack (--meeting ID).")
             meeting_id = meetings[0].id
-        data = meeting_pack_data(db, meeting_id, plan_id, quarter, day)
+        data = meeting_pack_data(db, meeting_id, pack_plan, quarter, day, public=public)
     report(0.1, "Laying out pages…")
     try:
         pages = pdf_build.write(data, out, progress=report)

@@ -19,6 +19,7 @@ from scp_desktop.storage.models import (
     ActionFrameworkItem,
     ActionOutput,
     ActionPartner,
+    AgendaAttachment,
     AgendaItem,
     AuditEntry,
     Base,
@@ -61,6 +62,7 @@ AUDITED: tuple[type[Base], ...] = (
     Acronym,
     Meeting,
     AgendaItem,
+    AgendaAttachment,
     Evidence,
     QuarterSignoff,
 )

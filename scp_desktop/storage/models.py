@@ -397,6 +397,7 @@ class Meeting(Base):
     body: Mapped[str] = mapped_column(String(200))
     date: Mapped[dt.date] = mapped_column(Date)
     venue: Mapped[str] = mapped_column(String(300), default="")
+    time: Mapped[str] = mapped_column(String(5), default="")  # "18:00"; "" not set
     items: Mapped[list[AgendaItem]] = relationship(
         back_populates="meeting", order_by="AgendaItem.position", cascade="all, delete-orphan"
     )
@@ -406,19 +407,42 @@ class AgendaItem(Base):
     __tablename__ = "agenda_item"
     __table_args__ = (
         CheckConstraint("kind IN ('item','report','minutes','attachment')", name="kind"),
+        CheckConstraint("part IN ('A','B')", name="part"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(default=0)
-    number: Mapped[str] = mapped_column(String(10), default="")
+    number: Mapped[str] = mapped_column(String(10), default="")  # "" numbered by position
     title: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(12), default="item")
     # For kind 'report': which generated document (quarterly, plan, year-end) and quarter.
     report_kind: Mapped[str] = mapped_column(String(20), default="")
     report_quarter: Mapped[str] = mapped_column(String(12), default="")
-    attachment_name: Mapped[str] = mapped_column(String(300), default="")
-    attachment: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    presenter: Mapped[str] = mapped_column(String(200), default="")
+    # Part B: exempt information, taken with the public excluded; `exemption` says why.
+    part: Mapped[str] = mapped_column(String(1), default="A")
+    exemption: Mapped[str] = mapped_column(Text, default="")
     meeting: Mapped[Meeting] = relationship(back_populates="items")
+    attachments: Mapped[list[AgendaAttachment]] = relationship(
+        order_by="AgendaAttachment.position", cascade="all, delete-orphan"
+    )
+
+
+class AgendaAttachment(Base):
+    """A PDF paper of an agenda item (minutes, an officer's report), kept inside the database."""
+
+    __tablename__ = "agenda_attachment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(
+        ForeignKey("agenda_item.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(default=0)
+    title: Mapped[str] = mapped_column(String(300))  # as the agenda lists it
+    file_name: Mapped[str] = mapped_column(String(300))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    pages: Mapped[int] = mapped_column(default=0)
+    added_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class Evidence(Base):

@@ -661,6 +661,12 @@ class MainWindow(QMainWindow):
 
         self._open_plan_dialog(ReportDialog, reload=False)
 
+    def open_meetings(self) -> None:
+        from scp_desktop.ui.meetings import MeetingsDialog
+
+        quarter = self.quarter.code if self.quarter is not None else ""
+        self._ask(MeetingsDialog(self.db, self.plan_id, quarter, self))
+
     def open_indicators(self) -> None:
         from scp_desktop.ui.indicators import IndicatorsWindow
 

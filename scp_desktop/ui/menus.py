@@ -44,6 +44,7 @@ class WindowActions:
     plan_from_spreadsheet: QAction
     export_plan: QAction
     reports: QAction
+    meetings: QAction
     indicators: QAction
     about: QAction
     menus: dict[str, QMenu]
@@ -160,6 +161,13 @@ def build_actions(window: QMainWindow, w: object, undo: QAction, redo: QAction) 
             window, "&Export plan to Excel…", slot("open_export_plan"), "Ctrl+Shift+E"
         ),
         reports=_action(window, "&Reports…", slot("open_reports"), "Ctrl+Shift+R"),
+        meetings=_action(
+            window,
+            "&Meetings and agendas…",
+            slot("open_meetings"),
+            None,
+            "Set up meetings and their agendas, attach papers, make the meeting pack",
+        ),
         indicators=_action(
             window,
             "Performance &statistics…",
@@ -225,7 +233,7 @@ def build_actions(window: QMainWindow, w: object, undo: QAction, redo: QAction) 
         ),
         ("Re&turns", [a.prepare_returns, a.import_returns, None, a.export_plan]),
         ("&Statistics", [a.indicators]),
-        ("&Reports", [a.reports]),
+        ("&Reports", [a.reports, a.meetings]),
         ("&Help", [a.about]),
     ]
     for title, actions in layout:

@@ -22,6 +22,7 @@ from scp_desktop.storage.database import Database
 from scp_desktop.storage.models import (
     Acronym,
     Action,
+    AgendaAttachment,
     AgendaItem,
     KeyPriority,
     Meeting,
@@ -236,10 +237,12 @@ def _minutes_pdf() -> bytes:
 
 
 def _attach(db: Database, content: bytes, name: str = "minutes.pdf") -> int:
+    """Put a file on the minutes item as it is stored (the checks on attaching are passed by)."""
     with db.session() as s:
         item = s.scalars(select(AgendaItem).where(AgendaItem.kind == "minutes")).one()
-        item.attachment = content
-        item.attachment_name = name
+        item.attachments.append(
+            AgendaAttachment(title="Minutes", file_name=name, content=content, pages=2)
+        )
         return s.scalars(select(Meeting.id)).one()
 
 
@@ -261,11 +264,11 @@ def test_meeting_pack_merges_attachments_with_running_page_numbers(
     }
     assert outline["Item 5: Minutes of Previous Meeting"] == minutes[0] - 1
     report_page = outline["Item 7: Safer Colchester Partnership Report"]
-    assert "Summary – Q2 2022-23" in pages[report_page]
-    # The agenda prints the page each item starts on.
+    assert "Summary – Q2 2022-23" in pages[report_page + 1]
+    # The agenda prints the pages each item runs over (its cover sheet, then its papers).
     agenda = re.sub(r"\s+", " ", pages[1])
-    assert re.search(rf"Minutes of Previous Meeting {minutes[0]}\b", agenda)
-    assert re.search(rf"Safer Colchester Partnership Report {report_page + 1}\b", agenda)
+    assert f"Minutes of Previous Meeting {minutes[0]} – {minutes[1] + 1}" in agenda
+    assert f"Safer Colchester Partnership Report {report_page + 1} – {total - 1}" in agenda
     whole = _squash("".join(pages))
     assert "Appendix:AnnualPartnershipPlan" in whole
     assert [t for t in _titles(demo_db) if whole.count(_squash(t)) < 2] == []
@@ -277,7 +280,7 @@ def test_meeting_pack_refuses_an_attachment_that_is_not_a_pdf(
     meeting_id = _attach(demo_db, b"PK\x03\x04 not a pdf", "minutes.docx")
     out = tmp_path / "pack.pdf"
     with pytest.raises(
-        UserError, match=r"Agenda item 5 'Minutes of Previous Meeting' \(minutes.docx\).*not a PDF"
+        UserError, match=r"Agenda item 5 'Minutes of Previous Meeting': minutes.docx is not a PDF"
     ):
         reports.build_report(
             demo_db, "pack", out, quarter=QUARTER, meeting_id=meeting_id, today=TODAY
@@ -365,8 +368,14 @@ def test_hostile_meeting_and_agenda_text_prints_literally(
         meeting.venue = "Room <b>1</b> & 2\x00"
         item = s.scalars(select(AgendaItem).where(AgendaItem.kind == "minutes")).one()
         item.title = 'Minutes <a href="x">of</a> <img src="/etc/passwd"/>'
-        item.attachment = _minutes_pdf()
-        item.attachment_name = "<font name=x>minutes.pdf"
+        item.attachments.append(
+            AgendaAttachment(
+                title="<font name=x>minutes.pdf",
+                file_name="<font name=x>minutes.pdf",
+                content=_minutes_pdf(),
+                pages=2,
+            )
+        )
         meeting_id = meeting.id
     reader = _build(demo_db, "pack", tmp_path / "pack.pdf", meeting_id=meeting_id)
     flat = _squash("".join(_text(reader)))
