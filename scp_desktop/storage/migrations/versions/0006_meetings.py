@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_meetings"
-down_revision = "0003_tableperf"
+down_revision = "0005_profile"
 branch_labels = None
 depends_on = None
 

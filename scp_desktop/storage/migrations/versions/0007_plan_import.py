@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_plan_import"
-down_revision = "0005_profile"
+down_revision = "0006_meetings"
 branch_labels = None
 depends_on = None
 
