@@ -381,7 +381,13 @@ def import_soffice(params: Result) -> Result:
 
     try:
         # Its first start writes a user profile; an officer's LibreOffice already has one.
-        convert(files[:1])
+        try:
+            convert(files[:1])
+        except RuntimeError:
+            # LibreOffice without Calc (e.g. Debian's writer-only packages) opens no workbook.
+            raise Unavailable(
+                "LibreOffice here cannot open workbooks (Calc is not installed)"
+            ) from None
         return {"times": _repeat(params, once), "info": {"program": soffice}}
     finally:
         shutil.rmtree(profile, ignore_errors=True)

@@ -23,11 +23,13 @@ EXIT_USAGE = 2
 Handler = Callable[[argparse.Namespace], int]
 
 
-def _db_arg(parser: argparse.ArgumentParser) -> None:
+def _db_arg(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
+    # Given before or after the command alike: a command's own --db only counts when given,
+    # so `scp-desktop --db FILE report …` is not overridden by the command's default.
     parser.add_argument(
         "--db",
         type=Path,
-        default=None,
+        default=None if top else argparse.SUPPRESS,
         help=f"plan database file (default: ${DB_ENV} or {default_database_path()})",
     )
 
@@ -167,7 +169,7 @@ def build_parser() -> argparse.ArgumentParser:
         description=f"{APP_NAME}: the Annual Partnership Plan, partner returns and reports.",
     )
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
-    _db_arg(parser)
+    _db_arg(parser, top=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("init", help="create a plan database (optionally with the demo plan)")

@@ -60,3 +60,16 @@ def test_bad_arguments_exit_2() -> None:
     with pytest.raises(SystemExit) as info:
         main(["check", "--no-such-flag"])
     assert info.value.code == 2
+
+
+@pytest.mark.parametrize("command", [["check"], ["backups"], ["meeting", "list"]])
+def test_database_given_before_the_command_counts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    path = tmp_path / "before.db"
+    assert main(["init", "--demo", "--db", str(path)]) == 0
+    capsys.readouterr()
+    # The default file does not exist: a command that ignored --db would fail.
+    assert main(["--db", str(path), *command]) == 0
+    captured = capsys.readouterr()
+    assert "no plan database" not in captured.err
