@@ -1,0 +1,219 @@
+"""A document as a Word file (python-docx): real heading styles, captioned tables whose header
+row repeats on every page, charts with alt text stating their figures, language en-GB."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+from docx import Document as new_document
+from docx.document import Document as WordDocument
+from docx.enum.section import WD_ORIENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+from docx.text.paragraph import Paragraph
+
+from scp_desktop.publish.content import (
+    Bullets,
+    Document,
+    Fields,
+    Figure,
+    Heading,
+    NewPages,
+    Para,
+    Table,
+)
+
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+LANGUAGE = "en-GB"
+
+
+def clean(value: str) -> str:
+    """Word's XML cannot hold control characters: they are dropped, line breaks kept."""
+    return _CONTROLS.sub("", value).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _add_text(p: Paragraph, value: str, *, bold: bool = False) -> None:
+    for i, line in enumerate(clean(value).split("\n")):
+        run = p.add_run(line)
+        run.bold = bold or None
+        if i:
+            run._r.insert(0, OxmlElement("w:br"))
+
+
+def _set_language(doc: WordDocument) -> None:
+    styles = doc.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = OxmlElement("w:docDefaults")
+        styles.insert(0, defaults)
+    rpr_default = defaults.find(qn("w:rPrDefault"))
+    if rpr_default is None:
+        rpr_default = OxmlElement("w:rPrDefault")
+        defaults.insert(0, rpr_default)
+    rpr = rpr_default.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = OxmlElement("w:rPr")
+        rpr_default.append(rpr)
+    for old in rpr.findall(qn("w:lang")):
+        rpr.remove(old)
+    lang = OxmlElement("w:lang")
+    lang.set(qn("w:val"), LANGUAGE)
+    lang.set(qn("w:eastAsia"), LANGUAGE)
+    lang.set(qn("w:bidi"), "ar-SA")
+    rpr.append(lang)
+
+
+def _describe_last_picture(element: object, alt: str, title: str) -> None:
+    """python-docx has no API for alt text: it lives on the drawing's wp:docPr."""
+    for doc_pr in element.xpath(".//wp:docPr")[-1:]:  # type: ignore[attr-defined]
+        doc_pr.set("descr", clean(alt))
+        doc_pr.set("title", clean(title))
+
+
+def _shade(cell_element: object, fill: str) -> None:
+    tc_pr = cell_element.get_or_add_tcPr()  # type: ignore[attr-defined]
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill.lstrip("#"))
+    tc_pr.append(shd)
+
+
+def _usable_width_cm(doc: WordDocument) -> float:
+    s = doc.sections[-1]
+    assert s.page_width is not None and s.left_margin is not None and s.right_margin is not None
+    return float(s.page_width - s.left_margin - s.right_margin) / 360000
+
+
+def _table(doc: WordDocument, t: Table) -> None:
+    caption = doc.add_paragraph(style="Caption")
+    _add_text(caption, t.caption)
+    caption.paragraph_format.keep_with_next = True
+    n = len(t.header)
+    table = doc.add_table(rows=1, cols=n)
+    table.style = doc.styles["Table Grid"]
+    tbl_pr = table._tbl.tblPr
+    for tag, value in (("w:tblCaption", t.caption), ("w:tblDescription", t.caption)):
+        el = OxmlElement(tag)
+        el.set(qn("w:val"), clean(value)[:255])
+        tbl_pr.append(el)
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tbl_pr.append(layout)
+    widths = t.widths if len(t.widths) == n else (1.0,) * n
+    total = sum(widths)
+    usable = _usable_width_cm(doc)
+    for col, w in zip(table.columns, widths, strict=True):
+        col.width = Cm(usable * w / total)
+    header = table.rows[0]
+    tr_pr = header._tr.get_or_add_trPr()
+    repeat = OxmlElement("w:tblHeader")
+    repeat.set(qn("w:val"), "true")
+    tr_pr.append(repeat)
+    for cell, label in zip(header.cells, t.header, strict=True):
+        _add_text(cell.paragraphs[0], label, bold=True)
+        _shade(cell._tc, "#1F3864")
+        for run in cell.paragraphs[0].runs:
+            run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+    for row in t.rows:
+        cells = table.add_row().cells
+        for i, (cell, value) in enumerate(zip(cells, row, strict=True)):
+            p = cell.paragraphs[0]
+            _add_text(p, value.text, bold=(i == 0 and t.row_headers))
+            if value.rag is not None:
+                _shade(cell._tc, value.rag.hex_colour)
+                ink = value.rag.ink_colour.lstrip("#")
+                for run in p.runs:
+                    run.font.color.rgb = RGBColor.from_string(ink)
+    doc.add_paragraph()
+
+
+def _page_setup(doc: WordDocument, landscape: bool) -> None:
+    s = doc.sections[-1]
+    s.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    long, short = Cm(29.7), Cm(21.0)
+    s.page_width, s.page_height = (long, short) if landscape else (short, long)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(s, side, Cm(2.0))
+
+
+def _header_footer(doc: WordDocument, d: Document) -> None:
+    s = doc.sections[0]
+    head = s.header.paragraphs[0]
+    if d.logo and d.logo_kind:
+        run = head.add_run()
+        run.add_picture(io.BytesIO(d.logo), height=Cm(1.2))
+        _describe_last_picture(head._p, f"{d.partnership} logo", f"{d.partnership} logo")
+        run.add_text("  ")
+    _add_text(head, d.partnership)
+    foot = s.footer.paragraphs[0]
+    _add_text(foot, (d.footer or d.partnership) + " · Page ")
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), "PAGE")
+    run = OxmlElement("w:r")
+    t = OxmlElement("w:t")
+    t.text = "1"
+    run.append(t)
+    field.append(run)
+    foot._p.append(field)
+
+
+def build(d: Document) -> WordDocument:
+    doc = new_document()
+    _set_language(doc)
+    normal = doc.styles["Normal"]
+    normal.font.name = "Arial"  # type: ignore[attr-defined]
+    normal.font.size = Pt(11)  # type: ignore[attr-defined]
+    props = doc.core_properties
+    props.title = clean(f"{d.title}: {d.subtitle}")[:255]
+    props.subject = clean(d.partnership)[:255]
+    props.author = clean(d.author)[:255]
+    props.language = LANGUAGE
+    props.keywords = "community safety partnership report"
+    _page_setup(doc, landscape=False)
+    _header_footer(doc, d)
+    for block in d.blocks:
+        if isinstance(block, Heading):
+            h = doc.add_heading(level=min(9, block.level))
+            _add_text(h, block.text)
+        elif isinstance(block, Para):
+            p = doc.add_paragraph(style="Intense Quote" if block.note else None)
+            _add_text(p, block.text, bold=block.strong)
+            if block.strong:
+                p.paragraph_format.keep_with_next = True
+        elif isinstance(block, Bullets):
+            for item in block.items:
+                _add_text(doc.add_paragraph(style="List Bullet"), item)
+        elif isinstance(block, Fields):
+            for label, value in block.rows:
+                p = doc.add_paragraph()
+                _add_text(p, f"{label}: ", bold=True)
+                _add_text(p, value)
+        elif isinstance(block, Table):
+            _table(doc, block)
+        elif isinstance(block, Figure):
+            doc.add_picture(io.BytesIO(block.png), width=Cm(block.width_cm))
+            picture = doc.paragraphs[-1]
+            picture.paragraph_format.keep_with_next = True
+            _describe_last_picture(picture._p, block.alt, block.caption)
+            _add_text(doc.add_paragraph(style="Caption"), block.caption)
+        elif isinstance(block, NewPages):
+            doc.add_section()
+            _page_setup(doc, block.landscape)
+    return doc
+
+
+def write(d: Document, out: Path) -> int:
+    """Write the file through a temporary name, so a failed write leaves no half file."""
+    buffer = io.BytesIO()
+    build(d).save(buffer)
+    data = buffer.getvalue()
+    tmp = out.with_name(out.name + ".part")
+    tmp.write_bytes(data)
+    tmp.replace(out)
+    return len(data)
+
+
