@@ -64,8 +64,16 @@ def _change(a: ActionLine) -> str:
     return a.travel.value.capitalize()
 
 
+def _chart_caption(what: str, names: list[str]) -> str:
+    """The caption says how to read the bars, since the image itself carries no words."""
+    return (
+        f"{what}. Bars from the top: {', '.join(names)}. Each bar is split from left to right "
+        "into Red, Amber, Green, Blue and, in grey, not reported; the table gives the figures."
+    )
+
+
 def _summary(
-    priorities: tuple[PrioritySection, ...], when: str, level: int, counts_of: str = "this"
+    priorities: tuple[PrioritySection, ...], when: str, level: int
 ) -> list[Block]:
     names = [p.short_name for p in priorities]
     rows = [chart.counts_of(dict(p.rag_counts())) for p in priorities]
@@ -82,7 +90,7 @@ def _summary(
         Figure(
             chart.rag_bars([*rows, total]),
             alt,
-            f"Actions by RAG status, {when} ({counts_of} quarter); the table below gives the figures.",
+            _chart_caption(f"Actions by RAG status, {when}", [*names, "All actions"]),
             16.0,
             16.0 * (len(rows) + 1) * 48 / 720 + 0.4,
         ),
@@ -118,7 +126,7 @@ def _exceptions(data: QuarterlyReport, level: int) -> list[Block]:
                 [a.reference, a.title, a.lead, rag_cell(a.rag), _change(a), a.narrative]
                 for _p, a in found
             ],
-            (1, 3, 1.3, 1.2, 1.2, 5),
+            (1, 3, 1.4, 1.6, 1.6, 4.8),
         )
     )
     return blocks
@@ -153,7 +161,7 @@ def _priority_actions(p: PrioritySection, quarter: str, level: int) -> list[Bloc
                     ]
                     for a in obj.actions
                 ],
-                (1, 3, 1.3, 1.2, 1.2, 1.1, 5),
+                (1, 3, 1.4, 1.3, 1.6, 1.6, 4.6),
             )
         )
     return blocks
@@ -330,7 +338,7 @@ def plan_blocks(data: PlanDocument, level: int) -> list[Block]:
                     ]
                     for r in p.rows
                 ],
-                (2, 0.8, 2.2, 3, 3, 0.8, 0.8, 1.1, 1),
+                (2, 0.9, 2.2, 3, 3, 1.05, 1.05, 1.25, 1.1),
             )
         )
     for name, items in data.frameworks:
@@ -385,7 +393,7 @@ def year_end_document(data: YearEndReport) -> Document:
         Figure(
             chart.rag_bars([*rows, total]),
             chart.rag_alt([*names, "All actions"], [*rows, total]),
-            "Actions by their last RAG status of the year; the table below gives the figures.",
+            _chart_caption("Actions by their last RAG status of the year", [*names, "All actions"]),
             16.0,
             16.0 * (len(rows) + 1) * 48 / 720 + 0.4,
         ),

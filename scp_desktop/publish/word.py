@@ -10,6 +10,7 @@ from pathlib import Path
 from docx import Document as new_document
 from docx.document import Document as WordDocument
 from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
@@ -114,14 +115,19 @@ def _table(doc: WordDocument, t: Table) -> None:
     repeat.set(qn("w:val"), "true")
     tr_pr.append(repeat)
     for cell, label in zip(header.cells, t.header, strict=True):
+        _table_text(cell.paragraphs[0])
         _add_text(cell.paragraphs[0], label, bold=True)
         _shade(cell._tc, "#1F3864")
         for run in cell.paragraphs[0].runs:
             run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
     for row in t.rows:
-        cells = table.add_row().cells
+        added = table.add_row()
+        # A short row is kept on one page; a row longer than a page still flows on.
+        added._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        cells = added.cells
         for i, (cell, value) in enumerate(zip(cells, row, strict=True)):
             p = cell.paragraphs[0]
+            _table_text(p)
             _add_text(p, value.text, bold=(i == 0 and t.row_headers))
             if value.rag is not None:
                 _shade(cell._tc, value.rag.hex_colour)
@@ -161,12 +167,45 @@ def _header_footer(doc: WordDocument, d: Document) -> None:
     foot._p.append(field)
 
 
-def build(d: Document) -> WordDocument:
-    doc = new_document()
-    _set_language(doc)
+TABLE_TEXT = "Table text"
+TABLE_TEXT_ID = "Tabletext"
+INK = RGBColor(0x1F, 0x38, 0x64)  # dark navy: 12:1 on white, readable at any size
+
+
+def _styles(doc: WordDocument) -> None:
+    """Arial throughout; headings, captions and notices in a dark colour (the template's
+    light blues fall short of the contrast small text needs)."""
     normal = doc.styles["Normal"]
     normal.font.name = "Arial"  # type: ignore[attr-defined]
     normal.font.size = Pt(11)  # type: ignore[attr-defined]
+    sizes = {1: 18, 2: 15, 3: 13, 4: 12, 5: 11, 6: 11}
+    for level, size in sizes.items():
+        style = doc.styles[f"Heading {level}"]
+        style.font.name = "Arial"  # type: ignore[attr-defined]
+        style.font.size = Pt(size)  # type: ignore[attr-defined]
+        style.font.color.rgb = INK  # type: ignore[attr-defined]
+        style.font.italic = False  # type: ignore[attr-defined]
+    for name in ("Caption", "Intense Quote"):
+        style = doc.styles[name]
+        style.font.color.rgb = INK  # type: ignore[attr-defined]
+        style.font.size = Pt(10)  # type: ignore[attr-defined]
+    cells = doc.styles.add_style(TABLE_TEXT, WD_STYLE_TYPE.PARAGRAPH)
+    cells.base_style = normal  # type: ignore[attr-defined]
+    cells.font.size = Pt(9)  # type: ignore[attr-defined]
+    cells.paragraph_format.space_after = Pt(0)  # type: ignore[attr-defined]
+
+
+def _table_text(p: Paragraph) -> None:
+    """The small table style, set in the XML: looking styles up by name per cell is slow."""
+    style = OxmlElement("w:pStyle")
+    style.set(qn("w:val"), TABLE_TEXT_ID)
+    p._p.get_or_add_pPr().insert(0, style)
+
+
+def build(d: Document) -> WordDocument:
+    doc = new_document()
+    _set_language(doc)
+    _styles(doc)
     props = doc.core_properties
     props.title = clean(f"{d.title}: {d.subtitle}")[:255]
     props.subject = clean(d.partnership)[:255]
