@@ -31,9 +31,7 @@ def png(width: int, height: int, pixels: bytearray) -> bytes:
         )
 
     stride = width * 3
-    raw = b"".join(
-        b"\x00" + bytes(pixels[y * stride : (y + 1) * stride]) for y in range(height)
-    )
+    raw = b"".join(b"\x00" + bytes(pixels[y * stride : (y + 1) * stride]) for y in range(height))
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return (
         b"\x89PNG\r\n\x1a\n"

@@ -48,7 +48,11 @@ ILLUSTRATIVE = (
 
 
 def _cover(info: DocumentInfo, rows: list[tuple[str, str]]) -> list[Block]:
-    return [Heading(1, info.title), Para(info.subtitle), Fields(tuple((k, v) for k, v in rows if v))]
+    return [
+        Heading(1, info.title),
+        Para(info.subtitle),
+        Fields(tuple((k, v) for k, v in rows if v)),
+    ]
 
 
 def _rag_key(info: DocumentInfo, level: int) -> list[Block]:
@@ -72,9 +76,7 @@ def _chart_caption(what: str, names: list[str]) -> str:
     )
 
 
-def _summary(
-    priorities: tuple[PrioritySection, ...], when: str, level: int
-) -> list[Block]:
+def _summary(priorities: tuple[PrioritySection, ...], when: str, level: int) -> list[Block]:
     names = [p.short_name for p in priorities]
     rows = [chart.counts_of(dict(p.rag_counts())) for p in priorities]
     total = [sum(col) for col in zip(*rows, strict=True)] if rows else [0] * 5
@@ -384,9 +386,7 @@ def year_end_document(data: YearEndReport) -> Document:
     )
     blocks += _rag_key(info, 2)
     names = [p.short_name for p in data.priorities]
-    rows = [
-        chart.counts_of(dict(Counter(_final(a) for a in p.actions))) for p in data.priorities
-    ]
+    rows = [chart.counts_of(dict(Counter(_final(a) for a in p.actions))) for p in data.priorities]
     total = [sum(col) for col in zip(*rows, strict=True)] if rows else [0] * 5
     blocks += [
         Heading(2, f"Where the actions ended the year, {data.year}"),
@@ -399,7 +399,12 @@ def year_end_document(data: YearEndReport) -> Document:
         ),
         table(
             f"Actions by their last RAG status of {data.year}",
-            ["Key priority", *(f"{r.label} ({r.value})" for r in RAG_ORDER), "Not reported", "Total"],
+            [
+                "Key priority",
+                *(f"{r.label} ({r.value})" for r in RAG_ORDER),
+                "Not reported",
+                "Total",
+            ],
             [
                 [name, *(str(n) for n in counts), str(sum(counts))]
                 for name, counts in zip([*names, "All actions"], [*rows, total], strict=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 from pathlib import Path
+from typing import Any
 
 from docx import Document as new_document
 from docx.document import Document as WordDocument
@@ -67,15 +68,15 @@ def _set_language(doc: WordDocument) -> None:
     rpr.append(lang)
 
 
-def _describe_last_picture(element: object, alt: str, title: str) -> None:
+def _describe_last_picture(element: Any, alt: str, title: str) -> None:
     """python-docx has no API for alt text: it lives on the drawing's wp:docPr."""
-    for doc_pr in element.xpath(".//wp:docPr")[-1:]:  # type: ignore[attr-defined]
+    for doc_pr in element.xpath(".//wp:docPr")[-1:]:
         doc_pr.set("descr", clean(alt))
         doc_pr.set("title", clean(title))
 
 
-def _shade(cell_element: object, fill: str) -> None:
-    tc_pr = cell_element.get_or_add_tcPr()  # type: ignore[attr-defined]
+def _shade(cell_element: Any, fill: str) -> None:
+    tc_pr = cell_element.get_or_add_tcPr()
     shd = OxmlElement("w:shd")
     shd.set(qn("w:val"), "clear")
     shd.set(qn("w:color"), "auto")
@@ -97,9 +98,9 @@ def _table(doc: WordDocument, t: Table) -> None:
     table = doc.add_table(rows=1, cols=n)
     table.style = doc.styles["Table Grid"]
     tbl_pr = table._tbl.tblPr
-    for tag, value in (("w:tblCaption", t.caption), ("w:tblDescription", t.caption)):
+    for tag in ("w:tblCaption", "w:tblDescription"):
         el = OxmlElement(tag)
-        el.set(qn("w:val"), clean(value)[:255])
+        el.set(qn("w:val"), clean(t.caption)[:255])
         tbl_pr.append(el)
     layout = OxmlElement("w:tblLayout")
     layout.set(qn("w:type"), "fixed")
@@ -176,23 +177,23 @@ def _styles(doc: WordDocument) -> None:
     """Arial throughout; headings, captions and notices in a dark colour (the template's
     light blues fall short of the contrast small text needs)."""
     normal = doc.styles["Normal"]
-    normal.font.name = "Arial"  # type: ignore[attr-defined]
-    normal.font.size = Pt(11)  # type: ignore[attr-defined]
+    normal.font.name = "Arial"
+    normal.font.size = Pt(11)
     sizes = {1: 18, 2: 15, 3: 13, 4: 12, 5: 11, 6: 11}
     for level, size in sizes.items():
         style = doc.styles[f"Heading {level}"]
-        style.font.name = "Arial"  # type: ignore[attr-defined]
-        style.font.size = Pt(size)  # type: ignore[attr-defined]
-        style.font.color.rgb = INK  # type: ignore[attr-defined]
-        style.font.italic = False  # type: ignore[attr-defined]
+        style.font.name = "Arial"
+        style.font.size = Pt(size)
+        style.font.color.rgb = INK
+        style.font.italic = False
     for name in ("Caption", "Intense Quote"):
         style = doc.styles[name]
-        style.font.color.rgb = INK  # type: ignore[attr-defined]
-        style.font.size = Pt(10)  # type: ignore[attr-defined]
+        style.font.color.rgb = INK
+        style.font.size = Pt(10)
     cells = doc.styles.add_style(TABLE_TEXT, WD_STYLE_TYPE.PARAGRAPH)
-    cells.base_style = normal  # type: ignore[attr-defined]
-    cells.font.size = Pt(9)  # type: ignore[attr-defined]
-    cells.paragraph_format.space_after = Pt(0)  # type: ignore[attr-defined]
+    cells.base_style = normal
+    cells.font.size = Pt(9)
+    cells.paragraph_format.space_after = Pt(0)
 
 
 def _table_text(p: Paragraph) -> None:
@@ -254,5 +255,3 @@ def write(d: Document, out: Path) -> int:
     tmp.write_bytes(data)
     tmp.replace(out)
     return len(data)
-
-

@@ -124,7 +124,9 @@ def save_texts(db: Database, meeting_id: int, quarter_code: str, texts: dict[str
         )
         for key in sorted(texts):
             s.add(
-                ReportText(meeting_id=meeting_id, quarter=quarter.code, section=key, text=texts[key])
+                ReportText(
+                    meeting_id=meeting_id, quarter=quarter.code, section=key, text=texts[key]
+                )
             )
 
 

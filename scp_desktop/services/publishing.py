@@ -97,7 +97,6 @@ def write_document(
     except OSError as exc:
         raise UserError(f"Could not write {out}: {exc.strerror or exc}") from exc
     activity.report_written(f"{kind} {fmt}", 0, size, time.perf_counter() - started)
-    report(1.0, "Done.")
     return size
 
 
