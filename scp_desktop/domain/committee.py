@@ -56,6 +56,13 @@ def standard_texts(body: str, partnership: str) -> dict[str, str]:
             "committee to meet at least once a year to review the work of the partnership in "
             "the discharge of the responsible authorities' crime and disorder functions."
         ),
+        "background": (
+            "The Crime and Disorder Act 1998 requires the responsible authorities to work "
+            "together to tackle crime and disorder in their area. The "
+            f"{partnership} was set up to deliver this statutory duty. Each year it assesses "
+            "crime and disorder in its area and sets its key priorities in the Annual "
+            "Partnership Plan, which it monitors quarter by quarter."
+        ),
         "wards": "All",
         "title": partnership,
     }
