@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import zipfile
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -38,7 +39,7 @@ def levels_in_order(levels: list[int]) -> bool:
     """The first is level 1 and no heading goes more than one level deeper than the last."""
     if not levels or levels[0] != 1:
         return False
-    return all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False))
+    return all(b <= a + 1 for a, b in itertools.pairwise(levels))
 
 
 def docx_text(path: Path) -> str:

@@ -15,9 +15,9 @@ from sqlalchemy import select
 from scp_desktop.domain.rag import RAG
 from scp_desktop.services import committee, editing, publishing, reports
 from scp_desktop.services.errors import UserError
+from scp_desktop.services.workspace import UpdateFields
 from scp_desktop.storage.database import Database
 from scp_desktop.storage.models import Action, Meeting
-from scp_desktop.services.workspace import UpdateFields
 from tests.document_scan import foreign_words
 from tests.publish.reading import (
     NS,
@@ -69,9 +69,7 @@ def test_docx_is_accessible_by_construction(demo_db: Database, tmp_path: Path, k
     # Every shaded RAG cell states its colour in words.
     for tc in body.iter(f"{{{W}}}tc"):
         shd = tc.find("w:tcPr/w:shd", NS)
-        if shd is not None and shd.get(f"{{{W}}}fill") in {
-            r.hex_colour.lstrip("#") for r in RAG
-        }:
+        if shd is not None and shd.get(f"{{{W}}}fill") in {r.hex_colour.lstrip("#") for r in RAG}:
             words = "".join(t.text or "" for t in tc.iter(f"{{{W}}}t"))
             assert re.fullmatch(r"(Red \(R\)|Amber \(A\)|Green \(G\)|Blue \(B\))", words), words
 
@@ -89,7 +87,9 @@ def test_every_chart_has_alt_text_stating_its_figures(
 ) -> None:
     out = _write(demo_db, kind, "docx", tmp_path / f"{kind}.docx")
     html_out = _write(demo_db, kind, "html", tmp_path / f"{kind}.html")
-    data = reports.quarterly_data(demo_db, reports.plan_for_quarter(demo_db, QUARTER), QUARTER, TODAY)
+    data = reports.quarterly_data(
+        demo_db, reports.plan_for_quarter(demo_db, QUARTER), QUARTER, TODAY
+    )
     body = docx_xml(out)
     pictures = body.findall(".//wp:docPr", NS)
     assert pictures
@@ -177,7 +177,7 @@ def test_committee_report_has_the_parts_of_a_council_report(
     for part in ("RAG summary", "Exceptions", "Performance statistics", "Funding"):
         assert any(part in h for h in headings), part
     assert any(h.startswith("Appendix A: Annual Partnership Plan") for h in headings)
-    assert sum("The Safer Colchester Partnership will" == h for h in headings) == 3
+    assert sum(h == "The Safer Colchester Partnership will" for h in headings) == 3
     text = docx_text(out)
     for label in ("Report of: ", "Author: ", "Title: ", "Wards affected: ", "Item number: "):
         assert label in text
@@ -209,7 +209,7 @@ def test_hostile_text_stays_text(demo_db: Database, tmp_path: Path) -> None:
     assert "<script" not in raw and "<i>" not in raw and "<b>" not in raw
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; Co<br>" in raw
     page = read_html(html_out)
-    assert "=HYPERLINK(\"http://x\")" in page.text
+    assert '=HYPERLINK("http://x")' in page.text
     assert "=cmd|' /C calc'!A0 & <i>" in page.text
     assert "\x00" not in raw and "\x0b" not in raw
     assert re.search(r"\) next\n+line", page.text)
@@ -217,11 +217,12 @@ def test_hostile_text_stays_text(demo_db: Database, tmp_path: Path) -> None:
     docx_out = _write(demo_db, "committee", "docx", tmp_path / "c.docx")
     text = docx_text(docx_out)
     assert "<script>alert('x')</script> & Co" in text
-    assert "=HYPERLINK(\"http://x\")" in text and "=cmd|' /C calc'!A0 & <i>" in text
+    assert '=HYPERLINK("http://x")' in text and "=cmd|' /C calc'!A0 & <i>" in text
     # The line break is a real break in Word, not a character.
     body = docx_xml(docx_out)
     assert any(
-        r.find("w:br", NS) is not None and "".join(t.text or "" for t in r.iter(f"{{{W}}}t")) == "line"
+        r.find("w:br", NS) is not None
+        and "".join(t.text or "" for t in r.iter(f"{{{W}}}t")) == "line"
         for r in body.iter(f"{{{W}}}r")
     )
 

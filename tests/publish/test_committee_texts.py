@@ -34,7 +34,9 @@ def test_first_report_starts_from_the_standard_wording(demo_db: Database) -> Non
     assert loaded.texts["wards"] == "All"
     assert loaded.texts["item"] == "7"
     assert loaded.texts["title"] == "Safer Colchester Partnership"
-    assert "Crime and Disorder Committee is invited to scrutinise" in loaded.texts["action_required"]
+    assert (
+        "Crime and Disorder Committee is invited to scrutinise" in loaded.texts["action_required"]
+    )
     assert "Regulations 2009" in loaded.texts["reason_for_scrutiny"]
 
 
@@ -66,7 +68,7 @@ def test_saved_texts_come_back_and_next_quarter_starts_from_them(demo_db: Databa
 def test_bad_input_is_refused_and_nothing_is_written(demo_db: Database) -> None:
     meeting = reports.list_meetings(demo_db)[0].id
     committee.save_texts(demo_db, meeting, Q2, {"background": "Kept."})
-    with pytest.raises(UserError, match="Unknown section.*colour"):
+    with pytest.raises(UserError, match=r"Unknown section.*colour"):
         committee.save_texts(demo_db, meeting, Q2, {"background": "Lost", "colour": "red"})
     with pytest.raises(UserError, match="'risk' is 50,001 characters long"):
         committee.save_texts(demo_db, meeting, Q2, {"background": "Lost", "risk": "x" * 50_001})

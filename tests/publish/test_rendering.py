@@ -61,7 +61,7 @@ def test_libreoffice_renders_every_page(demo_db: Database, tmp_path: Path, kind:
     if kind == "committee":
         assert "1. Executive summary" in pages[0]
         assert "Report of" not in pages[0] or "Author" in pages[0]
-        appendix = [i for i, t in enumerate(pages) if "Appendix A:" in t][0]
+        appendix = next(i for i, t in enumerate(pages) if "Appendix A:" in t)
         # The plan's header row repeats on the pages of the appendix table (all but the
         # last pages, which list the frameworks' codes).
         header = "Objective Ref Project / initiative About Outcomes PFCC ECPS Lead agency By when"
