@@ -177,7 +177,7 @@ def _statistics(indicators: tuple[IndicatorStats, ...], level: int) -> list[Bloc
         blocks.append(Heading(level + 1, ind.name))
         facts = [
             ind.description,
-            f"Target: {ind.target}" if ind.target else "No target set.",
+            f"Target: {ind.target}" if ind.target else "",
             "Lower is better." if ind.polarity == "lower_better" else "Higher is better.",
         ]
         if ind.source:
