@@ -59,6 +59,12 @@ def text(value: str) -> str:
     return html.escape(clean, quote=True).replace("\n", "<br>\n")
 
 
+def plain(value: str) -> str:
+    """A user's string for an attribute or the title: escaped, on one line."""
+    clean = _CONTROLS.sub("", value)
+    return html.escape(" ".join(clean.split()), quote=True)
+
+
 def _cell(tag: str, cell: Cell, scope: str = "") -> str:
     attrs = f' scope="{scope}"' if scope else ""
     if cell.rag is not None and tag == "td":
@@ -97,8 +103,8 @@ def render(doc: Document) -> str:
         "<head>",
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f'<meta name="author" content="{text(doc.author)}">',
-        f"<title>{text(doc.title)}: {text(doc.subtitle)} – {text(doc.partnership)}</title>",
+        f'<meta name="author" content="{plain(doc.author)}">',
+        f"<title>{plain(doc.title)}: {plain(doc.subtitle)} – {plain(doc.partnership)}</title>",
         f"<style>{_CSS}</style>",
         "</head>",
         "<body>",
@@ -106,7 +112,7 @@ def render(doc: Document) -> str:
     ]
     if doc.logo and doc.logo_kind:
         parts.append(
-            f'<img src="{_image(doc.logo, doc.logo_kind)}" alt="{text(doc.partnership)} logo">'
+            f'<img src="{_image(doc.logo, doc.logo_kind)}" alt="{plain(doc.partnership)} logo">'
         )
     parts.append(f"<p>{text(doc.partnership)}</p>")
     parts.append("</header>")
@@ -132,7 +138,7 @@ def render(doc: Document) -> str:
             parts.append(_table(block))
         elif isinstance(block, Figure):
             parts.append(
-                f'<figure><img src="{_image(block.png, "png")}" alt="{text(block.alt)}" '
+                f'<figure><img src="{_image(block.png, "png")}" alt="{plain(block.alt)}" '
                 f'width="{round(block.width_cm * 37.8)}" '
                 f'height="{round(block.height_cm * 37.8)}">'
                 f"<figcaption>{text(block.caption)}</figcaption></figure>"

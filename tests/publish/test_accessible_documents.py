@@ -202,6 +202,7 @@ def test_hostile_text_stays_text(demo_db: Database, tmp_path: Path) -> None:
     texts = committee.load_texts(demo_db, meeting, QUARTER).texts
     texts["background"] = HOSTILE
     texts["author"] = "=cmd|' /C calc'!A0 & <i>"
+    texts["title"] = "Safer\nTown <x>"
     committee.save_texts(demo_db, meeting, QUARTER, texts)
 
     html_out = _write(demo_db, "committee", "html", tmp_path / "c.html")
@@ -213,6 +214,8 @@ def test_hostile_text_stays_text(demo_db: Database, tmp_path: Path) -> None:
     assert "=cmd|' /C calc'!A0 & <i>" in page.text
     assert "\x00" not in raw and "\x0b" not in raw
     assert re.search(r"\) next\n+line", page.text)
+    # The title and attributes are one line of plain text.
+    assert "Safer Town <x>" in page.title and "<br>" not in raw.split("</title>")[0]
 
     docx_out = _write(demo_db, "committee", "docx", tmp_path / "c.docx")
     text = docx_text(docx_out)
