@@ -7,7 +7,6 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from scp_desktop.publish import documents, html, word
 from scp_desktop.services import activity, committee, reports
 from scp_desktop.services.errors import UserError
 from scp_desktop.storage.database import Database
@@ -89,6 +88,9 @@ def write_document(
             data = reports.plan_data(db, plan_id, day)
         else:
             data = reports.year_end_data(db, plan_id, day)
+    # Imported here: python-docx and lxml cost ~0.1 s, which start-up need not pay.
+    from scp_desktop.publish import documents, html, word
+
     report(0.4, "Laying out the document…")
     doc = documents.build(data)
     report(0.6, "Writing the file…")
