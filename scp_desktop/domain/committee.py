@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from scp_desktop.domain.reports import DocumentInfo, PlanDocument, QuarterlyReport
 
@@ -78,6 +78,7 @@ class CommitteeReport:
     texts: Mapping[str, str]
     quarterly: QuarterlyReport
     plan: PlanDocument
+    partner_names: Mapping[str, str] = field(default_factory=dict)  # abbreviation → name
 
     def text(self, key: str) -> str:
         return self.texts.get(key, "").strip()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 
 from scp_desktop.domain.committee import (
     BLANK_IMPLICATION,
@@ -441,7 +442,7 @@ def year_end_document(data: YearEndReport) -> Document:
     return document(info, blocks)
 
 
-def _by_partner(p: PrioritySection) -> list[Block]:
+def _by_partner(p: PrioritySection, names: Mapping[str, str]) -> list[Block]:
     """What each lead partner reported this quarter, partner by partner."""
     said: dict[str, list[str]] = {}
     for a in p.actions:
@@ -451,8 +452,13 @@ def _by_partner(p: PrioritySection) -> list[Block]:
     if not said:
         return [Para("No partner reported progress on this priority this quarter.")]
     blocks: list[Block] = []
-    for partner in sorted(said):
-        blocks += [Para(partner, strong=True), Bullets(tuple(said[partner]))]
+
+    def named(abbreviation: str) -> str:
+        name = names.get(abbreviation, "")
+        return f"{name} ({abbreviation})" if name and name != abbreviation else abbreviation
+
+    for partner in sorted(said, key=lambda a: named(a).lower()):
+        blocks += [Para(named(partner), strong=True), Bullets(tuple(said[partner]))]
     return blocks
 
 
@@ -498,7 +504,7 @@ def committee_document(data: CommitteeReport) -> Document:
         if p.commitments:
             blocks += [Heading(4, f"The {info.partnership} will"), Bullets(p.commitments)]
         blocks.append(Heading(4, "Achievements by partner"))
-        blocks += _by_partner(p)
+        blocks += _by_partner(p, data.partner_names)
     sub += 1
     summary = _summary(q.priorities, q.quarter_label, 3)
     summary[0] = Heading(3, f"{perf}.{sub} RAG summary, {q.quarter_label}")

@@ -15,7 +15,7 @@ from scp_desktop.services import reports
 from scp_desktop.services.errors import UserError
 from scp_desktop.services.profile import profile_in
 from scp_desktop.storage.database import Database
-from scp_desktop.storage.models import Meeting, ReportText
+from scp_desktop.storage.models import Meeting, Partner, ReportText
 
 # The longest text a section keeps: a whole page of a committee report is far less.
 TEXT_LIMIT = 50_000
@@ -140,6 +140,7 @@ def committee_data(
     with db.session(audit=False) as s:
         meeting = _meeting(s, meeting_id)
         body, date = meeting.body, meeting.date
+        names = {p.abbreviation: p.name for p in s.scalars(select(Partner))}
     quarterly = reports.quarterly_data(db, plan_id, quarter.code, today)
     plan = reports.plan_data(db, plan_id, today)
     info = quarterly.info
@@ -149,4 +150,4 @@ def committee_data(
         title=f"{body}: {title}",
         subtitle=f"{date.strftime('%d %B %Y')} · {quarter.label}",
     )
-    return CommitteeReport(info, body, date, texts, quarterly, plan)
+    return CommitteeReport(info, body, date, texts, quarterly, plan, names)

@@ -189,6 +189,8 @@ def test_committee_report_has_the_parts_of_a_council_report(
     # An implication left blank says so as councils do.
     assert "There are no specific implications arising from this report." in text
     assert "Achievements by partner" in text
+    # Each partner by its name, with the abbreviation the tables use.
+    assert "\nEssex Police (EP)\n" in text
 
 
 def test_hostile_text_stays_text(demo_db: Database, tmp_path: Path) -> None:
