@@ -298,6 +298,17 @@ class Runner:
                 "out": str(out / f"quarterly-{n}.pdf"),
             }
             m["report_app", n] = self.probe("report_app", n, params)
+        self.log("Quarterly report as .docx and HTML (against the PDF above)")
+        for fmt in ("docx", "html"):
+            m[f"report_{fmt}", report_size] = self.probe(
+                f"report_{fmt}",
+                report_size,
+                {
+                    "db": str(report_dbs[report_size]),
+                    "quarter": REPORT_QUARTER,
+                    "out": str(out / f"quarterly-{report_size}.{fmt}"),
+                },
+            )
 
         cases = build_cases(m, sizes, big, report_size, returns[big])
         growth = build_growth(m, sizes)
@@ -504,6 +515,26 @@ def build_cases(
             "build",
             aim="< 5 s and ≤ 1.5×",
             limits=(5.0, 1.5),
+        ),
+        _compare(
+            "report_docx",
+            f"Quarterly report as .docx, {report_size} actions, against its PDF",
+            m["report_docx", report_size],
+            m["report_app", report_size],
+            "the same report as PDF, same run",
+            "build",
+            aim="no slower than the PDF (ratio ≤ 1)",
+            limits=(None, 1.0),
+        ),
+        _compare(
+            "report_html",
+            f"Quarterly report as HTML, {report_size} actions, against its PDF",
+            m["report_html", report_size],
+            m["report_app", report_size],
+            "the same report as PDF, same run",
+            "build",
+            aim="no slower than the PDF (ratio ≤ 1)",
+            limits=(None, 1.0),
         ),
     ]
 

@@ -203,3 +203,29 @@ class QuarterlyReport:
     def close(self) -> None:
         if self._svc is not None:
             self._db.close()
+
+
+# -- published documents (issue 18) -----------------------------------------------------
+
+
+class PublishedReport:
+    """The quarterly report as .docx or HTML, with its database opened once outside the timing."""
+
+    def __init__(self, db_path: Path, quarter: str, fmt: str) -> None:
+        self.db_path, self.quarter, self.fmt = db_path, quarter, fmt
+        svc = _module("scp_desktop.services.publishing")
+        if svc is None or not hasattr(svc, "write_document"):
+            raise Unavailable(f"the quarterly report as {fmt} is not in this build")
+        self.how = f"services.publishing.write_document (--format {fmt})"
+        self._svc: Any = svc
+        self._db = _open(db_path)
+
+    def build(self, out: Path) -> None:
+        import datetime as dt
+
+        self._svc.write_document(
+            self._db, "quarterly", self.fmt, out, quarter=self.quarter, today=dt.date(2023, 4, 20)
+        )
+
+    def close(self) -> None:
+        self._db.close()

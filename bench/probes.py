@@ -442,6 +442,35 @@ def report_bare(params: Result) -> Result:
     return {"times": _repeat(params, once), "info": info}
 
 
+def _published(params: Result, fmt: str) -> Result:
+    from bench import features
+
+    out = Path(params["out"])
+    builder = features.PublishedReport(Path(params["db"]), params["quarter"], fmt)
+    info: Result = {"via": builder.how}
+
+    def once(_: int) -> dict[str, float]:
+        out.unlink(missing_ok=True)
+        t0 = time.perf_counter()
+        builder.build(out)
+        elapsed = time.perf_counter() - t0
+        info["kb"] = out.stat().st_size // 1024
+        return {"build": elapsed}
+
+    try:
+        return {"times": _repeat(params, once), "info": info}
+    finally:
+        builder.close()
+
+
+def report_docx(params: Result) -> Result:
+    return _published(params, "docx")
+
+
+def report_html(params: Result) -> Result:
+    return _published(params, "html")
+
+
 PROBES: dict[str, Callable[[Result], Result]] = {
     "db_app": db_app,
     "db_bare": db_bare,
@@ -452,6 +481,8 @@ PROBES: dict[str, Callable[[Result], Result]] = {
     "import_soffice": import_soffice,
     "report_app": report_app,
     "report_bare": report_bare,
+    "report_docx": report_docx,
+    "report_html": report_html,
 }
 
 

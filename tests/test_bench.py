@@ -25,6 +25,8 @@ CASES = {
     "import_vs_raw",
     "import_vs_libreoffice",
     "report",
+    "report_docx",
+    "report_html",
 }
 
 

@@ -1,4 +1,5 @@
-"""`report`: build a printed report or meeting pack as a PDF from the command line."""
+"""`report`: build a report or meeting pack as a PDF, or a report as .docx or HTML, from the
+command line."""
 
 from __future__ import annotations
 
@@ -13,13 +14,16 @@ from typing import Any
 def register(subparsers: Any, add_db_arg: Callable[[argparse.ArgumentParser], None]) -> None:
     p = subparsers.add_parser(
         "report",
-        help="build the quarterly report, the plan, the year-end report or a meeting pack (PDF)",
+        help=(
+            "build the quarterly report, the plan, the year-end report, a meeting pack (PDF) "
+            "or the committee report (.docx or HTML)"
+        ),
     )
     add_db_arg(p)
     p.add_argument(
         "--kind",
         required=True,
-        choices=["quarterly", "plan", "year-end", "pack"],
+        choices=["quarterly", "plan", "year-end", "pack", "committee"],
         help="which document to build",
     )
     p.add_argument(
@@ -31,21 +35,30 @@ def register(subparsers: Any, add_db_arg: Callable[[argparse.ArgumentParser], No
         ),
     )
     p.add_argument("--plan", type=int, default=None, help="plan id (default: the quarter's plan)")
-    p.add_argument("--meeting", type=int, default=None, help="meeting id (for --kind pack)")
-    p.add_argument("--out", type=Path, required=True, help="PDF file to write")
+    p.add_argument(
+        "--meeting", type=int, default=None, help="meeting id (for --kind pack or committee)"
+    )
+    p.add_argument(
+        "--format",
+        choices=["pdf", "docx", "html"],
+        default="pdf",
+        help="pdf to print; docx or html (accessible) to publish",
+    )
+    p.add_argument("--out", type=Path, required=True, help="file to write")
     p.set_defaults(handler=cmd_report)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
     from scp_desktop.cli import _open
-    from scp_desktop.services import reports
+    from scp_desktop.services import publishing
 
     db = _open(args)
     started = time.perf_counter()
     try:
-        pages = reports.build_report(
+        written = publishing.write_document(
             db,
             args.kind,
+            args.format,
             args.out,
             plan_id=args.plan,
             quarter=args.quarter,
@@ -54,5 +67,6 @@ def cmd_report(args: argparse.Namespace) -> int:
     finally:
         db.close()
     seconds = time.perf_counter() - started
-    print(f"Wrote {args.out} ({pages} pages, {seconds:.1f} s)", file=sys.stdout)
+    size = f"{written} pages" if args.format == "pdf" else f"{written:,} bytes"
+    print(f"Wrote {args.out} ({size}, {seconds:.1f} s)", file=sys.stdout)
     return 0

@@ -522,3 +522,21 @@ class Setting(Base):
     __tablename__ = "setting"
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[str] = mapped_column(Text, default="")
+
+
+class ReportText(Base):
+    """One section of a committee report as the officer wrote it, kept per meeting and quarter
+    so the next report can start from it."""
+
+    __tablename__ = "report_text"
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "quarter", "section", name="uq_report_text_section"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meeting.id", ondelete="CASCADE"), index=True
+    )
+    quarter: Mapped[str] = mapped_column(String(12))
+    section: Mapped[str] = mapped_column(String(40))
+    text: Mapped[str] = mapped_column(Text, default="")
+    saved_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

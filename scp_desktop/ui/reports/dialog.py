@@ -1,4 +1,5 @@
-"""Report dialog: choose a document, then preview, print or save it as a PDF."""
+"""Report dialog: choose a document, then preview, print or save it as a PDF, or save it as a
+Word document or web page to publish."""
 
 from __future__ import annotations
 
@@ -23,8 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 from scp_desktop.domain.periods import Quarter
-from scp_desktop.services import plans, reports
+from scp_desktop.services import plans, publishing, reports
 from scp_desktop.storage.database import Database
+from scp_desktop.ui.reports.committee_texts import CommitteeTextsDialog
 from scp_desktop.ui.reports.worker import PrintWorker, ReportRequest, ReportWorker, start
 
 try:  # Qt's PDF module is a separate wheel; without it the preview opens the system viewer.
@@ -58,10 +60,16 @@ class ReportDialog(QDialog):
         self._printer_in_use: QPrinter | None = None
         self.last_path: Path | None = None
         self.last_error = ""
+        self.texts_dialog: CommitteeTextsDialog | None = None
 
         self.kind_combo = QComboBox(self)
         for kind, label in reports.REPORT_KINDS.items():
             self.kind_combo.addItem(label, kind)
+        self.kind_combo.addItem(publishing.KINDS["committee"], "committee")
+        self.format_combo = QComboBox(self)
+        for fmt, label in publishing.FORMATS.items():
+            self.format_combo.addItem(label, fmt)
+        self.texts_button = QPushButton("Committee report &texts…", self)
         self.plan_combo = QComboBox(self)
         for info in plans.list_plans(db):
             self.plan_combo.addItem(f"{info.title} ({info.year})", info.id)
@@ -79,10 +87,12 @@ class ReportDialog(QDialog):
         form.addRow("&Plan:", self.plan_combo)
         form.addRow("&Quarter:", self.quarter_combo)
         form.addRow(self.meeting_label, self.meeting_combo)
+        form.addRow("&Format:", self.format_combo)
+        form.addRow("", self.texts_button)
 
         self.preview_button = QPushButton("Pre&view", self)
         self.print_button = QPushButton("&Print…", self)
-        self.save_button = QPushButton("&Save as PDF…", self)
+        self.save_button = QPushButton("&Save as…", self)
         close_button = QPushButton("Close", self)
         buttons = QHBoxLayout()
         for b in (self.preview_button, self.print_button, self.save_button):
@@ -112,6 +122,8 @@ class ReportDialog(QDialog):
 
         self.plan_combo.currentIndexChanged.connect(self._fill_quarters)
         self.kind_combo.currentIndexChanged.connect(self._kind_changed)
+        self.format_combo.currentIndexChanged.connect(self._kind_changed)
+        self.texts_button.clicked.connect(self.edit_texts)
         self.preview_button.clicked.connect(self.preview)
         self.print_button.clicked.connect(self.print_report)
         self.save_button.clicked.connect(self.save_as)
@@ -137,13 +149,33 @@ class ReportDialog(QDialog):
     def _kind_changed(self) -> None:
         kind = self.kind_combo.currentData()
         is_pack = kind == "pack"
-        self.meeting_combo.setVisible(is_pack)
-        self.meeting_label.setVisible(is_pack)
-        self.quarter_combo.setEnabled(kind in ("quarterly", "pack"))
+        is_committee = kind == "committee"
+        self.meeting_combo.setVisible(is_pack or is_committee)
+        self.meeting_label.setVisible(is_pack or is_committee)
+        self.texts_button.setVisible(is_committee)
+        self.quarter_combo.setEnabled(kind in ("quarterly", "pack", "committee"))
+        # A pack is printed; a committee report is published: each has its own formats.
+        model = self.format_combo.model()
+        for i in range(self.format_combo.count()):
+            fmt = self.format_combo.itemData(i)
+            allowed = not (is_pack and fmt != "pdf") and not (is_committee and fmt == "pdf")
+            item = model.item(i)  # type: ignore[attr-defined]
+            item.setEnabled(allowed)
+        if not model.item(self.format_combo.currentIndex()).isEnabled():  # type: ignore[attr-defined]
+            self.format_combo.setCurrentIndex(
+                self.format_combo.findData("docx" if is_committee else "pdf")
+            )
+        is_pdf = self.format_combo.currentData() == "pdf"
+        self.preview_button.setEnabled(is_pdf and self._thread is None)
+        self.print_button.setEnabled(is_pdf and self._thread is None)
 
-    def choose(self, kind: str, quarter: str = "", meeting_id: int | None = None) -> None:
+    def choose(
+        self, kind: str, quarter: str = "", meeting_id: int | None = None, fmt: str = ""
+    ) -> None:
         """Select a document (as a user would with the combo boxes)."""
         self.kind_combo.setCurrentIndex(self.kind_combo.findData(kind))
+        if fmt:
+            self.format_combo.setCurrentIndex(self.format_combo.findData(fmt))
         if quarter:
             self.quarter_combo.setCurrentIndex(self.quarter_combo.findData(quarter))
         if meeting_id is not None:
@@ -155,18 +187,35 @@ class ReportDialog(QDialog):
             self._show_error("There is no plan to report on yet.")
             return None
         kind = self.kind_combo.currentData()
-        meeting = self.meeting_combo.currentData() if kind == "pack" else None
+        meeting = self.meeting_combo.currentData() if kind in ("pack", "committee") else None
         if kind == "pack" and meeting is None:
             self._show_error("There is no meeting to make a pack for.")
             return None
-        return ReportRequest(kind, plan_id, self.quarter_combo.currentData() or "", meeting, out)
+        if kind == "committee" and meeting is None:
+            self._show_error("Set up the committee's meeting first (Meetings).")
+            return None
+        return ReportRequest(
+            kind,
+            plan_id,
+            self.quarter_combo.currentData() or "",
+            meeting,
+            out,
+            self.format_combo.currentData() or "pdf",
+        )
 
     def _suggested_name(self) -> str:
         return re.sub(r'[\\/:*?"<>|]+', "-", self._document_name())
 
     def _document_name(self) -> str:
+        name = self._pdf_name()
+        suffix = publishing.SUFFIX.get(self.format_combo.currentData() or "pdf", ".pdf")
+        return name.removesuffix(".pdf") + suffix
+
+    def _pdf_name(self) -> str:
         kind = self.kind_combo.currentData()
         quarter = self.quarter_combo.currentData() or ""
+        if kind == "committee":
+            return f"Committee report {self.meeting_combo.currentText()} {quarter}.pdf"
         if kind == "plan":
             return f"Annual Partnership Plan {self.plan_combo.currentText()}.pdf"
         if kind == "pack":
@@ -181,11 +230,24 @@ class ReportDialog(QDialog):
         self._build(self._temp_path("preview"), then="preview")
 
     def save_as(self) -> None:
+        fmt = self.format_combo.currentData() or "pdf"
+        suffix = publishing.SUFFIX[fmt]
+        kinds = {"pdf": "PDF files", "docx": "Word documents", "html": "Web pages"}
         name, _ = QFileDialog.getSaveFileName(
-            self, "Save report as PDF", self._suggested_name(), "PDF files (*.pdf)"
+            self, "Save report as", self._suggested_name(), f"{kinds[fmt]} (*{suffix})"
         )
         if name:
-            self.save_to(Path(name if name.lower().endswith(".pdf") else name + ".pdf"))
+            self.save_to(Path(name if name.lower().endswith(suffix) else name + suffix))
+
+    def edit_texts(self) -> None:
+        """The officer's own sections of the committee report for this meeting and quarter."""
+        meeting = self.meeting_combo.currentData()
+        quarter = self.quarter_combo.currentData()
+        if meeting is None or not quarter:
+            self._show_error("Choose the meeting and the quarter the report covers first.")
+            return
+        self.texts_dialog = CommitteeTextsDialog(self.db, meeting, quarter, self)
+        self.texts_dialog.open()
 
     def save_to(self, path: Path) -> None:
         self._build(path, then="saved")
@@ -245,8 +307,10 @@ class ReportDialog(QDialog):
         self._thread = thread
 
     def _set_busy(self, busy: bool) -> None:
-        for b in (self.preview_button, self.print_button, self.save_button):
-            b.setEnabled(not busy)
+        is_pdf = self.format_combo.currentData() == "pdf"
+        self.save_button.setEnabled(not busy)
+        for b in (self.preview_button, self.print_button):
+            b.setEnabled(not busy and is_pdf)
 
     def _on_progress(self, percent: int, message: str) -> None:
         # A window-modal progress dialog runs the event loop inside setValue, so the build may
@@ -290,6 +354,8 @@ class ReportDialog(QDialog):
             return
         elif self._then == "printed":
             self.status.setText(f"Sent {pages} pages to the printer.")
+        elif pages == 0:
+            self.status.setText(f"Saved {path}.")
         else:
             self.status.setText(f"Saved {path} ({pages} pages).")
         self.built.emit(path, pages)

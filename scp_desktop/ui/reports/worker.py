@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject, QSize, Qt, QThread, Signal, Slot
 from PySide6.QtGui import QPainter
 from PySide6.QtPrintSupport import QPrinter
 
-from scp_desktop.services import reports
+from scp_desktop.services import publishing, reports
 from scp_desktop.services.errors import UserError
 from scp_desktop.storage.database import Database, DatabaseError
 
@@ -22,6 +22,7 @@ class ReportRequest:
     quarter: str
     meeting_id: int | None
     out: Path
+    fmt: str = "pdf"  # pdf to print; docx or html to publish
 
 
 class ReportWorker(QObject):
@@ -53,15 +54,29 @@ class ReportWorker(QObject):
     def run(self) -> None:
         r = self.request
         try:
-            pages = reports.build_report(
-                self.db,
-                r.kind,
-                r.out,
-                plan_id=r.plan_id,
-                quarter=r.quarter,
-                meeting_id=r.meeting_id,
-                progress=self._on_progress,
-            )
+            if r.fmt != "pdf" or r.kind == "committee":
+                # Documents to publish have no fixed pages: Word lays them out when opened.
+                publishing.write_document(
+                    self.db,
+                    r.kind,
+                    r.fmt,
+                    r.out,
+                    plan_id=r.plan_id,
+                    quarter=r.quarter,
+                    meeting_id=r.meeting_id,
+                    progress=self._on_progress,
+                )
+                pages = 0
+            else:
+                pages = reports.build_report(
+                    self.db,
+                    r.kind,
+                    r.out,
+                    plan_id=r.plan_id,
+                    quarter=r.quarter,
+                    meeting_id=r.meeting_id,
+                    progress=self._on_progress,
+                )
         except reports.Cancelled:
             self.cancelled.emit()
         except (UserError, DatabaseError) as exc:

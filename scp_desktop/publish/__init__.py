@@ -1,0 +1,1 @@
+"""Accessible documents for publishing: the reports as Word (.docx) and as one HTML file."""

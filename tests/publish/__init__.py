@@ -1,0 +1,1 @@
+"""Tests of the documents written to publish (.docx and HTML)."""
