@@ -10,6 +10,14 @@ from scp_desktop.domain.profile import STANDARD_WORDING, RagWording
 from scp_desktop.domain.rag import RAG, Travel
 
 
+DEMO_NOTICE = (
+    "Demo data: the RAG statuses are illustrative, chosen from the published narratives, "
+    "not reported by the lead agencies."
+)
+# Documents are written in British English; PDF, Word and HTML versions all declare it.
+DOCUMENT_LANGUAGE = "en-GB"
+
+
 @dataclass(frozen=True)
 class DocumentInfo:
     """Running header and footer, cover and PDF metadata of one document."""
@@ -25,6 +33,18 @@ class DocumentInfo:
     footer: str = ""
     logo: bytes | None = None
     rag: RagWording = STANDARD_WORDING
+    # Made from the bundled demo data: every page says so (its RAG statuses are illustrative).
+    demo: bool = False
+
+    @property
+    def notice(self) -> str:
+        """The line every page of a demo document carries; empty for a partnership's own data."""
+        return DEMO_NOTICE if self.demo else ""
+
+    @property
+    def document_title(self) -> str:
+        """The title a PDF reader or screen reader announces for the document."""
+        return f"{self.title} – {self.subtitle}" if self.subtitle else self.title
 
 
 @dataclass(frozen=True)

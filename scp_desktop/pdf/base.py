@@ -15,12 +15,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reportlab import rl_config
+from reportlab.graphics.shapes import STATE_DEFAULTS
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfdoc import XMP
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
@@ -40,10 +42,13 @@ from reportlab.platypus import (
 from reportlab.platypus.tables import CellStyle
 
 from scp_desktop.domain.rag import RAG, Travel
-from scp_desktop.domain.reports import AcronymEntry, DocumentInfo
+from scp_desktop.domain.reports import DOCUMENT_LANGUAGE, AcronymEntry, DocumentInfo
 from scp_desktop.paths import resources_dir
 from scp_desktop.pdf.logo import logo_flowables
+from scp_desktop.pdf.metadata import Metadata, xmp_packet
 from scp_desktop.pdf.text import clean, esc, plain
+
+LANGUAGE = DOCUMENT_LANGUAGE
 
 FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"
@@ -115,6 +120,11 @@ def register_fonts() -> None:
         pdfmetrics.registerFontFamily(
             FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC, boldItalic=FONT_BOLD_ITALIC
         )
+        # A table sets its cells' font as it draws them, Helvetica unless told otherwise, and
+        # Helvetica is never embedded: every table of ours uses the bundled font by default.
+        CellStyle.fontname = FONT
+        # Charts start from the same default when they are drawn.
+        STATE_DEFAULTS["fontName"] = FONT
         _fonts_ready = True
 
 
@@ -123,7 +133,14 @@ register_fonts()
 
 
 def _style(name: str, **kw: Any) -> ParagraphStyle:
-    base: dict[str, Any] = {"fontName": FONT, "fontSize": 9.5, "leading": 12.5, "textColor": INK}
+    # Bullets too: ReportLab's default bullet font is Helvetica, which is never embedded.
+    base: dict[str, Any] = {
+        "fontName": FONT,
+        "bulletFontName": FONT,
+        "fontSize": 9.5,
+        "leading": 12.5,
+        "textColor": INK,
+    }
     base.update(kw)
     return ParagraphStyle(name, **base)
 
@@ -616,13 +633,24 @@ class ReportDoc(BaseDocTemplate):  # type: ignore[misc]
             rightMargin=MARGIN_X,
             topMargin=MARGIN_TOP,
             bottomMargin=MARGIN_BOTTOM,
-            title=clean(f"{info.title} – {info.subtitle}"),
+            title=clean(info.document_title),
             author=clean(info.prepared_by or info.partnership),
             subject=subject,
             creator="SCP Desktop",
             keywords=[clean(info.partnership), clean(info.title)],
+            lang=LANGUAGE,
+            # The canvas opens every page in this font: Helvetica would be listed, unembedded.
+            initialFontName=FONT,
         )
         self.info = info
+        self.metadata = Metadata(
+            title=clean(info.document_title),
+            author=clean(info.prepared_by or info.partnership),
+            subject=subject,
+            language=LANGUAGE,
+            keywords=(clean(info.partnership), clean(info.title)),
+            created=info.generated_on,
+        )
         self.header = (info.title, info.subtitle)
         self._progress = progress
         self._outline_level = -1
@@ -680,8 +708,22 @@ class ReportDoc(BaseDocTemplate):  # type: ignore[misc]
         canv.restoreState()
         self._draw_footer_only(canv, doc)
 
+    def _draw_notice(self, canv: Canvas) -> None:
+        """The demo's notice under the header line, on every page (covers too)."""
+        notice = self.info.notice
+        if not notice:
+            return
+        width, height = canv._pagesize
+        canv.saveState()
+        canv.setFont(FONT_ITALIC, 7)
+        canv.setFillColor(GREY)
+        y = height - MARGIN_TOP + 8 * mm - 5.6 * mm
+        canv.drawString(MARGIN_X, y, _fit(notice, FONT_ITALIC, 7, width - 2 * MARGIN_X))
+        canv.restoreState()
+
     def _draw_footer_only(self, canv: Canvas, doc: Any) -> None:
         width, _ = canv._pagesize
+        self._draw_notice(canv)
         canv.saveState()
         canv.setStrokeColor(RULE)
         canv.setLineWidth(0.5)
@@ -731,6 +773,10 @@ def build_document(
     def make_canvas(*args: Any, **kwargs: Any) -> DeferredCanvas:
         canv = DeferredCanvas(*args, **kwargs)
         canv.contents = contents
+        packet = xmp_packet(doc.metadata).encode("utf-8")
+        canv._doc.Catalog.Metadata = XMP(creator=lambda _doc: packet)
+        # Readers show the title rather than the file name (accessibility checkers ask for it).
+        canv.setViewerPreference("DisplayDocTitle", "true")
         made.append(canv)
         return canv
 

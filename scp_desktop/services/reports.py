@@ -156,12 +156,23 @@ def _info(s: Session, title: str, subtitle: str, today: dt.date) -> DocumentInfo
         footer=p.footer,
         logo=p.logo,
         rag=p.rag,
+        demo=p.is_demo,
     )
 
 
 def _acronyms(s: Session) -> tuple[AcronymEntry, ...]:
-    rows = s.scalars(select(Acronym).order_by(Acronym.abbreviation))
-    return tuple(AcronymEntry(a.abbreviation, a.meaning) for a in rows)
+    """The glossary's candidates: the acronym list, and each partner agency's abbreviation
+    (lead agencies are printed by abbreviation, so a reader needs them explained too)."""
+    found = {
+        a.abbreviation: AcronymEntry(a.abbreviation, a.meaning) for a in s.scalars(select(Acronym))
+    }
+    for abbreviation, name in s.execute(select(Partner.abbreviation, Partner.name)):
+        short, full = (abbreviation or "").strip(), (name or "").strip()
+        # A short name that is a plain word ("Garrison", "Firstsite") needs no explaining.
+        capitals = sum(1 for c in short if c.isupper() or c.isdigit())
+        if capitals >= 2 and full and short != full and short not in found:
+            found[short] = AcronymEntry(short, full)
+    return tuple(sorted(found.values(), key=lambda a: a.abbreviation))
 
 
 @dataclass(frozen=True)
