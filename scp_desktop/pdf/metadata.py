@@ -33,7 +33,9 @@ def xmp_packet(meta: Metadata) -> str:
     created = ""
     if meta.created is not None:
         stamp = meta.created.isoformat()
-        created = f"<xmp:CreateDate>{stamp}</xmp:CreateDate>\n<xmp:ModifyDate>{stamp}</xmp:ModifyDate>\n"
+        created = (
+            f"<xmp:CreateDate>{stamp}</xmp:CreateDate>\n<xmp:ModifyDate>{stamp}</xmp:ModifyDate>\n"
+        )
     author = f"<rdf:li>{_x(meta.author)}</rdf:li>" if meta.author else ""
     return (
         f'<?xpacket begin="{_BEGIN}" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'

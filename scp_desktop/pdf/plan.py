@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, PageBreak, Spacer
+from reportlab.platypus import CondPageBreak, KeepTogether, Spacer
 
 from scp_desktop.domain.reports import PlanDocument, PlanPriority
 from scp_desktop.pdf.base import (
@@ -39,9 +39,9 @@ WIDTHS.append(WIDTH - sum(WIDTHS))
 def body(data: PlanDocument, prefix: str, level: int = 0) -> Part:
     """The plan's tables, each key priority starting a new landscape page."""
     part = Part()
+    # Key priorities follow on, as in the plan's own Appendix A: a page break before each left
+    # pages holding the last row of the one before.
     for i, priority in enumerate(data.priorities):
-        if i:
-            part.flowables.append(PageBreak())
         part.heading(priority.heading, f"{prefix}-kp{i}", level)
         if priority.commitments:
             part.flowables.append(m("<b>The Partnership will:</b>", Styles.body))
@@ -49,8 +49,8 @@ def body(data: PlanDocument, prefix: str, level: int = 0) -> Part:
             part.flowables.append(Spacer(1, 3 * mm))
         part.flowables.append(plan_table(priority))
     if data.frameworks:
-        # Its own page: the keys are kept whole, which would otherwise strand this heading.
-        part.flowables.append(PageBreak())
+        # The keys are kept whole: room for the first with its heading, or a new page.
+        part.flowables.append(CondPageBreak(110 * mm))
         part.heading("Key to the cross-references", f"{prefix}-key", level)
         for name, items in data.frameworks:
             rows: list[list[Any]] = [header_row(["Code", "Title"])]
