@@ -33,6 +33,7 @@ from scp_desktop.pdf.base import (
     fit,
     header_row,
     m,
+    objective_carry,
     p,
     table,
     travel_text,
@@ -273,8 +274,10 @@ def action_table(section: PrioritySection, quarter_label: str) -> Flowable:
         )
     ]
     extra: list[tuple[Any, ...]] = []
+    bands: dict[int, str] = {}
     for block in section.objectives:
         r = len(rows)
+        bands[r] = block.title
         rows.append([PlainText((f"Objective: {block.title}", Styles.group_cell))] + [""] * 6)
         extra += [
             ("SPAN", (0, r), (-1, r)),
@@ -317,7 +320,7 @@ def action_table(section: PrioritySection, quarter_label: str) -> Flowable:
                 ]
             )
             rows += continuation_rows(a.reference, widths[0], cells[1:], 7, 6)
-    return table(rows, widths, extra=extra)
+    return table(rows, widths, extra=extra, carry=objective_carry(bands))
 
 
 # --- exceptions, statistics, funding ---------------------------------------------------------

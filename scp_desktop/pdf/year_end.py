@@ -24,6 +24,7 @@ from scp_desktop.pdf.base import (
     continuation_rows,
     header_row,
     m,
+    objective_carry,
     p,
     table,
 )
@@ -261,8 +262,10 @@ def _table(section: PrioritySection, data: YearEndReport) -> Any:
         )
     ]
     extra: list[tuple[Any, ...]] = [("ALIGN", (4, 0), (7, 0), "CENTER")]
+    bands: dict[int, str] = {}
     for block in section.objectives:
         r = len(rows)
+        bands[r] = block.title
         rows.append([PlainText((f"Objective: {block.title}", Styles.group_cell))] + [""] * 8)
         extra += [
             ("SPAN", (0, r), (-1, r)),
@@ -295,4 +298,4 @@ def _table(section: PrioritySection, data: YearEndReport) -> Any:
     last = len(rows) - 1
     for side in ("LEFTPADDING", "RIGHTPADDING"):
         extra += [(side, (4, 0), (7, 0), 1), (side, (4, 1), (7, last), 1)]
-    return table(rows, widths, extra=extra)
+    return table(rows, widths, extra=extra, carry=objective_carry(bands))

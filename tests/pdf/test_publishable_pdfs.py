@@ -147,3 +147,45 @@ def test_year_end_tells_every_quarter_in_order(demo_db: Database, tmp_path: Path
     assert "Q1 2022-23 – A Amber Spring: venue booked" in exceptions
     for heading in ("The Partnership will:", "Statistics against target", "Funding in 2022-23"):
         assert heading in text
+
+
+def _after_page_top_header(text: str, last_header_line: str) -> str | None:
+    """The first line under a table header that opens the page, or None when the page does
+    not open with that table."""
+    lines = [line for line in text.splitlines() if not _FURNITURE.search(line)]
+    lines = [line for line in lines if "Quarterly performance report ·" not in line]
+    lines = [line for line in lines if "report ·" not in line and "Plan ·" not in line]
+    if not lines or lines[0] not in ("Ref", "Objective"):
+        return None
+    try:
+        return lines[lines.index(last_header_line) + 1]
+    except (ValueError, IndexError):
+        return None
+
+
+@pytest.mark.parametrize(
+    ("kind", "header_end"),
+    [("quarterly", "Progress update"), ("year-end", "Progress over the year")],
+)
+def test_a_page_continuing_an_objective_names_it(
+    demo_db: Database, tmp_path: Path, kind: str, header_end: str
+) -> None:
+    pages = _pages(_build(demo_db, kind, tmp_path / f"{kind}.pdf"))
+    firsts = [_after_page_top_header(text, header_end) for text in pages]
+    opened = [line for line in firsts if line is not None]
+    assert opened, "no page opens inside an action table"
+    assert all(line.startswith("Objective: ") for line in opened), opened
+    joined = [" ".join(text.split()) for text in pages]
+    assert any(re.search(r"Objective: [^()]+ \(continued\)", text) for text in joined)
+
+
+def test_plan_page_continuing_an_objective_repeats_its_title(
+    demo_db: Database, tmp_path: Path
+) -> None:
+    pages = _pages(_build(demo_db, "plan", tmp_path / "plan.pdf"))
+    firsts = [_after_page_top_header(text, "by when") for text in pages]
+    opened = [line for line in firsts if line is not None]
+    assert len(opened) >= 3
+    # Never a blank objective cell: the first cell is an objective, not a project's reference.
+    assert not [line for line in opened if re.match(r"\d+\.\d+\.\d+ ", line)]
+    assert sum("(continued)" in " ".join(text.split()[:80]) for text in pages) >= 2
