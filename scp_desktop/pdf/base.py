@@ -543,6 +543,8 @@ class DeferredCanvas(Canvas):  # type: ignore[misc]
         self.key_pages: dict[str, int] = {}
         self.contents: dict[str, Sequence[ContentsLine]] = {}
         self.attachment_pages: list[tuple[int, int, int]] = []  # page, attachment, its page
+        # page → the room (x, y, width, height) its attached page is scaled into
+        self.attachment_boxes: dict[int, tuple[float, float, float, float]] = {}
 
     def mark(self, key: str, title: str, level: int) -> None:
         """Bookmark the current page; done on save, when the page really exists in the PDF."""

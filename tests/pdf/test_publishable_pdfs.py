@@ -5,17 +5,27 @@ notice, and a year-end report that tells the whole year."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.pdfgen.canvas import Canvas
 from sqlalchemy import select
 
+from scp_desktop.domain.rag import RAG
 from scp_desktop.domain.reports import DEMO_NOTICE
 from scp_desktop.services import reports
 from scp_desktop.storage.database import Database
-from scp_desktop.storage.models import Action, Partnership, QuarterUpdate
+from scp_desktop.storage.models import (
+    Action,
+    AgendaAttachment,
+    AgendaItem,
+    Partnership,
+    QuarterUpdate,
+)
 
 QUARTER = "2022-23-Q2"
 TODAY = dt.date(2022, 10, 20)
@@ -126,16 +136,17 @@ def test_year_end_tells_every_quarter_in_order(demo_db: Database, tmp_path: Path
         assert action is not None
         title = action.title
         q2 = s.scalars(
-            select(QuarterUpdate.narrative).where(
+            select(QuarterUpdate).where(
                 QuarterUpdate.action_id == action.id, QuarterUpdate.quarter == QUARTER
             )
         ).one()
+        q2_rag, q2_text = RAG(q2.rag), " ".join(q2.narrative.split())
         for quarter, (rag, narrative) in stories.items():
             s.add(QuarterUpdate(action_id=action.id, quarter=quarter, rag=rag, narrative=narrative))
     text = " ".join(" ".join(_pages(_build(demo_db, "year-end", tmp_path / "ye.pdf"))).split())
     marks = [
         text.index("Q1 2022-23 – A Amber Spring: venue booked"),
-        text.index("Q2 2022-23 – ") + 0 * len(q2),
+        text.index(f"Q2 2022-23 – {q2_rag.value} {q2_rag.label} {q2_text[:30]}"),
         text.index("Q3 2022-23 – R Red Autumn: funding bid refused"),
         text.index("Q4 2022-23 – B Blue Winter: programme delivered"),
     ]
@@ -189,3 +200,59 @@ def test_plan_page_continuing_an_objective_repeats_its_title(
     # Never a blank objective cell: the first cell is an objective, not a project's reference.
     assert not [line for line in opened if re.match(r"\d+\.\d+\.\d+ ", line)]
     assert sum("(continued)" in " ".join(text.split()[:80]) for text in pages) >= 2
+
+
+def _paper(size: tuple[float, float], pages: int, label: str) -> bytes:
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=size)
+    for number in range(1, pages + 1):
+        canvas.setFont("Helvetica", 14)
+        canvas.drawString(72, size[1] - 90, f"{label} PAGE {number}")
+        canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def test_pack_papers_fill_their_pages_without_near_empty_lead_pages(
+    demo_db: Database, tmp_path: Path
+) -> None:
+    with demo_db.session() as s:
+        item = s.scalars(select(AgendaItem).where(AgendaItem.kind == "minutes")).one()
+        for title, size, label in (
+            ("Minutes of 25 May 2022", A4, "PORTRAIT MINUTES"),
+            ("Minutes of 14 September 2021", landscape(A4), "LANDSCAPE MINUTES"),
+        ):
+            item.attachments.append(
+                AgendaAttachment(
+                    title=title, file_name="m.pdf", content=_paper(size, 2, label), pages=2
+                )
+            )
+    reader = _build(demo_db, "pack", tmp_path / "pack.pdf")
+    pages = _pages(reader)
+    where = {
+        label: [i for i, text in enumerate(pages) if label in text]
+        for label in ("PORTRAIT MINUTES PAGE", "LANDSCAPE MINUTES PAGE")
+    }
+    portrait, wide = where["PORTRAIT MINUTES PAGE"], where["LANDSCAPE MINUTES PAGE"]
+    assert len(portrait) == 2 and len(wide) == 2
+    # The item's heading and its first paper page share a page: no page of a heading alone.
+    assert "Item 5: Minutes of Previous Meeting" in pages[portrait[0]]
+    # A landscape paper is printed on landscape pages, so it is not shrunk to a portrait width.
+    for index in wide:
+        box = reader.pages[index].mediabox
+        assert float(box.width) > float(box.height)
+    for index in portrait:
+        box = reader.pages[index].mediabox
+        assert float(box.width) < float(box.height)
+    # Every page after the agenda holds a paper or a report's body, never a heading alone;
+    # the report follows its item's heading on the same page.
+    report = next(i for i, text in enumerate(pages) if "Item 7: Safer Colchester" in text[:400])
+    assert "Summary – Q2 2022-23" in pages[report]
+    thin = [
+        number
+        for number, text in enumerate(pages[2:], start=3)
+        if len("".join(line for line in text.splitlines() if not _FURNITURE.search(line)))
+        < MIN_BODY_CHARS
+        and "MINUTES PAGE" not in text
+    ]
+    assert thin == []
