@@ -987,15 +987,15 @@ class RowTable(Flowable):  # type: ignore[misc]
     def _make_window(self, end: int) -> Table:
         """Header + rows[start:end] as a table, with the commands that touch those rows."""
         start = self.start
-        first = list(self.rows[start]) if start < len(self.rows) else []
+        opening = list(self.rows[start]) if start < len(self.rows) else []
         carried = self._carry
         band: list[list[Any]] = []
         if carried is not None:
             for column, value in carried.cells.items():
-                first[column] = value
+                opening[column] = value
             if carried.band is not None:
                 band = [[carried.band] + [""] * (len(self.widths) - 1)]
-        data = [self.rows[0], *band, *([first] if first else []), *self.rows[start + 1 : end]]
+        data = [self.rows[0], *band, *([opening] if opening else []), *self.rows[start + 1 : end]]
         shift = start - 1 - len(band)
         index = self._index
         lo = bisect_left(index.firsts, start - index.reach)

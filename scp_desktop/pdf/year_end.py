@@ -138,13 +138,8 @@ def _story_cells(data: YearEndReport, action: ActionLine) -> list[Any]:
     cells: list[Any] = []
     if year.summary:
         for k, piece in enumerate(chunks(year.summary)):
-            label = f"Year-end summary {data.year}" if k == 0 else ""
-            blocks = (
-                ((label, Styles.byline), (piece, Styles.cell_small))
-                if label
-                else ((piece, Styles.cell_small),)
-            )
-            cells.append(PlainText(*blocks))
+            label = f"Year-end summary {data.year}" + (" (continued)" if k else "")
+            cells.append(PlainText((label, Styles.byline), (piece, Styles.cell_small)))
         return cells
     for q in year.quarters:
         rag = f" – {q.rag.value} {q.rag.label}" if q.rag is not None else ""
