@@ -116,7 +116,14 @@ def test_notes_about_the_data_source_are_not_printed(
     demo_db: Database, tmp_path: Path, kind: str
 ) -> None:
     text = " ".join(" ".join(_pages(_build(demo_db, kind, tmp_path / f"{kind}.pdf"))).split())
-    for phrase in ("§", "seed ", "in the source", "Appendix calls", "year-end report)"):
+    for phrase in (
+        "§",
+        "seed ",
+        "in the source",
+        "Appendix calls",
+        "year-end report)",
+        "not stated",
+    ):
         assert phrase not in text
 
 
