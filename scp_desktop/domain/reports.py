@@ -9,6 +9,13 @@ from dataclasses import dataclass, field
 from scp_desktop.domain.profile import STANDARD_WORDING, RagWording
 from scp_desktop.domain.rag import RAG, Travel
 
+DEMO_NOTICE = (
+    "Demo data: the RAG statuses are illustrative, chosen from the published narratives, "
+    "not reported by the lead agencies."
+)
+# Documents are written in British English; PDF, Word and HTML versions all declare it.
+DOCUMENT_LANGUAGE = "en-GB"
+
 
 @dataclass(frozen=True)
 class DocumentInfo:
@@ -25,6 +32,18 @@ class DocumentInfo:
     footer: str = ""
     logo: bytes | None = None
     rag: RagWording = STANDARD_WORDING
+    # Made from the bundled demo data: every page says so (its RAG statuses are illustrative).
+    demo: bool = False
+
+    @property
+    def notice(self) -> str:
+        """The line every page of a demo document carries; empty for a partnership's own data."""
+        return DEMO_NOTICE if self.demo else ""
+
+    @property
+    def document_title(self) -> str:
+        """The title a PDF reader or screen reader announces for the document."""
+        return f"{self.title} – {self.subtitle}" if self.subtitle else self.title
 
 
 @dataclass(frozen=True)
@@ -215,6 +234,26 @@ class PlanDocument:
 
 
 @dataclass(frozen=True)
+class QuarterStory:
+    """One quarter's return for an action, as the year-end report retells it."""
+
+    quarter: str  # "Q1 2022-23"
+    rag: RAG | None
+    narrative: str
+    reported_by: str = ""
+
+
+@dataclass(frozen=True)
+class ActionYear:
+    """An action's whole year: the officer's year-end summary if written, and every quarter's
+    return in order (quarters with no return are left out)."""
+
+    action_id: int
+    quarters: tuple[QuarterStory, ...]
+    summary: str = ""
+
+
+@dataclass(frozen=True)
 class YearEndReport:
     info: DocumentInfo
     year: str
@@ -222,6 +261,33 @@ class YearEndReport:
     priorities: tuple[PrioritySection, ...]
     acronyms: tuple[AcronymEntry, ...]
     indicators: tuple[IndicatorStats, ...] = ()
+    # The year told in full: per action its quarters' returns; the year's funding.
+    years: tuple[ActionYear, ...] = ()
+    streams: tuple[FundingRow, ...] = ()
+    action_funding: tuple[ActionFunding, ...] = ()
+    illustrative_rags: bool = False
+
+    def story(self, action_id: int) -> ActionYear:
+        for year in self.years:
+            if year.action_id == action_id:
+                return year
+        return ActionYear(action_id, ())
+
+    @property
+    def exceptions(self) -> list[tuple[PrioritySection, ActionLine, tuple[QuarterStory, ...]]]:
+        """Actions Red or Amber in any quarter of the year, with those quarters' returns;
+        those ever Red first."""
+        stories = {y.action_id: y for y in self.years}
+        found = []
+        for p in self.priorities:
+            for a in p.actions:
+                year = stories.get(a.id)
+                flagged = tuple(
+                    q for q in (year.quarters if year else ()) if q.rag in (RAG.RED, RAG.AMBER)
+                )
+                if flagged:
+                    found.append((p, a, flagged))
+        return sorted(found, key=lambda f: 0 if any(q.rag is RAG.RED for q in f[2]) else 1)
 
     def final_counts(self) -> Counter[RAG | None]:
         counts: Counter[RAG | None] = Counter()

@@ -15,12 +15,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reportlab import rl_config
+from reportlab.graphics.shapes import STATE_DEFAULTS
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfdoc import XMP
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
@@ -40,10 +42,13 @@ from reportlab.platypus import (
 from reportlab.platypus.tables import CellStyle
 
 from scp_desktop.domain.rag import RAG, Travel
-from scp_desktop.domain.reports import AcronymEntry, DocumentInfo
+from scp_desktop.domain.reports import DOCUMENT_LANGUAGE, AcronymEntry, DocumentInfo
 from scp_desktop.paths import resources_dir
 from scp_desktop.pdf.logo import logo_flowables
+from scp_desktop.pdf.metadata import Metadata, xmp_packet
 from scp_desktop.pdf.text import clean, esc, plain
+
+LANGUAGE = DOCUMENT_LANGUAGE
 
 FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"
@@ -115,6 +120,11 @@ def register_fonts() -> None:
         pdfmetrics.registerFontFamily(
             FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC, boldItalic=FONT_BOLD_ITALIC
         )
+        # A table sets its cells' font as it draws them, Helvetica unless told otherwise, and
+        # Helvetica is never embedded: every table of ours uses the bundled font by default.
+        CellStyle.fontname = FONT
+        # Charts start from the same default when they are drawn.
+        STATE_DEFAULTS["fontName"] = FONT
         _fonts_ready = True
 
 
@@ -123,7 +133,14 @@ register_fonts()
 
 
 def _style(name: str, **kw: Any) -> ParagraphStyle:
-    base: dict[str, Any] = {"fontName": FONT, "fontSize": 9.5, "leading": 12.5, "textColor": INK}
+    # Bullets too: ReportLab's default bullet font is Helvetica, which is never embedded.
+    base: dict[str, Any] = {
+        "fontName": FONT,
+        "bulletFontName": FONT,
+        "fontSize": 9.5,
+        "leading": 12.5,
+        "textColor": INK,
+    }
     base.update(kw)
     return ParagraphStyle(name, **base)
 
@@ -397,6 +414,23 @@ def chip_cell(rag: RAG | None, column: int, row: int) -> tuple[str, list[tuple[A
     ]
 
 
+def objective_carry(bands: dict[int, str]) -> CarryFor:
+    """For a table of objective bands (row index → objective title) and the rows under each:
+    a page that starts under an objective opens with "Objective: … (continued)"."""
+    starts = sorted(bands)
+
+    def carry(row: int) -> Carry | None:
+        if row in bands:
+            return None
+        at = bisect_left(starts, row) - 1
+        if at < 0:
+            return None
+        title = bands[starts[at]]
+        return Carry(band=PlainText((f"Objective: {title} (continued)", Styles.group_cell)))
+
+    return carry
+
+
 def continuation_rows(
     reference: str, ref_width: float, pieces: Sequence[Any], columns: int, text_column: int
 ) -> list[list[Any]]:
@@ -509,6 +543,8 @@ class DeferredCanvas(Canvas):  # type: ignore[misc]
         self.key_pages: dict[str, int] = {}
         self.contents: dict[str, Sequence[ContentsLine]] = {}
         self.attachment_pages: list[tuple[int, int, int]] = []  # page, attachment, its page
+        # page → the room (x, y, width, height) its attached page is scaled into
+        self.attachment_boxes: dict[int, tuple[float, float, float, float]] = {}
 
     def mark(self, key: str, title: str, level: int) -> None:
         """Bookmark the current page; done on save, when the page really exists in the PDF."""
@@ -616,13 +652,24 @@ class ReportDoc(BaseDocTemplate):  # type: ignore[misc]
             rightMargin=MARGIN_X,
             topMargin=MARGIN_TOP,
             bottomMargin=MARGIN_BOTTOM,
-            title=clean(f"{info.title} – {info.subtitle}"),
+            title=clean(info.document_title),
             author=clean(info.prepared_by or info.partnership),
             subject=subject,
             creator="SCP Desktop",
             keywords=[clean(info.partnership), clean(info.title)],
+            lang=LANGUAGE,
+            # The canvas opens every page in this font: Helvetica would be listed, unembedded.
+            initialFontName=FONT,
         )
         self.info = info
+        self.metadata = Metadata(
+            title=clean(info.document_title),
+            author=clean(info.prepared_by or info.partnership),
+            subject=subject,
+            language=LANGUAGE,
+            keywords=(clean(info.partnership), clean(info.title)),
+            created=info.generated_on,
+        )
         self.header = (info.title, info.subtitle)
         self._progress = progress
         self._outline_level = -1
@@ -680,8 +727,22 @@ class ReportDoc(BaseDocTemplate):  # type: ignore[misc]
         canv.restoreState()
         self._draw_footer_only(canv, doc)
 
+    def _draw_notice(self, canv: Canvas) -> None:
+        """The demo's notice under the header line, on every page (covers too)."""
+        notice = self.info.notice
+        if not notice:
+            return
+        width, height = canv._pagesize
+        canv.saveState()
+        canv.setFont(FONT_ITALIC, 7)
+        canv.setFillColor(GREY)
+        y = height - MARGIN_TOP + 8 * mm - 5.6 * mm
+        canv.drawString(MARGIN_X, y, _fit(notice, FONT_ITALIC, 7, width - 2 * MARGIN_X))
+        canv.restoreState()
+
     def _draw_footer_only(self, canv: Canvas, doc: Any) -> None:
         width, _ = canv._pagesize
+        self._draw_notice(canv)
         canv.saveState()
         canv.setStrokeColor(RULE)
         canv.setLineWidth(0.5)
@@ -731,6 +792,10 @@ def build_document(
     def make_canvas(*args: Any, **kwargs: Any) -> DeferredCanvas:
         canv = DeferredCanvas(*args, **kwargs)
         canv.contents = contents
+        packet = xmp_packet(doc.metadata).encode("utf-8")
+        canv._doc.Catalog.Metadata = XMP(creator=lambda _doc: packet)
+        # Readers show the title rather than the file name (accessibility checkers ask for it).
+        canv.setViewerPreference("DisplayDocTitle", "true")
         made.append(canv)
         return canv
 
@@ -746,6 +811,19 @@ WINDOW_ROWS = 8  # rows a window first holds; doubled until they overflow the pa
 LONG_COMMAND = 16  # rows from which a style command is looked up apart from the others
 
 
+@dataclass(frozen=True)
+class Carry:
+    """What a table prints at the top of a page that starts inside a group of rows: a band
+    row inserted above (e.g. "Objective: … (continued)"), and cells replaced in the first row
+    (e.g. an objective column left blank under its first row)."""
+
+    band: Any = None
+    cells: dict[int, Any] = field(default_factory=dict)
+
+
+CarryFor = Callable[[int], Carry | None]  # body row index → what to carry when a page starts there
+
+
 def table(
     rows: list[list[Any]],
     widths: Sequence[float],
@@ -753,22 +831,23 @@ def table(
     header_rows: int = 1,
     extra: Iterable[tuple[Any, ...]] = (),
     split_in_row: bool = False,
+    carry: CarryFor | None = None,
+    grid: bool = True,
 ) -> Flowable:
     """A grid table whose header rows repeat on each page.
 
     Rows are kept whole (ReportLab's in-row splitting repeats headers mid-page); callers cut
     very long texts into continuation rows with `chunks` instead. A long table is laid out a
-    page at a time (`RowTable`), which prints the same.
+    page at a time (`RowTable`), which prints the same; so is any table that carries a group's
+    title on to the next page (`carry`), whose commands must count rows from the top.
     """
     extra = list(extra)
-    if (
-        len(rows) > LONG_TABLE + header_rows
-        and header_rows == 1
-        and not split_in_row
-        and all(_windowable(command) for command in extra)
-    ):
-        return RowTable(rows, widths, extra)
-    return _grid(rows, widths, header_rows, extra, split_in_row)
+    windowable = header_rows == 1 and not split_in_row and all(map(_windowable, extra))
+    if carry is not None and not windowable:
+        raise ValueError("a table carrying rows over pages needs commands counted from the top")
+    if carry is not None or (len(rows) > LONG_TABLE + header_rows and windowable):
+        return RowTable(rows, widths, extra, carry=carry, grid=grid)
+    return _grid(rows, widths, header_rows, extra, split_in_row, grid=grid)
 
 
 class _GridCell(CellStyle):  # type: ignore[misc]
@@ -795,6 +874,8 @@ def _grid(
     header_rows: int,
     extra: Iterable[tuple[Any, ...]],
     split_in_row: bool,
+    *,
+    grid: bool = True,
 ) -> Table:
     t = Table(
         rows,
@@ -805,7 +886,7 @@ def _grid(
         hAlign="LEFT",
         cellStyles=[[_GridCell("") for _ in row] for row in rows],
     )
-    style: list[tuple[Any, ...]] = [("GRID", (0, 0), (-1, -1), 0.4, GRID)]
+    style: list[tuple[Any, ...]] = [("GRID", (0, 0), (-1, -1), 0.4, GRID)] if grid else []
     if header_rows:
         style.append(("BACKGROUND", (0, 0), (-1, header_rows - 1), HEADER_FILL))
     style.extend(extra)
@@ -884,6 +965,9 @@ class RowTable(Flowable):  # type: ignore[misc]
         extra: Sequence[tuple[Any, ...]],
         start: int = 1,
         index: _CommandIndex | None = None,
+        *,
+        carry: CarryFor | None = None,
+        grid: bool = True,
     ) -> None:
         super().__init__()
         self.rows = rows
@@ -891,6 +975,10 @@ class RowTable(Flowable):  # type: ignore[misc]
         self.extra = extra
         self.start = start  # the first body row still to place
         self._index = index if index is not None else _CommandIndex(extra)
+        self.carry_for = carry
+        self.grid = grid
+        # A page after the first that starts inside a group carries the group's title.
+        self._carry = carry(start) if carry is not None and start > 1 else None
         self.width: float = 0.0
         self.height: float = 0.0
         self._window: Table | None = None
@@ -899,8 +987,16 @@ class RowTable(Flowable):  # type: ignore[misc]
     def _make_window(self, end: int) -> Table:
         """Header + rows[start:end] as a table, with the commands that touch those rows."""
         start = self.start
-        data = [self.rows[0], *self.rows[start:end]]
-        shift = start - 1
+        opening = list(self.rows[start]) if start < len(self.rows) else []
+        carried = self._carry
+        band: list[list[Any]] = []
+        if carried is not None:
+            for column, value in carried.cells.items():
+                opening[column] = value
+            if carried.band is not None:
+                band = [[carried.band] + [""] * (len(self.widths) - 1)]
+        data = [self.rows[0], *band, *([opening] if opening else []), *self.rows[start + 1 : end]]
+        shift = start - 1 - len(band)
         index = self._index
         lo = bisect_left(index.firsts, start - index.reach)
         hi = bisect_left(index.firsts, end)
@@ -913,7 +1009,13 @@ class RowTable(Flowable):  # type: ignore[misc]
                 continue
             (c0, _), (c1, _) = command[1], command[2]
             commands.append((command[0], (c0, first - shift), (c1, last - shift), *command[3:]))
-        return _grid(data, self.widths, 1, commands, False)
+        if band:
+            commands += [
+                ("SPAN", (0, 1), (-1, 1)),
+                ("BACKGROUND", (0, 1), (-1, 1), BAND_FILL),
+                ("NOSPLIT", (0, 1), (-1, 2)),
+            ]
+        return _grid(data, self.widths, 1, commands, False, grid=self.grid)
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         if self._window is not None and self._window_for == (availWidth, availHeight):
@@ -939,8 +1041,19 @@ class RowTable(Flowable):  # type: ignore[misc]
         pieces: list[Flowable] = self._window.split(availWidth, availHeight)
         if len(pieces) < 2:
             return pieces
-        placed = len(pieces[0]._cellvalues) - 1
-        rest = RowTable(self.rows, self.widths, self.extra, self.start + placed, self._index)
+        band = 1 if self._carry is not None and self._carry.band is not None else 0
+        placed = len(pieces[0]._cellvalues) - 1 - band
+        if placed <= 0:
+            return []
+        rest = RowTable(
+            self.rows,
+            self.widths,
+            self.extra,
+            self.start + placed,
+            self._index,
+            carry=self.carry_for,
+            grid=self.grid,
+        )
         return [pieces[0], rest]
 
     def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:
@@ -948,7 +1061,9 @@ class RowTable(Flowable):  # type: ignore[misc]
         self._window.drawOn(canvas, x, y, _sW)
 
     def cells(self) -> list[list[Any]]:
-        return [self.rows[0], *self.rows[self.start :]]
+        carried = self._carry
+        extra = [] if carried is None else [[carried.band, *carried.cells.values()]]
+        return [self.rows[0], *extra, *self.rows[self.start :]]
 
 
 def header_row(labels: Sequence[str], right: Sequence[int] = ()) -> list[Flowable]:

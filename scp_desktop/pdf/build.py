@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pypdf import PdfWriter
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, NextPageTemplate, PageBreak
+from reportlab.platypus import CondPageBreak, Flowable, NextPageTemplate, PageBreak
 
 from scp_desktop.domain.reports import (
     AcronymEntry,
@@ -179,7 +179,9 @@ def _pack(data: MeetingPack, out: Path, progress: Progress | None) -> int:
     if canv.attachment_pages:
         if progress is not None:
             progress(0.97, "Adding attached documents…")
-        assembled = pack.merge_papers(str(out), readers, canv.attachment_pages)
+        assembled = pack.merge_papers(
+            str(out), readers, canv.attachment_pages, canv.attachment_boxes
+        )
         if assembled != found.total:
             # The agenda's numbers hold only if merging kept every page where it was laid out.
             raise RuntimeError(f"the pack has {assembled} pages, not the {found.total} laid out")
@@ -222,16 +224,22 @@ def _pack_layout(
         header = pack.running_header(item)
         story_items += pack.cover_sheet(i, item, info.title, pages)
         for k in range(len(item.papers)):
-            story_items += pack.paper_slots(numbers[i, k], len(readers[numbers[i, k]].pages))
+            paper = readers[numbers[i, k]]
+            story_items += pack.paper_slots(
+                numbers[i, k], pack.page_sizes(paper), follows_heading=k == 0
+            )
         for j, document in enumerate(item.documents):
             for a in document.acronyms:
                 acronyms.setdefault(a.abbreviation, a)
             prefix = f"item{i}-doc{j}"
             is_plan = isinstance(document, PlanDocument)
+            # The item's first document follows its heading on the same page when there is
+            # room (a page of its own would leave the heading's page nearly empty).
+            opens = j == 0 and not item.papers and not is_plan
             story_items += [
                 SetHeader(document.info.title, header),
                 NextPageTemplate("landscape" if is_plan else "portrait"),
-                PageBreak(),
+                CondPageBreak(ReportDoc.frame_size(PORTRAIT)[1] * 0.5) if opens else PageBreak(),
                 Heading(
                     pack.document_title(document),
                     Styles.h1 if is_plan else Styles.h2,

@@ -9,7 +9,7 @@ size either way, so the pages stay where they were; `build` checks that they did
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +17,15 @@ from pypdf import PdfReader, PdfWriter, Transformation
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, NextPageTemplate, PageBreak, Spacer, Table
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    NextPageTemplate,
+    PageBreak,
+    Spacer,
+    Table,
+)
 
 from scp_desktop.domain.meetings import PART_LABELS, page_range, when_label
 from scp_desktop.domain.reports import (
@@ -313,17 +321,50 @@ class AttachmentSlot(Flowable):  # type: ignore[misc]
         self.page = page
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        return availWidth, availHeight - 1
+        self.width, self.height = availWidth, availHeight - 1
+        return self.width, self.height
 
     def draw(self) -> None:
-        self.canv.attachment_pages.append((self.canv.getPageNumber(), self.attachment, self.page))
+        canv = self.canv
+        page = canv.getPageNumber()
+        canv.attachment_pages.append((page, self.attachment, self.page))
+        x, y = canv.absolutePosition(0, 0)
+        canv.attachment_boxes[page] = (x, y, self.width, self.height)
 
 
-def paper_slots(number: int, pages: int) -> list[Flowable]:
+# The first page of an item's first paper shares the item's opening page when at least this
+# share of the page's body is left under the heading; else it starts a page of its own.
+SHARED_PAGE_ROOM = 0.55
+
+
+def paper_slots(
+    number: int, sizes: Sequence[tuple[float, float]], *, follows_heading: bool = False
+) -> list[Flowable]:
+    """A page kept for each page of a paper, portrait or landscape as that page is, so each
+    is scaled to fill the page; the first may follow the item's heading on its page."""
     story: list[Flowable] = []
-    for k in range(pages):
-        story += [PageBreak(), AttachmentSlot(number, k)]
+    _, body_height = ReportDoc.frame_size(PORTRAIT)
+    for k, (width, height) in enumerate(sizes):
+        wide = width > height
+        if k == 0 and follows_heading and not wide:
+            story.append(CondPageBreak(body_height * SHARED_PAGE_ROOM))
+        else:
+            story += [NextPageTemplate("landscape" if wide else "portrait"), PageBreak()]
+        story.append(AttachmentSlot(number, k))
+    story.append(NextPageTemplate("portrait"))
     return story
+
+
+def page_sizes(paper: PdfWriter) -> list[tuple[float, float]]:
+    """Each page's printed size, turned as a viewer shows it."""
+    sizes = []
+    for page in paper.pages:
+        box = page.cropbox
+        width, height = float(box.width), float(box.height)
+        if (page.get("/Rotate", 0) or 0) % 180:
+            width, height = height, width
+        sizes.append((width, height))
+    return sizes
 
 
 # --- attached PDFs ---------------------------------------------------------------------------
@@ -343,10 +384,13 @@ def open_paper(item: AgendaEntry, name: str, content: bytes) -> PdfWriter:
 
 
 def merge_papers(
-    path: str, readers: Sequence[PdfWriter], slots: Sequence[tuple[int, int, int]]
+    path: str,
+    readers: Sequence[PdfWriter],
+    slots: Sequence[tuple[int, int, int]],
+    boxes: Mapping[int, tuple[float, float, float, float]] | None = None,
 ) -> int:
-    """Draw each attached page, scaled to fit, inside the body of its reserved page; returns
-    the pages of the assembled file."""
+    """Draw each attached page, scaled to fit, inside the room kept for it (`boxes`, by page;
+    else the body of its page); returns the pages of the assembled file."""
     writer = PdfWriter(clone_from=PdfReader(path))
     for page_number, attachment, index in slots:
         source = readers[attachment].pages[index]
@@ -355,11 +399,15 @@ def merge_papers(
         src_w, src_h = float(box.width), float(box.height)
         target = writer.pages[page_number - 1]
         tw, th = float(target.mediabox.width), float(target.mediabox.height)
+        left, bottom = MARGIN_X, MARGIN_BOTTOM
         frame_w = tw - 2 * MARGIN_X
         frame_h = th - MARGIN_TOP - MARGIN_BOTTOM
-        scale = min(frame_w / src_w, frame_h / src_h, 1.0)
-        x = MARGIN_X + (frame_w - src_w * scale) / 2
-        y = MARGIN_BOTTOM + (frame_h - src_h * scale)
+        if boxes is not None and page_number in boxes:
+            left, bottom, frame_w, frame_h = boxes[page_number]
+        # Scaled to the room whichever way: a small page grows to fill it as a large one shrinks.
+        scale = min(frame_w / src_w, frame_h / src_h)
+        x = left + (frame_w - src_w * scale) / 2
+        y = bottom + (frame_h - src_h * scale)
         transform = (
             Transformation()
             .translate(-float(box.left), -float(box.bottom))

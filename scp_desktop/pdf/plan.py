@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, PageBreak, Spacer
+from reportlab.platypus import CondPageBreak, KeepTogether, Spacer
 
 from scp_desktop.domain.reports import PlanDocument, PlanPriority
 from scp_desktop.pdf.base import (
     GRID,
     LANDSCAPE,
+    Carry,
+    Para,
     Part,
     ReportDoc,
     Styles,
@@ -39,9 +41,9 @@ WIDTHS.append(WIDTH - sum(WIDTHS))
 def body(data: PlanDocument, prefix: str, level: int = 0) -> Part:
     """The plan's tables, each key priority starting a new landscape page."""
     part = Part()
+    # Key priorities follow on, as in the plan's own Appendix A: a page break before each left
+    # pages holding the last row of the one before.
     for i, priority in enumerate(data.priorities):
-        if i:
-            part.flowables.append(PageBreak())
         part.heading(priority.heading, f"{prefix}-kp{i}", level)
         if priority.commitments:
             part.flowables.append(m("<b>The Partnership will:</b>", Styles.body))
@@ -49,8 +51,8 @@ def body(data: PlanDocument, prefix: str, level: int = 0) -> Part:
             part.flowables.append(Spacer(1, 3 * mm))
         part.flowables.append(plan_table(priority))
     if data.frameworks:
-        # Its own page: the keys are kept whole, which would otherwise strand this heading.
-        part.flowables.append(PageBreak())
+        # The keys are kept whole: room for the first with its heading, or a new page.
+        part.flowables.append(CondPageBreak(110 * mm))
         part.heading("Key to the cross-references", f"{prefix}-key", level)
         for name, items in data.frameworks:
             rows: list[list[Any]] = [header_row(["Code", "Title"])]
@@ -69,17 +71,16 @@ def plan_table(priority: PlanPriority) -> Any:
     as one cell even when it runs over a page.
     """
     rows: list[list[Any]] = [header_row(COLUMNS)]
-    extra: list[tuple[Any, ...]] = [
-        ("LINEBELOW", (0, 0), (-1, -1), 0.4, GRID),
-        ("LINEBEFORE", (0, 0), (-1, -1), 0.4, GRID),
-        ("LINEAFTER", (-1, 0), (-1, -1), 0.4, GRID),
-        ("LINEABOVE", (0, 0), (-1, 0), 0.4, GRID),
-    ]
+    extra: list[tuple[Any, ...]] = []
     previous = None
+    # Rows under an objective's first: a page starting at one prints the objective again.
+    under: dict[int, str] = {}
     for row in priority.rows:
         i = len(rows)
         first = row.objective != previous
         previous = row.objective
+        if not first:
+            under[i] = row.objective
         if not first:
             # Same objective: hide the rule above this row in the objective column.
             extra.append(("LINEABOVE", (0, i), (0, i), 0.4, "white"))
@@ -104,6 +105,7 @@ def plan_table(priority: PlanPriority) -> Any:
         )
         for k in range(1, max(len(about), len(outcomes))):
             extra.append(("LINEABOVE", (0, len(rows)), (0, len(rows)), 0.4, "white"))
+            under[len(rows)] = row.objective
             rows.append(
                 [
                     "",
@@ -118,7 +120,24 @@ def plan_table(priority: PlanPriority) -> Any:
     if not priority.rows:
         rows.append([p("No actions under this key priority.", Styles.cell)] + [""] * 6)
         extra.append(("SPAN", (0, 1), (-1, 1)))
-    t = table(rows, WIDTHS, extra=extra)
-    # The shared grid would redraw every rule; this table draws its own.
-    t._linecmds = [c for c in t._linecmds if c[0] != "GRID"]
-    return t
+    last = len(rows) - 1
+    # The table draws its own rules (the shared grid would draw those it hides), counted from
+    # the top: header first, then the body, and the hidden rules after them so they win.
+    rules: list[tuple[Any, ...]] = [
+        ("LINEABOVE", (0, 0), (-1, 0), 0.4, GRID),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.4, GRID),
+        ("LINEBEFORE", (0, 0), (-1, 0), 0.4, GRID),
+        ("LINEAFTER", (-1, 0), (-1, 0), 0.4, GRID),
+        ("LINEBELOW", (0, 1), (-1, last), 0.4, GRID),
+        ("LINEBEFORE", (0, 1), (-1, last), 0.4, GRID),
+        ("LINEAFTER", (-1, 1), (-1, last), 0.4, GRID),
+    ]
+
+    def carry(row: int) -> Carry | None:
+        if row not in under:
+            return None
+        title = Para(f"{esc(under[row])} <i>(continued)</i>", Styles.cell_bold)
+        # The carried cell has its rule above: it starts the page's group.
+        return Carry(cells={0: title})
+
+    return table(rows, WIDTHS, extra=rules + extra, carry=carry, grid=False)

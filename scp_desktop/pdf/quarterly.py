@@ -6,12 +6,14 @@ from collections import Counter
 from typing import Any
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer, Table
+from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
 
 from scp_desktop.domain.money import format_pounds
 from scp_desktop.domain.rag import RAG, RAG_ORDER, Travel
 from scp_desktop.domain.reports import (
+    ActionFunding,
     ActionLine,
+    FundingRow,
     IndicatorStats,
     PrioritySection,
     QuarterlyReport,
@@ -31,6 +33,7 @@ from scp_desktop.pdf.base import (
     fit,
     header_row,
     m,
+    objective_carry,
     p,
     table,
     travel_text,
@@ -44,10 +47,10 @@ def body(data: QuarterlyReport, prefix: str, level: int = 0) -> Part:
     """Everything after the cover and contents; `level` nests the headings inside a pack."""
     part = Part()
     _summary(part, data, prefix, level)
+    # Sections follow on (their headings never sit alone at a page foot): a forced page break
+    # before each left pages holding the last row or two of the section before.
     for i, section in enumerate(data.priorities):
-        part.flowables.append(PageBreak())
         _priority(part, data, section, f"{prefix}-kp{i}", level)
-    part.flowables.append(PageBreak())
     _exceptions(part, data, prefix, level)
     _statistics(part, data, prefix, level)
     _funding(part, data, prefix, level)
@@ -271,8 +274,10 @@ def action_table(section: PrioritySection, quarter_label: str) -> Flowable:
         )
     ]
     extra: list[tuple[Any, ...]] = []
+    bands: dict[int, str] = {}
     for block in section.objectives:
         r = len(rows)
+        bands[r] = block.title
         rows.append([PlainText((f"Objective: {block.title}", Styles.group_cell))] + [""] * 6)
         extra += [
             ("SPAN", (0, r), (-1, r)),
@@ -315,7 +320,7 @@ def action_table(section: PrioritySection, quarter_label: str) -> Flowable:
                 ]
             )
             rows += continuation_rows(a.reference, widths[0], cells[1:], 7, 6)
-    return table(rows, widths, extra=extra)
+    return table(rows, widths, extra=extra, carry=objective_carry(bands))
 
 
 # --- exceptions, statistics, funding ---------------------------------------------------------
@@ -458,22 +463,34 @@ def _indicator_block(stats: IndicatorStats, key: str, area: str, level: int) -> 
 
 
 def _funding(part: Part, data: QuarterlyReport, prefix: str, level: int) -> None:
-    part.heading("Funding summary", f"{prefix}-funding", level)
-    if not data.streams and not data.action_funding:
+    funding(part, data.streams, data.action_funding, prefix, level)
+
+
+def funding(
+    part: Part,
+    streams: tuple[FundingRow, ...],
+    action_funding: tuple[ActionFunding, ...],
+    prefix: str,
+    level: int,
+    *,
+    heading: str = "Funding summary",
+    intro: str = "Funding received by the partnership, by financial year.",
+) -> None:
+    """The funding section (quarterly and year-end reports): streams, then the plan's lines."""
+    part.heading(heading, f"{prefix}-funding", level)
+    if not streams and not action_funding:
         part.flowables.append(p("No funding is recorded.", Styles.body))
         return
-    if data.streams:
-        part.flowables.append(
-            p("Funding received by the partnership, by financial year.", Styles.note)
-        )
+    if streams:
+        part.flowables.append(p(intro, Styles.note))
         widths = [62 * mm, 18 * mm, 70 * mm, 28 * mm]
         rows: list[list[Any]] = [
             header_row(["Source", "Year", "What it funds", "Amount"], right=(3,))
         ]
         extra: list[tuple[Any, ...]] = []
-        years = sorted({s.year for s in data.streams})
+        years = sorted({s.year for s in streams})
         for year in years:
-            in_year = [s for s in data.streams if s.year == year]
+            in_year = [s for s in streams if s.year == year]
             for s in in_year:
                 rows.append(
                     [
@@ -505,7 +522,7 @@ def _funding(part: Part, data: QuarterlyReport, prefix: str, level: int) -> None
                 "",
                 PlainText(
                     (
-                        format_pounds(sum(s.amount_pence for s in data.streams)),
+                        format_pounds(sum(s.amount_pence for s in streams)),
                         Styles.cell_bold_right,
                     )
                 ),
@@ -514,13 +531,13 @@ def _funding(part: Part, data: QuarterlyReport, prefix: str, level: int) -> None
         extra += [("SPAN", (0, len(rows) - 1), (2, len(rows) - 1)),
                   ("LINEABOVE", (0, len(rows) - 1), (-1, len(rows) - 1), 1.2, "black")]  # fmt: skip
         part.flowables.append(table(rows, widths, extra=extra))
-    if data.action_funding:
+    if action_funding:
         part.flowables.append(Spacer(1, 5 * mm))
         part.flowables.append(p("Funding recorded against the plan's actions.", Styles.note))
         widths = [12 * mm, 45 * mm, 38 * mm, 22 * mm]
         widths.append(WIDTH - sum(widths))
         rows = [header_row(["Ref", "Project / initiative", "Source", "Amount", "Note"], right=(3,))]
-        for f in data.action_funding:
+        for f in action_funding:
             rows.append(
                 [
                     cell(f.reference, widths[0]),
@@ -535,7 +552,7 @@ def _funding(part: Part, data: QuarterlyReport, prefix: str, level: int) -> None
                     PlainText((f.note, Styles.cell_small)),
                 ]
             )
-        total = sum(f.amount_pence or 0 for f in data.action_funding)
+        total = sum(f.amount_pence or 0 for f in action_funding)
         rows.append(
             [
                 PlainText(("Total", Styles.cell_bold)),

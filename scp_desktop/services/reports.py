@@ -26,6 +26,7 @@ from scp_desktop.domain.reports import (
     AcronymEntry,
     ActionFunding,
     ActionLine,
+    ActionYear,
     AgendaEntry,
     DocumentInfo,
     FundingRow,
@@ -39,6 +40,7 @@ from scp_desktop.domain.reports import (
     PlanRow,
     PrioritySection,
     QuarterlyReport,
+    QuarterStory,
     YearEndReport,
 )
 from scp_desktop.pdf import build as pdf_build
@@ -156,12 +158,23 @@ def _info(s: Session, title: str, subtitle: str, today: dt.date) -> DocumentInfo
         footer=p.footer,
         logo=p.logo,
         rag=p.rag,
+        demo=p.is_demo,
     )
 
 
 def _acronyms(s: Session) -> tuple[AcronymEntry, ...]:
-    rows = s.scalars(select(Acronym).order_by(Acronym.abbreviation))
-    return tuple(AcronymEntry(a.abbreviation, a.meaning) for a in rows)
+    """The glossary's candidates: the acronym list, and each partner agency's abbreviation
+    (lead agencies are printed by abbreviation, so a reader needs them explained too)."""
+    found = {
+        a.abbreviation: AcronymEntry(a.abbreviation, a.meaning) for a in s.scalars(select(Acronym))
+    }
+    for abbreviation, name in s.execute(select(Partner.abbreviation, Partner.name)):
+        short, full = (abbreviation or "").strip(), (name or "").strip()
+        # A short name that is a plain word ("Garrison", "Firstsite") needs no explaining.
+        capitals = sum(1 for c in short if c.isupper() or c.isdigit())
+        if capitals >= 2 and full and short != full and short not in found:
+            found[short] = AcronymEntry(short, full)
+    return tuple(sorted(found.values(), key=lambda a: a.abbreviation))
 
 
 @dataclass(frozen=True)
@@ -635,8 +648,21 @@ def year_end_data(db: Database, plan_id: int, today: dt.date) -> YearEndReport:
         tree = _load_plan(s, plan_id)
         plan = tree.plan
         year = FinancialYear.parse(plan.year)
-        sections, _ = _sections(s, tree, None, year)
+        sections, illustrative = _sections(s, tree, None, year)
         labels = tuple(q.label for q in year.quarters)
+        updates = _updates(s, plan.id, [q.code for q in year.quarters])
+        years = tuple(
+            ActionYear(
+                a.id,
+                tuple(
+                    QuarterStory(q.label, RAG(u.rag), u.narrative, u.reported_by)
+                    for q in year.quarters
+                    if (u := updates.get((a.id, q.code))) is not None
+                ),
+            )
+            for a in tree.all_actions()
+        )
+        streams, lines = _funding(s, tree)
         return YearEndReport(
             info=_info(s, "Year-end performance report", year.label, today),
             year=year.label,
@@ -644,6 +670,10 @@ def year_end_data(db: Database, plan_id: int, today: dt.date) -> YearEndReport:
             priorities=sections,
             acronyms=_acronyms(s),
             indicators=indicator_statistics(s, year.quarters[3]),
+            years=years,
+            streams=tuple(f for f in streams if f.year == year.label),
+            action_funding=lines,
+            illustrative_rags=illustrative,
         )
 
 

@@ -68,3 +68,29 @@ def test_quarterly_report_from_plain_data(tmp_path: Path) -> None:
     assert "Line one\nLine two" in text
     # Due on the quarter's last day is not yet overdue at the end of the quarter.
     assert "No action was past its deadline at 30/09/2022" in text
+
+
+def test_year_end_prints_the_officers_summary_in_place_of_the_quarters(tmp_path: Path) -> None:
+    from scp_desktop.domain.reports import ActionYear, QuarterStory, YearEndReport
+
+    section = PrioritySection(
+        1, "key", "Safer nights", ("Keep the town centre safe",),
+        (ObjectiveBlock("Reduce harm", (_action("1.1.1", RAG.GREEN, "Q2 words"),
+                                         _action("1.1.2", RAG.RED, "Q2 other"))),),
+    )  # fmt: skip
+    first = section.actions[0]
+    years = (
+        ActionYear(first.id, (QuarterStory("Q2 2022-23", RAG.GREEN, "Quarter words"),),
+                   summary="The year in one paragraph written by the officer."),
+    )  # fmt: skip
+    data = YearEndReport(
+        info=INFO, year="2022-23",
+        quarter_labels=("Q1 2022-23", "Q2 2022-23", "Q3 2022-23", "Q4 2022-23"),
+        priorities=(section,), acronyms=(), years=years,
+    )  # fmt: skip
+    out = tmp_path / "ye.pdf"
+    build.write(data, out)
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(str(out)).pages).split())
+    assert "Year-end summary 2022-23 The year in one paragraph written by the officer." in text
+    assert "Quarter words" not in text
+    assert "Keep the town centre safe" in text  # "The Partnership will"

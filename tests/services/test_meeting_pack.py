@@ -108,10 +108,11 @@ def test_the_agenda_prints_the_pages_each_item_and_paper_is_on(
     ]
     # Part A first: the hotspots item (added after the Part B review) comes before it.
     assert january[-1] + 1 == december[0]
-    assert december[-1] + 2 == hotspot[0]  # the hotspots item's cover sheet between
-    assert hotspot[-1] + 2 == dhr[0]
+    # Each item's first paper page shares the page of the item's heading.
+    assert december[-1] + 1 == hotspot[0]
+    assert hotspot[-1] + 1 == dhr[0]
 
-    minutes_cover = january[0] - 1
+    minutes_cover = january[0]
     assert "Item 2: Minutes of previous meetings" in pages[minutes_cover - 1]
     agenda = _flat(pages[1])
     assert "Part A – open to the public, including the press" in agenda
@@ -120,7 +121,9 @@ def test_the_agenda_prints_the_pages_each_item_and_paper_is_on(
     assert f"Minutes 16 January 2025 {_span(january)}" in agenda
     assert f"Minutes 5 December 2024 {_span(december)}" in agenda
     own = _between(agenda, "Town centre hotspots", " hot ")
-    assert own == f" Presented by Inspector Shah, Essex Police {hotspot[0] - 1} – {hotspot[-1]}"
+    # One page: its heading and its one-page paper.
+    assert hotspot == [hotspot[0]]
+    assert own == f" Presented by Inspector Shah, Essex Police {hotspot[0]}"
     assert f"hot {_span(hotspot)}" in agenda
     # An item without papers has no pages.
     assert _between(agenda, "Welcome and apologies", "Minutes of previous") == " 2 "
@@ -128,8 +131,8 @@ def test_the_agenda_prints_the_pages_each_item_and_paper_is_on(
     assert agenda.index("Town centre hotspots") < agenda.index("Part B – not open to the public")
     own = _between(agenda, "Domestic homicide review", " dhr ")
     assert "Exempt information. Paragraph 2 of Part 1 of Schedule 12A" in own
-    assert own.endswith(f" {dhr[0] - 1} – {dhr[-1]}")
-    cover = _flat(pages[dhr[0] - 2])
+    assert own.endswith(f" {dhr[0]} – {dhr[-1]}")
+    cover = _flat(pages[dhr[0] - 1])
     assert "NOT FOR PUBLICATION" in cover and "Item 4: Domestic homicide review" in cover
     assert "Not for publication" in pages[dhr[0] - 1]  # the running header of its papers
     assert "Glossary" in pages[-1]
@@ -140,7 +143,7 @@ def test_the_agenda_prints_the_pages_each_item_and_paper_is_on(
         if not isinstance(entry, list)
     }
     assert outline["Item 2: Minutes of previous meetings"] == minutes_cover
-    assert outline["Item 4: Domestic homicide review"] == dhr[0] - 1
+    assert outline["Item 4: Domestic homicide review"] == dhr[0]
 
 
 def test_a_long_agenda_running_over_pages_still_prints_the_right_pages(
@@ -164,8 +167,8 @@ def test_a_long_agenda_running_over_pages_still_prints_the_right_pages(
     agenda = _flat(" ".join(pages[: agenda_pages[1]]))
     for n in range(4, 41, 4):
         page = _where(pages, f"Item {n}: Item number {n}")[0]
-        assert "PAPER PAGE 1" in pages[page]  # the paper follows its cover sheet
-        assert f"Paper of item {n} {page + 1}" in agenda
+        assert "PAPER PAGE 1" in pages[page - 1]  # the paper shares its heading's page
+        assert f"Paper of item {n} {page}" in agenda
 
 
 def test_a_public_pack_leaves_out_part_b_papers(db: Database, tmp_path: Path) -> None:
@@ -174,7 +177,7 @@ def test_a_public_pack_leaves_out_part_b_papers(db: Database, tmp_path: Path) ->
     public = reports.build_report(
         db, "pack", tmp_path / "public.pdf", meeting_id=ids["meeting"], public=True
     )
-    assert public == full - 5  # the review's cover sheet and its 4 pages
+    assert public == full - 4  # the review's 4 pages (its heading shares the first)
     pages = _pages(tmp_path / "public.pdf")
     assert _where(pages, "DHR DRAFT") == []
     agenda = _flat(pages[1])
@@ -199,8 +202,9 @@ def test_a_report_item_prints_its_generated_report_after_its_papers(
     covering = _where(pages, "COVERING REPORT PAGE")
     heading = "Year-end performance report: 2022-23"
     starts = _where(pages, heading)
-    # Listed on the agenda and on the item's cover sheet, printed straight after its paper.
-    assert starts == [2, covering[0] - 1, covering[-1] + 1]
+    # Listed on the agenda and on the item's opening page (which the paper's first page
+    # shares), printed straight after its paper.
+    assert starts == [2, covering[0], covering[-1] + 1]
     agenda = _flat(pages[1])
     assert f"cover {_span(covering)}" in agenda
     last = int(re.search(rf"{heading} {starts[2]} – (\d+)", agenda).group(1))  # type: ignore[union-attr]

@@ -212,7 +212,9 @@ def test_plan_is_landscape_with_each_objective_printed_once(
         ]
     assert objectives
     for title in objectives:
-        assert whole.count(_squash(title)) == 1, title
+        # Once on its first row; a page that starts inside it names it again, "(continued)".
+        printed = whole.count(_squash(title))
+        assert printed - whole.count(_squash(title) + "(continued)") == 1, title
 
 
 def test_year_end_report_shows_quarter_path(demo_db: Database, tmp_path: Path) -> None:
@@ -262,12 +264,13 @@ def test_meeting_pack_merges_attachments_with_running_page_numbers(
         for o in reader.outline
         if not isinstance(o, list)
     }
-    assert outline["Item 5: Minutes of Previous Meeting"] == minutes[0] - 1
+    assert outline["Item 5: Minutes of Previous Meeting"] == minutes[0]
     report_page = outline["Item 7: Safer Colchester Partnership Report"]
-    assert "Summary – Q2 2022-23" in pages[report_page + 1]
+    # The report follows its item's heading on the same page.
+    assert "Summary – Q2 2022-23" in pages[report_page]
     # The agenda prints the pages each item runs over (its cover sheet, then its papers).
     agenda = re.sub(r"\s+", " ", pages[1])
-    assert f"Minutes of Previous Meeting {minutes[0]} – {minutes[1] + 1}" in agenda
+    assert f"Minutes of Previous Meeting {minutes[0] + 1} – {minutes[1] + 1}" in agenda
     assert f"Safer Colchester Partnership Report {report_page + 1} – {total - 1}" in agenda
     whole = _squash("".join(pages))
     assert "Appendix:AnnualPartnershipPlan" in whole
