@@ -55,8 +55,8 @@ def note_window_holder(path: Path) -> None:
     if holder is not None:
         print(
             f"Note: {Path(path).name} is open in SCP Desktop by {holder.describe()}. "
-            "This change is written as one transaction; that window shows it when it next "
-            "reads the plan (View ▸ Refresh).",
+            "This change is written as one transaction; that window reads it in within a "
+            "few seconds.",
             file=sys.stderr,
         )
 

@@ -31,6 +31,7 @@ from scp_desktop.services.errors import UserError
 from scp_desktop.storage.database import Database, DatabaseError, OpenResult
 from scp_desktop.ui.action_commands import ActionCommands
 from scp_desktop.ui.action_table import ActionTableModel, ActionTableView, Column
+from scp_desktop.ui.change_watch import watch_changes
 from scp_desktop.ui.dashboard import DashboardView
 from scp_desktop.ui.dialogs import (
     PreferencesDialog,
@@ -108,6 +109,7 @@ class MainWindow(QMainWindow):
         self._connect()
         self._restore_layout()
         self.reload()
+        self.change_watch = watch_changes(self)
 
     # ------------------------------------------------------------ construction
 
