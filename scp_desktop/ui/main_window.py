@@ -754,6 +754,8 @@ class MainWindow(QMainWindow):
             db.user = self.settings.officer_name
         self.db = db
         self.edits.db = db
+        # Its watch lets go of the old file first, so the old file closes cleanly.
+        self.change_watch.mark_seen()
         self.plan_id = None
         self.quarter = None
         self.settings.set_value("workspace/plan_id", "")
