@@ -24,6 +24,7 @@ from scp_desktop.domain.rag import RAG
 from scp_desktop.excel.return_workbook import LEAD_SHEET
 from scp_desktop.services.returns_export import export_returns, plan_for_quarter
 from scp_desktop.storage.database import open_database
+from scp_desktop.storage.instance_lock import InstanceLock
 from scp_desktop.storage.models import Action
 from scp_desktop.ui.filtering import ActionFilter
 from scp_desktop.ui.main_window import MainWindow
@@ -121,7 +122,14 @@ def test_a_restore_from_the_command_line_is_read_whole(
     assert window.change_watch.last_message == ""
     assert window.model.row_at(window.model.row_of(action_id)).rags[2] is new
 
-    _cli("restore", "--db", db_path, "--from", str(backup))
+    lock = InstanceLock.acquire(window.db.path, "Alice")
+    try:
+        done = _cli("restore", "--db", db_path, "--from", str(backup))
+    finally:
+        lock.release()
+    # The command line says a window has the file, and that it will read the restore in.
+    assert "is open in SCP Desktop by Alice" in done.stderr
+    assert "reads it in within a few seconds" in done.stderr
 
     qtbot.waitUntil(
         lambda: window.model.row_at(window.model.row_of(action_id)).rags[2] is before,
