@@ -83,7 +83,8 @@ def cmd_init(args: argparse.Namespace) -> int:
         print("--year, --partnership and --prepared-by go with --plan FILE.", file=sys.stderr)
         return EXIT_USAGE
     if args.plan and not args.plan.is_file():
-        print(f"error: the plan file {args.plan} does not exist.", file=sys.stderr)
+        what = "is a folder, not a plan file" if args.plan.is_dir() else "does not exist"
+        print(f"error: the plan file {args.plan} {what}.", file=sys.stderr)
         return EXIT_FAILED
     # Files this run brings into being; a failed init removes them, leaving no empty database.
     created = [p for p in _database_files(path) if not p.exists()]

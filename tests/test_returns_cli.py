@@ -189,3 +189,14 @@ def test_a_folder_without_spreadsheets_is_said_so(
     assert "no spreadsheets to import in" in err and "Return Q2 EP.xlsx" in err
     assert "left out: notes.pdf" in err and "nothing was written" in err
     assert demo_file.read_bytes() == before
+
+
+def test_init_from_a_folder_named_like_a_spreadsheet_says_it_is_a_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "plan.xlsx"
+    folder.mkdir()
+    target = tmp_path / "new.db"
+    assert main(["init", "--db", str(target), "--plan", str(folder)]) != 0
+    assert "is a folder, not a plan file" in capsys.readouterr().err
+    assert not target.exists()
