@@ -136,13 +136,15 @@ def by_whom(changes: tuple[OtherChange, ...], officer: str = "") -> str:
         return "someone else"
     if len(names) == 1:
         return "someone else" if names[0] == "someone" else names[0]
+    names = [n.replace("you, in another window", "you (in another window)") for n in names]
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def describe_change(change: OtherChange, officer: str = "") -> str:
     who = who_text(change.user, officer)
     verb = {"insert": "added", "delete": "deleted"}.get(change.operation, "changed")
-    text = f"{verb} by {who} on {when_text(change.at)}"
+    pause = "," if who.endswith("window") else ""
+    text = f"{verb} by {who}{pause} on {when_text(change.at)}"
     if change.reason:
         text += f" ({change.reason})"
     if change.fields:

@@ -41,10 +41,12 @@ class ConflictDialog(QDialog):
         self.resize(760, 420)
         layout = QVBoxLayout(self)
         gone = conflict.current_version == ABSENT
+        who = by_whom(conflict.changes, conflict.officer)
+        pause = "," if who.endswith("window") else ""
         heading = QLabel(
             f"<b>{html.escape(conflict.what)} was {'deleted' if gone else 'changed'} by "
-            f"{html.escape(by_whom(conflict.changes, conflict.officer))} "
-            "after you opened it.</b> Your changes have not been saved yet.",
+            f"{html.escape(who)}{pause} after you opened it.</b> Your changes have not been "
+            "saved yet.",
             self,
         )
         heading.setWordWrap(True)

@@ -603,5 +603,5 @@ def test_a_change_of_ones_own_in_another_window_is_worded_so(
     first.model.setData(_q3_cell(first, action_id), RAG.RED)  # type: ignore[arg-type]
     rows = seen["rows"]
     assert isinstance(rows, list) and rows[0][0] == "you, in another window"
-    assert "by you, in another window after you opened it" in str(seen["text"])
+    assert "by you, in another window, after you opened it" in str(seen["text"])
     assert "someone else" not in str(seen["text"])
