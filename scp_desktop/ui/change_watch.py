@@ -111,7 +111,14 @@ class ChangeWatch(QObject):
                 )
             )
         # Reading again changed nothing in the file: it stays seen.
-        self.last_message = change.describe()
+        officer = (w.settings.officer_name or w.db.user or "").strip().casefold()
+        own = bool(officer) and all(who.strip().casefold() == officer for who in change.who)
+        if own and change.who and not change.replaced:
+            # Saved under this officer's name: by a dialog of this window, or in another of
+            # their windows. Either way it is theirs; "by <their own name>" would read oddly.
+            self.last_message = "The table was brought up to date with your latest saved changes."
+        else:
+            self.last_message = change.describe()
         w.statusBar().showMessage(self.last_message, 30000)
 
 

@@ -158,3 +158,24 @@ def test_a_change_waits_while_a_form_is_open(
     window.change_watch.check()
     assert window.change_watch.pending is None
     assert window.model.row_at(window.model.row_of(target)).rags[2] is RAG.RED
+
+
+def test_the_officers_own_change_elsewhere_is_read_in_without_naming_them(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    from scp_desktop.services import editing
+
+    action_id = window.model.row_at(0).id
+    other, _ = open_database(window.db.path, user="Alice")  # Alice's second window
+    try:
+        before = window.model.row_at(0).rags[2]
+        rag = RAG.RED if before is not RAG.RED else RAG.GREEN
+        editing.save_quarter_rag(other, action_id, Q3, rag, today=TODAY, reported_by="Alice")
+    finally:
+        other.close()
+    qtbot.waitUntil(
+        lambda: window.model.row_at(window.model.row_of(action_id)).rags[2] is rag, timeout=10000
+    )
+    assert window.change_watch.last_message == (
+        "The table was brought up to date with your latest saved changes."
+    )
