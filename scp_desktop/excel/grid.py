@@ -33,6 +33,7 @@ from scp_desktop.excel.isolation import (
     values_of,
     worker_count_hint,
 )
+from scp_desktop.excel.plain_text import without_controls
 from scp_desktop.excel.safety import (
     SpreadsheetRejected,
     check_zip,
@@ -241,7 +242,7 @@ class ReadAhead:
 
 
 def _read_csv(path: Path, content: bytes) -> Sheet:
-    text = decode_text(content)
+    text = without_controls(decode_text(content))
     sample = text[:8192]
     try:
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t|")

@@ -326,3 +326,30 @@ def test_a_package_with_two_parts_of_one_name_is_refused(tmp_path: Path) -> None
         zf.writestr("xl/worksheets/sheet1.xml", sheet_xml(b""))
     message = _refused(path)
     assert "two parts named xl/worksheets/sheet1.xml" in message
+
+
+def test_control_characters_in_cells_are_not_read(tmp_path: Path) -> None:
+    """Excel writes a control character in text as _x001B_ and readers decode it: a title
+    holding an Escape sequence would be obeyed by a terminal printing it. Tabs and line
+    breaks are ordinary text and stay."""
+    rows = (
+        b'<row r="1">'
+        + cell_xml("A1", "Reference")
+        + cell_xml("B1", "Project / initiative")
+        + b'</row><row r="2">'
+        + cell_xml("A2", "1.1.1_x001B_[2J")
+        + cell_xml("B2", "Crucial_x001B_]0;owned_x0007_ Crew_x0009_one\ntwo")
+        + b"</row>"
+    )
+    grid = read_grid(write_raw_workbook(tmp_path / "Plan.xlsx", _sheet_of(rows)))
+    assert list(grid.sheets[0].rows[1][:2]) == ["1.1.1[2J", "Crucial]0;owned Crew\tone\ntwo"]
+
+    csv_path = tmp_path / "Return.csv"
+    # A few such characters in an otherwise ordinary file (more are refused as binary data).
+    ordinary = b"".join(b"1.2.%d,An ordinary progress update\r\n" % n for n in range(20))
+    csv_path.write_bytes(
+        b'Reference,Progress update\r\n1.1.1\x1b[2J,"Going\x07 well\tstill\r\nyes"\r\n' + ordinary
+    )
+    sheet = read_grid(csv_path).sheets[0]
+    assert list(sheet.rows[1]) == ["1.1.1[2J", "Going well\tstill\r\nyes"]
+    assert len(sheet.rows) == 22
