@@ -17,15 +17,18 @@ from scp_desktop.paths import DB_ENV, default_database_path
 log = logging.getLogger(__name__)
 
 
-def open_or_create(path: Path, user: str):  # type: ignore[no-untyped-def]
+def open_or_create(path: Path, user: str, *, daily: bool = True):  # type: ignore[no-untyped-def]
     """Open the database, creating an empty one if there is none. The demo lives in a file of
-    its own: an officer's file, new or empty, is never filled with it."""
+    its own: an officer's file, new or empty, is never filled with it. With `daily`, the
+    first opening of the day backs it up here; the window takes that backup in the
+    background instead."""
     from scp_desktop.storage.database import open_database
 
     started = time.perf_counter()
     db, result = open_database(path, user=user, create=True)
     log_database_opened(db, result, time.perf_counter() - started)
-    daily_backup(db.path)
+    if daily:
+        daily_backup(db.path)
     return db, result
 
 
@@ -124,7 +127,7 @@ def run_gui(db_path: Path | None = None) -> int:
         if access.read_only is not None:
             db, result = open_database(path, user=user, create=False, read_only=access.read_only)
         else:
-            db, result = open_or_create(path, user)
+            db, result = open_or_create(path, user, daily=False)
     except (DatabaseError, UserError) as exc:
         access.release()
         splash.close()
@@ -136,6 +139,9 @@ def run_gui(db_path: Path | None = None) -> int:
     # Installed once the window exists: a problem from then on is shown over it.
     reporter = install_exception_hook(app)
     window.show()
+    from scp_desktop.ui.daily_backup import start_daily_backup
+
+    start_daily_backup(window, db.path, read_only=db.read_only is not None)
     if then_spreadsheet:
         QTimer.singleShot(0, window.open_plan_from_spreadsheet)
     # Gone once the event loop runs, which paints the window first. (QSplashScreen.finish

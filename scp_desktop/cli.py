@@ -57,8 +57,8 @@ def note_window_holder(path: Path) -> None:
     if holder is not None:
         print(
             f"Note: {Path(path).name} is open in SCP Desktop by {holder.describe()}. "
-            "This change is written as one transaction; that window shows it when it next "
-            "reads the plan (View ▸ Refresh).",
+            "This change is written as one transaction; that window reads it in within a "
+            "few seconds.",
             file=sys.stderr,
         )
 
@@ -85,7 +85,8 @@ def cmd_init(args: argparse.Namespace) -> int:
         print("--year, --partnership and --prepared-by go with --plan FILE.", file=sys.stderr)
         return EXIT_USAGE
     if args.plan and not args.plan.is_file():
-        print(f"error: the plan file {args.plan} does not exist.", file=sys.stderr)
+        what = "is a folder, not a plan file" if args.plan.is_dir() else "does not exist"
+        print(f"error: the plan file {args.plan} {what}.", file=sys.stderr)
         return EXIT_FAILED
     # Files this run brings into being; a failed init removes them, leaving no empty database.
     created = [p for p in _database_files(path) if not p.exists()]

@@ -173,3 +173,30 @@ def test_export_plan_and_init_from_it(
     assert main(["init", "--db", str(new_db), "--plan", str(plan)]) == 0
     out = capsys.readouterr().out
     assert "Plan 2023-24: 3 key priorities (+1 other section), 14 objectives, 51 actions" in out
+
+
+def test_a_folder_without_spreadsheets_is_said_so(
+    demo_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A folder named like a workbook, holding none, is not a silent "nothing to apply"."""
+    folder = tmp_path / "Return Q2 EP.xlsx"
+    folder.mkdir()
+    (folder / "notes.pdf").write_bytes(b"%PDF-1.4")
+    before = demo_file.read_bytes()
+    code = main(["import", "--db", str(demo_file), "--quarter", "2022-23-Q2", str(folder)])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "no spreadsheets to import in" in err and "Return Q2 EP.xlsx" in err
+    assert "left out: notes.pdf" in err and "nothing was written" in err
+    assert demo_file.read_bytes() == before
+
+
+def test_init_from_a_folder_named_like_a_spreadsheet_says_it_is_a_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "plan.xlsx"
+    folder.mkdir()
+    target = tmp_path / "new.db"
+    assert main(["init", "--db", str(target), "--plan", str(folder)]) != 0
+    assert "is a folder, not a plan file" in capsys.readouterr().err
+    assert not target.exists()

@@ -98,9 +98,11 @@ def cmd_backups(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
+    from scp_desktop.cli import note_window_holder
     from scp_desktop.storage.backups import restore_backup
 
     path = _db_path(args)
+    note_window_holder(path)
     result = restore_backup(path, args.source)
     if result.before_restore is not None:
         print(f"The file as it was is backed up as {result.before_restore.path}")

@@ -152,6 +152,14 @@ def cmd_import(args: argparse.Namespace) -> int:
     with _database(args, writes=not args.dry_run) as db:
         plan_id = _plan_of(db, quarter)
         preview = returns_import.preview_import(db, args.files, quarter, plan_id=plan_id)
+        if not preview.files:
+            left_out = f" (left out: {', '.join(preview.skipped)})" if preview.skipped else ""
+            raise _Refused(
+                "no spreadsheets to import in "
+                + ", ".join(str(f) for f in args.files)
+                + left_out
+                + "; nothing was written"
+            )
         result = None
         if not args.dry_run and any(f.status == "ok" for f in preview.files):
             result = returns_import.apply_import(db, preview)

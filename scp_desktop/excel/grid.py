@@ -33,6 +33,7 @@ from scp_desktop.excel.isolation import (
     values_of,
     worker_count_hint,
 )
+from scp_desktop.excel.plain_text import without_controls
 from scp_desktop.excel.safety import (
     SpreadsheetRejected,
     check_zip,
@@ -104,6 +105,19 @@ def read_grid(path: Path, *, cancelled: Callable[[], bool] | None = None) -> Gri
     return _parse(path, cancelled).grid()
 
 
+# Characters no sheet name made by Excel holds (it refuses them): control characters (C0, DEL,
+# C1), which a terminal would obey, and the direction marks that make a name read backwards.
+_NOT_IN_SHEET_NAMES = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def shown_sheet_name(name: str) -> str:
+    """A sheet's name as shown, stored and matched: without the characters Excel never puts
+    in one, which a crafted file can hold."""
+    return _NOT_IN_SHEET_NAMES.sub("", name)
+
+
 @dataclass
 class _Parsed:
     """A file parsed but not yet made into Python values (see `ReadAhead`)."""
@@ -118,7 +132,7 @@ class _Parsed:
         if self.done is not None:
             return self.done
         sheets = [
-            Sheet(values.name, values.rows, values.hidden)
+            Sheet(shown_sheet_name(values.name), values.rows, values.hidden)
             for values in values_of(self.path.name, self.payload)
         ]
         return Grid(self.path, "xlsx", sheets, self.content, self.parts)
@@ -228,7 +242,7 @@ class ReadAhead:
 
 
 def _read_csv(path: Path, content: bytes) -> Sheet:
-    text = decode_text(content)
+    text = without_controls(decode_text(content))
     sample = text[:8192]
     try:
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t|")
@@ -429,7 +443,7 @@ def _sheet_part(zf: _Package, sheet_name: str, rels: bytes) -> str | None:
         (
             sheet.get(f"{_REL_NS}id")
             for sheet in book.iter(f"{_MAIN_NS}sheet")
-            if sheet.get("name") == sheet_name
+            if shown_sheet_name(sheet.get("name") or "") == sheet_name
         ),
         None,
     )
@@ -670,9 +684,10 @@ def _read_details(
     except Exception:
         return found
     try:
-        if sheet_name not in wb.sheetnames:
+        named = {shown_sheet_name(n): n for n in reversed(wb.sheetnames)}
+        if sheet_name not in named:
             return found
-        ws = wb[sheet_name]
+        ws = wb[named[sheet_name]]
         rows = sorted({r for r, _ in wanted})
         cols = {c for _, c in wanted}
         theme = _package_theme(content, parts or {})  # as the fast path reads it

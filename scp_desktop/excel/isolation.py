@@ -67,6 +67,7 @@ def read_values(name: str, content: bytes) -> list[SheetValues]:
 
     from scp_desktop.excel import sparse
     from scp_desktop.excel.limits import MAX_DENSE_CELLS, scan_package
+    from scp_desktop.excel.plain_text import clean_rows
 
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as zf:
@@ -111,6 +112,7 @@ def read_values(name: str, content: bytes) -> list[SheetValues]:
                 rows: Any = sparse.read_sheet(sparse_reading[0], extent.part, *sparse_reading[1:])
             else:
                 rows = wb.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
+                clean_rows(rows)
             sheets.append(SheetValues(meta.name, rows, hidden))
     except (KeyboardInterrupt, SystemExit, SpreadsheetRejected, MemoryError):
         raise

@@ -10,6 +10,7 @@ import io
 import struct
 import zipfile
 import zlib
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -144,6 +145,15 @@ def check_zip(path: Path, content: bytes | None = None) -> dict[str, zipfile.Zip
                     f"{name} holds {len(infos)} parts, far more than any workbook; it was not read."
                 )
             names = {info.filename for info in infos}
+            if len(names) < len(infos):
+                # Readers disagree on which of two same-named parts counts (one reads the
+                # first, another the last), so the sheet read may not be the sheet Excel shows.
+                counts = Counter(info.filename for info in infos)
+                twice = next(n for n, k in counts.items() if k > 1)
+                raise SpreadsheetRejected(
+                    f"{name} is damaged: it holds two parts named {twice}, which Excel never "
+                    "writes; it was not read. Ask the agency to save it again as .xlsx."
+                )
             total = 0
             for info in infos:
                 total += info.file_size

@@ -16,6 +16,7 @@ from typing import Any, overload
 from xml.etree import ElementTree as ET
 
 from scp_desktop.excel.limits import MAX_WORKBOOK_PART_BYTES, column_number
+from scp_desktop.excel.plain_text import without_controls
 
 _EPOCH = dt.datetime(1899, 12, 30)
 # Excel's built-in number formats that show dates or times.
@@ -115,7 +116,7 @@ def _text(item: ET.Element) -> str:
     if name == "rPh":
         return ""
     if name == "t":
-        return item.text or ""
+        return without_controls(item.text or "")
     return "".join(_text(child) for child in item)
 
 

@@ -7,6 +7,7 @@ the id it made, or the state before the change, so that an undo can put it back.
 from __future__ import annotations
 
 import datetime as dt
+import stat
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -679,18 +680,30 @@ def attach_evidence(
 ) -> int:
     """Store a file inside the database, on the action or on its update for `quarter`."""
     try:
-        size = path.stat().st_size
+        status = path.stat()
     except OSError as exc:
         raise UserError(f"Cannot read {path}: {exc.strerror}.") from exc
+    if not stat.S_ISREG(status.st_mode):
+        # A pipe or device never ends: reading it would hang the window or fill the memory.
+        kind = "a folder" if stat.S_ISDIR(status.st_mode) else "not an ordinary file"
+        raise UserError(f"{path.name} is {kind}; choose a document to attach as evidence.")
+    size = status.st_size
     if size > MAX_EVIDENCE_BYTES:
         raise UserError(
             f"{path.name} is {size / 1024 / 1024:.0f} MB; evidence files are limited to "
             f"{MAX_EVIDENCE_BYTES // 1024 // 1024} MB so the plan file stays easy to copy."
         )
     try:
-        content = path.read_bytes()
+        with path.open("rb") as f:
+            # No more than the limit, even if the file grows while it is read.
+            content = f.read(MAX_EVIDENCE_BYTES + 1)
     except OSError as exc:
         raise UserError(f"Cannot read {path}: {exc.strerror}.") from exc
+    if len(content) > MAX_EVIDENCE_BYTES:
+        raise UserError(
+            f"{path.name} grew beyond {MAX_EVIDENCE_BYTES // 1024 // 1024} MB while it was read; "
+            "nothing was attached."
+        )
     with db.session(reason="evidence attached") as s:
         _action(s, action_id)
         update_id = None

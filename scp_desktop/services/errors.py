@@ -46,8 +46,11 @@ class ConflictError(UserError):
         read_version: int,
         current_version: int,
         changes: tuple[OtherChange, ...] = (),
+        officer: str = "",
     ) -> None:
         super().__init__(message)
+        # Who was writing when refused: a change of their own (another window) is worded so.
+        self.officer = officer
         self.what = what
         self.read_version = read_version
         # 0: the record is no longer there.

@@ -10,11 +10,12 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from scp_desktop.domain.indicators import decimal_text, parse_period
 from scp_desktop.excel.indicator_values import ReadResult, WorkbookError, read_indicator_values
-from scp_desktop.services.errors import UserError
+from scp_desktop.services import versions
+from scp_desktop.services.errors import ConflictError, UserError
 from scp_desktop.services.indicators import (
     ValueEdit,
     apply_value_edit,
@@ -23,6 +24,7 @@ from scp_desktop.services.indicators import (
     plan_indicators,
     signed_off_quarters,
 )
+from scp_desktop.services.versions import ABSENT
 from scp_desktop.storage.database import Database
 from scp_desktop.storage.models import ImportBatch, Indicator
 
@@ -38,6 +40,9 @@ class PreviewRow:
     new_value: str
     comparator: str
     note: str
+    # The version of the period's value the preview read (0: none stored): Apply writes
+    # only over that, so a figure changed since the preview is listed, not overwritten.
+    version: int = ABSENT
 
     @property
     def change(self) -> str:
@@ -147,9 +152,37 @@ def preview_import(
                     new_value=decimal_text(rv.value),
                     comparator=decimal_text(rv.comparator),
                     note=rv.note,
+                    version=old.version if old else ABSENT,
                 )
             )
     return preview
+
+
+def _changed_since_preview(s: Session, ind: Indicator, rows: list[PreviewRow]) -> list[str]:
+    """The figures of `rows` stored differently now than when previewed, in words: where in
+    the file, which value, and who changed it when (old → new)."""
+    officer = str(s.info.get("user") or "")
+    now = {v.period: v for v in ind.values}
+    lines = []
+    for row in rows:
+        current = now.get(row.period)
+        if versions.version_of(current) == row.version:
+            continue
+        what = f"{row.where}: the {row.period_label} value of {ind.name}"
+        changes = (
+            versions.changes_since(s, "indicator_value", current.id, row.version)
+            if current is not None
+            else ()
+        )
+        if changes:
+            line = f"{what} was " + versions.describe_change(changes[-1], officer)
+            if current is not None and not changes[-1].fields:
+                line += f"; it is now {current.value or '(blank)'}"
+            lines.append(line)
+        else:
+            state = "deleted" if current is None else "changed"
+            lines.append(f"{what} was {state} after the preview")
+    return lines
 
 
 def apply_import(db: Database, preview: ImportPreview, *, user_file: str = "") -> int:
@@ -164,24 +197,47 @@ def apply_import(db: Database, preview: ImportPreview, *, user_file: str = "") -
     changes = [r for r in preview.rows if r.change != "same"]
     if not changes:
         raise UserError(f"{preview.file_name} holds no new or changed values.")
-    with db.session(reason=f"indicator values imported from {preview.file_name}") as s:
+    with (
+        versions.stale_is_conflict(
+            db, Indicator, None, None, what=f"The values from {preview.file_name}"
+        ),
+        db.session(reason=f"indicator values imported from {preview.file_name}") as s,
+    ):
         by_indicator: dict[int, list[PreviewRow]] = {}
         for row in changes:
             by_indicator.setdefault(row.indicator_id, []).append(row)
         signed = signed_off_quarters(s)
+        loaded: list[tuple[Indicator, list[PreviewRow]]] = []
+        stale: list[str] = []
         for indicator_id, rows in by_indicator.items():
             ind = s.get(Indicator, indicator_id, options=[selectinload(Indicator.values)])
             if ind is None:
                 raise UserError(
                     "An indicator in the preview was deleted meanwhile; nothing was written."
                 )
+            loaded.append((ind, rows))
+            stale.extend(_changed_since_preview(s, ind, rows))
+        if stale:
+            shown = stale[:20]
+            more = f"\n… and {len(stale) - len(shown)} more" if len(stale) > len(shown) else ""
+            raise ConflictError(
+                f"{len(stale)} value(s) in {preview.file_name} were changed in this file after "
+                "the preview, so nothing was written. Preview the import again to see the "
+                "values as they are now:\n" + "\n".join(shown) + more,
+                what=f"The values from {preview.file_name}",
+                read_version=ABSENT,
+                current_version=ABSENT,
+                officer=str(s.info.get("user") or ""),
+            )
+        for ind, rows in loaded:
             for row in rows:
                 fields: dict[str, str | bool] = {"value": row.new_value}
                 if row.comparator:
                     fields["comparator"] = row.comparator
                 if row.note:
                     fields["note"] = row.note
-                apply_value_edit(s, ind, ValueEdit(row.period, fields, where=row.where), signed)
+                edit = ValueEdit(row.period, fields, where=row.where, expected_version=row.version)
+                apply_value_edit(s, ind, edit, signed)
         quarters = sorted({p.code for r in changes if (p := parse_period(r.period).quarter)})
         s.add(
             ImportBatch(

@@ -251,6 +251,13 @@ def _clean(spec: KindSpec, values: dict[str, Any]) -> dict[str, Any]:
         text = "" if value is None else str(value).strip()
         if f.one_line and line_break_in(text):
             raise UserError(line_break_message(_plain(f.label)))
+        if _CONTROL.search(text):
+            # An Escape or a bell printed by a command line is obeyed by the terminal, and
+            # spreadsheets refuse most of these: none has a use in a name or an address.
+            raise UserError(
+                f"{_plain(f.label)} holds an invisible control character (such as Escape), "
+                "which cannot be kept; retype it."
+            )
         if f.required and not text:
             raise UserError(f"The {spec.singular} needs {_plain(f.label).lower()}.")
         if f.choices and text not in f.choices:
@@ -259,6 +266,8 @@ def _clean(spec: KindSpec, values: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
+# Control characters other than tab and the line breaks (refused or kept by field).
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
 _LINE_BREAKS = re.compile(r"[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 
 

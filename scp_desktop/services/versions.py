@@ -121,10 +121,30 @@ def changes_since(
     return tuple(out)
 
 
-def describe_change(change: OtherChange) -> str:
-    who = change.user or "someone"
+def who_text(user: str, officer: str = "") -> str:
+    """Who made a change, as the officer now writing should read it: their own name (the
+    same officer in another window, or at the command line) reads "you, in another window"."""
+    if user and officer and user.strip().casefold() == officer.strip().casefold():
+        return "you, in another window"
+    return user or "someone"
+
+
+def by_whom(changes: tuple[OtherChange, ...], officer: str = "") -> str:
+    """Everyone behind `changes` in one phrase: "Sam Patel", "you, in another window"."""
+    names = list(dict.fromkeys(who_text(c.user, officer) for c in changes))
+    if not names:
+        return "someone else"
+    if len(names) == 1:
+        return "someone else" if names[0] == "someone" else names[0]
+    names = [n.replace("you, in another window", "you (in another window)") for n in names]
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def describe_change(change: OtherChange, officer: str = "") -> str:
+    who = who_text(change.user, officer)
     verb = {"insert": "added", "delete": "deleted"}.get(change.operation, "changed")
-    text = f"{verb} by {who} on {when_text(change.at)}"
+    pause = "," if who.endswith("window") else ""
+    text = f"{verb} by {who}{pause} on {when_text(change.at)}"
     if change.reason:
         text += f" ({change.reason})"
     if change.fields:
@@ -134,13 +154,15 @@ def describe_change(change: OtherChange) -> str:
     return text
 
 
-def conflict_message(what: str, changes: tuple[OtherChange, ...], current_version: int) -> str:
+def conflict_message(
+    what: str, changes: tuple[OtherChange, ...], current_version: int, officer: str = ""
+) -> str:
     if not changes:
         state = "was deleted" if current_version == ABSENT else "was changed"
         return f"{what} {state} by someone else since you opened it. Nothing of yours was saved."
     shown = changes[-3:]
     earlier = len(changes) - len(shown)
-    body = "; then ".join(describe_change(c) for c in shown)
+    body = "; then ".join(describe_change(c, officer) for c in shown)
     more = f" (and {earlier} earlier change(s))" if earlier else ""
     return f"{what} was {body}{more} — since you opened it. Nothing of yours was saved."
 
@@ -160,12 +182,15 @@ def conflict(
         if entity_id is not None
         else ()
     )
+    # The session's user is the officer whose write is refused.
+    officer = str(s.info.get("user") or "")
     return ConflictError(
-        conflict_message(what, changes, current_version),
+        conflict_message(what, changes, current_version, officer),
         what=what,
         read_version=read_version,
         current_version=current_version,
         changes=changes,
+        officer=officer,
     )
 
 

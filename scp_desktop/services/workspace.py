@@ -66,6 +66,9 @@ class ActionRow(NamedTuple):
     overdue: bool
     not_reported: bool  # active, and no update for the chosen quarter
     lead_lower: str = ""  # lead agencies in lower case, also searched
+    # The versions of the Q1..Q4 updates as read (0: none), so a RAG typed into the table
+    # is saved only over the update the table showed.
+    rag_versions: tuple[int, int, int, int] = (0, 0, 0, 0)
 
 
 _RAG_OF: dict[str | None, RAG | None] = {None: None, **{r.value: r for r in RAG}}
@@ -99,15 +102,15 @@ _PLAN_ACTIONS = (
 )
 # Quarter codes are always this long (quarter_update's CHECK), ending in the quarter's number.
 _CODE_LENGTH = len("2022-23-Q1")
-# The next-to-last column is the action's RAGs in the year, as quarter numbers and letters
-# ("1G2A4R"): looked up per action through the (action_id, quarter, rag) index, which SQLite
+# The next-to-last column is the action's RAGs in the year, as quarter numbers, letters and
+# the updates' versions ("1G1 2A3 4R1 "): looked up per action through the (action_id, quarter, rag) index, which SQLite
 # does in a tenth of the time of grouping the year's updates. The last is its framework
 # items' ids ("3,17"), likewise through the (action_id, item_id) index.
 _ROWS_SQL = (
     "SELECT a.id, a.reference, a.title, a.about, a.deadline_kind, a.deadline_date, "
     "a.deadline_text, a.status, o.id, o.title, kp.id, kp.number, kp.kind, kp.title, "
     "o.position, a.position, "
-    f"(SELECT group_concat(substr(u.quarter, {_CODE_LENGTH}) || u.rag, '') "
+    f"(SELECT group_concat(substr(u.quarter, {_CODE_LENGTH}) || u.rag || u.version || ' ', '') "
     "FROM quarter_update u WHERE u.action_id = a.id AND u.quarter BETWEEN :q1 AND :q4), "
     "(SELECT group_concat(f.item_id, ',') FROM action_framework_item f "
     "WHERE f.action_id = a.id) "
@@ -195,7 +198,8 @@ def _action_rows(
         (leads if role == "lead" else supports).setdefault(action_id, []).append(partner_id)
     # Thousands of actions share a few hundred lead agencies, cross-reference sets and RAG
     # patterns: each is made once and shared by every row that has it.
-    rag_sets: dict[str | None, tuple[RAG | None, ...]] = {None: (None, None, None, None)}
+    no_rags: tuple[tuple[RAG | None, ...], tuple[int, ...]] = ((None,) * 4, (0,) * 4)
+    rag_sets: dict[str | None, tuple[tuple[RAG | None, ...], tuple[int, ...]]] = {None: no_rags}
     named: dict[tuple[int, ...], tuple[str, tuple[int, ...], str]] = {}
 
     def names_of(ids: list[int]) -> tuple[str, tuple[int, ...], str]:
@@ -249,12 +253,15 @@ def _action_rows(
             cached = deadlines[key] = (made.display, made.day, late)
         deadline_display, deadline_day, late = cached
         lead, lead_ids, lead_lower = lead_of.get(aid, no_lead)
-        r = rag_sets.get(rag_text)
-        if r is None:
+        found_rags = rag_sets.get(rag_text)
+        if found_rags is None:
             letters: list[RAG | None] = [None, None, None, None]
-            for i in range(0, len(rag_text), 2):
-                letters[int(rag_text[i]) - 1] = _RAG_OF[rag_text[i + 1]]
-            r = rag_sets[rag_text] = tuple(letters)
+            versions = [0, 0, 0, 0]
+            for part in rag_text.split():
+                letters[int(part[0]) - 1] = _RAG_OF[part[1]]
+                versions[int(part[0]) - 1] = int(part[2:])
+            found_rags = rag_sets[rag_text] = (tuple(letters), tuple(versions))
+        r, rag_versions = found_rags
         items = item_sets.get(item_text)
         if items is None:
             items = item_sets[item_text] = tuple([item_codes[int(i)] for i in item_text.split(",")])
@@ -284,6 +291,7 @@ def _action_rows(
                     active and late,
                     active and r[current] is None,
                     lead_lower,
+                    rag_versions,
                 ),
             )
         )

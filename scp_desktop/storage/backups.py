@@ -512,7 +512,13 @@ def _holds_anything(db_path: Path) -> bool:
         conn.close()
 
 
-def daily_backup_if_due(db_path: Path, *, now: dt.datetime | None = None) -> BackupInfo | None:
+def daily_backup_if_due(
+    db_path: Path,
+    *,
+    now: dt.datetime | None = None,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> BackupInfo | None:
     """The first opening of each (local) day backs the file up."""
     now = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
     today = now.astimezone().date()
@@ -521,7 +527,7 @@ def daily_backup_if_due(db_path: Path, *, now: dt.datetime | None = None) -> Bac
             return None
     if not _holds_anything(Path(db_path)):
         return None
-    return take_backup(db_path, "daily", now=now)
+    return take_backup(db_path, "daily", now=now, progress=progress, cancelled=cancelled)
 
 
 # ---------------------------------------------------------------- listing and retention

@@ -17,6 +17,7 @@ from scp_desktop.ui.action_form import ActionFormDialog
 from scp_desktop.ui.conflict_dialog import Resolution, ask_resolution
 from scp_desktop.ui.dialogs import MoveActionDialog
 from scp_desktop.ui.history import open_with_system_viewer
+from scp_desktop.ui.undo import Changed
 from scp_desktop.ui.update_editor import UpdateEditorDialog
 
 if TYPE_CHECKING:
@@ -139,11 +140,26 @@ class ActionCommands:
                 pair = workspace.update_pair(self.w.db, action_id, quarter)
                 mine = fields
 
-    def set_rag(self, action_id: int, quarter_number: int, rag: Any) -> None:
+    def set_rag(
+        self, action_id: int, quarter_number: int, rag: Any, shown_version: int | None = None
+    ) -> None:
+        """A RAG typed into the table, saved only over the update the table showed."""
         if self.w.quarter is None:
             return
         q = self.w.quarter.year.quarter(quarter_number)
-        self.w.edits.set_rag(action_id, q.code, rag, today=self.w.today)
+        try:
+            self.w.edits.set_rag(
+                action_id, q.code, rag, today=self.w.today, expected_version=shown_version
+            )
+        except ConflictError as conflict:
+            choice = ask_resolution(conflict, self.w)
+            if choice is Resolution.OVERWRITE:
+                self._overwrite(
+                    partial(self.w.edits.set_rag, action_id, q.code, rag, today=self.w.today),
+                    conflict.current_version,
+                )
+            elif choice is Resolution.RELOAD:
+                self.w._apply_change(Changed(action_ids=(action_id,), select_action=action_id))
 
     def duplicate_action(self) -> None:
         action_id = self.w._require_action()

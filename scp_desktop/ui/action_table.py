@@ -189,7 +189,8 @@ class ActionTableModel(QAbstractTableModel):
     Build it from `scp_desktop.services.workspace.load_action_rows(...)`.
     """
 
-    rag_edit_requested = Signal(int, int, object)  # action id, quarter number 1-4, RAG
+    # action id, quarter number 1-4, RAG, and the version of the update the table showed
+    rag_edit_requested = Signal(int, int, object, int)
     filter_changed = Signal()
     # The latest progress could not be read (the message says why). Emitted from inside a
     # paint: connect it queued.
@@ -568,7 +569,7 @@ class ActionTableModel(QAbstractTableModel):
         number = index.column() - Column.Q1 + 1
         if row.rags[number - 1] is rag:
             return False
-        self.rag_edit_requested.emit(row.id, number, rag)
+        self.rag_edit_requested.emit(row.id, number, rag, row.rag_versions[number - 1])
         return True
 
 

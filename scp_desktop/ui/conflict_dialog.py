@@ -3,6 +3,7 @@ other change (who, when, old → new) and reload, save over it knowingly, or can
 
 from __future__ import annotations
 
+import html
 from enum import Enum
 
 from PySide6.QtCore import Qt
@@ -19,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from scp_desktop.services.errors import ConflictError
-from scp_desktop.services.versions import ABSENT, when_text
+from scp_desktop.services.versions import ABSENT, by_whom, when_text, who_text
 
 
 class Resolution(Enum):
@@ -40,9 +41,12 @@ class ConflictDialog(QDialog):
         self.resize(760, 420)
         layout = QVBoxLayout(self)
         gone = conflict.current_version == ABSENT
+        who = by_whom(conflict.changes, conflict.officer)
+        pause = "," if who.endswith("window") else ""
         heading = QLabel(
-            f"<b>{conflict.what} was {'deleted' if gone else 'changed'} by someone else "
-            "after you opened it.</b> Your changes have not been saved yet.",
+            f"<b>{html.escape(conflict.what)} was {'deleted' if gone else 'changed'} by "
+            f"{html.escape(who)}{pause} after you opened it.</b> Your changes have not been "
+            "saved yet.",
             self,
         )
         heading.setWordWrap(True)
@@ -61,7 +65,7 @@ class ConflictDialog(QDialog):
             for field, old, new in rows:
                 r = self.table.rowCount()
                 self.table.insertRow(r)
-                who = change.user or "someone"
+                who = who_text(change.user, conflict.officer)
                 for c, text in enumerate((who, when_text(change.at), field, old, new)):
                     item = QTableWidgetItem(text)
                     item.setToolTip(

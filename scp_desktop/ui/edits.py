@@ -88,7 +88,17 @@ class Edits:
             conflicts=expected_version is not None,
         )
 
-    def set_rag(self, action_id: int, quarter: str, rag: RAG, *, today: dt.date) -> bool:
+    def set_rag(
+        self,
+        action_id: int,
+        quarter: str,
+        rag: RAG,
+        *,
+        today: dt.date,
+        expected_version: int | None = None,
+    ) -> bool:
+        """Set a quarter's RAG. With `expected_version` (the version the table showed, 0 for
+        none) a change made since raises ConflictError to the caller instead of saving."""
         q = Quarter.parse(quarter)
 
         def write(value: UpdateFields | None, version: int) -> Written[UpdateFields | None]:
@@ -100,9 +110,16 @@ class Edits:
             f"Set {q.label} RAG to {rag.label}",
             Changed(action_ids=(action_id,), select_action=action_id),
             lambda: editing.save_quarter_rag(
-                self.db, action_id, q.code, rag, today=today, reported_by=self.officer
+                self.db,
+                action_id,
+                q.code,
+                rag,
+                today=today,
+                reported_by=self.officer,
+                expected_version=expected_version,
             ),
             write,
+            conflicts=expected_version is not None,
         )
 
     # -- actions

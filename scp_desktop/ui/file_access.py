@@ -45,7 +45,7 @@ def in_use_reason(holder: Holder | None) -> ReadOnly:
     return ReadOnly(
         ReadOnlyKind.IN_USE,
         f"It is open for changes in SCP Desktop by {who}. Only one window at a time can "
-        "change a plan; to change it here, close it there and open it again.",
+        "change a plan; once it is closed there, this window offers to open it for changes.",
     )
 
 

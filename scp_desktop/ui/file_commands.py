@@ -21,8 +21,8 @@ from scp_desktop.services.partnership_file import (
     save_copy,
 )
 from scp_desktop.services.profile import read_profile, save_profile
-from scp_desktop.storage.backups import daily_backup_if_due
 from scp_desktop.storage.database import Database, DatabaseError, OpenResult, open_database
+from scp_desktop.ui.daily_backup import start_daily_backup
 from scp_desktop.ui.file_access import choose_access, hand_over_access
 from scp_desktop.ui.profile_dialog import PartnershipDialog
 from scp_desktop.ui.settings import Settings, forget_file, recent_files, remember_file
@@ -51,13 +51,9 @@ def open_plan_file(path: Path, user: str) -> tuple[Database, OpenResult]:
     an empty one is set up as a plan database with nothing in it, never with the demo."""
     if not path.exists():
         raise DatabaseError(f"There is no file at {path}.")
-    db, result = open_database(path, user=user, create=True)
-    # The first opening of each day backs the file up; a failure never stops the opening.
-    try:
-        daily_backup_if_due(db.path)
-    except DatabaseError as exc:
-        log.warning("no daily backup was made: %s", type(exc).__name__)
-    return db, result
+    # The first opening of each day backs the file up, in the background once the window
+    # shows it (start_daily_backup): a large file would hold the window up for seconds.
+    return open_database(path, user=user, create=True)
 
 
 def new_partnership_file(parent: QWidget | None, settings: Settings, today: dt.date) -> Path | None:
@@ -206,6 +202,7 @@ class FileCommands:
             return True
         hand_over_access(self.w, access)
         self.w.use_database(db, result)
+        start_daily_backup(self.w, db.path, read_only=False)
         remember_file(self.w.settings, str(db.path))
         if then_spreadsheet:
             self.w.open_plan_from_spreadsheet()

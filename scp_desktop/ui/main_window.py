@@ -31,6 +31,7 @@ from scp_desktop.services.errors import UserError
 from scp_desktop.storage.database import Database, DatabaseError, OpenResult
 from scp_desktop.ui.action_commands import ActionCommands
 from scp_desktop.ui.action_table import ActionTableModel, ActionTableView, Column
+from scp_desktop.ui.change_watch import watch_changes
 from scp_desktop.ui.dashboard import DashboardView
 from scp_desktop.ui.dialogs import (
     PreferencesDialog,
@@ -108,6 +109,7 @@ class MainWindow(QMainWindow):
         self._connect()
         self._restore_layout()
         self.reload()
+        self.change_watch = watch_changes(self)
 
     # ------------------------------------------------------------ construction
 
@@ -752,6 +754,8 @@ class MainWindow(QMainWindow):
             db.user = self.settings.officer_name
         self.db = db
         self.edits.db = db
+        # Its watch lets go of the old file first, so the old file closes cleanly.
+        self.change_watch.mark_seen()
         self.plan_id = None
         self.quarter = None
         self.settings.set_value("workspace/plan_id", "")

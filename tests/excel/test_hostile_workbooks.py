@@ -292,3 +292,64 @@ def test_memory_follows_the_cells_held_not_the_sheets_extent(
     grown_mb = (figures["after"] - figures["before"]) / 1024  # ru_maxrss is in KB on Linux
     assert grown_mb < 40, figures
     assert figures["worker"] / 1024 < 300, figures
+
+
+def test_a_sheet_named_with_control_characters_is_read_under_a_clean_name(
+    tmp_path: Path,
+) -> None:
+    """A terminal would obey the escape in the name, and the direction mark would make it read
+    backwards: neither is shown or stored."""
+    path = write_raw_workbook(
+        tmp_path / "Return Q2 EP.xlsx",
+        [("Q2&#x1;&#x7;&#x1b;[31m\u202egpj", sheet_xml(return_rows_xml(3)))],
+    )
+    grid = read_grid(path)
+    assert [s.name for s in grid.sheets] == ["Q2[31mgpj"]
+    sheet = grid.sheet("Q2[31mgpj")
+    assert sheet is not None and list(sheet.rows[1][:4]) == [
+        "1.1.1",
+        "Project 1",
+        "Green",
+        "Going well 1",
+    ]
+
+
+def test_a_package_with_two_parts_of_one_name_is_refused(tmp_path: Path) -> None:
+    """Which of the two a reader takes differs between readers: the sheet read could be empty
+    while Excel shows the officer a full one."""
+    import warnings
+    import zipfile
+
+    path = write_raw_workbook(tmp_path / "Return Q2 EP.xlsx", _sheet_of(return_rows_xml(3)))
+    with warnings.catch_warnings(), zipfile.ZipFile(path, "a") as zf:
+        warnings.simplefilter("ignore")  # zipfile warns of the duplicate name it is told to write
+        zf.writestr("xl/worksheets/sheet1.xml", sheet_xml(b""))
+    message = _refused(path)
+    assert "two parts named xl/worksheets/sheet1.xml" in message
+
+
+def test_control_characters_in_cells_are_not_read(tmp_path: Path) -> None:
+    """Excel writes a control character in text as _x001B_ and readers decode it: a title
+    holding an Escape sequence would be obeyed by a terminal printing it. Tabs and line
+    breaks are ordinary text and stay."""
+    rows = (
+        b'<row r="1">'
+        + cell_xml("A1", "Reference")
+        + cell_xml("B1", "Project / initiative")
+        + b'</row><row r="2">'
+        + cell_xml("A2", "1.1.1_x001B_[2J")
+        + cell_xml("B2", "Crucial_x001B_]0;owned_x0007_ Crew_x0009_one\ntwo")
+        + b"</row>"
+    )
+    grid = read_grid(write_raw_workbook(tmp_path / "Plan.xlsx", _sheet_of(rows)))
+    assert list(grid.sheets[0].rows[1][:2]) == ["1.1.1[2J", "Crucial]0;owned Crew\tone\ntwo"]
+
+    csv_path = tmp_path / "Return.csv"
+    # A few such characters in an otherwise ordinary file (more are refused as binary data).
+    ordinary = b"".join(b"1.2.%d,An ordinary progress update\r\n" % n for n in range(20))
+    csv_path.write_bytes(
+        b'Reference,Progress update\r\n1.1.1\x1b[2J,"Going\x07 well\tstill\r\nyes"\r\n' + ordinary
+    )
+    sheet = read_grid(csv_path).sheets[0]
+    assert list(sheet.rows[1]) == ["1.1.1[2J", "Going well\tstill\r\nyes"]
+    assert len(sheet.rows) == 22

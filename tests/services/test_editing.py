@@ -286,3 +286,47 @@ def test_dashboard_counts_travel_and_statistics(demo_db: Database) -> None:
     assert [t.label for t in tiles] == ["KP1", "KP2", "KP3", "KP4"][: len(tiles)]
     values = [i for t in tiles for i in t.indicators if i.value is not None]
     assert values and all(i.period for i in values)
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="no named pipes here")
+def test_a_pipe_or_folder_is_refused_as_evidence_without_hanging(
+    demo_db: Database, tmp_path: Path
+) -> None:
+    """A named pipe called report.pdf (left in a shared folder) would block the read for
+    ever; a device such as /dev/zero would fill the memory. Both are refused at once."""
+    import os
+    import threading
+
+    from scp_desktop.storage.models import Evidence
+
+    pipe = tmp_path / "report.pdf"
+    os.mkfifo(pipe)
+    action_id = workspace.load_action_rows(demo_db, _plan_id(demo_db), Q2, TODAY)[0].id
+    outcome: list[BaseException | None] = []
+
+    def attach(path: Path) -> None:
+        try:
+            editing.attach_evidence(demo_db, action_id, path)
+            outcome.append(None)
+        except BaseException as exc:
+            outcome.append(exc)
+
+    worker = threading.Thread(target=attach, args=(pipe,), daemon=True)
+    worker.start()
+    worker.join(timeout=10)
+    if worker.is_alive():
+        # Unblock the reader so the test ends; the attach hung, which is the failure.
+        with open(pipe, "wb"):
+            pass
+        pytest.fail("attaching a named pipe hung")
+    assert isinstance(outcome[0], UserError)
+    assert "report.pdf is not an ordinary file" in str(outcome[0])
+    with pytest.raises(UserError, match="is a folder"):
+        editing.attach_evidence(demo_db, action_id, tmp_path)
+    if Path("/dev/zero").exists():
+        with pytest.raises(UserError, match="not an ordinary file"):
+            editing.attach_evidence(demo_db, action_id, Path("/dev/zero"))
+    with demo_db.session(audit=False) as s:
+        assert s.scalar(select(func.count()).select_from(Evidence)) == 0 or all(
+            e.file_name != "report.pdf" for e in s.scalars(select(Evidence))
+        )

@@ -174,3 +174,24 @@ def test_covering_email_with_every_line_break_kind(demo_db: Database) -> None:
         parsed = _parse(bytes(message))
         assert set(parsed.keys()) == HEADERS
         assert _sole_recipient(parsed) == ["jo@example.org"]
+
+
+def test_reference_records_refuse_control_characters(demo_db: Database) -> None:
+    """An Escape sequence in an agency's abbreviation would be obeyed by the terminal each
+    time the command line prints it (export-returns, returns-status)."""
+    partners = records.list_records(demo_db, records.RecordKind.PARTNER)
+    cara = next(p for p in partners if p.values["abbreviation"] == "CARA")
+    for field, text in (
+        ("abbreviation", "CARA\x1b]0;owned\x07"),
+        ("name", "Nul\x00byte"),
+        ("contact_name", "Del\x7f"),
+        ("contact_email", "c1\x9b@example.org"),
+    ):
+        values = dict(cara.values, **{field: text})
+        with pytest.raises(UserError, match="invisible control character"):
+            records.save_record(demo_db, records.RecordKind.PARTNER, cara.id, values)
+    after = records.list_records(demo_db, records.RecordKind.PARTNER)
+    assert next(p for p in after if p.id == cara.id).values == cara.values
+    # A tab is ordinary text, kept as typed.
+    values = dict(cara.values, name="Community\tAgency")
+    records.save_record(demo_db, records.RecordKind.PARTNER, cara.id, values)

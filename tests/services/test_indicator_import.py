@@ -277,3 +277,58 @@ def test_csv_and_workbook_below_banner_rows_both_import(demo_db: Database, tmp_p
     assert [(v.ref.row, v.period_text, v.value, v.note) for v in values] == [
         (6, "2022-23-Q1", Decimal("7"), "first quarter of the post")
     ]
+
+
+def test_values_changed_between_preview_and_apply_are_listed_not_overwritten(
+    demo_db: Database, tmp_path: Path
+) -> None:
+    """Another officer's edit and an import from the command line, both landing between the
+    preview and Apply: each is named, nothing of the import is written, nothing is lost."""
+    import os
+    import subprocess
+    import sys
+
+    from scp_desktop.services.errors import ConflictError
+    from scp_desktop.storage.database import open_database
+
+    path = wide(
+        tmp_path / "stats.xlsx",
+        [["Indicator", "Q1 2022-23", "Q2 2022-23"], [NC, 999, 181], [WSO, 7, 8]],
+    )
+    preview = preview_import(demo_db, plan_id(demo_db), path)
+    assert preview.can_apply
+    nc_q1 = next(r for r in preview.rows if r.indicator_name == NC and r.period == "2022-23-Q1")
+    assert nc_q1.change == "changed" and nc_q1.version > 0
+
+    bob, _ = open_database(demo_db.path, user="Bob Jones")
+    try:
+        svc.save_values(bob, nc_q1.indicator_id, [svc.ValueEdit("2022-23-Q1", {"value": "500"})])
+    finally:
+        bob.close()
+    other = wide(tmp_path / "other.csv.xlsx", [["Indicator", "Q2 2022-23"], [NC, 200]])
+    env = {**os.environ, "LOGNAME": "cli-officer", "USER": "cli-officer"}
+    cli = [sys.executable, "-m", "scp_desktop", "indicators", "import", "--db", str(demo_db.path)]
+    done = subprocess.run(
+        [*cli, str(other), "--apply"], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+
+    with pytest.raises(ConflictError) as refused:
+        apply_import(demo_db, preview)
+    message = str(refused.value)
+    assert "2 value(s) in stats.xlsx were changed" in message
+    assert "nothing was written" in message
+    assert "Bob Jones" in message and "500" in message
+    assert "cli-officer" in message and "200" in message
+    assert "row 4, column B" in message and "row 4, column C" in message
+    assert value_of(demo_db, "Next Chapter domestic", "2022-23-Q1") == "500"
+    assert value_of(demo_db, "Next Chapter domestic", "2022-23-Q2") == "200"
+    # The women's safety figures were not written either: all or nothing.
+    assert value_of(demo_db, "Women's Safety Officer", "2022-23-Q2") is None
+
+    # Previewed again, the officer sees the values as they are now and can apply knowingly.
+    again = preview_import(demo_db, plan_id(demo_db), path)
+    olds = {(r.indicator_name, r.period): r.old_value for r in again.rows}
+    assert olds[(NC, "2022-23-Q1")] == "500" and olds[(NC, "2022-23-Q2")] == "200"
+    assert apply_import(demo_db, again) == 4
+    assert value_of(demo_db, "Next Chapter domestic", "2022-23-Q1") == "999"

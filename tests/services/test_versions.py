@@ -430,3 +430,23 @@ def test_a_stale_indicator_definition_is_refused(two: tuple[Database, Database])
         alice, replace(opened, name="Robbery (all)", version=now.version), overwrite=True
     )
     assert indicators.get_definition(bob, ind).name == "Robbery (all)"
+
+
+def test_who_made_a_change_is_worded_for_the_officer_reading_it() -> None:
+    import datetime as dt
+
+    from scp_desktop.services.errors import OtherChange
+    from scp_desktop.services.versions import by_whom, describe_change, who_text
+
+    at = dt.datetime(2026, 12, 6, 8, 0)
+    mine = OtherChange("Alice Smith", at, "update", "", ())
+    bobs = OtherChange("Bob", at, "update", "", ())
+    unnamed = OtherChange("", at, "update", "", ())
+    assert who_text("Alice Smith", " alice smith ") == "you, in another window"
+    assert who_text("Alice Smith", "Bob") == "Alice Smith"
+    assert who_text("", "Bob") == "someone"
+    assert by_whom((mine,), "Alice Smith") == "you, in another window"
+    assert by_whom((mine, bobs), "Alice Smith") == "you (in another window) and Bob"
+    assert by_whom((unnamed,), "Alice Smith") == "someone else"
+    assert by_whom((), "Alice Smith") == "someone else"
+    assert describe_change(mine, "Alice Smith").startswith("changed by you, in another window, on ")

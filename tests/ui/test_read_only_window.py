@@ -79,7 +79,7 @@ def test_window_open_read_only_says_why_and_switches_off_writing(
         assert text.startswith(
             "<b>Read-only.</b> It is open for changes in SCP Desktop by Jane Smith"
         )
-        assert "close it there and open it again" in text
+        assert "once it is closed there, this window offers to open it for changes" in text
         assert banner.copy_button is None  # two copies of a plan being changed would part ways
         assert window.windowTitle().endswith("(read-only)")
         for name in WRITING_ACTIONS:

@@ -14,7 +14,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QDialog, QLineEdit, QPlainTextEdit
+from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QPlainTextEdit
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -489,3 +489,119 @@ def test_undo_of_a_rename_after_another_window_edited_the_action_is_refused(
     bob.acts.undo.trigger()
     assert workspace.action_detail(bob.db, action_id).fields.title == "Renamed by Alice"
     assert not alice.undo.stack.canUndo() and title != "Renamed by Alice"
+
+
+def _rag(db: Database, action_id: int) -> str | None:
+    with db.session(audit=False) as s:
+        return s.scalar(
+            select(QuarterUpdate.rag).where(
+                QuarterUpdate.action_id == action_id, QuarterUpdate.quarter == Q3
+            )
+        )
+
+
+def _q3_cell(window: MainWindow, action_id: int) -> object:
+    from scp_desktop.ui.action_table import Column
+
+    return window.model.index(window.model.row_of(action_id), Column.Q3)
+
+
+def test_a_rag_typed_into_a_stale_table_cell_is_refused_then_reloaded(
+    alice: MainWindow,
+    bob: MainWindow,
+    scripts: dict[str, list[Script]],
+    errors: dict[str, list[str]],
+) -> None:
+    """A RAG key on a cell showing an older update asks, naming who set what, and Reload
+    shows theirs: nothing of Bob's is overwritten unseen."""
+    action_id = alice.model.row_at(0).id
+    _at_q3(alice, action_id)
+    _at_q3(bob, action_id)
+    scripts["editor"].append(_typing("Bob's narrative"))
+    bob.action_commands.edit_update()
+    bob_rag = _rag(bob.db, action_id)
+    assert bob_rag is not None
+    other = RAG.RED if bob_rag != "R" else RAG.GREEN
+    seen: dict[str, object] = {}
+
+    def reload(dialog: QDialog) -> QDialog.DialogCode:
+        assert isinstance(dialog, ConflictDialog)
+        seen["rows"] = _conflict_rows(dialog)
+        dialog.reload_button.click()
+        return Accepted
+
+    scripts["conflict"].append(reload)
+    # Alice's table still shows the quarter as it was before Bob's update.
+    assert alice.model.setData(_q3_cell(alice, action_id), other)  # type: ignore[arg-type]
+    assert not scripts["conflict"], "no conflict dialog was shown"
+    rows = seen["rows"]
+    assert isinstance(rows, list) and rows and all(r[0] == "Bob" for r in rows)
+    assert _rag(alice.db, action_id) == bob_rag
+    assert _narrative(alice.db, action_id) == "Bob's narrative"
+    # Reloaded: the cell now shows Bob's RAG, and a RAG typed now is saved.
+    row = alice.model.row_at(alice.model.row_of(action_id))
+    assert row.rags[2] is not None and row.rags[2].value == bob_rag
+    assert alice.model.setData(_q3_cell(alice, action_id), other)  # type: ignore[arg-type]
+    assert _rag(alice.db, action_id) == other.value
+    assert _narrative(alice.db, action_id) == "Bob's narrative"
+    assert not errors
+
+
+def test_a_stale_rag_key_saved_over_knowingly_and_cancel_saves_nothing(
+    alice: MainWindow,
+    bob: MainWindow,
+    scripts: dict[str, list[Script]],
+) -> None:
+    action_id = alice.model.row_at(1).id
+    _at_q3(alice, action_id)
+    _at_q3(bob, action_id)
+    assert bob.model.setData(_q3_cell(bob, action_id), RAG.AMBER)  # type: ignore[arg-type]
+    assert _rag(bob.db, action_id) == "A"
+
+    def cancel(dialog: QDialog) -> QDialog.DialogCode:
+        assert isinstance(dialog, ConflictDialog)
+        dialog.cancel_button.click()
+        return Rejected
+
+    def overwrite(dialog: QDialog) -> QDialog.DialogCode:
+        assert isinstance(dialog, ConflictDialog)
+        dialog.overwrite_button.click()
+        return Accepted
+
+    scripts["conflict"] += [cancel, overwrite]
+    alice.model.setData(_q3_cell(alice, action_id), RAG.RED)  # type: ignore[arg-type]
+    assert _rag(alice.db, action_id) == "A"
+    alice.model.setData(_q3_cell(alice, action_id), RAG.RED)  # type: ignore[arg-type]
+    assert _rag(alice.db, action_id) == "R"
+    assert not scripts["conflict"]
+
+
+def test_a_change_of_ones_own_in_another_window_is_worded_so(
+    qtbot: QtBot,
+    plan_file: Path,
+    tmp_path: Path,
+    errors: dict[str, list[str]],
+    scripts: dict[str, list[Script]],
+) -> None:
+    """The same officer in two windows: the refusal says "you, in another window"."""
+    first = next(_window(qtbot, plan_file, "Alice", tmp_path))
+    second = next(_window(qtbot, plan_file, "Alice", tmp_path / "second"))
+    action_id = first.model.row_at(2).id
+    _at_q3(first, action_id)
+    _at_q3(second, action_id)
+    assert second.model.setData(_q3_cell(second, action_id), RAG.GREEN)  # type: ignore[arg-type]
+    seen: dict[str, object] = {}
+
+    def look(dialog: QDialog) -> QDialog.DialogCode:
+        assert isinstance(dialog, ConflictDialog)
+        seen["rows"] = _conflict_rows(dialog)
+        seen["text"] = " ".join(label.text() for label in dialog.findChildren(QLabel))
+        dialog.cancel_button.click()
+        return Rejected
+
+    scripts["conflict"].append(look)
+    first.model.setData(_q3_cell(first, action_id), RAG.RED)  # type: ignore[arg-type]
+    rows = seen["rows"]
+    assert isinstance(rows, list) and rows[0][0] == "you, in another window"
+    assert "by you, in another window, after you opened it" in str(seen["text"])
+    assert "someone else" not in str(seen["text"])
