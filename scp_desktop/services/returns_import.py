@@ -40,7 +40,7 @@ from scp_desktop.excel.return_reader import (
     tidy_narrative,
 )
 from scp_desktop.excel.safety import SpreadsheetRejected
-from scp_desktop.services import activity, versions
+from scp_desktop.services import activity, import_undo, versions
 from scp_desktop.services.bulk import collector_paused
 from scp_desktop.services.errors import UserError
 from scp_desktop.services.versions import ABSENT
@@ -51,6 +51,7 @@ from scp_desktop.storage.models import (
     ActionPartner,
     AuditEntry,
     ImportBatch,
+    ImportChange,
     KeyPriority,
     Objective,
     Partner,
@@ -288,6 +289,10 @@ class PreviewRow:
     overwrite: bool = True
     has_existing: bool = False
     file_index: int = 0
+    rag_text: str = ""  # the RAG cell as written
+    rag_rule: str = ""  # how it was read ('“behind schedule” read as Amber'), or why not
+    rag_choices: Sequence[RAG] = ()  # 'G/A': the statuses the officer chooses between
+    rag_by_officer: bool = False
     # Tidied when first asked for: a dry run compares only the rows whose RAG is unchanged.
     _narrative: str | None = field(default=None, repr=False, compare=False)
 
@@ -302,8 +307,25 @@ class PreviewRow:
 
     @property
     def applicable(self) -> bool:
-        """Whether ticking the row can write something."""
-        return self.action_id is not None and self.rag is not None and not self.problems
+        """Whether ticking the row can write something.
+
+        A RAG written but not readable still lets the progress update apply over an update
+        already held, whose RAG is left as it was.
+        """
+        return (
+            self.action_id is not None
+            and not self.problems
+            and (self.rag is not None or self.keeps_rag)
+        )
+
+    @property
+    def keeps_rag(self) -> bool:
+        """Applying imports the progress update only: the RAG written could not be read."""
+        return self.rag is None and bool(self.rag_text) and self.has_existing
+
+    @property
+    def rag_unread(self) -> bool:
+        return self.rag is None and bool(self.rag_text)
 
 
 @dataclass
@@ -610,6 +632,8 @@ def _preview_row(
         line.notes,
         line.supporting,
     )
+    if line.rag_text:
+        row.rag_text, row.rag_rule, row.rag_choices = line.rag_text, line.rag_rule, line.rag_choices
     if use_template and line.template_action_id in index.actions:
         row.action_id = line.template_action_id
         row.match_how = "template"
@@ -726,11 +750,11 @@ def evaluate(index: PlanIndex, row: PreviewRow, *, file_agency: str = "") -> Non
         row.selected = False
         row.message = "; ".join(row.problems)
         return
-    if row.rag is None:
+    if row.rag is None and not row.rag_text:
         if row.narrative:
             row.outcome = Outcome.ERROR
             row.selected = False
-            row.message = "A progress update but no RAG: enter Red, Amber, Green or Blue"
+            row.message = "A progress update but no RAG: set it (R, A, G or B)"
         else:
             row.outcome = Outcome.UNCHANGED
             row.selected = False
@@ -741,6 +765,9 @@ def evaluate(index: PlanIndex, row: PreviewRow, *, file_agency: str = "") -> Non
         row.outcome = Outcome.ERROR
         row.selected = False
         row.message = f"{index.quarter.label} is signed off: its updates are locked"
+        return
+    if row.rag is None:
+        _evaluate_unread_rag(row, existing)
         return
     if existing is not None and (
         existing.rag == row.rag
@@ -793,6 +820,27 @@ def evaluate(index: PlanIndex, row: PreviewRow, *, file_agency: str = "") -> Non
     else:
         row.outcome = Outcome.UPDATE
         row.selected = existing is None or row.overwrite
+
+
+def _evaluate_unread_rag(row: PreviewRow, existing: ExistingUpdate | None) -> None:
+    """A RAG written but not read: the officer sets it, or imports the progress update alone."""
+    why = row.rag_rule or f"RAG “{row.rag_text}” is not Red, Amber, Green or Blue"
+    row.selected = False
+    if existing is None:
+        row.outcome = Outcome.ERROR
+        row.message = f"{why}: set the RAG (R, A, G or B) to import this row"
+    elif existing.narrative.strip() == row.narrative.strip() or not row.narrative:
+        row.outcome = Outcome.UNCHANGED
+        row.message = f"{why}; the progress update is the one already held"
+    elif not row.overwrite:
+        row.outcome = Outcome.UNCHANGED
+        row.message = f"Keep the existing update ({existing.rag.label}): the return's row is not applied"
+    else:
+        row.outcome = Outcome.WARNING
+        row.message = (
+            f"{why}: set the RAG (R, A, G or B), or tick the row to import its progress update "
+            f"with the RAG left {existing.rag.label}"
+        )
 
 
 # What an applicable row does, by (RAG held, RAG returned): the start of every row's message.
@@ -859,6 +907,20 @@ def choose_action(preview: ImportPreview, row: PreviewRow, action_id: int | None
         row.selected = True
 
 
+def set_rag(preview: ImportPreview, row: PreviewRow, rag: RAG) -> None:
+    """The officer's RAG for a row (the return's could not be read, or was wrong); re-evaluates it."""
+    row.rag = rag
+    row.rag_from_fill = False
+    row.rag_by_officer = True
+    written = f" (the return says “{row.rag_text}”)" if row.rag_text else ""
+    row.rag_rule = f"{rag.label}, set by you{written}"
+    agency = preview.files[row.file_index].agency if row.file_index < len(preview.files) else ""
+    evaluate(preview.index, row, file_agency=agency)
+    if row.applicable and row.outcome in (Outcome.UPDATE, Outcome.WARNING):
+        row.selected = row.overwrite or not row.has_existing
+    mark_duplicates(preview)
+
+
 def set_overwrite(preview: ImportPreview, row: PreviewRow, overwrite: bool) -> None:
     row.overwrite = overwrite
     agency = preview.files[row.file_index].agency if row.file_index < len(preview.files) else ""
@@ -915,6 +977,10 @@ class ApplyResult:
     status: list[AgencyReturn] = field(default_factory=list)
     # Rows not applied because their update changed after the preview: who changed what.
     conflicts: list[str] = field(default_factory=list)
+    # Every row read but not applied, and why ('book.xlsx, sheet Q2 row 7 (1.2): …').
+    skipped: list[str] = field(default_factory=list)
+    import_id: int | None = None  # the first file's batch: what Undo names
+    action_ids: list[int] = field(default_factory=list)  # the actions whose updates were written
 
     def lines(self) -> list[str]:
         out = [
@@ -932,6 +998,29 @@ class ApplyResult:
         out.append(f"Not returned: {', '.join(missing) or 'none'}")
         out.extend(f"Not applied: {c}" for c in self.conflicts)
         return out
+
+
+def skipped_rows(preview: ImportPreview) -> list[str]:
+    """Each row that Apply leaves out, with why: the officer's list of what did not go in."""
+    out = []
+    for r in preview.rows:
+        if r.selected:
+            continue
+        name = r.reference or _short(r.title) or "no reference or title"
+        why = r.message or _OUTCOME_WORDS[r.outcome]
+        if r.applicable and r.outcome in (Outcome.UPDATE, Outcome.WARNING):
+            why = f"not ticked ({why})"
+        out.append(f"{r.file}, sheet {r.sheet} row {r.row} ({name}): {why}")
+    return out
+
+
+_OUTCOME_WORDS = {
+    Outcome.UPDATE: "not ticked",
+    Outcome.UNCHANGED: "nothing to change",
+    Outcome.WARNING: "to check",
+    Outcome.ERROR: "cannot be applied",
+    Outcome.UNMATCHED: "not matched to an action",
+}
 
 
 def apply_import(db: Database, preview: ImportPreview) -> ApplyResult:
@@ -985,7 +1074,7 @@ def _apply_import(db: Database, preview: ImportPreview) -> ApplyResult:
                 f"row {other.row}): untick one; nothing was written."
             )
         seen[r.action_id] = r
-    result = ApplyResult()
+    result = ApplyResult(skipped=skipped_rows(preview))
     backup_before_change(db.path, "import")
     with db.session(reason=f"returns imported for {quarter.label}") as s:
         if (
@@ -1004,6 +1093,7 @@ def _apply_import(db: Database, preview: ImportPreview) -> ApplyResult:
                 )
             )
         }
+        written: list[tuple[ImportBatch, int, str | None, QuarterUpdate]] = []
         for file_index, fp in enumerate(preview.files):
             rows = [r for r in chosen if r.file_index == file_index]
             partner = partners.get(fp.agency.upper()) if fp.agency else None
@@ -1022,9 +1112,12 @@ def _apply_import(db: Database, preview: ImportPreview) -> ApplyResult:
             )
             s.add(batch)
             s.flush()
+            if result.import_id is None:
+                result.import_id = batch.id
+            batch.applied_with = result.import_id
             applied = 0
             for r in rows:
-                assert r.action_id is not None and r.rag is not None
+                assert r.action_id is not None
                 if s.get(Action, r.action_id) is None:
                     raise UserError(
                         f"The action for {fp.name} row {r.row} was deleted since the preview; nothing was written."
@@ -1043,6 +1136,12 @@ def _apply_import(db: Database, preview: ImportPreview) -> ApplyResult:
                 if update is not None and not r.overwrite:
                     result.kept += 1
                     continue
+                if update is None and r.rag is None:
+                    raise UserError(
+                        f"{fp.name} row {r.row} has no RAG that could be read and the action has "
+                        f"no update for {quarter.label} to keep one from; nothing was written."
+                    )
+                before = None if update is None else import_undo.snapshot(update)
                 if update is None:
                     update = QuarterUpdate(action_id=r.action_id, quarter=quarter.code)
                     s.add(update)
@@ -1050,7 +1149,8 @@ def _apply_import(db: Database, preview: ImportPreview) -> ApplyResult:
                     result.created += 1
                 else:
                     result.updated += 1
-                update.rag = r.rag.value
+                if r.rag is not None:  # else the RAG held stays: the return's was not readable
+                    update.rag = r.rag.value
                 update.narrative = r.narrative
                 update.reported_by = r.reported_by[:200]
                 update.reported_on = r.reported_on
@@ -1061,9 +1161,25 @@ def _apply_import(db: Database, preview: ImportPreview) -> ApplyResult:
                 update.source_row = r.row
                 update.edited_by = ""
                 update.edited_at = None
+                written.append((batch, r.action_id, before, update))
                 applied += 1
             batch.rows_applied = applied
             result.batches += 1
+        # What each update was and became, with the version the import left: Undo needs them.
+        s.flush()
+        for batch, action_id, before, update in written:
+            s.add(
+                ImportChange(
+                    batch_id=batch.id,
+                    action_id=action_id,
+                    quarter=quarter.code,
+                    before=before,
+                    after=import_undo.snapshot(update),
+                    version_after=update.version,
+                    version_undone=0,
+                )
+            )
+            result.action_ids.append(action_id)
     result.status = return_status(db, preview.plan_id, quarter)
     activity.import_applied(
         result.created, result.updated, result.kept, result.batches, time.perf_counter() - started

@@ -120,7 +120,7 @@ def test_every_update_lands_and_nothing_else_changes(demo_db: Database, tmp_path
     assert all(v[2] == "import" and v[3] == LEAD_SHEET and v[4] for v in got.values())
     assert len(batches) == len(result.returns) and all(b.partner_id for b in batches)
     assert q2_after == q2_before
-    assert _snapshot(demo_db, {"audit_log", "import_batch", "quarter_update"}) == before
+    assert _snapshot(demo_db, {"audit_log", "import_batch", "import_change", "quarter_update"}) == before
     status = return_status(demo_db, plan_id, Q3)
     assert all(a.returned for a in status)
 
