@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import json
+import math
 import re
 import time
 from collections import Counter
@@ -145,6 +147,14 @@ class PlanIndex:
         if key in self.agencies:
             return self.agencies[key]
         return next((a for a in self.agencies.values() if a.name.upper() == key), None)
+
+    @functools.cached_property
+    def word_counts(self) -> Counter[str]:
+        """In how many of the plan's titles each word appears."""
+        counts: Counter[str] = Counter()
+        for title in self.titles.values():
+            counts.update(set(title.split()))
+        return counts
 
     @functools.cached_property
     def title_list(self) -> tuple[list[int], list[str], list[str]]:
@@ -692,14 +702,18 @@ def _title_candidates(index: PlanIndex, query: str) -> list[tuple[float, int]]:
     positions = {
         found[2]
         for found in process.extract(
-            " ".join(sorted(query.split())), sorted_titles, scorer=fuzz.ratio, limit=4
+            " ".join(sorted(query.split())), sorted_titles, scorer=fuzz.ratio, limit=6
         )
     }
     positions.update(
-        found[2] for found in process.extract(query, titles, scorer=fuzz.token_set_ratio, limit=4)
+        found[2] for found in process.extract(query, titles, scorer=fuzz.token_set_ratio, limit=6)
+    )
+    positions.update(
+        found[2]
+        for found in process.extract(query, titles, scorer=fuzz.partial_token_set_ratio, limit=4)
     )
     results = sorted(
-        ((float(_scorer(query, titles[p])), keys[p]) for p in positions),
+        ((title_score(index, query, titles[p]), keys[p]) for p in positions),
         key=lambda r: (-r[0], r[1]),
     )[:3]
     index.fuzzy_results[query] = results
@@ -707,14 +721,138 @@ def _title_candidates(index: PlanIndex, query: str) -> list[tuple[float, int]]:
 
 
 def _scorer(query: str, choice: str, **_: Any) -> float:
+    """The fast character-level similarity, used only to find candidates for `title_score`."""
     return max(
         float(fuzz.token_sort_ratio(query, choice)),
         0.95 * float(fuzz.token_set_ratio(query, choice)),
     )
 
 
+# Words that say nothing about which action is meant.
+_STOP_WORDS = frozenset("a an and the of for to in on at by with from our its".split())
+
+
+def _word_weights(index: PlanIndex, words: Sequence[str]) -> list[float]:
+    # A word many of the plan's titles share ('awareness', 'week', 'project', 'op') tells
+    # little; a word no title has tells most. Years and numbers say little either way.
+    counts = index.word_counts
+    total = len(index.titles) + 1
+    out = []
+    for w in words:
+        if w in _STOP_WORDS:
+            out.append(0.0)
+        elif w.isdigit():
+            out.append(0.5)
+        else:
+            out.append(math.log(total / (counts.get(w, 0) + 1)) + 1.0)
+    return out
+
+
+def _word_credit(a: str, b: str) -> float:
+    """How far word `a` is word `b`: 1 the same, less for a typo or an abbreviation, else 0."""
+    if a == b:
+        return 1.0
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    if len(short) >= 3 and long.startswith(short):
+        return 0.9  # 'dom' for 'domestic', 'support' for 'supporting', 'educ' for 'education'
+    if len(short) >= 4:
+        ratio = fuzz.ratio(a, b)
+        if ratio >= 80:
+            return ratio / 100  # 'enlightment' for 'enlightenment', 'visit' for 'visits'
+    if len(short) >= 3 and short[0] == long[0] and len(short) >= 0.4 * len(long):
+        letters = iter(long)
+        if all(ch in letters for ch in short):
+            return 0.8  # 'trng' for 'training', 'mgmt' for 'management'
+    return 0.0
+
+
+def _covered(words: Sequence[str], other: Sequence[str]) -> list[float]:
+    """Each word's best credit against the other title, an acronym counting for the words it spells."""
+    credits = [max((_word_credit(w, o) for o in other), default=0.0) for w in words]
+    # 'TCAP' in one title spells 'Town Centre Action Plan' in the other, 'CSEOs' 'Community
+    # Safety and Engagement Officers': both count (little words may be left out of an acronym).
+    telling = [i for i, w in enumerate(words) if w not in _STOP_WORDS]
+    for o in other:
+        for i in _spelt_by(o, words, telling):
+            credits[i] = 1.0
+    other_telling = [i for i, w in enumerate(other) if w not in _STOP_WORDS]
+    for i, w in enumerate(words):
+        if credits[i] < 1.0 and _spelt_by(w, other, other_telling):
+            credits[i] = 1.0
+    # 'Boxsmart' for 'Box Smart', 'web site' for 'website': a word written as two, or two as one.
+    joined = {a + b for a, b in itertools.pairwise(other)}
+    for i, w in enumerate(words):
+        if w in joined:
+            credits[i] = 1.0
+        if i + 1 < len(words) and w + words[i + 1] in other:
+            credits[i] = credits[i + 1] = 1.0
+    return credits
+
+
+def _spelt_by(acronym: str, words: Sequence[str], telling: Sequence[int]) -> list[int]:
+    """The positions of the words whose initials `acronym` is ('cseos': plural too), or []."""
+    if len(acronym) < 2 or acronym.isdigit():
+        return []
+    for letters in (acronym, acronym[:-1] if len(acronym) > 3 and acronym.endswith("s") else ""):
+        n = len(letters)
+        if n < 2:
+            continue
+        for start in range(len(telling) - n + 1):
+            run = telling[start : start + n]
+            if "".join(words[i][0] for i in run) == letters:
+                return list(range(run[0], run[-1] + 1))
+    return []
+
+
+def title_score(index: PlanIndex, query: str, title: str) -> float:
+    """How surely a (normalised) title a return holds is a (normalised) title of the plan, 0–100.
+
+    The share of each title's telling words found in the other, weighted by how rare each
+    word is in the plan: retyped titles, typos, abbreviations and acronyms score high; titles
+    that only share the plan's common words ('awareness week', 'project') score low.
+    """
+    if query == title or query.replace(" ", "") == title.replace(" ", ""):
+        return 100.0
+    q, t = query.split(), title.split()
+    if not q or not t:
+        return 0.0
+    wq, wt = _word_weights(index, q), _word_weights(index, t)
+    if not any(wq):
+        wq = [1.0] * len(q)  # a title of little words only: each counts
+    if not any(wt):
+        wt = [1.0] * len(t)
+    cq = _covered(q, t)
+    ct = _covered(t, q)
+    of_query = sum(w * c for w, c in zip(wq, cq, strict=True)) / sum(wq)
+    of_title = sum(w * c for w, c in zip(wt, ct, strict=True)) / sum(wt)
+    # What the partner wrote matters most: a shortened title is still the action.
+    if _all_found(wq, cq) or _all_found(wt, ct):
+        # Every word of one title is in the other: a title shortened or added to
+        # ('Mobile CCTV', 'Crucial Crew event'), scored by how much was left out or added.
+        score = CONTAINED_FLOOR + (1 - CONTAINED_FLOOR) * min(of_query, of_title)
+    else:
+        score = 0.6 * of_query + 0.4 * of_title
+    # A telling word on each side that the other lacks is a different thing, not a retyping:
+    # 'Fire station open day' is not 'Police station open day'.
+    if _has_unmatched(wq, cq) and _has_unmatched(wt, ct):
+        score *= SUBSTITUTION_FACTOR
+    return round(100.0 * score, 1)
+
+
+SUBSTITUTION_FACTOR = 0.8
+CONTAINED_FLOOR = 0.8
+
+
+def _all_found(weights: Sequence[float], credits: Sequence[float]) -> bool:
+    return all(c == 1.0 for w, c in zip(weights, credits, strict=True) if w > 0)
+
+
+def _has_unmatched(weights: Sequence[float], credits: Sequence[float]) -> bool:
+    return any(w > 0.5 and c == 0.0 for w, c in zip(weights, credits, strict=True))
+
+
 def _title_score(index: PlanIndex, title: str, action_id: int) -> float:
-    return _scorer(normalise_title(title), index.titles[action_id])
+    return title_score(index, normalise_title(title), index.titles[action_id])
 
 
 def _label(action: PlanAction) -> str:
