@@ -729,7 +729,25 @@ def _scorer(query: str, choice: str, **_: Any) -> float:
 
 
 # Words that say nothing about which action is meant.
-_STOP_WORDS = frozenset("a an and the of for to in on at by with from our its".split())
+_STOP_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "the",
+        "of",
+        "for",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "with",
+        "from",
+        "our",
+        "its",
+    ]
+)
 
 
 def _word_weights(index: PlanIndex, words: Sequence[str]) -> list[float]:
@@ -972,7 +990,9 @@ def _evaluate_unread_rag(row: PreviewRow, existing: ExistingUpdate | None) -> No
         row.message = f"{why}; the progress update is the one already held"
     elif not row.overwrite:
         row.outcome = Outcome.UNCHANGED
-        row.message = f"Keep the existing update ({existing.rag.label}): the return's row is not applied"
+        row.message = (
+            f"Keep the existing update ({existing.rag.label}): the return's row is not applied"
+        )
     else:
         row.outcome = Outcome.WARNING
         row.message = (
@@ -1418,3 +1438,69 @@ def return_status(db: Database, plan_id: int, quarter: Quarter) -> list[AgencyRe
             # A file from the agency counts; so does a combined return that covered all its actions.
             entry.returned = bool(entry.files) or entry.updated_actions == entry.lead_actions
     return sorted(per.values(), key=lambda a: (a.returned, a.abbreviation.lower()))
+
+
+# ---------------------------------------------------------------- a row that is a new action
+
+
+@dataclass(frozen=True)
+class ObjectiveChoice:
+    id: int
+    label: str  # '2.3 Reduce anti-social behaviour'
+
+
+def objective_choices(db: Database, plan_id: int) -> list[ObjectiveChoice]:
+    """The plan's objectives in plan order, for 'add as a new action under…'."""
+    with db.session(audit=False) as s:
+        rows = s.execute(
+            select(KeyPriority.number, Objective.id, Objective.position, Objective.title)
+            .join(Objective, Objective.priority_id == KeyPriority.id)
+            .where(KeyPriority.plan_id == plan_id)
+            .order_by(KeyPriority.number, Objective.position, Objective.id)
+        ).all()
+    return [
+        ObjectiveChoice(objective_id, f"{number}.{position} {title}".strip())
+        for number, objective_id, position, title in rows
+    ]
+
+
+def add_row_as_action(
+    db: Database,
+    preview: ImportPreview,
+    row: PreviewRow,
+    objective_id: int,
+    *,
+    title: str,
+    reference: str = "",
+) -> int:
+    """Add the row's work to the plan as a new action under the objective; the row is matched
+    to it (and applies as any matched row). The file's agency, when known, leads it."""
+    from scp_desktop.services.editing import create_action
+    from scp_desktop.services.workspace import ActionFields
+
+    title = " ".join(title.split())
+    if not title:
+        raise UserError("The new action needs a title.")
+    if objective_id not in {o.id for o in objective_choices(db, preview.plan_id)}:
+        raise UserError("That objective is not in this plan.")
+    agency_name = (
+        preview.files[row.file_index].agency if row.file_index < len(preview.files) else ""
+    )
+    agency = preview.index.agencies.get(agency_name.upper()) if agency_name else None
+    action_id = create_action(
+        db,
+        objective_id,
+        ActionFields(
+            title=title[:300],
+            reference=reference.strip()[:30],
+            lead_ids=(agency.id,) if agency is not None else (),
+        ),
+    )
+    leads = (agency.abbreviation,) if agency is not None else ()
+    preview.index.actions[action_id] = PlanAction(action_id, reference.strip(), title, leads, None)
+    # The matching tables were made from the plan before this action: made again when next asked.
+    for name in ("by_reference", "titles", "by_title", "title_list", "word_counts"):
+        preview.index.__dict__.pop(name, None)
+    preview.index.fuzzy_results.clear()
+    choose_action(preview, row, action_id)
+    return action_id

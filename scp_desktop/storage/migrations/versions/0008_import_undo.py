@@ -35,7 +35,10 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column(
-            "action_id", sa.Integer(), sa.ForeignKey("action.id", ondelete="CASCADE"), nullable=False
+            "action_id",
+            sa.Integer(),
+            sa.ForeignKey("action.id", ondelete="CASCADE"),
+            nullable=False,
         ),
         sa.Column("quarter", sa.String(length=12), nullable=False),
         sa.Column("before", sa.Text(), nullable=True),
