@@ -43,6 +43,7 @@ _FIELDS = (
     "source_row",
     "edited_by",
     "edited_at",
+    "updated_at",  # set explicitly, so the undone update keeps its own time, not the undo's
 )
 
 
@@ -63,7 +64,7 @@ def _restore(update: QuarterUpdate, text: str) -> None:
         value = values.get(name)
         if name == "reported_on" and value is not None:
             value = dt.date.fromisoformat(value)
-        elif name == "edited_at" and value is not None:
+        elif name in ("edited_at", "updated_at") and value is not None:
             value = dt.datetime.fromisoformat(value)
         setattr(update, name, value)
 
@@ -81,11 +82,15 @@ class AppliedImport:
     undone: bool
 
     @property
-    def label(self) -> str:
+    def files_text(self) -> str:
         names = ", ".join(self.files[:2]) + (
             f" and {len(self.files) - 2} more" if len(self.files) > 2 else ""
         )
-        return f"the import of {names or 'returns'}"
+        return names or "returns"
+
+    @property
+    def label(self) -> str:
+        return f"the import of {self.files_text}"
 
 
 def _batches(s: Session, import_id: int) -> list[ImportBatch]:
@@ -150,7 +155,11 @@ def imports_touching(db: Database, action_id: int) -> list[AppliedImport]:
 
 def _label(s: Session, change: ImportChange) -> str:
     action = s.get(Action, change.action_id)
-    name = (action.reference or action.title[:60]) if action is not None else "a removed action"
+    name = (
+        f"{action.reference} {action.title[:60]}".strip()
+        if action is not None
+        else "a removed action"
+    )
     try:
         quarter = Quarter.parse(change.quarter).label
     except ValueError:

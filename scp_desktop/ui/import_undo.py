@@ -31,7 +31,7 @@ def push_applied(controller: UndoController, db: Database, result: ApplyResult) 
         return
     applied = import_undo.applied_import(db, result.import_id)
     undo, redo = _steps(db, result.import_id)
-    text = applied.label[0].upper() + applied.label[1:]
+    text = f"Import of {applied.files_text}"
     # Pushed after the import was written: the command's first redo does nothing.
     controller.stack.push(ServiceCommand(text, undo, redo, controller))
 

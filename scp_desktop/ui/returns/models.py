@@ -35,6 +35,8 @@ _OUTCOME_COLOURS = {
     Outcome.UNMATCHED: "#F3E5F5",
 }
 
+_RAG_LETTERS = {r.value: r for r in RAG}
+
 FILTER_ALL = "all"
 FILTER_ATTENTION = "attention"
 FILTER_UPDATES = "updates"
@@ -228,7 +230,8 @@ class PreviewTableModel(QAbstractTableModel):
         if not index.isValid() or self.preview is None:
             return False
         if role == Qt.ItemDataRole.EditRole and index.column() == self.RAG_COL:
-            rag = value if isinstance(value, RAG) else None
+            # A RAG passed through Qt arrives as its letter.
+            rag = value if isinstance(value, RAG) else _RAG_LETTERS.get(str(value))
             if rag is None or not (0 <= index.row() < len(self._visible)):
                 return False
             self.set_rag(self._visible[index.row()], rag)
