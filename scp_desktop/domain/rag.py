@@ -158,6 +158,22 @@ def direction_of_travel(previous: RAG | None, current: RAG | None) -> Travel | N
 # Returns say more than R, A, G or B. Each reading carries the rule it used, shown to the officer
 # beside the row, and a cell naming two statuses ('G/A') is never settled by guessing.
 
+# Said in words beside the symbol: not every screen's fonts draw it.
+_EMOJI_NAMES = {
+    "\U0001f7e2": "green circle",
+    "\U0001f7e9": "green square",
+    "\U0001f7e0": "orange circle",
+    "\U0001f7e1": "yellow circle",
+    "\U0001f7e7": "orange square",
+    "\U0001f7e8": "yellow square",
+    "\U0001f534": "red circle",
+    "\U0001f7e5": "red square",
+    "\U0001f535": "blue circle",
+    "\U0001f7e6": "blue square",
+    "\u2705": "tick",
+    "\u2714": "tick",
+}
+
 _EMOJI: dict[str, RAG] = {
     "\U0001f7e2": RAG.GREEN,  # large green circle
     "\U0001f7e9": RAG.GREEN,  # green square
@@ -247,6 +263,8 @@ def read_rag(text: object) -> RagReading | None:
     if not written:
         return None
     quoted = f"“{written if len(written) <= 40 else written[:39] + '…'}”"
+    if written in _EMOJI_NAMES:
+        quoted = f"{quoted} ({_EMOJI_NAMES[written]})"
     emoji = {rag for ch, rag in _EMOJI.items() if ch in written}
     raw = written.lower().replace("_", " ")
     plain = re.sub(r"\s+", " ", re.sub(r"[^a-z/\\|&+,\-– ]", " ", raw)).strip()

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy import update as sa_update
 from sqlalchemy.orm import Session
 
 from scp_desktop.domain.periods import Quarter
@@ -241,8 +242,15 @@ def _step(db: Database, import_id: int, *, undo: bool) -> AppliedImport:
                 update = QuarterUpdate(action_id=c.action_id, quarter=c.quarter)
                 _restore(update, target)
                 s.add(update)
-                # Put back after the versions it had before the undo deleted it.
-                versions.restore_version(s, update, c.version_after + 1)
+                s.flush()
+                # Put back with a version after those it had before the undo deleted it, and
+                # its own time: written directly, as a versioned write would stamp the time anew.
+                s.execute(
+                    sa_update(QuarterUpdate.__table__)
+                    .where(QuarterUpdate.__table__.c.id == update.id)
+                    .values(version=c.version_after + 1, updated_at=update.updated_at)
+                )
+                s.expire(update, ["version"])
             else:
                 _restore(update, target)
             written.append((c, update))

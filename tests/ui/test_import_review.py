@@ -332,3 +332,48 @@ def test_an_import_is_undone_from_the_window_and_from_history(
     assert "update of 2.2.2 Op Halfback was changed by Pat Officer" in seen[0]
     assert "changed by" in seen[0] and "Nothing was changed" in seen[0]
     assert _updates(demo_db) == changed
+
+
+def test_choosing_among_five_thousand_actions_by_typing(qtbot: QtBot, tmp_path: Path) -> None:
+    from bench.generate import QUARTERS, Spec, generate
+    from scp_desktop.services import plans
+    from scp_desktop.services.returns_import import preview_import
+    from scp_desktop.storage.database import open_database
+
+    built = generate(Spec(5000, seed=11), tmp_path / "large.db")
+    db, _ = open_database(built.path, user="tester")
+    try:
+        plan_id = plans.list_plans(db)[0].id
+        with db.session() as s:
+            target = s.scalars(select(Action).order_by(Action.id.desc()).limit(1)).one()
+            target_id, reference, title = target.id, target.reference, target.title
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        assert ws is not None
+        ws.append(["Initiative", "RAG", "Progress"])
+        ws.append(["Quokka counting in the park", "G", "Counted"])
+        wb.save(tmp_path / "return.xlsx")
+        preview = preview_import(
+            db, [tmp_path / "return.xlsx"], Quarter.parse(QUARTERS[1]), plan_id=plan_id
+        )
+        row = preview.rows[0]
+        started = dt.datetime.now()
+        chooser = ChooseActionDialog(db, preview, row)
+        qtbot.addWidget(chooser)
+        chooser.show()
+        opened = (dt.datetime.now() - started).total_seconds()
+        assert chooser.proxy.rowCount() == 5001  # every action, and 'not an action of this plan'
+        started = dt.datetime.now()
+        qtbot.keyClicks(chooser.search, reference)
+        typed = (dt.datetime.now() - started).total_seconds()
+        found = [chooser.proxy.index(i, 0).data() for i in range(chooser.proxy.rowCount())]
+        assert f"{reference} {title}" in found
+        # Generous bounds for a busy two-core machine: typing stays interactive.
+        assert opened < 3.0 and typed / max(len(reference), 1) < 0.5, (opened, typed)
+        qtbot.keyClicks(chooser.search, " " + title)
+        assert chooser.proxy.rowCount() >= 1
+        assert chooser.proxy.index(0, 0).data() == f"{reference} {title}"
+        qtbot.keyClick(chooser.search, Qt.Key.Key_Return)
+        assert chooser.chosen == target_id
+    finally:
+        db.close()

@@ -172,9 +172,13 @@ class ImportReturnsDialog(ReturnsDialog):
             | QAbstractItemView.EditTrigger.SelectedClicked
             | QAbstractItemView.EditTrigger.EditKeyPressed
         )
-        for col, width in enumerate((50, 150, 110, 45, 240, 45, 85, 360, 110, 200)):
+        for col, width in enumerate((50, 150, 110, 45, 240, 45, 85, 360, 110, 190)):
             self.preview_view.setColumnWidth(col, width)
         self.preview_view.horizontalHeader().setStretchLastSection(True)
+        # How the RAG was read sits beside it (shown there, kept last in the model).
+        self.preview_view.horizontalHeader().moveSection(
+            PreviewTableModel.RAG_RULE, PreviewTableModel.RAG_COL + 1
+        )
         self.detail = detail_pane()
         rows_split = QSplitter(Qt.Orientation.Horizontal)
         rows_split.addWidget(self.preview_view)
