@@ -246,8 +246,8 @@ def _step(db: Database, import_id: int, *, undo: bool) -> AppliedImport:
                 # Put back with a version after those it had before the undo deleted it, and
                 # its own time: written directly, as a versioned write would stamp the time anew.
                 s.execute(
-                    sa_update(QuarterUpdate.__table__)
-                    .where(QuarterUpdate.__table__.c.id == update.id)
+                    sa_update(QuarterUpdate)
+                    .where(QuarterUpdate.id == update.id)
                     .values(version=c.version_after + 1, updated_at=update.updated_at)
                 )
                 s.expire(update, ["version"])

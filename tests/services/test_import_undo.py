@@ -153,18 +153,14 @@ def test_undo_never_removes_evidence_attached_to_an_update_the_import_made(
                 QuarterUpdate.action_id == sceptre, QuarterUpdate.quarter == Q2.code
             )
         ).one()
-        s.add(
-            Evidence(action_id=sceptre, update_id=update.id, file_name="a.pdf", content=b"%PDF")
-        )
+        s.add(Evidence(action_id=sceptre, update_id=update.id, file_name="a.pdf", content=b"%PDF"))
     kept = _updates(demo_db)
     with pytest.raises(ConflictError, match="evidence attached since"):
         import_undo.undo_import(demo_db, import_id)
     assert _updates(demo_db) == kept
 
 
-def test_undo_is_refused_once_the_quarter_is_signed_off(
-    demo_db: Database, tmp_path: Path
-) -> None:
+def test_undo_is_refused_once_the_quarter_is_signed_off(demo_db: Database, tmp_path: Path) -> None:
     import_id = _apply(demo_db, tmp_path)
     sign_off_quarter(demo_db, Q2.code)
     kept = _updates(demo_db)
@@ -173,9 +169,7 @@ def test_undo_is_refused_once_the_quarter_is_signed_off(
     assert _updates(demo_db) == kept
 
 
-def test_the_files_applied_together_are_undone_together(
-    demo_db: Database, tmp_path: Path
-) -> None:
+def test_the_files_applied_together_are_undone_together(demo_db: Database, tmp_path: Path) -> None:
     before = _updates(demo_db)
     first = _return(tmp_path / "EP return.xlsx")
     wb = openpyxl.Workbook()

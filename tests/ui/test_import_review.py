@@ -58,7 +58,9 @@ def _messy_return(path: Path) -> Path:
     ws.append(["Crucial crew event", "✅", "Event held in June", ""])  # 8
     ws.append(["Op Oscar", "see notes", "Funding agreed for another year", ""])  # 9
     ws.append(["Boxing sessions in schools", "on track", "Ten sessions so far", ""])  # 10
-    ws.append(["Knife crime awareness week", "on track", "Bins placed in the town centre", ""])  # 11
+    ws.append(
+        ["Knife crime awareness week", "on track", "Bins placed in the town centre", ""]
+    )  # 11
     ws.append(["Police Operations", "N/A", "Too early to say", ""])  # 12
     wb.save(path)
     return path

@@ -50,9 +50,7 @@ def import_review_example(
     path = write_messy_return(folder / "EP Q2 return.xlsx")
     dialog = ImportReturnsDialog(db, plan_id, quarter_code)
     # Read here, on this thread: a picture is wanted, not a responsive window.
-    preview = returns_import.preview_import(
-        db, [path], dialog.quarter, plan_id=plan_id
-    )
+    preview = returns_import.preview_import(db, [path], dialog.quarter, plan_id=plan_id)
     dialog.paths = [path]
     dialog._show_preview(preview)
     halfback = next((r for r in preview.rows if r.title == "Op Halfback"), None)
