@@ -7,7 +7,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from scp_desktop.domain.periods import Quarter
 from scp_desktop.domain.rag import RAG
@@ -188,3 +188,45 @@ def test_the_files_applied_together_are_undone_together(demo_db: Database, tmp_p
     assert [i.id for i in import_undo.imports_touching(demo_db, box)] == [result.import_id]
     import_undo.undo_import(demo_db, result.import_id)
     assert _updates(demo_db) == before
+
+
+def test_an_import_no_longer_in_the_file_is_named_as_such(demo_db: Database) -> None:
+    with pytest.raises(UserError, match="no longer in this file"):
+        import_undo.undo_import(demo_db, 987654)
+
+
+def test_a_row_added_as_a_new_action_needs_a_title_and_an_objective_of_the_plan(
+    demo_db: Database, tmp_path: Path
+) -> None:
+    from scp_desktop.services.returns_import import add_row_as_action, objective_choices
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["Initiative", "RAG", "Progress"])
+    ws.append(["Knife crime awareness week", "on track", "Bins placed"])
+    wb.save(tmp_path / "EP new work.xlsx")
+    preview = preview_import(demo_db, [tmp_path / "EP new work.xlsx"], Q2)
+    row = preview.rows[0]
+    objective = objective_choices(demo_db, preview.plan_id)[2]
+    with demo_db.session() as s:
+        actions = s.scalar(select(func.count()).select_from(Action))
+    with pytest.raises(UserError, match="needs a title"):
+        add_row_as_action(demo_db, preview, row, objective.id, title="   ")
+    with pytest.raises(UserError, match="not in this plan"):
+        add_row_as_action(demo_db, preview, row, 987654, title="Knife crime awareness week")
+    with demo_db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Action)) == actions  # nothing added
+    assert row.action_id is None
+
+    new_id = add_row_as_action(
+        demo_db, preview, row, objective.id, title="Knife crime awareness week", reference="9.9"
+    )
+    assert row.action_id == new_id and row.match_how == "officer" and row.selected
+    with demo_db.session() as s:
+        added = s.get(Action, new_id)
+        assert added is not None and added.objective_id == objective.id
+        assert added.reference == "9.9"
+        assert [p.partner.abbreviation for p in added.partners if p.role == "lead"] == ["EP"]
+    result = apply_import(demo_db, preview)
+    assert result.created == 1 and result.action_ids == [new_id]
