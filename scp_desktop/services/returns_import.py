@@ -708,10 +708,7 @@ def _title_candidates(index: PlanIndex, query: str) -> list[tuple[float, int]]:
     positions.update(
         found[2] for found in process.extract(query, titles, scorer=fuzz.token_set_ratio, limit=6)
     )
-    positions.update(
-        found[2]
-        for found in process.extract(query, titles, scorer=fuzz.partial_token_set_ratio, limit=4)
-    )
+
     results = sorted(
         ((title_score(index, query, titles[p]), keys[p]) for p in positions),
         key=lambda r: (-r[0], r[1]),
@@ -766,6 +763,7 @@ def _word_weights(index: PlanIndex, words: Sequence[str]) -> list[float]:
     return out
 
 
+@functools.lru_cache(maxsize=65536)  # the same few thousand words meet again and again
 def _word_credit(a: str, b: str) -> float:
     """How far word `a` is word `b`: 1 the same, less for a typo or an abbreviation, else 0."""
     if a == b:
