@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 
 from scp_desktop.domain.deadlines import DeadlineKind, parse_deadline
 from scp_desktop.domain.periods import Quarter
-from scp_desktop.domain.rag import RAG, parse_rag, rag_from_rgb
+from scp_desktop.domain.rag import RAG, RagReading, rag_from_rgb, read_rag
 from scp_desktop.excel.columns import ColumnMap, Meaning, apply_overrides, detect_header
 from scp_desktop.excel.grid import Grid, Sheet, excel_serial_to_date
 from scp_desktop.excel.return_workbook import (
@@ -51,6 +51,9 @@ class ReturnLine:
     notes: Sequence[str] = ()  # worth saying, but the row can apply
     template_action_id: int | None = None
     supporting: bool = False
+    # How the RAG cell was read ('“behind schedule” read as Amber'), or why it could not be.
+    rag_rule: str = ""
+    rag_choices: tuple[RAG, ...] = ()  # two statuses written ('G/A'): the officer chooses
 
     @property
     def narrative(self) -> str:
@@ -288,10 +291,14 @@ def _read_lines(
             supporting_sheet,
         )
         if rag_text:
-            line.rag = rag = _rag(rag_text)
-            if rag is None:
-                line.add_problem(
-                    f"RAG '{rag_text}' in cell {_ref(rag_c, r)} is not Red, Amber, Green or Blue"
+            # An unreadable RAG is no problem of the row: the officer sets it in the preview,
+            # or the progress update is imported with the RAG held left as it was.
+            reading = _rag(rag_text)
+            if reading is not None:
+                line.rag, line.rag_rule, line.rag_choices = (
+                    reading.rag,
+                    reading.rule and f"{reading.rule} (cell {_ref(rag_c, r)})",
+                    reading.choices,
                 )
         elif rag_c is not None:
             need_detail.add((r, rag_c))
@@ -358,8 +365,8 @@ def _rag_of_fill(rgb: str) -> RAG | None:
 
 
 @functools.lru_cache(maxsize=256)
-def _rag(text: str) -> RAG | None:
-    return parse_rag(text)
+def _rag(text: str) -> RagReading | None:
+    return read_rag(text)
 
 
 def _has_value(value: Any) -> bool:

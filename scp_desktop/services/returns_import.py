@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import json
+import math
 import re
 import time
 from collections import Counter
@@ -40,7 +42,7 @@ from scp_desktop.excel.return_reader import (
     tidy_narrative,
 )
 from scp_desktop.excel.safety import SpreadsheetRejected
-from scp_desktop.services import activity, versions
+from scp_desktop.services import activity, import_undo, versions
 from scp_desktop.services.bulk import collector_paused
 from scp_desktop.services.errors import UserError
 from scp_desktop.services.versions import ABSENT
@@ -51,6 +53,7 @@ from scp_desktop.storage.models import (
     ActionPartner,
     AuditEntry,
     ImportBatch,
+    ImportChange,
     KeyPriority,
     Objective,
     Partner,
@@ -144,6 +147,14 @@ class PlanIndex:
         if key in self.agencies:
             return self.agencies[key]
         return next((a for a in self.agencies.values() if a.name.upper() == key), None)
+
+    @functools.cached_property
+    def word_counts(self) -> Counter[str]:
+        """In how many of the plan's titles each word appears."""
+        counts: Counter[str] = Counter()
+        for title in self.titles.values():
+            counts.update(set(title.split()))
+        return counts
 
     @functools.cached_property
     def title_list(self) -> tuple[list[int], list[str], list[str]]:
@@ -288,6 +299,10 @@ class PreviewRow:
     overwrite: bool = True
     has_existing: bool = False
     file_index: int = 0
+    rag_text: str = ""  # the RAG cell as written
+    rag_rule: str = ""  # how it was read ('“behind schedule” read as Amber'), or why not
+    rag_choices: Sequence[RAG] = ()  # 'G/A': the statuses the officer chooses between
+    rag_by_officer: bool = False
     # Tidied when first asked for: a dry run compares only the rows whose RAG is unchanged.
     _narrative: str | None = field(default=None, repr=False, compare=False)
 
@@ -302,8 +317,25 @@ class PreviewRow:
 
     @property
     def applicable(self) -> bool:
-        """Whether ticking the row can write something."""
-        return self.action_id is not None and self.rag is not None and not self.problems
+        """Whether ticking the row can write something.
+
+        A RAG written but not readable still lets the progress update apply over an update
+        already held, whose RAG is left as it was.
+        """
+        return (
+            self.action_id is not None
+            and not self.problems
+            and (self.rag is not None or self.keeps_rag)
+        )
+
+    @property
+    def keeps_rag(self) -> bool:
+        """Applying imports the progress update only: the RAG written could not be read."""
+        return self.rag is None and bool(self.rag_text) and self.has_existing
+
+    @property
+    def rag_unread(self) -> bool:
+        return self.rag is None and bool(self.rag_text)
 
 
 @dataclass
@@ -610,6 +642,8 @@ def _preview_row(
         line.notes,
         line.supporting,
     )
+    if line.rag_text:
+        row.rag_text, row.rag_rule, row.rag_choices = line.rag_text, line.rag_rule, line.rag_choices
     if use_template and line.template_action_id in index.actions:
         row.action_id = line.template_action_id
         row.match_how = "template"
@@ -668,14 +702,15 @@ def _title_candidates(index: PlanIndex, query: str) -> list[tuple[float, int]]:
     positions = {
         found[2]
         for found in process.extract(
-            " ".join(sorted(query.split())), sorted_titles, scorer=fuzz.ratio, limit=4
+            " ".join(sorted(query.split())), sorted_titles, scorer=fuzz.ratio, limit=6
         )
     }
     positions.update(
-        found[2] for found in process.extract(query, titles, scorer=fuzz.token_set_ratio, limit=4)
+        found[2] for found in process.extract(query, titles, scorer=fuzz.token_set_ratio, limit=6)
     )
+
     results = sorted(
-        ((float(_scorer(query, titles[p])), keys[p]) for p in positions),
+        ((title_score(index, query, titles[p]), keys[p]) for p in positions),
         key=lambda r: (-r[0], r[1]),
     )[:3]
     index.fuzzy_results[query] = results
@@ -683,14 +718,157 @@ def _title_candidates(index: PlanIndex, query: str) -> list[tuple[float, int]]:
 
 
 def _scorer(query: str, choice: str, **_: Any) -> float:
+    """The fast character-level similarity, used only to find candidates for `title_score`."""
     return max(
         float(fuzz.token_sort_ratio(query, choice)),
         0.95 * float(fuzz.token_set_ratio(query, choice)),
     )
 
 
+# Words that say nothing about which action is meant.
+_STOP_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "the",
+        "of",
+        "for",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "with",
+        "from",
+        "our",
+        "its",
+    ]
+)
+
+
+def _word_weights(index: PlanIndex, words: Sequence[str]) -> list[float]:
+    # A word many of the plan's titles share ('awareness', 'week', 'project', 'op') tells
+    # little; a word no title has tells most. Years and numbers say little either way.
+    counts = index.word_counts
+    total = len(index.titles) + 1
+    out = []
+    for w in words:
+        if w in _STOP_WORDS:
+            out.append(0.0)
+        elif w.isdigit():
+            out.append(0.5)
+        else:
+            out.append(math.log(total / (counts.get(w, 0) + 1)) + 1.0)
+    return out
+
+
+@functools.lru_cache(maxsize=65536)  # the same few thousand words meet again and again
+def _word_credit(a: str, b: str) -> float:
+    """How far word `a` is word `b`: 1 the same, less for a typo or an abbreviation, else 0."""
+    if a == b:
+        return 1.0
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    if len(short) >= 3 and long.startswith(short):
+        return 0.9  # 'dom' for 'domestic', 'support' for 'supporting', 'educ' for 'education'
+    if len(short) >= 4:
+        ratio = fuzz.ratio(a, b)
+        if ratio >= 80:
+            return ratio / 100  # 'enlightment' for 'enlightenment', 'visit' for 'visits'
+    if len(short) >= 3 and short[0] == long[0] and len(short) >= 0.4 * len(long):
+        letters = iter(long)
+        if all(ch in letters for ch in short):
+            return 0.8  # 'trng' for 'training', 'mgmt' for 'management'
+    return 0.0
+
+
+def _covered(words: Sequence[str], other: Sequence[str]) -> list[float]:
+    """Each word's best credit against the other title, an acronym counting for the words it spells."""
+    credits = [max((_word_credit(w, o) for o in other), default=0.0) for w in words]
+    # 'TCAP' in one title spells 'Town Centre Action Plan' in the other, 'CSEOs' 'Community
+    # Safety and Engagement Officers': both count (little words may be left out of an acronym).
+    telling = [i for i, w in enumerate(words) if w not in _STOP_WORDS]
+    for o in other:
+        for i in _spelt_by(o, words, telling):
+            credits[i] = 1.0
+    other_telling = [i for i, w in enumerate(other) if w not in _STOP_WORDS]
+    for i, w in enumerate(words):
+        if credits[i] < 1.0 and _spelt_by(w, other, other_telling):
+            credits[i] = 1.0
+    # 'Boxsmart' for 'Box Smart', 'web site' for 'website': a word written as two, or two as one.
+    joined = {a + b for a, b in itertools.pairwise(other)}
+    for i, w in enumerate(words):
+        if w in joined:
+            credits[i] = 1.0
+        if i + 1 < len(words) and w + words[i + 1] in other:
+            credits[i] = credits[i + 1] = 1.0
+    return credits
+
+
+def _spelt_by(acronym: str, words: Sequence[str], telling: Sequence[int]) -> list[int]:
+    """The positions of the words whose initials `acronym` is ('cseos': plural too), or []."""
+    if len(acronym) < 2 or acronym.isdigit():
+        return []
+    for letters in (acronym, acronym[:-1] if len(acronym) > 3 and acronym.endswith("s") else ""):
+        n = len(letters)
+        if n < 2:
+            continue
+        for start in range(len(telling) - n + 1):
+            run = telling[start : start + n]
+            if "".join(words[i][0] for i in run) == letters:
+                return list(range(run[0], run[-1] + 1))
+    return []
+
+
+def title_score(index: PlanIndex, query: str, title: str) -> float:
+    """How surely a (normalised) title a return holds is a (normalised) title of the plan, 0–100.
+
+    The share of each title's telling words found in the other, weighted by how rare each
+    word is in the plan: retyped titles, typos, abbreviations and acronyms score high; titles
+    that only share the plan's common words ('awareness week', 'project') score low.
+    """
+    if query == title or query.replace(" ", "") == title.replace(" ", ""):
+        return 100.0
+    q, t = query.split(), title.split()
+    if not q or not t:
+        return 0.0
+    wq, wt = _word_weights(index, q), _word_weights(index, t)
+    if not any(wq):
+        wq = [1.0] * len(q)  # a title of little words only: each counts
+    if not any(wt):
+        wt = [1.0] * len(t)
+    cq = _covered(q, t)
+    ct = _covered(t, q)
+    of_query = sum(w * c for w, c in zip(wq, cq, strict=True)) / sum(wq)
+    of_title = sum(w * c for w, c in zip(wt, ct, strict=True)) / sum(wt)
+    # What the partner wrote matters most: a shortened title is still the action.
+    if _all_found(wq, cq) or _all_found(wt, ct):
+        # Every word of one title is in the other: a title shortened or added to
+        # ('Mobile CCTV', 'Crucial Crew event'), scored by how much was left out or added.
+        score = CONTAINED_FLOOR + (1 - CONTAINED_FLOOR) * min(of_query, of_title)
+    else:
+        score = 0.6 * of_query + 0.4 * of_title
+    # A telling word on each side that the other lacks is a different thing, not a retyping:
+    # 'Fire station open day' is not 'Police station open day'.
+    if _has_unmatched(wq, cq) and _has_unmatched(wt, ct):
+        score *= SUBSTITUTION_FACTOR
+    return round(100.0 * score, 1)
+
+
+SUBSTITUTION_FACTOR = 0.8
+CONTAINED_FLOOR = 0.8
+
+
+def _all_found(weights: Sequence[float], credits: Sequence[float]) -> bool:
+    return all(c == 1.0 for w, c in zip(weights, credits, strict=True) if w > 0)
+
+
+def _has_unmatched(weights: Sequence[float], credits: Sequence[float]) -> bool:
+    return any(w > 0.5 and c == 0.0 for w, c in zip(weights, credits, strict=True))
+
+
 def _title_score(index: PlanIndex, title: str, action_id: int) -> float:
-    return _scorer(normalise_title(title), index.titles[action_id])
+    return title_score(index, normalise_title(title), index.titles[action_id])
 
 
 def _label(action: PlanAction) -> str:
@@ -726,11 +904,11 @@ def evaluate(index: PlanIndex, row: PreviewRow, *, file_agency: str = "") -> Non
         row.selected = False
         row.message = "; ".join(row.problems)
         return
-    if row.rag is None:
+    if row.rag is None and not row.rag_text:
         if row.narrative:
             row.outcome = Outcome.ERROR
             row.selected = False
-            row.message = "A progress update but no RAG: enter Red, Amber, Green or Blue"
+            row.message = "A progress update but no RAG: set it (R, A, G or B)"
         else:
             row.outcome = Outcome.UNCHANGED
             row.selected = False
@@ -741,6 +919,9 @@ def evaluate(index: PlanIndex, row: PreviewRow, *, file_agency: str = "") -> Non
         row.outcome = Outcome.ERROR
         row.selected = False
         row.message = f"{index.quarter.label} is signed off: its updates are locked"
+        return
+    if row.rag is None:
+        _evaluate_unread_rag(row, existing)
         return
     if existing is not None and (
         existing.rag == row.rag
@@ -793,6 +974,29 @@ def evaluate(index: PlanIndex, row: PreviewRow, *, file_agency: str = "") -> Non
     else:
         row.outcome = Outcome.UPDATE
         row.selected = existing is None or row.overwrite
+
+
+def _evaluate_unread_rag(row: PreviewRow, existing: ExistingUpdate | None) -> None:
+    """A RAG written but not read: the officer sets it, or imports the progress update alone."""
+    why = row.rag_rule or f"RAG “{row.rag_text}” is not Red, Amber, Green or Blue"
+    row.selected = False
+    if existing is None:
+        row.outcome = Outcome.ERROR
+        row.message = f"{why}: set the RAG (R, A, G or B) to import this row"
+    elif existing.narrative.strip() == row.narrative.strip() or not row.narrative:
+        row.outcome = Outcome.UNCHANGED
+        row.message = f"{why}; the progress update is the one already held"
+    elif not row.overwrite:
+        row.outcome = Outcome.UNCHANGED
+        row.message = (
+            f"Keep the existing update ({existing.rag.label}): the return's row is not applied"
+        )
+    else:
+        row.outcome = Outcome.WARNING
+        row.message = (
+            f"{why}: set the RAG (R, A, G or B), or tick the row to import its progress update "
+            f"with the RAG left {existing.rag.label}"
+        )
 
 
 # What an applicable row does, by (RAG held, RAG returned): the start of every row's message.
@@ -859,6 +1063,20 @@ def choose_action(preview: ImportPreview, row: PreviewRow, action_id: int | None
         row.selected = True
 
 
+def set_rag(preview: ImportPreview, row: PreviewRow, rag: RAG) -> None:
+    """The officer's RAG for a row (the return's could not be read, or was wrong); re-evaluates it."""
+    row.rag = rag
+    row.rag_from_fill = False
+    row.rag_by_officer = True
+    written = f" (the return says “{row.rag_text}”)" if row.rag_text else ""
+    row.rag_rule = f"{rag.label}, set by you{written}"
+    agency = preview.files[row.file_index].agency if row.file_index < len(preview.files) else ""
+    evaluate(preview.index, row, file_agency=agency)
+    if row.applicable and row.outcome in (Outcome.UPDATE, Outcome.WARNING):
+        row.selected = row.overwrite or not row.has_existing
+    mark_duplicates(preview)
+
+
 def set_overwrite(preview: ImportPreview, row: PreviewRow, overwrite: bool) -> None:
     row.overwrite = overwrite
     agency = preview.files[row.file_index].agency if row.file_index < len(preview.files) else ""
@@ -915,6 +1133,10 @@ class ApplyResult:
     status: list[AgencyReturn] = field(default_factory=list)
     # Rows not applied because their update changed after the preview: who changed what.
     conflicts: list[str] = field(default_factory=list)
+    # Every row read but not applied, and why ('book.xlsx, sheet Q2 row 7 (1.2): …').
+    skipped: list[str] = field(default_factory=list)
+    import_id: int | None = None  # the first file's batch: what Undo names
+    action_ids: list[int] = field(default_factory=list)  # the actions whose updates were written
 
     def lines(self) -> list[str]:
         out = [
@@ -932,6 +1154,29 @@ class ApplyResult:
         out.append(f"Not returned: {', '.join(missing) or 'none'}")
         out.extend(f"Not applied: {c}" for c in self.conflicts)
         return out
+
+
+def skipped_rows(preview: ImportPreview) -> list[str]:
+    """Each row that Apply leaves out, with why: the officer's list of what did not go in."""
+    out = []
+    for r in preview.rows:
+        if r.selected:
+            continue
+        name = r.reference or _short(r.title) or "no reference or title"
+        why = r.message or _OUTCOME_WORDS[r.outcome]
+        if r.applicable and r.outcome in (Outcome.UPDATE, Outcome.WARNING):
+            why = f"not ticked ({why})"
+        out.append(f"{r.file}, sheet {r.sheet} row {r.row} ({name}): {why}")
+    return out
+
+
+_OUTCOME_WORDS = {
+    Outcome.UPDATE: "not ticked",
+    Outcome.UNCHANGED: "nothing to change",
+    Outcome.WARNING: "to check",
+    Outcome.ERROR: "cannot be applied",
+    Outcome.UNMATCHED: "not matched to an action",
+}
 
 
 def apply_import(db: Database, preview: ImportPreview) -> ApplyResult:
@@ -985,7 +1230,7 @@ def _apply_import(db: Database, preview: ImportPreview) -> ApplyResult:
                 f"row {other.row}): untick one; nothing was written."
             )
         seen[r.action_id] = r
-    result = ApplyResult()
+    result = ApplyResult(skipped=skipped_rows(preview))
     backup_before_change(db.path, "import")
     with db.session(reason=f"returns imported for {quarter.label}") as s:
         if (
@@ -1004,6 +1249,7 @@ def _apply_import(db: Database, preview: ImportPreview) -> ApplyResult:
                 )
             )
         }
+        written: list[tuple[ImportBatch, int, str | None, QuarterUpdate]] = []
         for file_index, fp in enumerate(preview.files):
             rows = [r for r in chosen if r.file_index == file_index]
             partner = partners.get(fp.agency.upper()) if fp.agency else None
@@ -1022,9 +1268,12 @@ def _apply_import(db: Database, preview: ImportPreview) -> ApplyResult:
             )
             s.add(batch)
             s.flush()
+            if result.import_id is None:
+                result.import_id = batch.id
+            batch.applied_with = result.import_id
             applied = 0
             for r in rows:
-                assert r.action_id is not None and r.rag is not None
+                assert r.action_id is not None
                 if s.get(Action, r.action_id) is None:
                     raise UserError(
                         f"The action for {fp.name} row {r.row} was deleted since the preview; nothing was written."
@@ -1043,6 +1292,12 @@ def _apply_import(db: Database, preview: ImportPreview) -> ApplyResult:
                 if update is not None and not r.overwrite:
                     result.kept += 1
                     continue
+                if update is None and r.rag is None:
+                    raise UserError(
+                        f"{fp.name} row {r.row} has no RAG that could be read and the action has "
+                        f"no update for {quarter.label} to keep one from; nothing was written."
+                    )
+                before = None if update is None else import_undo.snapshot(update)
                 if update is None:
                     update = QuarterUpdate(action_id=r.action_id, quarter=quarter.code)
                     s.add(update)
@@ -1050,7 +1305,8 @@ def _apply_import(db: Database, preview: ImportPreview) -> ApplyResult:
                     result.created += 1
                 else:
                     result.updated += 1
-                update.rag = r.rag.value
+                if r.rag is not None:  # else the RAG held stays: the return's was not readable
+                    update.rag = r.rag.value
                 update.narrative = r.narrative
                 update.reported_by = r.reported_by[:200]
                 update.reported_on = r.reported_on
@@ -1061,9 +1317,25 @@ def _apply_import(db: Database, preview: ImportPreview) -> ApplyResult:
                 update.source_row = r.row
                 update.edited_by = ""
                 update.edited_at = None
+                written.append((batch, r.action_id, before, update))
                 applied += 1
             batch.rows_applied = applied
             result.batches += 1
+        # What each update was and became, with the version the import left: Undo needs them.
+        s.flush()
+        for batch, action_id, before, update in written:
+            s.add(
+                ImportChange(
+                    batch_id=batch.id,
+                    action_id=action_id,
+                    quarter=quarter.code,
+                    before=before,
+                    after=import_undo.snapshot(update),
+                    version_after=update.version,
+                    version_undone=0,
+                )
+            )
+            result.action_ids.append(action_id)
     result.status = return_status(db, preview.plan_id, quarter)
     activity.import_applied(
         result.created, result.updated, result.kept, result.batches, time.perf_counter() - started
@@ -1164,3 +1436,69 @@ def return_status(db: Database, plan_id: int, quarter: Quarter) -> list[AgencyRe
             # A file from the agency counts; so does a combined return that covered all its actions.
             entry.returned = bool(entry.files) or entry.updated_actions == entry.lead_actions
     return sorted(per.values(), key=lambda a: (a.returned, a.abbreviation.lower()))
+
+
+# ---------------------------------------------------------------- a row that is a new action
+
+
+@dataclass(frozen=True)
+class ObjectiveChoice:
+    id: int
+    label: str  # '2.3 Reduce anti-social behaviour'
+
+
+def objective_choices(db: Database, plan_id: int) -> list[ObjectiveChoice]:
+    """The plan's objectives in plan order, for 'add as a new action under…'."""
+    with db.session(audit=False) as s:
+        rows = s.execute(
+            select(KeyPriority.number, Objective.id, Objective.position, Objective.title)
+            .join(Objective, Objective.priority_id == KeyPriority.id)
+            .where(KeyPriority.plan_id == plan_id)
+            .order_by(KeyPriority.number, Objective.position, Objective.id)
+        ).all()
+    return [
+        ObjectiveChoice(objective_id, f"{number}.{position} {title}".strip())
+        for number, objective_id, position, title in rows
+    ]
+
+
+def add_row_as_action(
+    db: Database,
+    preview: ImportPreview,
+    row: PreviewRow,
+    objective_id: int,
+    *,
+    title: str,
+    reference: str = "",
+) -> int:
+    """Add the row's work to the plan as a new action under the objective; the row is matched
+    to it (and applies as any matched row). The file's agency, when known, leads it."""
+    from scp_desktop.services.editing import create_action
+    from scp_desktop.services.workspace import ActionFields
+
+    title = " ".join(title.split())
+    if not title:
+        raise UserError("The new action needs a title.")
+    if objective_id not in {o.id for o in objective_choices(db, preview.plan_id)}:
+        raise UserError("That objective is not in this plan.")
+    agency_name = (
+        preview.files[row.file_index].agency if row.file_index < len(preview.files) else ""
+    )
+    agency = preview.index.agencies.get(agency_name.upper()) if agency_name else None
+    action_id = create_action(
+        db,
+        objective_id,
+        ActionFields(
+            title=title[:300],
+            reference=reference.strip()[:30],
+            lead_ids=(agency.id,) if agency is not None else (),
+        ),
+    )
+    leads = (agency.abbreviation,) if agency is not None else ()
+    preview.index.actions[action_id] = PlanAction(action_id, reference.strip(), title, leads, None)
+    # The matching tables were made from the plan before this action: made again when next asked.
+    for name in ("by_reference", "titles", "by_title", "title_list", "word_counts"):
+        preview.index.__dict__.pop(name, None)
+    preview.index.fuzzy_results.clear()
+    choose_action(preview, row, action_id)
+    return action_id

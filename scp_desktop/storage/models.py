@@ -263,6 +263,29 @@ class ImportBatch(Base):
     imported_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     imported_by: Mapped[str] = mapped_column(String(200), default="")
     rows_applied: Mapped[int] = mapped_column(default=0)
+    # Schema 0008: the files applied together are undone together. `applied_with` is the
+    # first batch of the same Apply; `undone_at` is set while the import stands undone.
+    applied_with: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    undone_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    undone_by: Mapped[str] = mapped_column(String(200), default="", server_default="")
+
+
+class ImportChange(Base):
+    """One update an applied import wrote: the update before and after, and the version the
+    import left, so the import can be undone exactly and refused where changed since."""
+
+    __tablename__ = "import_change"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(
+        ForeignKey("import_batch.id", ondelete="CASCADE"), index=True
+    )
+    action_id: Mapped[int] = mapped_column(ForeignKey("action.id", ondelete="CASCADE"), index=True)
+    quarter: Mapped[str] = mapped_column(String(12))
+    before: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON; NULL: no update
+    after: Mapped[str] = mapped_column(Text, default="")  # JSON
+    # The update's version the import (or its redo) left, or the undo left (0: none).
+    version_after: Mapped[int] = mapped_column(default=0)
+    version_undone: Mapped[int] = mapped_column(default=0)
 
 
 class QuarterUpdate(Versioned, Base):

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from scp_desktop.domain.file_names import safe_file_name
+from scp_desktop.services.import_undo import AppliedImport
 from scp_desktop.services.viewing_copies import session_copies
 from scp_desktop.services.workspace import ActionHistory, EvidenceInfo, HistoryEntry, PastQuarter
 from scp_desktop.ui.action_table import RAG_ROLE, RagDelegate
@@ -120,6 +121,7 @@ class HistoryDock(QDockWidget):
     attach_update_requested = Signal()  # to the chosen quarter's progress update
     remove_requested = Signal(int)  # evidence id
     open_requested = Signal(int)
+    undo_import_requested = Signal(int)  # the import's id
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("&History and evidence", parent)
@@ -130,6 +132,13 @@ class HistoryDock(QDockWidget):
         self.heading = QLabel("Choose an action to see its history.", body)
         self.heading.setWordWrap(True)
         layout.addWidget(self.heading)
+        # Shown while an import that wrote this action's updates can be undone.
+        self.undo_import_button = QPushButton(body)
+        self.undo_import_button.setAccessibleName("Undo the import")
+        self.undo_import_button.hide()
+        self.undo_import_button.clicked.connect(self._undo_import)
+        self._import_id: int | None = None
+        layout.addWidget(self.undo_import_button)
         self.tabs = QTabWidget(body)
         self.history_model = HistoryModel(body)
         self.history_view = _table(self.history_model, "Changes to the action", body)
@@ -174,6 +183,7 @@ class HistoryDock(QDockWidget):
 
     def show_history(self, history: ActionHistory | None, evidence: list[EvidenceInfo]) -> None:
         if history is None:
+            self.show_imports([])
             self.heading.setText("Choose an action to see its history.")
             self.history_model.set_rows([])
             self.quarters_model.set_rows([])
@@ -188,6 +198,23 @@ class HistoryDock(QDockWidget):
         self.attach_update_button.setEnabled(has_action)
         self.open_button.setEnabled(bool(evidence))
         self.remove_button.setEnabled(bool(evidence))
+
+    def show_imports(self, imports: list[AppliedImport]) -> None:
+        """The newest import standing on the action, offered to undo (all of it, every action)."""
+        standing = next((i for i in imports if not i.undone), None)
+        self._import_id = standing.id if standing is not None else None
+        self.undo_import_button.setVisible(standing is not None)
+        if standing is not None:
+            self.undo_import_button.setText(f"Undo {standing.label}…")
+            self.undo_import_button.setToolTip(
+                f"Imported by {standing.imported_by or 'someone'} on "
+                f"{standing.imported_at:%d/%m/%Y}; puts back every update it changed "
+                f"({len(standing.action_ids)} action(s))"
+            )
+
+    def _undo_import(self) -> None:
+        if self._import_id is not None:
+            self.undo_import_requested.emit(self._import_id)
 
     def _selected(self) -> int | None:
         index = self.evidence_view.currentIndex()

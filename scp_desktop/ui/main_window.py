@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from scp_desktop import APP_NAME, __version__
 from scp_desktop.domain.periods import FinancialYear, Quarter
-from scp_desktop.services import plan_admin, plans, workspace
+from scp_desktop.services import import_undo, plan_admin, plans, workspace
 from scp_desktop.services.errors import UserError
 from scp_desktop.storage.database import Database, DatabaseError, OpenResult
 from scp_desktop.ui.action_commands import ActionCommands
@@ -248,6 +248,7 @@ class MainWindow(QMainWindow):
         self.history.attach_update_requested.connect(self.action_commands.attach_update_evidence)
         self.history.open_requested.connect(self.action_commands.open_evidence)
         self.history.remove_requested.connect(self.action_commands.remove_evidence)
+        self.history.undo_import_requested.connect(self.undo_import)
         self.undo.changed.connect(self._apply_change)
         self.undo.failed.connect(self.show_error)
         self._header_timer = QTimer(self)
@@ -565,6 +566,7 @@ class MainWindow(QMainWindow):
                 workspace.action_history(self.db, action_id),
                 workspace.list_evidence(self.db, action_id),
             )
+            self.history.show_imports(import_undo.imports_touching(self.db, action_id))
         except UserError:
             self.history.show_history(None, [])
 
@@ -650,8 +652,26 @@ class MainWindow(QMainWindow):
     def open_import_returns(self) -> None:
         from scp_desktop.ui.returns import ImportReturnsDialog
 
-        # Imports change updates behind the undo stack's back; read them again.
-        self._open_plan_dialog(ImportReturnsDialog, reload=True)
+        # Imports change updates behind the undo stack's back; read them again. An applied
+        # import goes on the undo stack as one step.
+        self._open_plan_dialog(ImportReturnsDialog, reload=True, applied=self._import_applied)
+
+    def _import_applied(self, result: object) -> None:
+        from scp_desktop.services.returns_import import ApplyResult
+        from scp_desktop.ui.import_undo import push_applied
+
+        if isinstance(result, ApplyResult):
+            push_applied(self.undo, self.db, result)
+
+    def undo_import(self, import_id: int) -> None:
+        """Undo an import from the History of an action it touched."""
+        from scp_desktop.ui.import_undo import undo_from_history
+
+        try:
+            undo_from_history(self.undo, self.db, import_id)
+        except (UserError, DatabaseError) as exc:
+            self.show_error(str(exc))
+        self._show_history(force=True)
 
     def open_export_plan(self) -> None:
         from scp_desktop.ui.returns import ExportPlanDialog
@@ -703,11 +723,15 @@ class MainWindow(QMainWindow):
         self.undo.stack.clear()
         self.reload()
 
-    def _open_plan_dialog(self, dialog_class: Any, *, reload: bool) -> None:
+    def _open_plan_dialog(
+        self, dialog_class: Any, *, reload: bool, applied: Callable[[object], None] | None = None
+    ) -> None:
         if self.plan_id is None or self.quarter is None:
             self.statusBar().showMessage("Choose a plan first.", 5000)
             return
         dialog = dialog_class(self.db, self.plan_id, self.quarter.code, self)
+        if applied is not None:
+            dialog.applied.connect(applied)
         self._ask(dialog)
         if reload:
             self._load_plan()

@@ -174,4 +174,12 @@ def _external_dialogs(window: MainWindow, db: Database, out_dir: Path) -> list[P
         written.append(_save(dialog, out_dir / f"{n}-{name}.png", size))
         dialog.close()
         dialog.deleteLater()
+    from scp_desktop.ui.returns.review_example import import_review_example
+
+    review = import_review_example(
+        db, window.plan_id, window.quarter.code, Path(tempfile.mkdtemp(prefix="scp-shots-"))
+    )
+    written.append(_save(review, out_dir / "18-import-review.png", (1280, 720)))
+    review.close()
+    review.deleteLater()
     return written

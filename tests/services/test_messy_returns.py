@@ -134,7 +134,7 @@ EXPECTED_WORKBOOK: dict[tuple[str, int], tuple[Outcome, str | None, RAG | None, 
     ("Q2", 9): (Outcome.UPDATE, "2.3.1", RAG.RED, "colour of cell C9"),
     ("Q2", 10): (Outcome.UNMATCHED, None, RAG.RED, "No action of the plan"),
     ("Q2", 11): (Outcome.ERROR, "1.2.1", None, "no RAG"),
-    ("Q2", 12): (Outcome.ERROR, "2.1.5", None, "'purple'"),
+    ("Q2", 12): (Outcome.WARNING, "2.1.5", None, "“purple” is not Red"),
     ("Q2", 13): (Outcome.WARNING, "1.1.2", RAG.GREEN, "also in"),
     ("Q2", 14): (Outcome.UNCHANGED, "2.3.7", None, "Left blank"),
     ("Q2", 15): (Outcome.UPDATE, "3.2.3", RAG.AMBER, "'sometime soon'"),
@@ -313,12 +313,12 @@ def test_apply_writes_ticked_rows_only_with_provenance(demo_db: Database, corpus
 def test_apply_is_all_or_nothing(demo_db: Database, corpus: Path) -> None:
     preview = preview_import(demo_db, [corpus], Q2)
     rows = _row_map(preview)
-    rows[("Q2", 12)].selected = True  # an error row forced on
+    rows[("Q2", 11)].selected = True  # an error row (no RAG) forced on
     with demo_db.session() as s:
         before = s.scalar(
             select(func.count()).select_from(QuarterUpdate).where(QuarterUpdate.source == "import")
         )
-    with pytest.raises(UserError, match="row 12"):
+    with pytest.raises(UserError, match="row 11"):
         apply_import(demo_db, preview)
     with demo_db.session() as s:
         after = s.scalar(

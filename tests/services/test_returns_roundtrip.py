@@ -77,7 +77,8 @@ def _snapshot(db: Database, skip: set[str]) -> dict[str, list[tuple[object, ...]
 
 def test_every_update_lands_and_nothing_else_changes(demo_db: Database, tmp_path: Path) -> None:
     plan_id = plan_for_quarter(demo_db, Q3)
-    before = _snapshot(demo_db, {"audit_log", "import_batch", "quarter_update"})
+    written = {"audit_log", "import_batch", "import_change", "quarter_update"}
+    before = _snapshot(demo_db, written)
     with demo_db.session() as s:
         q2_before = sorted(
             (u.action_id, u.rag, u.narrative)
@@ -120,7 +121,7 @@ def test_every_update_lands_and_nothing_else_changes(demo_db: Database, tmp_path
     assert all(v[2] == "import" and v[3] == LEAD_SHEET and v[4] for v in got.values())
     assert len(batches) == len(result.returns) and all(b.partner_id for b in batches)
     assert q2_after == q2_before
-    assert _snapshot(demo_db, {"audit_log", "import_batch", "quarter_update"}) == before
+    assert _snapshot(demo_db, written) == before
     status = return_status(demo_db, plan_id, Q3)
     assert all(a.returned for a in status)
 

@@ -40,6 +40,7 @@ def test_screenshots_command_writes_every_view(demo_db: Database, tmp_path: Path
         "14-import-returns.png",
         "16-reports.png",
         "17-indicators.png",
+        "18-import-review.png",
         "19-start-page.png",
         "20-new-partnership.png",
         "21-partnership.png",

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QInputDialog,
     QLabel,
+    QListWidget,
     QProgressDialog,
     QPushButton,
     QScrollArea,
@@ -43,6 +44,13 @@ from scp_desktop.ui.returns.models import (
     FileTableModel,
     PreviewTableModel,
     StatusTableModel,
+)
+from scp_desktop.ui.returns.review import (
+    ChooseActionDialog,
+    PreviewRagDelegate,
+    PreviewTableView,
+    detail_pane,
+    row_detail_html,
 )
 from scp_desktop.ui.tasks import Task, start
 
@@ -146,7 +154,7 @@ class ImportReturnsDialog(ReturnsDialog):
         tools.addWidget(self.columns_button)
         rows_layout.addLayout(tools)
 
-        self.preview_view = QTableView()
+        self.preview_view = PreviewTableView()
         self.preview_view.setAccessibleName("Rows to import")
         self.preview_view.setModel(self.preview_model)
         self.preview_view.setSortingEnabled(True)
@@ -155,10 +163,34 @@ class ImportReturnsDialog(ReturnsDialog):
         self.preview_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.preview_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.preview_view.doubleClicked.connect(self._double_clicked)
-        for col, width in enumerate((50, 150, 110, 45, 240, 45, 85, 360, 110)):
+        # The RAG cell is a drop-down (double-click, click the selected row's, or F2).
+        self.preview_view.setItemDelegateForColumn(
+            PreviewTableModel.RAG_COL, PreviewRagDelegate(self.preview_view)
+        )
+        self.preview_view.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.SelectedClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
+        for col, width in enumerate((50, 150, 110, 45, 240, 45, 85, 360, 110, 190)):
             self.preview_view.setColumnWidth(col, width)
         self.preview_view.horizontalHeader().setStretchLastSection(True)
-        rows_layout.addWidget(self.preview_view, 1)
+        # How the RAG was read sits beside it (shown there, kept last in the model).
+        self.preview_view.horizontalHeader().moveSection(
+            PreviewTableModel.RAG_RULE, PreviewTableModel.RAG_COL + 1
+        )
+        self.detail = detail_pane()
+        rows_split = QSplitter(Qt.Orientation.Horizontal)
+        rows_split.addWidget(self.preview_view)
+        rows_split.addWidget(self.detail)
+        rows_split.setStretchFactor(0, 3)
+        rows_split.setStretchFactor(1, 1)
+        rows_split.setSizes([860, 300])
+        rows_layout.addWidget(rows_split, 1)
+        self.preview_view.selectionModel().currentChanged.connect(lambda *_: self._show_detail())
+        self.preview_model.dataChanged.connect(lambda *_: self._show_detail())
+        self.preview_model.modelReset.connect(self._show_detail)
+        self.preview_model.layoutChanged.connect(lambda *_: self._show_detail())
         splitter.addWidget(rows_box)
         splitter.setSizes([150, 520])
         layout.addWidget(splitter, 1)
@@ -175,6 +207,12 @@ class ImportReturnsDialog(ReturnsDialog):
         self.summary_label.setWordWrap(True)
         self.summary_label.setStyleSheet("font-size: 11pt")
         layout.addWidget(self.summary_label)
+        self.skipped_label = QLabel("Rows not imported, and why:")
+        layout.addWidget(self.skipped_label)
+        self.skipped_list = QListWidget()
+        self.skipped_list.setAccessibleName("Rows not imported, and why")
+        self.skipped_list.setWordWrap(True)
+        layout.addWidget(self.skipped_list, 1)
         layout.addWidget(QLabel(f"Returns for {self.quarter.label}: whom to chase"))
         self.status_model = StatusTableModel(self)
         self.status_view = QTableView()
@@ -342,30 +380,36 @@ class ImportReturnsDialog(ReturnsDialog):
         if index.column() in (PreviewTableModel.ACTION, PreviewTableModel.MESSAGE):
             self._choose_action_for_current()
 
-    def _choose_action_for_current(self) -> None:
+    def _show_detail(self) -> None:
+        self.detail.setHtml(row_detail_html(self.preview, self._current_row()))
+
+    def choose_action_dialog(self) -> ChooseActionDialog | None:
+        """The 'Choose action' dialog for the selected row (not yet shown)."""
         row = self._current_row()
         if row is None or self.preview is None:
+            return None
+        return ChooseActionDialog(self.db, self.preview, row, self)
+
+    def _choose_action_for_current(self) -> None:
+        dialog = self.choose_action_dialog()
+        if dialog is None:
             return
-        options = ["(not an action of this plan)"]
-        ids: list[int | None] = [None]
-        for c in row.candidates:
-            options.append(f"{c.label}  — {c.score:.0f}% like '{row.title}'")
-            ids.append(c.action_id)
-        for c in returns_import.action_choices(self.preview):
-            if c.action_id not in ids:
-                options.append(c.label)
-                ids.append(c.action_id)
-        current = ids.index(row.action_id) if row.action_id in ids else 0
-        text, ok = QInputDialog.getItem(
-            self,
-            "Choose action",
-            f"{row.file}, sheet {row.sheet}, row {row.row}:",
-            options,
-            current,
-            False,
-        )
-        if ok:
-            self.choose_action(row, ids[options.index(text)])
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.chose_in(dialog)
+
+    def chose_in(self, dialog: ChooseActionDialog) -> None:
+        """What the officer chose in the dialog: a plan's action, none, or a new action."""
+        if dialog.added is not None:
+            self._show_preview(self.preview)  # the plan has one more action
+            self._select_row(dialog.row)
+        else:
+            self.choose_action(dialog.row, dialog.chosen)
+
+    def _select_row(self, target: returns_import.PreviewRow) -> None:
+        for r in range(self.preview_model.rowCount()):
+            if self.preview_model.row_at(r) is target:
+                self.preview_view.setCurrentIndex(self.preview_model.index(r, 0))
+                return
 
     def choose_action(self, row: returns_import.PreviewRow, action_id: int | None) -> None:
         assert self.preview is not None
@@ -432,7 +476,20 @@ class ImportReturnsDialog(ReturnsDialog):
         lines = result.lines()
         # Rows not applied because their update changed after the preview, each in words.
         skipped = "".join(f"<br>⚠ {html.escape(line)}" for line in lines[3:])
-        self.summary_label.setText(f"<b>{lines[0]}.</b><br>{lines[1]}<br>{lines[2]}{skipped}")
+        undo = (
+            "<br>Edit ▸ Undo in the main window (or History, on any action it updated) undoes "
+            "this import as one step."
+            if result.action_ids
+            else ""
+        )
+        self.summary_label.setText(f"<b>{lines[0]}.</b><br>{lines[1]}<br>{lines[2]}{skipped}{undo}")
+        self.skipped_list.clear()
+        self.skipped_list.addItems(result.skipped)
+        self.skipped_label.setText(
+            f"{len(result.skipped)} row(s) not imported, and why:"
+            if result.skipped
+            else "Every row read was imported."
+        )
         self.status_model.set_items(result.status)
         self.pages.setCurrentIndex(1)
         self._update_apply()

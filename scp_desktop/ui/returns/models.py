@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
+from scp_desktop.domain.rag import RAG
 from scp_desktop.services.returns_import import (
     AgencyReturn,
     FilePreview,
@@ -14,7 +15,9 @@ from scp_desktop.services.returns_import import (
     Outcome,
     PreviewRow,
     set_overwrite,
+    set_rag,
 )
+from scp_desktop.ui.action_table import RAG_ROLE
 from scp_desktop.ui.list_table_model import ListTableModel
 
 Index = QModelIndex | QPersistentModelIndex
@@ -31,6 +34,8 @@ _OUTCOME_COLOURS = {
     Outcome.ERROR: "#FFEBEE",
     Outcome.UNMATCHED: "#F3E5F5",
 }
+
+_RAG_LETTERS = {r.value: r for r in RAG}
 
 FILTER_ALL = "all"
 FILTER_ATTENTION = "attention"
@@ -50,8 +55,9 @@ class PreviewTableModel(QAbstractTableModel):
         "Outcome",
         "What will happen",
         "Existing update",
+        "RAG as written",
     )
-    APPLY, FILE, SHEET, ROW, ACTION, RAG_COL, OUTCOME, MESSAGE, EXISTING = range(9)
+    APPLY, FILE, SHEET, ROW, ACTION, RAG_COL, OUTCOME, MESSAGE, EXISTING, RAG_RULE = range(10)
     selection_changed = Signal()
 
     def __init__(self, parent: Any = None) -> None:
@@ -127,6 +133,8 @@ class PreviewTableModel(QAbstractTableModel):
             return base | Qt.ItemFlag.ItemIsUserCheckable
         if index.column() == self.EXISTING and row.has_existing and row.applicable:
             return base | Qt.ItemFlag.ItemIsUserCheckable
+        if index.column() == self.RAG_COL and row.action_id is not None:
+            return base | Qt.ItemFlag.ItemIsEditable  # the officer sets or corrects the RAG
         return base
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -140,6 +148,10 @@ class PreviewTableModel(QAbstractTableModel):
             if col == self.EXISTING and row.has_existing and row.applicable:
                 return Qt.CheckState.Checked if row.overwrite else Qt.CheckState.Unchecked
             return None
+        if role == RAG_ROLE and col == self.RAG_COL:
+            return row.rag.value if row.rag is not None else None
+        if role == Qt.ItemDataRole.AccessibleTextRole and col == self.RAG_COL:
+            return self._text(row, col, tooltip=True)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return self._text(row, col, tooltip=role == Qt.ItemDataRole.ToolTipRole)
         if role == Qt.ItemDataRole.BackgroundRole:
@@ -178,8 +190,18 @@ class PreviewTableModel(QAbstractTableModel):
             return f"? {written}" if written else "?"
         if col == self.RAG_COL:
             if row.rag is None:
-                return "—"
-            return f"{row.rag.value} {row.rag.label}" if tooltip else row.rag.value
+                if not tooltip:
+                    return "?" if row.rag_text else "—"
+                return (row.rag_rule or "No RAG") + ": type R, A, G or B, or double-click to choose"
+            if not tooltip:
+                return row.rag.value
+            return f"{row.rag.label}" + (f" — {row.rag_rule}" if row.rag_rule else "")
+        if col == self.RAG_RULE:
+            if row.rag_rule:
+                return row.rag_rule
+            if row.rag_from_fill and row.rag is not None:
+                return f"Cell colour read as {row.rag.label}"
+            return row.rag_text
         if col == self.OUTCOME:
             return _OUTCOME_LABELS[row.outcome]
         if col == self.MESSAGE:
@@ -192,8 +214,29 @@ class PreviewTableModel(QAbstractTableModel):
             return "Overwrite" if row.overwrite else "Keep"
         return None
 
+    def set_rag(self, row: PreviewRow, rag: RAG) -> None:
+        """The officer's RAG for a row (typed R/A/G/B or chosen from the drop-down)."""
+        if self.preview is None or row.action_id is None:
+            return
+        set_rag(self.preview, row, rag)
+        # Another row of the same action may have been ticked or unticked with it.
+        if self._visible:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self._visible) - 1, len(self.COLUMNS) - 1)
+            )
+        self.selection_changed.emit()
+
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        if role != Qt.ItemDataRole.CheckStateRole or not index.isValid() or self.preview is None:
+        if not index.isValid() or self.preview is None:
+            return False
+        if role == Qt.ItemDataRole.EditRole and index.column() == self.RAG_COL:
+            # A RAG passed through Qt arrives as its letter.
+            rag = value if isinstance(value, RAG) else _RAG_LETTERS.get(str(value))
+            if rag is None or not (0 <= index.row() < len(self._visible)):
+                return False
+            self.set_rag(self._visible[index.row()], rag)
+            return True
+        if role != Qt.ItemDataRole.CheckStateRole:
             return False
         row = self._visible[index.row()]
         checked = (
