@@ -1,4 +1,4 @@
-"""Schema 0008_import_undo: imports can be undone; the updates of an older file keep their files."""
+"""Schema 0009_import_undo: imports can be undone; the updates of an older file keep their files."""
 
 from __future__ import annotations
 

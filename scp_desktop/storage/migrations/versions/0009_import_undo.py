@@ -1,6 +1,6 @@
 """import_undo: what each applied import changed, so it can be undone as one step
 
-Revision ID: 0008_import_undo (follows the revision named in `down_revision`)
+Revision ID: 0009_import_undo (follows the revision named in `down_revision`)
 
 `import_batch` gains its columns in place: rebuilding it would set every update's
 `import_batch_id` to NULL (the key says ON DELETE SET NULL and foreign keys are on).
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008_import_undo"
-down_revision = "0007_plan_import"
+revision = "0009_import_undo"
+down_revision = "0008_report_texts"
 branch_labels = None
 depends_on = None
 
