@@ -169,7 +169,7 @@ class MainWindow(QMainWindow):
         self.start_empty.setAccessibleName("Start your own partnership")
         self.start_empty.clicked.connect(self._notice_clicked)
         notice_layout.addWidget(self.start_empty)
-        self.notice_spreadsheet = QPushButton("From our plan sp&readsheet…", self.demo_notice)
+        self.notice_spreadsheet = QPushButton("Fro&m our plan spreadsheet…", self.demo_notice)
         self.notice_spreadsheet.setAccessibleName("New plan from our plan spreadsheet")
         self.notice_spreadsheet.clicked.connect(lambda: self.open_plan_from_spreadsheet())
         notice_layout.addWidget(self.notice_spreadsheet)

@@ -338,6 +338,10 @@ class ReferenceDataDialog(QDialog):
         self.items = RecordPanel(
             RecordKind.FRAMEWORK_ITEM, db, edits, frameworks, parent_id=self._framework_id
         )
+        # Both panels show at once: the items' buttons take letters of their own.
+        self.items.add_button.setText("Add framework &item…")
+        self.items.edit_button.setText("Edit i&tem…")
+        self.items.delete_button.setText("De&lete item")
         f_layout.addWidget(self.frameworks, 2)
         f_layout.addWidget(self.items, 3)
         self.frameworks.view.selectionModel().currentChanged.connect(lambda *_: self.items.reload())

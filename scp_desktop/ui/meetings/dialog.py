@@ -187,7 +187,7 @@ class MeetingsDialog(QDialog):
         splitter.setSizes([300, 880])
 
         # The pack
-        self.public_check = QCheckBox("&Public pack (leave out Part B papers)", self)
+        self.public_check = QCheckBox("Pu&blic pack (leave out Part B papers)", self)
         self.pack_button = QPushButton("Make &pack…", self)
         self.open_pack_button = QPushButton("&Open pack", self)
         self.open_pack_button.setEnabled(False)

@@ -81,7 +81,7 @@ class ReportDialog(QDialog):
         form.addRow(self.meeting_label, self.meeting_combo)
 
         self.preview_button = QPushButton("Pre&view", self)
-        self.print_button = QPushButton("&Print…", self)
+        self.print_button = QPushButton("P&rint…", self)
         self.save_button = QPushButton("&Save as PDF…", self)
         close_button = QPushButton("Close", self)
         buttons = QHBoxLayout()
