@@ -22,7 +22,7 @@ from scp_desktop.services.workspace import Choice, FrameworkChoices, PlanStructu
 from scp_desktop.ui.filtering import ActionFilter
 
 
-def _combo(name: str, parent: QWidget, width: int = 8) -> QComboBox:
+def _combo(name: str, parent: QWidget, width: int = 6) -> QComboBox:
     combo = QComboBox(parent)
     combo.setAccessibleName(name)
     combo.setMinimumContentsLength(width)
@@ -42,7 +42,7 @@ class FilterBar(QWidget):
         self._updating = False
         grid = QGridLayout(self)
         grid.setContentsMargins(4, 4, 4, 0)
-        grid.setHorizontalSpacing(6)
+        grid.setHorizontalSpacing(4)
         grid.setVerticalSpacing(4)
 
         self.search = QLineEdit(self)
@@ -61,7 +61,7 @@ class FilterBar(QWidget):
         self.objective = _combo("Objective filter", self)
         objective_label = QLabel("O&bjective:", self)
         objective_label.setBuddy(self.objective)
-        self.rag = _combo("RAG this quarter filter", self, 6)
+        self.rag = _combo("RAG this quarter filter", self, 5)
         self.rag.addItem("Any", None)
         for r in RAG_ORDER:
             self.rag.addItem(f"{r.value} — {r.label}", r.value)

@@ -47,6 +47,7 @@ from scp_desktop.ui.plan_commands import PlanCommands
 from scp_desktop.ui.read_only import show_read_only
 from scp_desktop.ui.search_index import SearchIndexLoader
 from scp_desktop.ui.settings import Settings
+from scp_desktop.ui.toolbar import fixed_text_twin
 from scp_desktop.ui.undo import Changed, UndoController
 
 TABLE_STATE_KEY = "layout/action_table_header"
@@ -96,7 +97,7 @@ class MainWindow(QMainWindow):
         # Both docks share the left column so the table keeps the width of a 1366 px screen.
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.history)
         self.splitDockWidget(self.navigator, self.history, Qt.Orientation.Vertical)
-        self.navigator.setMinimumWidth(220)
+        self.navigator.setMinimumWidth(180)
         self._docks_sized = False
         view_menu = self.acts.menus["View"]
         view_menu.addSeparator()
@@ -131,6 +132,10 @@ class MainWindow(QMainWindow):
         bar.addWidget(quarter_label)
         bar.addWidget(self.quarter_combo)
         bar.addSeparator()
+        # The menu's Undo says what it undoes ("Undo Set RAG…"); on the toolbar that text
+        # would change the button's width and shift every button after it.
+        self.toolbar_undo = fixed_text_twin(self.acts.undo, "Undo", bar)
+        self.toolbar_redo = fixed_text_twin(self.acts.redo, "Redo", bar)
         for action in (
             self.acts.show_table,
             self.acts.show_dashboard,
@@ -139,8 +144,8 @@ class MainWindow(QMainWindow):
             self.acts.edit_action,
             self.acts.update_action,
             None,
-            self.acts.undo,
-            self.acts.redo,
+            self.toolbar_undo,
+            self.toolbar_redo,
         ):
             if action is None:
                 bar.addSeparator()
