@@ -47,6 +47,7 @@ from scp_desktop.ui.plan_commands import PlanCommands
 from scp_desktop.ui.read_only import show_read_only
 from scp_desktop.ui.search_index import SearchIndexLoader
 from scp_desktop.ui.settings import Settings
+from scp_desktop.ui.table_tools import TableTools
 from scp_desktop.ui.toolbar import fixed_text_twin
 from scp_desktop.ui.undo import Changed, UndoController
 
@@ -107,6 +108,14 @@ class MainWindow(QMainWindow):
         if db.read_only is not None:
             show_read_only(self)
         self._connect()
+        self.table_tools = TableTools(self)
+        view_menu.addSeparator()
+        for action in (
+            self.table_tools.export_action,
+            self.table_tools.print_action,
+            self.table_tools.columns_action,
+        ):
+            view_menu.addAction(action)
         self._restore_layout()
         self.reload()
 
