@@ -56,11 +56,13 @@ class Walker:
         handled: set[int] = set()
 
         def poll() -> None:
-            modal = QApplication.activeModalWidget()
-            if modal is not None and id(modal) not in handled:
-                handled.add(id(modal))
-                self.inspect(modal, where)
-            if modal is not None:
+            # Every modal window open, active or not (another test's window may hold focus).
+            for modal in QApplication.topLevelWidgets():
+                if not (modal.isVisible() and modal.isModal()):
+                    continue
+                if id(modal) not in handled:
+                    handled.add(id(modal))
+                    self.inspect(modal, where)
                 if isinstance(modal, QDialog):
                     modal.reject()
                 else:
