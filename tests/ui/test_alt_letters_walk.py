@@ -56,6 +56,9 @@ class Walker:
         handled: set[int] = set()
 
         def poll() -> None:
+            popup = QApplication.activePopupWidget()
+            if popup is not None:
+                popup.close()  # a menu opened by the action (View ▸ Columns)
             # Every modal window open, active or not (another test's window may hold focus).
             for modal in QApplication.topLevelWidgets():
                 if not (modal.isVisible() and modal.isModal()):
