@@ -106,6 +106,10 @@ class ReportDialog(QDialog):
             view.setDocument(self.document)
             view.setAccessibleName("Report preview")
             self.view = view
+            from scp_desktop.ui.reports.preview_bar import PreviewControls
+
+            self.preview_controls = PreviewControls(view, self.document, self)
+            layout.addWidget(self.preview_controls)
             layout.addWidget(view, 1)
         else:
             layout.addStretch(1)
