@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QShowEvent
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -50,6 +50,7 @@ from scp_desktop.ui.settings import Settings
 from scp_desktop.ui.table_tools import TableTools
 from scp_desktop.ui.toolbar import fixed_text_twin
 from scp_desktop.ui.undo import Changed, UndoController
+from scp_desktop.ui.user_guide import install_help, open_guide, section_for
 
 TABLE_STATE_KEY = "layout/action_table_header"
 # How long the window waits, idle, before reading the search texts in the background (a
@@ -109,6 +110,10 @@ class MainWindow(QMainWindow):
             show_read_only(self)
         self._connect()
         self.table_tools = TableTools(self)
+        self.guide_action = QAction("&User guide", self)
+        self.guide_action.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
+        self.guide_action.triggered.connect(lambda _c=False: open_guide(self))
+        self.acts.menus["Help"].insertAction(self.acts.about, self.guide_action)
         view_menu.addSeparator()
         for action in (
             self.table_tools.export_action,
@@ -645,6 +650,7 @@ class MainWindow(QMainWindow):
 
     def _ask(self, dialog: QDialog) -> bool:
         """Run a modal dialog; it is deleted once the caller has read it (no child piles up)."""
+        install_help(dialog, section_for(dialog))
         accepted = dialog.exec() == QDialog.DialogCode.Accepted
         dialog.deleteLater()
         return accepted

@@ -29,6 +29,7 @@ from scp_desktop.domain.rag import RAG, RAG_ORDER
 from scp_desktop.services.errors import UserError
 from scp_desktop.services.profile import FIELD_LIMITS, PartnershipProfile, validate
 from scp_desktop.ui.screen_fit import content_height, scrolled_layout
+from scp_desktop.ui.user_guide import install_help
 
 # A logo wider than this is scaled down when chosen: it prints a few centimetres wide.
 LOGO_MAX_PIXELS = 800
@@ -229,6 +230,7 @@ class PartnershipDialog(QDialog):
         self.buttons.accepted.connect(self._accept)
         self.buttons.rejected.connect(self.reject)
         outer.addWidget(self.buttons)
+        install_help(self, "The partnership's profile")
         self.name.textChanged.connect(self._validate)
         self.set_logo(self._logo)
         self._validate()

@@ -33,6 +33,7 @@ from scp_desktop.storage.database import Database
 from scp_desktop.ui.conflict_dialog import Resolution, ask_resolution
 from scp_desktop.ui.edits import Edits
 from scp_desktop.ui.list_table_model import ListTableModel, list_view
+from scp_desktop.ui.user_guide import install_help
 
 CHOICE_WORDS = {"key": "Key priority", "other": "Other work (outside the key priorities)"}
 
@@ -149,6 +150,7 @@ class RecordFormDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
+        install_help(self, "The workspace")
         self._validate()
 
     def values(self) -> tuple[dict[str, Any], list[str]]:

@@ -10,7 +10,18 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMenu, QMessageBox, QWidget
+from PySide6.QtPrintSupport import QPrintDialog
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QFileDialog,
+    QInputDialog,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from scp_desktop.storage.database import Database
@@ -40,7 +51,7 @@ class Walker:
         self.problems: list[str] = []
 
     def inspect(self, widget: QWidget, where: str) -> None:
-        if isinstance(widget, QFileDialog):
+        if isinstance(widget, QFileDialog | QPrintDialog):
             return  # the platform's own
         name = f"{where} → {widget.windowTitle() or type(widget).__name__}"
         self.seen[name] = widget
@@ -48,7 +59,12 @@ class Walker:
             self.problems.append(f"{name}: Alt+{letter.upper()} reaches {targets}")
         for view in tab_traps(widget):
             self.problems.append(f"{name}: Tab is trapped in '{view}'")
-        if not isinstance(widget, QMessageBox):
+        if not isinstance(widget, QMessageBox | QInputDialog | QMainWindow):
+            helps = [
+                b for b in widget.findChildren(QPushButton) if b.text().replace("&", "") == "Help"
+            ]
+            if not helps:
+                self.problems.append(f"{name}: no Help button")
             for screen in too_big(widget):
                 self.problems.append(f"{name}: does not fit {screen}")
 
