@@ -166,13 +166,15 @@ def install_help(dialog: QDialog, section: str) -> None:
     button.clicked.connect(lambda: open_guide(dialog, section))
     # No standard button row: into the last row of buttons the window has (no new row
     # taking height from a short screen).
-    rows = [
-        item.layout()
-        for item in (layout.itemAt(i) for i in range(layout.count()))
-        if isinstance(item.layout(), QBoxLayout)
-        and item.layout().direction()
-        in (QBoxLayout.Direction.LeftToRight, QBoxLayout.Direction.RightToLeft)
-    ]
+    rows: list[QBoxLayout] = []
+    for i in range(layout.count()):
+        item = layout.itemAt(i)
+        inner = item.layout() if item is not None else None
+        if isinstance(inner, QBoxLayout) and inner.direction() in (
+            QBoxLayout.Direction.LeftToRight,
+            QBoxLayout.Direction.RightToLeft,
+        ):
+            rows.append(inner)
     if rows:
         rows[-1].addWidget(button)
     else:
