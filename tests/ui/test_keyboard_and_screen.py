@@ -4,6 +4,7 @@ the agency, the toolbar stays put, windows fit a 1366×768 screen at 100 % and 1
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,12 +15,16 @@ from pytestqt.qtbot import QtBot
 
 from scp_desktop.domain.periods import Quarter
 from scp_desktop.domain.rag import RAG
+from scp_desktop.services.errors import ConflictError, FieldChange, OtherChange
 from scp_desktop.services.returns_export import plan_for_quarter
-from scp_desktop.storage.database import Database
+from scp_desktop.storage.access import ReadOnly, ReadOnlyKind
+from scp_desktop.storage.database import Database, open_database
 from scp_desktop.ui.action_table import Column
+from scp_desktop.ui.conflict_dialog import ConflictDialog
 from scp_desktop.ui.main_window import MainWindow
 from scp_desktop.ui.meetings.dialog import MeetingsDialog
 from scp_desktop.ui.meetings.item_dialog import AgendaItemDialog
+from scp_desktop.ui.read_only import ReadOnlyBanner
 from scp_desktop.ui.returns import ImportReturnsDialog
 from scp_desktop.ui.screen_fit import install_screen_fit
 from scp_desktop.ui.settings import Settings
@@ -160,3 +165,44 @@ def test_windows_not_on_a_menu_have_unique_letters_and_fit(qtbot: QtBot) -> None
         assert mnemonic_clashes(widget) == {}
         assert tab_traps(widget) == []
         assert too_big(widget) == []
+
+
+def test_the_conflict_window_and_the_read_only_window_have_unique_letters_and_fit(
+    qtbot: QtBot, demo_template: Path, tmp_path: Path
+) -> None:
+    change = OtherChange(
+        user="Alice",
+        at=dt.datetime(2022, 8, 15, 10, 30),
+        operation="update",
+        reason="",
+        fields=tuple(FieldChange(f"Field {i}", "old " * 30, "new " * 30) for i in range(40)),
+    )
+    conflict = ConflictError(
+        "Changed since you opened it",
+        what="Progress update",
+        read_version=1,
+        current_version=2,
+        changes=(change,),
+    )
+    dialog = ConflictDialog(conflict)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert mnemonic_clashes(dialog) == {} and tab_traps(dialog) == [] and too_big(dialog) == []
+
+    path = tmp_path / "plan.db"
+    shutil.copy(demo_template, path)
+    db, result = open_database(
+        path, user="Tom", read_only=ReadOnly(ReadOnlyKind.ASKED, "Opened to look.")
+    )
+    try:
+        settings = Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+        window = MainWindow(db, settings, open_result=result, today=TODAY)
+        qtbot.addWidget(window)
+        window.show()
+        banner = window.findChild(ReadOnlyBanner)
+        assert banner is not None and banner.isVisible()
+        assert mnemonic_clashes(window) == {}
+        assert tab_traps(window) == [] and too_big(window) == []
+        window.close()
+    finally:
+        db.close()
