@@ -111,9 +111,12 @@ def run_gui(db_path: Path | None = None) -> int:
     from scp_desktop.ui.file_access import choose_access, keep_access
     from scp_desktop.ui.main_window import MainWindow
     from scp_desktop.ui.problem_dialog import install_exception_hook
+    from scp_desktop.ui.screen_fit import install_screen_fit
 
     # Reference cycles are freed between events, never inside a paint or a worker thread.
     install_garbage_collector(app)
+    # A window sized for a large screen opens within a small one (1366×768 with a taskbar).
+    install_screen_fit(app)
     # Evidence copies opened for viewing last only as long as the session that opened them.
     viewing_copies.remove_stale()
     app.aboutToQuit.connect(viewing_copies.session_copies().remove)

@@ -145,7 +145,7 @@ SPECS: dict[RecordKind, KindSpec] = {
             FieldSpec("number", "&Number", "int", required=True),
             FieldSpec("kind", "&Kind", "choice", choices=("key", "other")),
             FieldSpec("title", "&Title", required=True),
-            FieldSpec("commitments", "&The Partnership will (one per line)", "long"),
+            FieldSpec("commitments", "The Partnership &will (one per line)", "long"),
             FieldSpec("evidence", "&Evidence base", "long"),
         ),
         parent="plan_id",

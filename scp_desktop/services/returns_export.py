@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from email.message import EmailMessage
 from pathlib import Path
@@ -89,6 +90,7 @@ class ExportResult:
     folder: Path
     returns: list[ExportedReturn] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    cancelled: bool = False
 
     def lines(self) -> list[str]:
         out = [f"{len(self.returns)} return(s) written to {self.folder}"]
@@ -245,8 +247,11 @@ def export_returns(
     emails: bool = False,
     return_by: str = "",
     today: dt.date | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> ExportResult:
-    """Write the returns (and optionally .eml drafts) into `folder`; returns what was written."""
+    """Write the returns (and optionally .eml drafts) into `folder`; returns what was written.
+    Cancelling stops between returns: each one written is whole, the note says how many."""
     started = time.perf_counter()
     specs = return_specs(
         db,
@@ -263,7 +268,17 @@ def export_returns(
         raise UserError(f"The folder {folder} cannot be created: {exc.strerror or exc}.") from exc
     contacts = _contacts(db)
     result = ExportResult(folder)
-    for spec in specs:
+    for number, spec in enumerate(specs):
+        if cancelled is not None and cancelled():
+            result.cancelled = True
+            result.notes.append(
+                f"Cancelled: {number} of {len(specs)} return(s) written, each complete; "
+                "the others were not written"
+            )
+            break
+        if progress is not None:
+            who = spec.agency_abbreviation or "every agency"
+            progress(number, len(specs), f"Writing the return for {who}…")
         content = return_bytes(spec)
         path = folder / return_file_name(quarter, spec.agency_abbreviation)
         _write(path, content)

@@ -65,6 +65,8 @@ class PartnerPicker(QWidget):
         self.entry.setCompleter(completer)
         self.add_button = QPushButton("Add", self)
         self.add_button.setAccessibleName(f"Add {name}")
+        # Enter belongs to the agency box: never the form's OK (the officer is mid-list).
+        self.add_button.setAutoDefault(False)
         row.addWidget(self.entry, 1)
         row.addWidget(self.add_button)
         layout.addLayout(row)
@@ -73,9 +75,9 @@ class PartnerPicker(QWidget):
         self.chosen.setMaximumHeight(70)
         self.chosen.setToolTip("Select and press Delete to remove")
         layout.addWidget(self.chosen)
-        self.entry.returnPressed.connect(self.add_typed)
         self.add_button.clicked.connect(self.add_typed)
         self.chosen.installEventFilter(self)
+        self.entry.installEventFilter(self)
 
     def add_typed(self) -> bool:
         text = self.entry.text().strip()
@@ -128,6 +130,16 @@ class PartnerPicker(QWidget):
         )
 
     def eventFilter(self, watched: object, event: object) -> bool:
+        if (
+            watched is self.entry
+            and isinstance(event, QKeyEvent)
+            and event.type() == QKeyEvent.Type.KeyPress
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
+            # Taken here so the dialog never sees it: a line edit passes Enter on to
+            # the dialog's default button, which would accept the whole form.
+            self.add_typed()
+            return True
         if (
             watched is self.chosen
             and isinstance(event, QKeyEvent)
@@ -193,6 +205,7 @@ class FundingTable(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.table = QTableWidget(0, 3, self)
+        self.table.setTabKeyNavigation(False)
         self.table.setAccessibleName("Funding lines")
         self.table.setHorizontalHeaderLabels(["Source", "Amount (£)", "Note"])
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -201,7 +214,7 @@ class FundingTable(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         layout.addWidget(self.table)
         buttons = QHBoxLayout()
-        self.add_button = QPushButton("Add &funding line", self)
+        self.add_button = QPushButton("&Add funding line", self)
         self.remove_button = QPushButton("Remove funding line", self)
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.remove_button)

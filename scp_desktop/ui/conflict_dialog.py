@@ -53,6 +53,7 @@ class ConflictDialog(QDialog):
         heading.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(heading)
         self.table = QTableWidget(0, 5, self)
+        self.table.setTabKeyNavigation(False)
         self.table.setAccessibleName("The other change, field by field")
         self.table.setHorizontalHeaderLabels(["Who", "When", "Field", "Was", "Now"])
         self.table.verticalHeader().setVisible(False)

@@ -22,7 +22,7 @@ from scp_desktop.services.workspace import Choice, FrameworkChoices, PlanStructu
 from scp_desktop.ui.filtering import ActionFilter
 
 
-def _combo(name: str, parent: QWidget, width: int = 8) -> QComboBox:
+def _combo(name: str, parent: QWidget, width: int = 6) -> QComboBox:
     combo = QComboBox(parent)
     combo.setAccessibleName(name)
     combo.setMinimumContentsLength(width)
@@ -42,7 +42,7 @@ class FilterBar(QWidget):
         self._updating = False
         grid = QGridLayout(self)
         grid.setContentsMargins(4, 4, 4, 0)
-        grid.setHorizontalSpacing(6)
+        grid.setHorizontalSpacing(4)
         grid.setVerticalSpacing(4)
 
         self.search = QLineEdit(self)
@@ -50,7 +50,7 @@ class FilterBar(QWidget):
         self.search.setAccessibleName("Search actions")
         self.search.setClearButtonEnabled(True)
         self.search.installEventFilter(self)
-        search_label = QLabel("&Search:", self)
+        search_label = QLabel("Sear&ch:", self)
         search_label.setBuddy(self.search)
         self.lead = _combo("Lead agency filter", self, 6)
         lead_label = QLabel("&Lead:", self)
@@ -59,18 +59,18 @@ class FilterBar(QWidget):
         priority_label = QLabel("Priorit&y:", self)
         priority_label.setBuddy(self.priority)
         self.objective = _combo("Objective filter", self)
-        objective_label = QLabel("&Objective:", self)
+        objective_label = QLabel("O&bjective:", self)
         objective_label.setBuddy(self.objective)
-        self.rag = _combo("RAG this quarter filter", self, 6)
+        self.rag = _combo("RAG this quarter filter", self, 5)
         self.rag.addItem("Any", None)
         for r in RAG_ORDER:
             self.rag.addItem(f"{r.value} — {r.label}", r.value)
-        rag_label = QLabel("&RAG:", self)
+        rag_label = QLabel("RA&G:", self)
         rag_label.setBuddy(self.rag)
         self.framework = _combo("Cross-reference filter", self)
-        framework_label = QLabel("&Cross-ref:", self)
+        framework_label = QLabel("Cr&oss-ref:", self)
         framework_label.setBuddy(self.framework)
-        self.not_reported = QCheckBox("&Not reported", self)
+        self.not_reported = QCheckBox("Not reporte&d", self)
         self.not_reported.setToolTip("Active actions with no update for the chosen quarter")
         self.status = _combo("Status filter", self, 7)
         for text, value in (
@@ -80,7 +80,7 @@ class FilterBar(QWidget):
             ("Dropped", "dropped"),
         ):
             self.status.addItem(text, value)
-        self.overdue = QCheckBox("O&verdue", self)
+        self.overdue = QCheckBox("Overd&ue", self)
         self.overdue.setToolTip("Active actions whose 'by when' has passed")
         self.clear_button = QPushButton("Clear filters", self)
         self.clear_button.setAccessibleName("Clear all filters")

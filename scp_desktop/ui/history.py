@@ -157,13 +157,13 @@ class HistoryDock(QDockWidget):
         e_layout.addWidget(self.evidence_view)
         # Two rows so the dock stays narrow on a 1366 px screen.
         buttons = QGridLayout()
-        self.attach_button = QPushButton("A&ttach to action…", evidence)
-        self.attach_update_button = QPushButton("Attach to &update…", evidence)
+        self.attach_button = QPushButton("Attach to action…", evidence)
+        self.attach_update_button = QPushButton("Attach to update…", evidence)
         self.attach_update_button.setToolTip(
             "Attach to this action's update for the chosen quarter"
         )
-        self.open_button = QPushButton("&Open", evidence)
-        self.remove_button = QPushButton("Remo&ve", evidence)
+        self.open_button = QPushButton("Open", evidence)
+        self.remove_button = QPushButton("Re&move", evidence)
         buttons.addWidget(self.attach_button, 0, 0)
         buttons.addWidget(self.attach_update_button, 0, 1)
         buttons.addWidget(self.open_button, 1, 0)

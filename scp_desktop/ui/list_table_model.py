@@ -60,6 +60,8 @@ def list_view(model: QAbstractTableModel, name: str, parent: QWidget | None = No
     view = QTableView(parent)
     view.setModel(model)
     view.setAccessibleName(name)
+    # Arrow keys move within the table; Tab goes on to the next control.
+    view.setTabKeyNavigation(False)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.verticalHeader().setVisible(False)

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QShowEvent
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -48,7 +48,10 @@ from scp_desktop.ui.plan_commands import PlanCommands
 from scp_desktop.ui.read_only import show_read_only
 from scp_desktop.ui.search_index import SearchIndexLoader
 from scp_desktop.ui.settings import Settings
+from scp_desktop.ui.table_tools import TableTools
+from scp_desktop.ui.toolbar import fixed_text_twin
 from scp_desktop.ui.undo import Changed, UndoController
+from scp_desktop.ui.user_guide import install_help, open_guide, section_for
 
 TABLE_STATE_KEY = "layout/action_table_header"
 # How long the window waits, idle, before reading the search texts in the background (a
@@ -97,7 +100,7 @@ class MainWindow(QMainWindow):
         # Both docks share the left column so the table keeps the width of a 1366 px screen.
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.history)
         self.splitDockWidget(self.navigator, self.history, Qt.Orientation.Vertical)
-        self.navigator.setMinimumWidth(220)
+        self.navigator.setMinimumWidth(180)
         self._docks_sized = False
         view_menu = self.acts.menus["View"]
         view_menu.addSeparator()
@@ -107,6 +110,18 @@ class MainWindow(QMainWindow):
         if db.read_only is not None:
             show_read_only(self)
         self._connect()
+        self.table_tools = TableTools(self)
+        self.guide_action = QAction("&User guide", self)
+        self.guide_action.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
+        self.guide_action.triggered.connect(lambda _c=False: open_guide(self))
+        self.acts.menus["Help"].insertAction(self.acts.about, self.guide_action)
+        view_menu.addSeparator()
+        for action in (
+            self.table_tools.export_action,
+            self.table_tools.print_action,
+            self.table_tools.columns_action,
+        ):
+            view_menu.addAction(action)
         self._restore_layout()
         self.reload()
         self.change_watch = watch_changes(self)
@@ -133,6 +148,10 @@ class MainWindow(QMainWindow):
         bar.addWidget(quarter_label)
         bar.addWidget(self.quarter_combo)
         bar.addSeparator()
+        # The menu's Undo says what it undoes ("Undo Set RAG…"); on the toolbar that text
+        # would change the button's width and shift every button after it.
+        self.toolbar_undo = fixed_text_twin(self.acts.undo, "Undo", bar)
+        self.toolbar_redo = fixed_text_twin(self.acts.redo, "Redo", bar)
         for action in (
             self.acts.show_table,
             self.acts.show_dashboard,
@@ -141,8 +160,8 @@ class MainWindow(QMainWindow):
             self.acts.edit_action,
             self.acts.update_action,
             None,
-            self.acts.undo,
-            self.acts.redo,
+            self.toolbar_undo,
+            self.toolbar_redo,
         ):
             if action is None:
                 bar.addSeparator()
@@ -171,7 +190,7 @@ class MainWindow(QMainWindow):
         self.start_empty.setAccessibleName("Start your own partnership")
         self.start_empty.clicked.connect(self._notice_clicked)
         notice_layout.addWidget(self.start_empty)
-        self.notice_spreadsheet = QPushButton("From our plan sp&readsheet…", self.demo_notice)
+        self.notice_spreadsheet = QPushButton("Fro&m our plan spreadsheet…", self.demo_notice)
         self.notice_spreadsheet.setAccessibleName("New plan from our plan spreadsheet")
         self.notice_spreadsheet.clicked.connect(lambda: self.open_plan_from_spreadsheet())
         notice_layout.addWidget(self.notice_spreadsheet)
@@ -635,6 +654,7 @@ class MainWindow(QMainWindow):
 
     def _ask(self, dialog: QDialog) -> bool:
         """Run a modal dialog; it is deleted once the caller has read it (no child piles up)."""
+        install_help(dialog, section_for(dialog))
         accepted = dialog.exec() == QDialog.DialogCode.Accepted
         dialog.deleteLater()
         return accepted

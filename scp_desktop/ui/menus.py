@@ -232,7 +232,7 @@ def build_actions(window: QMainWindow, w: object, undo: QAction, redo: QAction) 
             ],
         ),
         ("Re&turns", [a.prepare_returns, a.import_returns, None, a.export_plan]),
-        ("&Statistics", [a.indicators]),
+        ("Stat&istics", [a.indicators]),
         ("&Reports", [a.reports, a.meetings]),
         ("&Help", [a.about]),
     ]

@@ -28,6 +28,8 @@ from scp_desktop.domain.profile import MAX_LOGO_BYTES, RagWording, check_logo
 from scp_desktop.domain.rag import RAG, RAG_ORDER
 from scp_desktop.services.errors import UserError
 from scp_desktop.services.profile import FIELD_LIMITS, PartnershipProfile, validate
+from scp_desktop.ui.screen_fit import content_height, scrolled_layout
+from scp_desktop.ui.user_guide import install_help
 
 # A logo wider than this is scaled down when chosen: it prints a few centimetres wide.
 LOGO_MAX_PIXELS = 800
@@ -99,7 +101,9 @@ class PartnershipDialog(QDialog):
         self.setWindowTitle(title)
         self.setAccessibleName(title)
         self.setMinimumWidth(560)
-        layout = QVBoxLayout(self)
+        outer = QVBoxLayout(self)
+        # The form scrolls on a short screen (1366×768 at 150 %); the buttons stay in view.
+        layout = scrolled_layout(self, outer)
         intro = QLabel(
             "A new partnership gets a plan file of its own with an empty plan for its first "
             "year. Everything here is printed on its reports, returns and emails, and can be "
@@ -217,7 +221,7 @@ class PartnershipDialog(QDialog):
         self.problem = QLabel(self)
         self.problem.setStyleSheet("color: #B71C1C;")
         self.problem.setWordWrap(True)
-        layout.addWidget(self.problem)
+        outer.addWidget(self.problem)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -225,13 +229,17 @@ class PartnershipDialog(QDialog):
         ok.setText("Create partnership" if self._new else "Save")
         self.buttons.accepted.connect(self._accept)
         self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
+        outer.addWidget(self.buttons)
+        install_help(self, "The partnership's profile")
         self.name.textChanged.connect(self._validate)
         self.set_logo(self._logo)
         self._validate()
-        # The wrapped introduction makes Qt's minimum height a little short of what the rows
-        # need, which squeezes the logo row under the RAG box.
-        self.setMinimumHeight(self.sizeHint().height())
+        # Opens showing the whole form where the screen allows it (the window is then
+        # clamped to the screen as it is shown).
+        self.resize(
+            self.width(),
+            content_height(layout) + self.buttons.sizeHint().height() + 3 * outer.spacing() + 40,
+        )
 
     # ------------------------------------------------------------ logo
 

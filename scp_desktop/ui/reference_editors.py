@@ -33,6 +33,7 @@ from scp_desktop.storage.database import Database
 from scp_desktop.ui.conflict_dialog import Resolution, ask_resolution
 from scp_desktop.ui.edits import Edits
 from scp_desktop.ui.list_table_model import ListTableModel, list_view
+from scp_desktop.ui.user_guide import install_help
 
 CHOICE_WORDS = {"key": "Key priority", "other": "Other work (outside the key priorities)"}
 
@@ -149,6 +150,7 @@ class RecordFormDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
+        install_help(self, "The workspace")
         self._validate()
 
     def values(self) -> tuple[dict[str, Any], list[str]]:
@@ -338,6 +340,10 @@ class ReferenceDataDialog(QDialog):
         self.items = RecordPanel(
             RecordKind.FRAMEWORK_ITEM, db, edits, frameworks, parent_id=self._framework_id
         )
+        # Both panels show at once: the items' buttons take letters of their own.
+        self.items.add_button.setText("Add framework &item…")
+        self.items.edit_button.setText("Edit i&tem…")
+        self.items.delete_button.setText("De&lete item")
         f_layout.addWidget(self.frameworks, 2)
         f_layout.addWidget(self.items, 3)
         self.frameworks.view.selectionModel().currentChanged.connect(lambda *_: self.items.reload())

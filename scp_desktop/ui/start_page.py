@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from scp_desktop import APP_NAME
+from scp_desktop.ui.user_guide import install_help
 
 
 class StartChoice(StrEnum):
@@ -101,6 +102,7 @@ class StartPage(QDialog):
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("&Quit")
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        install_help(self, "Starting: the demo, or your own partnership")
 
     def _choose(self, choice: StartChoice) -> None:
         self.choice = choice

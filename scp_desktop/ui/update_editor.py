@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -45,7 +46,8 @@ class RagPicker(QWidget):
         super().__init__(parent)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAccessibleName("RAG status (press R, A, G or B)")
-        layout = QHBoxLayout(self)
+        # Two rows of two: one row of four is wider than a 1366 px screen at 150 %.
+        layout = QGridLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         self.group = QButtonGroup(self)
         self.buttons: dict[RAG, QPushButton] = {}
@@ -61,7 +63,7 @@ class RagPicker(QWidget):
             )
             self.group.addButton(b)
             self.buttons[rag] = b
-            layout.addWidget(b)
+            layout.addWidget(b, len(self.buttons) // 3, (len(self.buttons) - 1) % 2)
         self.group.buttonClicked.connect(lambda _b: self.changed.emit())
         self.setStyleSheet("RagPicker:focus { border: 2px solid #1565C0; }")
 

@@ -57,6 +57,7 @@ class PreviewDialog(QDialog):
             notes.setMaximumHeight(160)
             layout.addWidget(notes)
         table = QTableWidget(len(preview.rows), 6, self)
+        table.setTabKeyNavigation(False)
         table.setHorizontalHeaderLabels(
             ["Indicator", "Period", "Now", "From file", "Change", "Cell"]
         )

@@ -457,6 +457,8 @@ class ValuesGridWidget(QWidget):
         self.table = ValuesTable(self)
         self.table.setModel(self.model)
         self.table.setAccessibleName("Indicator values by period")
+        # Arrow keys move between cells; Tab goes on to the next control.
+        self.table.setTabKeyNavigation(False)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ContiguousSelection)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)

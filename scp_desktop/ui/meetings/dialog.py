@@ -38,6 +38,7 @@ from scp_desktop.storage.database import Database, DatabaseError
 from scp_desktop.ui.list_table_model import list_view
 from scp_desktop.ui.meetings.item_dialog import AgendaItemDialog
 from scp_desktop.ui.meetings.models import AgendaModel, PapersModel
+from scp_desktop.ui.screen_fit import scrolled_layout
 from scp_desktop.ui.tasks import BackgroundRunner, Progress
 
 TITLE = "Meetings"
@@ -187,7 +188,7 @@ class MeetingsDialog(QDialog):
         splitter.setSizes([300, 880])
 
         # The pack
-        self.public_check = QCheckBox("&Public pack (leave out Part B papers)", self)
+        self.public_check = QCheckBox("Pu&blic pack (leave out Part B papers)", self)
         self.pack_button = QPushButton("Make &pack…", self)
         self.open_pack_button = QPushButton("&Open pack", self)
         self.open_pack_button.setEnabled(False)
@@ -201,7 +202,8 @@ class MeetingsDialog(QDialog):
         bottom.addStretch(1)
         bottom.addWidget(close_button)
         layout = QVBoxLayout(self)
-        layout.addWidget(splitter, 1)
+        # The meeting and its agenda scroll on a short screen; the pack buttons stay in view.
+        scrolled_layout(self, layout).addWidget(splitter, 1)
         layout.addWidget(self.status)
         layout.addLayout(bottom)
 

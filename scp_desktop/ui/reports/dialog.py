@@ -91,7 +91,7 @@ class ReportDialog(QDialog):
         form.addRow("", self.texts_button)
 
         self.preview_button = QPushButton("Pre&view", self)
-        self.print_button = QPushButton("&Print…", self)
+        self.print_button = QPushButton("P&rint…", self)
         self.save_button = QPushButton("&Save as…", self)
         close_button = QPushButton("Close", self)
         buttons = QHBoxLayout()
@@ -116,6 +116,10 @@ class ReportDialog(QDialog):
             view.setDocument(self.document)
             view.setAccessibleName("Report preview")
             self.view = view
+            from scp_desktop.ui.reports.preview_bar import PreviewControls
+
+            self.preview_controls = PreviewControls(view, self.document, self)
+            layout.addWidget(self.preview_controls)
             layout.addWidget(view, 1)
         else:
             layout.addStretch(1)

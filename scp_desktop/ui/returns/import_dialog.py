@@ -112,6 +112,7 @@ class ImportReturnsDialog(ReturnsDialog):
         splitter = QSplitter(Qt.Orientation.Vertical)
         self.file_model = FileTableModel(self)
         self.file_view = QTableView()
+        self.file_view.setTabKeyNavigation(False)
         self.file_view.setAccessibleName("Files")
         self.file_view.setModel(self.file_model)
         self.file_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -155,6 +156,7 @@ class ImportReturnsDialog(ReturnsDialog):
         rows_layout.addLayout(tools)
 
         self.preview_view = PreviewTableView()
+        self.preview_view.setTabKeyNavigation(False)
         self.preview_view.setAccessibleName("Rows to import")
         self.preview_view.setModel(self.preview_model)
         self.preview_view.setSortingEnabled(True)
@@ -216,6 +218,7 @@ class ImportReturnsDialog(ReturnsDialog):
         layout.addWidget(QLabel(f"Returns for {self.quarter.label}: whom to chase"))
         self.status_model = StatusTableModel(self)
         self.status_view = QTableView()
+        self.status_view.setTabKeyNavigation(False)
         self.status_view.setAccessibleName("Returned and not returned")
         self.status_view.setModel(self.status_model)
         self.status_view.verticalHeader().setVisible(False)

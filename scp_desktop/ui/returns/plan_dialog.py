@@ -194,6 +194,7 @@ class NewPlanFromSpreadsheetDialog(ClosesAfterItsJob):
         )
         self.model = PlanLinesModel(self)
         view = QTableView()
+        view.setTabKeyNavigation(False)
         view.setModel(self.model)
         view.setAccessibleName("Actions found")
         for col, width in enumerate((220, 220, 60, 280, 110, 90)):

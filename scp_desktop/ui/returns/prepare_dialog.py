@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMessageBox,
     QPlainTextEdit,
+    QProgressDialog,
     QPushButton,
     QRadioButton,
     QVBoxLayout,
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
 from scp_desktop.services import returns_export
 from scp_desktop.storage.database import Database
 from scp_desktop.ui.returns.common import ReturnsDialog, button_row_with_open
+from scp_desktop.ui.tasks import Task, start
 
 
 class PrepareReturnsDialog(ReturnsDialog):
@@ -71,6 +73,17 @@ class PrepareReturnsDialog(ReturnsDialog):
             item.setCheckState(Qt.CheckState.Checked if choice.leads else Qt.CheckState.Unchecked)
             self.agencies.addItem(item)
         layout.addWidget(self.agencies, 1)
+        # Agencies that only support actions are left unticked; one tick brings them all in.
+        self.include_supporting = QCheckBox("Include agencies that only &support actions", self)
+        self.include_supporting.setAccessibleName("Include supporting agencies")
+        self.include_supporting.toggled.connect(self._tick_supporting)
+        self._support_only = {
+            choice.abbreviation
+            for choice in returns_export.agency_choices(db, plan_id)
+            if choice.supports and not choice.leads
+        }
+        self.include_supporting.setEnabled(bool(self._support_only))
+        layout.addWidget(self.include_supporting)
         buttons_row = QHBoxLayout()
         select_all = QPushButton("Select all")
         select_none = QPushButton("Select none")
@@ -121,6 +134,13 @@ class PrepareReturnsDialog(ReturnsDialog):
         )
         layout.addWidget(self.buttons)
 
+    def _tick_supporting(self, include: bool) -> None:
+        state = Qt.CheckState.Checked if include else Qt.CheckState.Unchecked
+        for i in range(self.agencies.count()):
+            item = self.agencies.item(i)
+            if item.data(Qt.ItemDataRole.UserRole) in self._support_only:
+                item.setCheckState(state)
+
     def _check_all(self, checked: bool) -> None:
         state = Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked
         for i in range(self.agencies.count()):
@@ -165,12 +185,33 @@ class PrepareReturnsDialog(ReturnsDialog):
                 emails=emails,
                 return_by=return_by,
                 today=dt.date.today(),
+                progress=progress,
+                cancelled=cancelled,
             )
 
         self.prepare_button.setEnabled(False)
-        self._start_writing(work, "Writing the returns…", self._done, self._failed)
+        # Progress by return, with Cancel: stopping between returns leaves whole files only.
+        self._progress = QProgressDialog("Writing the returns…", "Cancel", 0, 0, self)
+        self._progress.setWindowTitle(self.windowTitle())
+        self._progress.setMinimumDuration(400)
+        self._progress.setWindowModality(Qt.WindowModality.WindowModal)
+        task = Task(work)
+        self._task = task
+        self._progress.canceled.connect(task.cancel)
+        task.signals.progress.connect(self._on_progress)
+        task.signals.finished.connect(self._done)
+        task.signals.failed.connect(self._failed)
+        start(task)
+
+    def _on_progress(self, done: int, total: int, message: str) -> None:
+        progress = self._progress
+        if progress is not None and total:
+            progress.setLabelText(message)
+            progress.setMaximum(total)
+            progress.setValue(done)  # last: a modal progress may run events inside it
 
     def _close_progress(self) -> None:
+        self._task = None
         self._close_progress_dialog()
         self.prepare_button.setEnabled(True)
 
