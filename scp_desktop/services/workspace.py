@@ -21,7 +21,7 @@ from scp_desktop.domain.periods import FinancialYear, Quarter
 from scp_desktop.domain.rag import RAG, Travel, direction_of_travel
 from scp_desktop.services.bulk import collector_paused
 from scp_desktop.services.errors import UserError
-from scp_desktop.storage.database import Database, sqlite_connection
+from scp_desktop.storage.database import BulkReader, Database, sqlite_connection
 from scp_desktop.storage.models import (
     Action,
     AuditEntry,
@@ -173,7 +173,7 @@ def _action_rows(
     quarters = _quarter_params(q)
 
     def run(
-        sqlite: sqlite3.Connection, sql: str, extra: Mapping[str, object] | None = None
+        sqlite: BulkReader, sql: str, extra: Mapping[str, object] | None = None
     ) -> list[Any]:
         cursor = sqlite.execute(sql.format(only=only), {**params, **extra} if extra else params)
         return list(cursor.fetchall())
@@ -348,7 +348,8 @@ def load_search_texts(
         # In batches: the raw text of the whole plan is never held beside its lower case.
         while batch := cursor.fetchmany(256):
             for aid, raw in batch:
-                texts[aid] = _lower_rest(raw)
+                # A server hands back text, which SQLite's CAST gives as UTF-8 bytes.
+                texts[aid] = _lower_rest(raw.encode() if isinstance(raw, str) else raw)
     return texts
 
 

@@ -360,7 +360,7 @@ def open_database(
             place = path if isinstance(path, ServerPlace) else server_place(str(path))
         except ServerAddressError as exc:
             raise DatabaseError(str(exc)) from exc
-        return open_server_database(place, password=password, create=create, user=user)  # type: ignore[no-any-return]
+        return open_server_database(place, password=password, create=create, user=user)
     path = Path(path).expanduser().resolve()
     try:
         judgement = judge_file(path, known_revisions(), busy_timeout_ms=BUSY_TIMEOUT_MS)

@@ -5,14 +5,17 @@ from __future__ import annotations
 import contextlib
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, String, Text, create_engine, inspect, text
+from sqlalchemy import Connection, Engine, String, Text, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.ext.compiler import compiles
 
 from scp_desktop.storage.access import ReadOnly, ReadOnlyKind
+
+if TYPE_CHECKING:
+    from scp_desktop.storage.database import Database, OpenResult
 
 DRIVER = "postgresql+psycopg"
 _SCHEMES = ("postgresql+psycopg://", "postgresql://", "postgres://")
@@ -177,11 +180,37 @@ def make_server_engine(place: ServerPlace, password: str | None) -> Engine:
     url = place.url
     if password is not None:
         url = url.set(password=password)
-    return create_engine(
+    engine = create_engine(
         url,
         pool_pre_ping=True,
         connect_args={"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "SCP Desktop"},
     )
+    event.listen(engine, "before_cursor_execute", _without_nul, retval=True)
+    return engine
+
+
+def _no_nul(value: Any) -> Any:
+    return value.replace("\x00", "") if isinstance(value, str) and "\x00" in value else value
+
+
+def _without_nul(
+    _conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _many: bool
+) -> tuple[str, Any]:
+    """PostgreSQL's text cannot hold the NUL character, which SQLite keeps. Pasted from a
+    damaged document it means nothing to a reader, so it is dropped rather than the whole
+    change refused."""
+    if isinstance(parameters, dict):
+        parameters = {k: _no_nul(v) for k, v in parameters.items()}
+    elif isinstance(parameters, (list, tuple)):
+        parameters = type(parameters)(
+            {k: _no_nul(v) for k, v in p.items()}
+            if isinstance(p, dict)
+            else tuple(_no_nul(v) for v in p)
+            if isinstance(p, (list, tuple))
+            else _no_nul(p)
+            for p in parameters
+        )
+    return statement, parameters
 
 
 def describe_server_error(exc: BaseException, place: Path | str) -> str:
@@ -258,7 +287,7 @@ def role_may_write(conn: Connection) -> bool:
 
 def open_server_database(
     place: ServerPlace, *, password: str | None, create: bool = True, user: str = ""
-) -> tuple[Any, Any]:
+) -> tuple[Database, OpenResult]:
     """Open (creating or upgrading as needed) the shared plan at `place`.
 
     Raises PasswordNeeded when the server wants a (different) password, DatabaseError with

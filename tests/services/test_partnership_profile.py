@@ -31,11 +31,8 @@ YEAR = FinancialYear(2025)
 
 
 def _audit_reasons(db: Database) -> list[str]:
-    con = sqlite3.connect(db.path)
-    try:
-        return [r[0] for r in con.execute("SELECT reason FROM audit_log ORDER BY id")]
-    finally:
-        con.close()
+    with db.engine.connect() as con:
+        return [r[0] for r in con.exec_driver_sql("SELECT reason FROM audit_log ORDER BY id")]
 
 
 # ------------------------------------------------------------------ the profile
@@ -212,6 +209,7 @@ def test_the_start_page_is_shown_only_when_no_file_was_ever_chosen(
     assert file_to_open(None, "") == tmp_path / "env.db"
 
 
+@pytest.mark.sqlite_only
 def test_save_a_copy_is_a_consistent_self_contained_file(demo_db: Database, tmp_path: Path) -> None:
     # A change still in the write-ahead log must be in the copy.
     save_profile(demo_db, PartnershipProfile(name="Renamed before copying", is_demo=True))
@@ -232,6 +230,7 @@ def test_save_a_copy_is_a_consistent_self_contained_file(demo_db: Database, tmp_
         con.close()
 
 
+@pytest.mark.sqlite_only
 def test_save_a_copy_refuses_its_own_file_and_a_cancelled_copy_leaves_nothing(
     demo_db: Database, tmp_path: Path
 ) -> None:

@@ -54,9 +54,7 @@ def upgrade() -> None:
             )
             if any(
                 row[2] == "agenda_item"
-                for row in conn.execute(
-                    sa.text(f"SELECT * FROM pragma_foreign_key_list('{name}')")
-                )
+                for row in conn.execute(sa.text(f"SELECT * FROM pragma_foreign_key_list('{name}')"))
             )
         ]
     else:
@@ -64,9 +62,7 @@ def upgrade() -> None:
         referring = [
             name
             for name in inspector.get_table_names()
-            if any(
-                fk["referred_table"] == "agenda_item" for fk in inspector.get_foreign_keys(name)
-            )
+            if any(fk["referred_table"] == "agenda_item" for fk in inspector.get_foreign_keys(name))
         ]
     if referring:
         raise RuntimeError(
