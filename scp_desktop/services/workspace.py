@@ -7,7 +7,6 @@ query per action), and returned as plain frozen dataclasses the interface can ke
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
