@@ -20,6 +20,17 @@ PASSWORD = "test-only-password"
 TESTER = "tester"
 
 
+# As the README gives them to IT.
+GRANTS = (
+    "GRANT CONNECT ON DATABASE {db} TO scp_editors, scp_readers",
+    "GRANT USAGE ON SCHEMA public TO scp_editors, scp_readers",
+    "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO scp_editors",
+    "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO scp_editors",
+    "GRANT SELECT ON ALL TABLES IN SCHEMA public TO scp_readers",
+    "GRANT SELECT ON ALL SEQUENCES IN SCHEMA public TO scp_readers",
+)
+
+
 def server_binaries() -> Path | None:
     """The newest installed PostgreSQL's bin folder (initdb, pg_ctl), or None."""
     for found in sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True):
@@ -82,6 +93,27 @@ class PostgresServer:
                   "start")  # fmt: skip
         with self.admin() as conn:
             conn.execute(f"CREATE ROLE {TESTER} LOGIN SUPERUSER PASSWORD '{PASSWORD}'")
+            # The README's roles: officers who edit, and board members who only read.
+            conn.execute("CREATE ROLE scp_editors NOLOGIN")
+            conn.execute("CREATE ROLE scp_readers NOLOGIN")
+
+    def officer(self, name: str, *, reader: bool = False) -> str:
+        """A login role in the editors' (or readers') group, created once; its name."""
+        group = "scp_readers" if reader else "scp_editors"
+        with self.admin() as conn:
+            exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (name,)).fetchone()
+            if exists is None:
+                conn.execute(
+                    f"CREATE ROLE \"{name}\" LOGIN PASSWORD '{PASSWORD}' IN ROLE {group}"
+                )
+        return name
+
+    def grant(self, dbname: str) -> None:
+        """The README's grants on one partnership's database, run after SCP Desktop has
+        created its tables there."""
+        with self.admin(dbname) as conn:
+            for statement in GRANTS:
+                conn.execute(statement.format(db=dbname))
 
     def stop(self) -> None:
         self._run("pg_ctl", "-D", str(self.folder / "data"), "-m", "immediate", "stop")
