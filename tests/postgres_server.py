@@ -103,9 +103,7 @@ class PostgresServer:
         with self.admin() as conn:
             exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (name,)).fetchone()
             if exists is None:
-                conn.execute(
-                    f"CREATE ROLE \"{name}\" LOGIN PASSWORD '{PASSWORD}' IN ROLE {group}"
-                )
+                conn.execute(f"CREATE ROLE \"{name}\" LOGIN PASSWORD '{PASSWORD}' IN ROLE {group}")
         return name
 
     def grant(self, dbname: str) -> None:

@@ -171,9 +171,7 @@ def _action_rows(
     only, params = _only(plan_id, action_ids)
     quarters = _quarter_params(q)
 
-    def run(
-        sqlite: BulkReader, sql: str, extra: Mapping[str, object] | None = None
-    ) -> list[Any]:
+    def run(sqlite: BulkReader, sql: str, extra: Mapping[str, object] | None = None) -> list[Any]:
         cursor = sqlite.execute(sql.format(only=only), {**params, **extra} if extra else params)
         return list(cursor.fetchall())
 
