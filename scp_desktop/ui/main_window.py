@@ -47,6 +47,7 @@ from scp_desktop.ui.plan_commands import PlanCommands
 from scp_desktop.ui.read_only import show_read_only
 from scp_desktop.ui.search_index import SearchIndexLoader
 from scp_desktop.ui.settings import Settings
+from scp_desktop.ui.shared_plan import install_connect_action
 from scp_desktop.ui.undo import Changed, UndoController
 
 TABLE_STATE_KEY = "layout/action_table_header"
@@ -88,6 +89,7 @@ class MainWindow(QMainWindow):
         self.acts = build_actions(self, self, undo_action, redo_action)
         self.file_commands = FileCommands(self)
         self.file_acts = install_file_actions(self)
+        self.connect_shared = install_connect_action(self)
         self._build_toolbar()
         self._build_central()
         self.navigator = NavigatorDock(self)
