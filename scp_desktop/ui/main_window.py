@@ -47,6 +47,7 @@ from scp_desktop.ui.plan_commands import PlanCommands
 from scp_desktop.ui.read_only import show_read_only
 from scp_desktop.ui.search_index import SearchIndexLoader
 from scp_desktop.ui.settings import Settings
+from scp_desktop.ui.shared_changes import watch_shared_changes
 from scp_desktop.ui.shared_plan import install_connect_action
 from scp_desktop.ui.undo import Changed, UndoController
 
@@ -110,6 +111,8 @@ class MainWindow(QMainWindow):
         self._connect()
         self._restore_layout()
         self.reload()
+        # A shared plan: other officers' changes appear by themselves.
+        self.shared_changes = watch_shared_changes(self)
 
     # ------------------------------------------------------------ construction
 
