@@ -209,7 +209,6 @@ def test_the_start_page_is_shown_only_when_no_file_was_ever_chosen(
     assert file_to_open(None, "") == tmp_path / "env.db"
 
 
-@pytest.mark.sqlite_only
 def test_save_a_copy_is_a_consistent_self_contained_file(demo_db: Database, tmp_path: Path) -> None:
     # A change still in the write-ahead log must be in the copy.
     save_profile(demo_db, PartnershipProfile(name="Renamed before copying", is_demo=True))
