@@ -23,6 +23,7 @@ from scp_desktop.services.partnership_file import (
 from scp_desktop.services.profile import read_profile, save_profile
 from scp_desktop.storage.backups import daily_backup_if_due
 from scp_desktop.storage.database import Database, DatabaseError, OpenResult, open_database
+from scp_desktop.storage.server import is_server_address
 from scp_desktop.ui.file_access import choose_access, hand_over_access
 from scp_desktop.ui.profile_dialog import PartnershipDialog
 from scp_desktop.ui.settings import Settings, forget_file, recent_files, remember_file
@@ -170,6 +171,10 @@ class FileCommands:
         if self.runner.busy:
             self.w.show_error("A copy is still being written; wait for it to finish.")
             return False
+        if is_server_address(str(path)):  # a shared plan, from Open recent
+            from scp_desktop.ui.shared_plan import open_shared_address
+
+            return open_shared_address(self.w, str(path))
         if Path(path).expanduser().resolve() == self.w.db.path:
             return True
         if not Path(path).exists():

@@ -183,6 +183,22 @@ def connect_to_shared_plan(window: MainWindow) -> bool:
         place = dialog.place
     finally:
         dialog.deleteLater()
+    return _open_in_place_of(window, place)
+
+
+def open_shared_address(window: MainWindow, address: str) -> bool:
+    """A shared plan chosen from Open recent."""
+    if address == str(window.db.path):
+        return True
+    try:
+        place = server_place(address)
+    except ServerAddressError as exc:
+        window.show_error(str(exc))
+        return False
+    return _open_in_place_of(window, place)
+
+
+def _open_in_place_of(window: MainWindow, place: ServerPlace) -> bool:
     try:
         opened = open_shared_plan(place, window.settings.officer_name, window)
     except DatabaseError as exc:

@@ -113,3 +113,27 @@ def test_a_server_that_is_not_there_is_a_message_not_a_crash(pg_server: Postgres
 
 def test_database_fixture_is_the_shared_plan(pg_demo_db: Database) -> None:
     assert pg_demo_db.shared and pg_demo_db.user == "tester"
+
+
+def test_a_shared_plan_in_open_recent_opens_in_place_of_the_file(
+    qtbot: QtBot, demo_db: Database, pg_server: PostgresServer, pg_demo_template: str
+) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from scp_desktop.ui.settings import recent_files
+
+    window = MainWindow(demo_db, Settings(), open_result=None)
+    qtbot.addWidget(window)
+    window.show()
+    address = pg_server.url(pg_server.new_database(pg_demo_template))
+    assert window.file_commands.open_path(address)  # type: ignore[arg-type]
+    shared = [
+        w
+        for w in QApplication.topLevelWidgets()
+        if isinstance(w, MainWindow) and w.isVisible() and w.db.shared
+    ]
+    assert len(shared) == 1 and str(shared[0].db.path) == address
+    assert recent_files(shared[0].settings)[0] == address
+    qtbot.addWidget(shared[0])
+    shared[0].close()
+    shared[0].db.close()
