@@ -37,8 +37,7 @@ def network_reason(fstype: str) -> ReadOnly:
         ReadOnlyKind.NETWORK,
         f"It is on a network drive ({fstype}). SQLite, which keeps the plan, cannot lock a "
         "file reliably over a network and its journal does not work there, so changes saved "
-        "from two computers could damage the plan. A plan several officers share belongs on "
-        "a database server: File ▸ Connect to a shared plan….",
+        "from two computers could damage the plan.",
     )
 
 
