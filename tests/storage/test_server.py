@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from scp_desktop.domain.periods import Quarter
 from scp_desktop.services import editing, plans, workspace
@@ -243,3 +243,15 @@ def test_the_password_store_is_never_a_plain_file(
     else:
         assert "could not be kept" in problem and remembered_password(place) is None
     assert not [p for p in tmp_path.rglob("*") if p.is_file() and b"s3cret" in p.read_bytes()]
+
+
+def test_old_history_of_a_shared_plan_is_left_to_it(pg_demo_db: Database) -> None:
+    from scp_desktop.services.audit_retention import purge_audit
+    from scp_desktop.services.errors import UserError
+
+    with pg_demo_db.session(audit=False) as s:
+        before = s.scalar(select(func.count()).select_from(AuditEntry))
+    with pytest.raises(UserError, match="removed by the council's IT on the server"):
+        purge_audit(pg_demo_db, 1, today=dt.date(2040, 1, 1))
+    with pg_demo_db.session(audit=False) as s:
+        assert s.scalar(select(func.count()).select_from(AuditEntry)) == before
