@@ -226,6 +226,8 @@ def test_commands_take_the_password_from_pgpassword_and_say_when_there_is_none(
     assert "set PGPASSWORD for a scheduled job" in refused.stderr
     bad = _run("check", "--db", "postgresql+psycopg://ann:pw@host/db", env=env)
     assert bad.returncode == 2 and "Leave the password out" in bad.stderr
+    backup = _run("backup", "--db", pg_server.url(name), env=env)
+    assert backup.returncode == 1 and "backs it up and restores it on the server" in backup.stderr
 
 
 def test_the_password_store_is_never_a_plain_file(
