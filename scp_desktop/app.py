@@ -23,8 +23,18 @@ def open_or_create(path: Path, user: str, *, daily: bool = True):  # type: ignor
     first opening of the day backs it up here; the window takes that backup in the
     background instead."""
     from scp_desktop.storage.database import open_database
+    from scp_desktop.storage.server import ServerPlace
 
     started = time.perf_counter()
+    if isinstance(path, ServerPlace):
+        # A shared plan: its password is asked for; IT backs the server up (pg_dump).
+        from scp_desktop.ui.shared_plan import open_shared_plan
+
+        opened = open_shared_plan(path, user, None)
+        if opened is None:
+            return None, None
+        log_database_opened(opened[0], opened[1], time.perf_counter() - started)
+        return opened
     db, result = open_database(path, user=user, create=True)
     log_database_opened(db, result, time.perf_counter() - started)
     if daily:
@@ -40,6 +50,13 @@ def file_to_open(db_path: Path | None, last: str) -> Path | None:
         return db_path
     if os.environ.get(DB_ENV, "").strip():
         return default_database_path()
+    from scp_desktop.storage.server import ServerAddressError, is_server_address, server_place
+
+    if last and is_server_address(last):
+        try:
+            return server_place(last)  # the shared plan opened last
+        except ServerAddressError:
+            return None
     if last and Path(last).exists():
         return Path(last)
     default = default_database_path()
@@ -107,6 +124,7 @@ def run_gui(db_path: Path | None = None) -> int:
     from scp_desktop.services import viewing_copies
     from scp_desktop.services.errors import UserError
     from scp_desktop.storage.database import DatabaseError, open_database
+    from scp_desktop.storage.server import ServerPlace
     from scp_desktop.ui.collector import install_garbage_collector
     from scp_desktop.ui.file_access import choose_access, keep_access
     from scp_desktop.ui.main_window import MainWindow
@@ -126,11 +144,16 @@ def run_gui(db_path: Path | None = None) -> int:
     if access is None:
         splash.close()
         return 0
+    if isinstance(path, ServerPlace):
+        splash.hide()  # the password is asked for over nothing
     try:
         if access.read_only is not None:
             db, result = open_database(path, user=user, create=False, read_only=access.read_only)
         else:
             db, result = open_or_create(path, user, daily=False)
+            if db is None:  # the password was not given
+                splash.close()
+                return 0
     except (DatabaseError, UserError) as exc:
         access.release()
         splash.close()

@@ -24,25 +24,27 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 def _db_arg(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
+    from scp_desktop.commands.server_login import db_location
+
     # Given before or after the command alike: a command's own --db only counts when given,
     # so `scp-desktop --db FILE report …` is not overridden by the command's default.
     parser.add_argument(
         "--db",
-        type=Path,
+        type=db_location,
         default=None if top else argparse.SUPPRESS,
-        help=f"plan database file (default: ${DB_ENV} or {default_database_path()})",
+        help=f"plan database file, or a shared plan's postgresql+psycopg://ROLE@HOST/DATABASE "
+        f"(default: ${DB_ENV} or {default_database_path()})",
     )
 
 
 def _open(args: argparse.Namespace, *, create: bool = False, writes: bool = False):  # type: ignore[no-untyped-def]
     from scp_desktop.app import log_database_opened
-    from scp_desktop.storage.database import open_database
 
     path = args.db or default_database_path()
     if writes:
         note_window_holder(path)
     started = time.perf_counter()
-    db, result = open_database(path, user=_user(), create=create)
+    db, result = _open_any(path, create=create)
     log_database_opened(db, result, time.perf_counter() - started)
     return db
 
@@ -52,7 +54,10 @@ def note_window_holder(path: Path) -> None:
     transaction. When a window has the file open they say so, as that window shows the
     change only when it next reads the plan."""
     from scp_desktop.storage.instance_lock import holder_of
+    from scp_desktop.storage.server import is_server_address
 
+    if is_server_address(path):
+        return  # a shared plan: every window sees the change by itself
     holder = holder_of(Path(path).expanduser().resolve())
     if holder is not None:
         print(
@@ -61,6 +66,18 @@ def note_window_holder(path: Path) -> None:
             "few seconds.",
             file=sys.stderr,
         )
+
+
+def _open_any(path: Path, *, create: bool):  # type: ignore[no-untyped-def]
+    """A plan file, or a shared plan on a server (asking for its password)."""
+    from scp_desktop.storage.database import open_database
+    from scp_desktop.storage.server import is_server_address
+
+    if is_server_address(path):
+        from scp_desktop.commands.server_login import open_shared
+
+        return open_shared(path, user=_user(), create=create)
+    return open_database(path, user=_user(), create=create)
 
 
 def _user() -> str:
@@ -74,9 +91,10 @@ def _user() -> str:
 
 def cmd_init(args: argparse.Namespace) -> int:
     from scp_desktop.services import setup
-    from scp_desktop.storage.database import open_database
+    from scp_desktop.storage.server import is_server_address
 
     path: Path = args.db or default_database_path()
+    shared = is_server_address(path)
     if path.exists() and path.stat().st_size > 0 and not args.force:
         print(f"{path} already exists; use --force to add to it.", file=sys.stderr)
         return EXIT_FAILED
@@ -89,9 +107,9 @@ def cmd_init(args: argparse.Namespace) -> int:
         print(f"error: the plan file {args.plan} {what}.", file=sys.stderr)
         return EXIT_FAILED
     # Files this run brings into being; a failed init removes them, leaving no empty database.
-    created = [p for p in _database_files(path) if not p.exists()]
+    created = [] if shared else [p for p in _database_files(path) if not p.exists()]
     done = False
-    db, result = open_database(path, user=_user(), create=True)
+    db, result = _open_any(path, create=True)
     try:
         print(f"{'Created' if result.created else 'Opened'} plan database {db.path}")
         print(f"Schema version {db.schema_revision()}")

@@ -1,4 +1,5 @@
-"""Shared fixtures: an offscreen Qt platform, real SQLite files in temp folders."""
+"""Shared fixtures: an offscreen Qt platform, real SQLite files in temp folders, and a real
+PostgreSQL server on loopback for shared plans."""
 
 from __future__ import annotations
 
@@ -15,6 +16,13 @@ from PySide6.QtWidgets import QApplication
 from scp_desktop.services import setup
 from scp_desktop.storage.database import Database, open_database
 from scp_desktop.ui.collector import GarbageCollector, install_garbage_collector
+from tests.postgres_server import (
+    PASSWORD,
+    PostgresServer,
+    remove_server,
+    server_binaries,
+    start_server,
+)
 
 
 @pytest.fixture(scope="session")
@@ -28,17 +36,80 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
+def sqlite_db(tmp_path: Path) -> Iterator[Database]:
     database, _ = open_database(tmp_path / "plan.db", user="tester")
     yield database
     database.close()
 
 
 @pytest.fixture
-def demo_db(tmp_path: Path, demo_template: Path) -> Iterator[Database]:
+def sqlite_demo_db(tmp_path: Path, demo_template: Path) -> Iterator[Database]:
     path = tmp_path / "demo.db"
     shutil.copy(demo_template, path)
     database, _ = open_database(path, user="tester")
+    yield database
+    database.close()
+
+
+# Test folders that run on both engines (tests/services) choose between the two per test.
+@pytest.fixture
+def db(sqlite_db: Database) -> Database:
+    return sqlite_db
+
+
+@pytest.fixture
+def demo_db(sqlite_demo_db: Database) -> Database:
+    return sqlite_demo_db
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PostgresServer]:
+    """One PostgreSQL server for the run, started on a free loopback port."""
+    if server_binaries() is None:
+        pytest.skip(
+            "PostgreSQL's server programs (initdb, pg_ctl) are not installed: "
+            "apt-get install postgresql"
+        )
+    server = start_server()
+    # Commands run by tests find the password where a scheduled job would: PGPASSWORD.
+    os.environ["PGPASSWORD"] = PASSWORD
+    yield server
+    os.environ.pop("PGPASSWORD", None)
+    remove_server(server)
+
+
+def _pg_template(server: PostgresServer, demo: bool) -> str:
+    name = server.new_database()
+    database, _ = open_database(server.url(name), user="template", password=PASSWORD)
+    if demo:
+        setup.load_demo(database)
+    database.close()
+    return name
+
+
+@pytest.fixture(scope="session")
+def pg_empty_template(pg_server: PostgresServer) -> str:
+    """A database at the newest schema, copied for each test (faster than migrating)."""
+    return _pg_template(pg_server, demo=False)
+
+
+@pytest.fixture(scope="session")
+def pg_demo_template(pg_server: PostgresServer) -> str:
+    return _pg_template(pg_server, demo=True)
+
+
+@pytest.fixture
+def pg_db(pg_server: PostgresServer, pg_empty_template: str) -> Iterator[Database]:
+    name = pg_server.new_database(pg_empty_template)
+    database, _ = open_database(pg_server.url(name), user="tester", password=PASSWORD)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def pg_demo_db(pg_server: PostgresServer, pg_demo_template: str) -> Iterator[Database]:
+    name = pg_server.new_database(pg_demo_template)
+    database, _ = open_database(pg_server.url(name), user="tester", password=PASSWORD)
     yield database
     database.close()
 

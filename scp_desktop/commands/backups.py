@@ -47,7 +47,16 @@ def register(subparsers: Any, add_db_arg: Callable[[argparse.ArgumentParser], No
 
 
 def _db_path(args: argparse.Namespace) -> Path:
+    from scp_desktop.storage.database import DatabaseError
+    from scp_desktop.storage.server import is_server_address
+
     path: Path = args.db or default_database_path()
+    if is_server_address(path):
+        raise DatabaseError(
+            f"{path} is a shared plan: the council's IT backs it up and restores it on the "
+            "server (pg_dump, pg_restore). To keep a copy in a file: scp-desktop copy --from "
+            f"{path} --to FILE."
+        )
     return path.expanduser()
 
 

@@ -78,6 +78,12 @@ def purge_audit(db: Database, years: int, *, today: dt.date) -> PurgeResult:
     """Delete audit entries older than `years` years, after a backup; then rebuild the file
     (VACUUM) and empty its write-ahead log, so the deleted text does not linger in free pages."""
     cutoff = cutoff_date(today, check_years(years))
+    if db.shared:
+        # The backup taken first is a file beside the plan's file; a server's is IT's pg_dump.
+        raise UserError(
+            "Old history entries of a shared plan are removed by the council's IT on the "
+            "server, after their own backup (pg_dump); nothing was removed here."
+        )
     if not count_older(db, years, today=today):
         return PurgeResult(0, cutoff, None)
     backup = take_backup(db.path, "purge", note=f"audit entries before {cutoff.isoformat()}")

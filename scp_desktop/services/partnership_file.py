@@ -139,6 +139,8 @@ def save_copy(
         raise UserError(f"{target} is a folder; choose a file name for the copy.")
     partial = _partial_name(target)
     _remove_partial(partial)
+    if db.shared:
+        return _copy_of_shared_plan(db, target, partial, progress, cancelled)
 
     def step(_status: int, remaining: int, total: int) -> None:
         if cancelled is not None and cancelled():
@@ -162,6 +164,45 @@ def save_copy(
     except (OSError, sqlite3.Error) as exc:
         _remove_partial(partial)
         raise UserError(f"The copy {target} cannot be written: {exc}.") from exc
+    except BaseException:
+        _remove_partial(partial)
+        raise
+    return target
+
+
+def _copy_of_shared_plan(
+    db: Database,
+    target: Path,
+    partial: Path,
+    progress: Callable[[int, int, str], None] | None,
+    cancelled: Callable[[], bool] | None,
+) -> Path:
+    """A shared plan's copy in a file of its own (to take to a meeting with no network),
+    made and checked table by table as `scp-desktop copy` makes it."""
+    from scp_desktop.storage.copying import copy_database
+    from scp_desktop.storage.database import DatabaseError, open_database
+
+    def step(done: int, total: int, table: str) -> None:
+        if cancelled is not None and cancelled():
+            raise CopyCancelled("The copy was cancelled; nothing was written.")
+        if progress is not None:
+            progress(done, total, f"Copying {table}…" if table else "Checking…")
+
+    try:
+        dest, _ = open_database(partial, user=db.user)
+        try:
+            copy_database(db, dest, progress=step)
+        finally:
+            dest.close()
+        con = sqlite3.connect(partial)
+        try:
+            con.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+        finally:
+            con.close()
+        os.replace(partial, target)
+    except (OSError, sqlite3.Error, DatabaseError) as exc:
+        _remove_partial(partial)
+        raise UserError(f"The copy {target} cannot be written: {exc}") from exc
     except BaseException:
         _remove_partial(partial)
         raise

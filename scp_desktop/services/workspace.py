@@ -7,7 +7,6 @@ query per action), and returned as plain frozen dataclasses the interface can ke
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,7 +20,7 @@ from scp_desktop.domain.periods import FinancialYear, Quarter
 from scp_desktop.domain.rag import RAG, Travel, direction_of_travel
 from scp_desktop.services.bulk import collector_paused
 from scp_desktop.services.errors import UserError
-from scp_desktop.storage.database import Database, sqlite_connection
+from scp_desktop.storage.database import BulkReader, Database, sqlite_connection
 from scp_desktop.storage.models import (
     Action,
     AuditEntry,
@@ -175,9 +174,7 @@ def _action_rows(
     only, params = _only(plan_id, action_ids)
     quarters = _quarter_params(q)
 
-    def run(
-        sqlite: sqlite3.Connection, sql: str, extra: Mapping[str, object] | None = None
-    ) -> list[Any]:
+    def run(sqlite: BulkReader, sql: str, extra: Mapping[str, object] | None = None) -> list[Any]:
         cursor = sqlite.execute(sql.format(only=only), {**params, **extra} if extra else params)
         return list(cursor.fetchall())
 
@@ -356,7 +353,8 @@ def load_search_texts(
         # In batches: the raw text of the whole plan is never held beside its lower case.
         while batch := cursor.fetchmany(256):
             for aid, raw in batch:
-                texts[aid] = _lower_rest(raw)
+                # A server hands back text, which SQLite's CAST gives as UTF-8 bytes.
+                texts[aid] = _lower_rest(raw.encode() if isinstance(raw, str) else raw)
     return texts
 
 

@@ -11,6 +11,7 @@ class ReadOnlyKind(Enum):
     IN_USE = "in use"  # another window has it open for changes
     NOT_WRITABLE = "not writable"  # the file or its folder cannot be written
     ASKED = "asked"  # opened read-only on purpose
+    ROLE = "role"  # a shared plan's database role that may only read
 
 
 @dataclass(frozen=True)

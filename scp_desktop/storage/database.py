@@ -10,7 +10,7 @@ import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError
@@ -141,9 +141,14 @@ def head_revision() -> str:
 def current_revision(conn: Connection) -> str | None:
     """The schema revision recorded in the file (None for a file without one), read with
     plain SQL as Alembic would."""
-    has_table = conn.exec_driver_sql(
-        "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'"
-    ).first()
+    if conn.dialect.name != "sqlite":
+        from sqlalchemy import inspect
+
+        has_table: object = inspect(conn).has_table("alembic_version") or None
+    else:
+        has_table = conn.exec_driver_sql(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'"
+        ).first()
     if has_table is None:
         return None
     versions = [row[0] for row in conn.exec_driver_sql("SELECT version_num FROM alembic_version")]
@@ -250,6 +255,8 @@ class Database:
         self.user = user
         self.read_only = read_only
         self._sessions = sessionmaker(engine, class_=audit.AuditedSession, expire_on_commit=False)
+        # A plan on a database server rather than in a file (see storage/server.py).
+        self.shared = engine.dialect.name != "sqlite"
 
     @contextlib.contextmanager
     def session(self, *, reason: str = "", audit: bool = True) -> Iterator[Session]:
@@ -265,6 +272,10 @@ class Database:
             session.rollback()
             if self.read_only is not None:
                 raise DatabaseError(self.read_only_message()) from exc
+            if self.shared:
+                from scp_desktop.storage.server import describe_server_error
+
+                raise DatabaseError(describe_server_error(exc, self.path)) from exc
             raise DatabaseError(describe_sqlite_error(exc, self.path)) from exc
         except BaseException:
             session.rollback()
@@ -285,12 +296,34 @@ class Database:
         self.engine.dispose()
 
 
-def sqlite_connection(session: Session) -> sqlite3.Connection:
+class BulkCursor(Protocol):
+    """What bulk reads use of a driver's cursor (sqlite3's, or the server's through ServerRows)."""
+
+    def fetchone(self) -> Any: ...
+    def fetchall(self) -> list[Any]: ...
+    def fetchmany(self, size: int = ..., /) -> list[Any]: ...
+    def __iter__(self) -> Iterator[Any]: ...
+    def close(self) -> None: ...
+
+
+class BulkReader(Protocol):
+    """What bulk reads use of a driver's connection: SQLite's SQL text, `?` and `:name`."""
+
+    def execute(self, sql: str, parameters: Any = ..., /) -> Any: ...
+    def cursor(self) -> Any: ...
+
+
+def sqlite_connection(session: Session) -> BulkReader:
     """The driver's own connection inside `session`'s transaction, for bulk reads of plain rows.
 
     Thousands of rows come back as tuples at C speed instead of through SQLAlchemy's row
-    processing; the reads still belong to the session's transaction.
+    processing; the reads still belong to the session's transaction. On a shared plan the
+    same SQL text is run through the server's driver (storage/server_rows.py).
     """
+    if session.get_bind().dialect.name != "sqlite":
+        from scp_desktop.storage.server_rows import ServerRows
+
+        return ServerRows(session.connection().connection.driver_connection)
     driver = session.connection().connection.driver_connection
     if not isinstance(driver, sqlite3.Connection):  # only after the connection was closed
         raise DatabaseError("The database connection is closed.")
@@ -303,6 +336,7 @@ def open_database(
     user: str = "",
     create: bool = True,
     read_only: ReadOnly | None = None,
+    password: str | None = None,
 ) -> tuple[Database, OpenResult]:
     """Open (creating or upgrading as needed) the plan database at `path`.
 
@@ -311,7 +345,22 @@ def open_database(
     open. An older schema is upgraded only after a backup copy is written beside the file.
     With `read_only` the file is opened so that SQLite itself refuses every write.
     Raises DatabaseError with a message for the user when the file cannot be used.
+    A PostgreSQL address opens the shared plan there (storage/server.py), with `password`.
     """
+    from scp_desktop.storage.server import (
+        ServerAddressError,
+        ServerPlace,
+        is_server_address,
+        open_server_database,
+        server_place,
+    )
+
+    if is_server_address(path):
+        try:
+            place = path if isinstance(path, ServerPlace) else server_place(str(path))
+        except ServerAddressError as exc:
+            raise DatabaseError(str(exc)) from exc
+        return open_server_database(place, password=password, create=create, user=user)
     path = Path(path).expanduser().resolve()
     try:
         judgement = judge_file(path, known_revisions(), busy_timeout_ms=BUSY_TIMEOUT_MS)

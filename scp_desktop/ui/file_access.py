@@ -17,6 +17,7 @@ from scp_desktop import APP_NAME
 from scp_desktop.storage.access import ReadOnly, ReadOnlyKind
 from scp_desktop.storage.drives import network_filesystem
 from scp_desktop.storage.instance_lock import FileInUse, Holder, InstanceLock
+from scp_desktop.storage.server import is_server_address
 
 
 @dataclass
@@ -98,6 +99,8 @@ def choose_access(
 ) -> Access | None:
     """How to open `path` in a window; None when the officer cancels. Nothing here writes
     to the plan file; only the note beside it is written, when the window may change it."""
+    if is_server_address(path):
+        return Access(None, None)  # a shared plan: the server keeps officers apart
     path = Path(path).expanduser().resolve()
     if path.is_dir():
         return Access(None, None)  # refused with its own message when opened

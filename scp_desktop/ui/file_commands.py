@@ -22,6 +22,7 @@ from scp_desktop.services.partnership_file import (
 )
 from scp_desktop.services.profile import read_profile, save_profile
 from scp_desktop.storage.database import Database, DatabaseError, OpenResult, open_database
+from scp_desktop.storage.server import is_server_address
 from scp_desktop.ui.daily_backup import start_daily_backup
 from scp_desktop.ui.file_access import choose_access, hand_over_access
 from scp_desktop.ui.profile_dialog import PartnershipDialog
@@ -166,6 +167,10 @@ class FileCommands:
         if self.runner.busy:
             self.w.show_error("A copy is still being written; wait for it to finish.")
             return False
+        if is_server_address(str(path)):  # a shared plan, from Open recent
+            from scp_desktop.ui.shared_plan import open_shared_address
+
+            return open_shared_address(self.w, str(path))
         if Path(path).expanduser().resolve() == self.w.db.path:
             return True
         if not Path(path).exists():

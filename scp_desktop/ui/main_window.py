@@ -48,6 +48,8 @@ from scp_desktop.ui.plan_commands import PlanCommands
 from scp_desktop.ui.read_only import show_read_only
 from scp_desktop.ui.search_index import SearchIndexLoader
 from scp_desktop.ui.settings import Settings
+from scp_desktop.ui.shared_changes import watch_shared_changes
+from scp_desktop.ui.shared_plan import install_connect_action
 from scp_desktop.ui.table_tools import TableTools
 from scp_desktop.ui.toolbar import fixed_text_twin
 from scp_desktop.ui.undo import Changed, UndoController
@@ -92,6 +94,7 @@ class MainWindow(QMainWindow):
         self.acts = build_actions(self, self, undo_action, redo_action)
         self.file_commands = FileCommands(self)
         self.file_acts = install_file_actions(self)
+        self.connect_shared = install_connect_action(self)
         self._build_toolbar()
         self._build_central()
         self.navigator = NavigatorDock(self)
@@ -125,6 +128,8 @@ class MainWindow(QMainWindow):
         self._restore_layout()
         self.reload()
         self.change_watch = watch_changes(self)
+        # A shared plan: other officers' changes appear by themselves.
+        self.shared_changes = watch_shared_changes(self)
 
     # ------------------------------------------------------------ construction
 

@@ -58,11 +58,14 @@ def banner_text(read_only: ReadOnly) -> str:
     ways = {
         ReadOnlyKind.NETWORK: (
             "Two ways forward: save a copy to this computer and work on that, or, for a plan "
-            "several officers share, ask your IT team for a shared plan server."
+            "several officers share, ask your IT team for a shared plan on a PostgreSQL "
+            "server (README, “Several officers on one plan”); move the plan there with "
+            "scp-desktop copy and open it with File ▸ Connect to a shared plan…"
         ),
         ReadOnlyKind.NOT_WRITABLE: "To make changes, save a copy to this computer and work on that.",
         ReadOnlyKind.IN_USE: "",
         ReadOnlyKind.ASKED: "",
+        ReadOnlyKind.ROLE: "",
     }[read_only.kind]
     return f"<b>Read-only.</b> {read_only.why} {ways}".strip()
 

@@ -31,11 +31,8 @@ YEAR = FinancialYear(2025)
 
 
 def _audit_reasons(db: Database) -> list[str]:
-    con = sqlite3.connect(db.path)
-    try:
-        return [r[0] for r in con.execute("SELECT reason FROM audit_log ORDER BY id")]
-    finally:
-        con.close()
+    with db.engine.connect() as con:
+        return [r[0] for r in con.exec_driver_sql("SELECT reason FROM audit_log ORDER BY id")]
 
 
 # ------------------------------------------------------------------ the profile
@@ -232,6 +229,7 @@ def test_save_a_copy_is_a_consistent_self_contained_file(demo_db: Database, tmp_
         con.close()
 
 
+@pytest.mark.sqlite_only
 def test_save_a_copy_refuses_its_own_file_and_a_cancelled_copy_leaves_nothing(
     demo_db: Database, tmp_path: Path
 ) -> None:

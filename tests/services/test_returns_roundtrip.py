@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from email import message_from_bytes
 from email.message import Message
 from pathlib import Path
@@ -11,7 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from openpyxl.styles import PatternFill
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from scp_desktop.domain.periods import Quarter
 from scp_desktop.domain.rag import RAG_ORDER
@@ -63,16 +62,16 @@ def _fill(path: Path) -> dict[str, tuple[str, str]]:
 
 
 def _snapshot(db: Database, skip: set[str]) -> dict[str, list[tuple[object, ...]]]:
-    conn = sqlite3.connect(db.path)
-    try:
+    with db.engine.connect() as conn:
         tables = [
-            r[0]
-            for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")
-            if r[0] not in skip and not r[0].startswith("sqlite_")
+            t
+            for t in sorted(inspect(conn).get_table_names())
+            if t not in skip and not t.startswith("sqlite_")
         ]
-        return {t: conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in tables}
-    finally:
-        conn.close()
+        return {
+            t: [tuple(r) for r in conn.exec_driver_sql(f'SELECT * FROM "{t}" ORDER BY 1')]
+            for t in tables
+        }
 
 
 def test_every_update_lands_and_nothing_else_changes(demo_db: Database, tmp_path: Path) -> None:

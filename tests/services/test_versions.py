@@ -25,19 +25,31 @@ from scp_desktop.services.versions import ABSENT, stale_is_conflict
 from scp_desktop.services.workspace import UpdateFields
 from scp_desktop.storage.database import Database, open_database
 from scp_desktop.storage.models import AuditEntry, QuarterUpdate
+from tests.postgres_server import PASSWORD, PostgresServer
 
 Q2 = "2022-23-Q2"
 Q3 = Quarter.parse("2022-23-Q3")
 TODAY = dt.date(2022, 11, 1)
 
 
-@pytest.fixture
-def two(tmp_path: Path, demo_template: Path) -> Iterator[tuple[Database, Database]]:
-    """Alice and Bob, each with the application open on the same file."""
-    path = tmp_path / "shared.db"
-    shutil.copy(demo_template, path)
-    alice, _ = open_database(path, user="Alice")
-    bob, _ = open_database(path, user="Bob")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def two(
+    request: pytest.FixtureRequest, tmp_path: Path, demo_template: Path
+) -> Iterator[tuple[Database, Database]]:
+    """Alice and Bob, each with the application open on the same file, or each connected
+    to the same shared plan as their own database role."""
+    if request.param == "postgresql":
+        server: PostgresServer = request.getfixturevalue("pg_server")
+        name = server.new_database(request.getfixturevalue("pg_demo_template"))
+        server.grant(name)
+        alice, _ = open_database(server.url(name, server.officer("Alice")), password=PASSWORD)
+        bob, _ = open_database(server.url(name, server.officer("Bob")), password=PASSWORD)
+        assert (alice.user, bob.user) == ("Alice", "Bob")  # the roles, as the audit log says
+    else:
+        path = tmp_path / "shared.db"
+        shutil.copy(demo_template, path)
+        alice, _ = open_database(path, user="Alice")
+        bob, _ = open_database(path, user="Bob")
     yield alice, bob
     alice.close()
     bob.close()

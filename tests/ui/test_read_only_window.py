@@ -120,7 +120,8 @@ def test_network_drive_banner_offers_a_copy_that_opens_for_changes(
     assert "It is on a network drive (cifs)." in text
     assert "cannot lock a file reliably over a network" in text
     assert "save a copy to this computer" in text
-    assert "ask your IT team for a shared plan server" in text
+    assert "ask your IT team for a shared plan on a PostgreSQL server" in text
+    assert "File ▸ Connect to a shared plan…" in text
     assert banner.copy_button is not None and banner.copy_button.isVisible()
     window.grab().save(str(SHOTS / "read-only-network.png"))
 

@@ -16,6 +16,16 @@ branch_labels = None
 depends_on = None
 
 
+def _status_one_per_period() -> str:
+    return "one_per_period" if op.get_bind().dialect.name == "sqlite" else "status_one_per_period"
+
+
+def _quarter_check() -> str:
+    if op.get_bind().dialect.name == "sqlite":
+        return "quarter GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-Q[1-4]'"
+    return "quarter ~ '^[0-9]{4}-[0-9]{2}-Q[1-4]$'"  # PostgreSQL has no GLOB
+
+
 def upgrade() -> None:
     op.create_table(
         "acronym",
@@ -308,7 +318,8 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_indicator_status")),
-        sa.UniqueConstraint("indicator_id", "period", name="one_per_period"),
+        # PostgreSQL names constraints per schema, not per table: a second name there.
+        sa.UniqueConstraint("indicator_id", "period", name=_status_one_per_period()),
     )
     op.create_table(
         "indicator_value",
@@ -441,10 +452,7 @@ def upgrade() -> None:
         sa.Column("source_row", sa.Integer(), nullable=True),
         sa.Column("locked", sa.Boolean(), nullable=False),
         sa.Column("updated_at", sa.DateTime(), nullable=False),
-        sa.CheckConstraint(
-            "quarter GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-Q[1-4]'",
-            name=op.f("ck_quarter_update_quarter"),
-        ),
+        sa.CheckConstraint(_quarter_check(), name=op.f("ck_quarter_update_quarter")),
         sa.CheckConstraint("rag IN ('R','A','G','B')", name=op.f("ck_quarter_update_rag")),
         sa.ForeignKeyConstraint(
             ["action_id"],

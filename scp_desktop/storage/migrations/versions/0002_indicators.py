@@ -19,7 +19,7 @@ branch_labels = None
 depends_on = None
 
 _EMPTY = sa.text("''")
-_FALSE = sa.text("0")
+_FALSE = sa.false()  # "0" in a SQLite file, "false" on PostgreSQL
 
 
 def upgrade() -> None:

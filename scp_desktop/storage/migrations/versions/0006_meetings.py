@@ -46,14 +46,24 @@ def upgrade() -> None:
         )
 
     conn = op.get_bind()
-    referring = [
-        name
-        for (name,) in conn.execute(sa.text("SELECT name FROM sqlite_master WHERE type='table'"))
-        if any(
-            row[2] == "agenda_item"
-            for row in conn.execute(sa.text(f"SELECT * FROM pragma_foreign_key_list('{name}')"))
-        )
-    ]
+    if conn.dialect.name == "sqlite":
+        referring = [
+            name
+            for (name,) in conn.execute(
+                sa.text("SELECT name FROM sqlite_master WHERE type='table'")
+            )
+            if any(
+                row[2] == "agenda_item"
+                for row in conn.execute(sa.text(f"SELECT * FROM pragma_foreign_key_list('{name}')"))
+            )
+        ]
+    else:
+        inspector = sa.inspect(conn)
+        referring = [
+            name
+            for name in inspector.get_table_names()
+            if any(fk["referred_table"] == "agenda_item" for fk in inspector.get_foreign_keys(name))
+        ]
     if referring:
         raise RuntimeError(
             f"0006_meetings rebuilds agenda_item, which {referring} refer to: their rows would "
