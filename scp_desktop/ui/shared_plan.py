@@ -27,11 +27,14 @@ from scp_desktop.storage.server import (
     remembered_password,
     server_place,
 )
+from scp_desktop.ui.user_guide import install_help
 
 if TYPE_CHECKING:
     from scp_desktop.ui.main_window import MainWindow
 
 ADDRESS_HINT = "postgresql+psycopg://ROLE@HOST/DATABASE"
+# The README section (and user guide page) about shared plans.
+SHARED_PLAN_SECTION = "Several officers on one plan: a shared plan server"
 
 
 class PasswordDialog(QDialog):
@@ -75,6 +78,7 @@ class PasswordDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        install_help(self, SHARED_PLAN_SECTION)
         self.resize(420, self.sizeHint().height())
 
 
@@ -111,6 +115,7 @@ class ConnectDialog(QDialog):
         buttons.accepted.connect(self.check_and_accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        install_help(self, SHARED_PLAN_SECTION)
         self.resize(520, self.sizeHint().height())
 
     def check_and_accept(self) -> None:

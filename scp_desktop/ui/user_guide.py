@@ -33,6 +33,8 @@ GUIDE_SECTIONS = (
     "Printed reports",
     "Meetings and meeting packs",
     "Backups and restore",
+    "Documents to publish: Word and HTML",
+    "Several officers on one plan: a shared plan server",
 )
 _HEADING = re.compile(r"^(#{2,3}) (.+)$")
 

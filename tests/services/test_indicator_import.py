@@ -318,8 +318,13 @@ def test_values_changed_between_preview_and_apply_are_listed_not_overwritten(
     message = str(refused.value)
     assert "2 value(s) in stats.xlsx were changed" in message
     assert "nothing was written" in message
-    assert "Bob Jones" in message and "500" in message
-    assert "cli-officer" in message and "200" in message
+    assert "500" in message and "200" in message
+    if getattr(demo_db, "shared", False):
+        # A shared plan's audit names the database role each officer connects as: here both
+        # changes came through this test's own role.
+        assert message.count("you, in another window") == 2
+    else:
+        assert "Bob Jones" in message and "cli-officer" in message
     assert "row 4, column B" in message and "row 4, column C" in message
     assert value_of(demo_db, "Next Chapter domestic", "2022-23-Q1") == "500"
     assert value_of(demo_db, "Next Chapter domestic", "2022-23-Q2") == "200"
