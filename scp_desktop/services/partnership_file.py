@@ -15,10 +15,9 @@ from scp_desktop.domain.periods import FinancialYear
 from scp_desktop.services.errors import UserError
 from scp_desktop.services.profile import PartnershipProfile, apply_profile, validate
 from scp_desktop.storage.database import Database, open_database
+from scp_desktop.storage.local_copy import CopyCancelled as CopyInterrupted
+from scp_desktop.storage.local_copy import copy_plan_file
 from scp_desktop.storage.models import Plan
-
-# Pages copied per step of a copy: a few MB, so Cancel answers within a moment.
-_COPY_PAGES = 1024
 
 
 @dataclass(frozen=True)
@@ -137,36 +136,21 @@ def save_copy(
         raise UserError("Choose another name: a copy cannot replace the file it is made from.")
     if target.is_dir():
         raise UserError(f"{target} is a folder; choose a file name for the copy.")
-    partial = _partial_name(target)
-    _remove_partial(partial)
     if db.shared:
+        partial = _partial_name(target)
+        _remove_partial(partial)
         return _copy_of_shared_plan(db, target, partial, progress, cancelled)
 
-    def step(_status: int, remaining: int, total: int) -> None:
-        if cancelled is not None and cancelled():
-            raise CopyCancelled("The copy was cancelled; nothing was written.")
+    def step(done: int, total: int) -> None:
         if progress is not None:
-            progress(total - remaining, total, "Copying…")
+            progress(done, total, "Copying…")
 
     try:
-        source = sqlite3.connect(db.path)
-        try:
-            dest = sqlite3.connect(partial)
-            try:
-                source.backup(dest, pages=_COPY_PAGES, progress=step)
-                # One self-contained file: no -wal beside the copy.
-                dest.execute("PRAGMA journal_mode=DELETE")
-            finally:
-                dest.close()
-        finally:
-            source.close()
-        os.replace(partial, target)
+        copy_plan_file(db.path, target, progress=step, cancelled=cancelled or (lambda: False))
+    except CopyInterrupted:
+        raise CopyCancelled("The copy was cancelled; nothing was written.") from None
     except (OSError, sqlite3.Error) as exc:
-        _remove_partial(partial)
         raise UserError(f"The copy {target} cannot be written: {exc}.") from exc
-    except BaseException:
-        _remove_partial(partial)
-        raise
     return target
 
 

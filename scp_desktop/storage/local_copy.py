@@ -47,6 +47,8 @@ def copy_plan_file(
         dst = sqlite3.connect(partial)
         try:
             src.backup(dst, pages=PAGES_PER_STEP, progress=step)
+            # One self-contained file: no -wal beside the copy.
+            dst.execute("PRAGMA journal_mode=DELETE")
             problems = [row[0] for row in dst.execute("PRAGMA quick_check").fetchall()]
             if problems != ["ok"]:
                 raise sqlite3.DatabaseError(f"the copy did not check out: {problems[:3]}")
@@ -54,8 +56,9 @@ def copy_plan_file(
             dst.close()
         os.replace(partial, target)
     except BaseException:
-        with contextlib.suppress(OSError):
-            partial.unlink()
+        for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
         raise
     finally:
         src.close()
