@@ -750,10 +750,11 @@ class ReportDoc(BaseDocTemplate):  # type: ignore[misc]
         canv.setFont(FONT, 7.5)
         canv.setFillColor(GREY)
         made = self.info.generated_on.strftime("%d/%m/%Y")
-        who = f"Prepared by {self.info.prepared_by}" if self.info.prepared_by else "Prepared"
-        canv.drawString(
-            MARGIN_X, MARGIN_BOTTOM - 10 * mm, _fit(f"{who} · {made}", FONT, 7.5, width * 0.7)
-        )
+        # A partnership with no "Prepared by" in its profile is named instead, never a bare
+        # "Prepared".
+        who = self.info.prepared_by or self.info.partnership
+        line = f"Prepared by {who} · {made}" if who else f"Produced {made}"
+        canv.drawString(MARGIN_X, MARGIN_BOTTOM - 10 * mm, _fit(line, FONT, 7.5, width * 0.7))
         if self.info.footer:
             canv.drawString(
                 MARGIN_X,

@@ -5,6 +5,7 @@ footer and RAG wording, and never the demo's place names."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -151,3 +152,23 @@ def test_the_plan_export_names_the_partnership(anytown: Database, tmp_path: Path
 def test_a_new_partnership_has_none_of_the_demo_agencies(anytown: Database) -> None:
     with anytown.session(audit=False) as s:
         assert sorted(s.scalars(select(Partner.abbreviation))) == ["ABC", "NP"]
+
+
+def test_a_profile_without_prepared_by_names_the_partnership_in_the_footer(
+    tmp_path: Path,
+) -> None:
+    made = create_partnership_file(
+        tmp_path / "blank.db",
+        replace(ANYTOWN, prepared_by=""),
+        year=FinancialYear(2025),
+    )
+    db, _ = open_database(made.path, user="pat")
+    try:
+        out = tmp_path / "plan.pdf"
+        reports.build_report(db, "plan", out, quarter=QUARTER, today=TODAY)
+        texts = pdf_pages(out)
+    finally:
+        db.close()
+    for number, text in enumerate(texts, start=1):
+        assert "Prepared by Safer Anytown Partnership · 20/10/2025" in text, f"page {number}"
+        assert "Prepared ·" not in text
