@@ -623,8 +623,11 @@ def restore_backup(
     chosen = inspect_backup(source)
     before: BackupInfo | None = None
     damaged: Path | None = None
+    floor = 0
     if db_path.is_file() and db_path.stat().st_size > 0:
         before, damaged = _keep_live_file(db_path, progress, cancelled)
+        if damaged is None:
+            floor = _highest_version(db_path)
     if damaged is not None:
         _replace_unreadable(db_path, source, progress, cancelled)
     else:
@@ -636,7 +639,61 @@ def restore_backup(
         db, result = open_database(db_path, create=False)
         db.close()
         upgraded_from = result.upgraded_from
+    if floor:
+        _lift_versions(db_path, floor, busy_timeout_s)
     return RestoreResult(chosen, before, damaged, upgraded_from)
+
+
+def _versioned_tables(conn: sqlite3.Connection) -> list[str]:
+    """The tables whose records carry the version number every write checks."""
+    names = [
+        row[0]
+        for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        if row[0] != "audit_log"
+    ]
+    return [
+        name
+        for name in names
+        if any(col[1] == "version" for col in conn.execute(f'PRAGMA table_info("{name}")'))
+    ]
+
+
+def _highest_version(db_path: Path) -> int:
+    """The highest version number any record of the live file has reached."""
+    conn = sqlite3.connect(_ro_uri(db_path), uri=True)
+    try:
+        tables = _versioned_tables(conn)
+        return max(
+            (
+                conn.execute(f'SELECT coalesce(max(version), 0) FROM "{t}"').fetchone()[0]
+                for t in tables
+            ),
+            default=0,
+        )
+    except sqlite3.Error:
+        return 0
+    finally:
+        conn.close()
+
+
+def _lift_versions(db_path: Path, floor: int, busy_timeout_s: float) -> None:
+    """Raise every restored record's version above any the live file had reached.
+
+    A restore puts back older version numbers; an editor, form or undo step opened before it
+    could otherwise find "its" version again on a record that holds other words, and save over
+    it unseen. Lifted, every such write is a conflict the officer is shown."""
+    conn = sqlite3.connect(db_path, timeout=busy_timeout_s, isolation_level=None)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        for table in _versioned_tables(conn):
+            conn.execute(f'UPDATE "{table}" SET version = version + ?', (floor,))
+        conn.execute("COMMIT")
+    except sqlite3.Error as exc:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise BackupError(describe_sqlite_error(exc, db_path)) from exc
+    finally:
+        conn.close()
 
 
 def _copy_into(

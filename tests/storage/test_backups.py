@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from scp_desktop.services import editing
+from scp_desktop.services.errors import ConflictError
 from scp_desktop.storage import backups
 from scp_desktop.storage.backups import BackupError
 from scp_desktop.storage.database import Database, head_revision, open_database
@@ -369,3 +371,24 @@ def test_restore_over_a_file_that_is_not_a_database_keeps_its_bytes(
     assert result.damaged_copy is not None
     assert result.damaged_copy.read_bytes().startswith(b"overwritten by another program")
     assert _titles(demo_db.path) == _titles(saved.path)
+
+
+def test_an_editor_opened_before_a_restore_cannot_save_over_a_later_change(
+    demo_db: Database,
+) -> None:
+    """A restore puts back old version numbers; the versions are lifted above any the file
+    had reached, so a form read before the restore meets a conflict, never an unseen
+    overwrite of what another officer saved after it."""
+    saved = backups.take_backup(demo_db.path, "manual")
+    _rename_first_action(demo_db, "Changed after the backup")
+    with demo_db.session() as s:
+        first = s.scalars(select(Action).order_by(Action.id)).first()
+        assert first is not None
+        action_id, seen = first.id, first.version
+    backups.restore_backup(demo_db.path, saved.path)
+    demo_db.engine.dispose()
+    editing.save_action_status(demo_db, action_id, "complete", expected_version=None)
+    with pytest.raises(ConflictError):
+        editing.save_action_status(demo_db, action_id, "dropped", expected_version=seen)
+    with demo_db.session() as s:
+        assert s.get(Action, action_id).status == "complete"  # type: ignore[union-attr]
