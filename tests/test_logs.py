@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import logging.handlers
 import re
 import shutil
 from pathlib import Path
@@ -186,3 +187,30 @@ def test_tracebacks_name_files_without_the_users_folders(tmp_path: Path) -> None
         db.close()
     assert 'File "scp_desktop/services/records.py", line' in text
     assert str(Path.home()) not in text and str(tmp_path) not in text
+
+
+def test_the_log_file_rotates_and_keeps_a_bounded_number_of_old_files(tmp_path: Path) -> None:
+    from scp_desktop.logs import BACKUPS, MAX_BYTES
+
+    path = configure_logging(tmp_path)
+    assert path == tmp_path / LOG_FILE_NAME
+    (handler,) = [
+        h for h in logging.getLogger("scp_desktop").handlers if h.__class__.__name__ == "_Handler"
+    ]
+    assert isinstance(handler, logging.handlers.RotatingFileHandler)
+    assert (handler.maxBytes, handler.backupCount) == (MAX_BYTES, BACKUPS)
+    # The same handler with a smaller limit, so the test writes 100 kB rather than 7 MB.
+    handler.maxBytes = MAX_BYTES // 100
+    log = logging.getLogger("scp_desktop.activity")
+    records = (BACKUPS + 2) * handler.maxBytes // 300
+    try:
+        for n in range(records):
+            log.info("action %d updated %s", n, "x" * 250)
+    finally:
+        limit, handler.maxBytes = handler.maxBytes, MAX_BYTES
+    kept = sorted(p.name for p in tmp_path.iterdir())
+    assert kept == [LOG_FILE_NAME] + [f"{LOG_FILE_NAME}.{i}" for i in range(1, BACKUPS + 1)]
+    assert all(p.stat().st_size <= limit for p in tmp_path.iterdir())
+    # The newest records are in the current file; the oldest ones are gone.
+    assert f"action {records - 1} updated" in path.read_text(encoding="utf-8")
+    assert not any("action 0 updated" in p.read_text(encoding="utf-8") for p in tmp_path.iterdir())

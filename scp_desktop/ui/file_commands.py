@@ -26,7 +26,13 @@ from scp_desktop.storage.server import is_server_address
 from scp_desktop.ui.daily_backup import start_daily_backup
 from scp_desktop.ui.file_access import choose_access, hand_over_access
 from scp_desktop.ui.profile_dialog import PartnershipDialog
-from scp_desktop.ui.settings import Settings, forget_file, recent_files, remember_file
+from scp_desktop.ui.settings import (
+    SHOW_ARCHIVED,
+    Settings,
+    forget_file,
+    recent_files,
+    remember_file,
+)
 from scp_desktop.ui.start_page import StartChoice, StartPage
 from scp_desktop.ui.tasks import BackgroundRunner
 
@@ -36,7 +42,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 PLAN_FILES = "Plan files (*.db);;All files (*)"
-SHOW_ARCHIVED_KEY = "workspace/show_archived"
 
 
 @dataclass(frozen=True)
@@ -379,8 +384,8 @@ class FileCommands:
 
     @property
     def show_archived(self) -> bool:
-        return str(self.w.settings.value(SHOW_ARCHIVED_KEY, "false")).lower() == "true"
+        return self.w.settings.get(SHOW_ARCHIVED)
 
     def set_show_archived(self, shown: bool) -> None:
-        self.w.settings.set_value(SHOW_ARCHIVED_KEY, "true" if shown else "false")
+        self.w.settings.set(SHOW_ARCHIVED, shown)
         self.w.reload()

@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, Qt, QTimer
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -47,7 +47,14 @@ from scp_desktop.ui.navigator import NavigatorDock
 from scp_desktop.ui.plan_commands import PlanCommands
 from scp_desktop.ui.read_only import show_read_only
 from scp_desktop.ui.search_index import SearchIndexLoader
-from scp_desktop.ui.settings import Settings
+from scp_desktop.ui.settings import (
+    ACTION_TABLE_HEADER,
+    LAST_PLAN,
+    PLAN_QUARTER,
+    WINDOW_GEOMETRY,
+    WINDOW_STATE,
+    Settings,
+)
 from scp_desktop.ui.shared_changes import watch_shared_changes
 from scp_desktop.ui.shared_plan import install_connect_action
 from scp_desktop.ui.table_tools import TableTools
@@ -55,11 +62,9 @@ from scp_desktop.ui.toolbar import fixed_text_twin
 from scp_desktop.ui.undo import Changed, UndoController
 from scp_desktop.ui.user_guide import install_help, open_guide, section_for
 
-TABLE_STATE_KEY = "layout/action_table_header"
 # How long the window waits, idle, before reading the search texts in the background (a
 # plan of 5,000 actions keeps a second core busy for about half a second).
 SEARCH_TEXTS_DELAY_MS = 1000
-WINDOW_STATE_KEY = "layout/main_window_state"
 
 
 class MainWindow(QMainWindow):
@@ -281,23 +286,21 @@ class MainWindow(QMainWindow):
         self._header_timer.timeout.connect(self._save_header)
 
     def _restore_layout(self) -> None:
-        state = self.settings.value(TABLE_STATE_KEY)
-        if isinstance(state, QByteArray):
+        state = self.settings.get(ACTION_TABLE_HEADER)
+        if not state.isEmpty():
             self.table.horizontalHeader().restoreState(state)
-        window_state = self.settings.value(WINDOW_STATE_KEY)
-        if isinstance(window_state, QByteArray):
+        window_state = self.settings.get(WINDOW_STATE)
+        if not window_state.isEmpty():
             self.restoreState(window_state)
-        geometry = self.settings.geometry("main_window")
-        if geometry is not None:
+        geometry = self.settings.get(WINDOW_GEOMETRY)
+        if not geometry.isEmpty():
             self.restoreGeometry(geometry)
         # Sorting is a choice for this session; the saved header must not re-sort on load.
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if not self._docks_sized and not isinstance(
-            self.settings.value(WINDOW_STATE_KEY), QByteArray
-        ):
+        if not self._docks_sized and self.settings.get(WINDOW_STATE).isEmpty():
             # Default split for a 1366 px screen; a saved layout wins when there is one.
             self.resizeDocks([self.navigator], [320], Qt.Orientation.Horizontal)
             self.resizeDocks([self.navigator, self.history], [340, 300], Qt.Orientation.Vertical)
@@ -307,7 +310,7 @@ class MainWindow(QMainWindow):
         self._header_timer.start()
 
     def _save_header(self) -> None:
-        self.settings.set_value(TABLE_STATE_KEY, self.table.horizontalHeader().saveState())
+        self.settings.set(ACTION_TABLE_HEADER, self.table.horizontalHeader().saveState())
 
     def closeEvent(self, event: QCloseEvent) -> None:
         # A search-text load still reading must not outlive the window's database, and
@@ -316,10 +319,10 @@ class MainWindow(QMainWindow):
         self._search_pending = None
         self.search_index.wait()
         self._save_header()
-        self.settings.set_value(WINDOW_STATE_KEY, self.saveState())
-        self.settings.set_geometry("main_window", self.saveGeometry())
+        self.settings.set(WINDOW_STATE, self.saveState())
+        self.settings.set(WINDOW_GEOMETRY, self.saveGeometry())
         if self.plan_id is not None and self.quarter is not None:
-            self.settings.set_value(f"plan/{self.plan_id}/quarter", self.quarter.code)
+            self.settings.set(PLAN_QUARTER.at(self.plan_id), self.quarter.code)
         self.settings.sync()
         super().closeEvent(event)
 
@@ -358,8 +361,7 @@ class MainWindow(QMainWindow):
             all_plans = [p for p in all_plans if p.status != "closed" or p.id == self.plan_id]
         wanted = self.plan_id
         if wanted is None:
-            saved = self.settings.value("workspace/plan_id")
-            wanted = int(saved) if isinstance(saved, (int, str)) and str(saved).isdigit() else None
+            wanted = self.settings.get(LAST_PLAN) or None
         self.plan_combo.blockSignals(True)
         self.plan_combo.clear()
         for plan in all_plans:
@@ -380,7 +382,7 @@ class MainWindow(QMainWindow):
             self.model.set_rows([], year="2022-23", quarter_number=1)
             self.navigator.show_plans(plans.list_plans(self.db), None, None, [], 1, "")
             return
-        self.settings.set_value("workspace/plan_id", self.plan_id)
+        self.settings.set(LAST_PLAN, self.plan_id)
         year = FinancialYear.parse(self._plan_year())
         for q in year.quarters:
             self.quarter_combo.addItem(f"{q.label} ({q.months})", q.code)
@@ -401,8 +403,8 @@ class MainWindow(QMainWindow):
         if reporting is not None:
             # The plan of a year under way opens on the quarter being reported.
             return reporting
-        saved = self.settings.value(f"plan/{self.plan_id}/quarter")
-        if isinstance(saved, str):
+        saved = self.settings.get(PLAN_QUARTER.at(self.plan_id))
+        if saved:
             try:
                 q = Quarter.parse(saved)
                 if q.year == year:
@@ -419,7 +421,7 @@ class MainWindow(QMainWindow):
         if code is None or self.plan_id is None:
             return
         self.quarter = Quarter.parse(code)
-        self.settings.set_value(f"plan/{self.plan_id}/quarter", self.quarter.code)
+        self.settings.set(PLAN_QUARTER.at(self.plan_id), self.quarter.code)
         self._load_plan()
 
     def _load_plan(self) -> None:
@@ -798,7 +800,7 @@ class MainWindow(QMainWindow):
         self.search_index.wait()
         self.undo.stack.clear()
         if self.plan_id is not None and self.quarter is not None:
-            self.settings.set_value(f"plan/{self.plan_id}/quarter", self.quarter.code)
+            self.settings.set(PLAN_QUARTER.at(self.plan_id), self.quarter.code)
         if self.settings.officer_name:
             db.user = self.settings.officer_name
         self.db = db
@@ -807,7 +809,7 @@ class MainWindow(QMainWindow):
         self.change_watch.mark_seen()
         self.plan_id = None
         self.quarter = None
-        self.settings.set_value("workspace/plan_id", "")
+        self.settings.set(LAST_PLAN, 0)
         self.filter_bar.clear()
         self.reload()
         if open_result and open_result.backup:

@@ -124,7 +124,10 @@ class ProblemReporter(QObject):
         if issubclass(kind, KeyboardInterrupt):
             self._previous(kind, exc, tb)
             return
-        self._report(kind, exc, tb, "the window")
+        # Qt hands an exception raised in a thread pool's task or a QThread to this hook on
+        # that thread: the log says where it came from.
+        on_gui_thread = threading.current_thread() is threading.main_thread()
+        self._report(kind, exc, tb, "the window" if on_gui_thread else "a background task")
 
     def thread_excepthook(self, args: threading.ExceptHookArgs) -> None:
         if args.exc_value is None:

@@ -8,6 +8,7 @@ import threading
 from collections.abc import Iterator
 
 import pytest
+from PySide6.QtCore import QRunnable, QThread, QThreadPool
 from PySide6.QtWidgets import QApplication, QPushButton, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -108,3 +109,36 @@ def test_uninstall_puts_the_previous_hooks_back(qapp: QApplication) -> None:
     assert sys.excepthook == hook.excepthook
     hook.uninstall()
     assert (sys.excepthook, threading.excepthook) == before
+
+
+class _FailingTask(QRunnable):
+    def run(self) -> None:
+        raise ValueError(f"no quarter '{SECRET}'")
+
+
+class _FailingThread(QThread):
+    def run(self) -> None:
+        raise LookupError(f"no action '{SECRET}'")
+
+
+@pytest.mark.qt_no_exception_capture
+def test_an_exception_in_a_qt_worker_is_logged_as_background_and_shown_on_the_gui_thread(
+    qtbot: QtBot, reporter: ProblemReporter
+) -> None:
+    log_file = configure_logging()
+    assert log_file is not None
+    QThreadPool.globalInstance().start(_FailingTask())
+    assert QThreadPool.globalInstance().waitForDone(5000)
+    thread = _FailingThread()
+    thread.start()
+    assert thread.wait(5000)
+    qtbot.waitUntil(lambda: reporter.dialog is not None and reporter.dialog.count == 2)
+    dialog = reporter.dialog
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.thread() is QApplication.instance().thread()
+    assert "happened 2 times" in dialog.message.text()
+    assert "LookupError: no action '…'" in dialog.details
+    text = log_file.read_text(encoding="utf-8")
+    assert "unexpected ValueError in a background task" in text
+    assert "unexpected LookupError in a background task" in text
+    assert SECRET not in text

@@ -28,8 +28,8 @@ from scp_desktop.ui.main_window import MainWindow
 from scp_desktop.ui.profile_dialog import PartnershipDialog
 from scp_desktop.ui.reference_editors import RecordFormDialog
 from scp_desktop.ui.settings import (
-    LAST_FILE_KEY,
-    RECENT_KEY,
+    LAST_FILE,
+    RECENT_FILES,
     Settings,
     last_file,
     recent_files,
@@ -564,8 +564,8 @@ def test_the_first_start_shows_the_start_page_and_the_next_opens_the_last_file(
     machine.officer_name = "Pat Officer"  # not asked for on these starts
     # Qt reads the settings file's place once per process: earlier starts in this test run
     # share it, so this one forgets the files they opened, as on a machine never used.
-    machine.set_value(LAST_FILE_KEY, "")
-    machine.set_value(RECENT_KEY, [])
+    machine.set(LAST_FILE, "")
+    machine.set(RECENT_FILES, [])
     first = _run_gui_and_look(act_on_start_page=True)
     assert first["exit"] == 0 and first["start_pages"] == 1
     assert first["title"] == "SCP Desktop — Demo — demo.db"
