@@ -81,6 +81,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     A("open_file", "&Open…", "File", OPEN, Key.Open, "Open another plan file",
       icon="document-open"),
     A("open_demo", "Open the &demo", "File", OPEN, tip="The demo plan, in its own file"),
+    A("connect_shared", "Connect to a s&hared plan…", "File", OPEN,
+      tip="Open a plan several officers share on the council's database server"),
     A("new_plan", "&New empty plan…", "File", WRITE, separator_before=True),
     A("plan_from_spreadsheet", "New plan from &spreadsheet…", "File", WRITE,
       tip="Build a plan from the spreadsheet you already keep"),
@@ -150,6 +152,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     A("meetings", "&Meetings and agendas…", "Reports", OPEN,
       tip="Set up meetings and their agendas, attach papers, make the meeting pack"),
     # Help
+    A("guide", "&User guide", "Help", ALWAYS, Key.HelpContents, icon="help-contents"),
     A("about", "&About SCP Desktop", "Help", ALWAYS, icon="help-about"),
 )  # fmt: skip
 

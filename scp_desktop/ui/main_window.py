@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -51,7 +52,7 @@ from scp_desktop.ui.read_only import show_read_only
 from scp_desktop.ui.search_index import SearchIndexLoader
 from scp_desktop.ui.settings import Settings
 from scp_desktop.ui.shared_changes import watch_shared_changes
-from scp_desktop.ui.shared_plan import install_connect_action, open_shared_address
+from scp_desktop.ui.shared_plan import connect_to_shared_plan, open_shared_address
 from scp_desktop.ui.table_tools import TableTools
 from scp_desktop.ui.toolbar import fixed_text_twin
 from scp_desktop.ui.undo import Changed, UndoController
@@ -102,7 +103,7 @@ class MainWindow(QMainWindow):
         self.file_acts = install_file_actions(
             self.acts, self.file_commands.recent_menu, self.file_commands.show_archived
         )
-        self.connect_shared = install_connect_action(self)
+        self.connect_shared = self.acts.connect_shared
         self._build_toolbar()
         self._build_central()
         self.navigator: NavigatorDock = NavigatorDock(self)
@@ -122,10 +123,7 @@ class MainWindow(QMainWindow):
             show_read_only(self)
         self._connect()
         self.table_tools = TableTools(self)
-        self.guide_action = QAction("&User guide", self)
-        self.guide_action.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
-        self.guide_action.triggered.connect(lambda _c=False: open_guide(self))
-        self.acts.menus["Help"].insertAction(self.acts.about, self.guide_action)
+        self.guide_action = self.acts.guide
         view_menu.addSeparator()
         for action in (
             self.table_tools.export_action,
@@ -683,6 +681,8 @@ class MainWindow(QMainWindow):
             "reports": self.open_reports,
             "meetings": self.open_meetings,
             "indicators": self.open_indicators,
+            "connect_shared": partial(connect_to_shared_plan, self),
+            "guide": partial(open_guide, self),
             "about": self.about,
         }
 

@@ -27,6 +27,7 @@ class WindowActions:
     new_partnership: QAction
     open_file: QAction
     open_demo: QAction
+    connect_shared: QAction
     new_plan: QAction
     plan_from_spreadsheet: QAction
     backups: QAction
@@ -68,6 +69,7 @@ class WindowActions:
     indicators: QAction
     reports: QAction
     meetings: QAction
+    guide: QAction
     about: QAction
     menus: dict[str, QMenu] = field(default_factory=dict)
 
@@ -83,6 +85,7 @@ Handler = Callable[..., object]
 
 def _create(window: QMainWindow, spec: ActionSpec, handler: Handler) -> QAction:
     action = QAction(spec.text, window)
+    action.setObjectName(spec.id)
     if spec.shortcut is not None:
         action.setShortcut(QKeySequence(spec.shortcut))
     if spec.tip:

@@ -127,7 +127,7 @@ def test_the_registry_declares_each_command_once_with_unique_alt_letters() -> No
 def test_before_a_plan_file_is_attached_only_what_needs_none_applies() -> None:
     nothing = CommandState()
     enabled = {spec.id for spec in ACTIONS if spec.enabled_when(nothing)}
-    assert enabled == {"quit", "show_table", "about"}
+    assert enabled == {"quit", "show_table", "guide", "about"}
     everything = CommandState(**dict.fromkeys(CommandState.__dataclass_fields__, True))
     assert all(spec.enabled_when(everything) for spec in ACTIONS)
 
@@ -242,7 +242,7 @@ def test_a_file_without_a_plan_greys_what_needs_one(
     # And a window not yet given its file: nothing that needs one.
     apply_state(window.acts, CommandState())
     on = {s.id for s in ACTIONS if window.acts.by_id(s.id).isEnabled()}
-    assert on == {"quit", "show_table", "about"}
+    assert on == {"quit", "show_table", "guide", "about"}
 
 
 @pytest.mark.parametrize("kind", [ReadOnlyKind.ASKED, ReadOnlyKind.ROLE])
