@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,19 +15,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox, QWi
 
 from scp_desktop import APP_NAME
 from scp_desktop.paths import data_folder, demo_database_path
-from scp_desktop.services import editing, plan_admin, plans
-from scp_desktop.services.errors import UserError
-from scp_desktop.services.partnership_file import (
-    create_partnership_file,
-    ensure_demo_file,
-    save_copy,
-)
-from scp_desktop.services.profile import read_profile, save_profile
-from scp_desktop.storage.database import Database, DatabaseError, OpenResult, open_database
-from scp_desktop.storage.server import is_server_address
-from scp_desktop.ui.daily_backup import start_daily_backup
-from scp_desktop.ui.file_access import choose_access, hand_over_access
-from scp_desktop.ui.profile_dialog import PartnershipDialog
+from scp_desktop.ui.command_context import FileCommandContext
 from scp_desktop.ui.settings import (
     SHOW_ARCHIVED,
     Settings,
@@ -34,10 +24,14 @@ from scp_desktop.ui.settings import (
     remember_file,
 )
 from scp_desktop.ui.start_page import StartChoice, StartPage
-from scp_desktop.ui.tasks import BackgroundRunner
 
 if TYPE_CHECKING:
-    from scp_desktop.ui.main_window import MainWindow
+    from scp_desktop.services.plans import PlanInfo
+    from scp_desktop.storage.database import Database, OpenResult
+    from scp_desktop.ui.tasks import BackgroundRunner
+
+# The services, the database layers and the dialogs that use them are imported when a
+# command first runs: the window can show before any of them is loaded.
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +49,8 @@ class StartResult:
 def open_plan_file(path: Path, user: str) -> tuple[Database, OpenResult]:
     """Open a plan file the officer chose. A missing file is refused (Open never creates);
     an empty one is set up as a plan database with nothing in it, never with the demo."""
+    from scp_desktop.storage.database import DatabaseError, open_database
+
     if not path.exists():
         raise DatabaseError(f"There is no file at {path}.")
     # The first opening of each day backs the file up, in the background once the window
@@ -64,6 +60,11 @@ def open_plan_file(path: Path, user: str) -> tuple[Database, OpenResult]:
 
 def new_partnership_file(parent: QWidget | None, settings: Settings, today: dt.date) -> Path | None:
     """Ask the new partnership's profile and file; create the file; None when cancelled."""
+    from scp_desktop.services.errors import UserError
+    from scp_desktop.services.partnership_file import create_partnership_file
+    from scp_desktop.storage.database import DatabaseError
+    from scp_desktop.ui.profile_dialog import PartnershipDialog
+
     dialog = PartnershipDialog(None, parent, new_file_folder=data_folder(), today=today)
     try:
         while dialog.exec() == PartnershipDialog.DialogCode.Accepted:
@@ -130,6 +131,10 @@ def perform_start_choice(
     recent: Path | None = None,
 ) -> StartResult | None:
     """Do what a start page choice names; None when its own dialog was cancelled."""
+    from scp_desktop.services.errors import UserError
+    from scp_desktop.services.partnership_file import ensure_demo_file
+    from scp_desktop.storage.database import DatabaseError
+
     try:
         if choice is StartChoice.DEMO:
             return StartResult(ensure_demo_file(demo_database_path(), user=settings.officer_name))
@@ -154,97 +159,128 @@ def perform_start_choice(
 
 
 class FileCommands:
-    """The file and whole-plan commands of the main window."""
+    """The file and whole-plan commands of a window."""
 
-    def __init__(self, window: MainWindow) -> None:
-        self.w = window
-        self.runner = BackgroundRunner(window, "Save a copy")
-        self.runner.failed.connect(window.show_error)
-        self.recent_menu = QMenu("Open &recent", window)
+    def __init__(
+        self, context: FileCommandContext, open_shared: Callable[[str], bool] | None = None
+    ) -> None:
+        self.c = context
+        # A shared plan's address chosen from Open recent; the window knows how to connect.
+        self.open_shared = open_shared
+        self.recent_menu = QMenu("Open &recent", context.dialog_parent())
         self.recent_menu.setAccessibleName("Recent plan files")
         self.recent_menu.aboutToShow.connect(self.fill_recent_menu)
+
+    @cached_property
+    def runner(self) -> BackgroundRunner:
+        from scp_desktop.ui.tasks import BackgroundRunner
+
+        runner = BackgroundRunner(self.c.dialog_parent(), "Save a copy")
+        runner.failed.connect(self.c.show_error)
+        return runner
+
+    def handlers(self) -> dict[str, Callable[..., object]]:
+        """The file and whole-plan commands by their registry id."""
+        return {
+            "new_partnership": self.new_partnership,
+            "open_file": self.open_file,
+            "open_demo": self.open_demo,
+            "save_copy": self.save_copy,
+            "close_file": self.close_file,
+            "partnership": self.edit_partnership,
+            "rename_plan": self.rename_plan,
+            "archive_plan": self.archive_plan,
+            "delete_plan": self.delete_plan,
+            "show_archived": self.set_show_archived,
+        }
 
     # ------------------------------------------------------------ files
 
     def open_path(self, path: Path, *, then_spreadsheet: bool = False) -> bool:
         """Open `path` in the window in place of the file open now; False (and a message)
         when it cannot be opened, the open file staying as it was."""
-        if self.runner.busy:
-            self.w.show_error("A copy is still being written; wait for it to finish.")
-            return False
-        if is_server_address(str(path)):  # a shared plan, from Open recent
-            from scp_desktop.ui.shared_plan import open_shared_address
+        from scp_desktop.storage.server import is_server_address
 
-            return open_shared_address(self.w, str(path))
-        if Path(path).expanduser().resolve() == self.w.db.path:
+        if self.runner.busy:
+            self.c.show_error("A copy is still being written; wait for it to finish.")
+            return False
+        if is_server_address(str(path)) and self.open_shared is not None:
+            return self.open_shared(str(path))  # a shared plan, from Open recent
+        if Path(path).expanduser().resolve() == self.c.db.path:
             return True
         if not Path(path).exists():
-            forget_file(self.w.settings, str(path))
-            self.w.show_error(f"There is no file at {path}.")
+            forget_file(self.c.settings, str(path))
+            self.c.show_error(f"There is no file at {path}.")
             return False
+        return self._open_file(Path(path), then_spreadsheet)
+
+    def _open_file(self, path: Path, then_spreadsheet: bool) -> bool:
+        from scp_desktop.services.errors import UserError
+        from scp_desktop.storage.database import DatabaseError, open_database
+        from scp_desktop.ui.daily_backup import start_daily_backup
+        from scp_desktop.ui.file_access import choose_access, hand_over_access
+
+        officer = self.c.settings.officer_name
         # Another window may hold the file, or it may be on a network drive: asked before
         # anything opens it, as at start-up.
-        access = choose_access(Path(path), self.w.settings.officer_name, parent=self.w)
+        access = choose_access(path, officer, parent=self.c.dialog_parent())
         if access is None:
             return False
         try:
             if access.read_only is not None:
                 db, result = open_database(
-                    Path(path),
-                    user=self.w.settings.officer_name,
-                    create=False,
-                    read_only=access.read_only,
+                    path, user=officer, create=False, read_only=access.read_only
                 )
             else:
-                db, result = open_plan_file(Path(path), self.w.settings.officer_name)
+                db, result = open_plan_file(path, officer)
         except (UserError, DatabaseError) as exc:
             access.release()
-            self.w.show_error(str(exc))
+            self.c.show_error(str(exc))
             return False
+        remember_file(self.c.settings, str(db.path))
         if access.read_only is not None:
             # The read-only banner and switched-off editing belong to a window built for
             # them: the file opens in a new window in place of this one.
-            remember_file(self.w.settings, str(db.path))
-            replacement = type(self.w)(db, self.w.settings, open_result=result)
-            replacement.show()
-            self.w.close()
-            self.w.db.close()
+            self.c.open_in_new_window(db, result)
             return True
-        hand_over_access(self.w, access)
-        self.w.use_database(db, result)
-        start_daily_backup(self.w, db.path, read_only=False)
-        remember_file(self.w.settings, str(db.path))
+        hand_over_access(self.c.main_window(), access)
+        self.c.use_database(db, result)
+        start_daily_backup(self.c.main_window(), db.path, read_only=False)
         if then_spreadsheet:
-            self.w.open_plan_from_spreadsheet()
+            self.c.open_plan_from_spreadsheet()
         return True
 
     def new_partnership(self) -> None:
-        path = new_partnership_file(self.w, self.w.settings, self.w.today)
+        path = new_partnership_file(self.c.dialog_parent(), self.c.settings, self.c.today)
         if path is not None and self.open_path(path):
-            self.w.statusBar().showMessage(
+            self.c.show_info(
                 "New partnership started. Add key priorities and objectives from the Plan menu.",
                 8000,
             )
 
     def open_file(self) -> None:
         name, _ = QFileDialog.getOpenFileName(
-            self.w, "Open a plan file", str(self.w.db.path.parent), PLAN_FILES
+            self.c.dialog_parent(), "Open a plan file", str(self.c.db.path.parent), PLAN_FILES
         )
         if name:
             self.open_path(Path(name))
 
     def open_demo(self) -> None:
+        from scp_desktop.services.errors import UserError
+        from scp_desktop.services.partnership_file import ensure_demo_file
+        from scp_desktop.storage.database import DatabaseError
+
         try:
-            path = ensure_demo_file(demo_database_path(), user=self.w.settings.officer_name)
+            path = ensure_demo_file(demo_database_path(), user=self.c.settings.officer_name)
         except (UserError, DatabaseError) as exc:
-            self.w.show_error(str(exc))
+            self.c.show_error(str(exc))
             return
         self.open_path(path)
 
     def fill_recent_menu(self) -> None:
         self.recent_menu.clear()
-        current = str(self.w.db.path)
-        for name in recent_files(self.w.settings):
+        current = str(self.c.db.path)
+        for name in recent_files(self.c.settings):
             if name == current:
                 continue
             action = self.recent_menu.addAction(Path(name).name)
@@ -255,54 +291,64 @@ class FileCommands:
             self.recent_menu.addAction("(no other recent files)").setEnabled(False)
 
     def save_copy(self) -> None:
-        suggested = self.w.db.path.with_name(f"{self.w.db.path.stem} copy.db")
-        name, _ = QFileDialog.getSaveFileName(self.w, "Save a copy as", str(suggested), PLAN_FILES)
+        path = self.c.db.path
+        suggested = path.with_name(f"{path.stem} copy.db")
+        name, _ = QFileDialog.getSaveFileName(
+            self.c.dialog_parent(), "Save a copy as", str(suggested), PLAN_FILES
+        )
         if name:
             self.save_copy_to(Path(name if name.lower().endswith(".db") else f"{name}.db"))
 
     def save_copy_to(self, target: Path) -> bool:
         """Write the copy on a worker thread (a large file takes a while); False if another
         job is running."""
-        db = self.w.db
+        from scp_desktop.services.partnership_file import save_copy
+
+        db = self.c.db
         return self.runner.run(
             lambda progress, cancelled: save_copy(
                 db, target, progress=progress, cancelled=cancelled
             ),
             f"Writing a copy to {target.name}…",
-            lambda path: self.w.statusBar().showMessage(f"Copy saved as {path}", 8000),
+            lambda path: self.c.show_info(f"Copy saved as {path}", 8000),
         )
 
     def close_file(self) -> None:
         """Close the file and go back to the start page; quitting it closes the window."""
         if self.runner.busy:
-            self.w.show_error("A copy is still being written; wait for it to finish.")
+            self.c.show_error("A copy is still being written; wait for it to finish.")
             return
-        chosen = choose_from_start_page(self.w, self.w.settings, self.w.today)
+        chosen = choose_from_start_page(self.c.dialog_parent(), self.c.settings, self.c.today)
         if chosen is None:
-            self.w.close()
+            self.c.main_window().close()
             return
-        if chosen.path.resolve() == self.w.db.path.resolve():
+        if chosen.path.resolve() == self.c.db.path.resolve():
             return
         self.open_path(chosen.path, then_spreadsheet=chosen.then_spreadsheet)
 
     # ------------------------------------------------------------ the partnership
 
     def edit_partnership(self) -> bool:
+        from scp_desktop.services.errors import UserError
+        from scp_desktop.services.profile import read_profile, save_profile
+        from scp_desktop.storage.database import DatabaseError
+        from scp_desktop.ui.profile_dialog import PartnershipDialog
+
         try:
-            profile = read_profile(self.w.db)
+            profile = read_profile(self.c.db)
         except (UserError, DatabaseError) as exc:
-            self.w.show_error(str(exc))
+            self.c.show_error(str(exc))
             return False
-        dialog = PartnershipDialog(profile, self.w)
+        dialog = PartnershipDialog(profile, self.c.dialog_parent())
         try:
             while dialog.exec() == PartnershipDialog.DialogCode.Accepted:
                 try:
-                    save_profile(self.w.db, dialog.profile())
+                    save_profile(self.c.db, dialog.profile())
                 except (UserError, DatabaseError) as exc:
                     dialog.problem.setText(str(exc))
                     continue
-                self.w.reload()
-                self.w.statusBar().showMessage("Partnership saved.", 5000)
+                self.c.reload()
+                self.c.show_info("Partnership saved.", 5000)
                 return True
             return False
         finally:
@@ -310,44 +356,57 @@ class FileCommands:
 
     # ------------------------------------------------------------ whole plans
 
-    def _plan(self) -> plans.PlanInfo | None:
-        found = next((p for p in plans.list_plans(self.w.db) if p.id == self.w.plan_id), None)
+    def _plan(self) -> PlanInfo | None:
+        from scp_desktop.services import plans
+
+        found = next((p for p in plans.list_plans(self.c.db) if p.id == self.c.plan_id), None)
         if found is None:
-            self.w.statusBar().showMessage("Choose a plan first.", 5000)
+            self.c.show_info("Choose a plan first.", 5000)
         return found
 
     def rename_plan(self) -> None:
         plan = self._plan()
         if plan is None:
             return
-        title, ok = QInputDialog.getText(self.w, "Rename plan", "Plan &title:", text=plan.title)
+        title, ok = QInputDialog.getText(
+            self.c.dialog_parent(), "Rename plan", "Plan &title:", text=plan.title
+        )
         if ok:
             self.rename_plan_to(plan.id, title)
 
     def rename_plan_to(self, plan_id: int, title: str) -> bool:
+        from scp_desktop.services import plan_admin
+        from scp_desktop.services.errors import UserError
+        from scp_desktop.storage.database import DatabaseError
+
         try:
-            plan_admin.rename_plan(self.w.db, plan_id, title)
+            plan_admin.rename_plan(self.c.db, plan_id, title)
         except (UserError, DatabaseError) as exc:
-            self.w.show_error(str(exc))
+            self.c.show_error(str(exc))
             return False
-        self.w.reload()
+        self.c.reload()
         return True
 
     def archive_plan(self) -> None:
         """Archive the chosen plan (closed: out of the picker), or bring an archived one back."""
+        from scp_desktop.services import plan_admin
+        from scp_desktop.services.errors import UserError
+        from scp_desktop.storage.database import DatabaseError
+
         plan = self._plan()
         if plan is None:
             return
         status = "live" if plan.status == "closed" else "closed"
         try:
-            plan_admin.set_plan_status(self.w.db, plan.id, status)
+            plan_admin.set_plan_status(self.c.db, plan.id, status)
         except (UserError, DatabaseError) as exc:
-            self.w.show_error(str(exc))
+            self.c.show_error(str(exc))
             return
         if status == "closed" and not self.show_archived:
-            self.w.plan_id = None
-        self.w.reload()
-        self.w.statusBar().showMessage(
+            self.c.open_plan(None)
+        else:
+            self.c.reload()
+        self.c.show_info(
             f"The {plan.year} plan is archived: View ▸ Show archived plans lists it."
             if status == "closed"
             else f"The {plan.year} plan is back in the plan list.",
@@ -359,7 +418,7 @@ class FileCommands:
         if plan is None:
             return
         answer = QMessageBox.question(
-            self.w,
+            self.c.dialog_parent(),
             "Delete plan",
             f"Delete the {plan.year} plan “{plan.title}” with its key priorities, objectives "
             "and actions? This cannot be undone.",
@@ -370,22 +429,25 @@ class FileCommands:
             self.delete_plan_confirmed(plan.id)
 
     def delete_plan_confirmed(self, plan_id: int) -> bool:
+        from scp_desktop.services import editing
+        from scp_desktop.services.errors import UserError
+        from scp_desktop.storage.database import DatabaseError
+
         try:
-            editing.delete_plan(self.w.db, plan_id)
+            editing.delete_plan(self.c.db, plan_id)
         except (UserError, DatabaseError) as exc:
-            self.w.show_error(str(exc))
+            self.c.show_error(str(exc))
             return False
         # Edits on the undo stack may name the plan's actions, which are gone.
-        self.w.undo.stack.clear()
-        self.w.plan_id = None
-        self.w.reload()
-        self.w.statusBar().showMessage("Plan deleted.", 5000)
+        self.c.clear_undo()
+        self.c.open_plan(None)
+        self.c.show_info("Plan deleted.", 5000)
         return True
 
     @property
     def show_archived(self) -> bool:
-        return self.w.settings.get(SHOW_ARCHIVED)
+        return self.c.settings.get(SHOW_ARCHIVED)
 
     def set_show_archived(self, shown: bool) -> None:
-        self.w.settings.set(SHOW_ARCHIVED, shown)
-        self.w.reload()
+        self.c.settings.set(SHOW_ARCHIVED, shown)
+        self.c.reload()

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from scp_desktop import APP_NAME, __version__
 from scp_desktop.domain.periods import FinancialYear, Quarter
@@ -30,6 +32,7 @@ from scp_desktop.services import import_undo, plan_admin, plans, workspace
 from scp_desktop.services.errors import UserError
 from scp_desktop.storage.database import Database, DatabaseError, OpenResult
 from scp_desktop.ui.action_commands import ActionCommands
+from scp_desktop.ui.action_registry import TOOLBAR, TOOLBAR_TEXT, CommandState
 from scp_desktop.ui.action_table import ActionTableModel, ActionTableView, Column
 from scp_desktop.ui.change_watch import watch_changes
 from scp_desktop.ui.dashboard import DashboardView
@@ -42,7 +45,7 @@ from scp_desktop.ui.file_menu import install_file_actions
 from scp_desktop.ui.filter_bar import FilterBar
 from scp_desktop.ui.filtering import ActionFilter
 from scp_desktop.ui.history import HistoryDock
-from scp_desktop.ui.menus import build_actions
+from scp_desktop.ui.menus import apply_state, build_actions
 from scp_desktop.ui.navigator import NavigatorDock
 from scp_desktop.ui.plan_commands import PlanCommands
 from scp_desktop.ui.read_only import show_read_only
@@ -56,7 +59,7 @@ from scp_desktop.ui.settings import (
     Settings,
 )
 from scp_desktop.ui.shared_changes import watch_shared_changes
-from scp_desktop.ui.shared_plan import install_connect_action
+from scp_desktop.ui.shared_plan import connect_to_shared_plan, open_shared_address
 from scp_desktop.ui.table_tools import TableTools
 from scp_desktop.ui.toolbar import fixed_text_twin
 from scp_desktop.ui.undo import Changed, UndoController
@@ -94,17 +97,23 @@ class MainWindow(QMainWindow):
         self.plan_commands = PlanCommands(self)
         self.action_commands = ActionCommands(self)
         self.edits = Edits(db, self.undo, settings.officer_name or db.user)
+        self.file_commands = FileCommands(
+            self, open_shared=lambda address: open_shared_address(self, address)
+        )
         undo_action = self.undo.stack.createUndoAction(self, "&Undo")
         redo_action = self.undo.stack.createRedoAction(self, "&Redo")
-        self.acts = build_actions(self, self, undo_action, redo_action)
-        self.file_commands = FileCommands(self)
-        self.file_acts = install_file_actions(self)
-        self.connect_shared = install_connect_action(self)
+        self.acts = build_actions(
+            self, self._command_handlers(), {"undo": undo_action, "redo": redo_action}
+        )
+        self.file_acts = install_file_actions(
+            self.acts, self.file_commands.recent_menu, self.file_commands.show_archived
+        )
+        self.connect_shared = self.acts.connect_shared
         self._build_toolbar()
         self._build_central()
-        self.navigator = NavigatorDock(self)
+        self.navigator: NavigatorDock = NavigatorDock(self)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.navigator)
-        self.history = HistoryDock(self)
+        self.history: HistoryDock = HistoryDock(self)
         # Both docks share the left column so the table keeps the width of a 1366 px screen.
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.history)
         self.splitDockWidget(self.navigator, self.history, Qt.Orientation.Vertical)
@@ -119,10 +128,7 @@ class MainWindow(QMainWindow):
             show_read_only(self)
         self._connect()
         self.table_tools = TableTools(self)
-        self.guide_action = QAction("&User guide", self)
-        self.guide_action.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
-        self.guide_action.triggered.connect(lambda _c=False: open_guide(self))
-        self.acts.menus["Help"].insertAction(self.acts.about, self.guide_action)
+        self.guide_action = self.acts.guide
         view_menu.addSeparator()
         for action in (
             self.table_tools.export_action,
@@ -160,25 +166,14 @@ class MainWindow(QMainWindow):
         bar.addSeparator()
         # The menu's Undo says what it undoes ("Undo Set RAG…"); on the toolbar that text
         # would change the button's width and shift every button after it.
-        self.toolbar_undo = fixed_text_twin(self.acts.undo, "Undo", bar)
-        self.toolbar_redo = fixed_text_twin(self.acts.redo, "Redo", bar)
-        for action in (
-            self.acts.show_table,
-            self.acts.show_dashboard,
-            None,
-            self.acts.new_action,
-            self.acts.edit_action,
-            self.acts.update_action,
-            None,
-            self.toolbar_undo,
-            self.toolbar_redo,
-        ):
-            if action is None:
+        self.toolbar_undo = fixed_text_twin(self.acts.undo, TOOLBAR_TEXT["undo"], bar)
+        self.toolbar_redo = fixed_text_twin(self.acts.redo, TOOLBAR_TEXT["redo"], bar)
+        twins = {"undo": self.toolbar_undo, "redo": self.toolbar_redo}
+        for action_id in TOOLBAR:
+            if action_id is None:
                 bar.addSeparator()
             else:
-                bar.addAction(action)
-        for action in (self.acts.show_table, self.acts.show_dashboard):
-            action.setCheckable(True)
+                bar.addAction(twins.get(action_id) or self.acts.by_id(action_id))
 
     def _build_central(self) -> None:
         central = QWidget(self)
@@ -279,6 +274,11 @@ class MainWindow(QMainWindow):
         self.history.remove_requested.connect(self.action_commands.remove_evidence)
         self.history.undo_import_requested.connect(self.undo_import)
         self.undo.changed.connect(self._apply_change)
+        # What can apply changes with the chosen action or node and with the undo stack.
+        self.model.modelReset.connect(self.refresh_commands)
+        self.navigator.tree.currentItemChanged.connect(self.refresh_commands)
+        self.undo.stack.canUndoChanged.connect(self.refresh_commands)
+        self.undo.stack.canRedoChanged.connect(self.refresh_commands)
         self.undo.failed.connect(self.show_error)
         self._header_timer = QTimer(self)
         self._header_timer.setSingleShot(True)
@@ -381,6 +381,7 @@ class MainWindow(QMainWindow):
             self.quarter_combo.blockSignals(False)
             self.model.set_rows([], year="2022-23", quarter_number=1)
             self.navigator.show_plans(plans.list_plans(self.db), None, None, [], 1, "")
+            self.refresh_commands()
             return
         self.settings.set(LAST_PLAN, self.plan_id)
         year = FinancialYear.parse(self._plan_year())
@@ -437,6 +438,7 @@ class MainWindow(QMainWindow):
         if current is not None:
             self.select_action(current, show=False)
         self._describe_filter()
+        self.refresh_commands()
 
     def _show_rows(self, rows: list[workspace.ActionRow]) -> None:
         """Put a whole plan's rows in the table; its search texts follow from a worker,
@@ -576,6 +578,7 @@ class MainWindow(QMainWindow):
 
     def _current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self._show_history()
+        self.refresh_commands()
 
     def _show_history(self, *, force: bool = False) -> None:
         action_id = self.current_action_id()
@@ -629,11 +632,83 @@ class MainWindow(QMainWindow):
             current = self.filter_bar.current
             self.filter_bar.show_filter(ActionFilter(text=current.text))
 
-    def _require_action(self) -> int | None:
+    def require_action(self) -> int | None:
         action_id = self.current_action_id()
         if action_id is None:
             self.statusBar().showMessage("Choose an action in the table first.", 4000)
         return action_id
+
+    def action_row(self, action_id: int) -> workspace.ActionRow:
+        return self.model.row_at(self.model.row_of(action_id))
+
+    def structure_context(self) -> tuple[int | None, int | None]:
+        """(priority id, objective id) the officer is working in: navigator node or action."""
+        if self.plan_id is None:
+            return None, None
+        item = self.navigator.tree.currentItem()
+        if item is not None:
+            kind, node_id = item.data(0, Qt.ItemDataRole.UserRole)
+            if kind == "priority":
+                return node_id, None
+            if kind == "objective":
+                for priority, objectives in self.structure.priorities:
+                    if any(o.id == node_id for o in objectives):
+                        return priority.id, node_id
+        action_id = self.current_action_id()
+        if action_id is not None:
+            row = self.action_row(action_id)
+            return row.priority_id, row.objective_id
+        return None, None
+
+    # ------------------------------------------------------------ which commands apply
+
+    def _command_handlers(self) -> dict[str, Callable[..., object]]:
+        """What each command of the registry runs, bound once as the window is built."""
+        return {
+            **self.file_commands.handlers(),
+            **self.plan_commands.handlers(),
+            **self.action_commands.handlers(),
+            "backups": self.open_backups,
+            "preferences": self.edit_preferences,
+            "quit": self.close,
+            "find": self.focus_search,
+            "clear_filters": self.clear_filters,
+            "show_table": self.show_table,
+            "show_dashboard": self.show_dashboard,
+            "refresh": self.reload,
+            "prepare_returns": self.open_prepare_returns,
+            "import_returns": self.open_import_returns,
+            "plan_from_spreadsheet": self.open_plan_from_spreadsheet,
+            "export_plan": self.open_export_plan,
+            "reports": self.open_reports,
+            "meetings": self.open_meetings,
+            "indicators": self.open_indicators,
+            "connect_shared": partial(connect_to_shared_plan, self),
+            "guide": partial(open_guide, self),
+            "about": self.about,
+        }
+
+    def command_state(self) -> CommandState:
+        db: Database | None = getattr(self, "db", None)
+        if db is None:
+            return CommandState()  # shown before its plan file is attached
+        priority, objective = self.structure_context()
+        return CommandState(
+            database=True,
+            plan=self.plan_id is not None,
+            quarter=self.quarter is not None,
+            writable=db.read_only is None,
+            action=self.current_action_id() is not None,
+            priority=priority is not None,
+            objective=objective is not None,
+            undo=self.undo.stack.canUndo(),
+            redo=self.undo.stack.canRedo(),
+        )
+
+    def refresh_commands(self, *_: object) -> None:
+        """Enable the commands that can apply to the plan, quarter and action chosen now."""
+        if hasattr(self, "acts") and hasattr(self, "navigator") and isValid(self.acts.undo):
+            apply_state(self.acts, self.command_state())
 
     # ------------------------------------------------------------ view commands
 
@@ -659,7 +734,7 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------ action commands
 
-    def _ask(self, dialog: QDialog) -> bool:
+    def ask(self, dialog: QDialog) -> bool:
         """Run a modal dialog; it is deleted once the caller has read it (no child piles up)."""
         install_help(dialog, section_for(dialog))
         accepted = dialog.exec() == QDialog.DialogCode.Accepted
@@ -714,7 +789,7 @@ class MainWindow(QMainWindow):
         from scp_desktop.ui.meetings import MeetingsDialog
 
         quarter = self.quarter.code if self.quarter is not None else ""
-        self._ask(MeetingsDialog(self.db, self.plan_id, quarter, self))
+        self.ask(MeetingsDialog(self.db, self.plan_id, quarter, self))
 
     def open_indicators(self) -> None:
         from scp_desktop.ui.indicators import IndicatorsWindow
@@ -730,7 +805,7 @@ class MainWindow(QMainWindow):
         # closed, not accepted: what it created is known by its signal.
         created: list[str] = []
         dialog.loaded.connect(lambda summary: created.append(summary.plan_year))
-        self._ask(dialog)
+        self.ask(dialog)
         if created:
             year = created[-1]
             self.plan_id = next(
@@ -743,7 +818,7 @@ class MainWindow(QMainWindow):
 
         dialog = BackupsDialog(self.db, self)
         dialog.restored.connect(self._after_restore)
-        self._ask(dialog)
+        self.ask(dialog)
 
     def _after_restore(self) -> None:
         # What the undo stack would undo belongs to the file as it was.
@@ -759,7 +834,7 @@ class MainWindow(QMainWindow):
         dialog = dialog_class(self.db, self.plan_id, self.quarter.code, self)
         if applied is not None:
             dialog.applied.connect(applied)
-        self._ask(dialog)
+        self.ask(dialog)
         if reload:
             self._load_plan()
 
@@ -827,7 +902,7 @@ class MainWindow(QMainWindow):
 
     def edit_preferences(self) -> bool:
         dialog = PreferencesDialog(self.settings.officer_name, self)
-        if self._ask(dialog):
+        if self.ask(dialog):
             self.set_officer_name(dialog.officer_name())
             return True
         return False
@@ -853,3 +928,34 @@ class MainWindow(QMainWindow):
 
     def show_error(self, message: str) -> None:
         QMessageBox.warning(self, APP_NAME, message)
+
+    # ------------------------------------------------------------ the commands' context
+
+    def dialog_parent(self) -> QWidget:
+        return self
+
+    def main_window(self) -> QMainWindow:
+        return self
+
+    def confirm(self, title: str, question: str) -> bool:
+        answer = QMessageBox.question(self, title, question)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def show_info(self, message: str, timeout_ms: int = 5000) -> None:
+        self.statusBar().showMessage(message, timeout_ms)
+
+    def refresh(self, change: Changed) -> None:
+        self._apply_change(change)
+
+    def open_plan(self, plan_id: int | None) -> None:
+        self.plan_id = plan_id
+        self.reload()
+
+    def clear_undo(self) -> None:
+        self.undo.stack.clear()
+
+    def open_in_new_window(self, db: Database, open_result: OpenResult | None) -> None:
+        replacement = type(self)(db, self.settings, open_result=open_result)
+        replacement.show()
+        self.close()
+        self.db.close()

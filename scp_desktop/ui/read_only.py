@@ -25,33 +25,9 @@ from scp_desktop.storage.database import DatabaseError, open_database
 from scp_desktop.storage.drives import network_filesystem
 from scp_desktop.storage.instance_lock import holder_of
 from scp_desktop.storage.local_copy import CopyCancelled, copy_plan_file
+from scp_desktop.ui.action_registry import WRITING_ACTIONS as WRITING_ACTIONS
 from scp_desktop.ui.file_access import choose_access, in_use_reason, keep_access
 from scp_desktop.ui.tasks import BackgroundRunner
-
-# The window's commands that change the plan, by their name in WindowActions.
-WRITING_ACTIONS = (
-    "new_plan",
-    "plan_from_spreadsheet",
-    "new_action",
-    "edit_action",
-    "update_action",
-    "duplicate_action",
-    "move_action",
-    "complete_action",
-    "delete_action",
-    "attach_evidence",
-    "new_priority",
-    "edit_priority",
-    "delete_priority",
-    "new_objective",
-    "edit_objective",
-    "delete_objective",
-    "rollover",
-    "reference_data",
-    "import_returns",
-    "undo",
-    "redo",
-)
 
 
 def banner_text(read_only: ReadOnly) -> str:
@@ -135,12 +111,9 @@ def show_read_only(window: Any) -> None:
     window.read_only_banner = banner
     banner.copy_requested.connect(lambda: save_copy_to_this_computer(window))
     banner.open_for_changes_requested.connect(lambda: open_for_changes(window))
-    tip = "The plan is open read-only."
-    for name in WRITING_ACTIONS:
-        action = getattr(window.acts, name)
-        action.setEnabled(False)
-        action.setToolTip(tip)
-        action.setStatusTip(tip)
+    # The commands that write are switched off with the others that cannot apply, by the
+    # registry's enabled_when (WRITING_ACTIONS); the window's state says it is read-only.
+    window.refresh_commands()
     window.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     window.start_empty.setEnabled(False)
     for button in (

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -220,22 +219,3 @@ def _open_in_place_of(window: MainWindow, place: ServerPlace) -> bool:
     window.close()
     window.db.close()
     return True
-
-
-def install_connect_action(window: MainWindow) -> QAction:
-    """File ▸ Connect to a shared plan…, after Open the demo."""
-    action = QAction("Connect to a s&hared plan…", window)
-    tip = "Open a plan several officers share on the council's database server"
-    action.setStatusTip(tip)
-    action.setToolTip(tip)
-    action.setObjectName("connectSharedPlan")
-    action.triggered.connect(lambda: connect_to_shared_plan(window))
-    menu = window.acts.menus["File"]
-    demo = window.file_acts.open_demo
-    entries = menu.actions()
-    after = entries.index(demo) + 1 if demo in entries else 0
-    if after < len(entries):
-        menu.insertAction(entries[after], action)
-    else:
-        menu.addAction(action)
-    return action

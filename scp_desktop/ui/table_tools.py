@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QTextDocument
-from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QMenu, QTableView
+from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QMenu, QTableView, QWidget
 
 from scp_desktop.domain.rag import RAG_ORDER
 from scp_desktop.ui.action_table import ID_ROLE, QUARTER_COLUMNS, RAG_ROLE
@@ -18,7 +18,34 @@ from scp_desktop.ui.tasks import BackgroundRunner, Progress
 if TYPE_CHECKING:
     from PySide6.QtPrintSupport import QPrinter
 
-    from scp_desktop.ui.main_window import MainWindow
+    from scp_desktop.domain.periods import Quarter
+    from scp_desktop.ui.action_commands import ActionCommands
+    from scp_desktop.ui.action_table import ActionTableModel, ActionTableView
+    from scp_desktop.ui.history import HistoryDock
+    from scp_desktop.ui.menus import WindowActions
+    from scp_desktop.ui.navigator import NavigatorDock
+
+
+class TableHost(Protocol):
+    """The window the tools are installed on: its views, its commands and the quarter."""
+
+    @property
+    def table(self) -> ActionTableView: ...
+    @property
+    def model(self) -> ActionTableModel: ...
+    @property
+    def history(self) -> HistoryDock: ...
+    @property
+    def navigator(self) -> NavigatorDock: ...
+    @property
+    def acts(self) -> WindowActions: ...
+    @property
+    def action_commands(self) -> ActionCommands: ...
+    @property
+    def quarter(self) -> Quarter | None: ...
+    def dialog_parent(self) -> QWidget: ...
+    def show_error(self, message: str) -> None: ...
+    def show_info(self, message: str, timeout_ms: int = 5000) -> None: ...
 
 
 def _cell_text(view: QTableView, row: int, column: int) -> str:
@@ -91,9 +118,9 @@ def print_rows(printer: QPrinter, title: str, headers: list[str], rows: list[lis
 class TableTools:
     """Installs the menus and keys on one main window's table, navigator and history."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: TableHost) -> None:
         self.w = window
-        self.runner = BackgroundRunner(window, "Export this view")
+        self.runner = BackgroundRunner(window.dialog_parent(), "Export this view")
         self.runner.failed.connect(window.show_error)
         table = window.table
         # Ctrl-click and Shift-click choose several rows to copy or export.
@@ -110,11 +137,11 @@ class TableTools:
         self.copy_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.copy_action.triggered.connect(lambda _c=False: self.copy())
         table.addAction(self.copy_action)
-        self.export_action = QAction("E&xport this view to Excel…", window)
+        self.export_action = QAction("E&xport this view to Excel…", window.dialog_parent())
         self.export_action.triggered.connect(lambda _c=False: self.export_view())
-        self.print_action = QAction("Print this &view…", window)
+        self.print_action = QAction("Print this &view…", window.dialog_parent())
         self.print_action.triggered.connect(lambda _c=False: self.print_view())
-        self.columns_action = QAction("C&olumns…", window)
+        self.columns_action = QAction("C&olumns…", window.dialog_parent())
         self.columns_action.triggered.connect(
             lambda _c=False: self.columns_menu().exec(table.mapToGlobal(table.rect().topLeft()))
         )
@@ -233,7 +260,7 @@ class TableTools:
     def copy(self) -> None:
         count = copy_rows(self.w.table)
         if count:
-            self.w.statusBar().showMessage(
+            self.w.show_info(
                 f"{count} row(s) copied with headers: paste into Excel as columns.", 4000
             )
 
@@ -246,7 +273,10 @@ class TableTools:
         """Writes the rows and columns shown now to a workbook, off the GUI thread."""
         if path is None:
             name, _ = QFileDialog.getSaveFileName(
-                self.w, "Export this view to Excel", "Actions view.xlsx", "Excel (*.xlsx)"
+                self.w.dialog_parent(),
+                "Export this view to Excel",
+                "Actions view.xlsx",
+                "Excel (*.xlsx)",
             )
             if not name:
                 return False
@@ -263,14 +293,14 @@ class TableTools:
         return self.runner.run(
             work,
             "Writing the workbook…",
-            lambda written: self.w.statusBar().showMessage(f"View exported to {written}", 6000),
+            lambda written: self.w.show_info(f"View exported to {written}", 6000),
         )
 
     def print_view(self) -> None:
         from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        dialog = QPrintDialog(printer, self.w)
+        dialog = QPrintDialog(printer, self.w.dialog_parent())
         if dialog.exec() == QPrintDialog.DialogCode.Accepted:
             headers, rows = table_rows(self.w.table)
             print_rows(printer, self.title(), headers, rows)
