@@ -25,10 +25,10 @@ from scp_desktop.storage.database import Database, DatabaseError, OpenResult, op
 from scp_desktop.storage.server import is_server_address
 from scp_desktop.ui.daily_backup import start_daily_backup
 from scp_desktop.ui.file_access import choose_access, hand_over_access
+from scp_desktop.ui.jobs import Job, is_running, run_with_progress
 from scp_desktop.ui.profile_dialog import PartnershipDialog
 from scp_desktop.ui.settings import Settings, forget_file, recent_files, remember_file
 from scp_desktop.ui.start_page import StartChoice, StartPage
-from scp_desktop.ui.tasks import BackgroundRunner
 
 if TYPE_CHECKING:
     from scp_desktop.ui.main_window import MainWindow
@@ -153,8 +153,7 @@ class FileCommands:
 
     def __init__(self, window: MainWindow) -> None:
         self.w = window
-        self.runner = BackgroundRunner(window, "Save a copy")
-        self.runner.failed.connect(window.show_error)
+        self.job: Job | None = None
         self.recent_menu = QMenu("Open &recent", window)
         self.recent_menu.setAccessibleName("Recent plan files")
         self.recent_menu.aboutToShow.connect(self.fill_recent_menu)
@@ -164,7 +163,7 @@ class FileCommands:
     def open_path(self, path: Path, *, then_spreadsheet: bool = False) -> bool:
         """Open `path` in the window in place of the file open now; False (and a message)
         when it cannot be opened, the open file staying as it was."""
-        if self.runner.busy:
+        if is_running(self.job):
             self.w.show_error("A copy is still being written; wait for it to finish.")
             return False
         if is_server_address(str(path)):  # a shared plan, from Open recent
@@ -259,17 +258,19 @@ class FileCommands:
         """Write the copy on a worker thread (a large file takes a while); False if another
         job is running."""
         db = self.w.db
-        return self.runner.run(
-            lambda progress, cancelled: save_copy(
-                db, target, progress=progress, cancelled=cancelled
-            ),
-            f"Writing a copy to {target.name}…",
-            lambda path: self.w.statusBar().showMessage(f"Copy saved as {path}", 8000),
+        self.job = run_with_progress(
+            self.w,
+            lambda token: save_copy(db, target, progress=token.report, cancelled=token.cancelled),
+            title="Save a copy",
+            label=f"Writing a copy to {target.name}…",
+            done=lambda path: self.w.statusBar().showMessage(f"Copy saved as {path}", 8000),
+            failed=self.w.show_error,
         )
+        return self.job is not None
 
     def close_file(self) -> None:
         """Close the file and go back to the start page; quitting it closes the window."""
-        if self.runner.busy:
+        if is_running(self.job):
             self.w.show_error("A copy is still being written; wait for it to finish.")
             return
         chosen = choose_from_start_page(self.w, self.w.settings, self.w.today)
