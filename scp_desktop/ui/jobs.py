@@ -21,13 +21,16 @@ Only PySide6 and the standard library are imported here at first: the window sta
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
-from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import QMessageBox, QProgressDialog, QPushButton, QWidget
+
+log = logging.getLogger(__name__)
 
 Work = Callable[["CancelToken"], Any]
 Done = Callable[[Any], None]
@@ -139,10 +142,15 @@ class Job:
         if not self.running or self.cancelled:
             return
         self.cancel()
+        dialog = self.dialog
+        if dialog is not None:
+            button = dialog.findChild(QPushButton)
+            if button is not None:
+                button.setEnabled(False)  # pressed once; the work stops at its next step
         if self.on_cancel is not None:
             self.on_cancel()
-        elif self.dialog is not None:
-            self.dialog.setLabelText("Cancelling…")
+        elif dialog is not None:
+            dialog.setLabelText("Cancelling…")
 
     def wanted(self) -> bool:
         return not self.abandoned and (self.owner is None or shiboken6.isValid(self.owner))
@@ -223,6 +231,7 @@ def _failure(exc: Exception, name: str) -> tuple[str, str]:
     from scp_desktop.storage.database import DatabaseError
 
     if isinstance(exc, (UserError, DatabaseError)):
+        log.info("job %s refused (%s)", name, type(exc).__name__)
         return ("refused", str(exc))
     from scp_desktop.logs import log_unexpected
     from scp_desktop.ui.problem_dialog import problem_details

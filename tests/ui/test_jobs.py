@@ -6,6 +6,8 @@ import gc
 import re
 import shutil
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
 import weakref
@@ -198,3 +200,15 @@ def test_only_the_runner_module_starts_threads() -> None:
     ]
     assert offenders == []
     assert (package / "jobs.py").read_text(encoding="utf-8").count("(QRunnable)") == 1
+
+
+def test_the_runner_imports_nothing_the_first_window_does_not_need() -> None:
+    """The window imports the runner before it is shown: no database layer, no services."""
+    code = (
+        "import sys, scp_desktop.ui.jobs; "
+        "print(sorted(m for m in sys.modules if m.startswith(('sqlalchemy', 'scp_desktop.s'))))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert out.stdout.strip() == "[]"
