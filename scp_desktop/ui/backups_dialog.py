@@ -4,7 +4,6 @@ entries."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +27,8 @@ from scp_desktop.services import audit_retention
 from scp_desktop.storage import backups
 from scp_desktop.storage.backups import BackupInfo
 from scp_desktop.storage.database import Database, DatabaseError
+from scp_desktop.ui.jobs import CancelToken, Job, is_running, run_with_progress
 from scp_desktop.ui.list_table_model import ListTableModel, list_view
-from scp_desktop.ui.tasks import BackgroundRunner, Progress
 
 TITLE = "Backups"
 
@@ -71,8 +70,7 @@ class BackupsDialog(QDialog):
         self.setWindowTitle(TITLE)
         self.setAccessibleName(TITLE)
         self.resize(720, 520)
-        self.runner = BackgroundRunner(self, TITLE)
-        self.runner.failed.connect(self._show_error)
+        self.job: Job | None = None
         layout = QVBoxLayout(self)
 
         self.where = QLabel(self)
@@ -169,25 +167,27 @@ class BackupsDialog(QDialog):
         return self.model.row_at(index.row())
 
     def _chosen_changed(self, *_: QModelIndex) -> None:
-        self.restore_button.setEnabled(self.chosen() is not None and not self.runner.busy)
+        self.restore_button.setEnabled(self.chosen() is not None and not is_running(self.job))
 
     # ------------------------------------------------------------ commands
 
     def back_up_now(self) -> None:
         path = self.db.path
 
-        def work(progress: Progress, cancelled: Callable[[], bool]) -> BackupInfo:
-            return backups.take_backup(path, "manual", progress=progress, cancelled=cancelled)
+        def work(token: CancelToken) -> BackupInfo:
+            return backups.take_backup(
+                path, "manual", progress=token.report, cancelled=token.cancelled
+            )
 
         def done(info: BackupInfo) -> None:
             self.status.setText(f"Backed up as {info.path.name} ({size_text(info.size)}).")
             self.refresh()
 
-        self.runner.run(work, "Backing up the plan database…", done)
+        self._run(work, "Backing up the plan database…", done)
 
     def restore_chosen(self) -> None:
         info = self.chosen()
-        if info is None or self.runner.busy:
+        if info is None or is_running(self.job):
             return
         answer = QMessageBox.question(
             self,
@@ -209,8 +209,10 @@ class BackupsDialog(QDialog):
         # The window's pooled connections must not keep pages of the file as it was.
         self.db.engine.dispose()
 
-        def work(progress: Progress, cancelled: Callable[[], bool]) -> backups.RestoreResult:
-            return backups.restore_backup(path, source, progress=progress, cancelled=cancelled)
+        def work(token: CancelToken) -> backups.RestoreResult:
+            return backups.restore_backup(
+                path, source, progress=token.report, cancelled=token.cancelled
+            )
 
         def done(result: backups.RestoreResult) -> None:
             self.db.engine.dispose()
@@ -226,7 +228,7 @@ class BackupsDialog(QDialog):
             self.refresh()
             self.restored.emit()
 
-        self.runner.run(work, f"Restoring {source.name}…", done)
+        self._run(work, f"Restoring {source.name}…", done)
 
     def open_folder(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -258,9 +260,7 @@ class BackupsDialog(QDialog):
             return
         db = self.db
 
-        def work(
-            _progress: Progress, _cancelled: Callable[[], bool]
-        ) -> audit_retention.PurgeResult:
+        def work(_token: CancelToken) -> audit_retention.PurgeResult:
             return audit_retention.purge_audit(db, years, today=today)
 
         def done(result: audit_retention.PurgeResult) -> None:
@@ -270,7 +270,18 @@ class BackupsDialog(QDialog):
             )
             self.refresh()
 
-        self.runner.run(work, "Purging old audit entries…", done)
+        self._run(work, "Purging old audit entries…", done, cancellable=False)
+
+    def _run(self, work: Any, label: str, done: Any, *, cancellable: bool = True) -> None:
+        self.job = run_with_progress(
+            self,
+            work,
+            title=TITLE,
+            label=label,
+            done=done,
+            failed=self._show_error,
+            cancellable=cancellable,
+        )
 
     def _show_error(self, message: str) -> None:
         self.status.setText("")

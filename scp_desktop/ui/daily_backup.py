@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtWidgets import QApplication
 
 from scp_desktop.storage.backups import BackupInfo, daily_backup_if_due
-from scp_desktop.ui.tasks import Progress, Task, start
+from scp_desktop.ui.jobs import CancelToken, Job, run_in_background
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QMainWindow
@@ -29,25 +29,35 @@ class DailyBackup(QObject):
         self.window = window
         self.path = path
         self.message = ""
-        self.task = Task(self._work)
-        self.task.signals.progress.connect(self._progress)
-        self.task.signals.finished.connect(self._finished)
-        self.task.signals.failed.connect(self._failed)
+        self.job: Job | None = None
         window.installEventFilter(self)
         app = QApplication.instance()
         if app is not None:
-            app.aboutToQuit.connect(self.task.cancel)
-
-    def _work(self, progress: Progress, cancelled: Any) -> BackupInfo | None:
-        return daily_backup_if_due(self.path, progress=progress, cancelled=cancelled)
+            app.aboutToQuit.connect(self.cancel)
 
     def start(self) -> None:
         self._say("Taking today's backup of the plan in the background…")
-        start(self.task)
+        path = self.path
+
+        def work(token: CancelToken) -> BackupInfo | None:
+            return daily_backup_if_due(path, progress=token.report, cancelled=token.cancelled)
+
+        self.job = run_in_background(
+            work,
+            name="daily backup",
+            owner=self,
+            done=self._finished,
+            failed=self._failed,
+            progress=self._progress,
+        )
+
+    def cancel(self) -> None:
+        if self.job is not None:
+            self.job.cancel()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.window and event.type() == QEvent.Type.Close:
-            self.task.cancel()
+            self.cancel()
         return False
 
     def _say(self, text: str, timeout_ms: int = 0) -> None:
@@ -72,7 +82,7 @@ class DailyBackup(QObject):
         self.done.emit(self.message)
 
     def _failed(self, message: str) -> None:
-        if self.task.cancelled:
+        if self.job is not None and self.job.cancelled:
             log.info("daily backup stopped: the window closed")
             return
         log.warning("no daily backup was made")

@@ -7,7 +7,6 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,6 +15,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox, QWi
 from scp_desktop import APP_NAME
 from scp_desktop.paths import data_folder, demo_database_path
 from scp_desktop.ui.command_context import FileCommandContext
+from scp_desktop.ui.jobs import Job, is_running, run_with_progress
 from scp_desktop.ui.settings import (
     SHOW_ARCHIVED,
     Settings,
@@ -28,7 +28,6 @@ from scp_desktop.ui.start_page import StartChoice, StartPage
 if TYPE_CHECKING:
     from scp_desktop.services.plans import PlanInfo
     from scp_desktop.storage.database import Database, OpenResult
-    from scp_desktop.ui.tasks import BackgroundRunner
 
 # The services, the database layers and the dialogs that use them are imported when a
 # command first runs: the window can show before any of them is loaded.
@@ -167,17 +166,10 @@ class FileCommands:
         self.c = context
         # A shared plan's address chosen from Open recent; the window knows how to connect.
         self.open_shared = open_shared
+        self.job: Job | None = None
         self.recent_menu = QMenu("Open &recent", context.dialog_parent())
         self.recent_menu.setAccessibleName("Recent plan files")
         self.recent_menu.aboutToShow.connect(self.fill_recent_menu)
-
-    @cached_property
-    def runner(self) -> BackgroundRunner:
-        from scp_desktop.ui.tasks import BackgroundRunner
-
-        runner = BackgroundRunner(self.c.dialog_parent(), "Save a copy")
-        runner.failed.connect(self.c.show_error)
-        return runner
 
     def handlers(self) -> dict[str, Callable[..., object]]:
         """The file and whole-plan commands by their registry id."""
@@ -201,7 +193,7 @@ class FileCommands:
         when it cannot be opened, the open file staying as it was."""
         from scp_desktop.storage.server import is_server_address
 
-        if self.runner.busy:
+        if is_running(self.job):
             self.c.show_error("A copy is still being written; wait for it to finish.")
             return False
         if is_server_address(str(path)) and self.open_shared is not None:
@@ -305,17 +297,19 @@ class FileCommands:
         from scp_desktop.services.partnership_file import save_copy
 
         db = self.c.db
-        return self.runner.run(
-            lambda progress, cancelled: save_copy(
-                db, target, progress=progress, cancelled=cancelled
-            ),
-            f"Writing a copy to {target.name}…",
-            lambda path: self.c.show_info(f"Copy saved as {path}", 8000),
+        self.job = run_with_progress(
+            self.c.dialog_parent(),
+            lambda token: save_copy(db, target, progress=token.report, cancelled=token.cancelled),
+            title="Save a copy",
+            label=f"Writing a copy to {target.name}…",
+            done=lambda path: self.c.show_info(f"Copy saved as {path}", 8000),
+            failed=self.c.show_error,
         )
+        return self.job is not None
 
     def close_file(self) -> None:
         """Close the file and go back to the start page; quitting it closes the window."""
-        if self.runner.busy:
+        if is_running(self.job):
             self.c.show_error("A copy is still being written; wait for it to finish.")
             return
         chosen = choose_from_start_page(self.c.dialog_parent(), self.c.settings, self.c.today)

@@ -9,6 +9,7 @@ import threading
 from collections.abc import Callable
 from types import TracebackType
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QApplication,
@@ -93,6 +94,21 @@ class ProblemDialog(QDialog):
     def done(self, result: int) -> None:
         self.count = 0
         super().done(result)
+
+
+_shown: ProblemDialog | None = None
+
+
+def show_problem(details: str, parent: QWidget | None = None) -> ProblemDialog:
+    """Show `details` in the problem dialog (one for repeats), over `parent` or the active
+    window; called on the GUI thread by background jobs that failed unexpectedly."""
+    global _shown
+    dialog = _shown
+    if dialog is None or not shiboken6.isValid(dialog):
+        dialog = ProblemDialog(parent or QApplication.activeWindow())
+        _shown = dialog
+    dialog.report(details)
+    return dialog
 
 
 class ProblemReporter(QObject):

@@ -27,7 +27,7 @@ from scp_desktop.storage.instance_lock import holder_of
 from scp_desktop.storage.local_copy import CopyCancelled, copy_plan_file
 from scp_desktop.ui.action_registry import WRITING_ACTIONS as WRITING_ACTIONS
 from scp_desktop.ui.file_access import choose_access, in_use_reason, keep_access
-from scp_desktop.ui.tasks import BackgroundRunner
+from scp_desktop.ui.jobs import CancelToken, run_with_progress
 
 
 def banner_text(read_only: ReadOnly) -> str:
@@ -151,15 +151,13 @@ def save_copy_to_this_computer(
         )
         return False
 
-    def work(
-        progress: Callable[[int, int, str], None], cancelled: Callable[[], bool]
-    ) -> Path | None:
+    def work(token: CancelToken) -> Path | None:
         try:
             return copy_plan_file(
                 source,
                 target,
-                progress=lambda done, total: progress(done, total, "Copying the plan…"),
-                cancelled=cancelled,
+                progress=lambda done, total: token.report(done, total, "Copying the plan…"),
+                cancelled=token.cancelled,
             )
         except CopyCancelled:
             return None
@@ -170,10 +168,14 @@ def save_copy_to_this_computer(
         if copied is not None:
             open_copy(window, copied)
 
-    runner = BackgroundRunner(window, "Save a copy to this computer")
-    window.copy_runner = runner  # kept until the job ends
-    runner.failed.connect(window.show_error)
-    runner.run(work, f"Copying {source.name} to {target.parent}…", then)
+    run_with_progress(
+        window,
+        work,
+        title="Save a copy to this computer",
+        label=f"Copying {source.name} to {target.parent}…",
+        done=then,
+        failed=window.show_error,
+    )
     return True
 
 

@@ -4,13 +4,13 @@ selection, filter and any form still open."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
 from scp_desktop.services.shared_changes import OthersChanges, Seen, changes_since, where_we_stand
-from scp_desktop.ui import tasks
+from scp_desktop.ui.jobs import CancelToken, Job, is_running, run_in_background
 from scp_desktop.ui.undo import Changed
 
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ class SharedChangeWatcher(QObject):
         self.db = window.db
         self.seen: Seen | None = None
         self.pending: OthersChanges | None = None
-        self._task: tasks.Task | None = None
+        self._job: Job | None = None
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.check)
@@ -35,29 +35,26 @@ class SharedChangeWatcher(QObject):
 
     def check(self) -> None:
         """One look at the server, on a worker thread; nothing waits for it."""
-        if self._task is not None or self.window.db is not self.db:
+        if is_running(self._job) or self.window.db is not self.db:
             return
         if self.pending is not None:
             self._apply_when_free()
             return
         seen, db = self.seen, self.db
 
-        def work(_progress: Any, _cancelled: Any) -> OthersChanges | Seen:
+        def work(_token: CancelToken) -> OthersChanges | Seen:
             return where_we_stand(db) if seen is None else changes_since(db, seen)
 
-        task = tasks.Task(work)
-        task.signals.finished.connect(self._heard)
-        task.signals.failed.connect(self._failed)
-        self._task = task
-        tasks.start(task)
+        self._job = run_in_background(
+            work, name="shared plan check", owner=self, done=self._heard, failed=self._failed
+        )
 
     def _failed(self, _message: str) -> None:
         # The server out of reach for a moment: the next look tries again; a write then
         # gets the plain message.
-        self._task = None
+        pass
 
     def _heard(self, result: OthersChanges | Seen) -> None:
-        self._task = None
         if isinstance(result, Seen):
             self.seen = result
             return

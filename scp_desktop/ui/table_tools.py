@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QMenu, QTableView,
 
 from scp_desktop.domain.rag import RAG_ORDER
 from scp_desktop.ui.action_table import ID_ROLE, QUARTER_COLUMNS, RAG_ROLE
-from scp_desktop.ui.tasks import BackgroundRunner, Progress
+from scp_desktop.ui.jobs import CancelToken, Job, run_with_progress
 
 if TYPE_CHECKING:
     from PySide6.QtPrintSupport import QPrinter
@@ -120,8 +120,7 @@ class TableTools:
 
     def __init__(self, window: TableHost) -> None:
         self.w = window
-        self.runner = BackgroundRunner(window.dialog_parent(), "Export this view")
-        self.runner.failed.connect(window.show_error)
+        self.job: Job | None = None
         table = window.table
         # Ctrl-click and Shift-click choose several rows to copy or export.
         table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -287,14 +286,19 @@ class TableTools:
         title = self.title()
         target = path
 
-        def work(progress: Progress, _cancelled: Any) -> Path:
-            return write_table(target, title, headers, rows, lambda d, t: progress(d, t, ""))
+        def work(token: CancelToken) -> Path:
+            return write_table(target, title, headers, rows, lambda d, t: token.report(d, t, ""))
 
-        return self.runner.run(
+        self.job = run_with_progress(
+            self.w.dialog_parent(),
             work,
-            "Writing the workbook…",
-            lambda written: self.w.show_info(f"View exported to {written}", 6000),
+            title="Export this view",
+            label="Writing the workbook…",
+            done=lambda written: self.w.show_info(f"View exported to {written}", 6000),
+            failed=self.w.show_error,
+            cancellable=False,
         )
+        return self.job is not None
 
     def print_view(self) -> None:
         from PySide6.QtPrintSupport import QPrintDialog, QPrinter

@@ -96,7 +96,8 @@ def test_cancel_stops_the_worker_reading_a_large_file(
     dialog = _dialog(qtbot, demo_db)
     dialog.add_paths([big])
     qtbot.waitUntil(lambda: len(_readers()) == 1, timeout=20000)
-    progress = dialog._progress
+    assert dialog._job is not None
+    progress = dialog._job.dialog
     assert isinstance(progress, QProgressDialog)
     button = progress.findChild(QPushButton)
     assert button is not None and button.text() == "Cancel"

@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from scp_desktop.services import meetings as svc
 from scp_desktop.storage.database import Database
+from scp_desktop.ui.jobs import is_running
 from scp_desktop.ui.main_window import MainWindow
 from scp_desktop.ui.meetings import MeetingsDialog
 from scp_desktop.ui.meetings.models import AgendaModel, PapersModel
@@ -25,7 +26,7 @@ def _dialog(qtbot: QtBot, db: Database, quarter: str = "") -> MeetingsDialog:
 
 
 def _wait_idle(qtbot: QtBot, dialog: MeetingsDialog) -> None:
-    qtbot.waitUntil(lambda: not dialog.runner.busy, timeout=30000)
+    qtbot.waitUntil(lambda: not is_running(dialog.job), timeout=30000)
 
 
 def test_a_meeting_is_set_up_and_its_pack_made_in_the_window(
@@ -147,8 +148,8 @@ def test_cancelling_the_pack_writes_no_file(
     dialog = _dialog(qtbot, demo_db, "2022-23-Q2")
     out = tmp_path / "pack.pdf"
     dialog.make_pack(out)
-    assert dialog.runner.task is not None and not dialog.pack_button.isEnabled()
-    dialog.runner.task.cancel()
+    assert dialog.job is not None and not dialog.pack_button.isEnabled()
+    dialog.job.cancel()
     _wait_idle(qtbot, dialog)
     assert dialog.status.text() == "Cancelled: no pack was written."
     assert not out.exists()

@@ -38,8 +38,8 @@ def test_one_tick_includes_the_agencies_that_only_support(
     seen: list[tuple[int, int, str]] = []
     with qtbot.waitSignal(dialog.prepared, timeout=60000) as blocker:
         dialog.prepare_button.click()
-        assert dialog._task is not None
-        dialog._task.signals.progress.connect(lambda d, t, m: seen.append((d, t, m)))
+        assert dialog._job is not None
+        dialog._job.relay.progress.connect(lambda d, t, m: seen.append((d, t, m)))
     result = blocker.args[0]
     written = {r.agency for r in result.returns}
     assert support_only <= written
@@ -56,9 +56,10 @@ def test_cancel_stops_between_returns_and_leaves_whole_files(
     dialog.folder.setText(str(tmp_path / "out"))
     with qtbot.waitSignal(dialog.prepared, timeout=60000) as blocker:
         dialog.prepare_button.click()
-        assert dialog._progress is not None
-        assert dialog._progress.labelText() == "Writing the returns…"
-        cancel = next(b for b in dialog._progress.findChildren(QPushButton) if b.text() == "Cancel")
+        progress = dialog._job.dialog if dialog._job is not None else None
+        assert progress is not None
+        assert progress.labelText() == "Writing the returns…"
+        cancel = next(b for b in progress.findChildren(QPushButton) if b.text() == "Cancel")
         cancel.click()  # the officer's Cancel
     result = blocker.args[0]
     assert result.cancelled

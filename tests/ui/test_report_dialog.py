@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import gc
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, QThread
+from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtPrintSupport import QPrinter
 from pytestqt.qtbot import QtBot
 
 from scp_desktop.services import plans
 from scp_desktop.storage.database import Database
+from scp_desktop.ui.jobs import CancelToken
 from scp_desktop.ui.reports import ReportDialog
 from scp_desktop.ui.reports import dialog as dialog_module
-from scp_desktop.ui.reports import worker as worker_module
 
 
 def _dialog(qtbot: QtBot, db: Database) -> ReportDialog:
@@ -97,34 +99,42 @@ def test_failure_is_reported(qtbot: QtBot, demo_db: Database, tmp_path: Path) ->
     assert "q.pdf" in blocker.args[0] or "not-a-folder" in blocker.args[0]
 
 
-def test_workers_are_freed_on_the_gui_thread_once_their_threads_end(
+def test_what_a_print_held_is_freed_on_the_gui_thread_once_its_jobs_end(
     qtbot: QtBot, demo_db: Database, tmp_path: Path
 ) -> None:
-    """A worker deleted by its own thread as it ended raced the GUI thread letting go of it
-    (an intermittent crash after printing): both workers of a print are freed here, after."""
+    """What a job's work held (the printer made on the GUI thread, among others) is let go
+    on the GUI thread: freeing it on the worker raced the GUI thread (an intermittent crash
+    after printing). Both jobs of a print, the build and the printing, are watched."""
     dialog = _dialog(qtbot, demo_db)
     freed_on: list[str] = []
-    started = worker_module.start
+    run = dialog_module.run_with_progress
 
-    def watched(worker: worker_module.ReportWorker | worker_module.PrintWorker) -> QThread:
-        worker.destroyed.connect(
-            lambda *_: freed_on.append(threading.current_thread().name),
-            Qt.ConnectionType.DirectConnection,
-        )
-        return started(worker)
+    class Watched:
+        """The job's work, saying on which thread it is freed."""
+
+        def __init__(self, work: Callable[[CancelToken], Any]) -> None:
+            self.work = work
+
+        def __call__(self, token: CancelToken) -> Any:
+            return self.work(token)
+
+        def __del__(self) -> None:
+            freed_on.append(threading.current_thread().name)
+
+    def watched(parent: Any, work: Callable[[CancelToken], Any], **options: Any) -> Any:
+        return run(parent, Watched(work), **options)
 
     printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(str(tmp_path / "printed.pdf"))
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(dialog_module, "start", watched)
+        patch.setattr(dialog_module, "run_with_progress", watched)
         with qtbot.waitSignal(dialog.built, timeout=30000):
             dialog.print_to(printer)
         qtbot.waitUntil(lambda: not dialog.is_busy(), timeout=10000)
 
         def both_freed() -> bool:
-            # What the application's collector does between events: deferred deletes (the
-            # progress dialogs holding the workers' Cancel slots) and cycles, on this thread.
+            # What the application's collector does between events, on this thread.
             QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
             gc.collect()
             return len(freed_on) == 2

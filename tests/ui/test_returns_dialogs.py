@@ -256,8 +256,14 @@ def _pool_held() -> Iterator[None]:
         pool.setMaxThreadCount(limit)
 
 
+def _progress(dialog: object) -> QProgressDialog | None:
+    """The progress shown over `dialog` while its job runs."""
+    job = dialog._job  # type: ignore[attr-defined]
+    return None if job is None else job.dialog
+
+
 def _cancel_button(dialog: object) -> QPushButton:
-    progress = dialog._progress  # type: ignore[attr-defined]
+    progress = _progress(dialog)
     assert isinstance(progress, QProgressDialog)
     button = progress.findChild(QPushButton)
     assert button is not None and button.text() == "Cancel"
@@ -276,10 +282,10 @@ def _create_held_at(qtbot: QtBot, dialog: object, line: int) -> threading.Event:
 
     with _pool_held():
         dialog.create_plan()  # type: ignore[attr-defined]
-        task = dialog._task  # type: ignore[attr-defined]
-        assert task is not None
+        job = dialog._job  # type: ignore[attr-defined]
+        assert job is not None
         assert not dialog.create_button.isEnabled()  # type: ignore[attr-defined]
-        task.signals.progress.connect(hold, Qt.ConnectionType.DirectConnection)
+        job.relay.progress.connect(hold, Qt.ConnectionType.DirectConnection)
     qtbot.waitUntil(reached.is_set, timeout=30000)
     return go_on
 
@@ -321,7 +327,7 @@ def test_cancel_while_creating_the_plan_writes_nothing(
 
     # The worker stops at its 11th line until the officer has pressed Cancel.
     go_on = _create_held_at(qtbot, dialog, 10)
-    progress = dialog._progress
+    progress = _progress(dialog)
     assert progress is not None
     qtbot.waitUntil(lambda: progress.isVisible() and progress.value() == 10, timeout=10000)
     assert (progress.minimum(), progress.maximum()) == (0, 51)
@@ -335,7 +341,7 @@ def test_cancel_while_creating_the_plan_writes_nothing(
         go_on.set()
     assert failed.args == [CANCELLED]
     assert dialog.status.text() == "Creating the plan was cancelled; nothing was written."
-    assert dialog._progress is None and not progress.isVisible()
+    assert _progress(dialog) is None and not progress.isVisible()
     assert dialog.create_button.isEnabled()
     assert _row_counts(demo_db) == before
     with demo_db.session() as s:
@@ -556,8 +562,9 @@ def test_closing_while_an_import_is_applied_waits_for_it(
         # Closed at once, before the progress would have shown itself: the job is still
         # queued, so the dialog stays, its progress in view.
         dialog.reject()
-        assert dialog.isVisible() and dialog._progress is not None
-        assert dialog._progress.isVisible()
+        progress = _progress(dialog)
+        assert dialog.isVisible() and progress is not None
+        assert progress.isVisible()
     with qtbot.waitSignal(dialog.applied, timeout=30000):
         pass
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
@@ -577,7 +584,8 @@ def test_closing_while_a_plan_is_created_waits_for_it(
     with _pool_held():
         dialog.create_plan()
         dialog.reject()
-        assert dialog.isVisible() and dialog._progress.isVisible()
+        progress = _progress(dialog)
+        assert dialog.isVisible() and progress is not None and progress.isVisible()
     with qtbot.waitSignal(dialog.loaded, timeout=30000):
         pass
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)

@@ -24,6 +24,7 @@ from scp_desktop.storage.database import Database, open_database
 from scp_desktop.storage.models import QuarterSignoff
 from scp_desktop.ui.action_form import ActionFormDialog
 from scp_desktop.ui.file_commands import StartResult, perform_start_choice
+from scp_desktop.ui.jobs import is_running
 from scp_desktop.ui.main_window import MainWindow
 from scp_desktop.ui.profile_dialog import PartnershipDialog
 from scp_desktop.ui.reference_editors import RecordFormDialog
@@ -378,7 +379,7 @@ def test_save_a_copy_writes_a_consistent_file_in_the_background(
     target = tmp_path / "copies" / "copy.db"
     target.parent.mkdir()
     assert window.file_commands.save_copy_to(target)
-    qtbot.waitUntil(lambda: not window.file_commands.runner.busy, timeout=10000)
+    qtbot.waitUntil(lambda: not is_running(window.file_commands.job), timeout=10000)
     assert errors == []
     assert "Copy saved" in window.statusBar().currentMessage()
     con = sqlite3.connect(target)
@@ -389,7 +390,7 @@ def test_save_a_copy_writes_a_consistent_file_in_the_background(
         con.close()
     assert window.db.path == demo_db.path  # the window stays on its own file
     assert window.file_commands.save_copy_to(demo_db.path)
-    qtbot.waitUntil(lambda: not window.file_commands.runner.busy, timeout=10000)
+    qtbot.waitUntil(lambda: not is_running(window.file_commands.job), timeout=10000)
     assert errors and "cannot replace the file" in errors[-1]
 
 

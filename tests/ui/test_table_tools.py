@@ -19,6 +19,7 @@ from scp_desktop.services import workspace
 from scp_desktop.storage.database import Database
 from scp_desktop.ui.action_table import Column
 from scp_desktop.ui.filtering import ActionFilter
+from scp_desktop.ui.jobs import is_running
 from scp_desktop.ui.main_window import MainWindow
 from scp_desktop.ui.settings import Settings
 from scp_desktop.ui.table_tools import print_rows, table_rows
@@ -118,7 +119,7 @@ def test_export_this_view_writes_the_filtered_rows_and_shown_columns(
     window.table_tools.show_column(Column.PROGRESS, False)
     target = tmp_path / "view.xlsx"
     assert window.table_tools.export_view(target)
-    qtbot.waitUntil(lambda: not window.table_tools.runner.busy, timeout=20000)
+    qtbot.waitUntil(lambda: not is_running(window.table_tools.job), timeout=20000)
     assert "View exported to" in window.statusBar().currentMessage()
     ws = openpyxl.load_workbook(target).active
     assert ws is not None

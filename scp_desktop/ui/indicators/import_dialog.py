@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -19,7 +18,9 @@ from PySide6.QtWidgets import (
 
 from scp_desktop.services.indicator_import import ImportPreview, apply_import, preview_import
 from scp_desktop.storage.database import Database
-from scp_desktop.ui.tasks import BackgroundRunner, Progress
+from scp_desktop.ui.jobs import CancelToken, run_with_progress
+
+TITLE = "Import indicator values"
 
 
 class PreviewDialog(QDialog):
@@ -99,23 +100,28 @@ class ImportController(QObject):
         self.db = db
         self.plan_id = plan_id
         self.parent_widget = parent
-        self.runner = BackgroundRunner(parent, "Import indicator values")
-        self.runner.failed.connect(self.failed)
         self.interactive = True
 
     def start(self, path: Path) -> None:
         db, plan_id = self.db, self.plan_id
 
-        def work(progress: Progress, stop: Callable[[], bool]) -> ImportPreview:
+        def work(token: CancelToken) -> ImportPreview:
             return preview_import(
                 db,
                 plan_id,
                 path,
-                should_stop=stop,
-                progress=lambda done, total: progress(done, total, ""),
+                should_stop=token.cancelled,
+                progress=lambda done, total: token.report(done, total, ""),
             )
 
-        self.runner.run(work, f"Reading {path.name}…", self._previewed)
+        run_with_progress(
+            self.parent_widget,
+            work,
+            title=TITLE,
+            label=f"Reading {path.name}…",
+            done=self._previewed,
+            failed=self.failed.emit,
+        )
 
     def _previewed(self, preview: ImportPreview) -> None:
         if preview.cancelled:
@@ -133,11 +139,15 @@ class ImportController(QObject):
     def apply(self, preview: ImportPreview) -> None:
         db = self.db
 
-        def work(_progress: Progress, _stop: Callable[[], bool]) -> int:
+        def work(_token: CancelToken) -> int:
             return apply_import(db, preview)
 
-        self.runner.run(
+        run_with_progress(
+            self.parent_widget,
             work,
-            f"Writing values from {preview.file_name}…",
-            lambda n: self.done.emit(f"{n} value(s) imported from {preview.file_name}."),
+            title=TITLE,
+            label=f"Writing values from {preview.file_name}…",
+            done=lambda n: self.done.emit(f"{n} value(s) imported from {preview.file_name}."),
+            failed=self.failed.emit,
+            cancellable=False,
         )

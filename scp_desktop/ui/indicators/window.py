@@ -37,7 +37,7 @@ from scp_desktop.ui.indicators.definition_form import DefinitionForm
 from scp_desktop.ui.indicators.import_dialog import ImportController
 from scp_desktop.ui.indicators.tiles import IndicatorTilesWidget
 from scp_desktop.ui.indicators.values_grid import ValuesGridWidget
-from scp_desktop.ui.tasks import BackgroundRunner
+from scp_desktop.ui.jobs import CancelToken, run_with_progress
 
 TITLE = "Performance indicators"
 
@@ -149,8 +149,6 @@ class IndicatorsWindow(QDialog):
         layout.addWidget(splitter, 1)
         layout.addWidget(self.message)
 
-        self.runner = BackgroundRunner(self, TITLE)
-        self.runner.failed.connect(self.show_error)
         self.importer = ImportController(db, plan_id, self)
         self.importer.done.connect(self._import_done)
         self.importer.failed.connect(self.show_error)
@@ -312,7 +310,7 @@ class IndicatorsWindow(QDialog):
         """Sign off in a worker: it touches every update and value of the quarter."""
         db, quarter = self.db, self.quarter
 
-        def work(_progress: object, _stop: object) -> svc.SignoffResult:
+        def work(_token: CancelToken) -> svc.SignoffResult:
             return svc.sign_off_quarter(db, quarter.code)
 
         def done(r: svc.SignoffResult) -> None:
@@ -324,7 +322,15 @@ class IndicatorsWindow(QDialog):
             self.refresh()
             self.signoffChanged.emit()
 
-        self.runner.run(work, f"Signing off {quarter.label}…", done)
+        run_with_progress(
+            self,
+            work,
+            title=TITLE,
+            label=f"Signing off {quarter.label}…",
+            done=done,
+            failed=self.show_error,
+            cancellable=False,
+        )
 
     def unlock(self) -> None:
         reason, ok = QInputDialog.getMultiLineText(
@@ -338,7 +344,7 @@ class IndicatorsWindow(QDialog):
     def unlock_quarter(self, reason: str) -> None:
         db, quarter = self.db, self.quarter
 
-        def work(_progress: object, _stop: object) -> svc.SignoffInfo:
+        def work(_token: CancelToken) -> svc.SignoffInfo:
             return svc.unlock_quarter(db, quarter.code, reason)
 
         def done(_info: svc.SignoffInfo) -> None:
@@ -346,7 +352,15 @@ class IndicatorsWindow(QDialog):
             self.refresh()
             self.signoffChanged.emit()
 
-        self.runner.run(work, f"Unlocking {quarter.label}…", done)
+        run_with_progress(
+            self,
+            work,
+            title=TITLE,
+            label=f"Unlocking {quarter.label}…",
+            done=done,
+            failed=self.show_error,
+            cancellable=False,
+        )
 
     def choose_import_file(self) -> None:
         name, _ = QFileDialog.getOpenFileName(

@@ -8,6 +8,7 @@ import re
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QDate, QEventLoop, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
@@ -35,11 +36,11 @@ from scp_desktop.services import meetings as svc
 from scp_desktop.services import reports
 from scp_desktop.services.errors import UserError
 from scp_desktop.storage.database import Database, DatabaseError
+from scp_desktop.ui.jobs import CancelToken, Job, is_running, run_with_progress
 from scp_desktop.ui.list_table_model import list_view
 from scp_desktop.ui.meetings.item_dialog import AgendaItemDialog
 from scp_desktop.ui.meetings.models import AgendaModel, PapersModel
 from scp_desktop.ui.screen_fit import scrolled_layout
-from scp_desktop.ui.tasks import BackgroundRunner, Progress
 
 TITLE = "Meetings"
 
@@ -75,8 +76,7 @@ class MeetingsDialog(QDialog):
         self.last_error = ""
         self.setWindowTitle(TITLE)
         self.resize(1180, 760)
-        self.runner = BackgroundRunner(self, TITLE)
-        self.runner.failed.connect(self._failed)
+        self.job: Job | None = None
 
         # Meetings
         self.meeting_list = QListWidget(self)
@@ -308,7 +308,7 @@ class MeetingsDialog(QDialog):
         has_meeting = self.meeting is not None
         item = self.current_item()
         paper = self.current_paper()
-        busy = self.runner.busy
+        busy = is_running(self.job)
         for widget in (self.add_item_button, self.delete_button, self.pack_button):
             widget.setEnabled(has_meeting and not busy)
         for widget in (self.edit_item_button, self.remove_item_button, self.up_button,
@@ -463,8 +463,10 @@ class MeetingsDialog(QDialog):
             return
         db = self.db
 
-        def work(progress: Progress, cancelled: Callable[[], bool]) -> list[int]:
-            return svc.add_papers(db, item.id, paths, progress=progress, cancelled=cancelled)
+        def work(token: CancelToken) -> list[int]:
+            return svc.add_papers(
+                db, item.id, paths, progress=token.report, cancelled=token.cancelled
+            )
 
         def done(ids: list[int]) -> None:
             self.changed.emit()
@@ -474,8 +476,7 @@ class MeetingsDialog(QDialog):
             )
             self._enable()
 
-        if self.runner.run(work, "Checking the PDF files…", done):
-            self._enable()
+        self._run(work, "Checking the PDF files…", done)
 
     def _rename_paper(self) -> None:
         paper = self.current_paper()
@@ -529,12 +530,12 @@ class MeetingsDialog(QDialog):
         db, meeting_id, plan_id = self.db, self.meeting.id, self.plan_id
         quarter, public = self.quarter_code, self.public_check.isChecked()
 
-        def work(progress: Progress, cancelled: Callable[[], bool]) -> int | None:
+        def work(token: CancelToken) -> int | None:
             def report(fraction: float, message: str) -> None:
-                if cancelled():
+                if token.cancelled():
                     raise reports.Cancelled()
                 if fraction >= 0:
-                    progress(int(fraction * 100), 100, message)
+                    token.report(int(fraction * 100), 100, message)
 
             try:
                 return reports.build_report(
@@ -561,7 +562,14 @@ class MeetingsDialog(QDialog):
             self.packMade.emit(str(out), pages)
 
         self.last_error = ""
-        if self.runner.run(work, "Making the meeting pack…", done):
+        self._run(work, "Making the meeting pack…", done)
+
+    def _run(self, work: Callable[[CancelToken], Any], label: str, done: Any) -> None:
+        job = run_with_progress(
+            self, work, title=TITLE, label=label, done=done, failed=self._failed
+        )
+        if job is not None:
+            self.job = job
             self._enable()
 
     def _open_pack(self) -> None:
@@ -594,10 +602,11 @@ class MeetingsDialog(QDialog):
 
     def done(self, result: int) -> None:
         # A job still running is stopped and heard back from before the window goes: its
-        # result is delivered to this window's runner.
-        if self.runner.task is not None:
-            self.runner.task.cancel()
+        # result is delivered to this window.
+        job = self.job
+        if job is not None and job.running:
+            job.cancel()
             deadline = time.monotonic() + 10
-            while self.runner.busy and time.monotonic() < deadline:
+            while job.running and time.monotonic() < deadline:
                 QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
         super().done(result)

@@ -4,9 +4,10 @@ Word document or web page to publish."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTemporaryDir, QThread, QTimer, QUrl, Signal
+from PySide6.QtCore import QTemporaryDir, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -17,7 +18,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMessageBox,
-    QProgressDialog,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -26,8 +26,9 @@ from PySide6.QtWidgets import (
 from scp_desktop.domain.periods import Quarter
 from scp_desktop.services import plans, publishing, reports
 from scp_desktop.storage.database import Database
+from scp_desktop.ui.jobs import CancelToken, Job, is_running, run_with_progress
 from scp_desktop.ui.reports.committee_texts import CommitteeTextsDialog
-from scp_desktop.ui.reports.worker import PrintWorker, ReportRequest, ReportWorker, start
+from scp_desktop.ui.reports.worker import ReportRequest, build_document, print_document
 
 try:  # Qt's PDF module is a separate wheel; without it the preview opens the system viewer.
     from PySide6.QtPdf import QPdfDocument
@@ -52,12 +53,9 @@ class ReportDialog(QDialog):
         self.setWindowTitle("Reports")
         self.resize(1000, 760)
         self._tmp = QTemporaryDir()
-        self._thread: QThread | None = None
-        self._worker: ReportWorker | PrintWorker | None = None
-        self._progress: QProgressDialog | None = None
+        self._job: Job | None = None
         self._then: str = ""
         self._printer: QPrinter | None = None
-        self._printer_in_use: QPrinter | None = None
         self.last_path: Path | None = None
         self.last_error = ""
         self.texts_dialog: CommitteeTextsDialog | None = None
@@ -170,8 +168,8 @@ class ReportDialog(QDialog):
                 self.format_combo.findData("docx" if is_committee else "pdf")
             )
         is_pdf = self.format_combo.currentData() == "pdf"
-        self.preview_button.setEnabled(is_pdf and self._thread is None)
-        self.print_button.setEnabled(is_pdf and self._thread is None)
+        self.preview_button.setEnabled(is_pdf and not self.is_busy())
+        self.print_button.setEnabled(is_pdf and not self.is_busy())
 
     def choose(
         self, kind: str, quarter: str = "", meeting_id: int | None = None, fmt: str = ""
@@ -269,17 +267,17 @@ class ReportDialog(QDialog):
         self._build(self._temp_path("print"), then="print")
 
     def cancel(self) -> None:
-        if self._worker is not None:
-            self._worker.cancel()
+        if self._job is not None:
+            self._job.cancel()
 
     def is_busy(self) -> bool:
-        return self._thread is not None
+        return is_running(self._job)
 
     def _temp_path(self, purpose: str) -> Path:
         return Path(self._tmp.path()) / purpose / self._suggested_name()
 
     def _build(self, out: Path, *, then: str) -> None:
-        if self._thread is not None:
+        if self.is_busy():
             return
         request = self._request(out)
         if request is None:
@@ -288,27 +286,25 @@ class ReportDialog(QDialog):
         self.last_error = ""
         if self.document is not None and then == "preview":
             self.document.close()  # the file is about to be replaced
-        self._run(ReportWorker(self.db, request), "Building the document…")
+        db = self.db
+        self._run(lambda token: build_document(db, request, token), "Building the document…", out)
 
-    def _run(self, worker: ReportWorker | PrintWorker, label: str) -> None:
-        progress = QProgressDialog(label, "Cancel", 0, 100, self)
-        progress.setWindowTitle("Reports")
-        progress.setWindowModality(Qt.WindowModality.WindowModal)
-        progress.setMinimumDuration(400)
-        progress.setAutoClose(False)
-        progress.setAutoReset(False)
-        progress.canceled.connect(worker.cancel)
-        worker.progress.connect(self._on_progress)
-        worker.finished.connect(self._on_finished)
-        worker.failed.connect(self._on_failed)
-        worker.cancelled.connect(self._on_cancelled)
-        self._progress = progress
-        self._worker = worker
-        self._set_busy(True)
-        thread = start(worker)
-        # A bound method (not a lambda) so Qt drops the connection if this dialog is deleted.
-        thread.finished.connect(self._thread_done)
-        self._thread = thread
+    def _run(self, work: Callable[[CancelToken], int | None], label: str, out: Path) -> None:
+        def done(pages: int | None) -> None:
+            self._set_busy(False)
+            if pages is None:
+                self.status.setText("Cancelled.")
+            else:
+                self._on_finished(str(out), pages)
+
+        def failed(message: str) -> None:
+            self._set_busy(False)
+            self._on_failed(message)
+
+        self._job = run_with_progress(
+            self, work, title="Reports", label=label, done=done, failed=failed, total=100
+        )
+        self._set_busy(self._job is not None)
 
     def _set_busy(self, busy: bool) -> None:
         is_pdf = self.format_combo.currentData() == "pdf"
@@ -316,37 +312,7 @@ class ReportDialog(QDialog):
         for b in (self.preview_button, self.print_button):
             b.setEnabled(not busy and is_pdf)
 
-    def _on_progress(self, percent: int, message: str) -> None:
-        # A window-modal progress dialog runs the event loop inside setValue, so the build may
-        # finish (and the dialog close) in the middle of this call.
-        progress = self._progress
-        if progress is None:
-            return
-        if message:
-            progress.setLabelText(message)
-        if percent >= 0:
-            progress.setValue(percent)
-
-    def _end_progress(self) -> None:
-        if self._progress is not None:
-            self._progress.close()
-            self._progress.deleteLater()
-            self._progress = None
-
-    def _thread_done(self) -> None:
-        thread = self.sender()
-        if thread is not None:
-            thread.deleteLater()
-        if (
-            thread is None or self._thread is thread
-        ):  # a print job may already have started its own thread
-            self._thread = None
-            self._worker = None
-            self._printer_in_use = None
-            self._set_busy(False)
-
     def _on_finished(self, path: str, pages: int) -> None:
-        self._end_progress()
         self.last_path = Path(path)
         if self._then == "preview":
             self._show_preview(Path(path))
@@ -365,13 +331,8 @@ class ReportDialog(QDialog):
         self.built.emit(path, pages)
 
     def _on_failed(self, message: str) -> None:
-        self._end_progress()
         self._show_error(message)
         self.failed.emit(message)
-
-    def _on_cancelled(self) -> None:
-        self._end_progress()
-        self.status.setText("Cancelled.")
 
     def _show_error(self, message: str) -> None:
         self.last_error = message
@@ -391,14 +352,13 @@ class ReportDialog(QDialog):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
             self.built.emit(str(path), 0)
             return
-        worker = PrintWorker(path, printer)
-        self._printer_in_use = printer  # let go on the GUI thread once the print thread ends
         self._then = "printed"
-        self._run(worker, "Printing…")
+        # The job holds the printer until its end is delivered here, on the GUI thread.
+        self._run(lambda token: print_document(path, printer, token), "Printing…", path)
 
     def done(self, result: int) -> None:
-        self.cancel()
-        if self._thread is not None:
-            self._thread.quit()
-            self._thread.wait(5000)
+        job = self._job
+        if job is not None and job.running:
+            job.cancel()
+            job.wait(5)  # the build stops at its next step; nothing is left half written
         super().done(result)

@@ -1,16 +1,15 @@
-"""What the returns dialogs share: their plan and quarter, one worker task at a time, the button row."""
+"""What the returns dialogs share: their plan and quarter, one background job at a time, the button row."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QProgressDialog, QPushButton, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPushButton, QWidget
 
 from scp_desktop.domain.periods import Quarter
 from scp_desktop.storage.database import Database
-from scp_desktop.ui.tasks import Task, start
+from scp_desktop.ui.jobs import CancelToken, Job, is_running, run_with_progress
 
 
 def button_row(
@@ -55,32 +54,41 @@ def _buttons(
 
 
 class ClosesAfterItsJob(QDialog):
-    """A dialog whose slow work runs on a worker thread, with `_progress` shown while it does.
+    """A dialog whose slow work runs in the background (`_run_job`), its progress shown over it.
 
-    Closed while its job runs, before the job's progress has shown itself, such a dialog
-    would leave the job running unseen (and a plan or an import written after the window
-    has read the plan again). Instead the progress shows at once, with its Cancel where the
-    job has one, and the dialog closes when the job has ended (`_close_progress_dialog`).
+    Closed while its job runs, such a dialog would leave the job running unseen (and a plan
+    or an import written after the window has read the plan again). Instead it stays, under
+    the job's progress and its Cancel where the job has one, and closes when the job has
+    ended (`_job_ended`).
     """
 
-    _progress: QProgressDialog | None = None
+    _job: Job | None = None
     _close_with: int | None = None
 
     def done(self, result: int) -> None:
-        if self._progress is not None:
+        if is_running(self._job):
             self._close_with = result
-            self._progress.show()
             return
         super().done(result)
 
-    def _close_progress_dialog(self) -> None:
-        """The job has ended (or been dropped): its progress goes, and the dialog closes too
-        if the officer asked while the job ran."""
-        progress, self._progress = self._progress, None
-        if progress is not None:
-            progress.blockSignals(True)  # a closing progress dialog says "canceled"
-            progress.close()
-            progress.deleteLater()
+    def _run_job(
+        self,
+        work: Callable[[CancelToken], Any],
+        label: str,
+        done: Callable[[Any], None],
+        failed: Callable[[str], None],
+        **options: Any,
+    ) -> bool:
+        """Run `work` with the progress over this dialog (see `run_with_progress`)."""
+        self._job = run_with_progress(
+            self, work, title=self.windowTitle(), label=label, done=done, failed=failed, **options
+        )
+        return self._job is not None
+
+    def _job_ended(self) -> None:
+        """The job has ended (or been dropped): the dialog closes too if the officer asked
+        while it ran."""
+        self._job = None
         result, self._close_with = self._close_with, None
         if result is not None:
             super().done(result)
@@ -96,26 +104,16 @@ class ReturnsDialog(ClosesAfterItsJob):
         self.db = db
         self.plan_id = plan_id
         self.quarter = Quarter.parse(quarter_code)
-        self._task: Task | None = None
-        self._progress: QProgressDialog | None = None
 
     def _start_writing(
         self,
-        work: Callable[[Any, Any], Any],
+        work: Callable[[CancelToken], Any],
         label: str,
         done: Callable[[Any], None],
         failed: Callable[[str], None],
     ) -> None:
-        """Run `work`, showing a busy note if it lasts; no Cancel, as the files are written whole."""
-        self._progress = QProgressDialog(label, "", 0, 0, self)
-        self._progress.setCancelButton(None)
-        self._progress.setMinimumDuration(400)
-        self._progress.setWindowModality(Qt.WindowModality.WindowModal)
-        self._task = Task(work)
-        self._task.signals.finished.connect(done)
-        self._task.signals.failed.connect(failed)
-        start(self._task)
+        """Run `work` with a busy note; no Cancel, as the files are written whole."""
+        self._run_job(work, label, done, failed, cancellable=False)
 
     def _finish_task(self) -> None:
-        self._task = None
-        self._close_progress_dialog()
+        self._job_ended()

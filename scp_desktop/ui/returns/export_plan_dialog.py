@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from scp_desktop.services import returns_export
 from scp_desktop.storage.database import Database
+from scp_desktop.ui.jobs import CancelToken
 from scp_desktop.ui.returns.common import ReturnsDialog, button_row_with_open
 
 
@@ -80,7 +80,7 @@ class ExportPlanDialog(ReturnsDialog):
         db, plan_id = self.db, self.plan_id
         quarter = self.quarter if self.with_quarter.isChecked() else None
 
-        def work(progress: Any, cancelled: Any) -> int:
+        def work(_token: CancelToken) -> int:
             return returns_export.export_plan_workbook(db, plan_id, path, quarter)
 
         self.export_button.setEnabled(False)

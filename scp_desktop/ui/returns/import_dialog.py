@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QListWidget,
-    QProgressDialog,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -36,6 +35,7 @@ from scp_desktop.excel.columns import Meaning
 from scp_desktop.services import returns_export, returns_import
 from scp_desktop.services.returns_import import ApplyResult, FilePreview, ImportPreview, Outcome
 from scp_desktop.storage.database import Database
+from scp_desktop.ui.jobs import CancelToken, is_running
 from scp_desktop.ui.returns.common import ReturnsDialog, button_row
 from scp_desktop.ui.returns.models import (
     FILTER_ALL,
@@ -52,7 +52,6 @@ from scp_desktop.ui.returns.review import (
     detail_pane,
     row_detail_html,
 )
-from scp_desktop.ui.tasks import Task, start
 
 FILE_FILTER = "Returns (*.xlsx *.xlsm *.csv);;All files (*)"
 
@@ -278,48 +277,33 @@ class ImportReturnsDialog(ReturnsDialog):
 
     # ------------------------------------------------------------ reading (worker thread)
     def read_files(self) -> None:
-        if not self.paths or self._task is not None:
+        if not self.paths or is_running(self._job):
             return
         db, paths, quarter, plan_id = self.db, list(self.paths), self.quarter, self.plan_id
         choices = {k: dict(v) for k, v in self.column_choices.items()}
 
-        def work(progress: Any, cancelled: Any) -> ImportPreview:
+        def work(token: CancelToken) -> ImportPreview:
             return returns_import.preview_import(
                 db,
                 paths,
                 quarter,
                 plan_id=plan_id,
                 column_choices=choices,
-                progress=progress,
-                cancelled=cancelled,
+                progress=token.report,
+                cancelled=token.cancelled,
             )
 
-        self._run(work, f"Reading {len(paths)} file(s)…", len(paths), self._preview_done)
+        self._run(
+            work,
+            f"Reading {len(paths)} file(s)…",
+            self._preview_done,
+            total=len(paths),
+            describe=lambda done, total, name: f"Reading {name} ({done + 1} of {total})…",
+        )
 
-    def _run(self, work: Any, label: str, total: int, done: Any) -> None:
+    def _run(self, work: Any, label: str, done: Any, **options: Any) -> None:
         self.apply_button.setEnabled(False)
-        self._progress = QProgressDialog(label, "Cancel", 0, max(total, 1), self)
-        self._progress.setWindowModality(Qt.WindowModality.WindowModal)
-        self._progress.setMinimumDuration(300)
-        self._progress.setAutoClose(False)
-        self._progress.setAutoReset(False)
-        task = Task(work)
-        self._progress.canceled.connect(task.cancel)
-        task.signals.progress.connect(self._progressed)
-        task.signals.finished.connect(done)
-        task.signals.failed.connect(self._failed)
-        self._task = task
-        start(task)
-
-    def _progressed(self, done: int, total: int, name: str) -> None:
-        # A window-modal progress dialog runs the event loop inside setValue, so the reading
-        # may finish (and the dialog go) in the middle of this call: the value is set last.
-        progress = self._progress
-        if progress is not None:
-            if name:
-                progress.setLabelText(f"Reading {name} ({done + 1} of {total})…")
-            progress.setMaximum(max(total, 1))
-            progress.setValue(done)
+        self._run_job(work, label, done, self._failed, **options)
 
     def _preview_done(self, preview: ImportPreview) -> None:
         self._finish_task()
@@ -368,7 +352,7 @@ class ImportReturnsDialog(ReturnsDialog):
     def _update_apply(self) -> None:
         preview = self.preview
         self.apply_button.setEnabled(
-            self._task is None
+            not is_running(self._job)
             and preview is not None
             and any(f.status == "ok" for f in preview.files)
             and self.pages.currentIndex() == 0
@@ -463,16 +447,15 @@ class ImportReturnsDialog(ReturnsDialog):
     # ------------------------------------------------------------ applying
     def apply(self) -> None:
         preview = self.preview
-        if preview is None or self._task is not None:
+        if preview is None or is_running(self._job):
             return
         db = self.db
 
-        def work(progress: Any, cancelled: Any) -> ApplyResult:
+        def work(_token: CancelToken) -> ApplyResult:
             return returns_import.apply_import(db, preview)
 
-        self._run(work, "Applying the returns…", 0, self._applied)
-        if self._progress is not None:
-            self._progress.setCancelButton(None)  # one transaction: it completes or changes nothing
+        # No Cancel: one transaction, it completes or changes nothing.
+        self._run(work, "Applying the returns…", self._applied, cancellable=False)
 
     def _applied(self, result: ApplyResult) -> None:
         self._finish_task()
@@ -507,18 +490,16 @@ class ImportReturnsDialog(ReturnsDialog):
 
     def write_chase_emails(self, folder: Path) -> None:
         """Reminder drafts for every agency whose return has not come back (worker thread)."""
-        if self._task is not None:
+        if is_running(self._job):
             return
         db, plan_id, quarter = self.db, self.plan_id, self.quarter
 
-        def work(progress: Any, cancelled: Any) -> list[Path]:
+        def work(_token: CancelToken) -> list[Path]:
             return returns_export.write_chase_emails(
                 db, plan_id, quarter, folder, today=dt.date.today()
             )
 
-        self._run(work, "Writing reminder emails…", 0, self._chased)
-        if self._progress is not None:
-            self._progress.setCancelButton(None)
+        self._run(work, "Writing reminder emails…", self._chased, cancellable=False)
 
     def _chased(self, written: list[Path]) -> None:
         self._finish_task()

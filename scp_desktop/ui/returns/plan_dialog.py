@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QProgressDialog,
     QPushButton,
     QTableView,
     QTabWidget,
@@ -41,10 +40,10 @@ from scp_desktop.services.plan_spreadsheet import (
     set_agency,
 )
 from scp_desktop.storage.database import Database
+from scp_desktop.ui.jobs import CancelToken, is_running
 from scp_desktop.ui.list_table_model import ListTableModel, list_view
 from scp_desktop.ui.returns.common import ClosesAfterItsJob, button_row
 from scp_desktop.ui.returns.plan_models import AgenciesModel, MeaningDelegate, PlanColumnsModel
-from scp_desktop.ui.tasks import Progress, Task, start
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -111,8 +110,6 @@ class NewPlanFromSpreadsheetDialog(ClosesAfterItsJob):
         super().__init__(parent)
         self.db = db
         self.preview: PlanPreview | None = None
-        self._task: Task | None = None
-        self._progress: QProgressDialog | None = None
         self._creating = False  # the job is creating the plan (not reading a spreadsheet)
         self._cancel_pressed = False
         self._before_read = ("", False)  # the file shown and Create's state before a read
@@ -217,22 +214,20 @@ class NewPlanFromSpreadsheetDialog(ClosesAfterItsJob):
 
     # ------------------------------------------------------------ reading (worker thread)
     def read(self, path: Path) -> None:
-        if self._task is not None:
+        if is_running(self._job):
             return  # one job at a time
         # What a cancelled read puts back: the read changes nothing until its preview arrives.
         self._before_read = (self.file_edit.text(), self.create_button.isEnabled())
         self.file_edit.setText(str(path))
         db = self.db
         self._run(
-            lambda progress, cancelled: preview_plan_spreadsheet(db, path, cancelled=cancelled),
+            lambda token: preview_plan_spreadsheet(db, path, cancelled=token.cancelled),
             f"Reading {path.name}…",
             0,
             self._previewed,
         )
 
     def _previewed(self, preview: PlanPreview) -> None:
-        if not self._from_current_task():
-            return  # a read the officer cancelled: its preview is not wanted
         self._finish()
         self.preview = preview
         self.year_edit.setText(preview.year)
@@ -295,7 +290,7 @@ class NewPlanFromSpreadsheetDialog(ClosesAfterItsJob):
     def choose_column_meaning(self, column: int, meaning: Meaning) -> None:
         """Read the sheet again with one column used as `meaning` (on a worker thread)."""
         preview = self.preview
-        if preview is None or self._task is not None or preview.columns is None:
+        if preview is None or is_running(self._job) or preview.columns is None:
             return
         self._take_form(preview)
         text = self.year_edit.text().strip()
@@ -305,7 +300,7 @@ class NewPlanFromSpreadsheetDialog(ClosesAfterItsJob):
         choices[column] = meaning
         self._before_read = (self.file_edit.text(), self.create_button.isEnabled())
         self._run(
-            lambda progress, cancelled: remap_plan_preview(preview, choices),
+            lambda _token: remap_plan_preview(preview, choices),
             "Reading the columns again…",
             0,
             self._previewed,
@@ -329,7 +324,7 @@ class NewPlanFromSpreadsheetDialog(ClosesAfterItsJob):
     # ------------------------------------------------------------ creating (worker thread)
     def create_plan(self) -> None:
         preview = self.preview
-        if preview is None or self._task is not None:
+        if preview is None or is_running(self._job):
             return
         try:
             preview.year = FinancialYear.parse(self.year_edit.text()).label
@@ -348,17 +343,19 @@ class NewPlanFromSpreadsheetDialog(ClosesAfterItsJob):
             return
         db, create = self.db, self.create_agencies.isChecked()
 
-        def work(progress: Progress, cancelled: Callable[[], bool]) -> LoadSummary:
+        def work(token: CancelToken) -> LoadSummary:
             return load_plan_spreadsheet(
-                db, preview, create_agencies=create, progress=progress, cancelled=cancelled
+                db,
+                preview,
+                create_agencies=create,
+                progress=token.report,
+                cancelled=token.cancelled,
             )
 
         self._creating = True
         self._run(work, "Creating the plan…", len(preview.lines), self._loaded)
 
     def _loaded(self, summary: LoadSummary) -> None:
-        if not self._from_current_task():
-            return
         # Cancel pressed after the last line was checked comes too late: the plan is written.
         late = " (Cancel came too late to stop it.)" if self._cancel_pressed else ""
         self._finish()
@@ -371,59 +368,38 @@ class NewPlanFromSpreadsheetDialog(ClosesAfterItsJob):
     # ------------------------------------------------------------ the job and its progress
     def _run(
         self,
-        work: Callable[[Progress, Callable[[], bool]], Any],
+        work: Callable[[CancelToken], Any],
         label: str,
         total: int,
         done: Callable[[Any], None],
     ) -> None:
         self.create_button.setEnabled(False)
         self._cancel_pressed = False
-        progress = QProgressDialog(label, "Cancel", 0, total, self)
-        progress.setWindowTitle(self.windowTitle())
-        # Wide enough for a line's title, so the dialog does not grow as the titles change.
-        progress.setMinimumWidth(460)
-        progress.setWindowModality(Qt.WindowModality.WindowModal)
-        progress.setMinimumDuration(300)
-        progress.setAutoClose(False)
-        progress.setAutoReset(False)
-        progress.canceled.connect(self.cancel)
-        self._progress = progress
-        task = Task(work)
-        task.signals.progress.connect(self._progressed)
-        task.signals.finished.connect(done)
-        task.signals.failed.connect(self._failed)
-        self._task = task
-        start(task)
-
-    def _from_current_task(self) -> bool:
-        """Whether the signal being handled comes from the job still wanted, not a cancelled read."""
-        return self._task is not None and self.sender() is self._task.signals
-
-    def _progressed(self, done: int, total: int, what: str) -> None:
-        progress = self._progress
-        if not self._from_current_task() or progress is None or self._cancel_pressed:
-            return  # a cancelled progress dialog would show itself again on setValue
-        if what:
-            progress.setLabelText(f"Creating the plan: action {done + 1} of {total}\n{what}")
-        progress.setMaximum(max(total, 1))
-        # Last: a shown modal progress dialog runs the event loop in setValue, where the
-        # job's result may arrive and close it.
-        progress.setValue(done)
+        self._run_job(
+            work,
+            label,
+            done,
+            self._failed,
+            total=total,
+            describe=lambda step, of, what: f"Creating the plan: action {step + 1} of {of}\n{what}",
+            on_cancel=self.cancel,
+        )
 
     def cancel(self) -> None:
         """The progress dialog's Cancel: a read is dropped at once, a plan being created is
         rolled back by its worker (which says so through `failed`)."""
-        task = self._task
-        if task is None or self._cancel_pressed:
+        job = self._job
+        if job is None or self._cancel_pressed:
             return
         self._cancel_pressed = True
-        task.cancel()
+        job.cancel()
         if self._creating:
             self.status.setText("Cancelling…")
             return
         # The worker cannot be stopped inside the spreadsheet reader; its preview, when it
-        # comes, is ignored, and the dialog is at once as it was before the read.
+        # never arrives, and the dialog is at once as it was before the read.
         name = Path(self.file_edit.text()).name
+        job.abandon()
         self._finish()
         file_text, create_enabled = self._before_read
         self.file_edit.setText(file_text)
@@ -438,14 +414,11 @@ class NewPlanFromSpreadsheetDialog(ClosesAfterItsJob):
         self.status.setText(f"Reading {name} was cancelled.{kept}")
 
     def _finish(self) -> None:
-        self._task = None
         self._creating = False
         self._cancel_pressed = False
-        self._close_progress_dialog()
+        self._job_ended()
 
     def _failed(self, message: str) -> None:
-        if not self._from_current_task():
-            return
         creating = self._creating
         self._finish()
         if creating and message == CANCELLED:

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMessageBox,
     QPlainTextEdit,
-    QProgressDialog,
     QPushButton,
     QRadioButton,
     QVBoxLayout,
@@ -29,8 +28,8 @@ from PySide6.QtWidgets import (
 
 from scp_desktop.services import returns_export
 from scp_desktop.storage.database import Database
+from scp_desktop.ui.jobs import CancelToken
 from scp_desktop.ui.returns.common import ReturnsDialog, button_row_with_open
-from scp_desktop.ui.tasks import Task, start
 
 
 class PrepareReturnsDialog(ReturnsDialog):
@@ -174,7 +173,7 @@ class PrepareReturnsDialog(ReturnsDialog):
         emails = self.emails.isChecked()
         db, plan_id, quarter = self.db, self.plan_id, self.quarter
 
-        def work(progress: Any, cancelled: Any) -> returns_export.ExportResult:
+        def work(token: CancelToken) -> returns_export.ExportResult:
             return returns_export.export_returns(
                 db,
                 plan_id,
@@ -185,34 +184,16 @@ class PrepareReturnsDialog(ReturnsDialog):
                 emails=emails,
                 return_by=return_by,
                 today=dt.date.today(),
-                progress=progress,
-                cancelled=cancelled,
+                progress=token.report,
+                cancelled=token.cancelled,
             )
 
         self.prepare_button.setEnabled(False)
         # Progress by return, with Cancel: stopping between returns leaves whole files only.
-        self._progress = QProgressDialog("Writing the returns…", "Cancel", 0, 0, self)
-        self._progress.setWindowTitle(self.windowTitle())
-        self._progress.setMinimumDuration(400)
-        self._progress.setWindowModality(Qt.WindowModality.WindowModal)
-        task = Task(work)
-        self._task = task
-        self._progress.canceled.connect(task.cancel)
-        task.signals.progress.connect(self._on_progress)
-        task.signals.finished.connect(self._done)
-        task.signals.failed.connect(self._failed)
-        start(task)
-
-    def _on_progress(self, done: int, total: int, message: str) -> None:
-        progress = self._progress
-        if progress is not None and total:
-            progress.setLabelText(message)
-            progress.setMaximum(total)
-            progress.setValue(done)  # last: a modal progress may run events inside it
+        self._run_job(work, "Writing the returns…", self._done, self._failed)
 
     def _close_progress(self) -> None:
-        self._task = None
-        self._close_progress_dialog()
+        self._job_ended()
         self.prepare_button.setEnabled(True)
 
     def _done(self, result: returns_export.ExportResult) -> None:
