@@ -140,7 +140,7 @@ class ProblemReporter(QObject):
         if issubclass(kind, KeyboardInterrupt):
             self._previous(kind, exc, tb)
             return
-        # Qt hands an exception raised in a thread pool's task or a QThread to this hook on
+        # Qt hands an exception raised in a background job's worker thread to this hook on
         # that thread: the log says where it came from.
         on_gui_thread = threading.current_thread() is threading.main_thread()
         self._report(kind, exc, tb, "the window" if on_gui_thread else "a background task")
