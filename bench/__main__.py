@@ -550,6 +550,52 @@ GROWTH = (
 )
 
 
+def _failed(p: Measured, metric: str) -> bool:
+    """An error, or no time measured, other than stopping at the time limit."""
+    return p.timed_out_after is None and (bool(p.error) or p.median(metric) is None)
+
+
+def growth_step(a: Measured, b: Measured, metric: str) -> tuple[dict[str, Any], float]:
+    """How time grew from one size to the next (a lower bound when the larger timed out),
+    and the time factor unrounded."""
+    ta = a.median(metric)
+    tb = b.median(metric) if b.timed_out_after is None else b.timed_out_after
+    assert ta is not None and tb is not None
+    factor = tb / ta if ta > 0 else math.inf
+    exponent = math.log(factor) / math.log(b.size / a.size) if factor > 0 else 0.0
+    step = {
+        "from": a.size,
+        "to": b.size,
+        "size_factor": round(b.size / a.size, 1),
+        "time_factor": round(factor, 2),
+        "exponent": round(exponent, 2),
+        "lower_bound": b.timed_out_after is not None,
+        "worse_than_linear": exponent > LINEAR_SLACK,
+    }
+    return step, factor
+
+
+def _judge_growth(entry: dict[str, Any], points: list[Measured], metric: str) -> None:
+    """The steps between sizes, and a finding naming those worse than linear or stopped."""
+    worse = []
+    for a, b in itertools.pairwise(points):
+        if a.timed_out_after is not None:
+            break  # nothing to compare beyond a time-out
+        step, factor = growth_step(a, b, metric)
+        entry["steps"].append(step)
+        if step["lower_bound"]:
+            entry["points"][points.index(b)]["median_s"] = None
+            entry["points"][points.index(b)]["over_s"] = b.timed_out_after
+            worse.append(f"over {b.timed_out_after:.0f} s at {b.size:,} actions (stopped)")
+        elif step["worse_than_linear"]:
+            worse.append(
+                f"{a.size:,}→{b.size:,}: ×{factor:.1f} time for ×{b.size / a.size:.0f} actions"
+            )
+    if worse:
+        flagged = any(st["worse_than_linear"] for st in entry["steps"])
+        entry["finding"] = ("worse than linear: " if flagged else "") + "; ".join(worse)
+
+
 def build_growth(m: dict[tuple[str, int], Measured], sizes: list[int]) -> list[dict[str, Any]]:
     rows = []
     for probe, metric, title in GROWTH:
@@ -573,45 +619,11 @@ def build_growth(m: dict[tuple[str, int], Measured], sizes: list[int]) -> list[d
         if any(not p.available for p in points):
             entry["status"] = "not available"
             entry["finding"] = next(p.reason for p in points if not p.available)
-        elif any(
-            (p.error and p.timed_out_after is None)
-            or (p.median(metric) is None and p.timed_out_after is None)
-            for p in points
-        ):
+        elif any(_failed(p, metric) for p in points):
             entry["status"] = "error"
             entry["finding"] = next((p.error.splitlines()[-1] for p in points if p.error), None)
         else:
-            worse = []
-            for a, b in itertools.pairwise(points):
-                if a.timed_out_after is not None:
-                    break  # nothing to compare beyond a time-out
-                ta = a.median(metric)
-                tb = b.median(metric) if b.timed_out_after is None else b.timed_out_after
-                assert ta is not None and tb is not None
-                factor = tb / ta if ta > 0 else math.inf
-                exponent = math.log(factor) / math.log(b.size / a.size) if factor > 0 else 0.0
-                at_least = b.timed_out_after is not None
-                step = {
-                    "from": a.size,
-                    "to": b.size,
-                    "size_factor": round(b.size / a.size, 1),
-                    "time_factor": round(factor, 2),
-                    "exponent": round(exponent, 2),
-                    "lower_bound": at_least,
-                    "worse_than_linear": exponent > LINEAR_SLACK,
-                }
-                entry["steps"].append(step)
-                if at_least:
-                    entry["points"][points.index(b)]["median_s"] = None
-                    entry["points"][points.index(b)]["over_s"] = b.timed_out_after
-                    worse.append(f"over {b.timed_out_after:.0f} s at {b.size:,} actions (stopped)")
-                elif step["worse_than_linear"]:
-                    worse.append(
-                        f"{a.size:,}→{b.size:,}: ×{factor:.1f} time for ×{b.size / a.size:.0f} actions"
-                    )
-            if worse:
-                flagged = any(st["worse_than_linear"] for st in entry["steps"])
-                entry["finding"] = ("worse than linear: " if flagged else "") + "; ".join(worse)
+            _judge_growth(entry, points, metric)
         rows.append(entry)
     return rows
 
@@ -701,6 +713,36 @@ def _findings(results: dict[str, Any]) -> list[str]:
     return out
 
 
+def case_row(c: dict[str, Any]) -> str:
+    """A case's line of the results table: ours against the baseline."""
+    f, b = c["feature"], c["baseline"]
+    ratio = f"**{c['ratio']:.2f}×**" if c["ratio"] is not None else c["status"]
+    note = c["note"] or ""
+    if c["status"] != "ok" and not note:
+        note = c["status"]
+    return (
+        f"| {c['title']} | {c['actions']:,} | {_ms(f['median_s'])} ×{f['runs']} | {b['name']} | "
+        f"{_ms(b['median_s'])} ×{b['runs']} | {ratio} | {f['peak_rss_mb'] or '—'} / {b['peak_rss_mb'] or '—'} | "
+        f"{_aim(c)} | {note.replace('|', '/').splitlines()[0] if note else ''} |"
+    )
+
+
+def growth_row(g: dict[str, Any], sizes: list[int]) -> str:
+    """A feature's line of the growth table: time and memory at each size, and each step."""
+    cells = " | ".join(
+        (f"> {p['over_s']:.0f} s" if p.get("over_s") else _ms(p["median_s"]))
+        + (f" · {p['peak_rss_mb']:.0f} MB" if p.get("peak_rss_mb") else "")
+        for p in g["points"]
+    ) or " | ".join("—" for _ in sizes)
+    steps = "; ".join(
+        f"{s['from']:,}→{s['to']:,}: {'≥ ' if s.get('lower_bound') else ''}×{s['time_factor']} "
+        f"(exponent {'≥ ' if s.get('lower_bound') else ''}{s['exponent']})"
+        for s in g["steps"]
+    )
+    finding = g["finding"] or ("linear or better" if g["status"] == "ok" else g["status"])
+    return f"| {g['feature']} | {cells} | {steps or '—'} | {finding} |"
+
+
 def markdown(results: dict[str, Any]) -> str:
     mc = results["machine"]
     lines = [
@@ -723,17 +765,7 @@ def markdown(results: dict[str, Any]) -> str:
         "| case | actions | ours (median) | baseline | baseline (median) | ratio | peak MB ours / baseline | aim | note |",
         "|---|---:|---:|---|---:|---:|---:|---|---|",
     ]
-    for c in results["cases"]:
-        f, b = c["feature"], c["baseline"]
-        ratio = f"**{c['ratio']:.2f}×**" if c["ratio"] is not None else c["status"]
-        note = c["note"] or ""
-        if c["status"] != "ok" and not note:
-            note = c["status"]
-        lines.append(
-            f"| {c['title']} | {c['actions']:,} | {_ms(f['median_s'])} ×{f['runs']} | {b['name']} | "
-            f"{_ms(b['median_s'])} ×{b['runs']} | {ratio} | {f['peak_rss_mb'] or '—'} / {b['peak_rss_mb'] or '—'} | "
-            f"{_aim(c)} | {note.replace('|', '/').splitlines()[0] if note else ''} |"
-        )
+    lines += [case_row(c) for c in results["cases"]]
     findings = _findings(results)
     if findings:
         lines += ["", "## Findings", "", *[f"- {f}" for f in findings]]
@@ -744,19 +776,7 @@ def markdown(results: dict[str, Any]) -> str:
         f"| feature | {head} | growth factor per step | finding |",
         "|---|" + "---:|" * len(sizes) + "---|---|",
     ]
-    for g in results["growth"]:
-        cells = " | ".join(
-            (f"> {p['over_s']:.0f} s" if p.get("over_s") else _ms(p["median_s"]))
-            + (f" · {p['peak_rss_mb']:.0f} MB" if p.get("peak_rss_mb") else "")
-            for p in g["points"]
-        ) or " | ".join("—" for _ in sizes)
-        steps = "; ".join(
-            f"{s['from']:,}→{s['to']:,}: {'≥ ' if s.get('lower_bound') else ''}×{s['time_factor']} "
-            f"(exponent {'≥ ' if s.get('lower_bound') else ''}{s['exponent']})"
-            for s in g["steps"]
-        )
-        finding = g["finding"] or ("linear or better" if g["status"] == "ok" else g["status"])
-        lines.append(f"| {g['feature']} | {cells} | {steps or '—'} | {finding} |")
+    lines += [growth_row(g, sizes) for g in results["growth"]]
     lines += [
         "",
         "Each cell: median time · peak memory of that process. "

@@ -279,6 +279,179 @@ class _Maker:
         return rows
 
 
+@dataclass
+class _PlanRows:
+    """The rows of each action and what hangs off it, as they are generated."""
+
+    actions: list[dict[str, Any]] = field(default_factory=list)
+    outputs: list[dict[str, Any]] = field(default_factory=list)
+    funding: list[dict[str, Any]] = field(default_factory=list)
+    action_partners: list[dict[str, Any]] = field(default_factory=list)
+    action_items: list[dict[str, Any]] = field(default_factory=list)
+    updates: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _add_action(
+    mk: _Maker,
+    rows: _PlanRows,
+    i: int,
+    obj: dict[str, Any],
+    pos: int,
+    leads: list[int],
+    abbr: dict[int, str],
+    partner_count: int,
+) -> None:
+    """The i-th action with its outputs, funding, agencies, framework items and updates
+    (the random draws in the same order as ever, so a seed gives the same plan)."""
+    r = mk.rnd
+    aid = i + 1
+    # Round robin first, so each of the 20 lead agencies leads at least one action.
+    lead = leads[i % len(leads)] if i < len(leads) or r.random() < 0.7 else r.choice(leads)
+    rows.actions.append(
+        {
+            "id": aid,
+            "objective_id": obj["id"],
+            "reference": f"{obj['priority_id']}.{obj['id']}.{pos + 1}",
+            "title": mk.title(i),
+            "about": " ".join(mk.sentence(abbr[lead]) for _ in range(r.randint(1, 3))),
+            "outcome": f"Reduce {r.choice(TOPICS)} by {r.randint(2, 20)}% in {r.choice(WARDS)}",
+            "target_area": r.choice(("All wards", "Town Centre", *WARDS)),
+            **mk.deadline(),
+            # All active: every action is in a return (Blue RAG marks the finished ones).
+            "status": "active",
+            "position": pos,
+            "carried_from_id": None,
+        }
+    )
+    for k in range(r.randint(0, 3)):
+        rows.outputs.append(
+            {
+                "id": len(rows.outputs) + 1,
+                "action_id": aid,
+                "text": f"{r.randint(2, 60)} {r.choice(THINGS)}",
+                "position": k,
+            }
+        )
+    for k in range(r.choices((0, 1, 2), weights=(50, 35, 15))[0]):
+        rows.funding.append(
+            {
+                "id": len(rows.funding) + 1,
+                "action_id": aid,
+                "source": r.choice(FUNDS),
+                "amount_pence": r.randrange(50_000, 5_000_000, 100),
+                "note": "",
+                "position": k,
+            }
+        )
+    rows.action_partners.append(
+        {
+            "id": len(rows.action_partners) + 1,
+            "action_id": aid,
+            "partner_id": lead,
+            "role": "lead",
+            "position": 0,
+        }
+    )
+    supporters = r.sample(range(1, partner_count + 1), r.randint(0, 3))
+    for k, pid in enumerate(p for p in supporters if p != lead):
+        rows.action_partners.append(
+            {
+                "id": len(rows.action_partners) + 1,
+                "action_id": aid,
+                "partner_id": pid,
+                "role": "support",
+                "position": k + 1,
+            }
+        )
+    chosen = set(r.sample(range(1, PFCC_ITEMS + 1), r.randint(1, 3)))
+    chosen.add(PFCC_ITEMS + r.randint(1, len(ECPS_ITEMS)))
+    for item_id in sorted(chosen):
+        rows.action_items.append(
+            {"id": len(rows.action_items) + 1, "action_id": aid, "item_id": item_id}
+        )
+    previous: str | None = None
+    for q, quarter in enumerate(QUARTERS):
+        rag = mk.rag(q, previous)
+        previous = rag
+        rows.updates.append(
+            {
+                "id": len(rows.updates) + 1,
+                "action_id": aid,
+                "quarter": quarter,
+                "rag": rag,
+                "narrative": mk.narrative(abbr[lead]),
+                "reported_by": f"{r.choice(NAMES)} ({abbr[lead]})",
+                "reported_on": QUARTER_ENDS[q] + dt.timedelta(days=r.randint(5, 25)),
+                "rag_illustrative": False,
+                "source": "typed",
+                "import_batch_id": None,
+                "source_sheet": "",
+                "source_row": None,
+                "locked": q < 2,
+                "updated_at": FIXED_TIME,
+            }
+        )
+
+
+def _indicators(
+    mk: _Maker, leads: list[int], abbr: dict[int, str]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The indicators and their values for each quarter."""
+    r = mk.rnd
+    indicators: list[dict[str, Any]] = []
+    values: list[dict[str, Any]] = []
+    for i in range(INDICATORS):
+        unit = r.choice(("count", "percent", "rate_per_1000", "gbp"))
+        base = {
+            "count": r.randint(20, 900),
+            "percent": r.randint(5, 90),
+            "rate_per_1000": r.randint(2, 60),
+            "gbp": r.randrange(1_000, 250_000, 50),
+        }[unit]
+        # The kinds the indicator rules know: none, absolute, or percent change on baseline.
+        target_kind = r.choice(("none", "percent_change", "absolute"))
+        target_value = {
+            "none": "",
+            "percent_change": str(r.choice((-5, -10, 5, 10))),
+            "absolute": str(round(base * r.uniform(0.8, 1.2))),
+        }[target_kind]
+        indicators.append(
+            {
+                "id": i + 1,
+                "name": f"{r.choice(TOPICS).capitalize()} – {r.choice(('offences', 'referrals', 'repeat victims', 'arrests'))} ({i + 1})",
+                "description": mk.sentence(abbr[leads[i % len(leads)]]),
+                "unit": unit,
+                "polarity": r.choice(("higher_better", "lower_better", "neither")),
+                "frequency": "quarterly",
+                "rollup": "sum",
+                "source_partner_id": leads[i % len(leads)],
+                "priority_id": (i % 4) + 1,
+                "baseline_value": str(base),
+                "baseline_period": "2021-22",
+                "target_kind": target_kind,
+                "target_value": target_value,
+                "tolerance_kind": "none",
+                "tolerance_value": "",
+            }
+        )
+        for q, quarter in enumerate(QUARTERS):
+            values.append(
+                {
+                    "id": len(values) + 1,
+                    "indicator_id": i + 1,
+                    "period": quarter,
+                    "value": str(round(base * r.uniform(0.7, 1.3), 1)),
+                    "comparator": str(round(base * r.uniform(0.8, 1.2), 1)),
+                    "comparator_label": "Essex",
+                    "previous_year": str(round(base * r.uniform(0.8, 1.2), 1)),
+                    "note": "",
+                    "provisional": q == 3,
+                    "locked": q < 2,
+                }
+            )
+    return indicators, values
+
+
 def generate(spec: Spec, path: Path) -> Generated:
     """Create `path` (replacing it) holding the synthetic partnership described by `spec`."""
     import time
@@ -367,156 +540,14 @@ def generate(spec: Spec, path: Path) -> Generated:
             for i in range(spec.objectives)
         ]
 
-        actions: list[dict[str, Any]] = []
-        outputs: list[dict[str, Any]] = []
-        funding: list[dict[str, Any]] = []
-        action_partners: list[dict[str, Any]] = []
-        action_items: list[dict[str, Any]] = []
-        updates: list[dict[str, Any]] = []
+        rows = _PlanRows()
         per_objective: dict[int, int] = {}
         for i in range(spec.actions):
-            aid = i + 1
             obj = objectives[i % len(objectives)]
             pos = per_objective.get(obj["id"], 0)
             per_objective[obj["id"]] = pos + 1
-            # Round robin first, so each of the 20 lead agencies leads at least one action.
-            lead = leads[i % len(leads)] if i < len(leads) or r.random() < 0.7 else r.choice(leads)
-            actions.append(
-                {
-                    "id": aid,
-                    "objective_id": obj["id"],
-                    "reference": f"{obj['priority_id']}.{obj['id']}.{pos + 1}",
-                    "title": mk.title(i),
-                    "about": " ".join(mk.sentence(abbr[lead]) for _ in range(r.randint(1, 3))),
-                    "outcome": f"Reduce {r.choice(TOPICS)} by {r.randint(2, 20)}% in {r.choice(WARDS)}",
-                    "target_area": r.choice(("All wards", "Town Centre", *WARDS)),
-                    **mk.deadline(),
-                    # All active: every action is in a return (Blue RAG marks the finished ones).
-                    "status": "active",
-                    "position": pos,
-                    "carried_from_id": None,
-                }
-            )
-            for k in range(r.randint(0, 3)):
-                outputs.append(
-                    {
-                        "id": len(outputs) + 1,
-                        "action_id": aid,
-                        "text": f"{r.randint(2, 60)} {r.choice(THINGS)}",
-                        "position": k,
-                    }
-                )
-            for k in range(r.choices((0, 1, 2), weights=(50, 35, 15))[0]):
-                funding.append(
-                    {
-                        "id": len(funding) + 1,
-                        "action_id": aid,
-                        "source": r.choice(FUNDS),
-                        "amount_pence": r.randrange(50_000, 5_000_000, 100),
-                        "note": "",
-                        "position": k,
-                    }
-                )
-            action_partners.append(
-                {
-                    "id": len(action_partners) + 1,
-                    "action_id": aid,
-                    "partner_id": lead,
-                    "role": "lead",
-                    "position": 0,
-                }
-            )
-            supporters = r.sample(range(1, len(partners) + 1), r.randint(0, 3))
-            for k, pid in enumerate(p for p in supporters if p != lead):
-                action_partners.append(
-                    {
-                        "id": len(action_partners) + 1,
-                        "action_id": aid,
-                        "partner_id": pid,
-                        "role": "support",
-                        "position": k + 1,
-                    }
-                )
-            chosen = set(r.sample(range(1, PFCC_ITEMS + 1), r.randint(1, 3)))
-            chosen.add(PFCC_ITEMS + r.randint(1, len(ECPS_ITEMS)))
-            for item_id in sorted(chosen):
-                action_items.append(
-                    {"id": len(action_items) + 1, "action_id": aid, "item_id": item_id}
-                )
-            previous: str | None = None
-            for q, quarter in enumerate(QUARTERS):
-                rag = mk.rag(q, previous)
-                previous = rag
-                updates.append(
-                    {
-                        "id": len(updates) + 1,
-                        "action_id": aid,
-                        "quarter": quarter,
-                        "rag": rag,
-                        "narrative": mk.narrative(abbr[lead]),
-                        "reported_by": f"{r.choice(NAMES)} ({abbr[lead]})",
-                        "reported_on": QUARTER_ENDS[q] + dt.timedelta(days=r.randint(5, 25)),
-                        "rag_illustrative": False,
-                        "source": "typed",
-                        "import_batch_id": None,
-                        "source_sheet": "",
-                        "source_row": None,
-                        "locked": q < 2,
-                        "updated_at": FIXED_TIME,
-                    }
-                )
-
-        indicators: list[dict[str, Any]] = []
-        values: list[dict[str, Any]] = []
-        for i in range(INDICATORS):
-            unit = r.choice(("count", "percent", "rate_per_1000", "gbp"))
-            base = {
-                "count": r.randint(20, 900),
-                "percent": r.randint(5, 90),
-                "rate_per_1000": r.randint(2, 60),
-                "gbp": r.randrange(1_000, 250_000, 50),
-            }[unit]
-            # The kinds the indicator rules know: none, absolute, or percent change on baseline.
-            target_kind = r.choice(("none", "percent_change", "absolute"))
-            target_value = {
-                "none": "",
-                "percent_change": str(r.choice((-5, -10, 5, 10))),
-                "absolute": str(round(base * r.uniform(0.8, 1.2))),
-            }[target_kind]
-            indicators.append(
-                {
-                    "id": i + 1,
-                    "name": f"{r.choice(TOPICS).capitalize()} – {r.choice(('offences', 'referrals', 'repeat victims', 'arrests'))} ({i + 1})",
-                    "description": mk.sentence(abbr[leads[i % len(leads)]]),
-                    "unit": unit,
-                    "polarity": r.choice(("higher_better", "lower_better", "neither")),
-                    "frequency": "quarterly",
-                    "rollup": "sum",
-                    "source_partner_id": leads[i % len(leads)],
-                    "priority_id": (i % 4) + 1,
-                    "baseline_value": str(base),
-                    "baseline_period": "2021-22",
-                    "target_kind": target_kind,
-                    "target_value": target_value,
-                    "tolerance_kind": "none",
-                    "tolerance_value": "",
-                }
-            )
-            for q, quarter in enumerate(QUARTERS):
-                values.append(
-                    {
-                        "id": len(values) + 1,
-                        "indicator_id": i + 1,
-                        "period": quarter,
-                        "value": str(round(base * r.uniform(0.7, 1.3), 1)),
-                        "comparator": str(round(base * r.uniform(0.8, 1.2), 1)),
-                        "comparator_label": "Essex",
-                        "previous_year": str(round(base * r.uniform(0.8, 1.2), 1)),
-                        "note": "",
-                        "provisional": q == 3,
-                        "locked": q < 2,
-                    }
-                )
+            _add_action(mk, rows, i, obj, pos, leads, abbr, len(partners))
+        indicators, values = _indicators(mk, leads, abbr)
 
         acronyms = [
             {"id": p["id"], "abbreviation": p["abbreviation"], "meaning": p["name"]}
@@ -571,12 +602,12 @@ def generate(spec: Spec, path: Path) -> Generated:
             ),
             (m.KeyPriority, priorities),
             (m.Objective, objectives),
-            (m.Action, actions),
-            (m.ActionOutput, outputs),
-            (m.FundingLine, funding),
-            (m.ActionPartner, action_partners),
-            (m.ActionFrameworkItem, action_items),
-            (m.QuarterUpdate, updates),
+            (m.Action, rows.actions),
+            (m.ActionOutput, rows.outputs),
+            (m.FundingLine, rows.funding),
+            (m.ActionPartner, rows.action_partners),
+            (m.ActionFrameworkItem, rows.action_items),
+            (m.QuarterUpdate, rows.updates),
             (m.Indicator, indicators),
             (m.IndicatorValue, values),
             (m.Acronym, acronyms),

@@ -97,25 +97,33 @@ def _answers(spec: Spec, abbr: str, count: int) -> list[tuple[str, str, str, dt.
 def _header_map(ws: object) -> tuple[int, dict[str, int]] | None:
     """Find the template's header row and the columns partners fill in."""
     for row in ws.iter_rows(min_row=1, max_row=30):  # type: ignore[attr-defined]
-        names = {str(c.value).strip().lower(): c.column for c in row if c.value}
-        rag = [col for name, col in names.items() if "rag" in name and "last" not in name]
-        progress = [
-            col
-            for name, col in names.items()
-            if ("progress" in name or "update" in name)
-            and "last" not in name
-            and "previous" not in name
-        ]
-        ref = [col for name, col in names.items() if name.startswith("ref")]
-        if rag and progress and ref:
-            cols = {"ref": ref[0], "rag": max(rag), "progress": max(progress)}
-            for name, col in names.items():
-                if "reported by" in name or name in {"name", "completed by"}:
-                    cols["by"] = col
-                elif name.startswith("date"):
-                    cols["date"] = col
+        cols = fill_columns({str(c.value).strip().lower(): c.column for c in row if c.value})
+        if cols is not None:
             return row[0].row, cols
     return None
+
+
+def _is_progress(name: str) -> bool:
+    return (
+        ("progress" in name or "update" in name) and "last" not in name and "previous" not in name
+    )
+
+
+def fill_columns(names: dict[str, int]) -> dict[str, int] | None:
+    """The columns a partner fills in (reference, this quarter's RAG and progress, who and
+    when), by their lower-case headings; None when the row is not the header."""
+    rag = [col for name, col in names.items() if "rag" in name and "last" not in name]
+    progress = [col for name, col in names.items() if _is_progress(name)]
+    ref = [col for name, col in names.items() if name.startswith("ref")]
+    if not (rag and progress and ref):
+        return None
+    cols = {"ref": ref[0], "rag": max(rag), "progress": max(progress)}
+    for name, col in names.items():
+        if "reported by" in name or name in {"name", "completed by"}:
+            cols["by"] = col
+        elif name.startswith("date"):
+            cols["date"] = col
+    return cols
 
 
 def _fill_exported(path: Path, spec: Spec, abbr: str) -> int:

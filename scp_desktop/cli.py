@@ -8,11 +8,15 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scp_desktop import APP_NAME, __version__
 from scp_desktop.compat import unsafe_runtime_message
 from scp_desktop.logs import configure_logging, log_unexpected
 from scp_desktop.paths import DB_ENV, default_database_path
+
+if TYPE_CHECKING:
+    from scp_desktop.storage.database import Database
 
 log = logging.getLogger(__name__)
 
@@ -95,17 +99,9 @@ def cmd_init(args: argparse.Namespace) -> int:
 
     path: Path = args.db or default_database_path()
     shared = is_server_address(path)
-    if path.exists() and path.stat().st_size > 0 and not args.force:
-        print(f"{path} already exists; use --force to add to it.", file=sys.stderr)
-        return EXIT_FAILED
-    note_window_holder(path)
-    if (args.year or args.partnership or args.prepared_by) and not args.plan:
-        print("--year, --partnership and --prepared-by go with --plan FILE.", file=sys.stderr)
-        return EXIT_USAGE
-    if args.plan and not args.plan.is_file():
-        what = "is a folder, not a plan file" if args.plan.is_dir() else "does not exist"
-        print(f"error: the plan file {args.plan} {what}.", file=sys.stderr)
-        return EXIT_FAILED
+    refused = _init_refused(args, path)
+    if refused is not None:
+        return refused
     # Files this run brings into being; a failed init removes them, leaving no empty database.
     created = [] if shared else [p for p in _database_files(path) if not p.exists()]
     done = False
@@ -119,26 +115,7 @@ def cmd_init(args: argparse.Namespace) -> int:
             for line in summary.lines():
                 print(f"  {line}")
         if args.plan:
-            read: list[str] = []
-            try:
-                summary = setup.load_plan_file(
-                    db,
-                    args.plan,
-                    year=args.year,
-                    partnership=args.partnership,
-                    prepared_by=args.prepared_by,
-                    notes=read,
-                )
-            except _year_not_known() as exc:
-                raise _usage_hint(exc) from exc
-            finally:
-                for line in read:
-                    print(f"  {line}")
-            print(f"Loaded {args.plan}:")
-            for line in summary.lines():
-                print(f"  {line}")
-            for warning in summary.warnings:
-                print(f"  note: {warning}")
+            _init_plan(db, args)
         done = True
     finally:
         db.close()
@@ -148,6 +125,48 @@ def cmd_init(args: argparse.Namespace) -> int:
             if path in created:
                 print(f"No plan database was created at {path}.", file=sys.stderr)
     return EXIT_OK
+
+
+def _init_refused(args: argparse.Namespace, path: Path) -> int | None:
+    """The exit code when `init` cannot go ahead (after saying why), else None."""
+    if path.exists() and path.stat().st_size > 0 and not args.force:
+        print(f"{path} already exists; use --force to add to it.", file=sys.stderr)
+        return EXIT_FAILED
+    note_window_holder(path)
+    if (args.year or args.partnership or args.prepared_by) and not args.plan:
+        print("--year, --partnership and --prepared-by go with --plan FILE.", file=sys.stderr)
+        return EXIT_USAGE
+    if args.plan and not args.plan.is_file():
+        what = "is a folder, not a plan file" if args.plan.is_dir() else "does not exist"
+        print(f"error: the plan file {args.plan} {what}.", file=sys.stderr)
+        return EXIT_FAILED
+    return None
+
+
+def _init_plan(db: Database, args: argparse.Namespace) -> None:
+    """Load the plan file `init` was given, saying what was read even when it fails."""
+    from scp_desktop.services import setup
+
+    read: list[str] = []
+    try:
+        summary = setup.load_plan_file(
+            db,
+            args.plan,
+            year=args.year,
+            partnership=args.partnership,
+            prepared_by=args.prepared_by,
+            notes=read,
+        )
+    except _year_not_known() as exc:
+        raise _usage_hint(exc) from exc
+    finally:
+        for line in read:
+            print(f"  {line}")
+    print(f"Loaded {args.plan}:")
+    for line in summary.lines():
+        print(f"  {line}")
+    for warning in summary.warnings:
+        print(f"  note: {warning}")
 
 
 def _database_files(path: Path) -> list[Path]:

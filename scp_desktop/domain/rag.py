@@ -270,16 +270,35 @@ def read_rag(text: object) -> RagReading | None:
     plain = re.sub(r"\s+", " ", re.sub(r"[^a-z/\\|&+,\-– ]", " ", raw)).strip()
     if not plain and emoji:
         return _settled(written, quoted, emoji)
+    named = _statuses_named(plain)
+    if named:
+        return _settled(written, quoted, named | emoji)
+    found, negated = _phrase_statuses(raw)
+    found |= emoji
+    if negated and found:
+        return RagReading(written, None, f"{quoted} is not a RAG that can be read")
+    if not found:
+        return RagReading(written, None, f"{quoted} is not Red, Amber, Green or Blue")
+    return _settled(written, quoted, found)
+
+
+def _statuses_named(plain: str) -> set[RAG]:
+    """The status a cell names as a letter or colour, or the statuses it joins ('G/A',
+    'Amber-Green', 'red or amber'); empty when it is not written so."""
     if plain in _LETTERS or plain in _COLOUR_WORDS:
-        return _settled(written, quoted, {_LETTERS.get(plain) or _COLOUR_WORDS[plain], *emoji})
-    # Two statuses joined: 'G/A', 'A/G', 'Amber-Green', 'red or amber'.
+        return {_LETTERS.get(plain) or _COLOUR_WORDS[plain]}
     parts = [p for p in _BETWEEN.split(plain) if p]
     if len(parts) >= 2 and all(p in _LETTERS or p in _COLOUR_WORDS for p in parts):
-        named = {_LETTERS.get(p) or _COLOUR_WORDS[p] for p in parts}
-        return _settled(written, quoted, named | emoji)
+        return {_LETTERS.get(p) or _COLOUR_WORDS[p] for p in parts}
+    return set()
+
+
+def _phrase_statuses(raw: str) -> tuple[set[RAG], bool]:
+    """The statuses a sentence's phrases ('behind schedule') and colour words give, and
+    whether it says 'not' or 'no' (then it cannot be read as a status)."""
     words = re.sub(r"[^a-z ]", " ", raw)
     words = f" {' '.join(words.split())} "
-    found: set[RAG] = set(emoji)
+    found: set[RAG] = set()
     for phrase, rag in _PHRASES:
         key = f" {phrase} "
         if key in words:
@@ -289,11 +308,7 @@ def read_rag(text: object) -> RagReading | None:
     for word in words.split():
         if word in _COLOUR_WORDS:
             found.add(_COLOUR_WORDS[word])
-    if negated and found:
-        return RagReading(written, None, f"{quoted} is not a RAG that can be read")
-    if not found:
-        return RagReading(written, None, f"{quoted} is not Red, Amber, Green or Blue")
-    return _settled(written, quoted, found)
+    return found, negated
 
 
 def _settled(written: str, quoted: str, found: set[RAG]) -> RagReading:

@@ -270,29 +270,44 @@ def best_header[M](
 
 def _two_row_header(upper: Sequence[Any], lower: Sequence[Any]) -> list[str] | None:
     """Join a group heading row to the row below it, carrying a merged heading to the right."""
+    if not _group_over_subheadings(upper, lower):
+        return None
+    joined = _joined_headings(upper, lower)
+    if joined == [str(c).strip() if isinstance(c, str) else "" for c in upper]:
+        return None
+    return joined
+
+
+def _group_over_subheadings(upper: Sequence[Any], lower: Sequence[Any]) -> bool:
+    """True when `upper` reads as group headings over a row of short sub-headings."""
     upper_texts = [c for c in upper if isinstance(c, str) and c.strip()]
     lower_texts = [c for c in lower if isinstance(c, str) and c.strip()]
     # A title row has one cell; a group heading row has several over a row of sub-headings.
     if len(upper_texts) < 2 or len(lower_texts) < 2:
-        return None
+        return False
     # Sub-headings are short labels, and sit (at least partly) under an empty, merged cell.
     if any(not isinstance(c, str) or len(c) > 40 for c in lower if c not in ("", None)):
-        return None
-    if not any(
+        return False
+    return any(
         isinstance(c, str)
         and c.strip()
         and not (col < len(upper) and str(upper[col] or "").strip())
         for col, c in enumerate(lower)
-    ):
-        return None
-    width = max(len(upper), len(lower))
+    )
+
+
+def _text_at(row: Sequence[Any], col: int) -> str:
+    cell = row[col] if col < len(row) else ""
+    return cell.strip() if isinstance(cell, str) else ""
+
+
+def _joined_headings(upper: Sequence[Any], lower: Sequence[Any]) -> list[str]:
+    """Each column's group heading and sub-heading as one; a group heading carries right
+    over the sub-headings beside it until a column with neither."""
     joined: list[str] = []
     carried = ""
-    for col in range(width):
-        top = upper[col] if col < len(upper) else ""
-        bottom = lower[col] if col < len(lower) else ""
-        top_text = top.strip() if isinstance(top, str) else ""
-        bottom_text = bottom.strip() if isinstance(bottom, str) else ""
+    for col in range(max(len(upper), len(lower))):
+        top_text, bottom_text = _text_at(upper, col), _text_at(lower, col)
         if top_text:
             carried = top_text
         elif not bottom_text:
@@ -300,8 +315,6 @@ def _two_row_header(upper: Sequence[Any], lower: Sequence[Any]) -> list[str] | N
         heading = top_text or (carried if bottom_text else "")
         parts = [p for p in (heading, bottom_text) if p]
         joined.append(" ".join(dict.fromkeys(parts)))
-    if joined == [str(c).strip() if isinstance(c, str) else "" for c in upper]:
-        return None
     return joined
 
 

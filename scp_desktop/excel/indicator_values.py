@@ -295,21 +295,7 @@ def _read_sheet(
             should_stop,
         )
         return
-    periods: dict[int, str] = {}
-    for i, value in enumerate(header):
-        if i == name_col or value is None or _cell_text(value) == "":
-            continue
-        code = _period_text(value)
-        ref = CellRef(title, header_row, i + 1)
-        if code is None:
-            if headings[i] in _NOTE_HEADINGS or headings[i] in _COMPARATOR_HEADINGS:
-                continue
-            result.warnings.append(
-                f"{ref}: heading '{_cell_text(value)}' is not a period "
-                "(e.g. Q2 2022-23, Jul 2022, 2022-23); that column was skipped."
-            )
-            continue
-        periods[i] = code
+    periods = _period_columns(header, headings, name_col, CellRef(title, header_row, 1), result)
     if not periods:
         result.problems.append(
             f"Sheet '{title}', row {header_row}: no period headings beside 'Indicator' and no "
@@ -321,25 +307,51 @@ def _read_sheet(
         if should_stop and row_number % 200 == 0 and should_stop():
             result.cancelled = True
             return
-        values = cells.row(row_number)
-        name = _cell_text(values[name_col]) if name_col < len(values) else ""
-        figures: list[tuple[int, Decimal | None]] = []
-        for i, code in periods.items():
-            if i >= len(values):
-                continue
-            ref = CellRef(title, row_number, i + 1)
-            number = _number(values[i], cells.number_format(row_number, i), ref, result)
-            if number is not None:
-                figures.append((i, number))
-                if name:
-                    result.values.append(
-                        ReadValue(ref, name, code, number, name_column=name_col + 1)
-                    )
-        if figures and not name:
-            result.problems.append(
-                f"Sheet '{title}', row {row_number}: figures but no indicator name in column "
-                f"{get_column_letter(name_col + 1)}."
+        _read_wide_row(cells, CellRef(title, row_number, name_col + 1), periods, result)
+
+
+def _period_columns(
+    header: list[Any], headings: list[str], name_col: int, at: CellRef, result: ReadResult
+) -> dict[int, str]:
+    """The period of each column headed by one (column index → period code); other headings
+    than a note or comparator are warned of and skipped. `at` is the header row."""
+    periods: dict[int, str] = {}
+    for i, value in enumerate(header):
+        if i == name_col or value is None or _cell_text(value) == "":
+            continue
+        code = _period_text(value)
+        if code is not None:
+            periods[i] = code
+        elif headings[i] not in _NOTE_HEADINGS and headings[i] not in _COMPARATOR_HEADINGS:
+            result.warnings.append(
+                f"{CellRef(at.sheet, at.row, i + 1)}: heading '{_cell_text(value)}' is not a "
+                "period (e.g. Q2 2022-23, Jul 2022, 2022-23); that column was skipped."
             )
+    return periods
+
+
+def _read_wide_row(
+    cells: _Cells, name_ref: CellRef, periods: dict[int, str], result: ReadResult
+) -> None:
+    """One indicator's row of a sheet with a column per period; `name_ref` is its name cell."""
+    title, row_number, name_col = name_ref.sheet, name_ref.row, name_ref.column - 1
+    values = cells.row(row_number)
+    name = _cell_text(values[name_col]) if name_col < len(values) else ""
+    figures: list[tuple[int, Decimal | None]] = []
+    for i, code in periods.items():
+        if i >= len(values):
+            continue
+        ref = CellRef(title, row_number, i + 1)
+        number = _number(values[i], cells.number_format(row_number, i), ref, result)
+        if number is not None:
+            figures.append((i, number))
+            if name:
+                result.values.append(ReadValue(ref, name, code, number, name_column=name_col + 1))
+    if figures and not name:
+        result.problems.append(
+            f"Sheet '{title}', row {row_number}: figures but no indicator name in column "
+            f"{get_column_letter(name_col + 1)}."
+        )
 
 
 def _read_long(

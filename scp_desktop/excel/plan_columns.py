@@ -135,38 +135,70 @@ def plan_columns(
     """The header below any banner rows and the meaning of every column, with the officer's
     choices (column index → meaning) taking precedence; None when no row looks like a plan header.
     """
-    limit = rows[:HEADER_SEARCH_ROWS]
-    candidates: list[tuple[int, Sequence[Any]]] = [(i + 1, row) for i, row in enumerate(limit)]
-    for i in range(len(limit) - 1):
-        combined = _two_row_header(limit[i], limit[i + 1])
-        if combined is not None:
-            candidates.append((i + 2, combined))
     found = best_header(
-        candidates, plan_meaning_of, needed=(Meaning.TITLE,), repeatable=_REPEATABLE
+        _header_candidates(rows[:HEADER_SEARCH_ROWS]),
+        plan_meaning_of,
+        needed=(Meaning.TITLE,),
+        repeatable=_REPEATABLE,
     )
     if found is None:
         return None
     header_row, header, meanings = found
-    width = max([len(header)] + [len(r) for r in rows[header_row:]], default=0)
+    below = rows[header_row:]
+    width = max([len(header)] + [len(r) for r in below], default=0)
     chosen: dict[int, Meaning] = {}
     for index in range(width):
-        text = header[index] if index < len(header) else ""
-        heading = text.strip() if isinstance(text, str) else cell_text(text)
-        values = [cell_text(r[index]) for r in rows[header_row:] if index < len(r)]
-        filled = [v for v in values if v]
+        heading, filled = _column_cells(header, below, index)
         if not heading and not filled:
             continue  # an empty column: nothing to map, nothing to lose
         meaning = meanings.get(index)
         if meaning is None:
             meaning = plan_meaning_of(heading) if heading else None
         chosen[index] = meaning if meaning is not None else Meaning.NOTES
+    _keep_first_of_each(chosen)
+    _apply_overrides(chosen, overrides or {})
+    columns = []
+    for index, meaning in sorted(chosen.items()):
+        heading, filled = _column_cells(header, below, index)
+        samples = tuple(dict.fromkeys(v if len(v) <= 60 else v[:59] + "…" for v in filled))[:3]
+        columns.append(PlanColumn(index, heading, meaning, len(filled), samples))
+    return PlanColumns(header_row, columns)
+
+
+def _header_candidates(limit: Sequence[Sequence[Any]]) -> list[tuple[int, Sequence[Any]]]:
+    """Each row as a possible header (by row number), then each pair of rows read as one."""
+    candidates: list[tuple[int, Sequence[Any]]] = [(i + 1, row) for i, row in enumerate(limit)]
+    for i in range(len(limit) - 1):
+        combined = _two_row_header(limit[i], limit[i + 1])
+        if combined is not None:
+            candidates.append((i + 2, combined))
+    return candidates
+
+
+def _column_cells(
+    header: Sequence[Any], below: Sequence[Sequence[Any]], index: int
+) -> tuple[str, list[str]]:
+    """A column's heading and the texts of its filled cells below the header."""
+    text = header[index] if index < len(header) else ""
+    heading = text.strip() if isinstance(text, str) else cell_text(text)
+    values = [cell_text(r[index]) for r in below if index < len(r)]
+    return heading, [v for v in values if v]
+
+
+def _keep_first_of_each(chosen: dict[int, Meaning]) -> None:
+    """A meaning named twice (two "Project" columns): the first holds it, the next is kept
+    as notes."""
     taken: set[Meaning] = set()
     for index, meaning in sorted(chosen.items()):
-        # A meaning named twice (two "Project" columns): the first holds it, the next is kept.
         if meaning in taken and meaning not in _REPEATABLE:
             chosen[index] = Meaning.NOTES
         taken.add(chosen[index])
-    for index, meaning in (overrides or {}).items():
+
+
+def _apply_overrides(chosen: dict[int, Meaning], overrides: Mapping[int, Meaning]) -> None:
+    """The officer's meanings for columns; a column that held a meaning given to another is
+    kept as notes."""
+    for index, meaning in overrides.items():
         if index not in chosen:
             continue
         if meaning not in _REPEATABLE:
@@ -174,15 +206,6 @@ def plan_columns(
                 if m is meaning and other != index:
                     chosen[other] = Meaning.NOTES  # displaced, not lost
         chosen[index] = meaning
-    columns = []
-    for index, meaning in sorted(chosen.items()):
-        text = header[index] if index < len(header) else ""
-        heading = text.strip() if isinstance(text, str) else cell_text(text)
-        values = [cell_text(r[index]) for r in rows[header_row:] if index < len(r)]
-        filled = [v for v in values if v]
-        samples = tuple(dict.fromkeys(v if len(v) <= 60 else v[:59] + "…" for v in filled))[:3]
-        columns.append(PlanColumn(index, heading, meaning, len(filled), samples))
-    return PlanColumns(header_row, columns)
 
 
 # ---------------------------------------------------------------- whose plan, which year

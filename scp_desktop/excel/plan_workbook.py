@@ -20,7 +20,7 @@ from scp_desktop.domain.rag import RAG
 from scp_desktop.excel.cells import estimated_height, put
 from scp_desktop.excel.columns import Meaning
 from scp_desktop.excel.grid import Grid
-from scp_desktop.excel.plan_columns import PlanColumns, plan_columns, year_in
+from scp_desktop.excel.plan_columns import PlanColumn, PlanColumns, plan_columns, year_in
 from scp_desktop.excel.return_reader import cell_text
 from scp_desktop.excel.safety import SpreadsheetRejected
 
@@ -101,7 +101,6 @@ def write_plan(data: PlanSheetData, path: Path) -> None:
         ("PFCC priority", 10),
         ("ECPS strand", 10),
     ]
-    rag_column = len(columns) + 1
     if data.quarter_label:
         columns += [
             (f"RAG {data.quarter_label}", 10),
@@ -135,41 +134,7 @@ def write_plan(data: PlanSheetData, path: Path) -> None:
         for objective in priority.objectives:
             for i, action in enumerate(objective.actions):
                 row += 1
-                values: list[Any] = [
-                    action.reference,
-                    objective.title if i == 0 else "",
-                    action.title,
-                    action.about,
-                    "\n".join(action.outcomes),
-                    action.target_area,
-                    ", ".join(action.lead),
-                    ", ".join(action.support),
-                    action.by_when,
-                    ", ".join(action.pfcc),
-                    ", ".join(action.ecps),
-                ]
-                if data.quarter_label:
-                    values += [action.rag.label if action.rag else "", action.narrative]
-                values += ["\n".join(action.funding), action.status.capitalize(), action.notes]
-                for c, value in enumerate(values, start=1):
-                    cell = put(ws, row, c, value)
-                    cell.alignment = Alignment(wrap_text=True, vertical="top")
-                    cell.border = _BORDER
-                if data.quarter_label and action.rag is not None:
-                    cell = ws.cell(row, rag_column)
-                    cell.fill = PatternFill("solid", fgColor=action.rag.hex_colour.lstrip("#"))
-                    cell.font = Font(bold=True, color=action.rag.ink_colour.lstrip("#"))
-                height = estimated_height(
-                    [
-                        (action.about, 50),
-                        (action.title, 30),
-                        (objective.title if i == 0 else "", 26),
-                        (action.notes, 40),
-                    ]
-                    + ([(action.narrative, 50)] if data.quarter_label else [])
-                )
-                if height:
-                    ws.row_dimensions[row].height = height
+                _write_action(ws, row, data, objective.title if i == 0 else "", action)
     ws.freeze_panes = ws.cell(header + 1, 1)
     ws.print_title_rows = f"{header}:{header}"
     ws.page_setup.orientation = "landscape"
@@ -183,6 +148,48 @@ def write_plan(data: PlanSheetData, path: Path) -> None:
     if data.cross_references:
         _codes_sheet(wb, data)
     wb.save(path)
+
+
+def _write_action(
+    ws: Any, row: int, data: PlanSheetData, objective_title: str, action: PlanSheetAction
+) -> None:
+    """An action's row; its objective is named on the objective's first action only."""
+    values: list[Any] = [
+        action.reference,
+        objective_title,
+        action.title,
+        action.about,
+        "\n".join(action.outcomes),
+        action.target_area,
+        ", ".join(action.lead),
+        ", ".join(action.support),
+        action.by_when,
+        ", ".join(action.pfcc),
+        ", ".join(action.ecps),
+    ]
+    rag_column = len(values) + 1
+    if data.quarter_label:
+        values += [action.rag.label if action.rag else "", action.narrative]
+    values += ["\n".join(action.funding), action.status.capitalize(), action.notes]
+    for c, value in enumerate(values, start=1):
+        cell = put(ws, row, c, value)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        cell.border = _BORDER
+    if data.quarter_label and action.rag is not None:
+        cell = ws.cell(row, rag_column)
+        cell.fill = PatternFill("solid", fgColor=action.rag.hex_colour.lstrip("#"))
+        cell.font = Font(bold=True, color=action.rag.ink_colour.lstrip("#"))
+    height = estimated_height(
+        [
+            (action.about, 50),
+            (action.title, 30),
+            (objective_title, 26),
+            (action.notes, 40),
+        ]
+        + ([(action.narrative, 50)] if data.quarter_label else [])
+    )
+    if height:
+        ws.row_dimensions[row].height = height
 
 
 def _codes_sheet(wb: Workbook, data: PlanSheetData) -> None:
@@ -303,84 +310,117 @@ def read_plan_rows(
 
 def _read_plan(name: str, rows: list[list[Any]], columns: PlanColumns) -> PlanRead:
     read = PlanRead(sheet=name, columns=columns, rows=rows)
-    for r, banner_row in enumerate(rows[: columns.header_row - 1], start=1):
+    _read_banners(read, rows[: columns.header_row - 1])
+    col = {m: columns.column(m) for m in Meaning}
+    kept = [c for c in columns.columns if c.meaning is Meaning.NOTES]
+    place = _Place()
+    for index in range(columns.header_row, len(rows)):
+        cells = _RowCells(col, rows[index])
+        filled = [cell_text(v) for v in cells.values if cell_text(v)]
+        if not filled:
+            continue
+        title = cells.text(Meaning.TITLE)
+        if len(filled) == 1 and (not title or _SECTION_WORDS.match(filled[0])):
+            # A banner row, often merged across the sheet (a lone title is an action).
+            place.banner(filled[0])
+            continue
+        if cells.text(Meaning.PRIORITY):
+            place.priority_cell(cells.text(Meaning.PRIORITY))
+        if cells.text(Meaning.OBJECTIVE):
+            place.objective = cells.text(Meaning.OBJECTIVE)
+        if not title:
+            read.problems.append(
+                f"{name} row {index + 1}: no project / initiative title; row skipped "
+                f"(it holds: {'; '.join(filled)[:200]})"
+            )
+            continue
+        read.lines.append(_plan_line(name, index + 1, cells, place, kept))
+    return read
+
+
+def _read_banners(read: PlanRead, above: list[list[Any]]) -> None:
+    """The rows above the header as banner texts, and the first year any of them names."""
+    for r, banner_row in enumerate(above, start=1):
         texts = [cell_text(c) for c in banner_row if cell_text(c)]
         if texts:
             read.banners.append((r, " ".join(texts)))
     for _, banner_text in read.banners:
         if not read.year_hint and (found := year_in(banner_text)):
             read.year_hint = found
-    col = {m: columns.column(m) for m in Meaning}
-    kept = [c for c in columns.columns if c.meaning is Meaning.NOTES]
-    priority_number: int | None = None
-    priority_title = ""
-    priority_kind = "key"
-    objective = ""
-    for index in range(columns.header_row, len(rows)):
-        r = index + 1
-        values = rows[index]
 
-        def text(meaning: Meaning, _values: Sequence[Any] = values) -> str:
-            c = col[meaning]
-            return cell_text(_values[c]) if c is not None and c < len(_values) else ""
 
-        filled = [cell_text(v) for v in values if cell_text(v)]
-        if not filled:
-            continue
-        title = text(Meaning.TITLE)
-        if len(filled) == 1 and (not title or _SECTION_WORDS.match(filled[0])):
-            # A banner row, often merged across the sheet (a lone title is an action).
-            banner = filled[0]
-            priority_number, priority_title, priority_kind = _parse_banner(banner, priority_number)
-            objective = ""
-            continue
-        if col[Meaning.PRIORITY] is not None and text(Meaning.PRIORITY):
-            number, ptitle, kind = _parse_banner(text(Meaning.PRIORITY), priority_number)
-            if ptitle != priority_title:
-                priority_number, priority_title, priority_kind = number, ptitle, kind
-                objective = ""
-        if text(Meaning.OBJECTIVE):
-            objective = text(Meaning.OBJECTIVE)
-        if not title:
-            read.problems.append(
-                f"{name} row {r}: no project / initiative title; row skipped "
-                f"(it holds: {'; '.join(filled)[:200]})"
-            )
-            continue
-        c_by = col[Meaning.DEADLINE]
-        notes = [
-            (c.name, cell_text(values[c.index]))
-            for c in kept
-            if c.index < len(values) and cell_text(values[c.index])
-        ]
-        read.lines.append(
-            PlanLine(
-                sheet=name,
-                row=r,
-                priority_number=priority_number,
-                priority_title=priority_title,
-                priority_kind=priority_kind,
-                objective=objective,
-                reference=text(Meaning.REFERENCE),
-                title=title,
-                about=text(Meaning.ABOUT),
-                outcomes=[
-                    o.strip(" •-") for o in text(Meaning.OUTCOMES).split("\n") if o.strip(" •-")
-                ],
-                target_area=text(Meaning.TARGET_AREA),
-                lead=split_agencies(text(Meaning.LEAD)),
-                support=split_agencies(text(Meaning.SUPPORT)),
-                by_when=values[c_by] if c_by is not None and c_by < len(values) else "",
-                pfcc=_codes(text(Meaning.PFCC)),
-                ecps=_codes(text(Meaning.ECPS)),
-                lead_text=text(Meaning.LEAD),
-                support_text=text(Meaning.SUPPORT),
-                funding=text(Meaning.FUNDING),
-                status=text(Meaning.STATUS),
-                notes=notes,
-            )
-        )
-    return read
+@dataclass
+class _Place:
+    """The key priority and objective the rows below them belong to."""
+
+    number: int | None = None
+    title: str = ""
+    kind: str = "key"
+    objective: str = ""
+
+    def banner(self, text: str) -> None:
+        """A banner row starts a priority (or other section) with no objective yet."""
+        self.number, self.title, self.kind = _parse_banner(text, self.number)
+        self.objective = ""
+
+    def priority_cell(self, text: str) -> None:
+        """A priority column names the row's priority; a new one starts afresh."""
+        number, title, kind = _parse_banner(text, self.number)
+        if title != self.title:
+            self.number, self.title, self.kind = number, title, kind
+            self.objective = ""
+
+
+@dataclass(frozen=True)
+class _RowCells:
+    """One row's cells read by their column's meaning."""
+
+    col: Mapping[Meaning, int | None]
+    values: Sequence[Any]
+
+    def text(self, meaning: Meaning) -> str:
+        c = self.col[meaning]
+        return cell_text(self.values[c]) if c is not None and c < len(self.values) else ""
+
+    def raw(self, meaning: Meaning) -> Any:
+        c = self.col[meaning]
+        return self.values[c] if c is not None and c < len(self.values) else ""
+
+
+def _plan_line(
+    name: str, r: int, cells: _RowCells, place: _Place, kept: Sequence[PlanColumn]
+) -> PlanLine:
+    """An action's line; the columns kept as notes go with it by their headings."""
+    values = cells.values
+    text = cells.text
+    notes = [
+        (c.name, cell_text(values[c.index]))
+        for c in kept
+        if c.index < len(values) and cell_text(values[c.index])
+    ]
+    return PlanLine(
+        sheet=name,
+        row=r,
+        priority_number=place.number,
+        priority_title=place.title,
+        priority_kind=place.kind,
+        objective=place.objective,
+        reference=text(Meaning.REFERENCE),
+        title=text(Meaning.TITLE),
+        about=text(Meaning.ABOUT),
+        outcomes=[o.strip(" •-") for o in text(Meaning.OUTCOMES).split("\n") if o.strip(" •-")],
+        target_area=text(Meaning.TARGET_AREA),
+        lead=split_agencies(text(Meaning.LEAD)),
+        support=split_agencies(text(Meaning.SUPPORT)),
+        by_when=cells.raw(Meaning.DEADLINE),
+        pfcc=_codes(text(Meaning.PFCC)),
+        ecps=_codes(text(Meaning.ECPS)),
+        lead_text=text(Meaning.LEAD),
+        support_text=text(Meaning.SUPPORT),
+        funding=text(Meaning.FUNDING),
+        status=text(Meaning.STATUS),
+        notes=notes,
+    )
 
 
 def _parse_banner(text: str, previous: int | None) -> tuple[int | None, str, str]:

@@ -130,6 +130,58 @@ def _raise_for_ole(path: Path) -> None:
     )
 
 
+# A package that is not a workbook, told by a part only that other kind has.
+_OTHER_PACKAGES = (
+    ("word/document.xml", "a Word document"),
+    ("content.xml", "an OpenDocument file: save it from LibreOffice as .xlsx"),
+)
+
+
+def _check_parts(name: str, infos: list[zipfile.ZipInfo]) -> None:
+    """Refuse a package with too many parts, two parts of one name, or parts that would
+    expand far beyond their compressed size or beyond any return in all."""
+    if len(infos) > MAX_MEMBERS:
+        raise SpreadsheetRejected(
+            f"{name} holds {len(infos)} parts, far more than any workbook; it was not read."
+        )
+    counts = Counter(info.filename for info in infos)
+    twice = next((n for n, k in counts.items() if k > 1), None)
+    if twice is not None:
+        # Readers disagree on which of two same-named parts counts (one reads the
+        # first, another the last), so the sheet read may not be the sheet Excel shows.
+        raise SpreadsheetRejected(
+            f"{name} is damaged: it holds two parts named {twice}, which Excel never "
+            "writes; it was not read. Ask the agency to save it again as .xlsx."
+        )
+    total = 0
+    for info in infos:
+        total += info.file_size
+        if info.file_size > RATIO_APPLIES_ABOVE and info.file_size > MAX_RATIO * max(
+            info.compress_size, 1
+        ):
+            raise SpreadsheetRejected(
+                f"{name} would expand from {info.compress_size // 1024} KB to "
+                f"{info.file_size // 2**20} MB (part {info.filename}): it looks like a "
+                "zip bomb and was not read."
+            )
+    if total > MAX_EXPANDED_BYTES:
+        raise SpreadsheetRejected(
+            f"{name} would expand to {total // 2**20} MB, far beyond any return; it was not read."
+        )
+
+
+def _check_kind(name: str, names: set[str]) -> None:
+    """Refuse a package that is not an Excel workbook, or is one locked with a password."""
+    if "xl/workbook.xml" not in names:
+        what = next(
+            (what for part, what in _OTHER_PACKAGES if part in names),
+            "a zip file, not an Excel workbook",
+        )
+        raise SpreadsheetRejected(f"{name} is {what}.")
+    if "EncryptedPackage" in names:
+        raise SpreadsheetRejected(f"{name} is protected with a password.")
+
+
 def check_zip(path: Path, content: bytes | None = None) -> dict[str, zipfile.ZipInfo]:
     """Refuse zip packages that are broken, not workbooks, or would expand beyond a sane size.
 
@@ -140,46 +192,8 @@ def check_zip(path: Path, content: bytes | None = None) -> dict[str, zipfile.Zip
     try:
         with zipfile.ZipFile(path if content is None else io.BytesIO(content)) as zf:
             infos = zf.infolist()
-            if len(infos) > MAX_MEMBERS:
-                raise SpreadsheetRejected(
-                    f"{name} holds {len(infos)} parts, far more than any workbook; it was not read."
-                )
-            names = {info.filename for info in infos}
-            if len(names) < len(infos):
-                # Readers disagree on which of two same-named parts counts (one reads the
-                # first, another the last), so the sheet read may not be the sheet Excel shows.
-                counts = Counter(info.filename for info in infos)
-                twice = next(n for n, k in counts.items() if k > 1)
-                raise SpreadsheetRejected(
-                    f"{name} is damaged: it holds two parts named {twice}, which Excel never "
-                    "writes; it was not read. Ask the agency to save it again as .xlsx."
-                )
-            total = 0
-            for info in infos:
-                total += info.file_size
-                if info.file_size > RATIO_APPLIES_ABOVE and info.file_size > MAX_RATIO * max(
-                    info.compress_size, 1
-                ):
-                    raise SpreadsheetRejected(
-                        f"{name} would expand from {info.compress_size // 1024} KB to "
-                        f"{info.file_size // 2**20} MB (part {info.filename}): it looks like a "
-                        "zip bomb and was not read."
-                    )
-            if total > MAX_EXPANDED_BYTES:
-                raise SpreadsheetRejected(
-                    f"{name} would expand to {total // 2**20} MB, far beyond any return; "
-                    "it was not read."
-                )
-            if "xl/workbook.xml" not in names:
-                if "word/document.xml" in names:
-                    what = "a Word document"
-                elif "content.xml" in names:
-                    what = "an OpenDocument file: save it from LibreOffice as .xlsx"
-                else:
-                    what = "a zip file, not an Excel workbook"
-                raise SpreadsheetRejected(f"{name} is {what}.")
-            if "EncryptedPackage" in names:
-                raise SpreadsheetRejected(f"{name} is protected with a password.")
+            _check_parts(name, infos)
+            _check_kind(name, {info.filename for info in infos})
             for info in infos:
                 if info.filename.endswith((".xml", ".rels")) and info.file_size:
                     _check_prolog(name, info, content, zf)

@@ -393,9 +393,8 @@ def statistics(
         part.flowables.append(block)
 
 
-def _indicator_block(stats: IndicatorStats, key: str, area: str, level: int) -> Flowable:
-    from scp_desktop.pdf.base import Heading
-
+def _indicator_details(stats: IndicatorStats) -> list[str]:
+    """The line under an indicator's name: source, priority, target, status and polarity."""
     details = []
     if stats.source:
         details.append(f"Source: {stats.source}")
@@ -408,8 +407,12 @@ def _indicator_block(stats: IndicatorStats, key: str, area: str, level: int) -> 
         details.append(
             "Lower is better" if stats.polarity == "lower_better" else "Higher is better"
         )
-    table_width = WIDTH * 0.58
-    chart_width = WIDTH - table_width - 4 * mm
+    return details
+
+
+def _values_table(stats: IndicatorStats, table_width: float) -> Flowable:
+    """The indicator's values by period, with the comparator and previous year's columns
+    only when some period has them."""
     comparator = stats.comparator_label or "Comparator"
     labels = ["Period", "Value"]
     with_comparator = any(pt.comparator_text for pt in stats.points)
@@ -435,7 +438,16 @@ def _indicator_block(stats: IndicatorStats, key: str, area: str, level: int) -> 
         )
     # Plain cells take their alignment from the table; paragraphs from their style.
     right = [("ALIGN", (1, 1), (-1, len(rows) - 1), "RIGHT")] if len(rows) > 1 else []
-    values = table(rows, widths, extra=right, split_in_row=False)
+    return table(rows, widths, extra=right, split_in_row=False)
+
+
+def _indicator_block(stats: IndicatorStats, key: str, area: str, level: int) -> Flowable:
+    from scp_desktop.pdf.base import Heading
+
+    details = _indicator_details(stats)
+    table_width = WIDTH * 0.58
+    chart_width = WIDTH - table_width - 4 * mm
+    values = _values_table(stats, table_width)
     chart = charts.indicator_chart(stats, chart_width, 34 * mm, area or "This area")
     notes = [pt for pt in stats.points if pt.note]
     layout = Table(

@@ -109,6 +109,12 @@ def _write_fields(s: Session, a: Action, fields: ActionFields) -> None:
     a.deadline_text = deadline.text
     a.status = fields.status
     # Rewrite the child lists only when they changed, so the audit log shows real edits.
+    _write_partners(s, a, fields)
+    _write_lists(s, a, fields)
+
+
+def _write_partners(s: Session, a: Action, fields: ActionFields) -> None:
+    """Lead agencies, then supporting ones that are not also leads, each once."""
     wanted_partners = [(pid, "lead") for pid in dict.fromkeys(fields.lead_ids)] + [
         (pid, "support") for pid in dict.fromkeys(fields.support_ids) if pid not in fields.lead_ids
     ]
@@ -119,6 +125,10 @@ def _write_fields(s: Session, a: Action, fields: ActionFields) -> None:
             ActionPartner(partner_id=pid, role=role, position=i)
             for i, (pid, role) in enumerate(wanted_partners)
         )
+
+
+def _write_lists(s: Session, a: Action, fields: ActionFields) -> None:
+    """The framework items, outputs and funding lines, where they changed."""
     wanted_items = sorted(set(fields.framework_item_ids))
     if sorted(f.item_id for f in a.framework_items) != wanted_items:
         a.framework_items.clear()

@@ -813,6 +813,38 @@ def _derived_text(v: IndicatorValue | None, unit: Unit) -> str:
     return decimal_text(value) if derived else ""
 
 
+def _value_row(
+    period: Period,
+    v: IndicatorValue | None,
+    unit: Unit,
+    locked: bool,
+    assessment: Assessment | None,
+    judged: str,
+) -> ValueRow:
+    """A grid row for a period, blank when nothing is stored for it."""
+    return ValueRow(
+        period=period.code,
+        label=period.label,
+        kind=period.kind,
+        value=v.value or "" if v else "",
+        comparator=v.comparator or "" if v else "",
+        comparator_label=v.comparator_label if v else "",
+        previous_year=v.previous_year or "" if v else "",
+        note=v.note if v else "",
+        provisional=bool(v and v.provisional),
+        data_lag=bool(v and v.data_lag),
+        baseline_missing=bool(v and v.baseline_missing),
+        numerator=v.numerator or "" if v else "",
+        denominator=v.denominator or "" if v else "",
+        locked=locked,
+        stored=v is not None,
+        derived_value=_derived_text(v, unit),
+        assessment=assessment,
+        assessed_label=judged,
+        version=v.version if v else ABSENT,
+    )
+
+
 def values_grid(db: Database, indicator_id: int, plan_year: str) -> ValuesGrid:
     try:
         year = FinancialYear.parse(plan_year)
@@ -830,29 +862,7 @@ def values_grid(db: Database, indicator_id: int, plan_year: str) -> ValuesGrid:
             assessment, judged = _row_assessment(s, ind, period, signed)
             quarter = lock_quarter(period)
             locked = bool(v and v.locked) or (quarter is not None and quarter.code in signed)
-            rows.append(
-                ValueRow(
-                    period=period.code,
-                    label=period.label,
-                    kind=period.kind,
-                    value=v.value or "" if v else "",
-                    comparator=v.comparator or "" if v else "",
-                    comparator_label=v.comparator_label if v else "",
-                    previous_year=v.previous_year or "" if v else "",
-                    note=v.note if v else "",
-                    provisional=bool(v and v.provisional),
-                    data_lag=bool(v and v.data_lag),
-                    baseline_missing=bool(v and v.baseline_missing),
-                    numerator=v.numerator or "" if v else "",
-                    denominator=v.denominator or "" if v else "",
-                    locked=locked,
-                    stored=v is not None,
-                    derived_value=_derived_text(v, Unit(ind.unit)),
-                    assessment=assessment,
-                    assessed_label=judged,
-                    version=v.version if v else ABSENT,
-                )
-            )
+            rows.append(_value_row(period, v, Unit(ind.unit), locked, assessment, judged))
         return ValuesGrid(
             ind.id,
             ind.name,
@@ -895,6 +905,34 @@ def apply_value_edit(s: Session, ind: Indicator, edit: ValueEdit, signed: set[st
         )
     if existing is not None and existing.locked:
         raise UserError(f"{where}the value for {period.label} is locked.")
+    clean = _clean_fields(edit, where, period)
+    if existing is None:
+        if all(v in (None, "", False) for v in clean.values()):
+            return
+        existing = IndicatorValue(period=period.code)
+        ind.values.append(existing)
+    for name, new in clean.items():
+        setattr(existing, name, "" if new is None and name in {"note", "comparator_label"} else new)
+    if _is_empty(existing):
+        ind.values.remove(existing)
+
+
+def _is_empty(v: IndicatorValue) -> bool:
+    """True when a stored value has nothing left in it, so it is removed."""
+    return (
+        v.value is None
+        and v.comparator is None
+        and v.previous_year is None
+        and v.numerator is None
+        and v.denominator is None
+        and not v.note
+        and not v.comparator_label
+    )
+
+
+def _clean_fields(edit: ValueEdit, where: str, period: Period) -> dict[str, str | bool | None]:
+    """The edit's fields as stored: flags as booleans, numbers as their plain text (None
+    when blank), text stripped; UserError naming the field when one cannot be read."""
     clean: dict[str, str | bool | None] = {}
     for name, raw in edit.fields.items():
         if name not in EDITABLE_FIELDS:
@@ -912,24 +950,7 @@ def apply_value_edit(s: Session, ind: Indicator, edit: ValueEdit, signed: set[st
             clean[name] = decimal_text(number) if number is not None else None
         else:
             clean[name] = str(raw).strip()
-    if existing is None:
-        if all(v in (None, "", False) for v in clean.values()):
-            return
-        existing = IndicatorValue(period=period.code)
-        ind.values.append(existing)
-    for name, new in clean.items():
-        setattr(existing, name, "" if new is None and name in {"note", "comparator_label"} else new)
-    empty = (
-        existing.value is None
-        and existing.comparator is None
-        and existing.previous_year is None
-        and existing.numerator is None
-        and existing.denominator is None
-        and not existing.note
-        and not existing.comparator_label
-    )
-    if empty:
-        ind.values.remove(existing)
+    return clean
 
 
 def _deleted_value_id(s: Session, period_code: str) -> int | None:
@@ -1019,6 +1040,53 @@ class ChartSeries:
     points: list[SeriesPoint]
 
 
+def _quarter_point(
+    row: ValueRow, stored: dict[str, IndicatorValue]
+) -> tuple[SeriesPoint | None, str]:
+    """A monthly indicator's point for the quarter a month row completes (None on the
+    other months), and the comparator's name from its months when it has a comparator."""
+    a = row.assessment
+    if a is None:
+        return None, ""
+    t = a.thresholds
+    quarter = parse_period(row.period).quarter
+    assert quarter is not None
+    months = [stored[m.code] for m in months_of(quarter) if m.code in stored]
+    known = [c for c in (_dec(m.comparator) for m in months) if c is not None]
+    label = next((m.comparator_label for m in months if m.comparator_label), "") if known else ""
+    point = SeriesPoint(
+        period=row.period,
+        label=row.assessed_label,
+        value=a.value,
+        # Latest month's comparator, matching how rolling figures are reported.
+        comparator=known[-1] if known else None,
+        rag=a.rag,
+        target=t.target if t else None,
+        amber_limit=t.amber_limit if t else None,
+    )
+    return point, label
+
+
+def _period_point(row: ValueRow, v: IndicatorValue | None) -> tuple[SeriesPoint | None, str]:
+    """A period's point (None when it has neither a value stored nor a target), and the
+    comparator's name stored with it."""
+    a = row.assessment
+    t = a.thresholds if a else None
+    label = v.comparator_label if v is not None else ""
+    if v is None and t is None:
+        return None, label
+    point = SeriesPoint(
+        period=row.period,
+        label=row.label,
+        value=_dec(row.value or row.derived_value),
+        comparator=_dec(row.comparator),
+        rag=a.rag if a else None,
+        target=t.target if t else None,
+        amber_limit=t.amber_limit if t else None,
+    )
+    return point, label
+
+
 def chart_series(db: Database, indicator_id: int, plan_year: str) -> ChartSeries:
     """Values over time with the target band of each judged period, for drawing."""
     grid = values_grid(db, indicator_id, plan_year)
@@ -1032,57 +1100,14 @@ def chart_series(db: Database, indicator_id: int, plan_year: str) -> ChartSeries
     for row in grid.rows:
         if row.kind is PeriodKind.OTHER and not row.stored:
             continue
-        a = row.assessment
         if monthly and row.kind is PeriodKind.MONTH:
             # Targets are per quarter, so a monthly indicator is drawn by its quarters.
-            if a is None:
-                continue
-            t = a.thresholds
-            quarter = parse_period(row.period).quarter
-            assert quarter is not None
-            month_comparators = [
-                _dec(stored[m.code].comparator) for m in months_of(quarter) if m.code in stored
-            ]
-            known = [c for c in month_comparators if c is not None]
-            if known:
-                comparator_label = comparator_label or next(
-                    (
-                        stored[m.code].comparator_label
-                        for m in months_of(quarter)
-                        if m.code in stored and stored[m.code].comparator_label
-                    ),
-                    "",
-                )
-            points.append(
-                SeriesPoint(
-                    period=row.period,
-                    label=row.assessed_label,
-                    value=a.value,
-                    # Latest month's comparator, matching how rolling figures are reported.
-                    comparator=known[-1] if known else None,
-                    rag=a.rag,
-                    target=t.target if t else None,
-                    amber_limit=t.amber_limit if t else None,
-                )
-            )
-            continue
-        t = a.thresholds if a else None
-        v = stored.get(row.period)
-        if v is not None and v.comparator_label and not comparator_label:
-            comparator_label = v.comparator_label
-        if v is None and t is None:
-            continue
-        points.append(
-            SeriesPoint(
-                period=row.period,
-                label=row.label,
-                value=_dec(row.value or row.derived_value),
-                comparator=_dec(row.comparator),
-                rag=a.rag if a else None,
-                target=t.target if t else None,
-                amber_limit=t.amber_limit if t else None,
-            )
-        )
+            point, label = _quarter_point(row, stored)
+        else:
+            point, label = _period_point(row, stored.get(row.period))
+        comparator_label = comparator_label or label
+        if point is not None:
+            points.append(point)
     return ChartSeries(grid.name, grid.unit, grid.polarity, comparator_label, points)
 
 

@@ -156,7 +156,40 @@ def load_document(db: Database, doc: dict[str, Any], *, is_demo: bool = False) -
 def _load(session: Session, doc: dict[str, Any], *, is_demo: bool) -> LoadSummary:
     r = _Reader()
     summary = LoadSummary()
+    _load_partnership(session, r, doc, is_demo)
+    partners = _load_partners(session, r, doc, summary)
+    framework_items = _load_frameworks(session, r, doc)
+    _load_acronyms(session, r, doc)
+    _load_funding_streams(session, r, doc)
+    priorities_by_number: dict[int, KeyPriority] = {}
+    plan_doc = doc.get("plan")
+    if isinstance(plan_doc, dict):
+        priorities_by_number = _load_plan(session, r, plan_doc, partners, framework_items, summary)
+    for i, item in enumerate(r.items(doc, "indicators", "document")):
+        where = f"indicators[{i}]"
+        indicator = _indicator(r, item, where, partners, priorities_by_number)
+        session.add(indicator)
+        summary.indicators += 1
+    for i, item in enumerate(r.items(doc, "meetings", "document")):
+        meeting = _meeting(r, item, f"meetings[{i}]")
+        if meeting is not None:
+            session.add(meeting)
+            summary.meetings += 1
+    _refuse_on_errors(r.errors)
+    return summary
 
+
+def _refuse_on_errors(errors: list[str]) -> None:
+    """Every problem found, the first twenty listed, in one message."""
+    if errors:
+        shown = "\n".join(f"- {e}" for e in errors[:20])
+        more = f"\n… and {len(errors) - 20} more" if len(errors) > 20 else ""
+        raise UserError(
+            f"The plan document has {len(errors)} problem(s); nothing was loaded:\n{shown}{more}"
+        )
+
+
+def _load_partnership(session: Session, r: _Reader, doc: dict[str, Any], is_demo: bool) -> None:
     p = doc.get("partnership") or {}
     existing = session.scalars(select(Partnership)).first()
     if existing is None:
@@ -170,6 +203,11 @@ def _load(session: Session, doc: dict[str, Any], *, is_demo: bool) -> LoadSummar
             )
         )
 
+
+def _load_partners(
+    session: Session, r: _Reader, doc: dict[str, Any], summary: LoadSummary
+) -> dict[str, Partner]:
+    """The partners already there and those added, by upper-case abbreviation."""
     partners: dict[str, Partner] = {
         partner.abbreviation.upper(): partner for partner in session.scalars(select(Partner))
     }
@@ -188,7 +226,13 @@ def _load(session: Session, doc: dict[str, Any], *, is_demo: bool) -> LoadSummar
         session.add(partner)
         partners[abbr.upper()] = partner
         summary.partners += 1
+    return partners
 
+
+def _load_frameworks(
+    session: Session, r: _Reader, doc: dict[str, Any]
+) -> dict[tuple[str, str], FrameworkItem]:
+    """Every framework item, by upper-case framework code and item code."""
     framework_items: dict[tuple[str, str], FrameworkItem] = {}
     for fw in session.scalars(select(Framework)):
         for fi in fw.items:
@@ -208,7 +252,10 @@ def _load(session: Session, doc: dict[str, Any], *, is_demo: bool) -> LoadSummar
             fw.items.append(fi)
             framework_items[(code.upper(), fi.code.upper())] = fi
         session.add(fw)
+    return framework_items
 
+
+def _load_acronyms(session: Session, r: _Reader, doc: dict[str, Any]) -> None:
     known_acronyms = set(session.scalars(select(Acronym.abbreviation)))
     for i, item in enumerate(r.items(doc, "acronyms", "document")):
         abbr = r.text(item, "abbreviation", f"acronyms[{i}]", required=True)
@@ -221,6 +268,8 @@ def _load(session: Session, doc: dict[str, Any], *, is_demo: bool) -> LoadSummar
             )
             known_acronyms.add(abbr)
 
+
+def _load_funding_streams(session: Session, r: _Reader, doc: dict[str, Any]) -> None:
     for i, item in enumerate(r.items(doc, "funding_streams", "document")):
         where = f"funding_streams[{i}]"
         try:
@@ -237,105 +286,106 @@ def _load(session: Session, doc: dict[str, Any], *, is_demo: bool) -> LoadSummar
             )
         )
 
-    plan_doc = doc.get("plan")
+
+def _load_plan(
+    session: Session,
+    r: _Reader,
+    plan_doc: dict[str, Any],
+    partners: dict[str, Partner],
+    framework_items: dict[tuple[str, str], FrameworkItem],
+    summary: LoadSummary,
+) -> dict[int, KeyPriority]:
+    """The plan with its priorities, objectives and actions; its priorities by number."""
+    year_text = r.text(plan_doc, "year", "plan", required=True)
+    try:
+        year = FinancialYear.parse(year_text).label
+    except ValueError as exc:
+        r.errors.append(f"plan.year: {exc}")
+        year = year_text
+    if session.scalars(select(Plan).where(Plan.year == year)).first() is not None:
+        raise UserError(f"There is already a plan for {year}; nothing was loaded.")
+    summary.plan_year = year
+    plan = Plan(
+        year=year,
+        title=r.text(plan_doc, "title", "plan") or f"Annual Partnership Plan {year}",
+        status=r.text(plan_doc, "status", "plan") or "draft",
+    )
+    session.add(plan)
     priorities_by_number: dict[int, KeyPriority] = {}
-    if isinstance(plan_doc, dict):
-        year_text = r.text(plan_doc, "year", "plan", required=True)
-        try:
-            year = FinancialYear.parse(year_text).label
-        except ValueError as exc:
-            r.errors.append(f"plan.year: {exc}")
-            year = year_text
-        if session.scalars(select(Plan).where(Plan.year == year)).first() is not None:
-            raise UserError(f"There is already a plan for {year}; nothing was loaded.")
-        summary.plan_year = year
-        plan = Plan(
-            year=year,
-            title=r.text(plan_doc, "title", "plan") or f"Annual Partnership Plan {year}",
-            status=r.text(plan_doc, "status", "plan") or "draft",
-        )
-        session.add(plan)
-        for pi, pd in enumerate(r.items(plan_doc, "priorities", "plan")):
-            pwhere = f"plan.priorities[{pi}]"
-            number = pd.get("number", pi + 1)
-            if not isinstance(number, int):
-                r.errors.append(f"{pwhere}.number: expected a whole number")
-                number = pi + 1
-            kind = r.text(pd, "kind", pwhere) or "key"
-            if kind not in {"key", "other"}:
-                r.errors.append(f"{pwhere}.kind: '{kind}' is not 'key' or 'other'")
-                kind = "key"
-            priority = KeyPriority(
-                number=number,
-                kind=kind,
-                title=r.text(pd, "title", pwhere, required=True),
-                commitments="\n".join(str(c).strip() for c in r.items(pd, "commitments", pwhere)),
-                evidence=r.text(pd, "evidence", pwhere),
-            )
-            plan.priorities.append(priority)
-            priorities_by_number[number] = priority
-            if kind == "key":
-                summary.priorities += 1
-            else:
-                summary.other_sections += 1
-            for oi, od in enumerate(r.items(pd, "objectives", pwhere)):
-                owhere = f"{pwhere}.objectives[{oi}]"
-                objective = Objective(title=r.text(od, "title", owhere, required=True), position=oi)
-                priority.objectives.append(objective)
-                summary.objectives += 1
-                for ai, ad in enumerate(r.items(od, "actions", owhere)):
-                    action = _action(
-                        r, ad, f"{owhere}.actions[{ai}]", ai, partners, framework_items, summary
-                    )
-                    if action is not None:
-                        objective.actions.append(action)
-                        summary.actions += 1
-
-    for i, item in enumerate(r.items(doc, "indicators", "document")):
-        where = f"indicators[{i}]"
-        indicator = _indicator(r, item, where, partners, priorities_by_number)
-        session.add(indicator)
-        summary.indicators += 1
-
-    for i, item in enumerate(r.items(doc, "meetings", "document")):
-        where = f"meetings[{i}]"
-        try:
-            day = _uk_date(r.text(item, "date", where, required=True))
-        except ValueError:
-            r.errors.append(f"{where}.date: '{item.get('date')}' is not a date (dd/mm/yyyy)")
-            continue
-        if day is None:
-            continue
-        meeting = Meeting(
-            body=r.text(item, "body", where, required=True),
-            date=day,
-            venue=r.text(item, "venue", where),
-        )
-        for j, ai in enumerate(r.items(item, "items", where)):
-            kind = r.text(ai, "kind", f"{where}.items[{j}]") or "item"
-            number = r.text(ai, "number", f"{where}.items[{j}]")
-            meeting.items.append(
-                AgendaItem(
-                    position=j,
-                    # A number that is just the item's place is kept as "by place", so it
-                    # follows the item when the agenda is reordered.
-                    number="" if number == str(j + 1) else number,
-                    title=r.text(ai, "title", f"{where}.items[{j}]", required=True),
-                    kind=kind if kind in {"item", "report", "minutes", "attachment"} else "item",
-                    report_kind=r.text(ai, "report_kind", f"{where}.items[{j}]"),
-                    report_quarter=r.text(ai, "report_quarter", f"{where}.items[{j}]"),
+    for pi, pd in enumerate(r.items(plan_doc, "priorities", "plan")):
+        pwhere = f"plan.priorities[{pi}]"
+        priority = _priority(r, pd, pwhere, pi)
+        plan.priorities.append(priority)
+        priorities_by_number[priority.number] = priority
+        if priority.kind == "key":
+            summary.priorities += 1
+        else:
+            summary.other_sections += 1
+        for oi, od in enumerate(r.items(pd, "objectives", pwhere)):
+            owhere = f"{pwhere}.objectives[{oi}]"
+            objective = Objective(title=r.text(od, "title", owhere, required=True), position=oi)
+            priority.objectives.append(objective)
+            summary.objectives += 1
+            for ai, ad in enumerate(r.items(od, "actions", owhere)):
+                action = _action(
+                    r, ad, f"{owhere}.actions[{ai}]", ai, partners, framework_items, summary
                 )
-            )
-        session.add(meeting)
-        summary.meetings += 1
+                if action is not None:
+                    objective.actions.append(action)
+                    summary.actions += 1
+    return priorities_by_number
 
-    if r.errors:
-        shown = "\n".join(f"- {e}" for e in r.errors[:20])
-        more = f"\n… and {len(r.errors) - 20} more" if len(r.errors) > 20 else ""
-        raise UserError(
-            f"The plan document has {len(r.errors)} problem(s); nothing was loaded:\n{shown}{more}"
+
+def _priority(r: _Reader, pd: dict[str, Any], pwhere: str, index: int) -> KeyPriority:
+    """A priority (or other section) without its objectives; its number is its place
+    when not given as a whole number."""
+    number = pd.get("number", index + 1)
+    if not isinstance(number, int):
+        r.errors.append(f"{pwhere}.number: expected a whole number")
+        number = index + 1
+    kind = r.text(pd, "kind", pwhere) or "key"
+    if kind not in {"key", "other"}:
+        r.errors.append(f"{pwhere}.kind: '{kind}' is not 'key' or 'other'")
+        kind = "key"
+    return KeyPriority(
+        number=number,
+        kind=kind,
+        title=r.text(pd, "title", pwhere, required=True),
+        commitments="\n".join(str(c).strip() for c in r.items(pd, "commitments", pwhere)),
+        evidence=r.text(pd, "evidence", pwhere),
+    )
+
+
+def _meeting(r: _Reader, item: dict[str, Any], where: str) -> Meeting | None:
+    """A meeting with its agenda; None when its date is missing or not a date."""
+    try:
+        day = _uk_date(r.text(item, "date", where, required=True))
+    except ValueError:
+        r.errors.append(f"{where}.date: '{item.get('date')}' is not a date (dd/mm/yyyy)")
+        return None
+    if day is None:
+        return None
+    meeting = Meeting(
+        body=r.text(item, "body", where, required=True),
+        date=day,
+        venue=r.text(item, "venue", where),
+    )
+    for j, ai in enumerate(r.items(item, "items", where)):
+        kind = r.text(ai, "kind", f"{where}.items[{j}]") or "item"
+        number = r.text(ai, "number", f"{where}.items[{j}]")
+        meeting.items.append(
+            AgendaItem(
+                position=j,
+                # A number that is just the item's place is kept as "by place", so it
+                # follows the item when the agenda is reordered.
+                number="" if number == str(j + 1) else number,
+                title=r.text(ai, "title", f"{where}.items[{j}]", required=True),
+                kind=kind if kind in {"item", "report", "minutes", "attachment"} else "item",
+                report_kind=r.text(ai, "report_kind", f"{where}.items[{j}]"),
+                report_quarter=r.text(ai, "report_quarter", f"{where}.items[{j}]"),
+            )
         )
-    return summary
+    return meeting
 
 
 def _action(
@@ -398,6 +448,14 @@ def _action(
                 r.errors.append(f"{where}.{key}: unknown {fw_code} item '{code}'")
                 continue
             action.framework_items.append(ActionFrameworkItem(item=item))
+    _updates(r, ad, where, action, summary)
+    return action
+
+
+def _updates(
+    r: _Reader, ad: dict[str, Any], where: str, action: Action, summary: LoadSummary
+) -> None:
+    """The action's quarterly updates, at most one a quarter."""
     quarters: set[str] = set()
     for k, ud in enumerate(r.items(ad, "updates", where)):
         uwhere = f"{where}.updates[{k}]"
@@ -431,7 +489,6 @@ def _action(
             )
         )
         summary.updates += 1
-    return action
 
 
 def _indicator(
@@ -467,6 +524,15 @@ def _indicator(
         numerator_label=r.text(item, "numerator_label", where),
         denominator_label=r.text(item, "denominator_label", where),
     )
+    _profile_and_choices(r, where, indicator, target)
+    _indicator_values(r, item, where, indicator)
+    return indicator
+
+
+def _profile_and_choices(
+    r: _Reader, where: str, indicator: Indicator, target: dict[str, Any]
+) -> None:
+    """The target's profile by quarter, and a check of the unit and polarity named."""
     profile = target.get("profile") or {}
     if isinstance(profile, dict) and profile:
         clean = {str(q): r.decimal(v, f"{where}.target.profile.{q}") for q, v in profile.items()}
@@ -479,6 +545,10 @@ def _indicator(
         r.errors.append(
             f"{where}.polarity: '{indicator.polarity}' is not higher_better, lower_better or neither"
         )
+
+
+def _indicator_values(r: _Reader, item: dict[str, Any], where: str, indicator: Indicator) -> None:
+    """The indicator's values, one per period."""
     periods: set[str] = set()
     for k, vd in enumerate(r.items(item, "values", where)):
         vwhere = f"{where}.values[{k}]"
@@ -502,4 +572,3 @@ def _indicator(
                 denominator=r.decimal(vd.get("denominator"), f"{vwhere}.denominator"),
             )
         )
-    return indicator

@@ -99,15 +99,29 @@ class PlanPreview:
                 f"Financial year: {self.year}"
                 + (f" (read from {self.year_from})" if self.year_from else "")
             )
-        if self.columns is not None:
-            ignored = [c.name for c in self.columns.of(Meaning.IGNORE)]
-            kept = [c.name for c in self.columns.of(Meaning.NOTES)]
-            if kept:
-                out.append("Kept as notes on each action: " + ", ".join(kept))
-            if ignored:
-                out.append("Not used (left out): " + ", ".join(ignored))
+        out += self._columns_text()
         if self.without_priority:
             out.append(self.section_note())
+        out += self._agencies_text()
+        out += [f"note: {p}" for p in self.problems]
+        return out
+
+    def _columns_text(self) -> list[str]:
+        """The columns kept as notes and those left out, when there are any."""
+        if self.columns is None:
+            return []
+        out = []
+        ignored = [c.name for c in self.columns.of(Meaning.IGNORE)]
+        kept = [c.name for c in self.columns.of(Meaning.NOTES)]
+        if kept:
+            out.append("Kept as notes on each action: " + ", ".join(kept))
+        if ignored:
+            out.append("Not used (left out): " + ", ".join(ignored))
+        return out
+
+    def _agencies_text(self) -> list[str]:
+        """The agencies to be created, and those matched only by a similar name."""
+        out = []
         new = {(a.abbreviation, a.name): a for a in self.agencies if a.is_new}
         if new:
             out.append(
@@ -120,7 +134,6 @@ class PlanPreview:
                 "Matched by a similar name (check): "
                 + ", ".join(f"'{a.text}' as {a.abbreviation}" for a in similar)
             )
-        out += [f"note: {p}" for p in self.problems]
         return out
 
     def section_note(self) -> str:
@@ -246,21 +259,71 @@ def _interpret(preview: PlanPreview, read: PlanRead) -> None:
             f"{preview.path.name} has a plan header but no projects / initiatives under it."
         )
     directory = AgencyDirectory(preview.known)
-    chosen = {a.text: a for a in preview.agencies if a.how == "chosen"}
-    order: list[str] = []  # distinct names in the order the sheet first gives them
-    uses: dict[str, int] = {}
+    order, uses = _agency_uses(read.lines, directory)
     for line in read.lines:
+        if not line.lead:
+            preview.problems.append(
+                f"{line.sheet} row {line.row}: '{line.title}' has no lead agency"
+            )
+    chosen = {a.text: a for a in preview.agencies if a.how == "chosen"}
+    taken = {_abbreviation_key(k.abbreviation) for k in preview.known}
+    decided = _decide_agencies(order, uses, chosen, directory, taken)
+    choices = {name: decided[name] for name in order}
+    preview.agencies = list(choices.values())
+    preview.unknown_agencies = [a.text for a in preview.agencies if a.is_new]
+    sections = {(x.priority_number, x.priority_title) for x in read.lines}
+    preview.priorities = len(sections)
+    preview.objectives = len({(x.priority_title, x.objective) for x in read.lines})
+    preview.without_priority = sum(1 for x in read.lines if not x.priority_title)
+    preview.without_objective = sum(1 for x in read.lines if not x.objective)
+    if preview.without_objective:
+        preview.problems.append(
+            f"{preview.without_objective} action(s) have no objective: each goes under an "
+            "objective named like its key priority"
+        )
+    if _other_partnership(preview):
+        preview.problems.append(
+            f"The spreadsheet names {preview.read_partnership}; this plan file is "
+            f"{preview.existing_partnership}'s"
+        )
+
+
+def _other_partnership(preview: PlanPreview) -> bool:
+    """True when the spreadsheet names a partnership other than the one the file holds."""
+    return bool(
+        preview.read_partnership
+        and preview.existing_partnership
+        and preview.read_partnership != preview.existing_partnership
+        and preview.existing_partnership != _PLACEHOLDER_PARTNERSHIP
+    )
+
+
+def _agency_uses(
+    lines: list[PlanLine], directory: AgencyDirectory
+) -> tuple[list[str], dict[str, int]]:
+    """Each line's lead and supporting agencies split into names; the distinct names in the
+    order the sheet first gives them, and how many times each is named."""
+    order: list[str] = []
+    uses: dict[str, int] = {}
+    for line in lines:
         line.lead = directory.split(line.lead_text)
         line.support = directory.split(line.support_text)
         for name in line.lead + line.support:
             if name not in uses:
                 order.append(name)
             uses[name] = uses.get(name, 0) + 1
-        if not line.lead:
-            preview.problems.append(
-                f"{line.sheet} row {line.row}: '{line.title}' has no lead agency"
-            )
-    taken = {_abbreviation_key(k.abbreviation) for k in preview.known}
+    return order, uses
+
+
+def _decide_agencies(
+    order: list[str],
+    uses: dict[str, int],
+    chosen: dict[str, AgencyChoice],
+    directory: AgencyDirectory,
+    taken: set[str],
+) -> dict[str, AgencyChoice]:
+    """The agency each name means: the officer's choice, a known agency, a new agency
+    already proposed under the same abbreviation, or a new one proposed."""
     decided: dict[str, AgencyChoice] = {}
     new_by_abbreviation: dict[str, AgencyChoice] = {}
     # Full names first, so 'TDC' further up the sheet is found to be 'Tendring District
@@ -281,29 +344,80 @@ def _interpret(preview: PlanPreview, read: PlanRead) -> None:
             new_by_abbreviation.setdefault(key, choice)
         choice.uses = uses[name]
         decided[name] = choice
-    choices = {name: decided[name] for name in order}
-    preview.agencies = list(choices.values())
-    preview.unknown_agencies = [a.text for a in preview.agencies if a.is_new]
-    sections = {(x.priority_number, x.priority_title) for x in read.lines}
-    preview.priorities = len(sections)
-    preview.objectives = len({(x.priority_title, x.objective) for x in read.lines})
-    preview.without_priority = sum(1 for x in read.lines if not x.priority_title)
-    preview.without_objective = sum(1 for x in read.lines if not x.objective)
-    if preview.without_objective:
-        preview.problems.append(
-            f"{preview.without_objective} action(s) have no objective: each goes under an "
-            "objective named like its key priority"
-        )
-    if (
-        preview.read_partnership
-        and preview.existing_partnership
-        and preview.read_partnership != preview.existing_partnership
-        and preview.existing_partnership != _PLACEHOLDER_PARTNERSHIP
-    ):
-        preview.problems.append(
-            f"The spreadsheet names {preview.read_partnership}; this plan file is "
-            f"{preview.existing_partnership}'s"
-        )
+    return decided
+
+
+def _partners_by_text(s: Session, preview: PlanPreview, summary: LoadSummary) -> dict[str, Partner]:
+    """The partner each agency name of the sheet means, those not yet known created."""
+    agencies = _agency_lookup(s)
+    by_text: dict[str, Partner] = {}
+    for choice in preview.agencies:
+        key = choice.abbreviation.upper()
+        partner = agencies.get(key)
+        if partner is None:
+            partner = Partner(abbreviation=choice.abbreviation, name=choice.name)
+            s.add(partner)
+            agencies[key] = partner
+            summary.partners += 1
+        by_text[choice.text] = partner
+    return by_text
+
+
+def _link_partners(action: Action, line: PlanLine, by_text: dict[str, Partner]) -> None:
+    """Lead agencies, then supporting ones; an agency named twice is linked once."""
+    seen: set[int] = set()
+    for role, names in (("lead", line.lead), ("support", line.support)):
+        for k, name in enumerate(names):
+            partner = by_text[name]
+            if id(partner) in seen:
+                continue
+            seen.add(id(partner))
+            action.partners.append(ActionPartner(partner=partner, role=role, position=k))
+
+
+class _Sections:
+    """The plan's priorities and objectives, made as the sheet's lines first name them."""
+
+    def __init__(self, plan: Plan, section_title: str, summary: LoadSummary) -> None:
+        self.plan = plan
+        self.section_title = section_title  # for lines with no key priority above them
+        self.summary = summary
+        self.priorities: dict[tuple[int | None, str], KeyPriority] = {}
+        self.objectives: dict[tuple[int, str], Objective] = {}
+        self.used_numbers: set[int] = set()
+
+    def place(self, line: PlanLine) -> tuple[KeyPriority, Objective]:
+        """The priority and objective a line's action goes under."""
+        priority = self._priority(line)
+        objective_title = line.objective or priority.title
+        okey = (id(priority), objective_title)
+        objective = self.objectives.get(okey)
+        if objective is None:
+            objective = Objective(title=objective_title, position=len(priority.objectives))
+            priority.objectives.append(objective)
+            self.objectives[okey] = objective
+            self.summary.objectives += 1
+        return priority, objective
+
+    def _priority(self, line: PlanLine) -> KeyPriority:
+        # A number missing or used twice in the sheet becomes the next free one.
+        priority_title = line.priority_title or self.section_title
+        pkey = (line.priority_number, priority_title)
+        priority = self.priorities.get(pkey)
+        if priority is not None:
+            return priority
+        number = line.priority_number
+        if number is None or number in self.used_numbers:
+            number = max(self.used_numbers, default=0) + 1
+        self.used_numbers.add(number)
+        priority = KeyPriority(number=number, kind=line.priority_kind, title=priority_title)
+        self.plan.priorities.append(priority)
+        self.priorities[pkey] = priority
+        if line.priority_kind == "key":
+            self.summary.priorities += 1
+        else:
+            self.summary.other_sections += 1
+        return priority
 
 
 def _abbreviation_key(text: str) -> str:
@@ -354,62 +468,21 @@ def load_plan_spreadsheet(
         if s.scalar(select(Plan.id).where(Plan.year == preview.year)) is not None:
             raise UserError(f"There is already a plan for {preview.year}; nothing was loaded.")
         _partnership(s, preview)
-        agencies = _agency_lookup(s)
-        by_text: dict[str, Partner] = {}
-        for choice in preview.agencies:
-            key = choice.abbreviation.upper()
-            partner = agencies.get(key)
-            if partner is None:
-                partner = Partner(abbreviation=choice.abbreviation, name=choice.name)
-                s.add(partner)
-                agencies[key] = partner
-                summary.partners += 1
-            by_text[choice.text] = partner
+        by_text = _partners_by_text(s, preview, summary)
         frameworks = _Frameworks(s, preview.columns)
         plan = Plan(
             year=preview.year, title=f"Annual Partnership Plan {preview.year}", status="draft"
         )
         s.add(plan)
-        priorities: dict[tuple[int | None, str], KeyPriority] = {}
-        objectives: dict[tuple[int, str], Objective] = {}
-        used_numbers: set[int] = set()
+        sections = _Sections(plan, section_title, summary)
         total = len(preview.lines)
         for done, line in enumerate(preview.lines):
             _check_cancelled(cancelled)
             if progress is not None:
                 progress(done, total, _line_label(line))
-            priority_title = line.priority_title or section_title
-            pkey = (line.priority_number, priority_title)
-            priority = priorities.get(pkey)
-            if priority is None:
-                number = line.priority_number
-                if number is None or number in used_numbers:
-                    number = max(used_numbers, default=0) + 1
-                used_numbers.add(number)
-                priority = KeyPriority(number=number, kind=line.priority_kind, title=priority_title)
-                plan.priorities.append(priority)
-                priorities[pkey] = priority
-                if line.priority_kind == "key":
-                    summary.priorities += 1
-                else:
-                    summary.other_sections += 1
-            objective_title = line.objective or priority_title
-            okey = (id(priority), objective_title)
-            objective = objectives.get(okey)
-            if objective is None:
-                objective = Objective(title=objective_title, position=len(priority.objectives))
-                priority.objectives.append(objective)
-                objectives[okey] = objective
-                summary.objectives += 1
+            priority, objective = sections.place(line)
             action = _action(line, priority, objective, summary)
-            seen: set[int] = set()
-            for role, names in (("lead", line.lead), ("support", line.support)):
-                for k, name in enumerate(names):
-                    partner = by_text[name]
-                    if id(partner) in seen:
-                        continue
-                    seen.add(id(partner))
-                    action.partners.append(ActionPartner(partner=partner, role=role, position=k))
+            _link_partners(action, line, by_text)
             frameworks.link(action, line)
             objective.actions.append(action)
             summary.actions += 1

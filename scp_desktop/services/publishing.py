@@ -67,27 +67,11 @@ def write_document(
     started = time.perf_counter()
     day = today or dt.date.today()
     report(0.02, "Reading the plan…")
-    data: object
-    if kind == "committee":
-        if not quarter:
-            raise UserError("Choose the quarter the committee report covers (e.g. 2022-23-Q2).")
-        if meeting_id is None:
-            meetings = reports.list_meetings(db)
-            if len(meetings) != 1:
-                raise UserError("Choose the meeting the report goes to (--meeting ID).")
-            meeting_id = meetings[0].id
-        data = committee.committee_data(db, meeting_id, quarter, day)
-    else:
-        if kind == "quarterly" and not quarter:
-            raise UserError("Choose a quarter (e.g. 2022-23-Q2).")
-        if plan_id is None:
-            plan_id = reports.plan_for_quarter(db, quarter) if quarter else _only_plan(db)
-        if kind == "quarterly":
-            data = reports.quarterly_data(db, plan_id, quarter, day)
-        elif kind == "plan":
-            data = reports.plan_data(db, plan_id, day)
-        else:
-            data = reports.year_end_data(db, plan_id, day)
+    data = (
+        _committee_data(db, quarter, meeting_id, day)
+        if kind == "committee"
+        else _report_data(db, kind, plan_id, quarter, day)
+    )
     # Imported here: python-docx and lxml cost ~0.1 s, which start-up need not pay.
     from scp_desktop.publish import documents, html, word
 
@@ -100,6 +84,34 @@ def write_document(
         raise UserError(f"Could not write {out}: {exc.strerror or exc}") from exc
     activity.report_written(f"{kind} {fmt}", 0, size, time.perf_counter() - started)
     return size
+
+
+def _committee_data(db: Database, quarter: str, meeting_id: int | None, day: dt.date) -> object:
+    """The committee report's content; the meeting may be left out when there is only one."""
+    if not quarter:
+        raise UserError("Choose the quarter the committee report covers (e.g. 2022-23-Q2).")
+    if meeting_id is None:
+        meetings = reports.list_meetings(db)
+        if len(meetings) != 1:
+            raise UserError("Choose the meeting the report goes to (--meeting ID).")
+        meeting_id = meetings[0].id
+    return committee.committee_data(db, meeting_id, quarter, day)
+
+
+def _report_data(
+    db: Database, kind: str, plan_id: int | None, quarter: str, day: dt.date
+) -> object:
+    """A quarterly, plan or year-end report's content; the plan is the quarter's, or the
+    only one when neither is given."""
+    if kind == "quarterly" and not quarter:
+        raise UserError("Choose a quarter (e.g. 2022-23-Q2).")
+    if plan_id is None:
+        plan_id = reports.plan_for_quarter(db, quarter) if quarter else _only_plan(db)
+    if kind == "quarterly":
+        return reports.quarterly_data(db, plan_id, quarter, day)
+    if kind == "plan":
+        return reports.plan_data(db, plan_id, day)
+    return reports.year_end_data(db, plan_id, day)
 
 
 def _only_plan(db: Database) -> int:

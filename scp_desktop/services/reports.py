@@ -340,6 +340,84 @@ def _codes(action: _ActionRow, frameworks: dict[int, tuple[str, str]], code: str
     return ", ".join(sorted(picked, key=key))
 
 
+def _carried_updates(s: Session, tree: _PlanTree, quarter: Quarter | None) -> dict[int, _Update]:
+    """Last year's Q4 updates of the actions rolled over into this plan, by new action id."""
+    # Q1's "last quarter" is Q4 of last year's plan: rolled-over actions keep their history on
+    # the action they were carried from.
+    carried: dict[int, _Update] = {}
+    if quarter is None or quarter.number != 1:
+        return carried
+    sources = {a.carried_from_id: a.id for a in tree.all_actions() if a.carried_from_id is not None}
+    if sources:
+        for action_id, letter, illustrative, narrative, reported_by in s.execute(
+            select(
+                QuarterUpdate.action_id,
+                QuarterUpdate.rag,
+                QuarterUpdate.rag_illustrative,
+                QuarterUpdate.narrative,
+                QuarterUpdate.reported_by,
+            ).where(
+                QuarterUpdate.action_id.in_(sources),
+                QuarterUpdate.quarter == quarter.previous().code,
+            )
+        ):
+            carried[sources[action_id]] = _Update(
+                letter, bool(illustrative), narrative, reported_by
+            )
+    return carried
+
+
+@dataclass(frozen=True)
+class _ActionUpdates:
+    """What an action line is read from: the report's quarter, the updates of the plan year
+    and of the quarters asked for, and those carried from last year's plan."""
+
+    quarter: Quarter | None
+    updates: dict[tuple[int, str], _Update]
+    carried: dict[int, _Update]
+    quarters: tuple[Quarter, ...]
+
+
+def _action_line(
+    a: _ActionRow, read: _ActionUpdates, frameworks: dict[int, tuple[str, str]]
+) -> tuple[ActionLine, bool]:
+    """An action's line of the report, and whether any RAG on it is illustrative."""
+    quarter, updates, carried = read.quarter, read.updates, read.carried
+    now = updates.get((a.id, quarter.code)) if quarter else None
+    before = updates.get((a.id, quarter.previous().code)) or carried.get(a.id) if quarter else None
+    path_updates = [updates.get((a.id, q.code)) for q in read.quarters]
+    path = tuple(RAG(u.rag) if u else None for u in path_updates)
+    latest_i = max((i for i, u in enumerate(path_updates) if u), default=None)
+    latest = path_updates[latest_i] if latest_i is not None else None
+    shown = now if quarter is not None else latest
+    illustrative = any(u.rag_illustrative for u in path_updates if u) or bool(
+        now is not None and now.rag_illustrative
+    )
+    rag = RAG(now.rag) if now else None
+    previous = RAG(before.rag) if before else None
+    deadline = deadline_from_storage(a.deadline_kind, a.deadline_date, a.deadline_text)
+    line = ActionLine(
+        id=a.id,
+        reference=a.reference,
+        title=a.title,
+        about=a.about,
+        lead=a.lead,
+        deadline=deadline.display,
+        deadline_day=deadline.day,
+        status=a.status,
+        rag=rag,
+        previous_rag=previous,
+        travel=direction_of_travel(previous, rag),
+        narrative=shown.narrative if shown else "",
+        reported_by=shown.reported_by if shown else "",
+        pfcc=_codes(a, frameworks, "PFCC"),
+        ecps=_codes(a, frameworks, "ECPS"),
+        path=(path[0], path[1], path[2], path[3]),
+        latest_quarter=read.quarters[latest_i].label if latest_i is not None else "",
+    )
+    return line, illustrative
+
+
 def _sections(
     s: Session, tree: _PlanTree, quarter: Quarter | None, year: FinancialYear
 ) -> tuple[tuple[PrioritySection, ...], bool]:
@@ -351,29 +429,7 @@ def _sections(
     if quarter is not None:
         codes += [quarter.code, quarter.previous().code]
     updates = _updates(s, plan.id, sorted(set(codes)))
-    # Q1's "last quarter" is Q4 of last year's plan: rolled-over actions keep their history on
-    # the action they were carried from.
-    carried: dict[int, _Update] = {}
-    if quarter is not None and quarter.number == 1:
-        sources = {
-            a.carried_from_id: a.id for a in tree.all_actions() if a.carried_from_id is not None
-        }
-        if sources:
-            for action_id, letter, illustrative, narrative, reported_by in s.execute(
-                select(
-                    QuarterUpdate.action_id,
-                    QuarterUpdate.rag,
-                    QuarterUpdate.rag_illustrative,
-                    QuarterUpdate.narrative,
-                    QuarterUpdate.reported_by,
-                ).where(
-                    QuarterUpdate.action_id.in_(sources),
-                    QuarterUpdate.quarter == quarter.previous().code,
-                )
-            ):
-                carried[sources[action_id]] = _Update(
-                    letter, bool(illustrative), narrative, reported_by
-                )
+    carried = _carried_updates(s, tree, quarter)
     frameworks = _framework_codes(s)
     illustrative = False
     sections = []
@@ -382,44 +438,11 @@ def _sections(
         for obj in kp.objectives:
             lines = []
             for a in tree.of(obj):
-                now = updates.get((a.id, quarter.code)) if quarter else None
-                before = (
-                    updates.get((a.id, quarter.previous().code)) or carried.get(a.id)
-                    if quarter
-                    else None
+                line, line_illustrative = _action_line(
+                    a, _ActionUpdates(quarter, updates, carried, quarters), frameworks
                 )
-                path_updates = [updates.get((a.id, code)) for code in year_codes]
-                path = tuple(RAG(u.rag) if u else None for u in path_updates)
-                latest_i = max((i for i, u in enumerate(path_updates) if u), default=None)
-                latest = path_updates[latest_i] if latest_i is not None else None
-                shown = now if quarter is not None else latest
-                illustrative = illustrative or any(u.rag_illustrative for u in path_updates if u)
-                if now is not None and now.rag_illustrative:
-                    illustrative = True
-                rag = RAG(now.rag) if now else None
-                previous = RAG(before.rag) if before else None
-                deadline = deadline_from_storage(a.deadline_kind, a.deadline_date, a.deadline_text)
-                lines.append(
-                    ActionLine(
-                        id=a.id,
-                        reference=a.reference,
-                        title=a.title,
-                        about=a.about,
-                        lead=a.lead,
-                        deadline=deadline.display,
-                        deadline_day=deadline.day,
-                        status=a.status,
-                        rag=rag,
-                        previous_rag=previous,
-                        travel=direction_of_travel(previous, rag),
-                        narrative=shown.narrative if shown else "",
-                        reported_by=shown.reported_by if shown else "",
-                        pfcc=_codes(a, frameworks, "PFCC"),
-                        ecps=_codes(a, frameworks, "ECPS"),
-                        path=(path[0], path[1], path[2], path[3]),
-                        latest_quarter=quarters[latest_i].label if latest_i is not None else "",
-                    )
-                )
+                illustrative = illustrative or line_illustrative
+                lines.append(line)
             blocks.append(ObjectiveBlock(obj.title, tuple(lines)))
         sections.append(
             PrioritySection(
@@ -789,6 +812,33 @@ def _report_kinds(item: AgendaItem) -> list[str]:
 # --- building -----------------------------------------------------------------------------
 
 
+def _plan_report_data(db: Database, kind: str, plan_id: int, quarter: str, day: dt.date) -> object:
+    """A quarterly, plan or year-end report's content."""
+    if kind == "quarterly":
+        return quarterly_data(db, plan_id, quarter, day)
+    if kind == "plan":
+        return plan_data(db, plan_id, day)
+    return year_end_data(db, plan_id, day)
+
+
+def _pack_data(
+    db: Database,
+    meeting_id: int | None,
+    plan_id: int | None,
+    quarter: str,
+    day: dt.date,
+    *,
+    public: bool,
+) -> object:
+    """A meeting pack's content; the meeting may be left out when there is only one."""
+    if meeting_id is None:
+        meetings = list_meetings(db)
+        if len(meetings) != 1:
+            raise UserError("Choose the meeting for the pack (--meeting ID).")
+        meeting_id = meetings[0].id
+    return meeting_pack_data(db, meeting_id, plan_id, quarter, day, public=public)
+
+
 def build_report(
     db: Database,
     kind: str,
@@ -820,22 +870,12 @@ def build_report(
     if kind == "quarterly" and not quarter:
         raise UserError("Choose a quarter (e.g. 2022-23-Q2).")
     report(0.02, "Reading the plan…")
-    if kind == "quarterly":
-        assert plan_id is not None
-        data: object = quarterly_data(db, plan_id, quarter, day)
-    elif kind == "plan":
-        assert plan_id is not None
-        data = plan_data(db, plan_id, day)
-    elif kind == "year-end":
-        assert plan_id is not None
-        data = year_end_data(db, plan_id, day)
+    data: object
+    if kind == "pack":
+        data = _pack_data(db, meeting_id, pack_plan, quarter, day, public=public)
     else:
-        if meeting_id is None:
-            meetings = list_meetings(db)
-            if len(meetings) != 1:
-                raise UserError("Choose the meeting for the pack (--meeting ID).")
-            meeting_id = meetings[0].id
-        data = meeting_pack_data(db, meeting_id, pack_plan, quarter, day, public=public)
+        assert plan_id is not None
+        data = _plan_report_data(db, kind, plan_id, quarter, day)
     report(0.1, "Laying out pages…")
     try:
         pages = pdf_build.write(data, out, progress=report)

@@ -114,14 +114,8 @@ def copy_database(
                 )
             dst.rollback()  # the look at its tables began a transaction; the copy is one of its own
             with dst.begin():
-                occupied = _holds_rows(dst, tables)
-                occupied = [n for n in occupied if n != "alembic_version"]
-                if occupied and not replace:
-                    raise CopyRefused(
-                        f"{target.path} already holds a plan (rows in {', '.join(occupied[:5])}"
-                        f"{'…' if len(occupied) > 5 else ''}). Nothing was copied; copy to an "
-                        "empty database, or add --replace to replace what it holds."
-                    )
+                if not replace:
+                    _refuse_a_plan(dst, tables, target)
                 if dst.dialect.name == "sqlite":
                     dst.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
                 for table in reversed(tables):
@@ -132,16 +126,7 @@ def copy_database(
                     _copy_table(src, dst, table)
                 if dst.dialect.name == "postgresql":
                     _reset_sequences(dst, tables)
-                for table in tables:
-                    rows, checksum = table_checksum(src, table)
-                    copied_rows, copied_checksum = table_checksum(dst, table)
-                    if (rows, checksum) != (copied_rows, copied_checksum):
-                        raise CopyRefused(
-                            f"The copy of table {table.name} does not match the source "
-                            f"({copied_rows} rows copied of {rows}, or their content differs). "
-                            "Nothing was copied."
-                        )
-                    done.append(TableCopied(table.name, rows, checksum))
+                done = [_checked_copy(src, dst, table) for table in tables]
             if progress is not None:
                 progress(len(tables), len(tables), "")
     except DBAPIError as exc:
@@ -150,6 +135,30 @@ def copy_database(
             "Nothing was copied."
         ) from exc
     return CopyReport(str(source.path), str(target.path), done)
+
+
+def _refuse_a_plan(dst: Connection, tables: list[Table], target: Database) -> None:
+    """CopyRefused when the target holds rows (other than its schema version)."""
+    occupied = [n for n in _holds_rows(dst, tables) if n != "alembic_version"]
+    if occupied:
+        raise CopyRefused(
+            f"{target.path} already holds a plan (rows in {', '.join(occupied[:5])}"
+            f"{'…' if len(occupied) > 5 else ''}). Nothing was copied; copy to an "
+            "empty database, or add --replace to replace what it holds."
+        )
+
+
+def _checked_copy(src: Connection, dst: Connection, table: Table) -> TableCopied:
+    """The table's rows and checksum, when the copy has the same as the source."""
+    rows, checksum = table_checksum(src, table)
+    copied_rows, copied_checksum = table_checksum(dst, table)
+    if (rows, checksum) != (copied_rows, copied_checksum):
+        raise CopyRefused(
+            f"The copy of table {table.name} does not match the source "
+            f"({copied_rows} rows copied of {rows}, or their content differs). "
+            "Nothing was copied."
+        )
+    return TableCopied(table.name, rows, checksum)
 
 
 def _copy_table(src: Connection, dst: Connection, table: Table) -> None:

@@ -102,6 +102,14 @@ def _first_line(text: str) -> str:
     return text.split("\n", 1)[0][:160]
 
 
+def _progress_tooltip(progress: Progress) -> str | None:
+    """The latest progress in full, under its quarter, as the tooltip's rich text."""
+    if not progress.text:
+        return None
+    text = html.escape(progress.text).replace("\n", "<br>")
+    return f"<p><b>{progress.quarter}</b></p><p>{text}</p>"
+
+
 def _rag_letter(i: int) -> Callable[[ActionRow], str]:
     return lambda r: r.rags[i].value if r.rags[i] is not None else ""  # type: ignore[union-attr]
 
@@ -515,25 +523,22 @@ class ActionTableModel(QAbstractTableModel):
         if role == _ID:
             return row.id
         if _Q1 <= column <= _Q4:
-            rag = row.rags[column - _Q1]
-            if role == _RAG:
-                return rag.value if rag else None
-            if role in (_TOOLTIP, _ACCESSIBLE):
-                q = self._year.quarter(column - _Q1 + 1)
-                return (
-                    f"{q.label}: {rag.label} ({rag.meaning})" if rag else f"{q.label}: not reported"
-                )
-            if role == _EDIT:
-                return rag.value if rag else ""
-            return None
+            return self._quarter_data(row.rags[column - _Q1], column - _Q1 + 1, role)
         if role == _TOOLTIP:
             if column == _PROGRESS:
-                progress = self._progress_at(r)
-                if not progress.text:
-                    return None
-                text = html.escape(progress.text).replace("\n", "<br>")
-                return f"<p><b>{progress.quarter}</b></p><p>{text}</p>"
+                return _progress_tooltip(self._progress_at(r))
             return self._tooltip(row, column)
+        return None
+
+    def _quarter_data(self, rag: RAG | None, quarter: int, role: int) -> Any:
+        """A quarter's RAG cell: its letter, its spoken/tooltip sentence, or its edit text."""
+        if role == _RAG:
+            return rag.value if rag else None
+        if role in (_TOOLTIP, _ACCESSIBLE):
+            q = self._year.quarter(quarter)
+            return f"{q.label}: {rag.label} ({rag.meaning})" if rag else f"{q.label}: not reported"
+        if role == _EDIT:
+            return rag.value if rag else ""
         return None
 
     def _tooltip(self, row: ActionRow, column: int) -> str | None:

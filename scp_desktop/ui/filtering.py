@@ -61,41 +61,15 @@ class ActionFilter:
         narratives in UTF-8 (`workspace.load_search_texts`); without it the text is looked
         for in the row's own title, about and reference only.
         """
+        checks = _text_checks(self.text.lower().split(), search_texts)
+        checks += self._field_checks(quarter_number)
+        if len(checks) == 1:
+            return checks[0]
+        return lambda r: all(check(r) for check in checks)
+
+    def _field_checks(self, quarter_number: int) -> list[Callable[[ActionRow], bool]]:
+        """The checks of the chosen lead, priority, objective, RAG, flags and status."""
         checks: list[Callable[[ActionRow], bool]] = []
-        words = self.text.lower().split()
-        if words and search_texts is not None:
-            texts = search_texts
-            pairs = [(word.encode(), word) for word in words]
-            if len(pairs) == 1:
-                ((one_raw, one_word),) = pairs
-
-                # One word (the usual case): no loop over words for each of thousands of rows.
-                def word_ok(row: ActionRow) -> bool:
-                    return one_raw in texts.get(row.id, b"") or one_word in row.lead_lower
-
-                checks.append(word_ok)
-
-            def text_ok(row: ActionRow) -> bool:
-                text = texts.get(row.id, b"")
-                # Every word must appear somewhere: "knife crime" finds "crime ... knife".
-                # A plain loop: all() with a generator costs a third more per keystroke.
-                for raw, word in pairs:
-                    if raw not in text and word not in row.lead_lower:
-                        return False
-                return True
-
-            if len(pairs) > 1:
-                checks.append(text_ok)
-        elif words:
-
-            def own_text_ok(row: ActionRow) -> bool:
-                text = f"{row.title} {row.about} {row.reference}".lower()
-                for word in words:  # noqa: SIM110
-                    if word not in text and word not in row.lead_lower:
-                        return False
-                return True
-
-            checks.append(own_text_ok)
         if self.lead_id is not None:
             lead = self.lead_id
             checks.append(lambda r: lead in r.lead_ids)
@@ -118,6 +92,45 @@ class ActionFilter:
         if self.status:
             status = self.status
             checks.append(lambda r: r.status == status)
-        if len(checks) == 1:
-            return checks[0]
-        return lambda r: all(check(r) for check in checks)
+        return checks
+
+
+def _text_checks(
+    words: list[str], search_texts: Mapping[int, bytes] | None
+) -> list[Callable[[ActionRow], bool]]:
+    """The checks that every searched word is found, in the search texts or the row's own."""
+    checks: list[Callable[[ActionRow], bool]] = []
+    if words and search_texts is not None:
+        texts = search_texts
+        pairs = [(word.encode(), word) for word in words]
+        if len(pairs) == 1:
+            ((one_raw, one_word),) = pairs
+
+            # One word (the usual case): no loop over words for each of thousands of rows.
+            def word_ok(row: ActionRow) -> bool:
+                return one_raw in texts.get(row.id, b"") or one_word in row.lead_lower
+
+            checks.append(word_ok)
+
+        def text_ok(row: ActionRow) -> bool:
+            text = texts.get(row.id, b"")
+            # Every word must appear somewhere: "knife crime" finds "crime ... knife".
+            # A plain loop: all() with a generator costs a third more per keystroke.
+            for raw, word in pairs:  # noqa: SIM110
+                if raw not in text and word not in row.lead_lower:
+                    return False
+            return True
+
+        if len(pairs) > 1:
+            checks.append(text_ok)
+    elif words:
+
+        def own_text_ok(row: ActionRow) -> bool:
+            text = f"{row.title} {row.about} {row.reference}".lower()
+            for word in words:  # noqa: SIM110
+                if word not in text and word not in row.lead_lower:
+                    return False
+            return True
+
+        checks.append(own_text_ok)
+    return checks

@@ -2,39 +2,36 @@
 
 from __future__ import annotations
 
-import math
-from decimal import Decimal
-
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPainterPath, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from scp_desktop.domain.indicators import Polarity, format_value
-from scp_desktop.domain.rag import RAG
-from scp_desktop.services.indicators import ChartSeries, SeriesPoint
+from scp_desktop.domain.indicators import format_value
+from scp_desktop.services.indicators import ChartSeries
+from scp_desktop.ui.indicators.chart_layout import (
+    MARKER_RADIUS,
+    Box,
+    ChartLayout,
+    LegendKind,
+    TextMeasure,
+    chart_layout,
+    nice_ticks,
+)
 from scp_desktop.ui.indicators.common import PALE, rag_colour, text_on
 
 VALUE_COLOUR = QColor("#1A237E")
 COMPARATOR_COLOUR = QColor("#6D4C41")
 TARGET_COLOUR = QColor("#1B5E20")
+_LEGEND_LINES = {
+    LegendKind.VALUE: (VALUE_COLOUR, Qt.PenStyle.SolidLine),
+    LegendKind.COMPARATOR: (COMPARATOR_COLOUR, Qt.PenStyle.DashLine),
+    LegendKind.TARGET: (TARGET_COLOUR, Qt.PenStyle.DashLine),
+}
+__all__ = ["IndicatorChart", "nice_ticks"]
 
 
-def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
-    """Round tick values covering low..high (1, 2, 2.5 or 5 times a power of ten apart)."""
-    if high <= low:
-        high = low + 1
-    raw = (high - low) / max(count - 1, 1)
-    power = 10 ** math.floor(math.log10(raw))
-    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
-    start = math.floor(low / step) * step
-    ticks = []
-    value = start
-    while value <= high + step * 0.001:
-        ticks.append(round(value, 10))
-        value += step
-    if ticks[-1] < high:
-        ticks.append(round(value, 10))
-    return ticks
+def _rect(box: Box) -> QRectF:
+    return QRectF(box.x, box.y, box.w, box.h)
 
 
 class IndicatorChart(QWidget):
@@ -67,14 +64,6 @@ class IndicatorChart(QWidget):
         ]
         return f"{self.series.name}. " + "; ".join(parts)
 
-    def _drawn_points(self) -> list[SeriesPoint]:
-        assert self.series is not None
-        points = self.series.points
-        # Leading periods with nothing to show only squeeze the chart.
-        while points and points[0].value is None and points[0].comparator is None:
-            points = points[1:]
-        return points
-
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -82,193 +71,117 @@ class IndicatorChart(QWidget):
         font = QFont(self.font())
         painter.setFont(font)
         fm = QFontMetrics(font)
-        if self.series is None:
-            self._centre_text(painter, "Choose an indicator to see its chart.")
-            return
-        points = self._drawn_points()
-        numbers = [
-            float(v)
-            for p in points
-            for v in (p.value, p.comparator, p.target, p.amber_limit)
-            if v is not None
-        ]
-        if not points or not any(p.value is not None or p.comparator is not None for p in points):
-            self._centre_text(painter, "No values to draw yet.")
-            return
-        low, high = min(numbers), max(numbers)
-        if low > 0 and high > 0 and low < high * 0.5:
-            low = 0.0
-        pad = (high - low) * 0.1 or abs(high) * 0.1 or 1.0
-        ticks = nice_ticks(low - pad if low != 0 else 0.0, high + pad)
-        y_min, y_max = ticks[0], ticks[-1]
-        unit = self.series.unit
-        labels = [format_value(Decimal(str(t)), unit) for t in ticks]
-        left = max(fm.horizontalAdvance(t) for t in labels) + 14
-        title_h = fm.height() + 8
-        legend_h = fm.height() + 6
-        bottom_h = fm.height() * 2 + 10
-        plot = QRectF(
-            left,
-            title_h + legend_h,
-            self.width() - left - 16,
-            self.height() - title_h - legend_h - bottom_h,
+        layout = chart_layout(
+            self.series, self.width(), self.height(), TextMeasure(fm.horizontalAdvance, fm.height())
         )
-        if plot.width() < 40 or plot.height() < 40:
+        if isinstance(layout, str):
+            self._centre_text(painter, layout)
             return
+        if layout is None or self.series is None:
+            return
+        self._paint_title(painter, layout, font, self.series.name)
+        self._paint_grid(painter, layout, fm)
+        self._paint_periods(painter, layout)
+        self._paint_series(painter, layout, font)
+        self._paint_legend(painter, layout, fm)
+        painter.end()
 
-        def y_of(value: float) -> float:
-            return plot.bottom() - (value - y_min) / (y_max - y_min) * plot.height()
-
-        step = plot.width() / len(points)
-
-        def x_of(i: int) -> float:
-            return plot.left() + step * (i + 0.5)
-
-        # Title
+    def _paint_title(self, painter: QPainter, layout: ChartLayout, font: QFont, name: str) -> None:
         bold = QFont(font)
         bold.setBold(True)
         painter.setFont(bold)
         painter.setPen(QColor("#212121"))
         title = QFontMetrics(bold).elidedText(
-            self.series.name, Qt.TextElideMode.ElideRight, int(self.width() - 16)
+            name, Qt.TextElideMode.ElideRight, int(layout.title.w)
         )
-        painter.drawText(
-            QRectF(8, 2, self.width() - 16, title_h), Qt.AlignmentFlag.AlignLeft, title
-        )
+        painter.drawText(_rect(layout.title), Qt.AlignmentFlag.AlignLeft, title)
         painter.setFont(font)
 
-        # Target bands, period by period (a profile can move the target between quarters).
-        polarity = self.series.polarity
-        for i, p in enumerate(points):
-            if p.target is None or p.amber_limit is None:
-                continue
-            x0 = plot.left() + step * i
-            target_y = y_of(float(p.target))
-            edge_y = y_of(float(p.amber_limit))
-            good_up = polarity is Polarity.HIGHER_BETTER
-            green = (
-                QRectF(x0, plot.top(), step, target_y - plot.top())
-                if good_up
-                else QRectF(x0, target_y, step, plot.bottom() - target_y)
-            )
-            amber = QRectF(x0, min(target_y, edge_y), step, abs(edge_y - target_y))
-            red = (
-                QRectF(x0, edge_y, step, plot.bottom() - edge_y)
-                if good_up
-                else QRectF(x0, plot.top(), step, edge_y - plot.top())
-            )
-            for rect, rag in ((green, RAG.GREEN), (amber, RAG.AMBER), (red, RAG.RED)):
-                colour = QColor(PALE[rag])
-                colour.setAlpha(150)
-                painter.fillRect(rect.intersected(plot), colour)
-
-        # Axes and grid
+    def _paint_grid(self, painter: QPainter, layout: ChartLayout, fm: QFontMetrics) -> None:
+        """Target bands, grid lines and their values, target lines, the axes."""
+        plot = _rect(layout.plot)
+        for band in layout.bands:
+            colour = QColor(PALE[band.rag])
+            colour.setAlpha(150)
+            painter.fillRect(_rect(band.box), colour)
         painter.setPen(QPen(QColor("#E0E0E0"), 1))
-        for t in ticks:
-            y = y_of(t)
-            painter.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
+        for tick in layout.ticks:
+            painter.drawLine(QPointF(plot.left(), tick.y), QPointF(plot.right(), tick.y))
         painter.setPen(QColor("#424242"))
-        for t, text in zip(ticks, labels, strict=True):
-            y = y_of(t)
+        for tick in layout.ticks:
             painter.drawText(
-                QRectF(0, y - fm.height() / 2, left - 6, fm.height()),
+                _rect(tick.label_box),
                 int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
-                text,
+                tick.label,
             )
         # Target lines over the grid, so a target on a grid line still reads as the target.
         painter.setPen(QPen(TARGET_COLOUR, 1.8, Qt.PenStyle.DashLine))
-        for i, p in enumerate(points):
-            if p.target is not None:
-                x0 = plot.left() + step * i
-                target_y = y_of(float(p.target))
-                painter.drawLine(QPointF(x0, target_y), QPointF(x0 + step, target_y))
+        for line in layout.targets:
+            painter.drawLine(QPointF(line.x0, line.y), QPointF(line.x1, line.y))
         painter.setPen(QPen(QColor("#757575"), 1))
         painter.drawLine(plot.bottomLeft(), plot.bottomRight())
         painter.drawLine(plot.bottomLeft(), plot.topLeft())
-        if y_min < 0 < y_max:
+        if layout.zero_y is not None:
             painter.setPen(QPen(QColor("#9E9E9E"), 1))
-            painter.drawLine(QPointF(plot.left(), y_of(0)), QPointF(plot.right(), y_of(0)))
+            painter.drawLine(
+                QPointF(plot.left(), layout.zero_y), QPointF(plot.right(), layout.zero_y)
+            )
 
-        # Period labels: quarter on one line, year beneath, thinned when crowded.
-        every = max(1, math.ceil(fm.horizontalAdvance("Sept 2022") * 1.1 / step))
+    def _paint_periods(self, painter: QPainter, layout: ChartLayout) -> None:
         painter.setPen(QColor("#424242"))
-        for i, p in enumerate(points):
-            if i % every:
-                continue
-            first, _, second = p.label.partition(" ")
-            rect = QRectF(
-                x_of(i) - step * every / 2, plot.bottom() + 4, step * every, fm.height() * 2
-            )
+        for label in layout.periods:
             painter.drawText(
-                rect,
+                _rect(label.box),
                 int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop),
-                f"{first}\n{second}",
+                label.text,
             )
 
-        # Comparator
-        comparator = [
-            (x_of(i), y_of(float(p.comparator)))
-            for i, p in enumerate(points)
-            if p.comparator is not None
-        ]
-        if comparator:
+    def _paint_series(self, painter: QPainter, layout: ChartLayout, font: QFont) -> None:
+        """The comparator as a dashed line of squares; the values as a line whose markers
+        carry the RAG letter, so colour is never the only signal."""
+        if layout.comparator:
             painter.setPen(QPen(COMPARATOR_COLOUR, 1.8, Qt.PenStyle.DashLine))
-            self._polyline(painter, comparator)
+            self._polyline(painter, layout.comparator)
             painter.setBrush(COMPARATOR_COLOUR)
             painter.setPen(Qt.PenStyle.NoPen)
-            for x, y in comparator:
+            for x, y in layout.comparator:
                 painter.drawRect(QRectF(x - 3, y - 3, 6, 6))
-
-        # Values, with the RAG letter in each marker so colour is never the only signal.
-        values = [
-            (i, x_of(i), y_of(float(p.value))) for i, p in enumerate(points) if p.value is not None
-        ]
         painter.setPen(QPen(VALUE_COLOUR, 2.2))
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        self._polyline(painter, [(x, y) for _, x, y in values])
+        self._polyline(painter, [(m.x, m.y) for m in layout.values])
         small = QFont(font)
         small.setBold(True)
         small.setPointSizeF(max(6.0, font.pointSizeF() * 0.8))
-        for i, x, y in values:
-            p = points[i]
-            radius = 8.0
+        radius = MARKER_RADIUS
+        for m in layout.values:
             painter.setPen(QPen(QColor("#FFFFFF"), 1.5))
-            painter.setBrush(rag_colour(p.rag) if p.rag else VALUE_COLOUR)
-            painter.drawEllipse(QPointF(x, y), radius, radius)
-            if p.rag:
+            painter.setBrush(rag_colour(m.rag) if m.rag else VALUE_COLOUR)
+            painter.drawEllipse(QPointF(m.x, m.y), radius, radius)
+            if m.rag:
                 painter.setFont(small)
-                painter.setPen(text_on(p.rag))
+                painter.setPen(text_on(m.rag))
                 painter.drawText(
-                    QRectF(x - radius, y - radius, radius * 2, radius * 2),
+                    QRectF(m.x - radius, m.y - radius, radius * 2, radius * 2),
                     int(Qt.AlignmentFlag.AlignCenter),
-                    p.rag.value,
+                    m.rag.value,
                 )
                 painter.setFont(font)
 
-        # Legend
-        x = plot.left()
-        y = title_h + 2
-        x = self._legend_line(painter, x, y, fm, VALUE_COLOUR, Qt.PenStyle.SolidLine, "Value")
-        if comparator:
-            label = self.series.comparator_label or "Comparator"
-            x = self._legend_line(painter, x, y, fm, COMPARATOR_COLOUR, Qt.PenStyle.DashLine, label)
-        if any(p.target is not None for p in points):
-            x = self._legend_line(painter, x, y, fm, TARGET_COLOUR, Qt.PenStyle.DashLine, "Target")
-            has_band = any(p.amber_limit is not None and p.amber_limit != p.target for p in points)
-            keys = [(RAG.GREEN, "target met")]
-            if has_band:
-                keys.append((RAG.AMBER, "within tolerance"))
-            keys.append((RAG.RED, "beyond tolerance" if has_band else "target missed"))
-            for rag, text in keys:
-                painter.fillRect(QRectF(x, y + 3, 14, fm.height() - 6), QColor(PALE[rag]))
+    def _paint_legend(self, painter: QPainter, layout: ChartLayout, fm: QFontMetrics) -> None:
+        y = layout.legend_y
+        for entry in layout.legend:
+            if entry.kind in _LEGEND_LINES:
+                colour, style = _LEGEND_LINES[entry.kind]
+                self._legend_line(painter, entry.x, y, fm, colour, style, entry.label)
+            elif entry.kind is LegendKind.BAND and entry.rag is not None:
+                painter.fillRect(
+                    QRectF(entry.x, y + 3, 14, fm.height() - 6), QColor(PALE[entry.rag])
+                )
                 painter.setPen(QColor("#424242"))
-                label = f"{rag.value} {text}"
-                painter.drawText(QPointF(x + 18, y + fm.ascent()), label)
-                x += 18 + fm.horizontalAdvance(label) + 12
-        else:
-            painter.setPen(QColor("#616161"))
-            painter.drawText(QPointF(x, y + fm.ascent()), "No target: values are not rated")
-        painter.end()
+                painter.drawText(QPointF(entry.x + 18, y + fm.ascent()), entry.label)
+            else:
+                painter.setPen(QColor("#616161"))
+                painter.drawText(QPointF(entry.x, y + fm.ascent()), entry.label)
 
     def _polyline(self, painter: QPainter, pts: list[tuple[float, float]]) -> None:
         if len(pts) < 2:

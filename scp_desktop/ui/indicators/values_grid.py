@@ -4,6 +4,7 @@ direction of travel beside each figure."""
 from __future__ import annotations
 
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -150,79 +151,21 @@ class ValuesModel(QAbstractTableModel):
             return None
         row = self._rows[index.row()]
         column = self._columns[index.column()]
-        a = row.assessment
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, column)
-        if role == Qt.ItemDataRole.EditRole:
-            if column.kind in ("flag", "computed") or column.key == "period":
-                return None
-            return str(getattr(row, column.key))
-        if role == Qt.ItemDataRole.CheckStateRole and column.kind == "flag":
-            checked = bool(getattr(row, column.key))
-            return Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked
-        if role == Qt.ItemDataRole.BackgroundRole:
-            if column.key == "status" and a is not None and (a.rag or a.value is not None):
-                return QBrush(pale_colour(a.rag))
-            if row.locked:
-                return QBrush(QColor("#F5F5F5"))
-            return None
-        if role == Qt.ItemDataRole.ForegroundRole and row.locked and column.editable:
-            return QBrush(QColor("#616161"))
-        if role == Qt.ItemDataRole.FontRole and column.key == "status" and a and a.rag:
-            font = QFont()
-            font.setBold(True)
-            return font
-        derived = column.key == "value" and not row.value and bool(row.derived_value)
-        if role == Qt.ItemDataRole.FontRole and derived:
-            font = QFont()
-            font.setItalic(True)  # worked out from numerator and denominator
-            return font
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if column.kind == "computed" and a is not None:
-                return status_tooltip(a)
-            if row.locked:
-                return "Signed off: unlock the quarter (with a reason) to change this value."
-            return None
-        if role == Qt.ItemDataRole.TextAlignmentRole and column.kind == "number":
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.AccessibleTextRole and column.key == "status" and a:
-            return f"{row.assessed_label}: {a.status_text}"
-        return None
+        rule = _ROLE_RULES.get(int(role))
+        return rule(row, column) if rule is not None else None
 
     def _display(self, row: svc.ValueRow, column: Column) -> str | None:
-        a = row.assessment
         if column.key == "period":
             return f"{row.label} (locked)" if row.locked else row.label
         if column.kind == "flag":
             return None
         if column.kind == "number":
-            text = str(getattr(row, column.key))
-            if column.key == "value" and not text and row.derived_value:
-                text = row.derived_value
-            if not text:
-                return ""
-            try:
-                return format_value(parse_decimal(text), self._unit)
-            except ValueError:
-                return text
-        if column.key == "status":
-            if a is None or (a.rag is None and a.value is None and a.thresholds is None):
-                return ""
-            prefix = ""
-            if row.kind is PeriodKind.MONTH:
-                # The quarter's rolled-up figure, so it is clear what the status judges.
-                prefix = f"{row.assessed_label} = {format_value(a.value, self._unit)}: "
-            frozen = " (frozen)" if a.frozen else ""
-            return f"{prefix}{a.status_text}{frozen}"
-        if column.key == "vs_previous":
-            return travel_text(a, "previous") if a else ""
-        if column.key == "vs_last_year":
-            return travel_text(a, "last_year") if a else ""
-        if column.key == "explanation":
-            if a is None:
-                return ""
-            flags = f" [{'; '.join(a.flags)}]" if a.flags else ""
-            return a.explanation + flags
+            return number_text(row, column, self._unit)
+        rule = _DISPLAY_RULES.get(column.key)
+        if rule is not None:
+            return rule(row, self._unit)
         return str(getattr(row, column.key))
 
     def setData(self, index: _Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
@@ -314,6 +257,127 @@ class ValuesModel(QAbstractTableModel):
                     )
                 )
         return edits
+
+
+def number_text(row: svc.ValueRow, column: Column, unit: Unit) -> str:
+    """A number cell as shown: formatted in the unit, or as typed when it does not parse; an
+    empty value shows the figure worked out from numerator and denominator."""
+    text = str(getattr(row, column.key))
+    if column.key == "value" and not text and row.derived_value:
+        text = row.derived_value
+    if not text:
+        return ""
+    try:
+        return format_value(parse_decimal(text), unit)
+    except ValueError:
+        return text
+
+
+def status_text(row: svc.ValueRow, unit: Unit) -> str:
+    """The Status cell: the RAG sentence, after the quarter's figure on a month's row."""
+    a = row.assessment
+    if a is None or (a.rag is None and a.value is None and a.thresholds is None):
+        return ""
+    prefix = ""
+    if row.kind is PeriodKind.MONTH:
+        # The quarter's rolled-up figure, so it is clear what the status judges.
+        prefix = f"{row.assessed_label} = {format_value(a.value, unit)}: "
+    frozen = " (frozen)" if a.frozen else ""
+    return f"{prefix}{a.status_text}{frozen}"
+
+
+def explanation_text(row: svc.ValueRow, unit: Unit) -> str:
+    """The explanation with any flags raised on the value in brackets after it."""
+    a = row.assessment
+    if a is None:
+        return ""
+    flags = f" [{'; '.join(a.flags)}]" if a.flags else ""
+    return a.explanation + flags
+
+
+# The text of each computed column, by column key.
+_DISPLAY_RULES: dict[str, Callable[[svc.ValueRow, Unit], str]] = {
+    "status": status_text,
+    "vs_previous": lambda row, _unit: (
+        travel_text(row.assessment, "previous") if row.assessment else ""
+    ),
+    "vs_last_year": lambda row, _unit: (
+        travel_text(row.assessment, "last_year") if row.assessment else ""
+    ),
+    "explanation": explanation_text,
+}
+
+
+def _edit_value(row: svc.ValueRow, column: Column) -> str | None:
+    if column.kind in ("flag", "computed") or column.key == "period":
+        return None
+    return str(getattr(row, column.key))
+
+
+def _check_state(row: svc.ValueRow, column: Column) -> Qt.CheckState | None:
+    if column.kind != "flag":
+        return None
+    checked = bool(getattr(row, column.key))
+    return Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked
+
+
+def _background(row: svc.ValueRow, column: Column) -> QBrush | None:
+    a = row.assessment
+    if column.key == "status" and a is not None and (a.rag or a.value is not None):
+        return QBrush(pale_colour(a.rag))
+    if row.locked:
+        return QBrush(QColor("#F5F5F5"))
+    return None
+
+
+def _foreground(row: svc.ValueRow, column: Column) -> QBrush | None:
+    return QBrush(QColor("#616161")) if row.locked and column.editable else None
+
+
+def _font(row: svc.ValueRow, column: Column) -> QFont | None:
+    a = row.assessment
+    font = QFont()
+    if column.key == "status" and a and a.rag:
+        font.setBold(True)
+        return font
+    if column.key == "value" and not row.value and row.derived_value:
+        font.setItalic(True)  # worked out from numerator and denominator
+        return font
+    return None
+
+
+def _tooltip(row: svc.ValueRow, column: Column) -> str | None:
+    if column.kind == "computed" and row.assessment is not None:
+        return status_tooltip(row.assessment)
+    if row.locked:
+        return "Signed off: unlock the quarter (with a reason) to change this value."
+    return None
+
+
+def _alignment(row: svc.ValueRow, column: Column) -> int | None:
+    if column.kind == "number":
+        return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    return None
+
+
+def _accessible(row: svc.ValueRow, column: Column) -> str | None:
+    a = row.assessment
+    if column.key == "status" and a:
+        return f"{row.assessed_label}: {a.status_text}"
+    return None
+
+
+# What each role other than the display text reads from a row and its column.
+_ROLE_RULES: dict[int, Callable[[svc.ValueRow, Column], Any]] = {
+    int(Qt.ItemDataRole.EditRole.value): _edit_value,
+    int(Qt.ItemDataRole.CheckStateRole.value): _check_state,
+    int(Qt.ItemDataRole.BackgroundRole.value): _background,
+    int(Qt.ItemDataRole.ForegroundRole.value): _foreground,
+    int(Qt.ItemDataRole.FontRole.value): _font,
+    int(Qt.ItemDataRole.ToolTipRole.value): _tooltip,
+    int(Qt.ItemDataRole.TextAlignmentRole.value): _alignment,
+    int(Qt.ItemDataRole.AccessibleTextRole.value): _accessible,
+}
 
 
 def _label(quarter_code: str) -> str:
