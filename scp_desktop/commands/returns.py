@@ -91,9 +91,9 @@ def _quarter(text: str) -> Any:
 
 
 def _plan_of(db: Any, quarter: Any) -> int:
-    from scp_desktop.services import returns_export
+    from scp_desktop.services.returns.export import plan_id_for_year
 
-    plan_id = returns_export.plan_id_for_year(db, quarter.year.label)
+    plan_id = plan_id_for_year(db, quarter.year.label)
     if plan_id is None:
         raise _Refused(f"there is no plan for {quarter.year.label} in {db.path}")
     return plan_id
@@ -113,19 +113,19 @@ def _database(args: argparse.Namespace, *, writes: bool = False) -> Iterator[Any
 
 @_command
 def cmd_export_returns(args: argparse.Namespace) -> int:
-    from scp_desktop.services import returns_export
+    from scp_desktop.services.returns.export import agency_choices, export_returns
 
     quarter = _quarter(args.quarter)
     with _database(args) as db:
         plan_id = _plan_of(db, quarter)
-        known = {c.abbreviation.upper() for c in returns_export.agency_choices(db, plan_id)}
+        known = {c.abbreviation.upper() for c in agency_choices(db, plan_id)}
         unknown = [p for p in args.partner or [] if p.upper() not in known]
         if unknown:
             raise _Refused(
                 f"no active action of the {quarter.year.label} plan is led or supported by "
                 f"{', '.join(unknown)}"
             )
-        result = returns_export.export_returns(
+        result = export_returns(
             db,
             plan_id,
             quarter,
@@ -143,7 +143,8 @@ def cmd_export_returns(args: argparse.Namespace) -> int:
 
 @_command
 def cmd_import(args: argparse.Namespace) -> int:
-    from scp_desktop.services import returns_import
+    from scp_desktop.services.returns.apply import apply_import
+    from scp_desktop.services.returns.preview import preview_import
 
     quarter = _quarter(args.quarter)
     missing = [str(f) for f in args.files if not f.exists()]
@@ -151,7 +152,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise _Refused(f"no such file or folder: {', '.join(missing)}")
     with _database(args, writes=not args.dry_run) as db:
         plan_id = _plan_of(db, quarter)
-        preview = returns_import.preview_import(db, args.files, quarter, plan_id=plan_id)
+        preview = preview_import(db, args.files, quarter, plan_id=plan_id)
         if not preview.files:
             left_out = f" (left out: {', '.join(preview.skipped)})" if preview.skipped else ""
             raise _Refused(
@@ -162,7 +163,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             )
         result = None
         if not args.dry_run and any(f.status == "ok" for f in preview.files):
-            result = returns_import.apply_import(db, preview)
+            result = apply_import(db, preview)
     if args.json:
         print(json.dumps(preview.to_json(), ensure_ascii=False, indent=1))
         return EXIT_OK
@@ -195,15 +196,17 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 @_command
 def cmd_status(args: argparse.Namespace) -> int:
-    from scp_desktop.services import returns_export, returns_import
+    from scp_desktop.services.returns.export import write_chase_emails
+    from scp_desktop.services.returns.index import plan_for_quarter
+    from scp_desktop.services.returns.status import return_status
 
     quarter = _quarter(args.quarter)
     with _database(args) as db:
-        plan_id = returns_export.plan_for_quarter(db, quarter)
-        status = returns_import.return_status(db, plan_id, quarter)
+        plan_id = plan_for_quarter(db, quarter)
+        status = return_status(db, plan_id, quarter)
         written: list[Path] = []
         if args.chase_eml:
-            written = returns_export.write_chase_emails(
+            written = write_chase_emails(
                 db, plan_id, quarter, args.chase_eml, today=dt.date.today()
             )
     print(f"Returns for {quarter.label}:")
@@ -220,8 +223,8 @@ def cmd_status(args: argparse.Namespace) -> int:
 @_command
 def cmd_export_plan(args: argparse.Namespace) -> int:
     from scp_desktop.domain.periods import FinancialYear
-    from scp_desktop.services import returns_export
     from scp_desktop.services.errors import UserError
+    from scp_desktop.services.returns.export import export_plan_workbook, plan_id_for_year
 
     quarter = _quarter(args.quarter) if args.quarter else None
     try:
@@ -231,9 +234,9 @@ def cmd_export_plan(args: argparse.Namespace) -> int:
     if year is None:
         raise _Refused("give --year or --quarter")
     with _database(args) as db:
-        plan_id = returns_export.plan_id_for_year(db, year.label)
+        plan_id = plan_id_for_year(db, year.label)
         if plan_id is None:
             raise UserError(f"There is no plan for {year.label}.")
-        count = returns_export.export_plan_workbook(db, plan_id, args.out, quarter)
+        count = export_plan_workbook(db, plan_id, args.out, quarter)
     print(f"Wrote the {year.label} plan ({count} actions) to {args.out}")
     return EXIT_OK

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from scp_desktop.domain.periods import Quarter
 from scp_desktop.services import editing, workspace
-from scp_desktop.services.returns_export import plan_for_quarter
+from scp_desktop.services.returns.index import plan_for_quarter
 from scp_desktop.storage.copying import CopyRefused, copy_database, table_checksum
 from scp_desktop.storage.database import Database, open_database
 from scp_desktop.storage.models import Action, Base

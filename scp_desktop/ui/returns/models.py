@@ -8,15 +8,9 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from scp_desktop.domain.rag import RAG
-from scp_desktop.services.returns_import import (
-    AgencyReturn,
-    FilePreview,
-    ImportPreview,
-    Outcome,
-    PreviewRow,
-    set_overwrite,
-    set_rag,
-)
+from scp_desktop.services.returns.matching import Outcome, PreviewRow
+from scp_desktop.services.returns.preview import FilePreview, ImportPreview, set_overwrite, set_rag
+from scp_desktop.services.returns.status import AgencyReturn
 from scp_desktop.ui.action_table import RAG_ROLE
 from scp_desktop.ui.list_table_model import ListTableModel
 

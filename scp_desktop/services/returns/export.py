@@ -30,6 +30,7 @@ from scp_desktop.services import activity
 from scp_desktop.services.email_drafts import one_line, recipient
 from scp_desktop.services.errors import UserError
 from scp_desktop.services.profile import profile_in
+from scp_desktop.services.returns.status import return_status
 from scp_desktop.storage.database import Database
 from scp_desktop.storage.models import (
     Action,
@@ -43,24 +44,6 @@ from scp_desktop.storage.models import (
 )
 
 XLSX_MIME = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-
-
-def parse_quarter(text: str) -> Quarter:
-    try:
-        return Quarter.parse(text)
-    except ValueError as exc:
-        raise UserError(str(exc)) from exc
-
-
-def plan_for_quarter(db: Database, quarter: Quarter) -> int:
-    """The plan of the quarter's financial year."""
-    with db.session(audit=False) as s:
-        plan_id = s.scalar(select(Plan.id).where(Plan.year == quarter.year.label))
-    if plan_id is None:
-        raise UserError(
-            f"There is no plan for {quarter.year.label}, so there are no returns for {quarter.label}."
-        )
-    return plan_id
 
 
 @dataclass(frozen=True)
@@ -501,8 +484,6 @@ def write_chase_emails(
     db: Database, plan_id: int, quarter: Quarter, folder: Path, *, today: dt.date | None = None
 ) -> list[Path]:
     """Reminder drafts, each with a fresh copy of the return, for agencies whose return has not come back."""
-    from scp_desktop.services.returns_import import return_status
-
     missing = [a.abbreviation for a in return_status(db, plan_id, quarter) if not a.returned]
     if not missing:
         return []
