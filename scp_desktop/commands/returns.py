@@ -102,7 +102,7 @@ def _plan_of(db: Any, quarter: Any) -> int:
 @contextlib.contextmanager
 def _database(args: argparse.Namespace, *, writes: bool = False) -> Iterator[Any]:
     """The plan database named by --db, closed again however the command ends."""
-    from scp_desktop.cli import _open as open_db
+    from scp_desktop.commands.database import open_for_command as open_db
 
     db = open_db(args, writes=writes)
     try:
