@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from scp_desktop.services import workspace
+from scp_desktop.services.edit_inputs import ActionFields, UpdateFields
 from scp_desktop.services.errors import ConflictError, UserError
-from scp_desktop.services.workspace import ActionFields, UpdateFields
 from scp_desktop.ui.action_form import ActionFormDialog
 from scp_desktop.ui.conflict_dialog import Resolution, ask_resolution
 from scp_desktop.ui.dialogs import MoveActionDialog

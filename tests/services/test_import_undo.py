@@ -12,11 +12,11 @@ from sqlalchemy import func, select
 from scp_desktop.domain.periods import Quarter
 from scp_desktop.domain.rag import RAG
 from scp_desktop.services import editing, import_undo
+from scp_desktop.services.edit_inputs import UpdateFields
 from scp_desktop.services.errors import ConflictError, UserError
 from scp_desktop.services.indicators import sign_off_quarter
 from scp_desktop.services.returns.apply import apply_import
 from scp_desktop.services.returns.preview import preview_import
-from scp_desktop.services.workspace import UpdateFields
 from scp_desktop.storage.database import Database
 from scp_desktop.storage.models import Action, Evidence, ImportBatch, ImportChange, QuarterUpdate
 

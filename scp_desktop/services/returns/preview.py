@@ -33,6 +33,7 @@ from scp_desktop.excel.return_reader import (
 from scp_desktop.excel.safety import SpreadsheetRejected
 from scp_desktop.services import activity
 from scp_desktop.services.bulk import collector_paused
+from scp_desktop.services.edit_inputs import ActionFields
 from scp_desktop.services.editing import create_action
 from scp_desktop.services.errors import UserError
 from scp_desktop.services.returns.index import (
@@ -44,7 +45,6 @@ from scp_desktop.services.returns.index import (
     plan_for_quarter,
 )
 from scp_desktop.services.returns.matching import Candidate, Outcome, PreviewRow, evaluate, match
-from scp_desktop.services.workspace import ActionFields
 from scp_desktop.storage.database import Database
 from scp_desktop.storage.models import KeyPriority, Objective
 
