@@ -10,7 +10,11 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from scp_desktop.services.returns.matching import PreviewRow
+    from scp_desktop.services.returns.preview import ImportPreview
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -167,23 +171,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(preview.to_json(), ensure_ascii=False, indent=1))
         return EXIT_OK
-    for i, fp in enumerate(preview.files):
-        if fp.status == "rejected":
-            print(f"{fp.name}: REFUSED: {fp.error}")
-            continue
-        agency = f" ({fp.agency})" if fp.agency else ""
-        print(f"{fp.name}{agency}{' [own template]' if fp.template else ''}")
-        for note in fp.notes:
-            print(f"  note: {note}")
-        for r in preview.rows_of(i):
-            action = preview.index.actions.get(r.action_id) if r.action_id else None
-            what = action.reference or action.title if action else (r.reference or r.title)
-            tick = "x" if r.selected else " "
-            print(f"  [{tick}] {r.sheet} row {r.row}: {what}: {r.outcome.value}: {r.message}")
-    if preview.skipped:
-        print(f"Not spreadsheets, left out: {', '.join(preview.skipped)}")
-    counts = preview.counts()
-    print("Rows: " + ", ".join(f"{k.value} {v}" for k, v in sorted(counts.items())))
+    for line in preview_lines(preview):
+        print(line)
     if args.dry_run:
         print("Dry run: nothing was written.")
     elif result is None:
@@ -192,6 +181,31 @@ def cmd_import(args: argparse.Namespace) -> int:
         for line in result.lines():
             print(line)
     return EXIT_OK
+
+
+def preview_lines(preview: ImportPreview) -> list[str]:
+    """The preview as `import` prints it: each file, its notes and rows, then the counts."""
+    out: list[str] = []
+    for i, fp in enumerate(preview.files):
+        if fp.status == "rejected":
+            out.append(f"{fp.name}: REFUSED: {fp.error}")
+            continue
+        agency = f" ({fp.agency})" if fp.agency else ""
+        out.append(f"{fp.name}{agency}{' [own template]' if fp.template else ''}")
+        out += [f"  note: {note}" for note in fp.notes]
+        out += [_row_line(preview, r) for r in preview.rows_of(i)]
+    if preview.skipped:
+        out.append(f"Not spreadsheets, left out: {', '.join(preview.skipped)}")
+    counts = preview.counts()
+    out.append("Rows: " + ", ".join(f"{k.value} {v}" for k, v in sorted(counts.items())))
+    return out
+
+
+def _row_line(preview: ImportPreview, r: PreviewRow) -> str:
+    action = preview.index.actions.get(r.action_id) if r.action_id else None
+    what = action.reference or action.title if action else (r.reference or r.title)
+    tick = "x" if r.selected else " "
+    return f"  [{tick}] {r.sheet} row {r.row}: {what}: {r.outcome.value}: {r.message}"
 
 
 @_command

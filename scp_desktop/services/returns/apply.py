@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -126,22 +127,7 @@ def _apply_import(db: Database, preview: ImportPreview) -> ApplyResult:
     started = time.perf_counter()
     quarter = preview.quarter
     chosen = [r for r in preview.rows if r.selected]
-    for r in chosen:
-        if not r.applicable:
-            raise UserError(
-                f"{r.file}, sheet {r.sheet}, row {r.row} cannot be applied ({r.message}). "
-                "Untick it or fix it; nothing was written."
-            )
-    seen: dict[int, PreviewRow] = {}
-    for r in chosen:
-        assert r.action_id is not None
-        if r.action_id in seen:
-            other = seen[r.action_id]
-            raise UserError(
-                f"Two ticked rows update the same action ({r.file} row {r.row} and {other.file} "
-                f"row {other.row}): untick one; nothing was written."
-            )
-        seen[r.action_id] = r
+    action_ids = ticked_actions(chosen)
     result = ApplyResult(skipped=skipped_rows(preview))
     backup_before_change(db.path, "import")
     with db.session(reason=f"returns imported for {quarter.label}") as s:
@@ -157,85 +143,21 @@ def _apply_import(db: Database, preview: ImportPreview) -> ApplyResult:
             u.action_id: u
             for u in s.scalars(
                 select(QuarterUpdate).where(
-                    QuarterUpdate.quarter == quarter.code, QuarterUpdate.action_id.in_(list(seen))
+                    QuarterUpdate.quarter == quarter.code,
+                    QuarterUpdate.action_id.in_(action_ids),
                 )
             )
         }
-        written: list[tuple[ImportBatch, int, str | None, QuarterUpdate]] = []
+        writing = _Writing(s, db.user, preview, existing, result)
         for file_index, fp in enumerate(preview.files):
-            rows = [r for r in chosen if r.file_index == file_index]
             partner = partners.get(fp.agency.upper()) if fp.agency else None
             if fp.remember_mapping and partner is not None and fp.sheets:
                 partner.import_mapping = json.dumps(_mapping_to_remember(fp), sort_keys=True)
-            if fp.status != "ok":
-                continue
-            # Every file read is recorded, even with nothing to apply: the agency has returned.
-            batch = ImportBatch(
-                file_name=fp.name[:500],
-                content_hash=fp.content_hash,
-                quarter=quarter.code,
-                partner_id=partner.id if partner else None,
-                kind="return",
-                imported_by=db.user,
-            )
-            s.add(batch)
-            s.flush()
-            if result.import_id is None:
-                result.import_id = batch.id
-            batch.applied_with = result.import_id
-            applied = 0
-            for r in rows:
-                assert r.action_id is not None
-                if s.get(Action, r.action_id) is None:
-                    raise UserError(
-                        f"The action for {fp.name} row {r.row} was deleted since the preview; nothing was written."
-                    )
-                update = existing.get(r.action_id)
-                expected = _expected_version(preview, r.action_id)
-                if versions.version_of(update) != expected:
-                    result.conflicts.append(
-                        _conflict_line(s, quarter, fp.name, r, update, expected)
-                    )
-                    continue
-                if update is not None and update.locked:
-                    raise UserError(
-                        f"The {quarter.label} update of {r.reference or r.title} is locked; nothing was written."
-                    )
-                if update is not None and not r.overwrite:
-                    result.kept += 1
-                    continue
-                if update is None and r.rag is None:
-                    raise UserError(
-                        f"{fp.name} row {r.row} has no RAG that could be read and the action has "
-                        f"no update for {quarter.label} to keep one from; nothing was written."
-                    )
-                before = None if update is None else import_undo.snapshot(update)
-                if update is None:
-                    update = QuarterUpdate(action_id=r.action_id, quarter=quarter.code)
-                    s.add(update)
-                    existing[r.action_id] = update
-                    result.created += 1
-                else:
-                    result.updated += 1
-                if r.rag is not None:  # else the RAG held stays: the return's was not readable
-                    update.rag = r.rag.value
-                update.narrative = r.narrative
-                update.reported_by = r.reported_by[:200]
-                update.reported_on = r.reported_on
-                update.rag_illustrative = False
-                update.source = "import"
-                update.import_batch_id = batch.id
-                update.source_sheet = r.sheet[:200]
-                update.source_row = r.row
-                update.edited_by = ""
-                update.edited_at = None
-                written.append((batch, r.action_id, before, update))
-                applied += 1
-            batch.rows_applied = applied
-            result.batches += 1
+            if fp.status == "ok":
+                writing.file(fp, partner, [r for r in chosen if r.file_index == file_index])
         # What each update was and became, with the version the import left: Undo needs them.
         s.flush()
-        for batch, action_id, before, update in written:
+        for batch, action_id, before, update in writing.written:
             s.add(
                 ImportChange(
                     batch_id=batch.id,
@@ -253,6 +175,117 @@ def _apply_import(db: Database, preview: ImportPreview) -> ApplyResult:
         result.created, result.updated, result.kept, result.batches, time.perf_counter() - started
     )
     return result
+
+
+def ticked_actions(chosen: Sequence[PreviewRow]) -> list[int]:
+    """The actions the ticked rows update; refused when a row cannot apply or two share an action."""
+    for r in chosen:
+        if not r.applicable:
+            raise UserError(
+                f"{r.file}, sheet {r.sheet}, row {r.row} cannot be applied ({r.message}). "
+                "Untick it or fix it; nothing was written."
+            )
+    seen: dict[int, PreviewRow] = {}
+    for r in chosen:
+        assert r.action_id is not None
+        if r.action_id in seen:
+            other = seen[r.action_id]
+            raise UserError(
+                f"Two ticked rows update the same action ({r.file} row {r.row} and {other.file} "
+                f"row {other.row}): untick one; nothing was written."
+            )
+        seen[r.action_id] = r
+    return list(seen)
+
+
+class _Writing:
+    """One import's writes inside its session: a batch per file read, an update per ticked row."""
+
+    def __init__(
+        self,
+        s: Session,
+        user: str,
+        preview: ImportPreview,
+        existing: dict[int, QuarterUpdate],
+        result: ApplyResult,
+    ) -> None:
+        self.s = s
+        self.user = user
+        self.preview = preview
+        self.existing = existing
+        self.result = result
+        self.quarter = preview.quarter
+        self.written: list[tuple[ImportBatch, int, str | None, QuarterUpdate]] = []
+
+    def file(self, fp: FilePreview, partner: Partner | None, rows: list[PreviewRow]) -> None:
+        # Every file read is recorded, even with nothing to apply: the agency has returned.
+        batch = ImportBatch(
+            file_name=fp.name[:500],
+            content_hash=fp.content_hash,
+            quarter=self.quarter.code,
+            partner_id=partner.id if partner else None,
+            kind="return",
+            imported_by=self.user,
+        )
+        self.s.add(batch)
+        self.s.flush()
+        if self.result.import_id is None:
+            self.result.import_id = batch.id
+        batch.applied_with = self.result.import_id
+        batch.rows_applied = sum(self.row(fp, batch, r) for r in rows)
+        self.result.batches += 1
+
+    def row(self, fp: FilePreview, batch: ImportBatch, r: PreviewRow) -> bool:
+        """Write one ticked row; False when it is left as it was (kept, or changed since the preview)."""
+        assert r.action_id is not None
+        s, quarter, result = self.s, self.quarter, self.result
+        if s.get(Action, r.action_id) is None:
+            raise UserError(
+                f"The action for {fp.name} row {r.row} was deleted since the preview; nothing was written."
+            )
+        update = self.existing.get(r.action_id)
+        expected = _expected_version(self.preview, r.action_id)
+        if versions.version_of(update) != expected:
+            result.conflicts.append(_conflict_line(s, quarter, fp.name, r, update, expected))
+            return False
+        if update is not None and update.locked:
+            raise UserError(
+                f"The {quarter.label} update of {r.reference or r.title} is locked; nothing was written."
+            )
+        if update is not None and not r.overwrite:
+            result.kept += 1
+            return False
+        if update is None and r.rag is None:
+            raise UserError(
+                f"{fp.name} row {r.row} has no RAG that could be read and the action has "
+                f"no update for {quarter.label} to keep one from; nothing was written."
+            )
+        before = None if update is None else import_undo.snapshot(update)
+        if update is None:
+            update = QuarterUpdate(action_id=r.action_id, quarter=quarter.code)
+            s.add(update)
+            self.existing[r.action_id] = update
+            result.created += 1
+        else:
+            result.updated += 1
+        _write_update(update, r, batch.id)
+        self.written.append((batch, r.action_id, before, update))
+        return True
+
+
+def _write_update(update: QuarterUpdate, r: PreviewRow, batch_id: int) -> None:
+    if r.rag is not None:  # else the RAG held stays: the return's was not readable
+        update.rag = r.rag.value
+    update.narrative = r.narrative
+    update.reported_by = r.reported_by[:200]
+    update.reported_on = r.reported_on
+    update.rag_illustrative = False
+    update.source = "import"
+    update.import_batch_id = batch_id
+    update.source_sheet = r.sheet[:200]
+    update.source_row = r.row
+    update.edited_by = ""
+    update.edited_at = None
 
 
 def _conflict_line(

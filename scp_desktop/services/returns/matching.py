@@ -16,6 +16,7 @@ from scp_desktop.domain.rag import RAG
 from scp_desktop.excel.return_reader import normalise_reference, tidy_narrative
 from scp_desktop.services.returns.index import (
     ExistingUpdate,
+    PlanAction,
     PlanIndex,
     action_label,
     normalise_title,
@@ -338,100 +339,113 @@ def evaluate(index: PlanIndex, row: PreviewRow, *, file_agency: str = "") -> Non
     action = index.actions.get(row.action_id) if row.action_id is not None else None
     row.has_existing = bool(action and action.existing)
     if action is None:
-        row.outcome = Outcome.UNMATCHED
+        row.outcome, row.message = unmatched_verdict(row)
         row.selected = False
-        weak = [c for c in row.candidates if c.score >= MATCH_WEAK]
-        if weak:
-            best = weak[0]
-            row.outcome = Outcome.WARNING
-            ambiguous = len(weak) > 1 and weak[0].score - weak[1].score < MATCH_MARGIN
-            row.message = (
-                f"'{row.title}' could be {best.label} ({best.score:.0f}%)"
-                + (f" or {weak[1].label} ({weak[1].score:.0f}%)" if ambiguous else "")
-                + ": choose the action to apply it"
-            )
-        else:
-            what = f"reference '{row.reference}'" if row.reference else ""
-            what += (" or " if what else "") + (
-                f"a title like '{shorten(row.title)}'" if row.title else ""
-            )
-            row.message = f"No action of the plan has {what}"
-        return
-    if row.problems:
-        row.outcome = Outcome.ERROR
-        row.selected = False
-        row.message = "; ".join(row.problems)
-        return
-    if row.rag is None and not row.rag_text:
-        if row.narrative:
-            row.outcome = Outcome.ERROR
-            row.selected = False
-            row.message = "A progress update but no RAG: set it (R, A, G or B)"
-        else:
-            row.outcome = Outcome.UNCHANGED
-            row.selected = False
-            row.message = "Left blank in the return: nothing to import"
         return
     existing = action.existing
-    if index.signed_off or (existing is not None and existing.locked):
-        row.outcome = Outcome.ERROR
+    stopped = refused_verdict(index, row, existing)
+    if stopped is None and row.rag is not None:
+        stopped = unchanged_verdict(index, row, existing)
+    if stopped is not None:
+        row.outcome, row.message = stopped
         row.selected = False
-        row.message = f"{index.quarter.label} is signed off: its updates are locked"
         return
     if row.rag is None:
         _evaluate_unread_rag(row, existing)
         return
-    if existing is not None and (
+    warnings, note = match_doubts(row)
+    lead = lead_doubt(row, action, file_agency)
+    if lead:
+        warnings.append(lead)
+    change = _CHANGES[(existing.rag if existing is not None else None, row.rag)]
+    row.message = "; ".join([change, *warnings, *row.notes, *([note] if note else [])])
+    if warnings:
+        row.outcome = Outcome.WARNING
+        row.selected = row.match_how == "officer"
+    else:
+        row.outcome = Outcome.UPDATE
+        row.selected = existing is None or row.overwrite
+
+
+Verdict = tuple[Outcome, str]
+
+
+def unmatched_verdict(row: PreviewRow) -> Verdict:
+    """A row matched to no action: the likely actions named, or what was looked for."""
+    weak = [c for c in row.candidates if c.score >= MATCH_WEAK]
+    if weak:
+        best = weak[0]
+        ambiguous = len(weak) > 1 and weak[0].score - weak[1].score < MATCH_MARGIN
+        return Outcome.WARNING, (
+            f"'{row.title}' could be {best.label} ({best.score:.0f}%)"
+            + (f" or {weak[1].label} ({weak[1].score:.0f}%)" if ambiguous else "")
+            + ": choose the action to apply it"
+        )
+    what = f"reference '{row.reference}'" if row.reference else ""
+    what += (" or " if what else "") + (f"a title like '{shorten(row.title)}'" if row.title else "")
+    return Outcome.UNMATCHED, f"No action of the plan has {what}"
+
+
+def refused_verdict(
+    index: PlanIndex, row: PreviewRow, existing: ExistingUpdate | None
+) -> Verdict | None:
+    """A matched row that cannot apply: problems read, nothing given, or a locked quarter."""
+    if row.problems:
+        return Outcome.ERROR, "; ".join(row.problems)
+    if row.rag is None and not row.rag_text:
+        if row.narrative:
+            return Outcome.ERROR, "A progress update but no RAG: set it (R, A, G or B)"
+        return Outcome.UNCHANGED, "Left blank in the return: nothing to import"
+    if index.signed_off or (existing is not None and existing.locked):
+        return Outcome.ERROR, f"{index.quarter.label} is signed off: its updates are locked"
+    return None
+
+
+def unchanged_verdict(
+    index: PlanIndex, row: PreviewRow, existing: ExistingUpdate | None
+) -> Verdict | None:
+    """A row with a RAG that would change nothing: the same update, or the officer keeps the held one."""
+    if existing is None:
+        return None
+    if (
         existing.rag == row.rag
         and existing.narrative.strip() == row.narrative.strip()
         and (not row.reported_by or existing.reported_by == row.reported_by)
     ):
-        row.outcome = Outcome.UNCHANGED
-        row.selected = False
-        row.message = f"Same as the update already held for {index.quarter.label}"
-        return
-    if existing is not None and not row.overwrite:
-        row.outcome = Outcome.UNCHANGED
-        row.selected = False
-        row.message = (
+        return Outcome.UNCHANGED, f"Same as the update already held for {index.quarter.label}"
+    if not row.overwrite:
+        return Outcome.UNCHANGED, (
             f"Keep the existing update ({existing.rag.label}): the return's row is not applied"
         )
-        return
-    match_how = row.match_how
-    warnings: list[str] = []
-    note = ""  # at most one of: a close title match, the officer's own choice
-    if match_how == "title" and row.match_score is not None and row.match_score < 100:
-        if row.match_score < MATCH_CLOSE:
-            warnings.append(
-                f"matched by title at {row.match_score:.0f}%: check it is the right action"
-            )
-        else:
-            note = f"matched by title ({row.match_score:.0f}%)"
-    elif match_how == "officer":
-        note = "match chosen by you"
+    return None
+
+
+def match_doubts(row: PreviewRow) -> tuple[list[str], str]:
+    """Warnings about how the row was matched, and at most one note (a close title, the officer's choice)."""
+    score = row.match_score
+    if row.match_how == "title" and score is not None and score < 100:
+        if score < MATCH_CLOSE:
+            return [f"matched by title at {score:.0f}%: check it is the right action"], ""
+        return [], f"matched by title ({score:.0f}%)"
+    if row.match_how == "officer":
+        return [], "match chosen by you"
+    return [], ""
+
+
+def lead_doubt(row: PreviewRow, action: PlanAction, file_agency: str) -> str:
+    """Why the row may not be the lead agency's word on the action ('' when it is)."""
+    leads = ", ".join(action.leads)
     if row.supporting:
-        warnings.append(f"from a supporting agency's sheet (lead: {', '.join(action.leads)})")
-    elif (
+        return f"from a supporting agency's sheet (lead: {leads})"
+    trusted = row.match_how in ("template", "officer")
+    if (
         file_agency
         and action.leads
-        and match_how != "template"
-        and match_how != "officer"
+        and not trusted
         and file_agency.upper() not in {x.upper() for x in action.leads}
     ):
-        warnings.append(
-            f"{file_agency} does not lead this action (lead: {', '.join(action.leads)})"
-        )
-    change = _CHANGES[(existing.rag if existing is not None else None, row.rag)]
-    if warnings or row.notes or note:
-        row.message = "; ".join([change, *warnings, *row.notes, *([note] if note else [])])
-    else:
-        row.message = change
-    if warnings:
-        row.outcome = Outcome.WARNING
-        row.selected = match_how == "officer"
-    else:
-        row.outcome = Outcome.UPDATE
-        row.selected = existing is None or row.overwrite
+        return f"{file_agency} does not lead this action (lead: {leads})"
+    return ""
 
 
 def _evaluate_unread_rag(row: PreviewRow, existing: ExistingUpdate | None) -> None:

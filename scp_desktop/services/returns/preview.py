@@ -205,35 +205,19 @@ def read_one(
     """
     fp = FilePreview(path, path.name, "ok")
     try:
-        grid_read = grid() if grid is not None else read_grid(path)
-        fp.content_hash = hashlib.sha256(grid_read.content).hexdigest()
-        agency = _agency_from_name(index, path.name)
-        try:
-            read = read_return(
-                grid_read,
-                quarter_number=index.quarter.number,
-                remembered=agency.mapping if agency else None,
-                column_choices=choices,
-            )
-        except SpreadsheetRejected as not_recognised:
-            # The file name does not say whose it is: an agency's remembered columns may fit it.
-            if agency is not None or choices:
-                raise
-            agency, read = _read_with_any_memory(index, grid_read, not_recognised)
-    except SpreadsheetRejected as exc:
+        agency, read = _read_file(index, fp, choices, grid)
+    # A file no check foresaw: refuse it alone rather than stop the whole import.
+    except (
+        SpreadsheetRejected,
+        MemoryError,
+        OSError,
+        ValueError,
+        KeyError,
+        IndexError,
+        TypeError,
+    ) as exc:
         fp.status = "rejected"
-        fp.error = str(exc)
-        if isinstance(exc, HeaderNotRecognised):
-            fp.sheets = [_sheet_summary(sheet) for sheet in exc.sheets]
-        return fp, []
-    except MemoryError:
-        fp.status = "rejected"
-        fp.error = f"{path.name} is too large to read."
-        return fp, []
-    except (OSError, ValueError, KeyError, IndexError, TypeError) as exc:
-        # A file no check foresaw: refuse it alone rather than stop the whole import.
-        fp.status = "rejected"
-        fp.error = f"{path.name} could not be read ({type(exc).__name__}: {exc})."
+        fp.error, fp.sheets = refusal(path.name, exc)
         return fp, []
     if choices:
         fp.column_choices = {k: dict(v) for k, v in choices.items()}
@@ -241,21 +225,10 @@ def read_one(
     if fp.content_hash in index.imported_hashes:
         fp.already_imported = index.imported_hashes[fp.content_hash]
         fp.notes.append(f"This file was imported before ({fp.already_imported}).")
-    template = read.template
-    if template is not None:
-        fp.template = True
-        if template.plan_id != index.plan_id or template.quarter != index.quarter.code:
-            fp.notes.append(
-                f"This return was prepared for {_quarter_label(template.quarter)} of the "
-                f"{template.plan_year} plan, not {index.quarter.label}: rows are matched by reference and title."
-            )
-            template = None
-        if template is not None and template.agency:
-            agency = index.agency_named(template.agency) or agency
+    use_template, agency = _template_in_use(index, fp, read, agency)
     if read.ignored_sheets:
         fp.notes.append("Sheets not read: " + ", ".join(read.ignored_sheets))
     fp.sheets = [_sheet_summary(sheet) for sheet in read.sheets]
-    use_template = template is not None
     rows = [
         _preview_row(index, fp.name, line, use_template=use_template)
         for sheet in read.sheets
@@ -269,6 +242,60 @@ def read_one(
     if not rows:
         fp.notes.append("No rows to import were found.")
     return fp, rows
+
+
+def _read_file(
+    index: PlanIndex,
+    fp: FilePreview,
+    choices: Mapping[str, Mapping[int, Meaning]] | None,
+    grid: Callable[[], Grid] | None,
+) -> tuple[AgencyInfo | None, ReturnRead]:
+    """The file read as a return, and whose it is when its name or remembered columns say."""
+    grid_read = grid() if grid is not None else read_grid(fp.path)
+    fp.content_hash = hashlib.sha256(grid_read.content).hexdigest()
+    agency = _agency_from_name(index, fp.name)
+    try:
+        read = read_return(
+            grid_read,
+            quarter_number=index.quarter.number,
+            remembered=agency.mapping if agency else None,
+            column_choices=choices,
+        )
+    except SpreadsheetRejected as not_recognised:
+        # The file name does not say whose it is: an agency's remembered columns may fit it.
+        if agency is not None or choices:
+            raise
+        return _read_with_any_memory(index, grid_read, not_recognised)
+    return agency, read
+
+
+def refusal(name: str, exc: BaseException) -> tuple[str, list[SheetSummary]]:
+    """Why a file is refused, in words, and the sheets whose headings were looked at."""
+    if isinstance(exc, SpreadsheetRejected):
+        sheets = exc.sheets if isinstance(exc, HeaderNotRecognised) else []
+        return str(exc), [_sheet_summary(sheet) for sheet in sheets]
+    if isinstance(exc, MemoryError):
+        return f"{name} is too large to read.", []
+    return f"{name} could not be read ({type(exc).__name__}: {exc}).", []
+
+
+def _template_in_use(
+    index: PlanIndex, fp: FilePreview, read: ReturnRead, agency: AgencyInfo | None
+) -> tuple[bool, AgencyInfo | None]:
+    """Whether the rows keep the action ids of our own return, and the agency it was made for."""
+    template = read.template
+    if template is None:
+        return False, agency
+    fp.template = True
+    if template.plan_id != index.plan_id or template.quarter != index.quarter.code:
+        fp.notes.append(
+            f"This return was prepared for {_quarter_label(template.quarter)} of the "
+            f"{template.plan_year} plan, not {index.quarter.label}: rows are matched by reference and title."
+        )
+        return False, agency
+    if template.agency:
+        agency = index.agency_named(template.agency) or agency
+    return True, agency
 
 
 def _sheet_summary(sheet: SheetRead) -> SheetSummary:
