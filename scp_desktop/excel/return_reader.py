@@ -249,7 +249,7 @@ def _no_header_note(columns: ColumnMap | None) -> str:
     )
 
 
-class _LineColumns(NamedTuple):
+class LineColumns(NamedTuple):
     """Where a sheet's meanings are: the first column of each (None when the sheet has none)."""
 
     reference: int | None
@@ -261,7 +261,7 @@ class _LineColumns(NamedTuple):
     reported_on: int | None
 
     @classmethod
-    def of(cls, columns: ColumnMap) -> _LineColumns:
+    def of(cls, columns: ColumnMap) -> LineColumns:
         meanings = {m: c for c, m in reversed(columns.meanings.items())}
         return cls(
             *(
@@ -287,7 +287,7 @@ class _LineColumns(NamedTuple):
 def _read_lines(
     grid: Grid, sheet: Sheet, columns: ColumnMap, template: TemplateInfo | None
 ) -> list[ReturnLine]:
-    cols = _LineColumns.of(columns)
+    cols = LineColumns.of(columns)
     picked = cols.texts()
     rag_c, prog_c = cols.rag, cols.progress
     lines: list[ReturnLine] = []
@@ -330,14 +330,14 @@ def _read_lines(
         if cols.reported_on is not None and cols.reported_on < len(values):
             _read_reported_on(line, values[cols.reported_on], cols.reported_on)
         if placed_rows:
-            line.template_action_id = _placed_action(placed_rows.get((sheet_name, r)), reference)
+            line.template_action_id = placed_action(placed_rows.get((sheet_name, r)), reference)
         lines.append(line)
     if need_detail:
         _apply_details(grid, sheet_name, lines, rag_c, prog_c, need_detail)
     return lines
 
 
-def _placed_action(placed: tuple[int, str] | None, reference: str) -> int | None:
+def placed_action(placed: tuple[int, str] | None, reference: str) -> int | None:
     """The action our own return put on this row, while the row still carries its reference."""
     if placed and (placed[1] == reference or _same_ref(placed[1], reference)):
         return placed[0]
@@ -356,7 +356,7 @@ def _row_texts(values: Sequence[Any], picked: Sequence[int]) -> list[str]:
     ]
 
 
-def not_a_line(values: Sequence[Any], cols: _LineColumns) -> bool:
+def not_a_line(values: Sequence[Any], cols: LineColumns) -> bool:
     """A row with no RAG or progress that is empty, or a banner (a priority or objective heading)."""
     filled = [(i, v) for i, v in enumerate(values) if _has_value(v)]
     if not filled:
