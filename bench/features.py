@@ -84,11 +84,13 @@ def _open(db_path: Path) -> Any:
 def export_returns(db_path: Path, quarter: str, out_dir: Path) -> tuple[list[Path], str]:
     """Write one return per lead agency with the product's own exporter; (files, how)."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    svc = _module("scp_desktop.services.returns_export")
+    svc = _module("scp_desktop.services.returns.export")
+    plans = _module("scp_desktop.services.returns.index")
     if (
         svc is not None
+        and plans is not None
         and hasattr(svc, "export_returns")
-        and hasattr(svc, "plan_for_quarter")
+        and hasattr(plans, "plan_for_quarter")
         and accepts(svc.export_returns, None, 0, None, out_dir)
     ):
         from scp_desktop.domain.periods import Quarter
@@ -96,8 +98,8 @@ def export_returns(db_path: Path, quarter: str, out_dir: Path) -> tuple[list[Pat
         db = _open(db_path)
         try:
             q = Quarter.parse(quarter)
-            result = svc.export_returns(db, svc.plan_for_quarter(db, q), q, out_dir)
-            return [Path(r.path) for r in result.returns], "services.returns_export.export_returns"
+            result = svc.export_returns(db, plans.plan_for_quarter(db, q), q, out_dir)
+            return [Path(r.path) for r in result.returns], "services.returns.export.export_returns"
         finally:
             db.close()
     require_command("export-returns", "return templates")
@@ -110,7 +112,7 @@ class DryRun:
 
     def __init__(self, db_path: Path, quarter: str) -> None:
         self.db_path, self.quarter = db_path, quarter
-        svc = _module("scp_desktop.services.returns_import")
+        svc = _module("scp_desktop.services.returns.preview")
         if (
             svc is not None
             and hasattr(svc, "preview_import")
@@ -118,7 +120,7 @@ class DryRun:
         ):
             from scp_desktop.domain.periods import Quarter
 
-            self.how = "services.returns_import.preview_import"
+            self.how = "services.returns.preview.preview_import"
             self._svc: Any = svc
             self._q = Quarter.parse(quarter)
             self._db = _open(db_path)

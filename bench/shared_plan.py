@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import event, select
 
 from bench.generate import QUARTERS, Spec, generate
-from scp_desktop.services import editing, plans, workspace
+from scp_desktop.services import edit_inputs, editing, plans, workspace
 from scp_desktop.services.errors import ConflictError
 from scp_desktop.storage.copying import copy_database
 from scp_desktop.storage.database import Database, open_database
@@ -113,7 +113,7 @@ def officers_editing(db_of: Callable[[str], Database], action_ids: list[int]) ->
             action_id = pool[(n + i) % len(pool)]
             with db.session(audit=False) as s:
                 a = s.get_one(Action, action_id)
-                fields, version = workspace.fields_of(a), a.version
+                fields, version = edit_inputs.fields_of(a), a.version
             try:
                 editing.save_action(
                     db,

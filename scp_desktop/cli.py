@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scp_desktop import APP_NAME, __version__
+from scp_desktop.commands.database import note_window_holder, open_any, open_for_command
 from scp_desktop.compat import unsafe_runtime_message
 from scp_desktop.logs import configure_logging, log_unexpected
 from scp_desktop.paths import DB_ENV, default_database_path
@@ -41,58 +42,6 @@ def _db_arg(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
     )
 
 
-def _open(args: argparse.Namespace, *, create: bool = False, writes: bool = False):  # type: ignore[no-untyped-def]
-    from scp_desktop.app import log_database_opened
-
-    path = args.db or default_database_path()
-    if writes:
-        note_window_holder(path)
-    started = time.perf_counter()
-    db, result = _open_any(path, create=create)
-    log_database_opened(db, result, time.perf_counter() - started)
-    return db
-
-
-def note_window_holder(path: Path) -> None:
-    """Commands do not take the window's hold on the file: each writes one short
-    transaction. When a window has the file open they say so, as that window shows the
-    change only when it next reads the plan."""
-    from scp_desktop.storage.instance_lock import holder_of
-    from scp_desktop.storage.server import is_server_address
-
-    if is_server_address(path):
-        return  # a shared plan: every window sees the change by itself
-    holder = holder_of(Path(path).expanduser().resolve())
-    if holder is not None:
-        print(
-            f"Note: {Path(path).name} is open in SCP Desktop by {holder.describe()}. "
-            "This change is written as one transaction; that window reads it in within a "
-            "few seconds.",
-            file=sys.stderr,
-        )
-
-
-def _open_any(path: Path, *, create: bool):  # type: ignore[no-untyped-def]
-    """A plan file, or a shared plan on a server (asking for its password)."""
-    from scp_desktop.storage.database import open_database
-    from scp_desktop.storage.server import is_server_address
-
-    if is_server_address(path):
-        from scp_desktop.commands.server_login import open_shared
-
-        return open_shared(path, user=_user(), create=create)
-    return open_database(path, user=_user(), create=create)
-
-
-def _user() -> str:
-    import getpass
-
-    try:
-        return getpass.getuser()
-    except Exception:
-        return ""
-
-
 def cmd_init(args: argparse.Namespace) -> int:
     from scp_desktop.services import setup
     from scp_desktop.storage.server import is_server_address
@@ -105,7 +54,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     # Files this run brings into being; a failed init removes them, leaving no empty database.
     created = [] if shared else [p for p in _database_files(path) if not p.exists()]
     done = False
-    db, result = _open_any(path, create=True)
+    db, result = open_any(path, create=True)
     try:
         print(f"{'Created' if result.created else 'Opened'} plan database {db.path}")
         print(f"Schema version {db.schema_revision()}")
@@ -191,7 +140,7 @@ def _usage_hint(exc: Exception) -> Exception:
 def cmd_check(args: argparse.Namespace) -> int:
     from scp_desktop.services.checks import check_database
 
-    db = _open(args)
+    db = open_for_command(args)
     try:
         report = check_database(db)
     finally:

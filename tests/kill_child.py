@@ -20,7 +20,8 @@ from sqlalchemy import select
 from scp_desktop.domain.periods import Quarter
 from scp_desktop.services import editing
 from scp_desktop.services.plan_spreadsheet import load_plan_spreadsheet, preview_plan_spreadsheet
-from scp_desktop.services.returns_import import apply_import, preview_import
+from scp_desktop.services.returns.apply import apply_import
+from scp_desktop.services.returns.preview import preview_import
 from scp_desktop.storage import backups
 from scp_desktop.storage.database import open_database
 from scp_desktop.storage.models import Action, Plan

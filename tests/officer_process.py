@@ -11,9 +11,10 @@ from pathlib import Path
 
 from scp_desktop.domain.periods import Quarter
 from scp_desktop.services import editing
+from scp_desktop.services.edit_inputs import fields_of
 from scp_desktop.services.errors import ConflictError
-from scp_desktop.services.returns_import import apply_import, preview_import
-from scp_desktop.services.workspace import fields_of
+from scp_desktop.services.returns.apply import apply_import
+from scp_desktop.services.returns.preview import preview_import
 from scp_desktop.storage.database import open_database
 from scp_desktop.storage.models import Action
 

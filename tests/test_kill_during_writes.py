@@ -25,7 +25,7 @@ import pytest
 
 from bench.generate import Spec, generate
 from bench.workbooks import RETURN_QUARTER, make_returns
-from scp_desktop.services.returns_export import export_plan_workbook
+from scp_desktop.services.returns.export import export_plan_workbook
 from scp_desktop.storage import backups
 from scp_desktop.storage.database import open_database
 

@@ -107,7 +107,7 @@ def cmd_backups(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from scp_desktop.cli import note_window_holder
+    from scp_desktop.commands.database import note_window_holder
     from scp_desktop.storage.backups import restore_backup
 
     path = _db_path(args)

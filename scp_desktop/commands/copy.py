@@ -30,7 +30,7 @@ def register(subparsers: Any, add_db_arg: Callable[[argparse.ArgumentParser], No
 
 
 def cmd_copy(args: argparse.Namespace) -> int:
-    from scp_desktop.cli import _open_any
+    from scp_desktop.commands.database import open_any
     from scp_desktop.storage.copying import copy_database
     from scp_desktop.storage.database import DatabaseError
     from scp_desktop.storage.server import is_server_address
@@ -42,10 +42,10 @@ def cmd_copy(args: argparse.Namespace) -> int:
     if str(source_path) == str(target_path):
         raise DatabaseError("The source and the target are the same. Nothing was copied.")
     new_file = not is_server_address(target_path) and not Path(target_path).exists()
-    source, _ = _open_any(source_path, create=False)
+    source, _ = open_any(source_path, create=False)
     copied = False
     try:
-        target, _ = _open_any(target_path, create=True)
+        target, _ = open_any(target_path, create=True)
         try:
 
             def step(done: int, total: int, table: str) -> None:

@@ -56,11 +56,11 @@ def _plan_for(db: Any, quarter: Quarter) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
-    from scp_desktop.cli import _open
+    from scp_desktop.commands.database import open_for_command
     from scp_desktop.services import indicators as svc
 
     quarter = _quarter(args.quarter)
-    db = _open(args)
+    db = open_for_command(args)
     try:
         items = svc.list_indicators(db, _plan_for(db, quarter), quarter.code)
     finally:
@@ -80,11 +80,11 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _sign_off(args: argparse.Namespace) -> int:
-    from scp_desktop.cli import _open
+    from scp_desktop.commands.database import open_for_command
     from scp_desktop.services import indicators as svc
 
     quarter = _quarter(args.quarter)
-    db = _open(args, writes=True)
+    db = open_for_command(args, writes=True)
     try:
         r = svc.sign_off_quarter(db, quarter.code)
     finally:
@@ -97,11 +97,11 @@ def _sign_off(args: argparse.Namespace) -> int:
 
 
 def _unlock(args: argparse.Namespace) -> int:
-    from scp_desktop.cli import _open
+    from scp_desktop.commands.database import open_for_command
     from scp_desktop.services import indicators as svc
 
     quarter = _quarter(args.quarter)
-    db = _open(args, writes=True)
+    db = open_for_command(args, writes=True)
     try:
         svc.unlock_quarter(db, quarter.code, args.reason)
     finally:
@@ -111,11 +111,11 @@ def _unlock(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from scp_desktop.cli import _open
+    from scp_desktop.commands.database import open_for_command
     from scp_desktop.services import plans
     from scp_desktop.services.indicator_import import apply_import, preview_import
 
-    db = _open(args, writes=args.apply)
+    db = open_for_command(args, writes=args.apply)
     try:
         plan_list = plans.list_plans(db)
         if not plan_list:

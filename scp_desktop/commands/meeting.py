@@ -127,9 +127,9 @@ def _item_args(p: argparse.ArgumentParser, *, required: bool) -> None:
 
 
 def _db(args: argparse.Namespace) -> Any:
-    from scp_desktop.cli import _open
+    from scp_desktop.commands.database import open_for_command
 
-    return _open(args)
+    return open_for_command(args)
 
 
 def _list(args: argparse.Namespace) -> int:

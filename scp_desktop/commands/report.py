@@ -49,10 +49,10 @@ def register(subparsers: Any, add_db_arg: Callable[[argparse.ArgumentParser], No
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from scp_desktop.cli import _open
+    from scp_desktop.commands.database import open_for_command
     from scp_desktop.services import publishing
 
-    db = _open(args)
+    db = open_for_command(args)
     started = time.perf_counter()
     try:
         written = publishing.write_document(

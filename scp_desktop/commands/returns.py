@@ -10,7 +10,11 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from scp_desktop.services.returns.matching import PreviewRow
+    from scp_desktop.services.returns.preview import ImportPreview
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -91,9 +95,9 @@ def _quarter(text: str) -> Any:
 
 
 def _plan_of(db: Any, quarter: Any) -> int:
-    from scp_desktop.services import returns_export
+    from scp_desktop.services.returns.export import plan_id_for_year
 
-    plan_id = returns_export.plan_id_for_year(db, quarter.year.label)
+    plan_id = plan_id_for_year(db, quarter.year.label)
     if plan_id is None:
         raise _Refused(f"there is no plan for {quarter.year.label} in {db.path}")
     return plan_id
@@ -102,7 +106,7 @@ def _plan_of(db: Any, quarter: Any) -> int:
 @contextlib.contextmanager
 def _database(args: argparse.Namespace, *, writes: bool = False) -> Iterator[Any]:
     """The plan database named by --db, closed again however the command ends."""
-    from scp_desktop.cli import _open as open_db
+    from scp_desktop.commands.database import open_for_command as open_db
 
     db = open_db(args, writes=writes)
     try:
@@ -113,19 +117,19 @@ def _database(args: argparse.Namespace, *, writes: bool = False) -> Iterator[Any
 
 @_command
 def cmd_export_returns(args: argparse.Namespace) -> int:
-    from scp_desktop.services import returns_export
+    from scp_desktop.services.returns.export import agency_choices, export_returns
 
     quarter = _quarter(args.quarter)
     with _database(args) as db:
         plan_id = _plan_of(db, quarter)
-        known = {c.abbreviation.upper() for c in returns_export.agency_choices(db, plan_id)}
+        known = {c.abbreviation.upper() for c in agency_choices(db, plan_id)}
         unknown = [p for p in args.partner or [] if p.upper() not in known]
         if unknown:
             raise _Refused(
                 f"no active action of the {quarter.year.label} plan is led or supported by "
                 f"{', '.join(unknown)}"
             )
-        result = returns_export.export_returns(
+        result = export_returns(
             db,
             plan_id,
             quarter,
@@ -143,7 +147,8 @@ def cmd_export_returns(args: argparse.Namespace) -> int:
 
 @_command
 def cmd_import(args: argparse.Namespace) -> int:
-    from scp_desktop.services import returns_import
+    from scp_desktop.services.returns.apply import apply_import
+    from scp_desktop.services.returns.preview import preview_import
 
     quarter = _quarter(args.quarter)
     missing = [str(f) for f in args.files if not f.exists()]
@@ -151,7 +156,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise _Refused(f"no such file or folder: {', '.join(missing)}")
     with _database(args, writes=not args.dry_run) as db:
         plan_id = _plan_of(db, quarter)
-        preview = returns_import.preview_import(db, args.files, quarter, plan_id=plan_id)
+        preview = preview_import(db, args.files, quarter, plan_id=plan_id)
         if not preview.files:
             left_out = f" (left out: {', '.join(preview.skipped)})" if preview.skipped else ""
             raise _Refused(
@@ -162,27 +167,12 @@ def cmd_import(args: argparse.Namespace) -> int:
             )
         result = None
         if not args.dry_run and any(f.status == "ok" for f in preview.files):
-            result = returns_import.apply_import(db, preview)
+            result = apply_import(db, preview)
     if args.json:
         print(json.dumps(preview.to_json(), ensure_ascii=False, indent=1))
         return EXIT_OK
-    for i, fp in enumerate(preview.files):
-        if fp.status == "rejected":
-            print(f"{fp.name}: REFUSED: {fp.error}")
-            continue
-        agency = f" ({fp.agency})" if fp.agency else ""
-        print(f"{fp.name}{agency}{' [own template]' if fp.template else ''}")
-        for note in fp.notes:
-            print(f"  note: {note}")
-        for r in preview.rows_of(i):
-            action = preview.index.actions.get(r.action_id) if r.action_id else None
-            what = action.reference or action.title if action else (r.reference or r.title)
-            tick = "x" if r.selected else " "
-            print(f"  [{tick}] {r.sheet} row {r.row}: {what}: {r.outcome.value}: {r.message}")
-    if preview.skipped:
-        print(f"Not spreadsheets, left out: {', '.join(preview.skipped)}")
-    counts = preview.counts()
-    print("Rows: " + ", ".join(f"{k.value} {v}" for k, v in sorted(counts.items())))
+    for line in preview_lines(preview):
+        print(line)
     if args.dry_run:
         print("Dry run: nothing was written.")
     elif result is None:
@@ -193,17 +183,44 @@ def cmd_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def preview_lines(preview: ImportPreview) -> list[str]:
+    """The preview as `import` prints it: each file, its notes and rows, then the counts."""
+    out: list[str] = []
+    for i, fp in enumerate(preview.files):
+        if fp.status == "rejected":
+            out.append(f"{fp.name}: REFUSED: {fp.error}")
+            continue
+        agency = f" ({fp.agency})" if fp.agency else ""
+        out.append(f"{fp.name}{agency}{' [own template]' if fp.template else ''}")
+        out += [f"  note: {note}" for note in fp.notes]
+        out += [_row_line(preview, r) for r in preview.rows_of(i)]
+    if preview.skipped:
+        out.append(f"Not spreadsheets, left out: {', '.join(preview.skipped)}")
+    counts = preview.counts()
+    out.append("Rows: " + ", ".join(f"{k.value} {v}" for k, v in sorted(counts.items())))
+    return out
+
+
+def _row_line(preview: ImportPreview, r: PreviewRow) -> str:
+    action = preview.index.actions.get(r.action_id) if r.action_id else None
+    what = action.reference or action.title if action else (r.reference or r.title)
+    tick = "x" if r.selected else " "
+    return f"  [{tick}] {r.sheet} row {r.row}: {what}: {r.outcome.value}: {r.message}"
+
+
 @_command
 def cmd_status(args: argparse.Namespace) -> int:
-    from scp_desktop.services import returns_export, returns_import
+    from scp_desktop.services.returns.export import write_chase_emails
+    from scp_desktop.services.returns.index import plan_for_quarter
+    from scp_desktop.services.returns.status import return_status
 
     quarter = _quarter(args.quarter)
     with _database(args) as db:
-        plan_id = returns_export.plan_for_quarter(db, quarter)
-        status = returns_import.return_status(db, plan_id, quarter)
+        plan_id = plan_for_quarter(db, quarter)
+        status = return_status(db, plan_id, quarter)
         written: list[Path] = []
         if args.chase_eml:
-            written = returns_export.write_chase_emails(
+            written = write_chase_emails(
                 db, plan_id, quarter, args.chase_eml, today=dt.date.today()
             )
     print(f"Returns for {quarter.label}:")
@@ -220,8 +237,8 @@ def cmd_status(args: argparse.Namespace) -> int:
 @_command
 def cmd_export_plan(args: argparse.Namespace) -> int:
     from scp_desktop.domain.periods import FinancialYear
-    from scp_desktop.services import returns_export
     from scp_desktop.services.errors import UserError
+    from scp_desktop.services.returns.export import export_plan_workbook, plan_id_for_year
 
     quarter = _quarter(args.quarter) if args.quarter else None
     try:
@@ -231,9 +248,9 @@ def cmd_export_plan(args: argparse.Namespace) -> int:
     if year is None:
         raise _Refused("give --year or --quarter")
     with _database(args) as db:
-        plan_id = returns_export.plan_id_for_year(db, year.label)
+        plan_id = plan_id_for_year(db, year.label)
         if plan_id is None:
             raise UserError(f"There is no plan for {year.label}.")
-        count = returns_export.export_plan_workbook(db, plan_id, args.out, quarter)
+        count = export_plan_workbook(db, plan_id, args.out, quarter)
     print(f"Wrote the {year.label} plan ({count} actions) to {args.out}")
     return EXIT_OK

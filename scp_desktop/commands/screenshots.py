@@ -25,13 +25,13 @@ def run(args: argparse.Namespace) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
-    from scp_desktop.cli import _open
+    from scp_desktop.commands.database import open_for_command
     from scp_desktop.ui.collector import install_garbage_collector
     from scp_desktop.ui.screenshots import render_screenshots
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     install_garbage_collector(app)  # the same collection policy as the application
-    db = _open(args)
+    db = open_for_command(args)
     try:
         written = render_screenshots(db, args.out)
     finally:

@@ -12,7 +12,7 @@ import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from openpyxl.utils import get_column_letter
 
@@ -137,45 +137,72 @@ def read_return(
         if not any(cell_text(c) for r in sheet.rows for c in r):
             continue
         any_content = True
-        columns = _template_header(sheet, template, quarter_number, remembered)
-        if columns is None:
-            columns = detect_header(sheet.rows, quarter_number=quarter_number, overrides=remembered)
-        if column_choices and sheet.name in column_choices:
-            columns = apply_overrides(
-                columns or _guess_header(sheet.rows), column_choices[sheet.name]
-            )
-        if columns is None or not (columns.has(Meaning.RAG) or columns.has(Meaning.PROGRESS)):
+        columns = _sheet_columns(
+            sheet, template, quarter_number, remembered, (column_choices or {}).get(sheet.name)
+        )
+        if not _has_updates(columns):
             if not (template is not None and sheet.name == INSTRUCTIONS_SHEET):
                 ignored.append(sheet.name)
-            note = _no_header_note(columns)
             # Keep the likely header so the officer can say what its columns mean.
             sheets.append(
-                SheetRead(sheet.name, columns or _guess_header(sheet.rows), [], note=note)
+                SheetRead(
+                    sheet.name,
+                    columns or _guess_header(sheet.rows),
+                    [],
+                    note=_no_header_note(columns),
+                )
             )
             continue
+        assert columns is not None
         lines = _read_lines(grid, sheet, columns, template)
-        lead_col = columns.column(Meaning.LEAD)
-        if lead_col is not None:
+        if columns.column(Meaning.LEAD) is not None:
             lead_values += [line.lead for line in lines if line.lead]
         sheets.append(SheetRead(sheet.name, columns, lines))
     if not any_content:
         raise SpreadsheetRejected(f"{grid.path.name} has no data in it: every sheet is empty.")
-    if not any(s.lines or (s.columns and s.columns.has(Meaning.RAG)) for s in sheets):
-        notes = [s.note for s in sheets if s.note and s.note != _no_header_note(None)]
-        detail = (
-            notes[0]
-            if notes
-            else (
-                "no sheet has a header row naming columns such as 'Reference', "
-                "'Project / initiative', 'RAG' and 'Progress update'"
-            )
-        )
-        raise HeaderNotRecognised(
-            f"{grid.path.name} is not a return the importer recognises: {detail}. "
-            "Choose what its columns mean, or ask the agency to use the return sent to it.",
-            sheets,
-        )
+    _refuse_unrecognised(grid, sheets)
     return ReturnRead(sheets, template, ignored, lead_values)
+
+
+def _sheet_columns(
+    sheet: Sheet,
+    template: TemplateInfo | None,
+    quarter_number: int,
+    remembered: Mapping[str, str] | None,
+    choices: Mapping[int, Meaning] | None,
+) -> ColumnMap | None:
+    """The sheet's header: where our own return put it, else found; the officer's choices over it."""
+    columns = _template_header(sheet, template, quarter_number, remembered)
+    if columns is None:
+        columns = detect_header(sheet.rows, quarter_number=quarter_number, overrides=remembered)
+    if choices is not None:
+        columns = apply_overrides(columns or _guess_header(sheet.rows), choices)
+    return columns
+
+
+def _has_updates(columns: ColumnMap | None) -> bool:
+    """Whether a header names a column of RAGs or of progress updates."""
+    return columns is not None and (columns.has(Meaning.RAG) or columns.has(Meaning.PROGRESS))
+
+
+def _refuse_unrecognised(grid: Grid, sheets: list[SheetRead]) -> None:
+    """HeaderNotRecognised when no sheet gave a line or a RAG column to read them from."""
+    if any(s.lines or (s.columns and s.columns.has(Meaning.RAG)) for s in sheets):
+        return
+    notes = [s.note for s in sheets if s.note and s.note != _no_header_note(None)]
+    detail = (
+        notes[0]
+        if notes
+        else (
+            "no sheet has a header row naming columns such as 'Reference', "
+            "'Project / initiative', 'RAG' and 'Progress update'"
+        )
+    )
+    raise HeaderNotRecognised(
+        f"{grid.path.name} is not a return the importer recognises: {detail}. "
+        "Choose what its columns mean, or ask the agency to use the return sent to it.",
+        sheets,
+    )
 
 
 class HeaderNotRecognised(SpreadsheetRejected):
@@ -222,24 +249,47 @@ def _no_header_note(columns: ColumnMap | None) -> str:
     )
 
 
+class LineColumns(NamedTuple):
+    """Where a sheet's meanings are: the first column of each (None when the sheet has none)."""
+
+    reference: int | None
+    title: int | None
+    lead: int | None
+    rag: int | None
+    progress: int | None
+    reported_by: int | None
+    reported_on: int | None
+
+    @classmethod
+    def of(cls, columns: ColumnMap) -> LineColumns:
+        meanings = {m: c for c, m in reversed(columns.meanings.items())}
+        return cls(
+            *(
+                meanings.get(m)
+                for m in (
+                    Meaning.REFERENCE,
+                    Meaning.TITLE,
+                    Meaning.LEAD,
+                    Meaning.RAG,
+                    Meaning.PROGRESS,
+                    Meaning.REPORTED_BY,
+                    Meaning.REPORTED_ON,
+                )
+            )
+        )
+
+    def texts(self) -> list[int]:
+        """The text columns read together per row; -1 (read as an empty cell) where missing."""
+        picked = (self.reference, self.title, self.rag, self.lead, self.reported_by)
+        return [c if c is not None else -1 for c in picked]
+
+
 def _read_lines(
     grid: Grid, sheet: Sheet, columns: ColumnMap, template: TemplateInfo | None
 ) -> list[ReturnLine]:
-    meanings = {m: c for c, m in reversed(columns.meanings.items())}  # first column of a meaning
-    ref_c, title_c, lead_c, rag_c, prog_c, by_c, date_c = (
-        meanings.get(m)
-        for m in (
-            Meaning.REFERENCE,
-            Meaning.TITLE,
-            Meaning.LEAD,
-            Meaning.RAG,
-            Meaning.PROGRESS,
-            Meaning.REPORTED_BY,
-            Meaning.REPORTED_ON,
-        )
-    )
-    # The text columns, read together per row; a missing column reads as an empty cell.
-    picked = [c if c is not None else -1 for c in (ref_c, title_c, rag_c, lead_c, by_c)]
+    cols = LineColumns.of(columns)
+    picked = cols.texts()
+    rag_c, prog_c = cols.rag, cols.progress
     lines: list[ReturnLine] = []
     need_detail: set[tuple[int, int]] = set()
     supporting_sheet = sheet.name == SUPPORT_SHEET and template is not None
@@ -248,29 +298,10 @@ def _read_lines(
     rows = sheet.rows
     for r in range(columns.header_row + 1, len(rows) + 1):
         values = rows[r - 1]
-        width = len(values)
-        reference, title, rag_text, lead, reported_by = [
-            ""
-            if not 0 <= c < width
-            else v.strip()
-            if (v := values[c]).__class__ is str
-            else cell_text(v)
-            for c in picked
-        ]
-        raw_narrative = values[prog_c] if prog_c is not None and prog_c < width else ""
-        if not (rag_text or _has_value(raw_narrative)):
-            filled = [(i, v) for i, v in enumerate(values) if _has_value(v)]
-            if not filled:
-                continue
-            if len(filled) == 1:
-                only_col, only_value = filled[0]
-                only = cell_text(only_value)
-                if (
-                    only_col not in (ref_c, title_c)
-                    or _BANNER.match(only)
-                    or (only_col == ref_c and len(only) > 30)
-                ):
-                    continue  # a banner row (priority or objective heading) inside the data
+        reference, title, rag_text, lead, reported_by = _row_texts(values, picked)
+        raw_narrative = values[prog_c] if prog_c is not None and prog_c < len(values) else ""
+        if not (rag_text or _has_value(raw_narrative)) and not_a_line(values, cols):
+            continue
         if not reference and not title:
             continue
         line = ReturnLine(
@@ -291,37 +322,77 @@ def _read_lines(
             supporting_sheet,
         )
         if rag_text:
-            # An unreadable RAG is no problem of the row: the officer sets it in the preview,
-            # or the progress update is imported with the RAG held left as it was.
-            reading = _rag(rag_text)
-            if reading is not None:
-                line.rag, line.rag_rule, line.rag_choices = (
-                    reading.rag,
-                    reading.rule and f"{reading.rule} (cell {_ref(rag_c, r)})",
-                    reading.choices,
-                )
+            _read_rag_text(line, rag_c)
         elif rag_c is not None:
             need_detail.add((r, rag_c))
         if prog_c is not None and is_blank(raw_narrative):
             need_detail.add((r, prog_c))
-        if date_c is not None and date_c < width:
-            date_value = values[date_c]
-            if date_value.__class__ is dt.date:
-                line.reported_on = date_value  # the usual case, a date cell
-            else:
-                line.reported_on, problem = _date(date_value)
-                if problem:
-                    line.add_note(
-                        f"date {problem} in cell {_ref(date_c, r)} was not understood; left blank"
-                    )
+        if cols.reported_on is not None and cols.reported_on < len(values):
+            _read_reported_on(line, values[cols.reported_on], cols.reported_on)
         if placed_rows:
-            placed = placed_rows.get((sheet_name, r))
-            if placed and (placed[1] == reference or _same_ref(placed[1], reference)):
-                line.template_action_id = placed[0]
+            line.template_action_id = placed_action(placed_rows.get((sheet_name, r)), reference)
         lines.append(line)
     if need_detail:
         _apply_details(grid, sheet_name, lines, rag_c, prog_c, need_detail)
     return lines
+
+
+def placed_action(placed: tuple[int, str] | None, reference: str) -> int | None:
+    """The action our own return put on this row, while the row still carries its reference."""
+    if placed and (placed[1] == reference or _same_ref(placed[1], reference)):
+        return placed[0]
+    return None
+
+
+def _row_texts(values: Sequence[Any], picked: Sequence[int]) -> list[str]:
+    width = len(values)
+    return [
+        ""
+        if not 0 <= c < width
+        else v.strip()
+        if (v := values[c]).__class__ is str
+        else cell_text(v)
+        for c in picked
+    ]
+
+
+def not_a_line(values: Sequence[Any], cols: LineColumns) -> bool:
+    """A row with no RAG or progress that is empty, or a banner (a priority or objective heading)."""
+    filled = [(i, v) for i, v in enumerate(values) if _has_value(v)]
+    if not filled:
+        return True
+    if len(filled) > 1:
+        return False
+    only_col, only_value = filled[0]
+    only = cell_text(only_value)
+    return (
+        only_col not in (cols.reference, cols.title)
+        or bool(_BANNER.match(only))
+        or (only_col == cols.reference and len(only) > 30)
+    )
+
+
+def _read_rag_text(line: ReturnLine, rag_c: int | None) -> None:
+    # An unreadable RAG is no problem of the row: the officer sets it in the preview,
+    # or the progress update is imported with the RAG held left as it was.
+    reading = _rag(line.rag_text)
+    if reading is not None:
+        line.rag, line.rag_rule, line.rag_choices = (
+            reading.rag,
+            reading.rule and f"{reading.rule} (cell {_ref(rag_c, line.row)})",
+            reading.choices,
+        )
+
+
+def _read_reported_on(line: ReturnLine, value: Any, column: int) -> None:
+    if value.__class__ is dt.date:
+        line.reported_on = value  # the usual case, a date cell
+        return
+    line.reported_on, problem = _date(value)
+    if problem:
+        line.add_note(
+            f"date {problem} in cell {_ref(column, line.row)} was not understood; left blank"
+        )
 
 
 def _apply_details(

@@ -24,9 +24,9 @@ from scp_desktop.domain.file_names import safe_file_name
 from scp_desktop.domain.periods import FinancialYear, Quarter
 from scp_desktop.domain.rag import RAG
 from scp_desktop.services import versions
+from scp_desktop.services.edit_inputs import ActionFields, FundingLineData, UpdateFields, fields_of
 from scp_desktop.services.errors import UserError
 from scp_desktop.services.versions import ABSENT, Written
-from scp_desktop.services.workspace import ActionFields, FundingLineData, UpdateFields, fields_of
 from scp_desktop.storage.backups import backup_before_change
 from scp_desktop.storage.database import Database, DatabaseError
 from scp_desktop.storage.models import (

@@ -176,15 +176,7 @@ def _step(db: Database, import_id: int, *, undo: bool) -> AppliedImport:
             state = "already undone" if undo else "not undone"
             raise UserError(f"The import of {batches[0].file_name} is {state}.")
         changes = _changes(s, batches)
-        quarters = {c.quarter for c in changes}
-        signed = s.scalars(
-            select(QuarterSignoff.quarter).where(QuarterSignoff.quarter.in_(quarters))
-        ).first()
-        if signed is not None:
-            raise UserError(
-                f"{Quarter.parse(signed).label} is signed off: its updates are locked, so the "
-                f"import cannot be {word}ne."
-            )
+        _refuse_signed_off(s, changes, word)
         updates = {
             (u.action_id, u.quarter): u
             for u in s.scalars(
@@ -194,66 +186,23 @@ def _step(db: Database, import_id: int, *, undo: bool) -> AppliedImport:
             )
         }
         # Every update first checked: a refusal writes nothing at all.
-        refusals: list[str] = []
-        for c in changes:
-            update = updates.get((c.action_id, c.quarter))
-            expected = c.version_after if undo else c.version_undone
-            current = versions.version_of(update)
-            if current != expected:
-                changed = (
-                    versions.changes_since(s, "quarter_update", update.id, expected)
-                    if update is not None
-                    else ()
-                )
-                how = (
-                    "was " + versions.describe_change(changed[-1])
-                    if changed
-                    else ("was deleted" if update is None else "was changed")
-                )
-                refusals.append(f"{_label(s, c)} {how} since")
-            elif undo and c.before is None and update is not None:
-                attached = s.scalar(select(Evidence.id).where(Evidence.update_id == update.id))
-                if attached is not None:
-                    refusals.append(
-                        f"{_label(s, c)} has evidence attached since; undoing would remove it"
-                    )
+        refusals = [
+            why
+            for c in changes
+            if (why := _refusal(s, c, updates.get((c.action_id, c.quarter)), undo=undo))
+        ]
         if refusals:
-            shown = "; ".join(refusals[:5]) + (
-                f"; and {len(refusals) - 5} more" if len(refusals) > 5 else ""
-            )
             raise ConflictError(
-                f"The import of {batches[0].file_name} cannot be {word}ne: {shown}. "
-                "Nothing was changed.",
+                f"The import of {batches[0].file_name} cannot be {word}ne: "
+                f"{first_few(refusals)}. Nothing was changed.",
                 what=f"The import of {batches[0].file_name}",
                 read_version=0,
                 current_version=0,
                 changes=(),
             )
-        written: list[tuple[ImportChange, QuarterUpdate | None]] = []
-        for c in changes:
-            update = updates.get((c.action_id, c.quarter))
-            target = c.before if undo else c.after
-            if target is None:
-                assert update is not None
-                s.delete(update)
-                written.append((c, None))
-                continue
-            if update is None:
-                update = QuarterUpdate(action_id=c.action_id, quarter=c.quarter)
-                _restore(update, target)
-                s.add(update)
-                s.flush()
-                # Put back with a version after those it had before the undo deleted it, and
-                # its own time: written directly, as a versioned write would stamp the time anew.
-                s.execute(
-                    sa_update(QuarterUpdate)
-                    .where(QuarterUpdate.id == update.id)
-                    .values(version=c.version_after + 1, updated_at=update.updated_at)
-                )
-                s.expire(update, ["version"])
-            else:
-                _restore(update, target)
-            written.append((c, update))
+        written = [
+            (c, _put(s, c, updates.get((c.action_id, c.quarter)), undo=undo)) for c in changes
+        ]
         s.flush()
         for c, update in written:
             version = update.version if update is not None else ABSENT
@@ -266,6 +215,75 @@ def _step(db: Database, import_id: int, *, undo: bool) -> AppliedImport:
             b.undone_at = now if undo else None
             b.undone_by = db.user if undo else ""
         return _describe(s, batches, changes)
+
+
+def _refuse_signed_off(s: Session, changes: list[ImportChange], word: str) -> None:
+    quarters = {c.quarter for c in changes}
+    signed = s.scalars(
+        select(QuarterSignoff.quarter).where(QuarterSignoff.quarter.in_(quarters))
+    ).first()
+    if signed is not None:
+        raise UserError(
+            f"{Quarter.parse(signed).label} is signed off: its updates are locked, so the "
+            f"import cannot be {word}ne."
+        )
+
+
+def _refusal(
+    s: Session, c: ImportChange, update: QuarterUpdate | None, *, undo: bool
+) -> str | None:
+    """Why this change cannot be undone (or redone), or None when it can."""
+    expected = c.version_after if undo else c.version_undone
+    if versions.version_of(update) != expected:
+        changed = (
+            versions.changes_since(s, "quarter_update", update.id, expected)
+            if update is not None
+            else ()
+        )
+        how = (
+            "was " + versions.describe_change(changed[-1])
+            if changed
+            else ("was deleted" if update is None else "was changed")
+        )
+        return f"{_label(s, c)} {how} since"
+    if undo and c.before is None and update is not None:
+        attached = s.scalar(select(Evidence.id).where(Evidence.update_id == update.id))
+        if attached is not None:
+            return f"{_label(s, c)} has evidence attached since; undoing would remove it"
+    return None
+
+
+def first_few(reasons: list[str], shown: int = 5) -> str:
+    """The first reasons joined, and how many more there are."""
+    more = len(reasons) - shown
+    return "; ".join(reasons[:shown]) + (f"; and {more} more" if more > 0 else "")
+
+
+def _put(
+    s: Session, c: ImportChange, update: QuarterUpdate | None, *, undo: bool
+) -> QuarterUpdate | None:
+    """The update as it was before the import (undo) or as the import left it (redo)."""
+    target = c.before if undo else c.after
+    if target is None:
+        assert update is not None
+        s.delete(update)
+        return None
+    if update is not None:
+        _restore(update, target)
+        return update
+    update = QuarterUpdate(action_id=c.action_id, quarter=c.quarter)
+    _restore(update, target)
+    s.add(update)
+    s.flush()
+    # Put back with a version after those it had before the undo deleted it, and
+    # its own time: written directly, as a versioned write would stamp the time anew.
+    s.execute(
+        sa_update(QuarterUpdate)
+        .where(QuarterUpdate.id == update.id)
+        .values(version=c.version_after + 1, updated_at=update.updated_at)
+    )
+    s.expire(update, ["version"])
+    return update
 
 
 def undo_import(db: Database, import_id: int) -> AppliedImport:

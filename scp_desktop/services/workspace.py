@@ -19,6 +19,7 @@ from scp_desktop.domain.deadlines import DeadlineKind, deadline_from_storage
 from scp_desktop.domain.periods import FinancialYear, Quarter
 from scp_desktop.domain.rag import RAG, Travel, direction_of_travel
 from scp_desktop.services.bulk import collector_paused
+from scp_desktop.services.edit_inputs import ActionFields, UpdateFields, fields_of
 from scp_desktop.services.errors import UserError
 from scp_desktop.storage.database import BulkReader, Database, sqlite_connection
 from scp_desktop.storage.models import (
@@ -382,31 +383,6 @@ def _lower_rest(raw: bytes) -> bytes:
 
 
 @dataclass(frozen=True)
-class FundingLineData:
-    source: str
-    amount_pence: int | None
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class ActionFields:
-    """Every editable field of an action (what the form shows and saves)."""
-
-    title: str
-    reference: str = ""
-    about: str = ""
-    outcome: str = ""
-    target_area: str = ""
-    deadline_text: str = ""
-    status: str = "active"
-    lead_ids: tuple[int, ...] = ()
-    support_ids: tuple[int, ...] = ()
-    framework_item_ids: tuple[int, ...] = ()
-    outputs: tuple[str, ...] = ()
-    funding: tuple[FundingLineData, ...] = ()
-
-
-@dataclass(frozen=True)
 class ActionDetail:
     id: int
     objective_id: int
@@ -416,29 +392,6 @@ class ActionDetail:
     carried_from_id: int | None
     # The version read: a save says it, and is refused if the action changed since.
     version: int = 1
-
-
-def fields_of(a: Action) -> ActionFields:
-    """An action's editable fields, read inside the caller's session."""
-    return ActionFields(
-        title=a.title,
-        reference=a.reference,
-        about=a.about,
-        outcome=a.outcome,
-        target_area=a.target_area,
-        deadline_text=a.deadline_text
-        or (
-            ""
-            if a.deadline_kind == "unknown"
-            else deadline_from_storage(a.deadline_kind, a.deadline_date, "").display
-        ),
-        status=a.status,
-        lead_ids=tuple(p.partner_id for p in a.partners if p.role == "lead"),
-        support_ids=tuple(p.partner_id for p in a.partners if p.role == "support"),
-        framework_item_ids=tuple(sorted(f.item_id for f in a.framework_items)),
-        outputs=tuple(o.text for o in a.outputs),
-        funding=tuple(FundingLineData(f.source, f.amount_pence, f.note) for f in a.funding),
-    )
 
 
 def action_detail(db: Database, action_id: int) -> ActionDetail:
@@ -455,14 +408,6 @@ def action_detail(db: Database, action_id: int) -> ActionDetail:
             a.carried_from_id,
             a.version,
         )
-
-
-@dataclass(frozen=True)
-class UpdateFields:
-    rag: RAG
-    narrative: str = ""
-    reported_by: str = ""
-    reported_on: dt.date | None = None
 
 
 @dataclass(frozen=True)

@@ -76,7 +76,7 @@ class ActionCommands:
         return ask_resolution(conflict, self.c.dialog_parent())
 
     def edit_action(self) -> None:
-        from scp_desktop.services import workspace
+        from scp_desktop.services import edit_inputs, workspace
         from scp_desktop.services.errors import ConflictError, UserError
         from scp_desktop.ui.conflict_dialog import Resolution
 
@@ -88,7 +88,7 @@ class ActionCommands:
         except UserError as exc:
             self.c.show_error(str(exc))
             return
-        mine: workspace.ActionFields | None = None
+        mine: edit_inputs.ActionFields | None = None
         while True:
             dialog = self.form(fields=detail.fields, objective_id=detail.objective_id, mine=mine)
             if not self.c.ask(dialog) or dialog.fields() == detail.fields:
@@ -125,7 +125,7 @@ class ActionCommands:
             self.c.show_error(str(again))
 
     def edit_update(self) -> None:
-        from scp_desktop.services import workspace
+        from scp_desktop.services import edit_inputs, workspace
         from scp_desktop.services.errors import ConflictError
         from scp_desktop.ui.conflict_dialog import Resolution
         from scp_desktop.ui.update_editor import UpdateEditorDialog
@@ -135,7 +135,7 @@ class ActionCommands:
             return
         quarter = self.c.quarter.code
         pair = workspace.update_pair(self.c.db, action_id, quarter)
-        mine: workspace.UpdateFields | None = None
+        mine: edit_inputs.UpdateFields | None = None
         while True:
             dialog = UpdateEditorDialog(
                 pair,

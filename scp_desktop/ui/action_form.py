@@ -30,14 +30,9 @@ from PySide6.QtWidgets import (
 
 from scp_desktop.domain.deadlines import DeadlineKind, parse_deadline
 from scp_desktop.domain.money import format_pounds, parse_pounds
+from scp_desktop.services.edit_inputs import ActionFields, FundingLineData
 from scp_desktop.services.editing import STATUSES, validate_action
-from scp_desktop.services.workspace import (
-    ActionFields,
-    Choice,
-    FrameworkChoices,
-    FundingLineData,
-    PlanStructure,
-)
+from scp_desktop.services.workspace import Choice, FrameworkChoices, PlanStructure
 
 ERROR_STYLE = "border: 2px solid #C62828;"
 

@@ -10,9 +10,9 @@ from typing import Any
 from scp_desktop.domain.periods import Quarter
 from scp_desktop.domain.rag import RAG
 from scp_desktop.services import editing, records
+from scp_desktop.services.edit_inputs import ActionFields, UpdateFields
 from scp_desktop.services.records import RecordKind
 from scp_desktop.services.versions import Written
-from scp_desktop.services.workspace import ActionFields, UpdateFields
 from scp_desktop.storage.database import Database
 from scp_desktop.ui.undo import Changed, UndoController
 

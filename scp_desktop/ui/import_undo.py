@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from scp_desktop.services import import_undo
 from scp_desktop.services.import_undo import AppliedImport
-from scp_desktop.services.returns_import import ApplyResult
+from scp_desktop.services.returns.apply import ApplyResult
 from scp_desktop.storage.database import Database
 from scp_desktop.ui.undo import Changed, ServiceCommand, UndoController
 

@@ -759,7 +759,7 @@ class MainWindow(QMainWindow):
         self._open_plan_dialog(ImportReturnsDialog, reload=True, applied=self._import_applied)
 
     def _import_applied(self, result: object) -> None:
-        from scp_desktop.services.returns_import import ApplyResult
+        from scp_desktop.services.returns.apply import ApplyResult
         from scp_desktop.ui.import_undo import push_applied
 
         if isinstance(result, ApplyResult):

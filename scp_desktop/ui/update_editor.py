@@ -27,7 +27,8 @@ from PySide6.QtWidgets import (
 
 from scp_desktop.domain.periods import Quarter
 from scp_desktop.domain.rag import RAG, RAG_ORDER
-from scp_desktop.services.workspace import UpdateFields, UpdatePair
+from scp_desktop.services.edit_inputs import UpdateFields
+from scp_desktop.services.workspace import UpdatePair
 
 
 def chip_style(rag: RAG) -> str:

@@ -14,8 +14,8 @@ from sqlalchemy import select
 
 from scp_desktop.domain.rag import RAG
 from scp_desktop.services import committee, editing, publishing, reports
+from scp_desktop.services.edit_inputs import UpdateFields
 from scp_desktop.services.errors import UserError
-from scp_desktop.services.workspace import UpdateFields
 from scp_desktop.storage.database import Database
 from scp_desktop.storage.models import Action, Meeting
 from tests.document_scan import foreign_words

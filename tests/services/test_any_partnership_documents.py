@@ -14,10 +14,10 @@ from sqlalchemy import select
 from scp_desktop.domain.periods import FinancialYear, Quarter
 from scp_desktop.domain.rag import RAG
 from scp_desktop.services import editing, plan_admin, reports
+from scp_desktop.services.edit_inputs import ActionFields, UpdateFields
 from scp_desktop.services.partnership_file import create_partnership_file
 from scp_desktop.services.records import RecordKind, save_record
-from scp_desktop.services.returns_export import export_plan_workbook, export_returns
-from scp_desktop.services.workspace import ActionFields, UpdateFields
+from scp_desktop.services.returns.export import export_plan_workbook, export_returns
 from scp_desktop.storage.database import Database, open_database
 from scp_desktop.storage.models import AgendaItem, Meeting, Partner
 from tests.document_scan import (

@@ -14,8 +14,10 @@ from scp_desktop.domain.periods import Quarter
 from scp_desktop.services import audit_retention, editing
 from scp_desktop.services.errors import UserError
 from scp_desktop.services.plan_spreadsheet import load_plan_spreadsheet, preview_plan_spreadsheet
-from scp_desktop.services.returns_export import export_returns, plan_for_quarter
-from scp_desktop.services.returns_import import apply_import, preview_import
+from scp_desktop.services.returns.apply import apply_import
+from scp_desktop.services.returns.export import export_returns
+from scp_desktop.services.returns.index import plan_for_quarter
+from scp_desktop.services.returns.preview import preview_import
 from scp_desktop.storage import backups
 from scp_desktop.storage.backups import BackupError
 from scp_desktop.storage.database import Database

@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 
 from scp_desktop.domain.rag import RAG, Travel
 from scp_desktop.services import editing, plans, records, workspace
+from scp_desktop.services.edit_inputs import ActionFields, FundingLineData, UpdateFields
 from scp_desktop.services.errors import UserError
 from scp_desktop.services.records import RecordKind
-from scp_desktop.services.workspace import ActionFields, FundingLineData, UpdateFields
 from scp_desktop.storage.database import Database
 from scp_desktop.storage.models import (
     Action,

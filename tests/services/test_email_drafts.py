@@ -18,7 +18,8 @@ from scp_desktop.domain.periods import Quarter
 from scp_desktop.services import records
 from scp_desktop.services.email_drafts import one_line, recipient
 from scp_desktop.services.errors import UserError
-from scp_desktop.services.returns_export import covering_email, plan_for_quarter, return_specs
+from scp_desktop.services.returns.export import covering_email, return_specs
+from scp_desktop.services.returns.index import plan_for_quarter
 from scp_desktop.storage.database import Database, open_database
 from scp_desktop.storage.models import Partner
 

@@ -14,8 +14,10 @@ from scp_desktop.services import plans
 from scp_desktop.services.errors import UserError
 from scp_desktop.services.indicator_import import preview_import as preview_indicators
 from scp_desktop.services.plan_spreadsheet import preview_plan_spreadsheet
-from scp_desktop.services.returns_export import export_returns, plan_for_quarter
-from scp_desktop.services.returns_import import Outcome, preview_import
+from scp_desktop.services.returns.export import export_returns
+from scp_desktop.services.returns.index import plan_for_quarter
+from scp_desktop.services.returns.matching import Outcome
+from scp_desktop.services.returns.preview import preview_import
 from scp_desktop.storage.database import Database
 from tests.hostile_files import (
     write_huge_unique_count,

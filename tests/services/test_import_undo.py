@@ -12,10 +12,11 @@ from sqlalchemy import func, select
 from scp_desktop.domain.periods import Quarter
 from scp_desktop.domain.rag import RAG
 from scp_desktop.services import editing, import_undo
+from scp_desktop.services.edit_inputs import UpdateFields
 from scp_desktop.services.errors import ConflictError, UserError
 from scp_desktop.services.indicators import sign_off_quarter
-from scp_desktop.services.returns_import import apply_import, preview_import
-from scp_desktop.services.workspace import UpdateFields
+from scp_desktop.services.returns.apply import apply_import
+from scp_desktop.services.returns.preview import preview_import
 from scp_desktop.storage.database import Database
 from scp_desktop.storage.models import Action, Evidence, ImportBatch, ImportChange, QuarterUpdate
 
@@ -198,7 +199,7 @@ def test_an_import_no_longer_in_the_file_is_named_as_such(demo_db: Database) -> 
 def test_a_row_added_as_a_new_action_needs_a_title_and_an_objective_of_the_plan(
     demo_db: Database, tmp_path: Path
 ) -> None:
-    from scp_desktop.services.returns_import import add_row_as_action, objective_choices
+    from scp_desktop.services.returns.preview import add_row_as_action, objective_choices
 
     wb = openpyxl.Workbook()
     ws = wb.active

@@ -15,7 +15,8 @@ from sqlalchemy import func, select
 from scp_desktop.domain.periods import Quarter
 from scp_desktop.domain.rag import RAG
 from scp_desktop.excel.return_workbook import LEAD_SHEET
-from scp_desktop.services.returns_export import export_returns, plan_for_quarter
+from scp_desktop.services.returns.export import export_returns
+from scp_desktop.services.returns.index import plan_for_quarter
 from scp_desktop.storage.database import open_database
 from scp_desktop.storage.models import Action, AuditEntry, QuarterUpdate
 from tests.postgres_server import PASSWORD, PostgresServer

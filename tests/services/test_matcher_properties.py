@@ -8,14 +8,8 @@ from hypothesis import strategies as st
 
 from scp_desktop.domain.periods import Quarter
 from scp_desktop.services import plans
-from scp_desktop.services.returns_import import (
-    MATCH_SURE,
-    PlanIndex,
-    PreviewRow,
-    load_index,
-    match,
-    normalise_title,
-)
+from scp_desktop.services.returns.index import PlanIndex, load_index, normalise_title
+from scp_desktop.services.returns.matching import MATCH_SURE, PreviewRow, match
 from scp_desktop.storage.database import Database
 
 Q2 = Quarter.parse("2022-23-Q2")

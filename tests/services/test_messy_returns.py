@@ -17,14 +17,9 @@ from scp_desktop.domain.periods import Quarter
 from scp_desktop.domain.rag import RAG
 from scp_desktop.excel.columns import Meaning
 from scp_desktop.services.errors import UserError
-from scp_desktop.services.returns_import import (
-    ImportPreview,
-    Outcome,
-    PreviewRow,
-    apply_import,
-    choose_action,
-    preview_import,
-)
+from scp_desktop.services.returns.apply import apply_import
+from scp_desktop.services.returns.matching import Outcome, PreviewRow
+from scp_desktop.services.returns.preview import ImportPreview, choose_action, preview_import
 from scp_desktop.storage.database import Database
 from scp_desktop.storage.models import ImportBatch, Partner, QuarterUpdate
 from tests.hostile_files import write_old_xls, write_zip_bomb

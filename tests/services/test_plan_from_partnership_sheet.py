@@ -23,7 +23,7 @@ from scp_desktop.services.plan_spreadsheet import (
     set_agency,
 )
 from scp_desktop.services.reports import build_report
-from scp_desktop.services.returns_export import export_plan_workbook, plan_id_for_year
+from scp_desktop.services.returns.export import export_plan_workbook, plan_id_for_year
 from scp_desktop.storage.database import Database
 from scp_desktop.storage.models import (
     Action,

@@ -201,7 +201,8 @@ def test_cancel_during_the_last_line_still_writes_nothing(
     demo_db: Database, tmp_path: Path
 ) -> None:
     from scp_desktop.domain.periods import Quarter
-    from scp_desktop.services.returns_export import export_plan_workbook, plan_for_quarter
+    from scp_desktop.services.returns.export import export_plan_workbook
+    from scp_desktop.services.returns.index import plan_for_quarter
 
     path = tmp_path / "whole plan.xlsx"
     export_plan_workbook(demo_db, plan_for_quarter(demo_db, Quarter.parse("2022-23-Q2")), path)

@@ -16,20 +16,17 @@ from scp_desktop.domain.periods import Quarter
 from scp_desktop.domain.rag import RAG_ORDER
 from scp_desktop.excel.return_workbook import LEAD_SHEET, META_SHEET
 from scp_desktop.services.errors import UserError
-from scp_desktop.services.returns_export import (
+from scp_desktop.services.returns.apply import apply_import
+from scp_desktop.services.returns.export import (
     agency_choices,
     export_plan_workbook,
     export_returns,
-    plan_for_quarter,
     write_chase_emails,
 )
-from scp_desktop.services.returns_import import (
-    Outcome,
-    PreviewRow,
-    apply_import,
-    preview_import,
-    return_status,
-)
+from scp_desktop.services.returns.index import plan_for_quarter
+from scp_desktop.services.returns.matching import Outcome, PreviewRow
+from scp_desktop.services.returns.preview import preview_import
+from scp_desktop.services.returns.status import return_status
 from scp_desktop.storage.database import Database
 from scp_desktop.storage.models import ImportBatch, Partner, QuarterUpdate
 
@@ -140,7 +137,7 @@ def test_q2_returns_overwrite_existing_updates(demo_db: Database, tmp_path: Path
     assert rows["1.1.2"].has_existing and rows["1.1.2"].outcome is Outcome.UPDATE
     assert rows["1.3.1"].message.startswith("New update")
     # Keep the existing update for one action.
-    from scp_desktop.services.returns_import import set_overwrite
+    from scp_desktop.services.returns.preview import set_overwrite
 
     set_overwrite(preview, rows["1.1.2"], False)
     assert rows["1.1.2"].outcome is Outcome.UNCHANGED and not rows["1.1.2"].selected

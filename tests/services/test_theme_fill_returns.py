@@ -10,7 +10,8 @@ from openpyxl.styles import PatternFill
 from scp_desktop.domain.periods import Quarter
 from scp_desktop.domain.rag import RAG
 from scp_desktop.excel.grid import _read_fills, read_grid
-from scp_desktop.services.returns_import import Outcome, PreviewRow, preview_import
+from scp_desktop.services.returns.matching import Outcome, PreviewRow
+from scp_desktop.services.returns.preview import preview_import
 from scp_desktop.storage.database import Database
 from tests.themed_workbooks import (
     CORPORATE,

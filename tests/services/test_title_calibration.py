@@ -12,13 +12,12 @@ import pytest
 
 from scp_desktop.domain.periods import Quarter
 from scp_desktop.services import plans
-from scp_desktop.services.returns_import import (
+from scp_desktop.services.returns.index import PlanIndex, load_index
+from scp_desktop.services.returns.matching import (
     MATCH_MARGIN,
     MATCH_SURE,
     MATCH_WEAK,
-    PlanIndex,
     PreviewRow,
-    load_index,
     match,
 )
 from scp_desktop.storage.database import Database
@@ -134,7 +133,7 @@ def test_an_unrelated_title_is_no_good_match(index: PlanIndex, written: str) -> 
 
 
 def test_an_unrelated_title_reads_as_no_good_match_in_the_preview(index: PlanIndex) -> None:
-    from scp_desktop.services.returns_import import Outcome, evaluate
+    from scp_desktop.services.returns.matching import Outcome, evaluate
 
     row = _matched(index, "Knife crime awareness week")
     evaluate(index, row)

@@ -17,12 +17,15 @@ from scp_desktop.domain.periods import Quarter
 from scp_desktop.domain.rag import RAG
 from scp_desktop.excel.return_workbook import LEAD_SHEET
 from scp_desktop.services import editing, indicators, records, workspace
+from scp_desktop.services.edit_inputs import UpdateFields
 from scp_desktop.services.errors import ConflictError
 from scp_desktop.services.records import RecordKind
-from scp_desktop.services.returns_export import export_returns, plan_for_quarter
-from scp_desktop.services.returns_import import Outcome, apply_import, preview_import
+from scp_desktop.services.returns.apply import apply_import
+from scp_desktop.services.returns.export import export_returns
+from scp_desktop.services.returns.index import plan_for_quarter
+from scp_desktop.services.returns.matching import Outcome
+from scp_desktop.services.returns.preview import preview_import
 from scp_desktop.services.versions import ABSENT, stale_is_conflict
-from scp_desktop.services.workspace import UpdateFields
 from scp_desktop.storage.database import Database, open_database
 from scp_desktop.storage.models import AuditEntry, QuarterUpdate
 from tests.postgres_server import PASSWORD, PostgresServer

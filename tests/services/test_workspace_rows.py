@@ -6,7 +6,7 @@ import datetime as dt
 
 from scp_desktop.domain.rag import RAG
 from scp_desktop.services import editing, plans, workspace
-from scp_desktop.services.workspace import UpdateFields
+from scp_desktop.services.edit_inputs import UpdateFields
 from scp_desktop.storage.database import Database
 
 TODAY = dt.date(2022, 11, 1)

@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import select
 
 from scp_desktop.domain.periods import Quarter
-from scp_desktop.services import editing, workspace
-from scp_desktop.services.returns_export import plan_for_quarter
+from scp_desktop.services import edit_inputs, editing, workspace
+from scp_desktop.services.returns.index import plan_for_quarter
 from scp_desktop.storage.copying import CopyRefused, copy_database, table_checksum
 from scp_desktop.storage.database import Database, open_database
 from scp_desktop.storage.models import Action, Base
@@ -54,7 +54,9 @@ def test_a_file_goes_to_the_server_and_back_unchanged(
         highest = max(s.scalars(select(Action.id)))
     lead = workspace.partner_choices(server)[0].id
     new_id = editing.create_action(
-        server, objective_id, workspace.ActionFields(title="Added on the server", lead_ids=(lead,))
+        server,
+        objective_id,
+        edit_inputs.ActionFields(title="Added on the server", lead_ids=(lead,)),
     )
     assert new_id > highest
     server.close()

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from scp_desktop.domain.periods import Quarter
 from scp_desktop.services import editing, plans, workspace
-from scp_desktop.services.returns_export import plan_for_quarter
+from scp_desktop.services.returns.index import plan_for_quarter
 from scp_desktop.storage.access import ReadOnlyKind
 from scp_desktop.storage.database import Database, DatabaseError, open_database
 from scp_desktop.storage.models import Action, AuditEntry

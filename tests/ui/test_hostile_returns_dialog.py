@@ -12,7 +12,8 @@ from pytestqt.qtbot import QtBot
 
 from scp_desktop.domain.periods import Quarter
 from scp_desktop.excel import isolation
-from scp_desktop.services.returns_export import export_returns, plan_for_quarter
+from scp_desktop.services.returns.export import export_returns
+from scp_desktop.services.returns.index import plan_for_quarter
 from scp_desktop.storage.database import Database
 from scp_desktop.ui.returns import ImportReturnsDialog
 from tests.hostile_files import (

@@ -19,8 +19,8 @@ from sqlalchemy import select
 
 from scp_desktop.domain.periods import Quarter
 from scp_desktop.domain.rag import RAG, RAG_ORDER
-from scp_desktop.services.returns_export import plan_for_quarter
-from scp_desktop.services.returns_import import MATCH_WEAK, Outcome, PreviewRow
+from scp_desktop.services.returns.index import plan_for_quarter
+from scp_desktop.services.returns.matching import MATCH_WEAK, Outcome, PreviewRow
 from scp_desktop.storage.database import Database
 from scp_desktop.storage.models import Action, Objective, QuarterUpdate
 from scp_desktop.ui.action_table import Column
@@ -339,7 +339,7 @@ def test_an_import_is_undone_from_the_window_and_from_history(
 def test_choosing_among_five_thousand_actions_by_typing(qtbot: QtBot, tmp_path: Path) -> None:
     from bench.generate import QUARTERS, Spec, generate
     from scp_desktop.services import plans
-    from scp_desktop.services.returns_import import preview_import
+    from scp_desktop.services.returns.preview import preview_import
     from scp_desktop.storage.database import open_database
 
     built = generate(Spec(5000, seed=11), tmp_path / "large.db")

@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 from scp_desktop.domain.periods import Quarter
 from scp_desktop.domain.rag import RAG
 from scp_desktop.services.errors import ConflictError, FieldChange, OtherChange
-from scp_desktop.services.returns_export import plan_for_quarter
+from scp_desktop.services.returns.index import plan_for_quarter
 from scp_desktop.storage.access import ReadOnly, ReadOnlyKind
 from scp_desktop.storage.database import Database, open_database
 from scp_desktop.ui.action_table import Column

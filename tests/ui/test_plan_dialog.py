@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from scp_desktop.excel.columns import Meaning
 from scp_desktop.services.reports import build_report
-from scp_desktop.services.returns_export import export_plan_workbook, plan_id_for_year
+from scp_desktop.services.returns.export import export_plan_workbook, plan_id_for_year
 from scp_desktop.storage.database import Database
 from scp_desktop.storage.models import Action, KeyPriority, Partner, Partnership
 from scp_desktop.ui.returns import NewPlanFromSpreadsheetDialog

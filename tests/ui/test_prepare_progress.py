@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
 from scp_desktop.domain.periods import Quarter
-from scp_desktop.services import returns_export
-from scp_desktop.services.returns_export import plan_for_quarter
+from scp_desktop.services.returns.export import export_returns
+from scp_desktop.services.returns.index import plan_for_quarter
 from scp_desktop.storage.database import Database
 from scp_desktop.ui.returns import PrepareReturnsDialog
 
@@ -80,7 +80,7 @@ def test_the_service_reports_each_return_and_stops_when_asked(
     def cancelled() -> bool:
         return len(calls) >= 3
 
-    result = returns_export.export_returns(
+    result = export_returns(
         demo_db,
         plan_id,
         Quarter.parse(Q3),

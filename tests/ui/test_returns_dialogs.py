@@ -18,8 +18,8 @@ from sqlalchemy import select
 
 from scp_desktop.domain.periods import Quarter
 from scp_desktop.excel.columns import Meaning
-from scp_desktop.services.returns_export import plan_for_quarter
-from scp_desktop.services.returns_import import Outcome
+from scp_desktop.services.returns.index import plan_for_quarter
+from scp_desktop.services.returns.matching import Outcome
 from scp_desktop.storage.database import Database
 from scp_desktop.storage.models import ImportBatch, QuarterUpdate
 from scp_desktop.ui.returns import ImportReturnsDialog, PrepareReturnsDialog
@@ -202,7 +202,7 @@ def test_import_preview_edit_and_apply(
 
 def _plan_spreadsheet(db: Database, tmp_path: Path) -> Path:
     """The demo plan written as the officers' plan spreadsheet."""
-    from scp_desktop.services.returns_export import export_plan_workbook
+    from scp_desktop.services.returns.export import export_plan_workbook
 
     path = tmp_path / "plan.xlsx"
     export_plan_workbook(db, plan_for_quarter(db, Quarter.parse(Q3)), path)
@@ -377,7 +377,7 @@ def test_cancel_after_the_last_line_says_the_plan_was_created(
 def test_a_cancelled_read_of_a_plan_leaves_the_dialog_as_it_was(
     qtbot: QtBot, demo_db: Database, tmp_path: Path
 ) -> None:
-    from scp_desktop.services.returns_export import export_plan_workbook
+    from scp_desktop.services.returns.export import export_plan_workbook
     from scp_desktop.ui.returns import NewPlanFromSpreadsheetDialog
 
     whole = tmp_path / "whole plan.xlsx"
@@ -430,7 +430,7 @@ def test_a_cancelled_read_of_a_plan_leaves_the_dialog_as_it_was(
 def test_columns_dialog_offers_every_header(
     qtbot: QtBot, demo_db: Database, tmp_path: Path
 ) -> None:
-    from scp_desktop.services.returns_import import preview_import
+    from scp_desktop.services.returns.preview import preview_import
     from scp_desktop.ui.returns.import_dialog import ColumnsDialog
 
     path = tmp_path / "EP odd.xlsx"
@@ -458,7 +458,7 @@ def test_dropping_a_folder_reads_its_returns(
     from PySide6.QtCore import QMimeData, QPointF, QUrl
     from PySide6.QtGui import QDropEvent
 
-    from scp_desktop.services.returns_export import export_returns
+    from scp_desktop.services.returns.export import export_returns
 
     plan_id = plan_for_quarter(demo_db, Quarter.parse(Q3))
     export_returns(
@@ -509,7 +509,7 @@ def test_a_plan_made_from_a_spreadsheet_opens_in_the_main_window(
 ) -> None:
     from PySide6.QtCore import QTimer
 
-    from scp_desktop.services.returns_export import export_plan_workbook
+    from scp_desktop.services.returns.export import export_plan_workbook
     from scp_desktop.ui.main_window import MainWindow
     from scp_desktop.ui.returns import NewPlanFromSpreadsheetDialog
     from scp_desktop.ui.settings import Settings

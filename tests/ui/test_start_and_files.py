@@ -19,7 +19,7 @@ from scp_desktop.services import plans, reports, setup
 from scp_desktop.services.partnership_file import create_partnership_file, ensure_demo_file
 from scp_desktop.services.profile import read_profile
 from scp_desktop.services.records import RecordKind
-from scp_desktop.services.returns_export import export_returns
+from scp_desktop.services.returns.export import export_returns
 from scp_desktop.storage.database import Database, open_database
 from scp_desktop.storage.models import QuarterSignoff
 from scp_desktop.ui.action_form import ActionFormDialog

@@ -23,7 +23,8 @@ from scp_desktop.domain.rag import RAG
 from scp_desktop.excel.return_workbook import LEAD_SHEET
 from scp_desktop.services import records, workspace
 from scp_desktop.services.records import RecordKind
-from scp_desktop.services.returns_export import export_returns, plan_for_quarter
+from scp_desktop.services.returns.export import export_returns
+from scp_desktop.services.returns.index import plan_for_quarter
 from scp_desktop.storage.database import Database, open_database
 from scp_desktop.storage.models import Action, AuditEntry, QuarterUpdate
 from scp_desktop.ui.action_form import ActionFormDialog

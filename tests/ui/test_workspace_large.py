@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from scp_desktop.domain.rag import RAG
 from scp_desktop.services import editing, workspace
-from scp_desktop.services.workspace import UpdateFields
+from scp_desktop.services.edit_inputs import UpdateFields
 from scp_desktop.storage.database import Database
 from scp_desktop.ui import navigator as navigator_module
 from scp_desktop.ui.action_table import ActionTableModel, Column

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from scp_desktop.services import returns_export
+from scp_desktop.services.returns.export import export_plan_workbook
 from scp_desktop.storage.database import Database
 from scp_desktop.ui.jobs import CancelToken
 from scp_desktop.ui.returns.common import ReturnsDialog, button_row_with_open
@@ -81,7 +81,7 @@ class ExportPlanDialog(ReturnsDialog):
         quarter = self.quarter if self.with_quarter.isChecked() else None
 
         def work(_token: CancelToken) -> int:
-            return returns_export.export_plan_workbook(db, plan_id, path, quarter)
+            return export_plan_workbook(db, plan_id, path, quarter)
 
         self.export_button.setEnabled(False)
         self._start_writing(work, "Writing the plan…", self._done, self._failed)

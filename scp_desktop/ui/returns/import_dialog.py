@@ -32,8 +32,18 @@ from PySide6.QtWidgets import (
 )
 
 from scp_desktop.excel.columns import Meaning
-from scp_desktop.services import returns_export, returns_import
-from scp_desktop.services.returns_import import ApplyResult, FilePreview, ImportPreview, Outcome
+from scp_desktop.services.returns.apply import ApplyResult, apply_import
+from scp_desktop.services.returns.export import write_chase_emails
+from scp_desktop.services.returns.matching import Outcome, PreviewRow
+from scp_desktop.services.returns.preview import (
+    FilePreview,
+    ImportPreview,
+    agency_abbreviations,
+    choose_action,
+    collect_paths,
+    preview_import,
+    set_file_agency,
+)
 from scp_desktop.storage.database import Database
 from scp_desktop.ui.jobs import CancelToken, is_running
 from scp_desktop.ui.returns.common import ReturnsDialog, button_row
@@ -264,7 +274,7 @@ class ImportReturnsDialog(ReturnsDialog):
             event.acceptProposedAction()
 
     def add_paths(self, paths: list[Path]) -> None:
-        for path in returns_import.collect_paths(paths, self.skipped):
+        for path in collect_paths(paths, self.skipped):
             if path not in self.paths:
                 self.paths.append(path)
         self.read_files()
@@ -283,7 +293,7 @@ class ImportReturnsDialog(ReturnsDialog):
         choices = {k: dict(v) for k, v in self.column_choices.items()}
 
         def work(token: CancelToken) -> ImportPreview:
-            return returns_import.preview_import(
+            return preview_import(
                 db,
                 paths,
                 quarter,
@@ -359,7 +369,7 @@ class ImportReturnsDialog(ReturnsDialog):
         )
 
     # ------------------------------------------------------------ fixing rows
-    def _current_row(self) -> returns_import.PreviewRow | None:
+    def _current_row(self) -> PreviewRow | None:
         index = self.preview_view.currentIndex()
         return self.preview_model.row_at(index.row()) if index.isValid() else None
 
@@ -392,15 +402,15 @@ class ImportReturnsDialog(ReturnsDialog):
         else:
             self.choose_action(dialog.row, dialog.chosen)
 
-    def _select_row(self, target: returns_import.PreviewRow) -> None:
+    def _select_row(self, target: PreviewRow) -> None:
         for r in range(self.preview_model.rowCount()):
             if self.preview_model.row_at(r) is target:
                 self.preview_view.setCurrentIndex(self.preview_model.index(r, 0))
                 return
 
-    def choose_action(self, row: returns_import.PreviewRow, action_id: int | None) -> None:
+    def choose_action(self, row: PreviewRow, action_id: int | None) -> None:
         assert self.preview is not None
-        returns_import.choose_action(self.preview, row, action_id)
+        choose_action(self.preview, row, action_id)
         self.preview_model.refresh_row(row)
 
     def _file_double_clicked(self, index: QModelIndex) -> None:
@@ -412,7 +422,7 @@ class ImportReturnsDialog(ReturnsDialog):
         fp = self.preview.files[index.row()]
         if fp.status != "ok":
             return
-        options = ["(no agency)", *returns_import.agency_abbreviations(self.preview)]
+        options = ["(no agency)", *agency_abbreviations(self.preview)]
         current = options.index(fp.agency) if fp.agency in options else 0
         text, ok = QInputDialog.getItem(
             self, "Whose return", f"{fp.name} is the return of:", options, current, False
@@ -422,7 +432,7 @@ class ImportReturnsDialog(ReturnsDialog):
 
     def set_file_agency(self, file_index: int, abbreviation: str) -> None:
         assert self.preview is not None
-        returns_import.set_file_agency(self.preview, file_index, abbreviation)
+        set_file_agency(self.preview, file_index, abbreviation)
         self._show_preview(self.preview)
 
     def _edit_columns(self) -> None:
@@ -452,7 +462,7 @@ class ImportReturnsDialog(ReturnsDialog):
         db = self.db
 
         def work(_token: CancelToken) -> ApplyResult:
-            return returns_import.apply_import(db, preview)
+            return apply_import(db, preview)
 
         # No Cancel: one transaction, it completes or changes nothing.
         self._run(work, "Applying the returns…", self._applied, cancellable=False)
@@ -495,9 +505,7 @@ class ImportReturnsDialog(ReturnsDialog):
         db, plan_id, quarter = self.db, self.plan_id, self.quarter
 
         def work(_token: CancelToken) -> list[Path]:
-            return returns_export.write_chase_emails(
-                db, plan_id, quarter, folder, today=dt.date.today()
-            )
+            return write_chase_emails(db, plan_id, quarter, folder, today=dt.date.today())
 
         self._run(work, "Writing reminder emails…", self._chased, cancellable=False)
 

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
 from scp_desktop.domain.rag import RAG
-from scp_desktop.services.returns_import import (
-    AgencyReturn,
-    FilePreview,
-    ImportPreview,
-    Outcome,
-    PreviewRow,
-    set_overwrite,
-    set_rag,
-)
+from scp_desktop.services.returns.index import PlanAction
+from scp_desktop.services.returns.matching import Outcome, PreviewRow
+from scp_desktop.services.returns.preview import FilePreview, ImportPreview, set_overwrite, set_rag
+from scp_desktop.services.returns.status import AgencyReturn
 from scp_desktop.ui.action_table import RAG_ROLE
 from scp_desktop.ui.list_table_model import ListTableModel
 
@@ -40,6 +36,52 @@ _RAG_LETTERS = {r.value: r for r in RAG}
 FILTER_ALL = "all"
 FILTER_ATTENTION = "attention"
 FILTER_UPDATES = "updates"
+
+
+# What each column shows, as display text or (tooltip=True) its tooltip: one small rule per column.
+def _apply_text(row: PreviewRow, tooltip: bool) -> Any:
+    if not tooltip:
+        return None
+    return "Ticked rows are applied" if row.applicable else "Cannot be applied"
+
+
+def action_text(actions: Mapping[int, PlanAction], row: PreviewRow) -> str:
+    """The matched action, or '?' and what the return wrote when none is matched."""
+    action = actions.get(row.action_id) if row.action_id else None
+    if action is not None:
+        return f"{action.reference} {action.title}".strip()
+    written = " ".join(x for x in (row.reference, row.title) if x)
+    return f"? {written}" if written else "?"
+
+
+def rag_text(row: PreviewRow, tooltip: bool) -> str:
+    if row.rag is None:
+        if not tooltip:
+            return "?" if row.rag_text else "—"
+        return (row.rag_rule or "No RAG") + ": type R, A, G or B, or double-click to choose"
+    if not tooltip:
+        return row.rag.value
+    return f"{row.rag.label}" + (f" — {row.rag_rule}" if row.rag_rule else "")
+
+
+def rag_rule_text(row: PreviewRow, tooltip: bool) -> str:
+    if row.rag_rule:
+        return row.rag_rule
+    if row.rag_from_fill and row.rag is not None:
+        return f"Cell colour read as {row.rag.label}"
+    return row.rag_text
+
+
+def message_text(row: PreviewRow, tooltip: bool) -> str:
+    if tooltip and row.narrative:
+        return f"{row.message}\n\nProgress update:\n{row.narrative[:1500]}"
+    return row.message
+
+
+def existing_text(row: PreviewRow, tooltip: bool) -> str:
+    if not row.has_existing:
+        return "" if not tooltip else "No update yet this quarter"
+    return "Overwrite" if row.overwrite else "Keep"
 
 
 class PreviewTableModel(QAbstractTableModel):
@@ -142,77 +184,62 @@ class PreviewTableModel(QAbstractTableModel):
             return None
         row = self._visible[index.row()]
         col = index.column()
-        if role == Qt.ItemDataRole.CheckStateRole:
-            if col == self.APPLY and row.applicable:
-                return Qt.CheckState.Checked if row.selected else Qt.CheckState.Unchecked
-            if col == self.EXISTING and row.has_existing and row.applicable:
-                return Qt.CheckState.Checked if row.overwrite else Qt.CheckState.Unchecked
-            return None
-        if role == RAG_ROLE and col == self.RAG_COL:
-            return row.rag.value if row.rag is not None else None
-        if role == Qt.ItemDataRole.AccessibleTextRole and col == self.RAG_COL:
-            return self._text(row, col, tooltip=True)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return self._text(row, col, tooltip=role == Qt.ItemDataRole.ToolTipRole)
-        if role == Qt.ItemDataRole.BackgroundRole:
-            if col == self.RAG_COL and row.rag is not None:
-                return QBrush(QColor(row.rag.hex_colour))
-            colour = _OUTCOME_COLOURS.get(row.outcome)
-            return QBrush(QColor(colour)) if colour and col == self.OUTCOME else None
-        if role == Qt.ItemDataRole.ForegroundRole and col == self.RAG_COL and row.rag is not None:
-            return QBrush(QColor(row.rag.ink_colour))
-        if role == Qt.ItemDataRole.TextAlignmentRole and col in (self.ROW, self.RAG_COL):
-            return int(Qt.AlignmentFlag.AlignCenter)
+        if role == Qt.ItemDataRole.AccessibleTextRole and col == self.RAG_COL:
+            return self._text(row, col, tooltip=True)
+        rule = self._ROLES.get(role)
+        return rule(self, row, col) if rule is not None else None
+
+    def _check_state(self, row: PreviewRow, col: int) -> Qt.CheckState | None:
+        if col == self.APPLY and row.applicable:
+            return Qt.CheckState.Checked if row.selected else Qt.CheckState.Unchecked
+        if col == self.EXISTING and row.has_existing and row.applicable:
+            return Qt.CheckState.Checked if row.overwrite else Qt.CheckState.Unchecked
         return None
 
-    def _text(self, row: PreviewRow, col: int, *, tooltip: bool) -> Any:
-        if col == self.APPLY:
-            return (
-                None
-                if not tooltip
-                else ("Ticked rows are applied" if row.applicable else "Cannot be applied")
-            )
-        if col == self.FILE:
-            return row.file
-        if col == self.SHEET:
-            return row.sheet
-        if col == self.ROW:
-            return row.row
-        if col == self.ACTION:
-            action = (
-                self.preview.index.actions.get(row.action_id)
-                if self.preview and row.action_id
-                else None
-            )
-            if action is not None:
-                return f"{action.reference} {action.title}".strip()
-            written = " ".join(x for x in (row.reference, row.title) if x)
-            return f"? {written}" if written else "?"
-        if col == self.RAG_COL:
-            if row.rag is None:
-                if not tooltip:
-                    return "?" if row.rag_text else "—"
-                return (row.rag_rule or "No RAG") + ": type R, A, G or B, or double-click to choose"
-            if not tooltip:
-                return row.rag.value
-            return f"{row.rag.label}" + (f" — {row.rag_rule}" if row.rag_rule else "")
-        if col == self.RAG_RULE:
-            if row.rag_rule:
-                return row.rag_rule
-            if row.rag_from_fill and row.rag is not None:
-                return f"Cell colour read as {row.rag.label}"
-            return row.rag_text
-        if col == self.OUTCOME:
-            return _OUTCOME_LABELS[row.outcome]
-        if col == self.MESSAGE:
-            if tooltip and row.narrative:
-                return f"{row.message}\n\nProgress update:\n{row.narrative[:1500]}"
-            return row.message
-        if col == self.EXISTING:
-            if not row.has_existing:
-                return "" if not tooltip else "No update yet this quarter"
-            return "Overwrite" if row.overwrite else "Keep"
+    def _rag_letter(self, row: PreviewRow, col: int) -> str | None:
+        return row.rag.value if col == self.RAG_COL and row.rag is not None else None
+
+    def _background(self, row: PreviewRow, col: int) -> QBrush | None:
+        if col == self.RAG_COL and row.rag is not None:
+            return QBrush(QColor(row.rag.hex_colour))
+        colour = _OUTCOME_COLOURS.get(row.outcome)
+        return QBrush(QColor(colour)) if colour and col == self.OUTCOME else None
+
+    def _foreground(self, row: PreviewRow, col: int) -> QBrush | None:
+        if col == self.RAG_COL and row.rag is not None:
+            return QBrush(QColor(row.rag.ink_colour))
         return None
+
+    def _alignment(self, row: PreviewRow, col: int) -> int | None:
+        return int(Qt.AlignmentFlag.AlignCenter) if col in (self.ROW, self.RAG_COL) else None
+
+    _ROLES: ClassVar[dict[int, Callable[[PreviewTableModel, PreviewRow, int], Any]]] = {
+        Qt.ItemDataRole.CheckStateRole: _check_state,
+        RAG_ROLE: _rag_letter,
+        Qt.ItemDataRole.BackgroundRole: _background,
+        Qt.ItemDataRole.ForegroundRole: _foreground,
+        Qt.ItemDataRole.TextAlignmentRole: _alignment,
+    }
+
+    _TEXTS: ClassVar[dict[int, Callable[[PreviewRow, bool], Any]]] = {
+        APPLY: _apply_text,
+        FILE: lambda row, tooltip: row.file,
+        SHEET: lambda row, tooltip: row.sheet,
+        ROW: lambda row, tooltip: row.row,
+        RAG_COL: rag_text,
+        RAG_RULE: rag_rule_text,
+        OUTCOME: lambda row, tooltip: _OUTCOME_LABELS[row.outcome],
+        MESSAGE: message_text,
+        EXISTING: existing_text,
+    }
+
+    def _text(self, row: PreviewRow, col: int, *, tooltip: bool) -> Any:
+        if col == self.ACTION:
+            return action_text(self.preview.index.actions if self.preview else {}, row)
+        rule = self._TEXTS.get(col)
+        return rule(row, tooltip) if rule is not None else None
 
     def set_rag(self, row: PreviewRow, rag: RAG) -> None:
         """The officer's RAG for a row (typed R/A/G/B or chosen from the drop-down)."""

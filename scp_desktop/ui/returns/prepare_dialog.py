@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from scp_desktop.services import returns_export
+from scp_desktop.services.returns.export import ExportResult, agency_choices, export_returns
 from scp_desktop.storage.database import Database
 from scp_desktop.ui.jobs import CancelToken
 from scp_desktop.ui.returns.common import ReturnsDialog, button_row_with_open
@@ -42,7 +42,7 @@ class PrepareReturnsDialog(ReturnsDialog):
         self, db: Database, plan_id: int, quarter_code: str, parent: QWidget | None = None
     ) -> None:
         super().__init__(db, plan_id, quarter_code, parent)
-        self.export_result: returns_export.ExportResult | None = None
+        self.export_result: ExportResult | None = None
         self.setWindowTitle(f"Prepare returns — {self.quarter.label}")
         self.resize(640, 620)
 
@@ -62,7 +62,7 @@ class PrepareReturnsDialog(ReturnsDialog):
 
         self.agencies = QListWidget()
         self.agencies.setAccessibleName("Agencies")
-        for choice in returns_export.agency_choices(db, plan_id):
+        for choice in agency_choices(db, plan_id):
             text = f"{choice.abbreviation} — {choice.name} ({choice.leads} led, {choice.supports} supported)"
             if not choice.email:
                 text += "  · no email address"
@@ -78,7 +78,7 @@ class PrepareReturnsDialog(ReturnsDialog):
         self.include_supporting.toggled.connect(self._tick_supporting)
         self._support_only = {
             choice.abbreviation
-            for choice in returns_export.agency_choices(db, plan_id)
+            for choice in agency_choices(db, plan_id)
             if choice.supports and not choice.leads
         }
         self.include_supporting.setEnabled(bool(self._support_only))
@@ -173,8 +173,8 @@ class PrepareReturnsDialog(ReturnsDialog):
         emails = self.emails.isChecked()
         db, plan_id, quarter = self.db, self.plan_id, self.quarter
 
-        def work(token: CancelToken) -> returns_export.ExportResult:
-            return returns_export.export_returns(
+        def work(token: CancelToken) -> ExportResult:
+            return export_returns(
                 db,
                 plan_id,
                 quarter,
@@ -196,7 +196,7 @@ class PrepareReturnsDialog(ReturnsDialog):
         self._job_ended()
         self.prepare_button.setEnabled(True)
 
-    def _done(self, result: returns_export.ExportResult) -> None:
+    def _done(self, result: ExportResult) -> None:
         self._close_progress()
         self.export_result = result
         self.report.setPlainText("\n".join(result.lines()))

@@ -27,9 +27,14 @@ from PySide6.QtWidgets import (
 )
 
 from scp_desktop.domain.rag import RAG
-from scp_desktop.services import returns_import
 from scp_desktop.services.errors import UserError
-from scp_desktop.services.returns_import import ImportPreview, PreviewRow
+from scp_desktop.services.returns.matching import MATCH_WEAK, PreviewRow
+from scp_desktop.services.returns.preview import (
+    ImportPreview,
+    action_choices,
+    add_row_as_action,
+    objective_choices,
+)
 from scp_desktop.storage.database import Database, DatabaseError
 from scp_desktop.ui.action_table import RAG_ROLE, RagDelegate
 from scp_desktop.ui.returns.models import PreviewTableModel
@@ -117,7 +122,7 @@ def row_detail_html(preview: ImportPreview | None, row: PreviewRow | None) -> st
                 f"{held.rag.label} — {esc(held.narrative[:300])}</p>"
             )
     else:
-        good = [c for c in row.candidates if c.score >= returns_import.MATCH_WEAK]
+        good = [c for c in row.candidates if c.score >= MATCH_WEAK]
         if good:
             parts.append(
                 "<p>Could be: "
@@ -182,13 +187,13 @@ class ChooseActionDialog(QDialog):
         self.model.appendRow(none)
         shown: set[int] = set()
         for c in row.candidates:
-            if c.score < returns_import.MATCH_WEAK:
+            if c.score < MATCH_WEAK:
                 continue  # no poor suggestion: the officer searches instead
             item = QStandardItem(f"{c.label}  — {c.score:.0f}% like the return's title")
             item.setData(c.action_id, ACTION_ID_ROLE)
             self.model.appendRow(item)
             shown.add(c.action_id)
-        for c in returns_import.action_choices(preview):
+        for c in action_choices(preview):
             if c.action_id in shown:
                 continue
             item = QStandardItem(c.label)
@@ -292,7 +297,7 @@ class NewActionDialog(QDialog):
         form = QFormLayout()
         self.objective = QComboBox()
         self.objective.setAccessibleName("Objective")
-        for choice in returns_import.objective_choices(db, preview.plan_id):
+        for choice in objective_choices(db, preview.plan_id):
             self.objective.addItem(choice.label, choice.id)
         self.objective.setEditable(True)  # type part of the objective to find it
         self.objective.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
@@ -320,7 +325,7 @@ class NewActionDialog(QDialog):
             QMessageBox.warning(self, "Add as new action", "Choose one of the plan's objectives.")
             return
         try:
-            self.action_id = returns_import.add_row_as_action(
+            self.action_id = add_row_as_action(
                 self.db,
                 self.preview,
                 self.row,

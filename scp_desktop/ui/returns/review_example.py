@@ -7,7 +7,7 @@ from pathlib import Path
 import openpyxl
 
 from scp_desktop.domain.rag import RAG
-from scp_desktop.services import returns_import
+from scp_desktop.services.returns.preview import preview_import
 from scp_desktop.storage.database import Database
 from scp_desktop.ui.returns.import_dialog import ImportReturnsDialog
 
@@ -50,7 +50,7 @@ def import_review_example(
     path = write_messy_return(folder / "EP Q2 return.xlsx")
     dialog = ImportReturnsDialog(db, plan_id, quarter_code)
     # Read here, on this thread: a picture is wanted, not a responsive window.
-    preview = returns_import.preview_import(db, [path], dialog.quarter, plan_id=plan_id)
+    preview = preview_import(db, [path], dialog.quarter, plan_id=plan_id)
     dialog.paths = [path]
     dialog._show_preview(preview)
     halfback = next((r for r in preview.rows if r.title == "Op Halfback"), None)

@@ -30,6 +30,7 @@ from scp_desktop.services import activity
 from scp_desktop.services.email_drafts import one_line, recipient
 from scp_desktop.services.errors import UserError
 from scp_desktop.services.profile import profile_in
+from scp_desktop.services.returns.status import return_status
 from scp_desktop.storage.database import Database
 from scp_desktop.storage.models import (
     Action,
@@ -43,24 +44,6 @@ from scp_desktop.storage.models import (
 )
 
 XLSX_MIME = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-
-
-def parse_quarter(text: str) -> Quarter:
-    try:
-        return Quarter.parse(text)
-    except ValueError as exc:
-        raise UserError(str(exc)) from exc
-
-
-def plan_for_quarter(db: Database, quarter: Quarter) -> int:
-    """The plan of the quarter's financial year."""
-    with db.session(audit=False) as s:
-        plan_id = s.scalar(select(Plan.id).where(Plan.year == quarter.year.label))
-    if plan_id is None:
-        raise UserError(
-            f"There is no plan for {quarter.year.label}, so there are no returns for {quarter.label}."
-        )
-    return plan_id
 
 
 @dataclass(frozen=True)
@@ -410,54 +393,11 @@ def plan_sheet_data(db: Database, plan_id: int, quarter: Quarter | None = None) 
             for obj in kp.objectives:
                 actions = []
                 for a in obj.actions:
-                    update = updates.get(a.id)
-                    items = [afi.item for afi in a.framework_items]
-                    actions.append(
-                        PlanSheetAction(
-                            reference=a.reference,
-                            title=a.title,
-                            about=a.about,
-                            outcomes=[o.text for o in a.outputs]
-                            or ([a.outcome] if a.outcome else []),
-                            target_area=a.target_area,
-                            lead=[
-                                ap.partner.abbreviation for ap in a.partners if ap.role == "lead"
-                            ],
-                            support=[
-                                ap.partner.abbreviation for ap in a.partners if ap.role == "support"
-                            ],
-                            by_when=deadline_from_storage(
-                                a.deadline_kind, a.deadline_date, a.deadline_text
-                            ).display,
-                            pfcc=sorted(
-                                (i.code for i in items if i.framework.code.upper() == "PFCC"),
-                                key=_code_key,
-                            ),
-                            ecps=[i.code for i in items if i.framework.code.upper() == "ECPS"],
-                            rag=RAG(update.rag) if update else None,
-                            narrative=update.narrative if update else "",
-                            status=a.status,
-                            funding=[
-                                " ".join(
-                                    filter(
-                                        None,
-                                        [
-                                            f.source,
-                                            format_pounds(f.amount_pence)
-                                            if f.amount_pence is not None
-                                            else "",
-                                            f.note,
-                                        ],
-                                    )
-                                )
-                                for f in a.funding
-                            ],
-                            notes=a.notes,
-                        )
-                    )
+                    actions.append(sheet_action(a, updates.get(a.id)))
                     for ap in a.partners:
                         named.setdefault(ap.partner.abbreviation, ap.partner.name)
-                    for item in items:
+                    for afi in a.framework_items:
+                        item = afi.item
                         codes.add((item.framework.name, item.code, item.title, item.position))
                 objectives.append(PlanSheetObjective(obj.title, actions))
             priorities.append(PlanSheetPriority(kp.number, kp.kind, kp.title, objectives))
@@ -474,6 +414,37 @@ def plan_sheet_data(db: Database, plan_id: int, quarter: Quarter | None = None) 
                 for name, code, title, _ in sorted(codes, key=lambda c: (c[0], c[3], c[1]))
             ],
         )
+
+
+def sheet_action(a: Action, update: QuarterUpdate | None) -> PlanSheetAction:
+    """One action's row of the plan spreadsheet, with the quarter's update when there is one."""
+    items = [afi.item for afi in a.framework_items]
+    return PlanSheetAction(
+        reference=a.reference,
+        title=a.title,
+        about=a.about,
+        outcomes=[o.text for o in a.outputs] or ([a.outcome] if a.outcome else []),
+        target_area=a.target_area,
+        lead=[ap.partner.abbreviation for ap in a.partners if ap.role == "lead"],
+        support=[ap.partner.abbreviation for ap in a.partners if ap.role == "support"],
+        by_when=deadline_from_storage(a.deadline_kind, a.deadline_date, a.deadline_text).display,
+        pfcc=sorted(
+            (i.code for i in items if i.framework.code.upper() == "PFCC"),
+            key=_code_key,
+        ),
+        ecps=[i.code for i in items if i.framework.code.upper() == "ECPS"],
+        rag=RAG(update.rag) if update else None,
+        narrative=update.narrative if update else "",
+        status=a.status,
+        funding=[funding_text(f.source, f.amount_pence, f.note) for f in a.funding],
+        notes=a.notes,
+    )
+
+
+def funding_text(source: str, amount_pence: int | None, note: str) -> str:
+    """'Home Office £1,200 match funded': the parts given, in that order."""
+    amount = format_pounds(amount_pence) if amount_pence is not None else ""
+    return " ".join(filter(None, [source, amount, note]))
 
 
 def _code_key(code: str) -> tuple[int, str]:
@@ -501,8 +472,6 @@ def write_chase_emails(
     db: Database, plan_id: int, quarter: Quarter, folder: Path, *, today: dt.date | None = None
 ) -> list[Path]:
     """Reminder drafts, each with a fresh copy of the return, for agencies whose return has not come back."""
-    from scp_desktop.services.returns_import import return_status
-
     missing = [a.abbreviation for a in return_status(db, plan_id, quarter) if not a.returned]
     if not missing:
         return []
