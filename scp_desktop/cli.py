@@ -8,6 +8,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from scp_desktop import APP_NAME, __version__
 from scp_desktop.compat import unsafe_runtime_message
@@ -33,8 +34,16 @@ def _db_arg(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
         type=db_location,
         default=None if top else argparse.SUPPRESS,
         help=f"plan database file, or a shared plan's postgresql+psycopg://ROLE@HOST/DATABASE "
-        f"(default: ${DB_ENV} or {default_database_path()})",
+        f"(default: ${DB_ENV} or {_default_shown()})",
     )
+
+
+def _default_shown() -> str:
+    # The help is shown even when $SCP_DESKTOP_DB holds an address that cannot be used.
+    try:
+        return str(default_database_path())
+    except ValueError:
+        return "$" + DB_ENV
 
 
 def _open(args: argparse.Namespace, *, create: bool = False, writes: bool = False):  # type: ignore[no-untyped-def]
@@ -111,6 +120,8 @@ def cmd_init(args: argparse.Namespace) -> int:
     done = False
     db, result = _open_any(path, create=True)
     try:
+        if shared and not args.force and _shared_plan_holds_records(db):
+            return EXIT_FAILED
         print(f"{'Created' if result.created else 'Opened'} plan database {db.path}")
         print(f"Schema version {db.schema_revision()}")
         if args.demo:
@@ -148,6 +159,23 @@ def cmd_init(args: argparse.Namespace) -> int:
             if path in created:
                 print(f"No plan database was created at {path}.", file=sys.stderr)
     return EXIT_OK
+
+
+def _shared_plan_holds_records(db: Any) -> bool:
+    """Whether the shared plan already holds records (said so, with what to do); a shared
+    plan is never a file, so it is asked of the server."""
+    from scp_desktop.storage.copying import occupied_tables
+
+    occupied = occupied_tables(db)
+    path = db.path
+    if occupied:
+        print(
+            f"The shared plan {path} already holds a plan (records in {', '.join(occupied[:3])}"
+            f"{'…' if len(occupied) > 3 else ''}); nothing was changed. Use --force to add to "
+            "it.",
+            file=sys.stderr,
+        )
+    return bool(occupied)
 
 
 def _database_files(path: Path) -> list[Path]:
@@ -244,13 +272,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_gui(args.db)
     from scp_desktop.services.errors import UserError
     from scp_desktop.storage.database import DatabaseError
+    from scp_desktop.storage.server import ServerAddressError
 
     # The command's name only: its arguments name files and people.
     log.info("command %s started", args.command)
     started = time.perf_counter()
     try:
         code = handler(args)
-    except (UserError, DatabaseError) as exc:
+    except (UserError, DatabaseError, ServerAddressError) as exc:
         log.warning("command %s refused (%s)", args.command, type(exc).__name__)
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILED

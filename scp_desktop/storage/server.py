@@ -133,6 +133,23 @@ def keyring_key(place: ServerPlace) -> str:
     return f"{url.username}@{url.host}:{url.port or 5432}/{url.database}"
 
 
+def password_store_available() -> bool:
+    """Whether this computer has a password store keyring can use (Windows Credential
+    Manager, macOS Keychain, the desktop's Secret Service…). Without one the password is
+    asked for at each opening and kept nowhere."""
+    try:
+        import keyring
+        from keyring.backends import fail
+
+        store = keyring.get_keyring()
+        chained = getattr(store, "backends", None)
+        if chained is not None:  # several stores found: usable if any is
+            return bool(chained)
+        return not isinstance(store, fail.Keyring)
+    except Exception:
+        return False
+
+
 def remembered_password(place: ServerPlace) -> str | None:
     """The password this computer's password store keeps for the address, if any."""
     try:
