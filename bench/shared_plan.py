@@ -35,6 +35,7 @@ from scp_desktop.services.errors import ConflictError
 from scp_desktop.storage.copying import copy_database
 from scp_desktop.storage.database import Database, open_database
 from scp_desktop.storage.models import Action
+from scp_desktop.storage.server import server_place
 
 ROOT = Path(__file__).resolve().parent.parent
 QUARTER = QUARTERS[-1]
@@ -216,12 +217,12 @@ def window_and_filter(db: Database, actions: int) -> dict[str, float]:
     return {"window_s": shown, "filter_key_s": statistics.median(keys)}
 
 
-def import_preview(location: str, files: list[Path]) -> dict[str, Any]:
+def import_preview(location: Path, files: list[Path]) -> dict[str, Any]:
     """The returns' import preview (every row read and matched to the plan), as `import_app`
     measures it for the main benchmark, with its own connection to the plan."""
     from bench.features import DryRun
 
-    dry = DryRun(Path(location), RETURN_QUARTER)
+    dry = DryRun(location, RETURN_QUARTER)
     try:
         outcomes: dict[str, int] = {}
 
@@ -234,10 +235,10 @@ def import_preview(location: str, files: list[Path]) -> dict[str, Any]:
     return {"import_s": seconds, "import_rows": sum(outcomes.values())}
 
 
-def report(location: str, out: Path) -> dict[str, Any]:
+def report(location: Path, out: Path) -> dict[str, Any]:
     from bench.features import QuarterlyReport
 
-    builder = QuarterlyReport(Path(location), QUARTER)
+    builder = QuarterlyReport(location, QUARTER)
     try:
         seconds = _median(lambda: builder.build(out), 1)
     finally:
@@ -285,7 +286,7 @@ def side_by_side(plans: dict[int, Path], returns: list[Path], work: Path) -> dic
             file_db, _ = open_database(plans[size], user="bench")
             shared, _ = open_database(url, password=PASSWORD)
             copy_database(file_db, shared)
-            places = {ENGINES[0]: (file_db, str(plans[size])), ENGINES[1]: (shared, url)}
+            places = {ENGINES[0]: (file_db, plans[size]), ENGINES[1]: (shared, server_place(url))}
             for engine, (db, _where) in places.items():
                 results["opening"].append({"actions": size, "engine": engine, **opening(db)})
                 print(results["opening"][-1], flush=True)
@@ -309,7 +310,7 @@ def side_by_side(plans: dict[int, Path], returns: list[Path], work: Path) -> dic
 
 
 def _largest(
-    places: dict[str, tuple[Database, str]], size: int, returns: list[Path], work: Path
+    places: dict[str, tuple[Database, Path]], size: int, returns: list[Path], work: Path
 ) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for engine, (db, where) in places.items():
