@@ -278,6 +278,12 @@ def _connect_error(exc: DBAPIError, place: ServerPlace, password: str | None) ->
             f"There is no database {url.database} on {url.host}. Ask IT to create it "
             "(one database per partnership; see the README). Nothing was changed."
         )
+    if "permission denied for database" in low:
+        return DatabaseError(
+            f"Your database role {url.username} may not open the database {url.database} on "
+            f"{url.host}: each partnership's database admits its own officers only. Ask IT to "
+            "add you to its officers or board members. Nothing was changed."
+        )
     if "role" in low and "does not exist" in low:
         return DatabaseError(
             f"The server {url.host} has no database role {url.username}. Ask IT to create "
