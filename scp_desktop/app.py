@@ -49,9 +49,15 @@ def file_to_open(db_path: Path | None, last: str) -> Path | None:
     in $SCP_DESKTOP_DB that cannot be used raises ServerAddressError (a ValueError)."""
     if db_path is not None:
         return db_path
+    from scp_desktop.storage.server import (
+        ServerAddressError,
+        default_plan_location,
+        is_server_address,
+        server_place,
+    )
+
     if os.environ.get(DB_ENV, "").strip():
-        return default_database_path()
-    from scp_desktop.storage.server import ServerAddressError, is_server_address, server_place
+        return default_plan_location()
 
     if last and is_server_address(last):
         try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -39,17 +40,28 @@ def _db_arg(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
 
 
 def _default_shown() -> str:
-    # The help is shown even when $SCP_DESKTOP_DB holds an address that cannot be used.
-    try:
+    # Built at every start: the server's module (and the database layer) is imported only
+    # for an address, and the help is shown even when the address cannot be used.
+    if "://" not in os.environ.get(DB_ENV, ""):
         return str(default_database_path())
+    from scp_desktop.storage.server import default_plan_location
+
+    try:
+        return str(default_plan_location())
     except ValueError:
         return "$" + DB_ENV
+
+
+def _default_location() -> Path:
+    from scp_desktop.storage.server import default_plan_location
+
+    return default_plan_location()
 
 
 def _open(args: argparse.Namespace, *, create: bool = False, writes: bool = False):  # type: ignore[no-untyped-def]
     from scp_desktop.app import log_database_opened
 
-    path = args.db or default_database_path()
+    path = args.db or _default_location()
     if writes:
         note_window_holder(path)
     started = time.perf_counter()
@@ -102,7 +114,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     from scp_desktop.services import setup
     from scp_desktop.storage.server import is_server_address
 
-    path: Path = args.db or default_database_path()
+    path: Path = args.db or _default_location()
     shared = is_server_address(path)
     if path.exists() and path.stat().st_size > 0 and not args.force:
         print(f"{path} already exists; use --force to add to it.", file=sys.stderr)

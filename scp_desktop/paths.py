@@ -10,27 +10,15 @@ from platformdirs import user_data_path
 
 DB_ENV = "SCP_DESKTOP_DB"
 DB_FILE_NAME = "scp.db"
-# How a shared plan's address begins (storage/server.py reads the rest).
-SERVER_SCHEMES = ("postgresql+psycopg://", "postgresql://", "postgres://")
 
 
 def default_database_path() -> Path:
-    """`$SCP_DESKTOP_DB` if set (a plan file's path, or a shared plan's server address as
-    `--db` takes it), else scp.db in the user's data folder.
+    """`$SCP_DESKTOP_DB` if set, else scp.db in the user's data folder.
 
     Windows: %LOCALAPPDATA%\\SCP Desktop\\scp.db; Linux: ~/.local/share/scp-desktop/scp.db.
-    A server address that cannot be used raises ServerAddressError naming the setting.
     """
     env = os.environ.get(DB_ENV, "").strip()
     if env:
-        if env.lower().startswith(SERVER_SCHEMES):
-            # Only then: the server's module brings the database layer in with it.
-            from scp_desktop.storage.server import ServerAddressError, server_place
-
-            try:
-                return server_place(env)
-            except ServerAddressError as exc:
-                raise ServerAddressError(f"${DB_ENV}: {exc}") from exc
         return Path(env).expanduser()
     if sys.platform == "win32":
         return user_data_path("SCP Desktop", appauthor=False) / DB_FILE_NAME

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -126,6 +127,21 @@ def server_place(text: str) -> ServerPlace:
     place = ServerPlace(url.database)
     place.address = url.render_as_string(hide_password=False)
     return place
+
+
+def default_plan_location() -> Path:
+    """Where a plan is opened when none is named: `$SCP_DESKTOP_DB` (a plan file's path, or a
+    shared plan's address as `--db` takes it), else the default plan file. An address that
+    cannot be used raises ServerAddressError naming the setting."""
+    from scp_desktop.paths import DB_ENV, default_database_path
+
+    env = os.environ.get(DB_ENV, "").strip()
+    if env and is_server_address(env):
+        try:
+            return server_place(env)
+        except ServerAddressError as exc:
+            raise ServerAddressError(f"${DB_ENV}: {exc}") from exc
+    return default_database_path()
 
 
 def keyring_key(place: ServerPlace) -> str:
