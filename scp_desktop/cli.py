@@ -116,17 +116,9 @@ def cmd_init(args: argparse.Namespace) -> int:
 
     path: Path = args.db or _default_location()
     shared = is_server_address(path)
-    if path.exists() and path.stat().st_size > 0 and not args.force:
-        print(f"{path} already exists; use --force to add to it.", file=sys.stderr)
-        return EXIT_FAILED
-    note_window_holder(path)
-    if (args.year or args.partnership or args.prepared_by) and not args.plan:
-        print("--year, --partnership and --prepared-by go with --plan FILE.", file=sys.stderr)
-        return EXIT_USAGE
-    if args.plan and not args.plan.is_file():
-        what = "is a folder, not a plan file" if args.plan.is_dir() else "does not exist"
-        print(f"error: the plan file {args.plan} {what}.", file=sys.stderr)
-        return EXIT_FAILED
+    refused = _init_refused(args, path)
+    if refused is not None:
+        return refused
     # Files this run brings into being; a failed init removes them, leaving no empty database.
     created = [] if shared else [p for p in _database_files(path) if not p.exists()]
     done = False
@@ -142,26 +134,7 @@ def cmd_init(args: argparse.Namespace) -> int:
             for line in summary.lines():
                 print(f"  {line}")
         if args.plan:
-            read: list[str] = []
-            try:
-                summary = setup.load_plan_file(
-                    db,
-                    args.plan,
-                    year=args.year,
-                    partnership=args.partnership,
-                    prepared_by=args.prepared_by,
-                    notes=read,
-                )
-            except _year_not_known() as exc:
-                raise _usage_hint(exc) from exc
-            finally:
-                for line in read:
-                    print(f"  {line}")
-            print(f"Loaded {args.plan}:")
-            for line in summary.lines():
-                print(f"  {line}")
-            for warning in summary.warnings:
-                print(f"  note: {warning}")
+            _load_plan_file(db, args)
         done = True
     finally:
         db.close()
@@ -171,6 +144,47 @@ def cmd_init(args: argparse.Namespace) -> int:
             if path in created:
                 print(f"No plan database was created at {path}.", file=sys.stderr)
     return EXIT_OK
+
+
+def _init_refused(args: argparse.Namespace, path: Path) -> int | None:
+    """The exit code of an init refused before anything is opened, said why; else None."""
+    if path.exists() and path.stat().st_size > 0 and not args.force:
+        print(f"{path} already exists; use --force to add to it.", file=sys.stderr)
+        return EXIT_FAILED
+    note_window_holder(path)
+    if (args.year or args.partnership or args.prepared_by) and not args.plan:
+        print("--year, --partnership and --prepared-by go with --plan FILE.", file=sys.stderr)
+        return EXIT_USAGE
+    if args.plan and not args.plan.is_file():
+        what = "is a folder, not a plan file" if args.plan.is_dir() else "does not exist"
+        print(f"error: the plan file {args.plan} {what}.", file=sys.stderr)
+        return EXIT_FAILED
+    return None
+
+
+def _load_plan_file(db: Any, args: argparse.Namespace) -> None:
+    from scp_desktop.services import setup
+
+    read: list[str] = []
+    try:
+        summary = setup.load_plan_file(
+            db,
+            args.plan,
+            year=args.year,
+            partnership=args.partnership,
+            prepared_by=args.prepared_by,
+            notes=read,
+        )
+    except _year_not_known() as exc:
+        raise _usage_hint(exc) from exc
+    finally:
+        for line in read:
+            print(f"  {line}")
+    print(f"Loaded {args.plan}:")
+    for line in summary.lines():
+        print(f"  {line}")
+    for warning in summary.warnings:
+        print(f"  note: {warning}")
 
 
 def _shared_plan_holds_records(db: Any) -> bool:
