@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench import shared_plan
 from bench.generate import QUARTERS, Spec, generate
 from bench.probes import FILTER_TEXT
 from bench.workbooks import RETURN_QUARTER, ReturnSet, make_returns
@@ -312,6 +313,9 @@ class Runner:
 
         cases = build_cases(m, sizes, big, report_size, returns[big])
         growth = build_growth(m, sizes)
+        self.log("The same plans on a PostgreSQL server beside the files")
+        (self.work / "shared").mkdir(exist_ok=True)
+        shared = shared_plan.run_in_child(dbs, returns[big].files, self.work / "shared")
         return {
             "generated_at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
             "command": "python -m bench " + " ".join(sys.argv[1:]),
@@ -325,6 +329,7 @@ class Runner:
             "data": generated,
             "cases": cases,
             "growth": growth,
+            "shared": shared,
             "total_seconds": round(time.perf_counter() - started, 1),
         }
 
@@ -785,6 +790,8 @@ def markdown(results: dict[str, Any]) -> str:
         f"{LINEAR_SLACK} is flagged as worse than linear.",
         "",
     ]
+    if "shared" in results:
+        lines += shared_plan.markdown(results["shared"])
     return "\n".join(lines)
 
 

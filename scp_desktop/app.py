@@ -44,13 +44,20 @@ def open_or_create(path: Path, user: str, *, daily: bool = True):  # type: ignor
 
 def file_to_open(db_path: Path | None, last: str) -> Path | None:
     """The plan file the window opens without asking: the one named on the command line or in
-    $SCP_DESKTOP_DB, else the last file opened, else the default file if it holds anything.
-    None on a first run: the start page asks."""
+    $SCP_DESKTOP_DB (a file or a shared plan's address), else the last file opened, else the
+    default file if it holds anything. None on a first run: the start page asks. An address
+    in $SCP_DESKTOP_DB that cannot be used raises ServerAddressError (a ValueError)."""
     if db_path is not None:
         return db_path
+    from scp_desktop.storage.server import (
+        ServerAddressError,
+        default_plan_location,
+        is_server_address,
+        server_place,
+    )
+
     if os.environ.get(DB_ENV, "").strip():
-        return default_database_path()
-    from scp_desktop.storage.server import ServerAddressError, is_server_address, server_place
+        return default_plan_location()
 
     if last and is_server_address(last):
         try:
@@ -106,7 +113,11 @@ def run_gui(db_path: Path | None = None) -> int:
 
     settings = Settings()
     then_spreadsheet = False
-    path = file_to_open(db_path, last_file(settings))
+    try:
+        path = file_to_open(db_path, last_file(settings))
+    except ValueError as exc:  # $SCP_DESKTOP_DB holds a server address that cannot be used
+        QMessageBox.critical(None, APP_NAME, str(exc))
+        return 1
     if path is None:
         import datetime as dt
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -38,15 +39,28 @@ def _db_arg(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
         type=db_location,
         default=None if top else argparse.SUPPRESS,
         help=f"plan database file, or a shared plan's postgresql+psycopg://ROLE@HOST/DATABASE "
-        f"(default: ${DB_ENV} or {default_database_path()})",
+        f"(default: ${DB_ENV} or {_default_shown()})",
     )
+
+
+def _default_shown() -> str:
+    # Built at every start: the server's module (and the database layer) is imported only
+    # for an address, and the help is shown even when the address cannot be used.
+    if "://" not in os.environ.get(DB_ENV, ""):
+        return str(default_database_path())
+    from scp_desktop.storage.server import default_plan_location
+
+    try:
+        return str(default_plan_location())
+    except ValueError:
+        return "$" + DB_ENV
 
 
 def cmd_init(args: argparse.Namespace) -> int:
     from scp_desktop.services import setup
-    from scp_desktop.storage.server import is_server_address
+    from scp_desktop.storage.server import default_plan_location, is_server_address
 
-    path: Path = args.db or default_database_path()
+    path: Path = args.db or default_plan_location()
     shared = is_server_address(path)
     refused = _init_refused(args, path)
     if refused is not None:
@@ -56,6 +70,8 @@ def cmd_init(args: argparse.Namespace) -> int:
     done = False
     db, result = open_any(path, create=True)
     try:
+        if shared and not args.force and _shared_plan_holds_records(db):
+            return EXIT_FAILED
         print(f"{'Created' if result.created else 'Opened'} plan database {db.path}")
         print(f"Schema version {db.schema_revision()}")
         if args.demo:
@@ -116,6 +132,23 @@ def _init_plan(db: Database, args: argparse.Namespace) -> None:
         print(f"  {line}")
     for warning in summary.warnings:
         print(f"  note: {warning}")
+
+
+def _shared_plan_holds_records(db: Database) -> bool:
+    """Whether the shared plan already holds records (said so, with what to do); a shared
+    plan is never a file, so it is asked of the server."""
+    from scp_desktop.storage.copying import occupied_tables
+
+    occupied = occupied_tables(db)
+    path = db.path
+    if occupied:
+        print(
+            f"The shared plan {path} already holds a plan (records in {', '.join(occupied[:3])}"
+            f"{'…' if len(occupied) > 3 else ''}); nothing was changed. Use --force to add to "
+            "it.",
+            file=sys.stderr,
+        )
+    return bool(occupied)
 
 
 def _database_files(path: Path) -> list[Path]:
@@ -212,13 +245,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_gui(args.db)
     from scp_desktop.services.errors import UserError
     from scp_desktop.storage.database import DatabaseError
+    from scp_desktop.storage.server import ServerAddressError
 
     # The command's name only: its arguments name files and people.
     log.info("command %s started", args.command)
     started = time.perf_counter()
     try:
         code = handler(args)
-    except (UserError, DatabaseError) as exc:
+    except (UserError, DatabaseError, ServerAddressError) as exc:
         log.warning("command %s refused (%s)", args.command, type(exc).__name__)
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILED

@@ -104,6 +104,22 @@ def test_runner_reports_every_case(tmp_path: Path) -> None:
     assert ratios["startup"] and ratios["database"]
     assert {g["probe"] for g in results["growth"]} >= {"startup_app", "report_app"}
     assert "| case |" in (out / "results.md").read_text(encoding="utf-8")
+    # The same plan on a PostgreSQL server beside the file, in the same run.
+    shared = results["shared"]
+    assert "unavailable" not in shared, shared.get("unavailable")
+    assert [(r["engine"], r["actions"]) for r in shared["opening"]] == [
+        ("SQLite file", 50),
+        ("PostgreSQL", 50),
+    ]
+    assert shared["opening"][1]["round_trips"] >= shared["opening"][1]["statements"] > 0
+    for engine in ("SQLite file", "PostgreSQL"):
+        largest = shared["largest"][engine]
+        assert {"window_s", "filter_key_s", "import_s", "report_s"} <= set(largest)
+        assert largest["import_rows"] == shared["largest"]["SQLite file"]["import_rows"] > 0
+        officers = shared["officers"][engine]
+        assert officers["saves"] + officers["conflicts"] == officers["attempts"] == 200
+        assert officers["nothing_lost"]
+    assert "| 50 | PostgreSQL |" in (out / "results.md").read_text(encoding="utf-8")
 
 
 def _points(probe: str, metric: str, times: list[float | None]) -> dict[tuple[str, int], Any]:

@@ -10,8 +10,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from scp_desktop.paths import default_database_path
-
 EXIT_OK = 0
 EXIT_FAILED = 1
 
@@ -48,9 +46,9 @@ def register(subparsers: Any, add_db_arg: Callable[[argparse.ArgumentParser], No
 
 def _db_path(args: argparse.Namespace) -> Path:
     from scp_desktop.storage.database import DatabaseError
-    from scp_desktop.storage.server import is_server_address
+    from scp_desktop.storage.server import default_plan_location, is_server_address
 
-    path: Path = args.db or default_database_path()
+    path: Path = args.db or default_plan_location()
     if is_server_address(path):
         raise DatabaseError(
             f"{path} is a shared plan: the council's IT backs it up and restores it on the "

@@ -7,13 +7,13 @@ import sys
 import time
 from pathlib import Path
 
-from scp_desktop.paths import default_database_path
-
 
 def open_for_command(args: argparse.Namespace, *, create: bool = False, writes: bool = False):  # type: ignore[no-untyped-def]
     from scp_desktop.app import log_database_opened
+    from scp_desktop.storage.server import default_plan_location
 
-    path = args.db or default_database_path()
+    # $SCP_DESKTOP_DB may name a shared plan's address as well as a file.
+    path = args.db or default_plan_location()
     if writes:
         note_window_holder(path)
     started = time.perf_counter()

@@ -29,11 +29,7 @@ def open_shared(place: Any, *, user: str, create: bool) -> tuple[Any, Any]:
     """Open the shared plan at `place`, asking for the password at the keyboard when neither
     the password store nor PGPASSWORD gives one the server takes."""
     from scp_desktop.storage.database import DatabaseError, open_database
-    from scp_desktop.storage.server import (
-        PasswordNeeded,
-        remember_password,
-        remembered_password,
-    )
+    from scp_desktop.storage.server import PasswordNeeded, remembered_password
 
     password = remembered_password(place)
     asked = False
@@ -51,12 +47,26 @@ def open_shared(place: Any, *, user: str, create: bool) -> tuple[Any, Any]:
             password = getpass.getpass(f"Password for {place.url.username} on {place.url.host}: ")
             asked = True
             continue
-        if asked and password and _yes("Keep this password in this computer's password store?"):
-            problem = remember_password(place, password)
-            if problem:
-                print(problem, file=sys.stderr)
+        if asked and password:
+            _offer_to_keep(place, password)
         return db, result
     raise DatabaseError(f"The server refused the password {ATTEMPTS} times. Nothing was changed.")
+
+
+def _offer_to_keep(place: Any, password: str) -> None:
+    from scp_desktop.storage.server import password_store_available, remember_password
+
+    if not password_store_available():
+        print(
+            "This computer has no password store SCP Desktop can use: you will be asked for "
+            "the password each time.",
+            file=sys.stderr,
+        )
+        return
+    if _yes("Keep this password in this computer's password store?"):
+        problem = remember_password(place, password)
+        if problem:
+            print(problem, file=sys.stderr)
 
 
 def _yes(question: str) -> bool:

@@ -59,6 +59,14 @@ def _holds_rows(conn: Connection, tables: Iterable[Table]) -> list[str]:
     return [t.name for t in tables if conn.execute(select(t).limit(1)).first() is not None]
 
 
+def occupied_tables(db: Database) -> list[str]:
+    """The plan's tables that hold records (the schema's version aside): empty for a
+    database that holds no plan yet."""
+    with db.engine.connect() as conn:
+        names = _holds_rows(conn, _tables(conn))
+    return [n for n in names if n != "alembic_version"]
+
+
 def _value(v: Any) -> Any:
     # The same content read from either engine gives the same text: SQLite returns 0/1
     # where a server returns False/True, and keeps no time zone on times.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -128,9 +129,41 @@ def server_place(text: str) -> ServerPlace:
     return place
 
 
+def default_plan_location() -> Path:
+    """Where a plan is opened when none is named: `$SCP_DESKTOP_DB` (a plan file's path, or a
+    shared plan's address as `--db` takes it), else the default plan file. An address that
+    cannot be used raises ServerAddressError naming the setting."""
+    from scp_desktop.paths import DB_ENV, default_database_path
+
+    env = os.environ.get(DB_ENV, "").strip()
+    if env and is_server_address(env):
+        try:
+            return server_place(env)
+        except ServerAddressError as exc:
+            raise ServerAddressError(f"${DB_ENV}: {exc}") from exc
+    return default_database_path()
+
+
 def keyring_key(place: ServerPlace) -> str:
     url = place.url
     return f"{url.username}@{url.host}:{url.port or 5432}/{url.database}"
+
+
+def password_store_available() -> bool:
+    """Whether this computer has a password store keyring can use (Windows Credential
+    Manager, macOS Keychain, the desktop's Secret Service…). Without one the password is
+    asked for at each opening and kept nowhere."""
+    try:
+        import keyring
+        from keyring.backends import fail
+
+        store = keyring.get_keyring()
+        chained = getattr(store, "backends", None)
+        if chained is not None:  # several stores found: usable if any is
+            return bool(chained)
+        return not isinstance(store, fail.Keyring)
+    except Exception:
+        return False
 
 
 def remembered_password(place: ServerPlace) -> str | None:
@@ -260,6 +293,12 @@ def _connect_error(exc: DBAPIError, place: ServerPlace, password: str | None) ->
         return DatabaseError(
             f"There is no database {url.database} on {url.host}. Ask IT to create it "
             "(one database per partnership; see the README). Nothing was changed."
+        )
+    if "permission denied for database" in low:
+        return DatabaseError(
+            f"Your database role {url.username} may not open the database {url.database} on "
+            f"{url.host}: each partnership's database admits its own officers only. Ask IT to "
+            "add you to its officers or board members. Nothing was changed."
         )
     if "role" in low and "does not exist" in low:
         return DatabaseError(

@@ -22,6 +22,7 @@ from scp_desktop.storage.server import (
     ServerAddressError,
     ServerPlace,
     forget_password,
+    password_store_available,
     remember_password,
     remembered_password,
     server_place,
@@ -32,6 +33,10 @@ if TYPE_CHECKING:
     from scp_desktop.ui.main_window import MainWindow
 
 ADDRESS_HINT = "postgresql+psycopg://ROLE@HOST/DATABASE"
+NO_PASSWORD_STORE = (
+    "This computer has no password store SCP Desktop can use, so the password is not "
+    "kept: you will be asked for it each time you open the plan."
+)
 # The README section (and user guide page) about shared plans.
 SHARED_PLAN_SECTION = "Several officers on one plan: a shared plan server"
 
@@ -69,6 +74,13 @@ class PasswordDialog(QDialog):
             "macOS Keychain, the desktop's keyring), never in a file of SCP Desktop's."
         )
         layout.addWidget(self.keep)
+        self.no_store = QLabel(NO_PASSWORD_STORE, self)
+        self.no_store.setObjectName("noPasswordStore")
+        self.no_store.setWordWrap(True)
+        layout.addWidget(self.no_store)
+        store = password_store_available()
+        self.keep.setVisible(store)
+        self.no_store.setVisible(not store)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )

@@ -114,3 +114,54 @@ def test_the_copy_command_both_ways(
     occupied = _run("copy", "--from", url, "--to", str(tmp_path / "meeting.db"))
     assert occupied.returncode == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["meeting.db"]
+
+
+def test_a_copy_that_does_not_match_its_source_is_not_kept(
+    demo_db: Database, pg_server: PostgresServer, pg_empty_template: str, tmp_path: Path
+) -> None:
+    """Rows altered or lost on the way (here by a trigger on the target) are caught by the
+    row counts and checksums compared after the copy, either way, and nothing is kept."""
+    from sqlalchemy import func, text
+
+    server, _ = open_database(
+        pg_server.url(pg_server.new_database(pg_empty_template)), password=PASSWORD
+    )
+    with server.engine.begin() as conn:
+        conn.execute(
+            text(
+                "CREATE FUNCTION scp_alter_title() RETURNS trigger AS $$ BEGIN "
+                "NEW.title := NEW.title || ' (altered)'; RETURN NEW; END $$ LANGUAGE plpgsql"
+            )
+        )
+        conn.execute(
+            text(
+                "CREATE TRIGGER alter_title BEFORE INSERT ON action FOR EACH ROW "
+                "EXECUTE FUNCTION scp_alter_title()"
+            )
+        )
+    with pytest.raises(CopyRefused, match=r"table action does not match the source"):
+        copy_database(demo_db, server)
+    with server.session(audit=False) as s:
+        assert s.scalar(select(func.count()).select_from(Action)) == 0
+    server.close()
+
+    with demo_db.session(audit=False) as s:
+        last = s.scalar(select(func.max(Action.id)))
+    back, _ = open_database(tmp_path / "back.db", user="tester")
+    with back.engine.begin() as conn:
+        conn.execute(
+            text(
+                f"CREATE TRIGGER lose_one AFTER INSERT ON action WHEN NEW.id = {last} "
+                "BEGIN DELETE FROM action WHERE id = NEW.id; END"
+            )
+        )
+    source, _ = open_database(
+        pg_server.url(pg_server.new_database(pg_empty_template)), password=PASSWORD
+    )
+    copy_database(demo_db, source)
+    with pytest.raises(CopyRefused, match=r"does not match the source \(50 rows copied of 51"):
+        copy_database(source, back)
+    with back.session(audit=False) as s:
+        assert s.scalar(select(func.count()).select_from(Action)) == 0
+    source.close()
+    back.close()

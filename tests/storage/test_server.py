@@ -230,23 +230,6 @@ def test_commands_take_the_password_from_pgpassword_and_say_when_there_is_none(
     assert backup.returncode == 1 and "backs it up and restores it on the server" in backup.stderr
 
 
-def test_the_password_store_is_never_a_plain_file(
-    pg_server: PostgresServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("HOME", str(tmp_path))
-    from scp_desktop.storage.server import remember_password, remembered_password
-
-    place = server_place(pg_server.url("anything"))
-    # No password store runs on this machine: keeping the password fails with a message,
-    # and nothing is written anywhere.
-    problem = remember_password(place, "s3cret")
-    if problem is None:  # a real store on this machine kept it
-        assert remembered_password(place) == "s3cret"
-    else:
-        assert "could not be kept" in problem and remembered_password(place) is None
-    assert not [p for p in tmp_path.rglob("*") if p.is_file() and b"s3cret" in p.read_bytes()]
-
-
 def test_old_history_of_a_shared_plan_is_left_to_it(pg_demo_db: Database) -> None:
     from scp_desktop.services.audit_retention import purge_audit
     from scp_desktop.services.errors import UserError

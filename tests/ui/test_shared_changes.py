@@ -82,3 +82,65 @@ def test_a_deleted_action_and_a_new_one_are_told_apart(pg_demo_db: object) -> No
     assert found.removed_action_ids == (first,) and first not in found.action_ids
     assert found.who == ("someone else",)
     assert changes_since(pg_demo_db, found.seen).any is False
+
+
+def test_an_officers_unsaved_form_survives_anothers_change_and_is_saved(
+    qtbot: QtBot, pg_server: PostgresServer, pg_demo_template: str
+) -> None:
+    """Dee is typing into an action's form when Eve renames another action: the form keeps
+    what Dee typed, Eve's change is shown once the form is closed, and Dee's save lands too,
+    with her selection and filter as they were."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from scp_desktop.ui.action_form import ActionFormDialog
+
+    name = pg_server.new_database(pg_demo_template)
+    pg_server.grant(name)
+    mine, result = open_database(pg_server.url(name, pg_server.officer("Dee")), password=PASSWORD)
+    theirs, _ = open_database(pg_server.url(name, pg_server.officer("Eve")), password=PASSWORD)
+    window = MainWindow(mine, Settings(), open_result=result)
+    qtbot.addWidget(window)
+    window.show()
+    watcher = window.shared_changes
+    assert isinstance(watcher, SharedChangeWatcher)
+    watcher.timer.setInterval(100)
+    qtbot.waitUntil(lambda: watcher.seen is not None, timeout=10000)
+    qtbot.keyClicks(window.filter_bar.search, "a")
+    rows = window.model.all_rows()
+    chosen, changed = rows[2].id, rows[5].id
+    assert window.select_action(chosen, show=False)
+    seen_in_form: list[str] = []
+
+    def type_while_eve_changes() -> None:
+        form = QApplication.activeModalWidget()
+        assert isinstance(form, ActionFormDialog)
+        form.title_edit.selectAll()
+        qtbot.keyClicks(form.title_edit, "Typed by Dee")
+        form.about.setFocus()
+        qtbot.keyClicks(form.about, " More to say.")
+        about = form.about.toPlainText()
+        with theirs.session(reason="renamed") as s:
+            action = s.get(Action, changed)
+            assert action is not None
+            action.title = "Renamed by Eve"
+        qtbot.waitUntil(lambda: watcher.pending is not None, timeout=10000)
+        qtbot.wait(300)  # several more looks at the server while the form is open
+        seen_in_form.append(form.title_edit.text())
+        assert form.about.toPlainText() == about and form.isVisible()
+        assert _title(window, changed) != "Renamed by Eve"
+        form.grab().save("/tmp/scp-shots/shared-plan-form-kept.png")
+        form.accept()
+
+    QTimer.singleShot(0, type_while_eve_changes)
+    window.action_commands.edit_action()
+    assert seen_in_form == ["Typed by Dee"]
+    qtbot.waitUntil(lambda: _title(window, changed) == "Renamed by Eve", timeout=10000)
+    assert _title(window, chosen) == "Typed by Dee"
+    assert window.current_action_id() == chosen
+    assert window.filter_bar.search.text() == "a"
+    with theirs.session(audit=False) as s:
+        assert s.scalars(select(Action.title).where(Action.id == chosen)).one() == "Typed by Dee"
+    window.close()
+    mine.close()
+    theirs.close()
