@@ -33,6 +33,8 @@ class ActionFields:
     framework_item_ids: tuple[int, ...] = ()
     outputs: tuple[str, ...] = ()
     funding: tuple[FundingLineData, ...] = ()
+    # The plan's own notes on the action, and what a loaded spreadsheet's other columns held.
+    notes: str = ""
 
 
 def fields_of(a: Action) -> ActionFields:
@@ -55,6 +57,7 @@ def fields_of(a: Action) -> ActionFields:
         framework_item_ids=tuple(sorted(f.item_id for f in a.framework_items)),
         outputs=tuple(o.text for o in a.outputs),
         funding=tuple(FundingLineData(f.source, f.amount_pence, f.note) for f in a.funding),
+        notes=a.notes,
     )
 
 

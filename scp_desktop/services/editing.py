@@ -108,6 +108,7 @@ def _write_fields(s: Session, a: Action, fields: ActionFields) -> None:
     a.deadline_date = deadline.day
     a.deadline_text = deadline.text
     a.status = fields.status
+    a.notes = fields.notes.strip()
     # Rewrite the child lists only when they changed, so the audit log shows real edits.
     _write_partners(s, a, fields)
     _write_lists(s, a, fields)

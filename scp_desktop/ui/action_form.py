@@ -282,6 +282,7 @@ def _differences(mine: ActionFields, theirs: ActionFields, partners: list[Choice
             "; ".join(f.source for f in mine.funding),
             "; ".join(f.source for f in theirs.funding),
         ),
+        "Notes": (mine.notes, theirs.notes),
     }
     lines = [f"{label}: {yours}" for label, (yours, other) in shown.items() if yours != other]
     if mine.framework_item_ids != theirs.framework_item_ids:
@@ -387,6 +388,21 @@ class ActionFormDialog(QDialog):
         self.frameworks = FrameworkLists(frameworks)
         tabs.addTab(self.frameworks, "&Cross-references")
 
+        kept = QWidget()
+        kept_layout = QVBoxLayout(kept)
+        explained = QLabel(
+            "The partnership's own notes on this action. A plan loaded from a spreadsheet keeps "
+            "here what its other columns held.",
+            kept,
+        )
+        explained.setWordWrap(True)
+        kept_layout.addWidget(explained)
+        self.notes = QPlainTextEdit(kept)
+        self.notes.setAccessibleName("Notes on the action")
+        self.notes.setTabChangesFocus(True)
+        kept_layout.addWidget(self.notes)
+        tabs.addTab(kept, "&Notes")
+
         self.mine: QPlainTextEdit | None = None
         if mine is not None and fields is not None:
             self.mine = QPlainTextEdit(self)
@@ -435,6 +451,7 @@ class ActionFormDialog(QDialog):
         self.outputs.setPlainText("\n".join(f.outputs))
         self.funding.set_lines(f.funding)
         self.frameworks.set_ids(f.framework_item_ids)
+        self.notes.setPlainText(f.notes)
 
     def fields(self) -> ActionFields:
         funding, _problems = self.funding.lines()
@@ -453,6 +470,7 @@ class ActionFormDialog(QDialog):
                 line.strip() for line in self.outputs.toPlainText().splitlines() if line.strip()
             ),
             funding=funding,
+            notes=self.notes.toPlainText().strip(),
         )
 
     def objective_id(self) -> int | None:
