@@ -10,18 +10,26 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from scp_desktop.services import workspace
 from scp_desktop.services.errors import ConflictError, UserError
-from scp_desktop.services.workspace import ActionFields, UpdateFields
-from scp_desktop.ui.action_form import ActionFormDialog
-from scp_desktop.ui.conflict_dialog import Resolution, ask_resolution
-from scp_desktop.ui.dialogs import MoveActionDialog
 from scp_desktop.ui.history import open_with_system_viewer
+from scp_desktop.ui.lazy import lazy_module, lazy_name
 from scp_desktop.ui.undo import Changed
-from scp_desktop.ui.update_editor import UpdateEditorDialog
 
 if TYPE_CHECKING:
+    from scp_desktop.services import workspace
+    from scp_desktop.services.workspace import ActionFields, UpdateFields
+    from scp_desktop.ui.action_form import ActionFormDialog
+    from scp_desktop.ui.conflict_dialog import Resolution, ask_resolution
+    from scp_desktop.ui.dialogs import MoveActionDialog
     from scp_desktop.ui.main_window import MainWindow
+    from scp_desktop.ui.update_editor import UpdateEditorDialog
+else:  # imported on first use: the window is shown before the services and dialogs load
+    workspace = lazy_module("scp_desktop.services.workspace")
+    ActionFormDialog = lazy_name("scp_desktop.ui.action_form", "ActionFormDialog")
+    Resolution = lazy_name("scp_desktop.ui.conflict_dialog", "Resolution")
+    ask_resolution = lazy_name("scp_desktop.ui.conflict_dialog", "ask_resolution")
+    MoveActionDialog = lazy_name("scp_desktop.ui.dialogs", "MoveActionDialog")
+    UpdateEditorDialog = lazy_name("scp_desktop.ui.update_editor", "UpdateEditorDialog")
 
 
 class ActionCommands:

@@ -13,25 +13,44 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox, QWi
 
 from scp_desktop import APP_NAME
 from scp_desktop.paths import data_folder, demo_database_path
-from scp_desktop.services import editing, plan_admin, plans
 from scp_desktop.services.errors import UserError
-from scp_desktop.services.partnership_file import (
-    create_partnership_file,
-    ensure_demo_file,
-    save_copy,
-)
-from scp_desktop.services.profile import read_profile, save_profile
-from scp_desktop.storage.database import Database, DatabaseError, OpenResult, open_database
-from scp_desktop.storage.server import is_server_address
-from scp_desktop.ui.daily_backup import start_daily_backup
+from scp_desktop.storage.errors import DatabaseError
 from scp_desktop.ui.file_access import choose_access, hand_over_access
-from scp_desktop.ui.profile_dialog import PartnershipDialog
+from scp_desktop.ui.lazy import lazy_module, lazy_name
 from scp_desktop.ui.settings import Settings, forget_file, recent_files, remember_file
-from scp_desktop.ui.start_page import StartChoice, StartPage
 from scp_desktop.ui.tasks import BackgroundRunner
 
 if TYPE_CHECKING:
+    from scp_desktop.services import editing, plan_admin, plans
+    from scp_desktop.services.partnership_file import (
+        create_partnership_file,
+        ensure_demo_file,
+        save_copy,
+    )
+    from scp_desktop.services.profile import read_profile, save_profile
+    from scp_desktop.storage.database import Database, OpenResult, open_database
+    from scp_desktop.storage.server import is_server_address
+    from scp_desktop.ui.daily_backup import start_daily_backup
     from scp_desktop.ui.main_window import MainWindow
+    from scp_desktop.ui.profile_dialog import PartnershipDialog
+    from scp_desktop.ui.start_page import StartChoice, StartPage
+else:  # imported on first use: the window is shown before the services and dialogs load
+    editing = lazy_module("scp_desktop.services.editing")
+    plan_admin = lazy_module("scp_desktop.services.plan_admin")
+    plans = lazy_module("scp_desktop.services.plans")
+    create_partnership_file = lazy_name(
+        "scp_desktop.services.partnership_file", "create_partnership_file"
+    )
+    ensure_demo_file = lazy_name("scp_desktop.services.partnership_file", "ensure_demo_file")
+    save_copy = lazy_name("scp_desktop.services.partnership_file", "save_copy")
+    read_profile = lazy_name("scp_desktop.services.profile", "read_profile")
+    save_profile = lazy_name("scp_desktop.services.profile", "save_profile")
+    open_database = lazy_name("scp_desktop.storage.database", "open_database")
+    is_server_address = lazy_name("scp_desktop.storage.server", "is_server_address")
+    start_daily_backup = lazy_name("scp_desktop.ui.daily_backup", "start_daily_backup")
+    PartnershipDialog = lazy_name("scp_desktop.ui.profile_dialog", "PartnershipDialog")
+    StartChoice = lazy_name("scp_desktop.ui.start_page", "StartChoice")
+    StartPage = lazy_name("scp_desktop.ui.start_page", "StartPage")
 
 log = logging.getLogger(__name__)
 

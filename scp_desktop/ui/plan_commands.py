@@ -8,15 +8,27 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 
 from scp_desktop.domain.periods import FinancialYear
-from scp_desktop.services import plans, records, setup, workspace
 from scp_desktop.services.errors import UserError
-from scp_desktop.services.records import Record, RecordKind
-from scp_desktop.storage.database import DatabaseError
-from scp_desktop.ui.dialogs import NewPlanDialog, RolloverDialog
-from scp_desktop.ui.reference_editors import RecordFormDialog, ReferenceDataDialog, edit_record
+from scp_desktop.storage.errors import DatabaseError
+from scp_desktop.ui.lazy import lazy_module, lazy_name
 
 if TYPE_CHECKING:
+    from scp_desktop.services import plans, records, setup, workspace
+    from scp_desktop.services.records import Record, RecordKind
+    from scp_desktop.ui.dialogs import NewPlanDialog, RolloverDialog
     from scp_desktop.ui.main_window import MainWindow
+    from scp_desktop.ui.reference_editors import RecordFormDialog, ReferenceDataDialog, edit_record
+else:  # imported on first use: the window is shown before the services and dialogs load
+    plans = lazy_module("scp_desktop.services.plans")
+    records = lazy_module("scp_desktop.services.records")
+    setup = lazy_module("scp_desktop.services.setup")
+    workspace = lazy_module("scp_desktop.services.workspace")
+    RecordKind = lazy_name("scp_desktop.services.records", "RecordKind")
+    NewPlanDialog = lazy_name("scp_desktop.ui.dialogs", "NewPlanDialog")
+    RolloverDialog = lazy_name("scp_desktop.ui.dialogs", "RolloverDialog")
+    RecordFormDialog = lazy_name("scp_desktop.ui.reference_editors", "RecordFormDialog")
+    ReferenceDataDialog = lazy_name("scp_desktop.ui.reference_editors", "ReferenceDataDialog")
+    edit_record = lazy_name("scp_desktop.ui.reference_editors", "edit_record")
 
 
 class PlanCommands:

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from scp_desktop.logs import log_unexpected
 from scp_desktop.services.errors import UserError
-from scp_desktop.storage.database import DatabaseError
+from scp_desktop.storage.errors import DatabaseError
 
 log = logging.getLogger(__name__)
 
