@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QProgressBar,
     QPushButton,
     QStackedWidget,
     QToolBar,
@@ -136,6 +137,7 @@ class MainWindow(QMainWindow):
             view_menu.addAction(action)
         self._restore_layout()
         self._held_off: list[QAction] = []
+        self.opening_bar: QProgressBar | None = None
         if db is not None:
             self.attach_database(db, open_result)
         else:
@@ -154,8 +156,12 @@ class MainWindow(QMainWindow):
         name = path.name if path is not None else "the plan file"
         self.setWindowTitle(f"{APP_NAME} — {name}")
         self.db_label.setText(f"Opening {path or name}…")
-        self.statusBar().showMessage(f"Opening {name}…")
-        self.model.set_rows([], year="2022-23", quarter_number=1)
+        # Busy, not a percentage: opening is one SQLite check whose length is not known.
+        self.opening_bar = QProgressBar(self)
+        self.opening_bar.setRange(0, 0)
+        self.opening_bar.setMaximumWidth(160)
+        self.opening_bar.setAccessibleName(f"Opening {name}")
+        self.statusBar().addWidget(self.opening_bar)
         self._set_commands_enabled(False)
 
     def _set_commands_enabled(self, enabled: bool) -> None:
@@ -192,8 +198,11 @@ class MainWindow(QMainWindow):
         if self.settings.officer_name:
             db.user = self.settings.officer_name
         self.edits: Edits = Edits(db, self.undo, self.settings.officer_name or db.user)
-        self._set_commands_enabled(True)
-        self.statusBar().clearMessage()
+        if self.opening_bar is not None:
+            self.statusBar().removeWidget(self.opening_bar)
+            self.opening_bar.deleteLater()
+            self.opening_bar = None
+            self._set_commands_enabled(True)
         self._show_upgrade(open_result)
         if db.read_only is not None:
             from scp_desktop.ui.read_only import show_read_only
