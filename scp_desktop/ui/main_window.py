@@ -156,6 +156,7 @@ class MainWindow(QMainWindow):
         name = path.name if path is not None else "the plan file"
         self.setWindowTitle(f"{APP_NAME} — {name}")
         self.db_label.setText(f"Opening {path or name}…")
+        self.demo_notice.hide()  # shown by reload() when the file is the demo, or empty
         # Busy, not a percentage: opening is one SQLite check whose length is not known.
         self.opening_bar = QProgressBar(self)
         self.opening_bar.setRange(0, 0)
