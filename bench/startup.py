@@ -50,11 +50,14 @@ def main(argv: list[str]) -> int:
     def poll() -> None:
         for widget in app.topLevelWidgets():
             if isinstance(widget, QMainWindow) and widget.isVisible():
-                widget.repaint()
+                # Painted before each line is printed; between them the window is left to
+                # its own work (a repaint every poll would compete with the opening).
                 if not done.get("shown"):
+                    widget.repaint()
                     done["shown"] = 1
                     print("SHOWN", flush=True)
                 if filled(widget):
+                    widget.repaint()
                     print("FILLED", flush=True)
                     timer.stop()
                     app.quit()
