@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from scp_desktop.storage import audit
 from scp_desktop.storage.access import ReadOnly
-from scp_desktop.storage.errors import DatabaseError
+from scp_desktop.storage.errors import DatabaseError as DatabaseError  # re-exported
 from scp_desktop.storage.judging import FileRefused, judge_file, read_only_uri
 
 if TYPE_CHECKING:

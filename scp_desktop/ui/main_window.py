@@ -187,7 +187,8 @@ class MainWindow(QMainWindow):
             self.navigator.widget(),
             self.history.widget(),
         ):
-            widget.setEnabled(enabled)
+            if widget is not None:
+                widget.setEnabled(enabled)
 
     def attach_database(self, db: Database, open_result: OpenResult | None = None) -> None:
         """Show the plan file `db`, opened for this window: its plans, table and dashboard."""
