@@ -49,17 +49,18 @@ def file_to_open(db_path: Path | None, last: str) -> Path | None:
     in $SCP_DESKTOP_DB that cannot be used raises ServerAddressError (a ValueError)."""
     if db_path is not None:
         return db_path
-    from scp_desktop.storage.server import (
-        ServerAddressError,
-        default_plan_location,
-        is_server_address,
-        server_place,
-    )
+    from scp_desktop.ui.file_access import names_server
 
-    if os.environ.get(DB_ENV, "").strip():
+    named = os.environ.get(DB_ENV, "").strip()
+    if named:
+        if not names_server(named):
+            return default_database_path()
+        from scp_desktop.storage.server import default_plan_location
+
         return default_plan_location()
+    if last and names_server(last):
+        from scp_desktop.storage.server import ServerAddressError, server_place
 
-    if last and is_server_address(last):
         try:
             return server_place(last)  # the shared plan opened last
         except ServerAddressError:
@@ -96,11 +97,34 @@ def daily_backup(path: Path) -> None:
         print(f"No daily backup was made: {exc}", file=sys.stderr)
 
 
-def run_gui(db_path: Path | None = None) -> int:
-    from PySide6.QtCore import QCoreApplication, QTimer
-    from PySide6.QtWidgets import QApplication, QMessageBox
+def open_plan_file(path: Path, user: str, read_only: Any) -> tuple[Any, Any]:
+    """Open (creating when new) the plan file for the window, on its worker thread; with
+    `read_only`, so that nothing can be written. The window takes the day's backup after."""
+    from scp_desktop.storage.database import open_database
 
-    from scp_desktop.ui.splash import application_icon, opening_splash
+    started = time.perf_counter()
+    if read_only is not None:
+        opened = open_database(path, user=user, create=False, read_only=read_only)
+    else:
+        opened = open_database(path, user=user, create=True)
+    log_database_opened(opened[0], opened[1], time.perf_counter() - started)
+    return opened
+
+
+def open_shared_plan(place: Path, user: str) -> tuple[Any, Any] | None:
+    """A shared plan, its password asked for over the window; None when it is not given."""
+    db, result = open_or_create(place, user, daily=False)
+    return None if db is None else (db, result)
+
+
+def run_gui(db_path: Path | None = None) -> int:
+    """The window: its frame shown first (built from Qt and light modules only), then the plan
+    file opened on a worker thread while it shows "Opening …", then attached and filled."""
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QApplication
+
+    from scp_desktop.ui.problem_dialog import install_exception_hook
+    from scp_desktop.ui.splash import application_icon
 
     QCoreApplication.setOrganizationName("SCP Desktop")
     QCoreApplication.setApplicationName(APP_NAME)
@@ -109,7 +133,18 @@ def run_gui(db_path: Path | None = None) -> int:
     assert isinstance(app, QApplication)
     app.setWindowIcon(application_icon())
     configure_logging()
-    from scp_desktop.ui.settings import Settings, last_file, remember_file
+    # From here on, a problem (on the start page too) is logged and shown, never lost.
+    reporter = install_exception_hook(app)
+    try:
+        return _start_window(app, db_path)
+    finally:
+        reporter.uninstall()
+
+
+def _start_window(app: Any, db_path: Path | None) -> int:
+    from PySide6.QtWidgets import QMessageBox
+
+    from scp_desktop.ui.settings import Settings, last_file
 
     settings = Settings()
     then_spreadsheet = False
@@ -127,67 +162,24 @@ def run_gui(db_path: Path | None = None) -> int:
         if chosen is None:
             return 0
         path, then_spreadsheet = chosen.path, chosen.then_spreadsheet
-    # Shown before the database layer and the main window are imported, which is most of
-    # the time a start takes.
-    splash = opening_splash(path)
-    app.processEvents()
 
-    from scp_desktop.services import viewing_copies
-    from scp_desktop.services.errors import UserError
-    from scp_desktop.storage.database import DatabaseError, open_database
-    from scp_desktop.storage.server import ServerPlace
     from scp_desktop.ui.collector import install_garbage_collector
-    from scp_desktop.ui.file_access import choose_access, keep_access
     from scp_desktop.ui.main_window import MainWindow
-    from scp_desktop.ui.problem_dialog import install_exception_hook
     from scp_desktop.ui.screen_fit import install_screen_fit
+    from scp_desktop.ui.start_up import StartUp
 
     # Reference cycles are freed between events, never inside a paint or a worker thread.
     install_garbage_collector(app)
     # A window sized for a large screen opens within a small one (1366×768 with a taskbar).
     install_screen_fit(app)
-    # Evidence copies opened for viewing last only as long as the session that opened them.
-    viewing_copies.remove_stale()
-    app.aboutToQuit.connect(viewing_copies.session_copies().remove)
-    user = settings.officer_name or os.environ.get("USERNAME", "")
-    # Decided before anything opens the file: whether this window may change it.
-    access = choose_access(path, settings.officer_name, before_question=splash.hide)
-    if access is None:
-        splash.close()
-        return 0
-    if isinstance(path, ServerPlace):
-        splash.hide()  # the password is asked for over nothing
-    try:
-        if access.read_only is not None:
-            db, result = open_database(path, user=user, create=False, read_only=access.read_only)
-        else:
-            db, result = open_or_create(path, user, daily=False)
-            if db is None:  # the password was not given
-                splash.close()
-                return 0
-    except (DatabaseError, UserError) as exc:
-        access.release()
-        splash.close()
-        QMessageBox.critical(None, APP_NAME, str(exc))
-        return 1
-    remember_file(settings, str(db.path))
-    window = MainWindow(db, settings, open_result=result)
-    keep_access(window, access)
-    # Installed once the window exists: a problem from then on is shown over it.
-    reporter = install_exception_hook(app)
+    window = MainWindow(None, settings, opening=path)
+    start = StartUp(
+        window, path, open_plan_file, open_shared_plan, then_spreadsheet=then_spreadsheet
+    )
     window.show()
-    from scp_desktop.ui.daily_backup import start_daily_backup
-
-    start_daily_backup(window, db.path, read_only=db.read_only is not None)
-    if then_spreadsheet:
-        QTimer.singleShot(0, window.open_plan_from_spreadsheet)
-    # Gone once the event loop runs, which paints the window first. (QSplashScreen.finish
-    # would wait up to a second for the window to be reported on screen, which some
-    # platforms never report.)
-    QTimer.singleShot(0, splash.close)
-    # Asked once, after the window is up; changed later in File ▸ Preferences.
-    QTimer.singleShot(0, window.ask_officer_name_if_missing)
+    start.begin_soon()
     try:
-        return app.exec()
+        code = app.exec()
     finally:
-        reporter.uninstall()
+        start.finish()
+    return start.exit_code if start.exit_code is not None else code

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import sys
-from importlib import metadata
 
 
 def unsafe_runtime_message() -> str | None:
     """PySide6 6.12.0 on Python 3.11 aborts after a few thousand Qt calls (none_dealloc)."""
     if sys.version_info >= (3, 12):  # noqa: UP036 - this guard exists for wrong interpreters
         return None
+    # Read only where the guard applies: importing the package metadata costs a start a tenth
+    # of a second.
+    from importlib import metadata
+
     try:
         version = metadata.version("PySide6-Essentials")
     except metadata.PackageNotFoundError:

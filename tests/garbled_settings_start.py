@@ -26,7 +26,8 @@ def main(argv: list[str]) -> int:
 
     def look() -> None:
         windows = [w for w in app.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
-        if not windows:
+        # The window shows first and its plan file is attached once opened.
+        if not windows or not windows[0].has_database:
             QTimer.singleShot(50, look)
             return
         # The officer's name is asked for just after the window shows, when it is missing.

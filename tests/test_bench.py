@@ -18,6 +18,7 @@ from bench.workbooks import make_returns
 ROOT = Path(__file__).resolve().parent.parent
 CASES = {
     "startup",
+    "startup_filled",
     "table_open",
     "table_sort",
     "table_filter",
@@ -101,7 +102,7 @@ def test_runner_reports_every_case(tmp_path: Path) -> None:
             assert case["ratio"] is None and case["note"], case["id"]
     # Start-up and the database exist in every build, so their ratios always do.
     ratios = {c["id"]: c["ratio"] for c in results["cases"]}
-    assert ratios["startup"] and ratios["database"]
+    assert ratios["startup"] and ratios["startup_filled"] and ratios["database"]
     assert {g["probe"] for g in results["growth"]} >= {"startup_app", "report_app"}
     assert "| case |" in (out / "results.md").read_text(encoding="utf-8")
     # The same plan on a PostgreSQL server beside the file, in the same run.

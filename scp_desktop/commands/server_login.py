@@ -13,6 +13,9 @@ ATTEMPTS = 3
 
 def db_location(text: str) -> Path:
     """`--db`: a plan file's path, or a PostgreSQL server's address kept as written."""
+    if "://" not in text:
+        # A file's path: the server module, and SQLAlchemy with it, need not load at start.
+        return Path(text)
     import argparse
 
     from scp_desktop.storage.server import ServerAddressError, is_server_address, server_place

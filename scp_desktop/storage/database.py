@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from scp_desktop.storage import audit
 from scp_desktop.storage.access import ReadOnly
+from scp_desktop.storage.errors import DatabaseError as DatabaseError  # re-exported
 from scp_desktop.storage.judging import FileRefused, judge_file, read_only_uri
 
 if TYPE_CHECKING:
@@ -25,10 +26,6 @@ if TYPE_CHECKING:
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 SQLITE_HEADER = b"SQLite format 3\x00"
-
-
-class DatabaseError(Exception):
-    """A database file that cannot be used; the message says why, in the user's terms."""
 
 
 def describe_sqlite_error(exc: BaseException, path: Path | str) -> str:

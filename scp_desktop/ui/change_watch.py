@@ -12,10 +12,10 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
 from scp_desktop.services.outside_changes import ChangeFeed, OutsideChange, SqliteChangeFeed
-from scp_desktop.storage.database import Database
 from scp_desktop.ui.undo import Changed
 
 if TYPE_CHECKING:
+    from scp_desktop.storage.database import Database
     from scp_desktop.ui.main_window import MainWindow
 
 # Often enough that a change made in another window shows before the officer looks for it;

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent
@@ -20,9 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from scp_desktop.domain.indicators import parse_period
 from scp_desktop.domain.rag import RAG, RAG_ORDER, Travel
-from scp_desktop.services.workspace import ActionRef, Dashboard, IndicatorTile, PriorityRag
+
+if TYPE_CHECKING:
+    from scp_desktop.services.workspace import ActionRef, Dashboard, IndicatorTile, PriorityRag
 
 _UNITS = {"percent": "%", "count": "", "rate_per_1000": " per 1,000", "gbp": ""}
 
@@ -31,6 +33,9 @@ def format_indicator(tile: IndicatorTile) -> str:
     if tile.value is None:
         return "no value yet"
     value = f"£{tile.value}" if tile.unit == "gbp" else f"{tile.value}{_UNITS.get(tile.unit, '')}"
+    # The indicator rules load with the first dashboard, not with the window.
+    from scp_desktop.domain.indicators import parse_period
+
     try:
         period = parse_period(tile.period).label
     except ValueError:

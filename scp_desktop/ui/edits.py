@@ -5,16 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scp_desktop.domain.periods import Quarter
-from scp_desktop.domain.rag import RAG
 from scp_desktop.services import editing, records
 from scp_desktop.services.edit_inputs import ActionFields, UpdateFields
 from scp_desktop.services.records import RecordKind
-from scp_desktop.services.versions import Written
-from scp_desktop.storage.database import Database
 from scp_desktop.ui.undo import Changed, UndoController
+
+if TYPE_CHECKING:
+    from scp_desktop.domain.rag import RAG
+    from scp_desktop.services.versions import Written
+    from scp_desktop.storage.database import Database
 
 
 class Edits:

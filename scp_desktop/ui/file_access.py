@@ -17,7 +17,6 @@ from scp_desktop import APP_NAME
 from scp_desktop.storage.access import ReadOnly, ReadOnlyKind
 from scp_desktop.storage.drives import network_filesystem
 from scp_desktop.storage.instance_lock import FileInUse, Holder, InstanceLock
-from scp_desktop.storage.server import is_server_address
 
 
 @dataclass
@@ -60,6 +59,16 @@ NOT_WRITABLE_FOLDER = ReadOnly(
 )
 
 
+def names_server(path: Path | str) -> bool:
+    """Whether `path` is a shared plan's address. A file's path never holds "://", and
+    then the server module (and SQLAlchemy with it) need not load to say so."""
+    if "://" not in str(path):
+        return False
+    from scp_desktop.storage.server import is_server_address
+
+    return is_server_address(path)
+
+
 def _account_name() -> str:
     try:
         return getpass.getuser()
@@ -99,7 +108,7 @@ def choose_access(
 ) -> Access | None:
     """How to open `path` in a window; None when the officer cancels. Nothing here writes
     to the plan file; only the note beside it is written, when the window may change it."""
-    if is_server_address(path):
+    if names_server(path):
         return Access(None, None)  # a shared plan: the server keeps officers apart
     path = Path(path).expanduser().resolve()
     if path.is_dir():

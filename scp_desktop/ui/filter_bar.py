@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtWidgets import (
@@ -18,8 +19,10 @@ from PySide6.QtWidgets import (
 )
 
 from scp_desktop.domain.rag import RAG, RAG_ORDER
-from scp_desktop.services.workspace import Choice, FrameworkChoices, PlanStructure
 from scp_desktop.ui.filtering import ActionFilter
+
+if TYPE_CHECKING:
+    from scp_desktop.services.workspace import Choice, FrameworkChoices, PlanStructure
 
 
 def _combo(name: str, parent: QWidget, width: int = 6) -> QComboBox:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
+from typing import TYPE_CHECKING
 
-from scp_desktop.domain.rag import RAG
-from scp_desktop.services.workspace import ActionRow
+if TYPE_CHECKING:
+    from scp_desktop.domain.rag import RAG
+    from scp_desktop.services.workspace import ActionRow
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
@@ -19,11 +19,21 @@ from PySide6.QtWidgets import (
 )
 
 from scp_desktop.domain.file_names import safe_file_name
-from scp_desktop.services.import_undo import AppliedImport
-from scp_desktop.services.viewing_copies import session_copies
-from scp_desktop.services.workspace import ActionHistory, EvidenceInfo, HistoryEntry, PastQuarter
 from scp_desktop.ui.action_table import RAG_ROLE, RagDelegate
+from scp_desktop.ui.lazy import lazy_name
 from scp_desktop.ui.list_table_model import ListTableModel, list_view
+
+if TYPE_CHECKING:
+    from scp_desktop.services.import_undo import AppliedImport
+    from scp_desktop.services.viewing_copies import session_copies
+    from scp_desktop.services.workspace import (
+        ActionHistory,
+        EvidenceInfo,
+        HistoryEntry,
+        PastQuarter,
+    )
+else:  # the services load with the plan file, after the window is shown
+    session_copies = lazy_name("scp_desktop.services.viewing_copies", "session_copies")
 
 _OPS = {"insert": "added", "update": "changed", "delete": "removed"}
 
@@ -43,7 +53,7 @@ class _TextModel[T](ListTableModel[T]):
         raise NotImplementedError
 
 
-class HistoryModel(_TextModel[HistoryEntry]):
+class HistoryModel(_TextModel["HistoryEntry"]):
     COLUMNS = ("When", "Who", "What", "Change", "Was", "Now")
 
     def text(self, row: HistoryEntry, column: int) -> str:
@@ -61,7 +71,7 @@ class HistoryModel(_TextModel[HistoryEntry]):
         return row.new
 
 
-class PastQuartersModel(_TextModel[PastQuarter]):
+class PastQuartersModel(_TextModel["PastQuarter"]):
     """The progress update last, so it takes the width the narrow dock has left."""
 
     COLUMNS = ("Quarter", "RAG", "Reported by", "Progress update")
@@ -92,7 +102,7 @@ class PastQuartersModel(_TextModel[PastQuarter]):
         return row.narrative
 
 
-class EvidenceModel(_TextModel[EvidenceInfo]):
+class EvidenceModel(_TextModel["EvidenceInfo"]):
     COLUMNS = ("File", "Size", "On", "Added", "By")
 
     def text(self, row: EvidenceInfo, column: int) -> str:

@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QProgressBar,
     QPushButton,
     QStackedWidget,
     QToolBar,
@@ -28,27 +29,21 @@ from shiboken6 import isValid
 
 from scp_desktop import APP_NAME, __version__
 from scp_desktop.domain.periods import FinancialYear, Quarter
-from scp_desktop.services import import_undo, plan_admin, plans, workspace
 from scp_desktop.services.errors import UserError
-from scp_desktop.storage.database import Database, DatabaseError, OpenResult
+from scp_desktop.storage.errors import DatabaseError
 from scp_desktop.ui.action_commands import ActionCommands
 from scp_desktop.ui.action_registry import TOOLBAR, TOOLBAR_TEXT, CommandState
 from scp_desktop.ui.action_table import ActionTableModel, ActionTableView, Column
-from scp_desktop.ui.change_watch import watch_changes
 from scp_desktop.ui.dashboard import DashboardView
-from scp_desktop.ui.dialogs import (
-    PreferencesDialog,
-)
-from scp_desktop.ui.edits import Edits
 from scp_desktop.ui.file_commands import FileCommands
 from scp_desktop.ui.file_menu import install_file_actions
 from scp_desktop.ui.filter_bar import FilterBar
 from scp_desktop.ui.filtering import ActionFilter
 from scp_desktop.ui.history import HistoryDock
+from scp_desktop.ui.lazy import lazy_module
 from scp_desktop.ui.menus import apply_state, build_actions
 from scp_desktop.ui.navigator import NavigatorDock
 from scp_desktop.ui.plan_commands import PlanCommands
-from scp_desktop.ui.read_only import show_read_only
 from scp_desktop.ui.search_index import SearchIndexLoader
 from scp_desktop.ui.settings import (
     ACTION_TABLE_HEADER,
@@ -58,12 +53,27 @@ from scp_desktop.ui.settings import (
     WINDOW_STATE,
     Settings,
 )
-from scp_desktop.ui.shared_changes import watch_shared_changes
 from scp_desktop.ui.shared_plan import connect_to_shared_plan, open_shared_address
 from scp_desktop.ui.table_tools import TableTools
 from scp_desktop.ui.toolbar import fixed_text_twin
 from scp_desktop.ui.undo import Changed, UndoController
 from scp_desktop.ui.user_guide import install_help, open_guide, section_for
+
+# The frame of the window is built from the modules above alone, which need neither
+# SQLAlchemy nor the services: those load with the plan file, after the window is shown.
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from scp_desktop.services import import_undo, plan_admin, plans, workspace
+    from scp_desktop.storage.database import Database, OpenResult
+    from scp_desktop.ui.change_watch import ChangeWatch
+    from scp_desktop.ui.edits import Edits
+    from scp_desktop.ui.shared_changes import SharedChangeWatcher
+else:
+    import_undo = lazy_module("scp_desktop.services.import_undo")
+    plan_admin = lazy_module("scp_desktop.services.plan_admin")
+    plans = lazy_module("scp_desktop.services.plans")
+    workspace = lazy_module("scp_desktop.services.workspace")
 
 # How long the window waits, idle, before reading the search texts in the background (a
 # plan of 5,000 actions keeps a second core busy for about half a second).
@@ -71,24 +81,27 @@ SEARCH_TEXTS_DELAY_MS = 1000
 
 
 class MainWindow(QMainWindow):
+    # Emitted once a plan file is attached and its plan shown (the start's second step).
+    database_attached = Signal()
+
     def __init__(
         self,
-        db: Database,
+        db: Database | None,
         settings: Settings,
         *,
         open_result: OpenResult | None = None,
         today: dt.date | None = None,
+        opening: Path | None = None,
     ) -> None:
+        """The window's frame: menus, toolbar, docks, the empty table and the status bar.
+        With `db` its plan is shown at once; without, the window says it is opening `opening`
+        (with every command that needs a plan switched off) until `attach_database`."""
         super().__init__()
-        self.db = db
         self.settings = settings
         self.today = today or dt.date.today()
         self.plan_id: int | None = None
         self.quarter: Quarter | None = None
         self._dashboard_stale = True
-        if settings.officer_name:
-            db.user = settings.officer_name
-        self.setWindowTitle(f"{APP_NAME} — {db.path.name}")
         self._is_demo = False
         self._is_empty = False
         self.resize(1366, 768)
@@ -96,7 +109,6 @@ class MainWindow(QMainWindow):
         self.undo = UndoController(self)
         self.plan_commands = PlanCommands(self)
         self.action_commands = ActionCommands(self)
-        self.edits = Edits(db, self.undo, settings.officer_name or db.user)
         self.file_commands = FileCommands(
             self, open_shared=lambda address: open_shared_address(self, address)
         )
@@ -123,9 +135,7 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         view_menu.addAction(self.navigator.toggleViewAction())
         view_menu.addAction(self.history.toggleViewAction())
-        self._build_status_bar(open_result)
-        if db.read_only is not None:
-            show_read_only(self)
+        self._build_status_bar()
         self._connect()
         self.table_tools = TableTools(self)
         self.guide_action = self.acts.guide
@@ -137,10 +147,74 @@ class MainWindow(QMainWindow):
         ):
             view_menu.addAction(action)
         self._restore_layout()
+        self.opening_bar: QProgressBar | None = None
+        if db is not None:
+            self.attach_database(db, open_result)
+        else:
+            self.show_opening(opening)
+
+    # ------------------------------------------------------------ attaching the plan file
+
+    @property
+    def has_database(self) -> bool:
+        """Whether a plan file is attached (False while the start still opens it)."""
+        return "db" in self.__dict__
+
+    def show_opening(self, path: Path | None) -> None:
+        """The frame before its plan file is attached: it says what it opens, and every
+        command that needs a plan is off until then (the registry's state has no file)."""
+        name = path.name if path is not None else "the plan file"
+        self.setWindowTitle(f"{APP_NAME} — {name}")
+        self.db_label.setText(f"Opening {path or name}…")
+        self.demo_notice.hide()  # shown by reload() when the file is the demo, or empty
+        # Busy, not a percentage: opening is one SQLite check whose length is not known.
+        self.opening_bar = QProgressBar(self)
+        self.opening_bar.setRange(0, 0)
+        self.opening_bar.setMaximumWidth(160)
+        self.opening_bar.setAccessibleName(f"Opening {name}")
+        self.statusBar().addWidget(self.opening_bar)
+        self._set_widgets_enabled(False)
+        self.refresh_commands()
+
+    def _set_widgets_enabled(self, enabled: bool) -> None:
+        for widget in (
+            self.centralWidget(),
+            self.plan_combo,
+            self.quarter_combo,
+            self.navigator.widget(),
+            self.history.widget(),
+        ):
+            if widget is not None:
+                widget.setEnabled(enabled)
+
+    def attach_database(self, db: Database, open_result: OpenResult | None = None) -> None:
+        """Show the plan file `db`, opened for this window: its plans, table and dashboard."""
+        from scp_desktop.ui.change_watch import watch_changes
+        from scp_desktop.ui.edits import Edits
+        from scp_desktop.ui.shared_changes import watch_shared_changes
+
+        self.db = db
+        if self.settings.officer_name:
+            db.user = self.settings.officer_name
+        self.setWindowTitle(f"{APP_NAME} — {db.path.name}")
+        self.db_label.setText(f"Database: {db.path}")
+        self.edits: Edits = Edits(db, self.undo, self.settings.officer_name or db.user)
+        if self.opening_bar is not None:
+            self.statusBar().removeWidget(self.opening_bar)
+            self.opening_bar.deleteLater()
+            self.opening_bar = None
+            self._set_widgets_enabled(True)
+        self._show_upgrade(open_result)
+        if db.read_only is not None:
+            from scp_desktop.ui.read_only import show_read_only
+
+            show_read_only(self)
         self.reload()
-        self.change_watch = watch_changes(self)
+        self.change_watch: ChangeWatch = watch_changes(self)
         # A shared plan: other officers' changes appear by themselves.
-        self.shared_changes = watch_shared_changes(self)
+        self.shared_changes: SharedChangeWatcher | None = watch_shared_changes(self)
+        self.refresh_commands()
+        self.database_attached.emit()
 
     # ------------------------------------------------------------ construction
 
@@ -225,8 +299,8 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
-    def _build_status_bar(self, open_result: OpenResult | None) -> None:
-        self.db_label = QLabel(f"Database: {self.db.path}", self)
+    def _build_status_bar(self) -> None:
+        self.db_label = QLabel(self)
         self.db_label.setAccessibleName("Database file")
         self.officer_button = QPushButton(self)
         self.officer_button.setFlat(True)
@@ -235,6 +309,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.db_label)
         self.statusBar().addPermanentWidget(self.officer_button)
         self._show_officer()
+
+    def _show_upgrade(self, open_result: OpenResult | None) -> None:
         if open_result and open_result.backup:
             self.statusBar().showMessage(
                 f"Database upgraded; the previous version was kept as {open_result.backup.name}"
@@ -887,10 +963,7 @@ class MainWindow(QMainWindow):
         self.settings.set(LAST_PLAN, 0)
         self.filter_bar.clear()
         self.reload()
-        if open_result and open_result.backup:
-            self.statusBar().showMessage(
-                f"Database upgraded; the previous version was kept as {open_result.backup.name}"
-            )
+        self._show_upgrade(open_result)
         if old is not db:
             old.close()
 
@@ -901,6 +974,8 @@ class MainWindow(QMainWindow):
         self.officer_button.setText(f"Officer: {name}")
 
     def edit_preferences(self) -> bool:
+        from scp_desktop.ui.dialogs import PreferencesDialog
+
         dialog = PreferencesDialog(self.settings.officer_name, self)
         if self.ask(dialog):
             self.set_officer_name(dialog.officer_name())
@@ -909,8 +984,9 @@ class MainWindow(QMainWindow):
 
     def set_officer_name(self, name: str) -> None:
         self.settings.officer_name = name
-        self.db.user = name
-        self.edits.officer = name
+        if self.has_database:  # else the file takes the name when it is attached
+            self.db.user = name
+            self.edits.officer = name
         self._show_officer()
 
     def ask_officer_name_if_missing(self) -> None:

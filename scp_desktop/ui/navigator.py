@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
@@ -19,9 +20,11 @@ from PySide6.QtWidgets import (
 )
 
 from scp_desktop.domain.rag import RAG, RAG_ORDER
-from scp_desktop.services.plans import PlanInfo
-from scp_desktop.services.workspace import ActionRow, PlanStructure
 from scp_desktop.ui.action_table import paint_rag_chip
+
+if TYPE_CHECKING:
+    from scp_desktop.services.plans import PlanInfo
+    from scp_desktop.services.workspace import ActionRow, PlanStructure
 
 NODE_ROLE = Qt.ItemDataRole.UserRole
 # In the RAG column: a node's counts (R, A, G, B, not reported), or an action's RAG letter.

@@ -16,20 +16,13 @@ from PySide6.QtWidgets import (
 )
 
 from scp_desktop import APP_NAME
-from scp_desktop.storage.database import Database, DatabaseError, OpenResult, open_database
-from scp_desktop.storage.server import (
-    PasswordNeeded,
-    ServerAddressError,
-    ServerPlace,
-    forget_password,
-    password_store_available,
-    remember_password,
-    remembered_password,
-    server_place,
-)
+from scp_desktop.storage.errors import DatabaseError
 from scp_desktop.ui.user_guide import install_help
 
+# The database layer loads when a shared plan is opened, not with the window's menus.
 if TYPE_CHECKING:
+    from scp_desktop.storage.database import Database, OpenResult
+    from scp_desktop.storage.server import ServerPlace
     from scp_desktop.ui.main_window import MainWindow
 
 ADDRESS_HINT = "postgresql+psycopg://ROLE@HOST/DATABASE"
@@ -78,6 +71,8 @@ class PasswordDialog(QDialog):
         self.no_store.setObjectName("noPasswordStore")
         self.no_store.setWordWrap(True)
         layout.addWidget(self.no_store)
+        from scp_desktop.storage.server import password_store_available
+
         store = password_store_available()
         self.keep.setVisible(store)
         self.no_store.setVisible(not store)
@@ -135,6 +130,8 @@ class ConnectDialog(QDialog):
             self.problem.setText(f"Write the address as {ADDRESS_HINT}.")
             self.problem.show()
             return
+        from scp_desktop.storage.server import ServerAddressError, server_place
+
         try:
             self.place = server_place(text)
         except ServerAddressError as exc:
@@ -165,6 +162,14 @@ def open_shared_plan(
 ) -> tuple[Database, OpenResult] | None:
     """Open the shared plan, asking for the password as long as the server refuses it; None
     when the officer cancels. Raises DatabaseError for anything a password does not mend."""
+    from scp_desktop.storage.database import open_database
+    from scp_desktop.storage.server import (
+        PasswordNeeded,
+        forget_password,
+        remember_password,
+        remembered_password,
+    )
+
     password = remembered_password(place)
     from_store = password is not None
     keep = False
@@ -206,6 +211,8 @@ def open_shared_address(window: MainWindow, address: str) -> bool:
     """A shared plan chosen from Open recent."""
     if address == str(window.db.path):
         return True
+    from scp_desktop.storage.server import ServerAddressError, server_place
+
     try:
         place = server_place(address)
     except ServerAddressError as exc:

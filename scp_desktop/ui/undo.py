@@ -18,7 +18,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QWidget
 
 from scp_desktop.services.errors import ConflictError, UserError
-from scp_desktop.storage.database import DatabaseError
+from scp_desktop.storage.errors import DatabaseError
 
 
 @dataclass(frozen=True)

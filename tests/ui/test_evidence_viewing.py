@@ -49,7 +49,7 @@ CHILD = textwrap.dedent(
 
     def go():
         windows = [w for w in app.topLevelWidgets() if isinstance(w, MainWindow)]
-        if not windows or not windows[0].isVisible():
+        if not windows or not windows[0].isVisible() or not windows[0].has_database:
             QTimer.singleShot(50, go)
             return
         window = windows[0]

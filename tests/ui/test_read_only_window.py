@@ -298,7 +298,9 @@ def test_start_on_a_file_held_by_another_window_opens_read_only(
 
     def look() -> None:
         windows = [
-            w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()
+            w
+            for w in QApplication.topLevelWidgets()
+            if isinstance(w, MainWindow) and w.isVisible() and w.has_database
         ]
         if not windows:
             QTimer.singleShot(50, look)

@@ -537,7 +537,11 @@ def _run_gui_and_look(act_on_start_page: bool) -> dict[str, object]:
             seen["start_pages"] += 1
             assert act_on_start_page
             modal.demo_button.click()
-        windows = [w for w in app.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+        windows = [
+            w
+            for w in app.topLevelWidgets()
+            if isinstance(w, MainWindow) and w.isVisible() and w.has_database
+        ]
         if not windows:
             QTimer.singleShot(20, look)
             return

@@ -1,0 +1,139 @@
+"""The start in two steps: the window's frame shown before the database layer loads, then the
+plan file opened off the GUI thread and the window filled."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QSettings, QTimer
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from scp_desktop import APP_NAME
+from scp_desktop.ui.lazy import lazy_module, lazy_name
+from scp_desktop.ui.main_window import MainWindow
+from scp_desktop.ui.settings import Settings
+
+HEAVY = ("sqlalchemy", "alembic", "openpyxl", "reportlab", "docx")
+
+
+def test_the_window_module_loads_without_the_database_layer_or_the_document_libraries() -> None:
+    script = textwrap.dedent(
+        f"""
+        import sys
+        import scp_desktop.ui.main_window
+        import scp_desktop.app
+        print(sorted(m for m in {HEAVY!r} if m in sys.modules))
+        print("scp_desktop.storage.database" in sys.modules)
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"QT_QPA_PLATFORM": "offscreen", "PATH": ""},
+    )
+    loaded, database = done.stdout.split("\n")[:2]
+    assert loaded == "[]", done.stdout
+    assert database == "False"
+
+
+def test_a_lazy_module_imports_on_first_read_and_sees_the_module_itself() -> None:
+    name = "scp_desktop.domain.file_names"
+    sys.modules.pop(name, None)
+    stand_in = lazy_module(name)
+    assert name not in sys.modules
+    assert stand_in.safe_file_name("a/b.pdf") == sys.modules[name].safe_file_name("a/b.pdf")
+    with pytest.raises(AttributeError):
+        stand_in.no_such_name  # noqa: B018
+
+
+def test_a_lazy_name_calls_reads_members_and_checks_instances() -> None:
+    kind = lazy_name("scp_desktop.domain.rag", "RAG")
+    from scp_desktop.domain.rag import RAG
+
+    assert kind.RED is RAG.RED
+    assert kind("R") is RAG.RED
+    assert isinstance(RAG.GREEN, kind)
+
+
+def _demo_copy(demo_template: Path, tmp_path: Path) -> Path:
+    path = tmp_path / "plan.db"
+    shutil.copy(demo_template, path)
+    return path
+
+
+def test_the_window_shows_before_its_plan_file_is_attached_then_fills(
+    qtbot: QtBot, demo_template: Path, tmp_path: Path
+) -> None:
+    from scp_desktop.app import run_gui
+
+    path = _demo_copy(demo_template, tmp_path)
+    # The settings' place, as run_gui names it; the name is then not asked for on this start.
+    QCoreApplication.setOrganizationName("SCP Desktop")
+    QCoreApplication.setApplicationName(APP_NAME)
+    Settings(QSettings()).officer_name = "Pat Officer"
+    seen: dict[str, Any] = {}
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+
+    def look() -> None:
+        windows = [w for w in app.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+        if not windows:
+            QTimer.singleShot(5, look)
+            return
+        window = windows[0]
+        seen["window"] = window
+        if "first" not in seen:
+            seen["first"] = {
+                "attached": window.has_database,
+                "title": window.windowTitle(),
+                "rows": window.model.rowCount(),
+                "new_action": window.acts.new_action.isEnabled(),
+                "quit": window.acts.quit.isEnabled(),
+                "busy": window.opening_bar is not None and window.opening_bar.isVisible(),
+                "icon": not app.windowIcon().isNull(),
+            }
+            window.grab().save(str(tmp_path / "opening.png"))
+        if not window.has_database:
+            QTimer.singleShot(5, look)
+            return
+        seen["filled"] = {
+            "rows": window.model.rowCount(),
+            "title": window.windowTitle(),
+            "new_action": window.acts.new_action.isEnabled(),
+            "undo": window.acts.undo.isEnabled(),
+            "busy": window.opening_bar,
+        }
+        app.exit(0)
+
+    # Closing the last window would post a quit for the event loops of the tests that follow.
+    app.setQuitOnLastWindowClosed(False)
+    try:
+        QTimer.singleShot(0, look)
+        assert run_gui(path) == 0
+    finally:
+        if "window" in seen:
+            seen["window"].close()
+            if seen["window"].has_database:
+                seen["window"].db.close()
+            seen["window"].deleteLater()
+        app.setQuitOnLastWindowClosed(True)
+    first, filled = seen["first"], seen["filled"]
+    # Shown first, saying what it opens, with the commands that need a plan switched off.
+    assert first["attached"] is False and first["rows"] == 0
+    assert first["title"] == "SCP Desktop — plan.db"
+    assert first["new_action"] is False and first["quit"] is True
+    assert first["busy"] is True and first["icon"] is True
+    # Then attached and filled: the demo's actions, commands back on, Undo still off.
+    assert filled["rows"] > 10
+    assert filled["title"] == "SCP Desktop — Demo — plan.db"
+    assert filled["new_action"] is True and filled["undo"] is False
+    assert filled["busy"] is None
