@@ -27,7 +27,7 @@ from collections.abc import Callable
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QPushButton, QWidget
 
 log = logging.getLogger(__name__)
@@ -247,15 +247,21 @@ def _show_problem(details: str, owner: QObject | None) -> None:
     show_problem(details, parent)
 
 
+# How soon a job delivered while its worker was still returning is looked at again.
+SWEEP_AGAIN_MS = 20
+
 # Jobs whose end has not yet been delivered, or whose worker may still hold them.
 _live: set[Job] = set()
 
 
 def _sweep() -> None:
-    # A job whose worker is still returning stays until a later sweep (the next job's start
-    # or end): freed on the worker thread, its relay would be destroyed off the GUI thread.
+    # A job whose worker is still returning stays until a later sweep, a few milliseconds on
+    # (or the next job's start or end): freed on the worker thread, its relay would be
+    # destroyed off the GUI thread.
     for job in [j for j in _live if not j.running and j.let_go.is_set()]:
         _live.discard(job)
+    if any(not j.running for j in _live):
+        QTimer.singleShot(SWEEP_AGAIN_MS, _sweep)
 
 
 def run_in_background(
