@@ -94,3 +94,22 @@ def test_init_refuses_a_shared_plan_that_holds_one_unless_forced(
     forced = _run("init", "--db", url, "--force")
     assert forced.returncode == 0, forced.stderr
     assert "Opened plan database" in forced.stdout and _actions(url) == 51
+
+
+def test_a_command_writing_a_plan_file_on_a_network_drive_is_refused_with_the_way_forward(
+    tmp_path: Path,
+) -> None:
+    from scp_desktop.commands.database import network_refusal
+
+    share = Path("/mnt/council-share/safety/plan.db")
+    said = network_refusal(share, "cifs")
+    assert said is not None
+    assert said.startswith("plan.db is on a network drive (cifs).")
+    assert "nothing was changed" in said
+    assert f"scp-desktop backup --db {share} --out FILE" in said
+    assert f"scp-desktop copy --from {share} --to postgresql+psycopg://" in said
+    # On this computer's own disks a command writes as before.
+    assert network_refusal(tmp_path / "plan.db", None) is None
+    made = _run("init", "--db", str(tmp_path / "plan.db"))
+    assert made.returncode == 0, made.stderr
+    assert "network drive" not in made.stderr

@@ -22,15 +22,35 @@ def open_for_command(args: argparse.Namespace, *, create: bool = False, writes: 
     return db
 
 
+def network_refusal(path: Path, kind: str | None) -> str | None:
+    """Why a command may not change the plan file `path` held on a network drive of `kind`
+    (None: on this computer's own disks), with the two ways forward."""
+    if kind is None:
+        return None
+    return (
+        f"{Path(path).name} is on a network drive ({kind}). SQLite, which keeps the plan, "
+        "cannot lock a file reliably over a network, so changes from two computers could "
+        "damage it; nothing was changed. Copy it to this computer first "
+        f"(scp-desktop backup --db {path} --out FILE), or put the plan on a shared plan "
+        f"server: scp-desktop copy --from {path} --to postgresql+psycopg://ROLE@HOST/DATABASE"
+    )
+
+
 def note_window_holder(path: Path) -> None:
-    """Commands do not take the window's hold on the file: each writes one short
-    transaction. When a window has the file open they say so, as that window shows the
-    change only when it next reads the plan."""
+    """Called before a command writes. A plan file on a network drive is refused, as the
+    window opens it read-only. Commands do not take the window's hold on the file: each
+    writes one short transaction. When a window has the file open they say so, as that
+    window shows the change only when it next reads the plan."""
+    from scp_desktop.services.errors import UserError
+    from scp_desktop.storage.drives import network_filesystem
     from scp_desktop.storage.instance_lock import holder_of
     from scp_desktop.storage.server import is_server_address
 
     if is_server_address(path):
         return  # a shared plan: every window sees the change by itself
+    refusal = network_refusal(path, network_filesystem(Path(path)))
+    if refusal is not None:
+        raise UserError(refusal)
     holder = holder_of(Path(path).expanduser().resolve())
     if holder is not None:
         print(
