@@ -182,4 +182,7 @@ def _start_window(app: Any, db_path: Path | None) -> int:
         code = app.exec()
     finally:
         start.finish()
+        from scp_desktop.ui.jobs import end_all
+
+        end_all()
     return start.exit_code if start.exit_code is not None else code

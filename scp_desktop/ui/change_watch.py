@@ -102,7 +102,7 @@ class ChangeWatch(QObject):
         if change.replaced or change.plans:
             w.reload()
         else:
-            w._apply_change(
+            w.refresh(
                 Changed(
                     action_ids=change.action_ids,
                     removed_action_ids=change.removed_action_ids,

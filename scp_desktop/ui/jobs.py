@@ -289,6 +289,16 @@ def is_running(job: Job | None) -> bool:
     return job is not None and job.running
 
 
+def end_all(timeout_ms: int = 60_000) -> bool:
+    """When the application closes: ask every job to stop and wait for the workers, so none
+    is cut off half-way by the interpreter shutting down (a backup stopped here leaves no
+    file, and is taken at the next opening). False if some work was still running at the
+    timeout."""
+    for job in list(_live):
+        job.cancel()
+    return bool(QThreadPool.globalInstance().waitForDone(timeout_ms))
+
+
 def run_with_progress(
     parent: QWidget,
     work: Work,

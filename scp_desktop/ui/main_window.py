@@ -990,8 +990,9 @@ class MainWindow(QMainWindow):
         self._show_officer()
 
     def ask_officer_name_if_missing(self) -> None:
-        """Asked once, on first start; changed later in Preferences."""
-        if not self.settings.officer_name:
+        """Asked once, on first start; changed later in Preferences. Not over a window
+        already closed (the question would keep the application open with no window)."""
+        if not self.settings.officer_name and self.isVisible():
             self.edit_preferences()
 
     def about(self) -> None:

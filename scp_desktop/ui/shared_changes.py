@@ -69,7 +69,7 @@ class SharedChangeWatcher(QObject):
         if QApplication.activeModalWidget() is not None or self.pending is None:
             return
         change, self.pending = self.pending, None
-        self.window._apply_change(
+        self.window.refresh(
             Changed(
                 action_ids=change.action_ids,
                 removed_action_ids=change.removed_action_ids,

@@ -3,6 +3,7 @@ plan file opened off the GUI thread and the window filled."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -137,3 +138,41 @@ def test_the_window_shows_before_its_plan_file_is_attached_then_fills(
     assert filled["title"] == "SCP Desktop — Demo — plan.db"
     assert filled["new_action"] is True and filled["undo"] is False
     assert filled["busy"] is None
+
+
+# A start that never ends prints where it is stuck after 30 s, instead of the test waiting on.
+STOPS_IF_STUCK = (
+    "import faulthandler, runpy, sys; faulthandler.dump_traceback_later(30, exit=True); "
+    "module, sys.argv = sys.argv[1], sys.argv[1:]; runpy.run_module(module, run_name='__main__')"
+)
+
+
+def test_closing_while_the_day_s_backup_is_taken_ends_cleanly(
+    tmp_path: Path, demo_template: Path
+) -> None:
+    """The backup job is asked to stop and waited for: the interpreter never shuts down
+    under a worker, and no half-written backup is left."""
+    from scp_desktop.storage.backups import folder_beside
+
+    plan_file = tmp_path / "plan.db"
+    shutil.copy(demo_template, plan_file)
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", STOPS_IF_STUCK, "tests.close_while_working", str(plan_file)],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "exit=0" in done.stdout
+    assert "Traceback" not in done.stderr and "Error calling" not in done.stderr, done.stderr
+    folder = folder_beside(plan_file)
+    left = sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+    assert not [name for name in left if "partial" in name or name.endswith(".tmp")], left
