@@ -240,3 +240,45 @@ def test_old_history_of_a_shared_plan_is_left_to_it(pg_demo_db: Database) -> Non
         purge_audit(pg_demo_db, 1, today=dt.date(2040, 1, 1))
     with pg_demo_db.session(audit=False) as s:
         assert s.scalar(select(func.count()).select_from(AuditEntry)) == before
+
+
+def test_the_same_migrations_upgrade_a_shared_plan_step_by_step(
+    pg_server: PostgresServer,
+) -> None:
+    """A server database left at each older schema in turn, as an installation kept through
+    the versions would have it, is upgraded by opening it to the same tables and columns as
+    one made new."""
+    from alembic import command
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import inspect
+    from sqlalchemy.engine import make_url
+
+    from scp_desktop.storage.database import _alembic_config, head_revision
+
+    def shape(db: Database) -> dict[str, list[str]]:
+        seen = inspect(db.engine)
+        return {
+            table: sorted(column["name"] for column in seen.get_columns(table))
+            for table in seen.get_table_names()
+        }
+
+    name = pg_server.new_database()
+    with_password = make_url(pg_server.url(name)).set(password=PASSWORD)
+    cfg = _alembic_config(with_password.render_as_string(hide_password=False))
+    script = ScriptDirectory.from_config(_alembic_config("sqlite://"))
+    revisions = [r.revision for r in reversed(list(script.walk_revisions()))]
+    assert len(revisions) > 2
+    for revision in revisions[:-1]:
+        command.upgrade(cfg, revision)
+    db, result = open_database(pg_server.url(name), password=PASSWORD)
+    fresh, _ = open_database(pg_server.url(pg_server.new_database()), password=PASSWORD)
+    try:
+        assert result.upgraded_from == revisions[-2]
+        assert db.schema_revision() == head_revision() == fresh.schema_revision()
+        assert shape(db) == shape(fresh)
+        # And the upgraded plan is read like any other.
+        with db.session() as s:
+            assert s.scalar(select(func.count()).select_from(Action)) == 0
+    finally:
+        db.close()
+        fresh.close()
