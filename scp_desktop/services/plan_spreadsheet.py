@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from scp_desktop.domain.deadlines import parse_deadline
+from scp_desktop.domain.deadlines import DeadlineKind, parse_deadline
 from scp_desktop.domain.money import parse_pounds
 from scp_desktop.domain.periods import FinancialYear
 from scp_desktop.excel.columns import Meaning, normalise_header
@@ -588,6 +588,13 @@ def _action(
         return text[: limit - 1] + "…"
 
     deadline = parse_deadline(line.by_when)
+    if deadline.kind is DeadlineKind.UNKNOWN and deadline.text:
+        # Kept as written ("31/02/2023", "end of term"), never dropped, and said: it is never
+        # overdue until the officer gives it a date the form can read.
+        summary.warnings.append(
+            f"{line.sheet} row {line.row}, By when: '{deadline.text}' is not a date or month "
+            "SCP Desktop can read; kept as written (correct it in the action's form)"
+        )
     status = action_status(line.status)
     if status is None:
         summary.warnings.append(

@@ -353,3 +353,26 @@ def test_notes_go_with_the_actions_rolled_over_into_next_year(db: Database, tmp_
         == "Needs ten more volunteers by summer\nHow we will measure it: Nights covered"
     )
     assert next_id is not None and len(carried) == 2
+
+
+def test_a_by_when_that_is_not_a_date_is_kept_as_written_and_said(
+    db: Database, tmp_path: Path
+) -> None:
+    path = tendring_plan(tmp_path / "plan.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb.active
+    assert ws is not None
+    ws["J5"] = "31/02/2025"  # no such day
+    ws["J6"] = "end of term"
+    wb.save(path)
+    summary = load_plan_spreadsheet(db, preview_plan_spreadsheet(db, path))
+    said = [w for w in summary.warnings if "By when" in w]
+    assert any("row 5, By when: '31/02/2025' is not a date" in w for w in said), said
+    assert any("row 6, By when: 'end of term' is not a date" in w for w in said), said
+    with db.session() as s:
+        actions = {a.reference: a for a in s.scalars(select(Action))}
+        assert (actions["T1"].deadline_kind, actions["T1"].deadline_text) == (
+            "unknown",
+            "31/02/2025",
+        )
+        assert actions["T1"].deadline_date is None
