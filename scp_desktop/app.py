@@ -181,7 +181,8 @@ def _start_window(app: Any, db_path: Path | None) -> int:
     try:
         code = app.exec()
     finally:
-        start.finish()
+        # Every job still running (a file still opening, the day's backup) is asked to stop
+        # and waited for: none is cut off by the interpreter's end.
         from scp_desktop.ui.jobs import end_all
 
         end_all()

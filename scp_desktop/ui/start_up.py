@@ -15,7 +15,7 @@ from scp_desktop import APP_NAME
 from scp_desktop.services.errors import UserError
 from scp_desktop.storage.errors import DatabaseError
 from scp_desktop.ui.file_access import Access, choose_access, keep_access, names_server
-from scp_desktop.ui.jobs import CancelToken, Job, run_in_background
+from scp_desktop.ui.jobs import CancelToken, run_in_background
 
 if TYPE_CHECKING:
     from scp_desktop.storage.access import ReadOnly
@@ -69,7 +69,6 @@ class StartUp(QObject):
         self.then_spreadsheet = then_spreadsheet
         self.exit_code: int | None = None
         self.access: Access | None = None
-        self.task: Job | None = None
 
     def begin_soon(self) -> None:
         # After the window's first paint: the event loop paints before it runs timers.
@@ -105,7 +104,7 @@ class StartUp(QObject):
             _warm_modules()
             return db, result
 
-        self.task = run_in_background(
+        run_in_background(
             work, name="open the plan file", owner=self, done=self._opened, failed=self._failed
         )
 
@@ -121,7 +120,6 @@ class StartUp(QObject):
         self._opened(opened)
 
     def _opened(self, opened: Any) -> None:
-        self.task = None
         if opened is None:
             return
         db, result = opened
@@ -145,7 +143,6 @@ class StartUp(QObject):
         QTimer.singleShot(0, window.ask_officer_name_if_missing)
 
     def _failed(self, message: str) -> None:
-        self.task = None
         if self.access is not None:
             self.access.release()
         QMessageBox.critical(self.window, APP_NAME, message)
@@ -156,10 +153,3 @@ class StartUp(QObject):
         # Said before the window closes: closing the last window would end the loop with 0.
         QCoreApplication.exit(code)
         self.window.close()
-
-    def finish(self) -> None:
-        """After the event loop: a file still opening is let go of once its open ends."""
-        task, self.task = self.task, None
-        if task is not None:
-            task.cancel()
-            task.wait(60.0)
