@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from scp_desktop.services import editing
 from scp_desktop.services.shared_changes import changes_since, where_we_stand
-from scp_desktop.storage.database import open_database
+from scp_desktop.storage.database import Database, open_database
 from scp_desktop.storage.models import Action
 from scp_desktop.ui.main_window import MainWindow
 from scp_desktop.ui.settings import Settings
@@ -21,10 +21,12 @@ def _title(window: MainWindow, action_id: int) -> str:
     return next(r.title for r in window.model.all_rows() if r.id == action_id)
 
 
-def test_another_officers_change_appears_and_the_officer_keeps_their_place(
-    qtbot: QtBot, pg_server: PostgresServer, pg_demo_template: str
-) -> None:
-    name = pg_server.new_database(pg_demo_template)
+def _dee_watching_and_eve(
+    qtbot: QtBot, pg_server: PostgresServer, template: str
+) -> tuple[MainWindow, SharedChangeWatcher, Database, Database]:
+    """A shared plan made from the demo: Dee's window, watching for others' changes (every
+    0.1 s), and Eve's connection as another officer."""
+    name = pg_server.new_database(template)
     pg_server.grant(name)
     mine, result = open_database(pg_server.url(name, pg_server.officer("Dee")), password=PASSWORD)
     theirs, _ = open_database(pg_server.url(name, pg_server.officer("Eve")), password=PASSWORD)
@@ -35,6 +37,13 @@ def test_another_officers_change_appears_and_the_officer_keeps_their_place(
     assert isinstance(watcher, SharedChangeWatcher)
     watcher.timer.setInterval(100)
     qtbot.waitUntil(lambda: watcher.seen is not None, timeout=10000)
+    return window, watcher, mine, theirs
+
+
+def test_another_officers_change_appears_and_the_officer_keeps_their_place(
+    qtbot: QtBot, pg_server: PostgresServer, pg_demo_template: str
+) -> None:
+    window, watcher, mine, theirs = _dee_watching_and_eve(qtbot, pg_server, pg_demo_template)
     rows = window.model.all_rows()
     chosen, changed = rows[3].id, rows[10].id
     assert window.select_action(chosen, show=False)
@@ -95,17 +104,7 @@ def test_an_officers_unsaved_form_survives_anothers_change_and_is_saved(
 
     from scp_desktop.ui.action_form import ActionFormDialog
 
-    name = pg_server.new_database(pg_demo_template)
-    pg_server.grant(name)
-    mine, result = open_database(pg_server.url(name, pg_server.officer("Dee")), password=PASSWORD)
-    theirs, _ = open_database(pg_server.url(name, pg_server.officer("Eve")), password=PASSWORD)
-    window = MainWindow(mine, Settings(), open_result=result)
-    qtbot.addWidget(window)
-    window.show()
-    watcher = window.shared_changes
-    assert isinstance(watcher, SharedChangeWatcher)
-    watcher.timer.setInterval(100)
-    qtbot.waitUntil(lambda: watcher.seen is not None, timeout=10000)
+    window, watcher, mine, theirs = _dee_watching_and_eve(qtbot, pg_server, pg_demo_template)
     qtbot.keyClicks(window.filter_bar.search, "a")
     rows = window.model.all_rows()
     chosen, changed = rows[2].id, rows[5].id
