@@ -13,6 +13,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 from sqlalchemy import func, select
 
@@ -90,6 +91,18 @@ def _url(server: PostgresServer, role: str, database: str = "safer_colchester") 
     return f"postgresql+psycopg://{role}@127.0.0.1:{server.port}/{database}"
 
 
+def _connect(server: PostgresServer, role: str) -> psycopg.Connection[tuple[object, ...]]:
+    """A plain connection to the partnership's database as `role`, as IT's tools make one."""
+    return psycopg.connect(
+        host="127.0.0.1",
+        port=server.port,
+        user=role,
+        password=PASSWORD,
+        dbname="safer_colchester",
+        autocommit=True,
+    )
+
+
 def _actions(url: str) -> int:
     db, _ = open_database(url, password=PASSWORD, create=False)
     try:
@@ -117,16 +130,7 @@ def test_the_readme_sets_up_a_partnerships_server_as_it_says(
         assert done.returncode == 0, (line, done.stderr)
     assert _actions(_url(server, "scp_owner")) == 51
     # The grants, as scp_owner in that database.
-    import psycopg
-
-    with psycopg.connect(
-        host="127.0.0.1",
-        port=server.port,
-        user="scp_owner",
-        password=PASSWORD,
-        dbname="safer_colchester",
-        autocommit=True,
-    ) as conn:
+    with _connect(server, "scp_owner") as conn:
         for statement in _statements(grants):
             conn.execute(statement.encode())
     # An officer edits, and the history records her role.
@@ -146,23 +150,9 @@ def test_the_readme_sets_up_a_partnerships_server_as_it_says(
     where_we_stand(board)
     board.close()
     # A table a newer version adds on upgrade is the groups' too (the default privileges).
-    with psycopg.connect(
-        host="127.0.0.1",
-        port=server.port,
-        user="scp_owner",
-        password=PASSWORD,
-        dbname="safer_colchester",
-        autocommit=True,
-    ) as conn:
+    with _connect(server, "scp_owner") as conn:
         conn.execute("CREATE TABLE added_later (id serial PRIMARY KEY, note text)")
-    with psycopg.connect(
-        host="127.0.0.1",
-        port=server.port,
-        user="jsmith",
-        password=PASSWORD,
-        dbname="safer_colchester",
-        autocommit=True,
-    ) as conn:
+    with _connect(server, "jsmith") as conn:
         conn.execute("INSERT INTO added_later (note) VALUES ('written by an editor')")
     # Another partnership's officer is kept out, and told so.
     with server.admin() as conn:
