@@ -102,14 +102,7 @@ class ChangeWatch(QObject):
         if change.replaced or change.plans:
             w.reload()
         else:
-            w.refresh(
-                Changed(
-                    action_ids=change.action_ids,
-                    removed_action_ids=change.removed_action_ids,
-                    structure=change.structure,
-                    reference=change.reference,
-                )
-            )
+            w.refresh(Changed.saved_elsewhere(change))
         # Reading again changed nothing in the file: it stays seen.
         officer = (w.settings.officer_name or w.db.user or "").strip().casefold()
         own = bool(officer) and all(who.strip().casefold() == officer for who in change.who)

@@ -69,14 +69,7 @@ class SharedChangeWatcher(QObject):
         if QApplication.activeModalWidget() is not None or self.pending is None:
             return
         change, self.pending = self.pending, None
-        self.window.refresh(
-            Changed(
-                action_ids=change.action_ids,
-                removed_action_ids=change.removed_action_ids,
-                structure=change.structure,
-                reference=change.reference,
-            )
-        )
+        self.window.refresh(Changed.saved_elsewhere(change))
         who = ", ".join(change.who) or "another officer"
         self.window.statusBar().showMessage(f"Changes by {who} are now shown.", 8000)
 
