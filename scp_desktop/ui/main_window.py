@@ -765,9 +765,9 @@ class MainWindow(QMainWindow):
         }
 
     def command_state(self) -> CommandState:
-        db: Database | None = getattr(self, "db", None)
-        if db is None:
+        if not self.has_database:
             return CommandState()  # shown before its plan file is attached
+        db = self.db
         priority, objective = self.structure_context()
         return CommandState(
             database=True,
