@@ -120,10 +120,10 @@ def open_shared_plan(place: Path, user: str) -> tuple[Any, Any] | None:
 def run_gui(db_path: Path | None = None) -> int:
     """The window: its frame shown first (built from Qt and light modules only), then the plan
     file opened on a worker thread while it shows "Opening …", then attached and filled."""
-    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtCore import QCoreApplication, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from scp_desktop.ui.problem_dialog import install_exception_hook
+    from scp_desktop.ui.exception_hook import install_exception_hook
     from scp_desktop.ui.splash import application_icon
 
     QCoreApplication.setOrganizationName("SCP Desktop")
@@ -132,7 +132,9 @@ def run_gui(db_path: Path | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setWindowIcon(application_icon())
-    configure_logging()
+    # The log is set up by the event loop's first turn, once the first window has painted:
+    # its module and the log folder's look-up are not worth a later window.
+    QTimer.singleShot(0, configure_logging)
     # From here on, a problem (on the start page too) is logged and shown, never lost.
     reporter = install_exception_hook(app)
     try:
@@ -165,18 +167,21 @@ def _start_window(app: Any, db_path: Path | None) -> int:
 
     from scp_desktop.ui.collector import install_garbage_collector
     from scp_desktop.ui.main_window import MainWindow
-    from scp_desktop.ui.screen_fit import install_screen_fit
+    from scp_desktop.ui.screen_fit import fit_to_screen, install_screen_fit
     from scp_desktop.ui.start_up import StartUp
 
     # Reference cycles are freed between events, never inside a paint or a worker thread.
     install_garbage_collector(app)
-    # A window sized for a large screen opens within a small one (1366×768 with a taskbar).
-    install_screen_fit(app)
     window = MainWindow(None, settings, opening=path)
     start = StartUp(
         window, path, open_plan_file, open_shared_plan, then_spreadsheet=then_spreadsheet
     )
+    # A window sized for a large screen opens within a small one (1366×768 with a taskbar):
+    # this one now, every later one as it shows. The filter sees every event of the
+    # application, so it is installed after the window's many are built.
+    fit_to_screen(window)
     window.show()
+    install_screen_fit(app)
     start.begin_soon()
     try:
         code = app.exec()

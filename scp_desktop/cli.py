@@ -226,6 +226,22 @@ def _extra_commands() -> list[Callable[..., None]]:
     return commands.registrars()
 
 
+def window_arguments(argv: Sequence[str]) -> argparse.Namespace | None:
+    """The arguments when they only start the window (`--db` at most), read without building
+    every command's parser: that would import each feature's module before the window shows.
+    None when they name a command, ask for help or the version, or are not understood: the
+    whole parser then reads (and explains) them."""
+    if any(arg.startswith("-h") or arg in ("--help", "--version") for arg in argv):
+        return None
+    parser = argparse.ArgumentParser(prog="scp-desktop", add_help=False, exit_on_error=False)
+    _db_arg(parser, top=True)
+    try:
+        args, rest = parser.parse_known_args(list(argv))
+    except argparse.ArgumentError:
+        return None
+    return None if rest else args
+
+
 def gui_main(argv: Sequence[str] | None = None) -> int:
     return main(argv)
 
@@ -235,14 +251,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if message:
         print(message, file=sys.stderr)
         return EXIT_FAILED
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    configure_logging()
+    given = list(sys.argv[1:] if argv is None else argv)
+    args = window_arguments(given)
+    if args is None:
+        args = build_parser().parse_args(given)
     handler: Handler | None = getattr(args, "handler", None)
     if handler is None:
         from scp_desktop.app import run_gui
 
-        return run_gui(args.db)
+        return run_gui(args.db)  # which sets the log up once its first window shows
+    configure_logging()
     from scp_desktop.services.errors import UserError
     from scp_desktop.storage.database import DatabaseError
     from scp_desktop.storage.server import ServerAddressError

@@ -9,15 +9,12 @@ and e-mail addresses.
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import platform
 import re
 import sys
 import traceback
 from pathlib import Path
 from types import TracebackType
-
-from platformdirs import user_log_path
 
 from scp_desktop import APP_NAME, __version__
 
@@ -39,6 +36,8 @@ _EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 
 def log_folder() -> Path:
     """Windows: %LOCALAPPDATA%\\SCP Desktop\\Logs; Linux: ~/.local/state/scp-desktop/log."""
+    from platformdirs import user_log_path
+
     if sys.platform == "win32":
         return user_log_path("SCP Desktop", appauthor=False)
     return user_log_path("scp-desktop", appauthor=False)
@@ -113,14 +112,23 @@ class ScrubbingFormatter(logging.Formatter):
         return text
 
 
-class _Handler(logging.handlers.RotatingFileHandler):
-    """Marks the handler this module added, so configuring again replaces it."""
+# The name of the handler this module adds, so configuring again replaces it. The handler's
+# module (logging.handlers, with socket and pickle) loads when the log is configured, after
+# the window shows.
+_HANDLER_NAME = "scp_desktop.file"
+
+
+def _own_handlers() -> list[logging.FileHandler]:
+    return [
+        h
+        for h in logging.getLogger(ROOT_LOGGER).handlers
+        if h.get_name() == _HANDLER_NAME and isinstance(h, logging.FileHandler)
+    ]
 
 
 def current_log_file() -> Path | None:
-    for handler in logging.getLogger(ROOT_LOGGER).handlers:
-        if isinstance(handler, _Handler):
-            return Path(handler.baseFilename)
+    for handler in _own_handlers():
+        return Path(handler.baseFilename)
     return None
 
 
@@ -135,13 +143,18 @@ def configure_logging(folder: Path | None = None, *, level: int = logging.INFO) 
     logger = logging.getLogger(ROOT_LOGGER)
     if current_log_file() == target:
         return target
+    from logging.handlers import RotatingFileHandler
+
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        handler = _Handler(target, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8")
+        handler = RotatingFileHandler(
+            target, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8"
+        )
     except OSError:
         return None
+    handler.set_name(_HANDLER_NAME)
     handler.setFormatter(ScrubbingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    for old in [h for h in logger.handlers if isinstance(h, _Handler)]:
+    for old in _own_handlers():
         logger.removeHandler(old)
         old.close()
     logger.addHandler(handler)

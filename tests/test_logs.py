@@ -52,7 +52,7 @@ def test_log_folder_is_the_users_log_folder(
             [
                 h
                 for h in logging.getLogger("scp_desktop").handlers
-                if h.__class__.__name__ == "_Handler"
+                if h.get_name() == "scp_desktop.file"
             ]
         )
         == 1
@@ -195,7 +195,7 @@ def test_the_log_file_rotates_and_keeps_a_bounded_number_of_old_files(tmp_path: 
     path = configure_logging(tmp_path)
     assert path == tmp_path / LOG_FILE_NAME
     (handler,) = [
-        h for h in logging.getLogger("scp_desktop").handlers if h.__class__.__name__ == "_Handler"
+        h for h in logging.getLogger("scp_desktop").handlers if h.get_name() == "scp_desktop.file"
     ]
     assert isinstance(handler, logging.handlers.RotatingFileHandler)
     assert (handler.maxBytes, handler.backupCount) == (MAX_BYTES, BACKUPS)

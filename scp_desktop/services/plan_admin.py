@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
-
-from scp_desktop.domain.periods import FinancialYear, Quarter
-from scp_desktop.domain.reporting import reporting_quarter
+from scp_desktop.domain.periods import Quarter
+from scp_desktop.services import plan_reads
 from scp_desktop.services.errors import UserError
-from scp_desktop.storage.database import Database
-from scp_desktop.storage.models import Plan, QuarterSignoff
+from scp_desktop.storage.database import Database, sqlite_connection
+from scp_desktop.storage.models import Plan
 
 TITLE_LIMIT = 300
 STATUSES = ("draft", "live", "closed")
@@ -50,19 +48,6 @@ def set_plan_status(db: Database, plan_id: int, status: str) -> str:
 
 
 def opening_quarter(db: Database, plan_id: int, year: str, today: dt.date) -> Quarter | None:
-    """The quarter a plan for `year` opens on: the one being reported (domain.reporting), or
-    a later one its updates have already reached (returns for the quarter in progress that
-    came in early). None for a year already over."""
-    from scp_desktop.services.workspace import latest_reported_quarter
-
+    """The quarter a plan for `year` opens on (plan_reads.opening_quarter)."""
     with db.session(audit=False) as s:
-        signed = set(
-            s.scalars(select(QuarterSignoff.quarter).where(QuarterSignoff.unlocked_at.is_(None)))
-        )
-    reporting = reporting_quarter(FinancialYear.parse(year), today, signed)
-    if reporting is None:
-        return None
-    latest = latest_reported_quarter(db, plan_id)
-    if latest is not None and reporting.code < latest <= Quarter.containing(today).code:
-        return Quarter.parse(latest)
-    return reporting
+        return plan_reads.opening_quarter(sqlite_connection(s), plan_id, year, today)

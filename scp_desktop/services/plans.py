@@ -9,7 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from scp_desktop.domain.rag import RAG
+from scp_desktop.services import plan_reads
 from scp_desktop.services.errors import UserError
+from scp_desktop.services.plan_reads import PartnershipInfo, PlanInfo
 from scp_desktop.storage.database import Database, sqlite_connection
 from scp_desktop.storage.models import (
     Action,
@@ -18,23 +20,6 @@ from scp_desktop.storage.models import (
     Plan,
     QuarterUpdate,
 )
-
-
-@dataclass(frozen=True)
-class PlanInfo:
-    id: int
-    year: str
-    title: str
-    status: str
-
-
-@dataclass(frozen=True)
-class PartnershipInfo:
-    name: str
-    abbreviation: str
-    area: str
-    prepared_by: str
-    is_demo: bool
 
 
 @dataclass
@@ -89,26 +74,12 @@ class PlanTree:
 
 def partnership(db: Database) -> PartnershipInfo | None:
     with db.session(audit=False) as s:
-        found = (
-            sqlite_connection(s)
-            .execute(
-                "SELECT name, abbreviation, area, prepared_by, is_demo FROM partnership "
-                "ORDER BY id LIMIT 1"
-            )
-            .fetchone()
-        )
-    if found is None:
-        return None
-    name, abbreviation, area, prepared_by, is_demo = found
-    return PartnershipInfo(name, abbreviation, area, prepared_by, bool(is_demo))
+        return plan_reads.partnership(sqlite_connection(s))
 
 
 def list_plans(db: Database) -> list[PlanInfo]:
     with db.session(audit=False) as s:
-        found = sqlite_connection(s).execute(
-            'SELECT id, year, title, status FROM "plan" ORDER BY year DESC, id'
-        )
-        return [PlanInfo(pid, year, title, status) for pid, year, title, status in found]
+        return plan_reads.plans(sqlite_connection(s))
 
 
 def plan_tree(db: Database, plan_id: int, quarter: str) -> PlanTree:

@@ -41,7 +41,7 @@ from scp_desktop.storage.errors import DatabaseError
 from scp_desktop.ui.filtering import ActionFilter
 
 if TYPE_CHECKING:
-    from scp_desktop.services.workspace import ActionRow, Progress
+    from scp_desktop.services.plan_reads import ActionRow, Progress
 
 Index = QModelIndex | QPersistentModelIndex
 RAG_ROLE = Qt.ItemDataRole.UserRole + 1  # the RAG letter (or None) in a quarter column
@@ -422,7 +422,7 @@ class ActionTableModel(QAbstractTableModel):
         if not self._progress_complete:
             self._progress_complete = self._read_progress(None)
         progress = self._progress
-        from scp_desktop.services.workspace import NO_PROGRESS
+        from scp_desktop.services.plan_reads import NO_PROGRESS
 
         def key(r: ActionRow) -> tuple[bool, str]:
             text = progress.get(r.id, NO_PROGRESS).text
@@ -436,7 +436,7 @@ class ActionTableModel(QAbstractTableModel):
         if found is None:
             near = self._shown[max(0, r - _PROGRESS_BEFORE) : r + _PROGRESS_AFTER]
             self._read_progress([n.id for n in near if n.id not in self._progress])
-            from scp_desktop.services.workspace import NO_PROGRESS
+            from scp_desktop.services.plan_reads import NO_PROGRESS
 
             # An action the loader does not know (or a failed read) is not asked again.
             found = self._progress.setdefault(row.id, NO_PROGRESS)

@@ -10,7 +10,8 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QDialog, QMainWindow, QWidget
 
     from scp_desktop.domain.periods import Quarter
-    from scp_desktop.services.workspace import ActionRow, PlanStructure
+    from scp_desktop.services.plan_reads import ActionRow
+    from scp_desktop.services.workspace import PlanStructure
     from scp_desktop.storage.database import Database, OpenResult
     from scp_desktop.ui.edits import Edits
     from scp_desktop.ui.settings import Settings

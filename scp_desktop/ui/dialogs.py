@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
 
 from scp_desktop.domain.periods import FinancialYear
 from scp_desktop.domain.rag import RAG
-from scp_desktop.services.workspace import ActionRow, PlanStructure
+from scp_desktop.services.plan_reads import ActionRow
+from scp_desktop.services.workspace import PlanStructure
 from scp_desktop.ui.list_table_model import ListTableModel, list_view
 
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from scp_desktop.domain.rag import RAG
-    from scp_desktop.services.workspace import ActionRow
+    from scp_desktop.services.plan_reads import ActionRow
 
 
 @dataclass(frozen=True)

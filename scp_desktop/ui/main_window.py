@@ -64,7 +64,7 @@ from scp_desktop.ui.user_guide import install_help, open_guide, section_for
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from scp_desktop.services import import_undo, plan_admin, plans, workspace
+    from scp_desktop.services import import_undo, plan_admin, plan_reads, plans, workspace
     from scp_desktop.storage.database import Database, OpenResult
     from scp_desktop.ui.change_watch import ChangeWatch
     from scp_desktop.ui.edits import Edits
@@ -516,7 +516,7 @@ class MainWindow(QMainWindow):
         self._describe_filter()
         self.refresh_commands()
 
-    def _show_rows(self, rows: list[workspace.ActionRow]) -> None:
+    def _show_rows(self, rows: list[plan_reads.ActionRow]) -> None:
         """Put a whole plan's rows in the table; its search texts follow from a worker,
         started when the officer goes to the search box, or a second after the rows are shown,
         so reading them does not compete with the first paint and the first sorts and scrolls."""
@@ -714,7 +714,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Choose an action in the table first.", 4000)
         return action_id
 
-    def action_row(self, action_id: int) -> workspace.ActionRow:
+    def action_row(self, action_id: int) -> plan_reads.ActionRow:
         return self.model.row_at(self.model.row_of(action_id))
 
     def structure_context(self) -> tuple[int | None, int | None]:

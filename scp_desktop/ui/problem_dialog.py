@@ -1,16 +1,12 @@
-"""Unexpected errors in the window: logged, shown as a plain message with "Copy details",
-and the window carries on."""
+"""The dialog that shows an unexpected error as a plain message with "Copy details"; the
+hook that logs and routes errors to it is ui/exception_hook.py."""
 
 from __future__ import annotations
 
 import platform
-import sys
-import threading
-from collections.abc import Callable
-from types import TracebackType
 
 import shiboken6
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -23,9 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from scp_desktop import APP_NAME, __version__
-from scp_desktop.logs import current_log_file, log_unexpected, safe_traceback
-
-ExceptHook = Callable[[type[BaseException], BaseException, TracebackType | None], None]
+from scp_desktop.logs import current_log_file, safe_traceback
 
 
 def problem_details(exc: BaseException) -> str:
@@ -109,64 +103,3 @@ def show_problem(details: str, parent: QWidget | None = None) -> ProblemDialog:
         _shown = dialog
     dialog.report(details)
     return dialog
-
-
-class ProblemReporter(QObject):
-    """Receives problems from any thread and shows them on the GUI thread."""
-
-    problem = Signal(str)  # details
-
-    def __init__(self, app: QApplication) -> None:
-        super().__init__(app)
-        self.dialog: ProblemDialog | None = None
-        self._previous: ExceptHook = sys.excepthook
-        self._previous_thread_hook = threading.excepthook
-        # Queued: a problem on a worker thread is shown by the GUI thread.
-        self.problem.connect(self._show, Qt.ConnectionType.QueuedConnection)
-
-    def install(self) -> None:
-        sys.excepthook = self.excepthook
-        threading.excepthook = self.thread_excepthook
-
-    def uninstall(self) -> None:
-        if sys.excepthook == self.excepthook:
-            sys.excepthook = self._previous
-        if threading.excepthook == self.thread_excepthook:
-            threading.excepthook = self._previous_thread_hook
-
-    def excepthook(
-        self, kind: type[BaseException], exc: BaseException, tb: TracebackType | None
-    ) -> None:
-        if issubclass(kind, KeyboardInterrupt):
-            self._previous(kind, exc, tb)
-            return
-        # Qt hands an exception raised in a background job's worker thread to this hook on
-        # that thread: the log says where it came from.
-        on_gui_thread = threading.current_thread() is threading.main_thread()
-        self._report(kind, exc, tb, "the window" if on_gui_thread else "a background task")
-
-    def thread_excepthook(self, args: threading.ExceptHookArgs) -> None:
-        if args.exc_value is None:
-            return
-        self._report(args.exc_type, args.exc_value, args.exc_traceback, "a background task")
-
-    def _report(
-        self, kind: type[BaseException], exc: BaseException, tb: TracebackType | None, where: str
-    ) -> None:
-        try:
-            log_unexpected(kind, exc, tb, where)
-            self.problem.emit(problem_details(exc))
-        except Exception:  # the hook itself must never raise
-            self._previous(kind, exc, tb)
-
-    def _show(self, details: str) -> None:
-        if self.dialog is None:
-            self.dialog = ProblemDialog(QApplication.activeWindow())
-        self.dialog.report(details)
-
-
-def install_exception_hook(app: QApplication) -> ProblemReporter:
-    """From now on an unexpected exception is logged and shown, and the window stays."""
-    reporter = ProblemReporter(app)
-    reporter.install()
-    return reporter

@@ -54,18 +54,19 @@ def clamp_to_screen(window: QWidget) -> None:
         window.move(max(x, free.left()), max(y, free.top()))
 
 
+def fit_to_screen(window: QWidget) -> None:
+    """Clamp `window` to its screen once: the first time it is shown, or before."""
+    if not window.property("scp_fitted"):
+        window.setProperty("scp_fitted", True)
+        clamp_to_screen(window)
+
+
 class ScreenFit(QObject):
     """Application-wide: each window, as it is first shown, is clamped to its screen."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (
-            event.type() == QEvent.Type.Show
-            and isinstance(watched, QWidget)
-            and isinstance(watched, QDialog | QMainWindow)
-            and not watched.property("scp_fitted")
-        ):
-            watched.setProperty("scp_fitted", True)
-            clamp_to_screen(watched)
+        if event.type() == QEvent.Type.Show and isinstance(watched, QDialog | QMainWindow):
+            fit_to_screen(watched)
         return False
 
 

@@ -5,20 +5,20 @@ from __future__ import annotations
 import datetime as dt
 
 from scp_desktop.domain.rag import RAG
-from scp_desktop.services import editing, plans, workspace
+from scp_desktop.services import editing, plan_reads, plans, workspace
 from scp_desktop.services.edit_inputs import UpdateFields
 from scp_desktop.storage.database import Database
 
 TODAY = dt.date(2022, 11, 1)
 
 
-def _rows(db: Database, quarter: str) -> dict[int, workspace.ActionRow]:
+def _rows(db: Database, quarter: str) -> dict[int, plan_reads.ActionRow]:
     return {
         r.id: r for r in workspace.load_action_rows(db, plans.list_plans(db)[0].id, quarter, TODAY)
     }
 
 
-def _progress(db: Database, quarter: str, action_id: int) -> workspace.Progress:
+def _progress(db: Database, quarter: str, action_id: int) -> plan_reads.Progress:
     plan_id = plans.list_plans(db)[0].id
     everything = workspace.load_latest_progress(db, plan_id, quarter)
     only = workspace.load_latest_progress(db, plan_id, quarter, action_ids=[action_id])
@@ -38,7 +38,7 @@ def test_latest_progress_skips_blank_and_later_quarters(demo_db: Database) -> No
     assert in_q3.rags == (None, RAG.GREEN, RAG.AMBER, RAG.RED) and not in_q3.not_reported
     assert _progress(demo_db, "2022-23-Q4", crew.id) == ("Q4 words", "Q4 2022-23")
     # Every action asked about has an answer, one with nothing reported yet too.
-    assert _progress(demo_db, "2022-23-Q1", crew.id) == workspace.NO_PROGRESS
+    assert _progress(demo_db, "2022-23-Q1", crew.id) == plan_reads.NO_PROGRESS
     assert _rows(demo_db, "2022-23-Q1")[crew.id].not_reported
     plan_id = plans.list_plans(demo_db)[0].id
     assert len(workspace.load_latest_progress(demo_db, plan_id, "2022-23-Q1")) == 51
@@ -65,8 +65,8 @@ def test_search_texts_hold_every_narrative_of_the_year_in_lower_case(demo_db: Da
 def test_rows_have_every_field_in_order(demo_db: Database) -> None:
     """The rows are made with tuple.__new__ for speed: each must still be a whole ActionRow."""
     rows = list(_rows(demo_db, "2022-23-Q2").values())
-    assert rows and all(len(r) == len(workspace.ActionRow._fields) for r in rows)
-    assert all(r == workspace.ActionRow(*r) for r in rows)
+    assert rows and all(len(r) == len(plan_reads.ActionRow._fields) for r in rows)
+    assert all(r == plan_reads.ActionRow(*r) for r in rows)
     crew = next(r for r in rows if r.title == "Crucial Crew")
     assert crew.lead_lower == crew.lead.lower() and isinstance(crew.lead_ids, tuple)
     assert isinstance(crew.frameworks, tuple) and len(crew.rags) == 4
@@ -84,8 +84,8 @@ def test_search_texts_lower_case_every_alphabet_but_skip_texts_that_need_none() 
     }
     for given, expected in cases.items():
         raw = given.encode()
-        lowered = workspace._lower_rest(raw)
+        lowered = plan_reads._lower_rest(raw)
         assert lowered.decode() == expected, given
         assert lowered == given.lower().encode()
     unchanged = "£5 – “quoted”".encode()
-    assert workspace._lower_rest(unchanged) is unchanged  # no copy when nothing changes
+    assert plan_reads._lower_rest(unchanged) is unchanged  # no copy when nothing changes

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from scp_desktop.domain.periods import Quarter
-from scp_desktop.services import edit_inputs, editing, workspace
+from scp_desktop.services import edit_inputs, editing, plan_reads, workspace
 from scp_desktop.services.returns.index import plan_for_quarter
 from scp_desktop.storage.copying import CopyRefused, copy_database, table_checksum
 from scp_desktop.storage.database import Database, open_database
@@ -23,7 +23,7 @@ Q2 = "2022-23-Q2"
 TODAY = dt.date(2022, 11, 1)
 
 
-def _rows(db: Database) -> list[workspace.ActionRow]:
+def _rows(db: Database) -> list[plan_reads.ActionRow]:
     return workspace.load_action_rows(db, plan_for_quarter(db, Quarter.parse(Q2)), Q2, TODAY)
 
 

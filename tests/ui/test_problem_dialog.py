@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QPushButton, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
 from scp_desktop.logs import configure_logging
-from scp_desktop.ui.problem_dialog import ProblemReporter, install_exception_hook
+from scp_desktop.ui.exception_hook import ProblemReporter, install_exception_hook
 
 SECRET = "Kestrel-8841 victim statement"
 

@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 from scp_desktop.domain.rag import RAG
 from scp_desktop.services import editing, workspace
 from scp_desktop.services.edit_inputs import UpdateFields
-from scp_desktop.services.workspace import Progress
+from scp_desktop.services.plan_reads import Progress
 from scp_desktop.storage.database import Database, make_engine
 from scp_desktop.ui import action_table
 from scp_desktop.ui.action_table import ActionTableModel, Column

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication
 from scp_desktop.domain.indicators import Assessment, PeriodKind, StatusState, Unit
 from scp_desktop.domain.rag import RAG
 from scp_desktop.services import indicators as svc
-from scp_desktop.services.workspace import ActionRow, Progress
+from scp_desktop.services.plan_reads import ActionRow, Progress
 from scp_desktop.ui.action_table import _progress_tooltip
 from scp_desktop.ui.filtering import ActionFilter, _text_checks
 from scp_desktop.ui.indicators.values_grid import (

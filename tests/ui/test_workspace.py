@@ -327,7 +327,7 @@ def test_roll_over_ticks_a_large_plan_at_once(qtbot: QtBot, qtmodeltester: objec
     from PySide6.QtWidgets import QPushButton
 
     from scp_desktop.domain.rag import RAG
-    from scp_desktop.services.workspace import ActionRow
+    from scp_desktop.services.plan_reads import ActionRow
 
     def row(n: int) -> ActionRow:
         rags = (RAG.GREEN, RAG.BLUE if n % 10 == 0 else None, None, None)
