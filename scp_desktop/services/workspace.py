@@ -16,11 +16,12 @@ from sqlalchemy.orm import Session
 
 from scp_desktop.domain.periods import FinancialYear, Quarter
 from scp_desktop.domain.rag import RAG, Travel, direction_of_travel
-from scp_desktop.services import plan_reads
+from scp_desktop.services import first_screen, plan_reads
 from scp_desktop.services.bulk import collector_paused
 from scp_desktop.services.edit_inputs import ActionFields, UpdateFields, fields_of
 from scp_desktop.services.errors import UserError
-from scp_desktop.services.plan_reads import ActionRow, Progress
+from scp_desktop.services.first_screen import Screen, Wanted
+from scp_desktop.services.plan_reads import ActionRow, PlanInfo, Progress
 from scp_desktop.storage.database import Database, sqlite_connection
 from scp_desktop.storage.models import (
     Action,
@@ -49,6 +50,35 @@ def load_action_rows(
         return plan_reads.action_rows(sqlite_connection(s), plan_id, quarter, today, action_ids)
 
 
+def screen(db: Database, wanted: Wanted) -> Screen:
+    """The partnership, the plans the picker lists and the plan and quarter to show."""
+    with db.session(audit=False) as s:
+        return first_screen.read_screen(sqlite_connection(s), wanted)
+
+
+def quarter_to_open(db: Database, plan: PlanInfo, wanted: Wanted) -> Quarter:
+    """The quarter `plan` opens on when the officer picks it (first_screen.chosen_quarter)."""
+    with db.session(audit=False) as s:
+        return first_screen.chosen_quarter(sqlite_connection(s), plan, wanted)
+
+
+class DatabaseTexts:
+    """The table's progress and search texts, read from the attached database."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def latest_progress(
+        self, plan_id: int, quarter: str, action_ids: Sequence[int] | None
+    ) -> dict[int, Progress]:
+        return load_latest_progress(self.db, plan_id, quarter, action_ids=action_ids)
+
+    def search_texts(
+        self, plan_id: int, quarter: str, action_ids: Sequence[int] | None
+    ) -> dict[int, bytes]:
+        return load_search_texts(self.db, plan_id, quarter, action_ids=action_ids)
+
+
 def load_latest_progress(
     db: Database, plan_id: int, quarter: str, *, action_ids: Sequence[int] | None = None
 ) -> dict[int, Progress]:
@@ -63,7 +93,7 @@ def load_search_texts(
     plan_id: int,
     quarter: str,
     *,
-    action_ids: list[int] | None = None,
+    action_ids: Sequence[int] | None = None,
 ) -> dict[int, bytes]:
     """Per action, the lower-case UTF-8 text the free-text filter searches
     (plan_reads.search_texts)."""

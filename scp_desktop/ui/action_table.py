@@ -237,6 +237,8 @@ class ActionTableModel(QAbstractTableModel):
         self._progress_loader: Callable[[list[int] | None], dict[int, Progress]] | None = None
         self._progress_complete = False
         self._progress_failed = False
+        # Off while the rows are a first look at a plan file still being opened.
+        self.editable = True
 
     # -- loading
 
@@ -564,11 +566,13 @@ class ActionTableModel(QAbstractTableModel):
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return _NO_FLAGS
-        return _EDITABLE_FLAGS if _Q1 <= index.column() <= _Q4 else _CELL_FLAGS
+        if self.editable and _Q1 <= index.column() <= _Q4:
+            return _EDITABLE_FLAGS
+        return _CELL_FLAGS
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         """An edit in a RAG cell asks for a change; the window runs it as an undoable command."""
-        if role != Qt.ItemDataRole.EditRole or not index.isValid():
+        if role != Qt.ItemDataRole.EditRole or not index.isValid() or not self.editable:
             return False
         if not Column.Q1 <= index.column() <= Column.Q4:
             return False

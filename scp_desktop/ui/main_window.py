@@ -28,8 +28,10 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from scp_desktop import APP_NAME, __version__
-from scp_desktop.domain.periods import FinancialYear, Quarter
+from scp_desktop.domain.periods import Quarter
 from scp_desktop.services.errors import UserError
+from scp_desktop.services.first_screen import FirstScreen, PlanTexts, Screen, Wanted
+from scp_desktop.services.plan_reads import PlanInfo
 from scp_desktop.storage.errors import DatabaseError
 from scp_desktop.ui.action_commands import ActionCommands
 from scp_desktop.ui.action_registry import TOOLBAR, TOOLBAR_TEXT, CommandState
@@ -104,6 +106,8 @@ class MainWindow(QMainWindow):
         self._dashboard_stale = True
         self._is_demo = False
         self._is_empty = False
+        self._plans: dict[int, PlanInfo] = {}
+        self._rows_shown = False
         self.resize(1366, 768)
 
         self.undo = UndoController(self)
@@ -406,10 +410,48 @@ class MainWindow(QMainWindow):
 
     def reload(self) -> None:
         """Read everything again from the database (F5)."""
-        info = plans.partnership(self.db)
-        all_plans = plans.list_plans(self.db)
+        self._show_screen(workspace.screen(self.db, self._wanted()))
+        self._open_chosen_plan()
+
+    def _wanted(self) -> Wanted:
+        """What decides the plan and quarter shown: what is on screen, else what was last."""
+        settings = self.settings
+        return Wanted(
+            on_screen=self.plan_id,
+            last_plan=settings.get(LAST_PLAN) or None,
+            quarter=self.quarter,
+            saved_quarter=lambda plan_id: settings.get(PLAN_QUARTER.at(plan_id)),
+            show_archived=self.file_commands.show_archived,
+            today=self.today,
+        )
+
+    def wanted_elsewhere(self) -> Wanted:
+        """`_wanted` for a worker thread: the saved quarters read through settings of its own."""
+        settings = self.settings.elsewhere()
+        return self._wanted()._replace(
+            saved_quarter=lambda plan_id: settings.get(PLAN_QUARTER.at(plan_id))
+        )
+
+    def _show_screen(self, screen: Screen) -> None:
+        """The notice, title and pickers for `screen` (no rows yet): from the attached plan
+        file, or at start from the file itself while it is still being opened."""
+        info = screen.partnership
         self._is_demo = bool(info and info.is_demo)
-        self._is_empty = info is None and not all_plans
+        self._is_empty = info is None and not screen.has_plans
+        self._show_notice()
+        self._update_title()
+        self._plans = {p.id: p for p in screen.plans}
+        self.plan_combo.blockSignals(True)
+        self.plan_combo.clear()
+        for plan in screen.plans:
+            self.plan_combo.addItem(f"{plan.year} — {plan.title} ({plan.status})", plan.id)
+        chosen = screen.plan
+        self.plan_combo.setCurrentIndex(self.plan_combo.findData(chosen.id) if chosen else -1)
+        self.plan_combo.blockSignals(False)
+        self.plan_id = chosen.id if chosen is not None else None
+        self._show_quarter(screen.quarter)
+
+    def _show_notice(self) -> None:
         if self._is_demo:
             self.demo_text.setText(
                 "<b>Demo data.</b> This is the demo file: the Safer Colchester Partnership's "
@@ -431,67 +473,37 @@ class MainWindow(QMainWindow):
             self.demo_notice.show()
         else:
             self.demo_notice.hide()
-        self._update_title()
-        if not self.file_commands.show_archived:
-            # Archived plans leave the picker; the one open now stays until another is chosen.
-            all_plans = [p for p in all_plans if p.status != "closed" or p.id == self.plan_id]
-        wanted = self.plan_id
-        if wanted is None:
-            wanted = self.settings.get(LAST_PLAN) or None
-        self.plan_combo.blockSignals(True)
-        self.plan_combo.clear()
-        for plan in all_plans:
-            self.plan_combo.addItem(f"{plan.year} — {plan.title} ({plan.status})", plan.id)
-        index = self.plan_combo.findData(wanted)
-        self.plan_combo.setCurrentIndex(index if index >= 0 else (0 if all_plans else -1))
-        self.plan_combo.blockSignals(False)
-        self._plan_changed()
+
+    def _show_quarter(self, quarter: Quarter | None) -> None:
+        """The quarter picker filled with `quarter`'s year and set on it (None: emptied)."""
+        self.quarter = quarter
+        self.quarter_combo.blockSignals(True)
+        self.quarter_combo.clear()
+        if quarter is not None:
+            for q in quarter.year.quarters:
+                self.quarter_combo.addItem(f"{q.label} ({q.months})", q.code)
+            self.quarter_combo.setCurrentIndex(quarter.number - 1)
+        self.quarter_combo.blockSignals(False)
 
     def _plan_changed(self) -> None:
         plan_id = self.plan_combo.currentData()
         self.plan_id = int(plan_id) if plan_id is not None else None
-        self.quarter_combo.blockSignals(True)
-        self.quarter_combo.clear()
-        if self.plan_id is None:
-            self.quarter = None
-            self.quarter_combo.blockSignals(False)
+        plan = self._plans.get(self.plan_id) if self.plan_id is not None else None
+        if plan is None:
+            self._show_quarter(None)
+        else:
+            self._show_quarter(workspace.quarter_to_open(self.db, plan, self._wanted()))
+        self._open_chosen_plan()
+
+    def _open_chosen_plan(self) -> None:
+        if self.plan_id is None or self.quarter is None:
             self.model.set_rows([], year="2022-23", quarter_number=1)
+            self._rows_shown = True
             self.navigator.show_plans(plans.list_plans(self.db), None, None, [], 1, "")
             self.refresh_commands()
             return
         self.settings.set(LAST_PLAN, self.plan_id)
-        year = FinancialYear.parse(self._plan_year())
-        for q in year.quarters:
-            self.quarter_combo.addItem(f"{q.label} ({q.months})", q.code)
-        self.quarter_combo.setCurrentIndex(self._default_quarter(year).number - 1)
-        self.quarter_combo.blockSignals(False)
         self._quarter_changed()
-
-    def _plan_year(self) -> str:
-        for p in plans.list_plans(self.db):
-            if p.id == self.plan_id:
-                return p.year
-        raise UserError("That plan no longer exists.")
-
-    def _default_quarter(self, year: FinancialYear) -> Quarter:
-        if self.quarter is not None and self.quarter.year == year:
-            return self.quarter  # a reload keeps the quarter the officer is on
-        reporting = plan_admin.opening_quarter(self.db, self.plan_id or 0, year.label, self.today)
-        if reporting is not None:
-            # The plan of a year under way opens on the quarter being reported.
-            return reporting
-        saved = self.settings.get(PLAN_QUARTER.at(self.plan_id))
-        if saved:
-            try:
-                q = Quarter.parse(saved)
-                if q.year == year:
-                    return q
-            except ValueError:
-                pass
-        if year.first_day <= self.today <= year.last_day:
-            return Quarter.containing(self.today)
-        latest = workspace.latest_reported_quarter(self.db, self.plan_id or 0)
-        return Quarter.parse(latest) if latest else year.quarter(1)
 
     def _quarter_changed(self) -> None:
         code = self.quarter_combo.currentData()
@@ -501,12 +513,26 @@ class MainWindow(QMainWindow):
         self.settings.set(PLAN_QUARTER.at(self.plan_id), self.quarter.code)
         self._load_plan()
 
+    def show_first_screen(self, first: FirstScreen, reads: PlanTexts) -> None:
+        """While the plan file is still being opened: its plan's rows as read straight from
+        the file, to look at (the table stays off until the file is attached)."""
+        if self.has_database:
+            return
+        self._show_screen(first.screen)
+        if self.plan_id is not None and self.quarter is not None:
+            self._show_rows(first.rows, reads, search_soon=False)
+        self.model.editable = False
+        self._rows_shown = True
+
+    @property
+    def table_filled(self) -> bool:
+        """Whether the table shows its plan: the first screen, or the attached file's."""
+        return self._rows_shown
+
     def _load_plan(self) -> None:
         assert self.plan_id is not None and self.quarter is not None
         current = self.table.current_action_id()
-        self._show_rows(
-            workspace.load_action_rows(self.db, self.plan_id, self.quarter.code, self.today)
-        )
+        self._read_rows()
         self._load_structure()
         self._dashboard_stale = True
         if self.stack.currentWidget() is self.dashboard:
@@ -516,17 +542,30 @@ class MainWindow(QMainWindow):
         self._describe_filter()
         self.refresh_commands()
 
-    def _show_rows(self, rows: list[plan_reads.ActionRow]) -> None:
-        """Put a whole plan's rows in the table; its search texts follow from a worker,
-        started when the officer goes to the search box, or a second after the rows are shown,
-        so reading them does not compete with the first paint and the first sorts and scrolls."""
+    def _read_rows(self) -> None:
+        """The plan's rows read from the attached file and shown, ready for work."""
         assert self.plan_id is not None and self.quarter is not None
-        db, plan_id, quarter = self.db, self.plan_id, self.quarter.code
+        self._show_rows(
+            workspace.load_action_rows(self.db, self.plan_id, self.quarter.code, self.today),
+            workspace.DatabaseTexts(self.db),
+        )
+        self.model.editable = True
+        self._rows_shown = True
+
+    def _show_rows(
+        self, rows: list[plan_reads.ActionRow], reads: PlanTexts, *, search_soon: bool = True
+    ) -> None:
+        """Put a whole plan's rows in the table, their progress and search texts read through
+        `reads`. The search texts follow from a worker, started when the officer goes to the
+        search box, or (`search_soon`) a second after the rows are shown, so reading them
+        does not compete with the first paint and the first sorts and scrolls."""
+        assert self.plan_id is not None and self.quarter is not None
+        plan_id, quarter = self.plan_id, self.quarter.code
         issued: list[object] = []
         search_index, search_timer = self.search_index, self._search_timer
 
         def load(action_ids: list[int] | None) -> dict[int, bytes]:
-            return workspace.load_search_texts(db, plan_id, quarter, action_ids=action_ids)
+            return reads.search_texts(plan_id, quarter, action_ids)
 
         def read_texts(action_ids: list[int] | None) -> dict[int, bytes]:
             if action_ids is None and issued:
@@ -543,14 +582,13 @@ class MainWindow(QMainWindow):
             year=self.quarter.year.label,
             quarter_number=self.quarter.number,
             search_loader=read_texts,
-            progress_loader=lambda action_ids: workspace.load_latest_progress(
-                db, plan_id, quarter, action_ids=action_ids
-            ),
+            progress_loader=lambda action_ids: reads.latest_progress(plan_id, quarter, action_ids),
         )
         issued.append(token)
         self.table.fit_references([r.reference for r in rows])
         self._search_pending = (token, lambda: load(None))
-        self._search_timer.start()
+        if search_soon:
+            self._search_timer.start()
 
     def _start_search_index(self) -> None:
         pending, self._search_pending = self._search_pending, None
@@ -630,9 +668,7 @@ class MainWindow(QMainWindow):
                 self._show_navigator()
             if change.reference:
                 self._load_structure()
-                self._show_rows(
-                    workspace.load_action_rows(self.db, self.plan_id, self.quarter.code, self.today)
-                )
+                self._read_rows()
             self._dashboard_stale = True
             if self.stack.currentWidget() is self.dashboard:
                 self._load_dashboard()
@@ -917,6 +953,8 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------ the open file
 
     def _update_title(self) -> None:
+        if not self.has_database:
+            return  # still opening: the title names the file, the status bar says "Opening"
         demo = " — Demo" if self._is_demo else ""
         read_only = " (read-only)" if self.db.read_only is not None else ""
         self.setWindowTitle(f"{APP_NAME}{demo} — {self.db.path.name}{read_only}")

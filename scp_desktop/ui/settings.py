@@ -183,6 +183,10 @@ class Settings:
     def sync(self) -> None:
         self._q.sync()
 
+    def elsewhere(self) -> Settings:
+        """The same settings through a QSettings of their own, for one other thread to use."""
+        return Settings(QSettings(self._q.fileName(), self._q.format()))
+
 
 RECENT_LIMIT = 8
 

@@ -3,6 +3,7 @@ opened on a worker thread (judged, checked and upgraded there), then attached to
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from scp_desktop import APP_NAME
 from scp_desktop.services.errors import UserError
+from scp_desktop.services.first_screen import FileReads, FirstScreen
 from scp_desktop.storage.errors import DatabaseError
 from scp_desktop.ui.file_access import Access, choose_access, keep_access, names_server
 from scp_desktop.ui.jobs import CancelToken, run_in_background
@@ -21,6 +23,8 @@ if TYPE_CHECKING:
     from scp_desktop.storage.access import ReadOnly
     from scp_desktop.storage.database import Database, OpenResult
     from scp_desktop.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
 
 Opened = tuple["Database", "OpenResult"]
 # Opens a plan file on the worker thread: (path, officer, read-only reason or None).
@@ -69,6 +73,7 @@ class StartUp(QObject):
         self.then_spreadsheet = then_spreadsheet
         self.exit_code: int | None = None
         self.access: Access | None = None
+        self.user = ""
 
     def begin_soon(self) -> None:
         # After the window's first paint: the event loop paints before it runs timers.
@@ -85,11 +90,47 @@ class StartUp(QObject):
             return
         self.access = access
         keep_access(window, access)
-        user = officer or os.environ.get("USERNAME", "")
+        self.user = officer or os.environ.get("USERNAME", "")
         if names_server(self.path):
-            self._open_shared(user)
+            self._open_shared(self.user)
             return
-        path, read_only, open_file = self.path, access.read_only, self.open_file
+        self._read_first_screen()
+
+    def _read_first_screen(self) -> None:
+        """The plan's first screen read straight from the file with sqlite3 (a few tens of
+        milliseconds), shown while the database layer loads and the file is checked."""
+        reads = FileReads(self.path)
+        wanted = self.window.wanted_elsewhere()
+
+        def work(_token: CancelToken) -> FirstScreen | None:
+            try:
+                return reads.first_screen(wanted)
+            except Exception:
+                # Only a first look: whatever stops it, the opening that follows reads the
+                # file properly and says what is wrong with it.
+                log.warning("the first screen was not read from the file", exc_info=True)
+                return None
+
+        def shown(first: FirstScreen | None) -> None:
+            if not self.window.isVisible():
+                return  # closed meanwhile
+            if first is not None:
+                self.window.show_first_screen(first, reads)
+            # After the rows are painted: the event loop paints before it runs timers.
+            QTimer.singleShot(0, self._open_file)
+
+        run_in_background(
+            work,
+            name="read the plan's first screen",
+            owner=self,
+            done=shown,
+            failed=lambda _message: QTimer.singleShot(0, self._open_file),
+        )
+
+    def _open_file(self) -> None:
+        access = self.access
+        assert access is not None
+        path, read_only, open_file, user = self.path, access.read_only, self.open_file, self.user
 
         def work(token: CancelToken) -> Opened | None:
             from scp_desktop.services import viewing_copies

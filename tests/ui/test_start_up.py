@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QSettings, QTimer
+from PySide6.QtCore import QCoreApplication, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -103,11 +103,33 @@ def test_the_window_shows_before_its_plan_file_is_attached_then_fills(
                 "icon": not app.windowIcon().isNull(),
             }
             window.grab().save(str(tmp_path / "opening.png"))
+        if window.table_filled and not window.has_database and "early" not in seen:
+            # The plan's rows read straight from the file, while it is still being opened.
+            table = window.table
+            rag = window.model.index(0, 7)
+            seen["early"] = {
+                "rows": window.model.rowCount(),
+                "ids": [r.id for r in window.model.all_rows()],
+                "quarter": window.quarter_combo.currentText(),
+                "plan": window.plan_combo.currentText(),
+                "notice": window.demo_notice.isVisibleTo(window),
+                "table_on": table.isEnabled(),
+                "rag_editable": bool(window.model.flags(rag) & Qt.ItemFlag.ItemIsEditable),
+                "rag_set": window.model.setData(rag, "R"),
+                "new_action": window.acts.new_action.isEnabled(),
+                "busy": window.opening_bar is not None and window.opening_bar.isVisible(),
+            }
         if not window.has_database:
             QTimer.singleShot(5, look)
             return
         seen["filled"] = {
             "rows": window.model.rowCount(),
+            "ids": [r.id for r in window.model.all_rows()],
+            "quarter": window.quarter_combo.currentText(),
+            "plan": window.plan_combo.currentText(),
+            "rag_editable": bool(
+                window.model.flags(window.model.index(0, 7)) & Qt.ItemFlag.ItemIsEditable
+            ),
             "title": window.windowTitle(),
             "new_action": window.acts.new_action.isEnabled(),
             "undo": window.acts.undo.isEnabled(),
@@ -127,13 +149,25 @@ def test_the_window_shows_before_its_plan_file_is_attached_then_fills(
                 seen["window"].db.close()
             seen["window"].deleteLater()
         app.setQuitOnLastWindowClosed(True)
-    first, filled = seen["first"], seen["filled"]
+    first, early, filled = seen["first"], seen["early"], seen["filled"]
     # Shown first, saying what it opens, with the commands that need a plan switched off.
     assert first["attached"] is False and first["rows"] == 0
     assert first["title"] == "SCP Desktop — plan.db"
     assert first["new_action"] is False and first["quit"] is True
     assert first["busy"] is True and first["icon"] is True
+    # Then the plan's rows, read from the file while it is still being opened: the same
+    # plan, quarter and rows as once it is attached, to look at but not yet to change.
+    assert early["rows"] > 10 and early["notice"] is True
+    assert (early["ids"], early["quarter"], early["plan"]) == (
+        filled["ids"],
+        filled["quarter"],
+        filled["plan"],
+    )
+    assert early["table_on"] is False and early["busy"] is True
+    assert early["rag_editable"] is False and early["rag_set"] is False
+    assert early["new_action"] is False
     # Then attached and filled: the demo's actions, commands back on, Undo still off.
+    assert filled["rag_editable"] is True
     assert filled["rows"] > 10
     assert filled["title"] == "SCP Desktop — Demo — plan.db"
     assert filled["new_action"] is True and filled["undo"] is False
