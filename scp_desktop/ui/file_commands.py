@@ -26,7 +26,7 @@ from scp_desktop.ui.settings import (
 from scp_desktop.ui.start_page import StartChoice, StartPage
 
 if TYPE_CHECKING:
-    from scp_desktop.services.plans import PlanInfo
+    from scp_desktop.services.plan_reads import PlanInfo
     from scp_desktop.storage.database import Database, OpenResult
 
 # The services, the database layers and the dialogs that use them are imported when a

@@ -23,8 +23,7 @@ from scp_desktop.domain.rag import RAG, RAG_ORDER
 from scp_desktop.ui.action_table import paint_rag_chip
 
 if TYPE_CHECKING:
-    from scp_desktop.services.plan_reads import ActionRow
-    from scp_desktop.services.plans import PlanInfo
+    from scp_desktop.services.plan_reads import ActionRow, PlanInfo
     from scp_desktop.services.workspace import PlanStructure
 
 NODE_ROLE = Qt.ItemDataRole.UserRole
