@@ -23,6 +23,7 @@ from scp_desktop.storage.database import open_database
 from tests.services.test_any_partnership_documents import anytown_plan
 
 DEMO_DAY = dt.date(2022, 11, 20)  # the demo year under way, Q2 being reported
+ALL = 100_000  # rows enough for any plan here
 
 
 def _wanted(
@@ -61,12 +62,16 @@ def test_the_demo_s_first_screen_is_what_the_attached_file_shows(
 ) -> None:
     path = _copy(demo_template, tmp_path)
     wanted = _wanted(today)
-    first = FileReads(path).first_screen(wanted)
+    first = FileReads(path).first_screen(wanted, ALL)
     assert first is not None
     screen, rows = _attached_view(path, wanted)
     assert first.screen == screen
-    assert first.rows == rows and len(rows) > 40
+    assert first.rows == rows and len(rows) > 40 and first.total == len(rows)
     assert first.screen.partnership is not None and first.screen.partnership.is_demo
+    # One screen's worth: the same first rows, and the plan's count.
+    screenful = FileReads(path).first_screen(wanted, 17)
+    assert screenful is not None
+    assert (screenful.screen, screenful.rows, screenful.total) == (screen, rows[:17], len(rows))
 
 
 def test_another_partnership_s_first_screen_is_what_the_attached_file_shows(
@@ -76,10 +81,12 @@ def test_another_partnership_s_first_screen_is_what_the_attached_file_shows(
     path = db.path
     db.close()
     wanted = _wanted(dt.date(2025, 10, 20))
-    first = FileReads(path).first_screen(wanted)
+    first = FileReads(path).first_screen(wanted, ALL)
     assert first is not None
     screen, rows = _attached_view(path, wanted)
     assert (first.screen, first.rows) == (screen, rows)
+    screenful = FileReads(path).first_screen(wanted, 1)
+    assert screenful is not None and (screenful.rows, screenful.total) == (rows[:1], len(rows))
     assert first.screen.partnership is not None
     assert first.screen.partnership.name.startswith("Safer Anytown")
     assert not first.screen.partnership.is_demo
@@ -93,7 +100,7 @@ def test_the_table_s_progress_and_search_texts_read_from_the_file_match_the_atta
 ) -> None:
     path = _copy(demo_template, tmp_path)
     reads = FileReads(path)
-    first = reads.first_screen(_wanted(DEMO_DAY))
+    first = reads.first_screen(_wanted(DEMO_DAY), ALL)
     assert first is not None and first.screen.plan is not None and first.screen.quarter
     plan_id, quarter = first.screen.plan.id, first.screen.quarter.code
     some = [r.id for r in first.rows[:7]]
@@ -116,17 +123,17 @@ def test_the_quarter_last_shown_and_the_plan_last_shown_are_opened_again(
     path = _copy(demo_template, tmp_path)
     # A year long over: no quarter is being reported, so the one last shown wins.
     later = dt.date(2026, 1, 5)
-    plan_id = FileReads(path).first_screen(_wanted(later))
+    plan_id = FileReads(path).first_screen(_wanted(later), ALL)
     assert plan_id is not None and plan_id.screen.plan is not None
     the_plan = plan_id.screen.plan.id
     wanted = _wanted(
         later, last_plan=the_plan, saved=lambda p: "2022-23-Q1" if p == the_plan else ""
     )
-    first = FileReads(path).first_screen(wanted)
+    first = FileReads(path).first_screen(wanted, ALL)
     assert first is not None and first.screen.quarter == Quarter.parse("2022-23-Q1")
     assert (first.screen, first.rows) == _attached_view(path, wanted)
     # Garbage saved by hand is ignored, as the window ignores it.
-    odd = FileReads(path).first_screen(_wanted(later, saved=lambda _p: "Q9 of never"))
+    odd = FileReads(path).first_screen(_wanted(later, saved=lambda _p: "Q9 of never"), ALL)
     assert odd is not None and odd.screen.quarter is not None
 
 
@@ -207,7 +214,7 @@ def test_a_file_the_opening_must_judge_gives_no_first_screen(
         path.with_name(path.name + extra).unlink(missing_ok=True)
     spoil(path)
     before = sorted(p.name for p in tmp_path.iterdir())
-    assert FileReads(path).first_screen(_wanted(DEMO_DAY)) is None
+    assert FileReads(path).first_screen(_wanted(DEMO_DAY), ALL) is None
     # Nothing written beside it either: no journal, no shared-memory file.
     assert sorted(p.name for p in tmp_path.iterdir()) == before
 
@@ -221,11 +228,11 @@ def test_a_file_locked_by_a_write_in_progress_is_not_waited_for(
     holder = sqlite3.connect(path, isolation_level=None)
     try:
         holder.execute("BEGIN EXCLUSIVE")
-        assert FileReads(path).first_screen(_wanted(DEMO_DAY)) is None
+        assert FileReads(path).first_screen(_wanted(DEMO_DAY), ALL) is None
     finally:
         holder.execute("ROLLBACK")
         holder.close()
-    assert FileReads(path).first_screen(_wanted(DEMO_DAY)) is not None
+    assert FileReads(path).first_screen(_wanted(DEMO_DAY), ALL) is not None
 
 
 def test_reading_a_wal_file_leaves_nothing_beside_it(demo_template: Path, tmp_path: Path) -> None:
@@ -234,7 +241,7 @@ def test_reading_a_wal_file_leaves_nothing_beside_it(demo_template: Path, tmp_pa
         path.with_name(path.name + extra).unlink(missing_ok=True)
     with path.open("rb") as fh:
         assert fh.read(20)[18] == 2  # the demo file is in WAL mode
-    assert FileReads(path).first_screen(_wanted(DEMO_DAY)) is not None
+    assert FileReads(path).first_screen(_wanted(DEMO_DAY), ALL) is not None
     assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.db"]
 
 

@@ -47,10 +47,12 @@ class Screen(NamedTuple):
 
 
 class FirstScreen(NamedTuple):
-    """A screen with its plan's action rows, read before the plan file is attached."""
+    """A screen with the first of its plan's action rows (as many as the table shows at
+    once), read before the plan file is attached, and how many the plan has."""
 
     screen: Screen
     rows: list[ActionRow]
+    total: int
 
 
 def listed_plans(
@@ -108,12 +110,14 @@ def read_screen(reader: BulkReader, wanted: Wanted) -> Screen:
     return Screen(plan_reads.partnership(reader), listed, plan, quarter, bool(every))
 
 
-def read_first_screen(reader: BulkReader, wanted: Wanted) -> FirstScreen:
+def read_first_screen(reader: BulkReader, wanted: Wanted, rows: int) -> FirstScreen:
+    """The screen and its plan's first `rows` action rows, in the table's own order."""
     screen = read_screen(reader, wanted)
-    rows: list[ActionRow] = []
-    if screen.plan is not None and screen.quarter is not None:
-        rows = plan_reads.action_rows(reader, screen.plan.id, screen.quarter.code, wanted.today)
-    return FirstScreen(screen, rows)
+    if screen.plan is None or screen.quarter is None:
+        return FirstScreen(screen, [], 0)
+    first, total = plan_reads.first_action_ids(reader, screen.plan.id, rows)
+    found = plan_reads.action_rows(reader, screen.plan.id, screen.quarter.code, wanted.today, first)
+    return FirstScreen(screen, found, total)
 
 
 class PlanTexts(Protocol):
@@ -168,13 +172,14 @@ class FileReads:
             conn.close()
         return None
 
-    def first_screen(self, wanted: Wanted) -> FirstScreen | None:
-        """The first screen, or None when the file cannot be read so."""
+    def first_screen(self, wanted: Wanted, rows: int) -> FirstScreen | None:
+        """The first screen with its first `rows` action rows, or None when the file cannot
+        be read so."""
         conn = self.connect()
         if conn is None:
             return None
         try:
-            return read_first_screen(conn, wanted)
+            return read_first_screen(conn, wanted, rows)
         except (sqlite3.Error, ValueError, KeyError):
             # A damaged or hand-edited file: the full opening checks it and says what is wrong.
             return None

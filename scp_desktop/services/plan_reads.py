@@ -56,6 +56,19 @@ def plans(reader: BulkReader) -> list[PlanInfo]:
     return [PlanInfo(pid, year, title, status) for pid, year, title, status in found]
 
 
+def first_action_ids(reader: BulkReader, plan_id: int, count: int) -> tuple[list[int], int]:
+    """The ids of the plan's first `count` actions in the table's order (`action_rows`), and
+    how many actions the plan has: only the rows one screen shows are then read."""
+    found = reader.execute(
+        f"{_PLAN_ACTIONS.format(only='')} ORDER BY {_TABLE_ORDER} LIMIT :count",
+        {"plan": plan_id, "count": count},
+    ).fetchall()
+    total = reader.execute(
+        f"SELECT count(*) FROM ({_PLAN_ACTIONS.format(only='')})", {"plan": plan_id}
+    ).fetchone()
+    return [action_id for (action_id,) in found], total[0] if total else 0
+
+
 def latest_reported_quarter(reader: BulkReader, plan_id: int) -> str | None:
     """The latest quarter of the plan with any update: where an officer most likely works."""
     found = reader.execute(
@@ -133,6 +146,8 @@ _PLAN_ACTIONS = (
     "SELECT a.id FROM action a JOIN objective o ON a.objective_id = o.id "
     "JOIN key_priority kp ON o.priority_id = kp.id WHERE kp.plan_id = :plan{only}"
 )
+# The table's order of a plan's actions: by priority, objective, then the action's place.
+_TABLE_ORDER = "kp.number, o.position, o.id, a.position, a.id"
 # Quarter codes are always this long (quarter_update's CHECK), ending in the quarter's number.
 _CODE_LENGTH = len("2022-23-Q1")
 # The next-to-last column is the action's RAGs in the year, as quarter numbers, letters and
@@ -249,7 +264,8 @@ def action_rows(
     lead_of = {action_id: names_of(ids) for action_id, ids in leads.items()}
     support_of = {action_id: names_of(ids)[0] for action_id, ids in supports.items()}
     item_sets: dict[str | None, tuple[str, ...]] = {None: ()}
-    # Sorted here rather than in SQL: SQLite would sort whole rows, titles and all.
+    # Sorted here rather than in SQL: SQLite would sort whole rows, titles and all. The
+    # order is _TABLE_ORDER's.
     base.sort(key=lambda b: (b[11], b[14], b[8], b[15], b[0]))
     rows: list[ActionRow] = []
     deadlines: dict[tuple[str, str | None, str], tuple[str, dt.date | None, bool]] = {}

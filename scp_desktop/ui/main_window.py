@@ -521,8 +521,21 @@ class MainWindow(QMainWindow):
         self._show_screen(first.screen)
         if self.plan_id is not None and self.quarter is not None:
             self._show_rows(first.rows, reads, search_soon=False)
+            if first.total > len(first.rows):
+                self.filter_bar.state.setText(
+                    f"Showing the first {len(first.rows)} of {first.total} actions"
+                )
+            else:
+                self._describe_filter()
         self.model.editable = False
         self._rows_shown = True
+
+    def rows_on_screen(self) -> int:
+        """How many rows the action table shows at once, at its present size."""
+        rows = self.table.viewport().height() // max(
+            1, self.table.verticalHeader().defaultSectionSize()
+        )
+        return max(rows + 1, 1)
 
     @property
     def table_filled(self) -> bool:

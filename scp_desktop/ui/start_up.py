@@ -101,10 +101,12 @@ class StartUp(QObject):
         milliseconds), shown while the database layer loads and the file is checked."""
         reads = FileReads(self.path)
         wanted = self.window.wanted_elsewhere()
+        # Only what one screen shows (a plan may have thousands); the rest with the file.
+        rows = self.window.rows_on_screen()
 
         def work(_token: CancelToken) -> FirstScreen | None:
             try:
-                return reads.first_screen(wanted)
+                return reads.first_screen(wanted, rows)
             except Exception:
                 # Only a first look: whatever stops it, the opening that follows reads the
                 # file properly and says what is wrong with it.

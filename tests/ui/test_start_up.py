@@ -113,6 +113,8 @@ def test_the_window_shows_before_its_plan_file_is_attached_then_fills(
                 "quarter": window.quarter_combo.currentText(),
                 "plan": window.plan_combo.currentText(),
                 "notice": window.demo_notice.isVisibleTo(window),
+                "state": window.filter_bar.state.text(),
+                "on_screen": window.rows_on_screen(),
                 "table_on": table.isEnabled(),
                 "rag_editable": bool(window.model.flags(rag) & Qt.ItemFlag.ItemIsEditable),
                 "rag_set": window.model.setData(rag, "R"),
@@ -155,14 +157,16 @@ def test_the_window_shows_before_its_plan_file_is_attached_then_fills(
     assert first["title"] == "SCP Desktop — plan.db"
     assert first["new_action"] is False and first["quit"] is True
     assert first["busy"] is True and first["icon"] is True
-    # Then the plan's rows, read from the file while it is still being opened: the same
-    # plan, quarter and rows as once it is attached, to look at but not yet to change.
-    assert early["rows"] > 10 and early["notice"] is True
+    # Then the plan's first rows, as many as the table shows, read from the file while it
+    # is still being opened: the same plan, quarter and first rows as once it is attached,
+    # to look at but not yet to change.
+    assert early["rows"] >= early["on_screen"] > 5 and early["notice"] is True
     assert (early["ids"], early["quarter"], early["plan"]) == (
-        filled["ids"],
+        filled["ids"][: early["rows"]],
         filled["quarter"],
         filled["plan"],
     )
+    assert early["state"] == f"Showing the first {early['rows']} of {filled['rows']} actions"
     assert early["table_on"] is False and early["busy"] is True
     assert early["rag_editable"] is False and early["rag_set"] is False
     assert early["new_action"] is False
