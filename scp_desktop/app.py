@@ -120,7 +120,7 @@ def open_shared_plan(place: Path, user: str) -> tuple[Any, Any] | None:
 def run_gui(db_path: Path | None = None) -> int:
     """The window: its frame shown first (built from Qt and light modules only), then the plan
     file opened on a worker thread while it shows "Opening …", then attached and filled."""
-    from PySide6.QtCore import QCoreApplication, QTimer
+    from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QApplication
 
     from scp_desktop.ui.exception_hook import install_exception_hook
@@ -132,9 +132,6 @@ def run_gui(db_path: Path | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setWindowIcon(application_icon())
-    # The log is set up by the event loop's first turn, once the first window has painted:
-    # its module and the log folder's look-up are not worth a later window.
-    QTimer.singleShot(0, configure_logging)
     # From here on, a problem (on the start page too) is logged and shown, never lost.
     reporter = install_exception_hook(app)
     try:
@@ -160,29 +157,43 @@ def _start_window(app: Any, db_path: Path | None) -> int:
 
         from scp_desktop.ui.file_commands import choose_from_start_page
 
+        configure_logging()
+
         chosen = choose_from_start_page(None, settings, dt.date.today())
         if chosen is None:
             return 0
         path, then_spreadsheet = chosen.path, chosen.then_spreadsheet
 
+    from PySide6.QtCore import QTimer
+
     from scp_desktop.ui.collector import install_garbage_collector
     from scp_desktop.ui.main_window import MainWindow
     from scp_desktop.ui.screen_fit import fit_to_screen, install_screen_fit
-    from scp_desktop.ui.start_up import StartUp
 
     # Reference cycles are freed between events, never inside a paint or a worker thread.
     install_garbage_collector(app)
     window = MainWindow(None, settings, opening=path)
-    start = StartUp(
-        window, path, open_plan_file, open_shared_plan, then_spreadsheet=then_spreadsheet
-    )
     # A window sized for a large screen opens within a small one (1366×768 with a taskbar):
     # this one now, every later one as it shows. The filter sees every event of the
     # application, so it is installed after the window's many are built.
     fit_to_screen(window)
     window.show()
     install_screen_fit(app)
-    start.begin_soon()
+    started: list[Any] = []
+
+    def begin() -> None:
+        # After the frame's first paint, which the event loop does before its timers: the
+        # log, then the opening and what it needs, are not worth keeping the window back.
+        from scp_desktop.ui.start_up import StartUp
+
+        configure_logging()
+        start = StartUp(
+            window, path, open_plan_file, open_shared_plan, then_spreadsheet=then_spreadsheet
+        )
+        started.append(start)
+        start.begin()
+
+    QTimer.singleShot(1, begin)
     try:
         code = app.exec()
     finally:
@@ -191,4 +202,5 @@ def _start_window(app: Any, db_path: Path | None) -> int:
         from scp_desktop.ui.jobs import end_all
 
         end_all()
-    return start.exit_code if start.exit_code is not None else code
+    exit_code: int | None = started[0].exit_code if started else None
+    return exit_code if exit_code is not None else code

@@ -30,8 +30,6 @@ from shiboken6 import isValid
 from scp_desktop import APP_NAME, __version__
 from scp_desktop.domain.periods import Quarter
 from scp_desktop.services.errors import UserError
-from scp_desktop.services.first_screen import FirstScreen, PlanTexts, Screen, Wanted
-from scp_desktop.services.plan_reads import PlanInfo
 from scp_desktop.storage.errors import DatabaseError
 from scp_desktop.ui.action_commands import ActionCommands
 from scp_desktop.ui.action_registry import TOOLBAR, TOOLBAR_TEXT, CommandState
@@ -67,6 +65,8 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from scp_desktop.services import import_undo, plan_admin, plan_reads, plans, workspace
+    from scp_desktop.services.first_screen import FirstScreen, PlanTexts, Screen, Wanted
+    from scp_desktop.services.plan_reads import PlanInfo
     from scp_desktop.storage.database import Database, OpenResult
     from scp_desktop.ui.change_watch import ChangeWatch
     from scp_desktop.ui.edits import Edits
@@ -415,6 +415,8 @@ class MainWindow(QMainWindow):
 
     def _wanted(self) -> Wanted:
         """What decides the plan and quarter shown: what is on screen, else what was last."""
+        from scp_desktop.services.first_screen import Wanted
+
         settings = self.settings
         return Wanted(
             on_screen=self.plan_id,

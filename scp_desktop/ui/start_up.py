@@ -75,10 +75,6 @@ class StartUp(QObject):
         self.access: Access | None = None
         self.user = ""
 
-    def begin_soon(self) -> None:
-        # After the window's first paint: the event loop paints before it runs timers.
-        QTimer.singleShot(0, self.begin)
-
     def begin(self) -> None:
         window = self.window
         officer = window.settings.officer_name
