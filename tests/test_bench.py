@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CASES = {
     "startup",
     "startup_filled",
+    "startup_ready",
     "table_open",
     "table_sort",
     "table_filter",
@@ -103,6 +104,7 @@ def test_runner_reports_every_case(tmp_path: Path) -> None:
     # Start-up and the database exist in every build, so their ratios always do.
     ratios = {c["id"]: c["ratio"] for c in results["cases"]}
     assert ratios["startup"] and ratios["startup_filled"] and ratios["database"]
+    assert ratios["startup_ready"] >= ratios["startup_filled"] >= ratios["startup"]
     assert {g["probe"] for g in results["growth"]} >= {"startup_app", "report_app"}
     assert "| case |" in (out / "results.md").read_text(encoding="utf-8")
     # The same plan on a PostgreSQL server beside the file, in the same run.

@@ -180,8 +180,9 @@ class FileReads:
             return None
         try:
             return read_first_screen(conn, wanted, rows)
-        except (sqlite3.Error, ValueError, KeyError):
-            # A damaged or hand-edited file: the full opening checks it and says what is wrong.
+        except (sqlite3.Error, ValueError, LookupError, TypeError, AttributeError):
+            # A damaged or hand-edited file (a year, a quarter or a RAG that is not one): the
+            # full opening checks it and says what is wrong.
             return None
         finally:
             conn.close()
