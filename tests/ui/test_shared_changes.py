@@ -76,6 +76,8 @@ def test_another_officers_change_appears_and_the_officer_keeps_their_place(
     own = changes_since(mine, seen)
     assert not own.any and own.seen.counter > seen.counter
     window.close()
+    # Closed, the window looks at the server no more.
+    assert watcher.source is None and not watcher.timer.isActive()
     mine.close()
     theirs.close()
 
