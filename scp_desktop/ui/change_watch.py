@@ -1,71 +1,56 @@
 """Keeps a window in step with changes saved elsewhere (another window, another instance,
-the command line): the rows concerned are read again, a restored file is read whole, and the
-officer is told, without losing their place, filter or an open form."""
+the command line, another officer on a shared plan): the rows concerned are read again, a
+restored file is read whole, and the officer is told, without losing their place, filter or
+an open form."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
-from scp_desktop.services.outside_changes import ChangeFeed, OutsideChange, SqliteChangeFeed
+from scp_desktop.ui.change_sources import ChangeSource, source_for
+from scp_desktop.ui.jobs import CancelToken, Job, is_running, run_in_background
 from scp_desktop.ui.undo import Changed
 
 if TYPE_CHECKING:
+    from scp_desktop.services.outside_changes import OutsideChange
     from scp_desktop.storage.database import Database
     from scp_desktop.ui.main_window import MainWindow
 
-# Often enough that a change made in another window shows before the officer looks for it;
-# a poll that finds nothing is one PRAGMA, no read of the file.
-POLL_MS = 1500
-
-
-def sqlite_feed(db: Database) -> ChangeFeed | None:
-    path = Path(db.path)
-    return SqliteChangeFeed(path) if path.is_file() else None
-
 
 class ChangeWatch(QObject):
-    """Polls the window's change feed on a timer and applies what it reports.
+    """Polls the change source of the window's database on a timer and applies what it
+    reports; the source is chosen again whenever the window shows another database."""
 
-    `make_feed` gives the feed for the window's database (None: nothing to watch); a shared
-    server's notices can be handed in the same way.
-    """
-
-    def __init__(
-        self,
-        window: MainWindow,
-        make_feed: Callable[[Database], ChangeFeed | None] = sqlite_feed,
-        interval_ms: int = POLL_MS,
-    ) -> None:
+    def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
-        self.make_feed = make_feed
         self._db: Database | None = None
-        self._feed: ChangeFeed | None = None
+        self.source: ChangeSource | None = None
         self.pending: OutsideChange | None = None
         self.last_message = ""
+        self._job: Job | None = None
         self.timer = QTimer(self)
-        self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.check)
         # The window's own edits are seen already: only others' count.
         window.undo.changed.connect(lambda _change: self.mark_seen())
         window.installEventFilter(self)
-        self._follow()
+        self.check()  # a shared plan's first look notes where it stands
         self.timer.start()
 
     def _follow(self) -> None:
-        """Watch the file the window shows now (it may have opened another)."""
+        """Watch the database the window shows now (it may have opened another)."""
         if self._db is self.window.db:
             return
-        if self._feed is not None:
-            self._feed.close()
+        if self.source is not None:
+            self.source.close()
         self._db = self.window.db
         self.pending = None
-        self._feed = self.make_feed(self._db)
+        self.source = source_for(self._db)
+        if self.source is not None:
+            self.timer.setInterval(self.source.interval_ms)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.window and event.type() == QEvent.Type.Close:
@@ -74,45 +59,70 @@ class ChangeWatch(QObject):
 
     def mark_seen(self) -> None:
         self._follow()
-        if self._feed is not None:
-            self._feed.mark_seen()
+        if self.source is not None:
+            self.source.mark_seen()
 
     def stop(self) -> None:
         self.timer.stop()
-        if self._feed is not None:
-            self._feed.close()
-            self._feed = None
+        if self.source is not None:
+            self.source.close()
+            self.source = None
 
     def check(self) -> None:
-        """Poll once; apply what was found unless the officer is in a dialog (a form they
-        are filling in must not change under them: applied when it closes)."""
+        """Poll once (on a worker thread where the source asks for it: nothing waits for a
+        server) and apply what was found when the officer is free."""
         self._follow()
-        if self._feed is None:
+        source = self.source
+        if source is None:
             return
-        found = self._feed.poll()
+        if not source.in_background:
+            self._take(source, source.poll())
+            return
+        if not is_running(self._job):
+
+            def work(_token: CancelToken) -> OutsideChange | None:
+                return source.poll()
+
+            self._job = run_in_background(
+                work,
+                name="check for changes saved elsewhere",
+                owner=self,
+                done=lambda found: self._take(source, found),
+                failed=self._failed,
+            )
+        self._apply_when_free()  # what an earlier poll found, if the officer is free now
+
+    def _failed(self, _message: str) -> None:
+        # The server out of reach for a moment: the next poll tries again; a write then
+        # gets the plain message.
+        pass
+
+    def _take(self, source: ChangeSource, found: OutsideChange | None) -> None:
+        if source is not self.source:
+            return  # the window shows another database now, or was closed
         if found is not None:
             self.pending = found if self.pending is None else self.pending.merged(found)
-        if self.pending is None or QApplication.activeModalWidget() is not None:
+        self._apply_when_free()
+
+    def _apply_when_free(self) -> None:
+        # A dialog open over the window (an update being typed, a form) must not change
+        # under the officer: what was found is applied once it is closed.
+        source = self.source
+        if self.pending is None or source is None or QApplication.activeModalWidget() is not None:
             return
         change, self.pending = self.pending, None
-        self.apply(change)
+        self.apply(change, source)
 
-    def apply(self, change: OutsideChange) -> None:
+    def apply(self, change: OutsideChange, source: ChangeSource) -> None:
         w = self.window
         if change.replaced or change.plans:
             w.reload()
         else:
             w.refresh(Changed.saved_elsewhere(change))
-        # Reading again changed nothing in the file: it stays seen.
+        # Reading again changed nothing in the database: it stays seen.
         officer = (w.settings.officer_name or w.db.user or "").strip().casefold()
-        own = bool(officer) and all(who.strip().casefold() == officer for who in change.who)
-        if own and change.who and not change.replaced:
-            # Saved under this officer's name: by a dialog of this window, or in another of
-            # their windows. Either way it is theirs; "by <their own name>" would read oddly.
-            self.last_message = "The table was brought up to date with your latest saved changes."
-        else:
-            self.last_message = change.describe()
-        w.statusBar().showMessage(self.last_message, 30000)
+        self.last_message = source.describe(change, officer)
+        w.statusBar().showMessage(self.last_message, source.shown_ms)
 
 
 def watch_changes(window: MainWindow) -> ChangeWatch:

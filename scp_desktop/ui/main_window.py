@@ -70,7 +70,6 @@ if TYPE_CHECKING:
     from scp_desktop.storage.database import Database, OpenResult
     from scp_desktop.ui.change_watch import ChangeWatch
     from scp_desktop.ui.edits import Edits
-    from scp_desktop.ui.shared_changes import SharedChangeWatcher
 else:
     import_undo = lazy_module("scp_desktop.services.import_undo")
     plan_admin = lazy_module("scp_desktop.services.plan_admin")
@@ -195,7 +194,6 @@ class MainWindow(QMainWindow):
         """Show the plan file `db`, opened for this window: its plans, table and dashboard."""
         from scp_desktop.ui.change_watch import watch_changes
         from scp_desktop.ui.edits import Edits
-        from scp_desktop.ui.shared_changes import watch_shared_changes
 
         self.db = db
         if self.settings.officer_name:
@@ -214,9 +212,9 @@ class MainWindow(QMainWindow):
 
             show_read_only(self)
         self.reload()
+        # Changes saved elsewhere (another window, another officer on a shared plan) appear
+        # by themselves.
         self.change_watch: ChangeWatch = watch_changes(self)
-        # A shared plan: other officers' changes appear by themselves.
-        self.shared_changes: SharedChangeWatcher | None = watch_shared_changes(self)
         self.refresh_commands()
         self.database_attached.emit()
 

@@ -27,6 +27,7 @@ from scp_desktop.services.returns.index import plan_for_quarter
 from scp_desktop.storage.database import open_database
 from scp_desktop.storage.instance_lock import InstanceLock
 from scp_desktop.storage.models import Action
+from scp_desktop.ui.change_sources import PlanFileSource
 from scp_desktop.ui.filtering import ActionFilter
 from scp_desktop.ui.main_window import MainWindow
 from scp_desktop.ui.settings import Settings
@@ -180,3 +181,35 @@ def test_the_officers_own_change_elsewhere_is_read_in_without_naming_them(
     assert window.change_watch.last_message == (
         "The table was brought up to date with your latest saved changes."
     )
+
+
+def test_the_watch_follows_the_window_to_another_plan_file(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path, demo_template: Path
+) -> None:
+    first = window.change_watch.source
+    assert isinstance(first, PlanFileSource)
+    second = tmp_path / "second.db"
+    shutil.copy(demo_template, second)
+    db, result = open_database(second, user="Alice")
+    window.use_database(db, result)
+    source = window.change_watch.source
+    assert isinstance(source, PlanFileSource) and source is not first
+    assert source.path == second
+    action_id = window.model.row_at(0).id
+    other, _ = open_database(second, user="Bob")
+    try:
+        with other.session(reason="renamed") as s:
+            action = s.get(Action, action_id)
+            assert action is not None
+            action.title = "Renamed by Bob"
+    finally:
+        other.close()
+    qtbot.waitUntil(
+        lambda: window.model.row_at(window.model.row_of(action_id)).title == "Renamed by Bob",
+        timeout=10000,
+    )
+    assert "Bob" in window.change_watch.last_message
+    window.close()
+    assert window.change_watch.source is None
+    assert not window.change_watch.timer.isActive()
+    db.close()

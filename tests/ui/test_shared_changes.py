@@ -11,9 +11,10 @@ from scp_desktop.services import editing
 from scp_desktop.services.shared_changes import changes_since, where_we_stand
 from scp_desktop.storage.database import Database, open_database
 from scp_desktop.storage.models import Action
+from scp_desktop.ui.change_sources import SharedPlanSource
+from scp_desktop.ui.change_watch import ChangeWatch
 from scp_desktop.ui.main_window import MainWindow
 from scp_desktop.ui.settings import Settings
-from scp_desktop.ui.shared_changes import SharedChangeWatcher
 from tests.postgres_server import PASSWORD, PostgresServer
 
 
@@ -23,7 +24,7 @@ def _title(window: MainWindow, action_id: int) -> str:
 
 def _dee_watching_and_eve(
     qtbot: QtBot, pg_server: PostgresServer, template: str
-) -> tuple[MainWindow, SharedChangeWatcher, Database, Database]:
+) -> tuple[MainWindow, ChangeWatch, Database, Database]:
     """A shared plan made from the demo: Dee's window, watching for others' changes (every
     0.1 s), and Eve's connection as another officer."""
     name = pg_server.new_database(template)
@@ -33,10 +34,11 @@ def _dee_watching_and_eve(
     window = MainWindow(mine, Settings(), open_result=result)
     qtbot.addWidget(window)
     window.show()
-    watcher = window.shared_changes
-    assert isinstance(watcher, SharedChangeWatcher)
+    watcher = window.change_watch
+    source = watcher.source
+    assert isinstance(source, SharedPlanSource)
     watcher.timer.setInterval(100)
-    qtbot.waitUntil(lambda: watcher.seen is not None, timeout=10000)
+    qtbot.waitUntil(lambda: source.seen is not None, timeout=10000)
     return window, watcher, mine, theirs
 
 
@@ -67,12 +69,15 @@ def test_another_officers_change_appears_and_the_officer_keeps_their_place(
     assert window.model.rowCount() == shown_before
     assert "Changes by Eve are now shown" in window.statusBar().currentMessage()
     # Dee's own change is not announced as another's.
-    seen = watcher.seen
+    assert isinstance(watcher.source, SharedPlanSource)
+    seen = watcher.source.seen
     assert seen is not None
     editing.set_action_status(mine, chosen, "complete")
     own = changes_since(mine, seen)
     assert not own.any and own.seen.counter > seen.counter
     window.close()
+    # Closed, the window looks at the server no more.
+    assert watcher.source is None and not watcher.timer.isActive()
     mine.close()
     theirs.close()
 
