@@ -55,7 +55,7 @@ def opening_quarter(db: Database, plan_id: int, year: str, today: dt.date) -> Qu
     came in early). None for a year already over."""
     from scp_desktop.services.workspace import latest_reported_quarter
 
-    with db.session(audit=False) as s:
+    with db.reading() as s:
         signed = set(
             s.scalars(select(QuarterSignoff.quarter).where(QuarterSignoff.unlocked_at.is_(None)))
         )

@@ -88,7 +88,7 @@ class PlanTree:
 
 
 def partnership(db: Database) -> PartnershipInfo | None:
-    with db.session(audit=False) as s:
+    with db.reading() as s:
         found = (
             sqlite_connection(s)
             .execute(
@@ -104,7 +104,7 @@ def partnership(db: Database) -> PartnershipInfo | None:
 
 
 def list_plans(db: Database) -> list[PlanInfo]:
-    with db.session(audit=False) as s:
+    with db.reading() as s:
         found = sqlite_connection(s).execute(
             'SELECT id, year, title, status FROM "plan" ORDER BY year DESC, id'
         )

@@ -179,7 +179,7 @@ def _action_rows(
         cursor = sqlite.execute(sql.format(only=only), {**params, **extra} if extra else params)
         return list(cursor.fetchall())
 
-    with db.session(audit=False) as s:
+    with db.reading() as s:
         sqlite = sqlite_connection(s)
         base = run(sqlite, _ROWS_SQL, quarters)
         partner_names: dict[int, str] = dict(sqlite.execute(_PARTNER_NAMES_SQL).fetchall())
@@ -317,7 +317,7 @@ def load_latest_progress(
     only, params = _only(plan_id, action_ids)
     params.update(_quarter_params(q), blank=_BLANK)
     upto = ", ".join(f":q{n}" for n in range(1, q.number + 1))
-    with db.session(audit=False) as s:
+    with db.reading() as s:
         found = sqlite_connection(s).execute(_LATEST_SQL.format(only=only, upto=upto), params)
         return {
             action_id: (
@@ -348,7 +348,7 @@ def load_search_texts(
     only, params = _only(plan_id, action_ids)
     params.update(_quarter_params(Quarter.parse(quarter)))
     texts: dict[int, bytes] = {}
-    with db.session(audit=False) as s:
+    with db.reading() as s:
         sqlite = sqlite_connection(s)
         cursor = sqlite.execute(_SEARCH_SQL.format(only=only), params)
         # In batches: the raw text of the whole plan is never held beside its lower case.
@@ -859,7 +859,7 @@ _OBJECTIVES_SQL = (
 
 
 def plan_structure(db: Database, plan_id: int) -> PlanStructure:
-    with db.session(audit=False) as s:
+    with db.reading() as s:
         sqlite = sqlite_connection(s)
         plan = sqlite.execute('SELECT year FROM "plan" WHERE id = ?', (plan_id,)).fetchone()
         if plan is None:
@@ -880,7 +880,7 @@ def plan_structure(db: Database, plan_id: int) -> PlanStructure:
 
 
 def partner_choices(db: Database) -> list[Choice]:
-    with db.session(audit=False) as s:
+    with db.reading() as s:
         found = sqlite_connection(s).execute(
             "SELECT id, abbreviation, name FROM partner ORDER BY abbreviation, id"
         )
@@ -888,7 +888,7 @@ def partner_choices(db: Database) -> list[Choice]:
 
 
 def framework_choices(db: Database) -> list[FrameworkChoices]:
-    with db.session(audit=False) as s:
+    with db.reading() as s:
         sqlite = sqlite_connection(s)
         frameworks = sqlite.execute("SELECT id, code, name FROM framework ORDER BY code, id")
         found = [FrameworkChoices(fid, code, name, []) for fid, code, name in frameworks]
@@ -949,7 +949,7 @@ def evidence_content(db: Database, evidence_id: int) -> tuple[str, bytes]:
 
 def latest_reported_quarter(db: Database, plan_id: int) -> str | None:
     """The latest quarter of the plan with any update: where an officer most likely works."""
-    with db.session(audit=False) as s:
+    with db.reading() as s:
         found = (
             sqlite_connection(s)
             .execute(

@@ -14,6 +14,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.ext.compiler import compiles
 
 from scp_desktop.storage.access import ReadOnly, ReadOnlyKind
+from scp_desktop.storage.server_liveness import watch_connections
 
 if TYPE_CHECKING:
     from scp_desktop.storage.database import Database, OpenResult
@@ -215,10 +216,13 @@ def make_server_engine(place: ServerPlace, password: str | None) -> Engine:
         url = url.set(password=password)
     engine = create_engine(
         url,
-        pool_pre_ping=True,
+        # The plan has no hstore column; looking the type up costs each new engine three
+        # exchanges with the server.
+        use_native_hstore=False,
         connect_args={"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "SCP Desktop"},
     )
     event.listen(engine, "before_cursor_execute", _without_nul, retval=True)
+    watch_connections(engine)
     return engine
 
 
@@ -342,15 +346,17 @@ def open_server_database(
         known_revisions,
     )
 
+    from scp_desktop.storage.server_opening import first_look, upgrade_refused
+
     engine = make_server_engine(place, password)
     try:
-        with engine.connect() as conn:
-            role = str(conn.execute(text("SELECT current_user")).scalar() or "")
-            revision = current_revision(conn)
-            tables = set(inspect(conn).get_table_names())
+        # The checks only read: no transaction, so no BEGIN and COMMIT to wait for.
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            look = first_look(conn)
     except DBAPIError as exc:
         engine.dispose()
         raise _connect_error(exc, place, password) from exc
+    role, revision, tables = look.role, look.revision, look.tables
     where = str(place)
     if revision is None and tables:
         engine.dispose()
@@ -369,22 +375,17 @@ def open_server_database(
         raise DatabaseError(f"There is no plan in the database {where} yet.")
     head = head_revision()
     read_only: ReadOnly | None = None
+    if revision is not None and not look.may_write:
+        read_only = ReadOnly(
+            ReadOnlyKind.ROLE,
+            f"Your database role {role} may read this plan but not change it. "
+            "Ask IT for a role that may edit if you need to.",
+        )
+    refused = upgrade_refused(place, look) if revision is not None and revision != head else None
+    if refused is not None:
+        engine.dispose()
+        raise DatabaseError(refused)
     try:
-        if revision is not None:
-            with engine.connect() as conn:
-                if not role_may_write(conn):
-                    read_only = ReadOnly(
-                        ReadOnlyKind.ROLE,
-                        f"Your database role {role} may read this plan but not change it. "
-                        "Ask IT for a role that may edit if you need to.",
-                    )
-        if read_only is not None and revision != head:
-            engine.dispose()
-            raise DatabaseError(
-                f"The shared plan {where} has to be upgraded by a newer version of SCP "
-                f"Desktop, which your read-only role {role} cannot do. Ask an officer who "
-                "edits the plan to open it first."
-            )
         if revision != head:
             from alembic import command
 
