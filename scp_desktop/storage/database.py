@@ -254,7 +254,7 @@ class Database:
         self._sessions = sessionmaker(engine, class_=audit.AuditedSession, expire_on_commit=False)
         # A plan on a database server rather than in a file (see storage/server.py).
         self.shared = engine.dialect.name != "sqlite"
-        self._readers: sessionmaker[Session] | None = None
+        self._readers: sessionmaker[audit.AuditedSession] | None = None
 
     @contextlib.contextmanager
     def session(self, *, reason: str = "", audit: bool = True) -> Iterator[Session]:

@@ -63,7 +63,7 @@ def without_transaction(engine: Engine) -> bool:
     return engine.dialect.default_isolation_level == "READ COMMITTED"
 
 
-def reading_sessions(engine: Engine) -> sessionmaker[Session]:
+def reading_sessions(engine: Engine) -> sessionmaker[audit.AuditedSession]:
     """Sessions for reads only on `engine`'s database, sharing its pool of connections."""
     bind = engine.execution_options(isolation_level="AUTOCOMMIT")
     if not without_transaction(engine):

@@ -345,7 +345,6 @@ def open_server_database(
         head_revision,
         known_revisions,
     )
-
     from scp_desktop.storage.server_opening import first_look, upgrade_refused
 
     engine = make_server_engine(place, password)
