@@ -315,19 +315,6 @@ def _connect_error(exc: DBAPIError, place: ServerPlace, password: str | None) ->
 _OUR_TABLES = ("alembic_version", "partnership", "plan", "action")
 
 
-def role_may_write(conn: Connection) -> bool:
-    """Whether the connected role may change the plan's records (a board member's role
-    is given SELECT only)."""
-    row = conn.execute(
-        text(
-            "SELECT has_table_privilege(current_user, 'action', 'INSERT') "
-            "AND has_table_privilege(current_user, 'action', 'UPDATE') "
-            "AND has_table_privilege(current_user, 'audit_log', 'INSERT')"
-        )
-    ).scalar()
-    return bool(row)
-
-
 def open_server_database(
     place: ServerPlace, *, password: str | None, create: bool = True, user: str = ""
 ) -> tuple[Database, OpenResult]:
