@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, select
+from sqlalchemy.pool import Pool
 
 from bench.generate import QUARTERS, Spec, generate
 from bench.workbooks import RETURN_QUARTER
@@ -155,33 +156,54 @@ def round_trips(db: Database) -> Iterator[list[int]]:
     protocol trace (each exchange ends with the server's ReadyForQuery): statements, the
     transaction's BEGIN and COMMIT and the pool's liveness check alike. The block starts on a
     new connection, as a window's first reading of the plan does."""
+    db.engine.dispose()
+    try:
+        with traced(db.engine) as trips:
+            yield trips
+    finally:
+        db.engine.dispose()
+
+
+@contextmanager
+def traced(target: Any = Pool) -> Iterator[list[int]]:
+    """The exchanges with the server of every connection `target` (an engine; by default
+    every engine's pool) makes while the block runs, from the driver's protocol trace. A
+    connection's log-in is not counted: the trace starts once it is made."""
     import psycopg
 
     trips = [0]
     trace = tempfile.TemporaryFile()  # noqa: SIM115 (read and closed after the block)
-    traced: list[Any] = []
+    tracing: dict[int, Any] = {}
 
     def attach(dbapi_conn: Any, _record: Any) -> None:
         pgconn = dbapi_conn.pgconn
-        pgconn.trace(os.dup(trace.fileno()))  # closed by untrace
+        pgconn.trace(os.dup(trace.fileno()))
         pgconn.set_trace_flags(psycopg.pq.Trace.SUPPRESS_TIMESTAMPS)
-        traced.append(pgconn)
+        tracing[id(dbapi_conn)] = pgconn
 
-    event.listen(db.engine, "connect", attach)
-    db.engine.dispose()
+    def detach(dbapi_conn: Any, _record: Any) -> None:
+        # Before the connection closes: ending the trace writes out what it holds.
+        pgconn = tracing.pop(id(dbapi_conn), None)
+        if pgconn is not None:
+            pgconn.untrace()
+
+    event.listen(target, "connect", attach)
+    event.listen(target, "close", detach)
     try:
         yield trips
     finally:
-        event.remove(db.engine, "connect", attach)
-        for pgconn in traced:
+        event.remove(target, "connect", attach)
+        event.remove(target, "close", detach)
+        for pgconn in tracing.values():
             pgconn.untrace()
-        db.engine.dispose()
         trace.seek(0)
         trips[0] = sum(1 for line in trace if b"\tReadyForQuery" in line)
         trace.close()
 
 
-def opening(db: Database) -> dict[str, Any]:
+def opening(db: Database, reopen: Callable[[], Database] | None = None) -> dict[str, Any]:
+    """Opening the plan: the statements and the round trips of the window's first reads, and
+    with `reopen` (a shared plan) the round trips of opening it anew, its checks with them."""
     with counted(db) as sent:
         open_plan(db)
     out: dict[str, Any] = {"statements": sent[0], "open_s": _median(lambda: open_plan(db))}
@@ -189,6 +211,12 @@ def opening(db: Database) -> dict[str, Any]:
         with round_trips(db) as trips:
             open_plan(db)
         out["round_trips"] = trips[0]
+    if reopen is not None:
+        with traced() as trips:
+            again = reopen()
+            open_plan(again)
+            again.close()
+        out["round_trips_opening"] = trips[0]
     return out
 
 
@@ -298,8 +326,10 @@ def side_by_side(plans: dict[int, Path], returns: list[Path], work: Path) -> dic
             shared, _ = open_database(url, password=PASSWORD)
             copy_database(file_db, shared)
             places = {ENGINES[0]: (file_db, plans[size]), ENGINES[1]: (shared, server_place(url))}
+            reopen = {ENGINES[1]: lambda u=url: open_database(u, password=PASSWORD)[0]}
             for engine, (db, _where) in places.items():
-                results["opening"].append({"actions": size, "engine": engine, **opening(db)})
+                measured = opening(db, reopen.get(engine))
+                results["opening"].append({"actions": size, "engine": engine, **measured})
                 print(results["opening"][-1], flush=True)
             if size == largest:
                 results["largest"] = _largest(places, size, returns, work)
@@ -351,16 +381,20 @@ def markdown(results: dict[str, Any], heading: str = "##") -> list[str]:
         "the same whatever the plan's size. Statements: those SQLAlchemy sends, and the bulk "
         "reads' own (on SQLite, every statement the file's engine runs). Round trips: every "
         "exchange with the server in the driver's protocol trace (BEGIN and COMMIT included), "
-        "on a new connection.",
+        "on a new connection. Opened anew: the plan opened again from its address (the "
+        "server's connection set up, its checks of the schema and of the role) and read the "
+        "same way, the log-in itself not counted.",
         "",
-        "| actions | engine | statements to open the plan | round trips | open |",
-        "|---:|---|---:|---:|---:|",
+        "| actions | engine | statements to open the plan | round trips | round trips, "
+        "opened anew | open |",
+        "|---:|---|---:|---:|---:|---:|",
     ]
     for row in results["opening"]:
-        trips = row.get("round_trips")
+        trips, anew = row.get("round_trips"), row.get("round_trips_opening")
         lines.append(
             f"| {row['actions']:,} | {row['engine']} | {row['statements']} | "
-            f"{'—' if trips is None else trips} | {_s(row['open_s'])} |"
+            f"{'—' if trips is None else trips} | {'—' if anew is None else anew} | "
+            f"{_s(row['open_s'])} |"
         )
     size = results["actions"]
     largest = results["largest"]

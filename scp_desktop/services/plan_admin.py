@@ -49,5 +49,5 @@ def set_plan_status(db: Database, plan_id: int, status: str) -> str:
 
 def opening_quarter(db: Database, plan_id: int, year: str, today: dt.date) -> Quarter | None:
     """The quarter a plan for `year` opens on (plan_reads.opening_quarter)."""
-    with db.session(audit=False) as s:
+    with db.reading() as s:
         return plan_reads.opening_quarter(sqlite_connection(s), plan_id, year, today)

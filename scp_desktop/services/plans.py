@@ -73,12 +73,12 @@ class PlanTree:
 
 
 def partnership(db: Database) -> PartnershipInfo | None:
-    with db.session(audit=False) as s:
+    with db.reading() as s:
         return plan_reads.partnership(sqlite_connection(s))
 
 
 def list_plans(db: Database) -> list[PlanInfo]:
-    with db.session(audit=False) as s:
+    with db.reading() as s:
         return plan_reads.plans(sqlite_connection(s))
 
 

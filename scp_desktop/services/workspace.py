@@ -46,19 +46,19 @@ def load_action_rows(
 ) -> list[ActionRow]:
     """The plan's actions as table rows for `quarter` (code "2022-23-Q2"); with
     `action_ids`, only those rows (to refresh a few after an edit)."""
-    with collector_paused(), db.session(audit=False) as s:
+    with collector_paused(), db.reading() as s:
         return plan_reads.action_rows(sqlite_connection(s), plan_id, quarter, today, action_ids)
 
 
 def screen(db: Database, wanted: Wanted) -> Screen:
     """The partnership, the plans the picker lists and the plan and quarter to show."""
-    with db.session(audit=False) as s:
+    with db.reading() as s:
         return first_screen.read_screen(sqlite_connection(s), wanted)
 
 
 def quarter_to_open(db: Database, plan: PlanInfo, wanted: Wanted) -> Quarter:
     """The quarter `plan` opens on when the officer picks it (first_screen.chosen_quarter)."""
-    with db.session(audit=False) as s:
+    with db.reading() as s:
         return first_screen.chosen_quarter(sqlite_connection(s), plan, wanted)
 
 
@@ -84,7 +84,7 @@ def load_latest_progress(
 ) -> dict[int, Progress]:
     """Per action of the plan (or of `action_ids` in it), its latest non-blank progress
     narrative in `quarter` or an earlier quarter of its year (plan_reads.latest_progress)."""
-    with db.session(audit=False) as s:
+    with db.reading() as s:
         return plan_reads.latest_progress(sqlite_connection(s), plan_id, quarter, action_ids)
 
 
@@ -97,7 +97,7 @@ def load_search_texts(
 ) -> dict[int, bytes]:
     """Per action, the lower-case UTF-8 text the free-text filter searches
     (plan_reads.search_texts)."""
-    with db.session(audit=False) as s:
+    with db.reading() as s:
         return plan_reads.search_texts(sqlite_connection(s), plan_id, quarter, action_ids)
 
 
@@ -581,7 +581,7 @@ _OBJECTIVES_SQL = (
 
 
 def plan_structure(db: Database, plan_id: int) -> PlanStructure:
-    with db.session(audit=False) as s:
+    with db.reading() as s:
         sqlite = sqlite_connection(s)
         plan = sqlite.execute('SELECT year FROM "plan" WHERE id = ?', (plan_id,)).fetchone()
         if plan is None:
@@ -602,7 +602,7 @@ def plan_structure(db: Database, plan_id: int) -> PlanStructure:
 
 
 def partner_choices(db: Database) -> list[Choice]:
-    with db.session(audit=False) as s:
+    with db.reading() as s:
         found = sqlite_connection(s).execute(
             "SELECT id, abbreviation, name FROM partner ORDER BY abbreviation, id"
         )
@@ -610,7 +610,7 @@ def partner_choices(db: Database) -> list[Choice]:
 
 
 def framework_choices(db: Database) -> list[FrameworkChoices]:
-    with db.session(audit=False) as s:
+    with db.reading() as s:
         sqlite = sqlite_connection(s)
         frameworks = sqlite.execute("SELECT id, code, name FROM framework ORDER BY code, id")
         found = [FrameworkChoices(fid, code, name, []) for fid, code, name in frameworks]
@@ -671,5 +671,5 @@ def evidence_content(db: Database, evidence_id: int) -> tuple[str, bytes]:
 
 def latest_reported_quarter(db: Database, plan_id: int) -> str | None:
     """The latest quarter of the plan with any update: where an officer most likely works."""
-    with db.session(audit=False) as s:
+    with db.reading() as s:
         return plan_reads.latest_reported_quarter(sqlite_connection(s), plan_id)

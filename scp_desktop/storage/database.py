@@ -186,14 +186,34 @@ class Database:
         self._sessions = sessionmaker(engine, class_=audit.AuditedSession, expire_on_commit=False)
         # A plan on a database server rather than in a file (see storage/server.py).
         self.shared = engine.dialect.name != "sqlite"
+        self._readers: sessionmaker[audit.AuditedSession] | None = None
 
     @contextlib.contextmanager
     def session(self, *, reason: str = "", audit: bool = True) -> Iterator[Session]:
         """A transaction: committed on success, rolled back whole on any error."""
         session = self._sessions()
         session.info.update(user=self.user, reason=reason, audit=audit)
-        try:
+        with self._finished(session):
             yield session
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A session that only reads (see storage/reading.py): on a shared plan its statements
+        cost no BEGIN and COMMIT exchanged with the server; anything that would write through
+        it is refused before it reaches the database."""
+        from scp_desktop.storage.reading import reading_sessions
+
+        if self._readers is None:
+            self._readers = reading_sessions(self.engine)
+        session = self._readers()
+        session.info.update(user=self.user, reason="", audit=False)
+        with self._finished(session):
+            yield session
+
+    @contextlib.contextmanager
+    def _finished(self, session: Session) -> Iterator[None]:
+        try:
+            yield
             session.commit()
         except (DBAPIError, sqlite3.Error) as exc:
             # sqlite3's own errors come from reads on the driver's connection

@@ -14,6 +14,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.ext.compiler import compiles
 
 from scp_desktop.storage.access import ReadOnly, ReadOnlyKind
+from scp_desktop.storage.server_liveness import watch_connections
 
 if TYPE_CHECKING:
     from scp_desktop.storage.database import Database, OpenResult
@@ -215,10 +216,13 @@ def make_server_engine(place: ServerPlace, password: str | None) -> Engine:
         url = url.set(password=password)
     engine = create_engine(
         url,
-        pool_pre_ping=True,
+        # The plan has no hstore column; looking the type up costs each new engine three
+        # exchanges with the server.
+        use_native_hstore=False,
         connect_args={"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "SCP Desktop"},
     )
     event.listen(engine, "before_cursor_execute", _without_nul, retval=True)
+    watch_connections(engine)
     return engine
 
 
@@ -311,19 +315,6 @@ def _connect_error(exc: DBAPIError, place: ServerPlace, password: str | None) ->
 _OUR_TABLES = ("alembic_version", "partnership", "plan", "action")
 
 
-def role_may_write(conn: Connection) -> bool:
-    """Whether the connected role may change the plan's records (a board member's role
-    is given SELECT only)."""
-    row = conn.execute(
-        text(
-            "SELECT has_table_privilege(current_user, 'action', 'INSERT') "
-            "AND has_table_privilege(current_user, 'action', 'UPDATE') "
-            "AND has_table_privilege(current_user, 'audit_log', 'INSERT')"
-        )
-    ).scalar()
-    return bool(row)
-
-
 def open_server_database(
     place: ServerPlace, *, password: str | None, create: bool = True, user: str = ""
 ) -> tuple[Database, OpenResult]:
@@ -341,16 +332,17 @@ def open_server_database(
         head_revision,
         known_revisions,
     )
+    from scp_desktop.storage.server_opening import first_look, upgrade_refused
 
     engine = make_server_engine(place, password)
     try:
-        with engine.connect() as conn:
-            role = str(conn.execute(text("SELECT current_user")).scalar() or "")
-            revision = current_revision(conn)
-            tables = set(inspect(conn).get_table_names())
+        # The checks only read: no transaction, so no BEGIN and COMMIT to wait for.
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            look = first_look(conn)
     except DBAPIError as exc:
         engine.dispose()
         raise _connect_error(exc, place, password) from exc
+    role, revision, tables = look.role, look.revision, look.tables
     where = str(place)
     if revision is None and tables:
         engine.dispose()
@@ -369,22 +361,17 @@ def open_server_database(
         raise DatabaseError(f"There is no plan in the database {where} yet.")
     head = head_revision()
     read_only: ReadOnly | None = None
+    if revision is not None and not look.may_write:
+        read_only = ReadOnly(
+            ReadOnlyKind.ROLE,
+            f"Your database role {role} may read this plan but not change it. "
+            "Ask IT for a role that may edit if you need to.",
+        )
+    refused = upgrade_refused(place, look) if revision is not None and revision != head else None
+    if refused is not None:
+        engine.dispose()
+        raise DatabaseError(refused)
     try:
-        if revision is not None:
-            with engine.connect() as conn:
-                if not role_may_write(conn):
-                    read_only = ReadOnly(
-                        ReadOnlyKind.ROLE,
-                        f"Your database role {role} may read this plan but not change it. "
-                        "Ask IT for a role that may edit if you need to.",
-                    )
-        if read_only is not None and revision != head:
-            engine.dispose()
-            raise DatabaseError(
-                f"The shared plan {where} has to be upgraded by a newer version of SCP "
-                f"Desktop, which your read-only role {role} cannot do. Ask an officer who "
-                "edits the plan to open it first."
-            )
         if revision != head:
             from alembic import command
 

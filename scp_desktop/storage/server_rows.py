@@ -7,6 +7,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from scp_desktop.storage.reading import refuse_unless_read
+
 # Quoted text and identifiers are passed over whole (but for % which psycopg reads even
 # there); outside them, parameters are renamed for psycopg.
 _TOKENS = re.compile(r"""'(?:[^']|'')*'|"[^"]*"|\?|:(\w+)|%""")
@@ -48,10 +50,15 @@ class ServerCursor:
         from psycopg.types.string import TextLoader
 
         self._cursor = connection.cursor()
+        self._autocommit = bool(connection.autocommit)
         # Dates come back as text, as SQLite's do; the readers parse them themselves.
         self._cursor.adapters.register_loader("date", TextLoader)
 
     def execute(self, sql: str, parameters: Any = None) -> ServerCursor:
+        if self._autocommit:
+            # A reading session's connection (storage/reading.py): a write would be applied
+            # on its own, outside any transaction.
+            refuse_unless_read(sql)
         # Always some parameters, even none: psycopg then reads every % as the text says.
         self._cursor.execute(postgres_sql(sql), () if parameters is None else parameters)
         return self
