@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from scp_desktop.domain.periods import FinancialYear, Quarter
 from scp_desktop.services import plan_reads
+from scp_desktop.services.errors import UserError
 from scp_desktop.services.plan_reads import ActionRow, PartnershipInfo, PlanInfo, Progress
 from scp_desktop.storage.errors import DatabaseError
 from scp_desktop.storage.judging import SQLITE_HEADER, WAL_HEADER_OFFSET, read_only_uri
@@ -77,7 +78,15 @@ def chosen_quarter(reader: BulkReader, plan: PlanInfo, wanted: Wanted) -> Quarte
     """The quarter a plan opens on: the one on screen if of the plan's year; else the quarter
     being reported; else the one last shown; else today's, in a year under way; else the
     latest with an update, or the first."""
-    year = FinancialYear.parse(plan.year)
+    try:
+        year = FinancialYear.parse(plan.year)
+    except ValueError:
+        # Only a file changed outside SCP Desktop holds such a year.
+        raise UserError(
+            f"The plan “{plan.title}” has the year “{plan.year}”, which is not a financial "
+            "year such as 2024-25, so it cannot be shown. The file was changed outside "
+            "SCP Desktop: restore it from a backup (File ▸ Backups)."
+        ) from None
     if wanted.quarter is not None and wanted.quarter.year == year:
         return wanted.quarter
     reporting = plan_reads.opening_quarter(reader, plan.id, year.label, wanted.today)
@@ -180,7 +189,7 @@ class FileReads:
             return None
         try:
             return read_first_screen(conn, wanted, rows)
-        except (sqlite3.Error, ValueError, LookupError, TypeError, AttributeError):
+        except (sqlite3.Error, UserError, ValueError, LookupError, TypeError, AttributeError):
             # A damaged or hand-edited file (a year, a quarter or a RAG that is not one): the
             # full opening checks it and says what is wrong.
             return None

@@ -211,7 +211,12 @@ class MainWindow(QMainWindow):
             from scp_desktop.ui.read_only import show_read_only
 
             show_read_only(self)
-        self.reload()
+        try:
+            self.reload()
+        except UserError as exc:
+            # A plan the file cannot show: the window stays, with the file's other commands
+            # (its backups above all) and the reason.
+            self.show_error(str(exc))
         # Changes saved elsewhere (another window, another officer on a shared plan) appear
         # by themselves.
         self.change_watch: ChangeWatch = watch_changes(self)

@@ -214,3 +214,36 @@ def test_closing_while_the_day_s_backup_is_taken_ends_cleanly(
     folder = folder_beside(plan_file)
     left = sorted(p.name for p in folder.iterdir()) if folder.exists() else []
     assert not [name for name in left if "partial" in name or name.endswith(".tmp")], left
+
+
+def test_a_plan_whose_year_was_changed_outside_says_so_and_the_window_stays(
+    qtbot: QtBot, demo_template: Path, tmp_path: Path
+) -> None:
+    import sqlite3
+
+    from scp_desktop.services.first_screen import FileReads
+    from scp_desktop.storage.database import open_database
+    from tests.test_first_screen import ALL, DEMO_DAY, _wanted
+    from tests.ui.test_read_only_window import answer_next_message
+
+    path = _demo_copy(demo_template, tmp_path)
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE \"plan\" SET year = 'year <&> one'")
+    # No first screen from such a file: the opening says what is wrong.
+    assert FileReads(path).first_screen(_wanted(DEMO_DAY), ALL) is None
+    window = MainWindow(None, Settings(), opening=path)
+    qtbot.addWidget(window)
+    window.show()
+    db, result = open_database(path, user="pat", create=False)
+    seen: list[str] = []
+    answer_next_message("OK", seen)
+    window.attach_database(db, result)
+    try:
+        assert len(seen) == 1 and "“year <&> one”, which is not a financial year" in seen[0]
+        assert "restore it from a backup" in seen[0]
+        # The window stays, attached, its table empty, the file's backups still to hand.
+        assert window.isVisible() and window.has_database and window.model.rowCount() == 0
+        assert window.acts.backups.isEnabled()
+    finally:
+        window.close()
+        db.close()
