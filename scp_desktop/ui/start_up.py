@@ -1,5 +1,6 @@
-"""The second step of a start: while the window's frame shows "Opening …", the plan file is
-opened on a worker thread (judged, checked and upgraded there), then attached to the window."""
+"""The steps of a start after the window's frame shows "Opening …": the plan's first screen
+read straight from the file, then the file opened on a worker thread (judged, checked and
+upgraded there), then attached to the window."""
 
 from __future__ import annotations
 
