@@ -1016,9 +1016,9 @@ class MainWindow(QMainWindow):
         hand_over_access(self, access)
 
     def start_daily_backup(self, path: Path) -> None:
-        from scp_desktop.ui.daily_backup import start_daily_backup
+        from scp_desktop.ui import daily_backup
 
-        start_daily_backup(self, path, read_only=False)
+        daily_backup.start_daily_backup(self, path, read_only=False)
 
     def close_window(self) -> None:
         self.close()
