@@ -67,8 +67,8 @@ class ActionSpec:
     separator_before: bool = False
     checkable: bool = False
     toggles: bool = False  # its handler is given the checked state on every change
-    # Made by another part of the window (the undo stack's own actions): the registry
-    # places them and decides when they apply, but does not create or bind them.
+    # Made by another part of the window (the undo stack's and the docks' own actions): the
+    # registry places them and decides when they apply, but does not create or bind them.
     provided: bool = False
 
 
@@ -103,10 +103,19 @@ ACTIONS: tuple[ActionSpec, ...] = (
     # View
     A("show_table", "&Action table", "View", ALWAYS, "Ctrl+1", checkable=True),
     A("show_dashboard", "&Dashboard", "View", OPEN, "Ctrl+2", checkable=True),
-    A("show_archived", "Show arc&hived plans", "View", OPEN,
+    A("show_archived", "&Show archived plans", "View", OPEN,
       tip="List closed plans in the picker", separator_before=True, checkable=True,
       toggles=True),
     A("refresh", "&Refresh", "View", OPEN, Key.Refresh, icon="view-refresh"),
+    # The docks' own show/hide commands, which follow the dock as it is closed or floated.
+    A("show_navigator", "&Plan navigator", "View", ALWAYS, separator_before=True,
+      provided=True),
+    A("show_history", "&History and evidence", "View", ALWAYS, provided=True),
+    # The action table as it is shown now: its filtered rows, in its shown columns.
+    A("export_view", "E&xport this view to Excel…", "View", When(plan=True),
+      separator_before=True),
+    A("print_view", "Print this &view…", "View", When(plan=True)),
+    A("choose_columns", "C&olumns…", "View", OPEN),
     # Action
     A("new_action", "&New action…", "Action", WRITE_PLAN, Key.New,
       "Add a project / initiative"),

@@ -7,13 +7,16 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     # Types only: importing this module must not bring in the database layers.
-    from PySide6.QtWidgets import QDialog, QMainWindow, QWidget
+    from pathlib import Path
+
+    from PySide6.QtWidgets import QDialog, QWidget
 
     from scp_desktop.domain.periods import Quarter
     from scp_desktop.services.plan_reads import ActionRow
     from scp_desktop.services.workspace import PlanStructure
     from scp_desktop.storage.database import Database, OpenResult
     from scp_desktop.ui.edits import Edits
+    from scp_desktop.ui.file_access import Access
     from scp_desktop.ui.settings import Settings
     from scp_desktop.ui.undo import Changed
 
@@ -104,8 +107,18 @@ class CommandContext(Protocol):
 class FileCommandContext(CommandContext, Protocol):
     """What the file commands need beyond the others: the file itself changes under them."""
 
-    def main_window(self) -> QMainWindow:
-        """The window the file is open in: it holds the file's lock and its daily backup."""
+    def hold_file(self, access: Access) -> None:
+        """Hold the file now opened (its lock, if any) for as long as this window shows it,
+        letting go of the file held before, so another window may open that one for changes."""
+        ...
+
+    def start_daily_backup(self, path: Path) -> None:
+        """Take today's backup of the file at `path`, now shown, in the background; the
+        status bar says how it went and closing the window stops it."""
+        ...
+
+    def close_window(self) -> None:
+        """Close the window, letting go of its file (the officer quit the start page)."""
         ...
 
     def use_database(self, db: Database, open_result: OpenResult | None = None) -> None:

@@ -209,8 +209,7 @@ class FileCommands:
     def _open_file(self, path: Path, then_spreadsheet: bool) -> bool:
         from scp_desktop.services.errors import UserError
         from scp_desktop.storage.database import DatabaseError, open_database
-        from scp_desktop.ui.daily_backup import start_daily_backup
-        from scp_desktop.ui.file_access import choose_access, hand_over_access
+        from scp_desktop.ui.file_access import choose_access
 
         officer = self.c.settings.officer_name
         # Another window may hold the file, or it may be on a network drive: asked before
@@ -235,9 +234,9 @@ class FileCommands:
             # them: the file opens in a new window in place of this one.
             self.c.open_in_new_window(db, result)
             return True
-        hand_over_access(self.c.main_window(), access)
+        self.c.hold_file(access)
         self.c.use_database(db, result)
-        start_daily_backup(self.c.main_window(), db.path, read_only=False)
+        self.c.start_daily_backup(db.path)
         if then_spreadsheet:
             self.c.open_plan_from_spreadsheet()
         return True
@@ -314,7 +313,7 @@ class FileCommands:
             return
         chosen = choose_from_start_page(self.c.dialog_parent(), self.c.settings, self.c.today)
         if chosen is None:
-            self.c.main_window().close()
+            self.c.close_window()
             return
         if chosen.path.resolve() == self.c.db.path.resolve():
             return

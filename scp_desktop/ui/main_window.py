@@ -70,6 +70,7 @@ if TYPE_CHECKING:
     from scp_desktop.storage.database import Database, OpenResult
     from scp_desktop.ui.change_watch import ChangeWatch
     from scp_desktop.ui.edits import Edits
+    from scp_desktop.ui.file_access import Access
 else:
     import_undo = lazy_module("scp_desktop.services.import_undo")
     plan_admin = lazy_module("scp_desktop.services.plan_admin")
@@ -117,38 +118,32 @@ class MainWindow(QMainWindow):
         )
         undo_action = self.undo.stack.createUndoAction(self, "&Undo")
         redo_action = self.undo.stack.createRedoAction(self, "&Redo")
-        self.acts = build_actions(
-            self, self._command_handlers(), {"undo": undo_action, "redo": redo_action}
-        )
+        # Made before the menus: View lists their own show/hide commands.
+        self.navigator: NavigatorDock = NavigatorDock(self)
+        self.history: HistoryDock = HistoryDock(self)
+        provided = {
+            "undo": undo_action,
+            "redo": redo_action,
+            "show_navigator": self.navigator.toggleViewAction(),
+            "show_history": self.history.toggleViewAction(),
+        }
+        self.acts = build_actions(self, self._command_handlers(), provided)
         self.file_acts = install_file_actions(
             self.acts, self.file_commands.recent_menu, self.file_commands.show_archived
         )
         self.connect_shared = self.acts.connect_shared
         self._build_toolbar()
         self._build_central()
-        self.navigator: NavigatorDock = NavigatorDock(self)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.navigator)
-        self.history: HistoryDock = HistoryDock(self)
         # Both docks share the left column so the table keeps the width of a 1366 px screen.
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.history)
         self.splitDockWidget(self.navigator, self.history, Qt.Orientation.Vertical)
         self.navigator.setMinimumWidth(180)
         self._docks_sized = False
-        view_menu = self.acts.menus["View"]
-        view_menu.addSeparator()
-        view_menu.addAction(self.navigator.toggleViewAction())
-        view_menu.addAction(self.history.toggleViewAction())
         self._build_status_bar()
         self._connect()
         self.table_tools = TableTools(self)
         self.guide_action = self.acts.guide
-        view_menu.addSeparator()
-        for action in (
-            self.table_tools.export_action,
-            self.table_tools.print_action,
-            self.table_tools.columns_action,
-        ):
-            view_menu.addAction(action)
         self._restore_layout()
         self.opening_bar: QProgressBar | None = None
         if db is not None:
@@ -814,6 +809,10 @@ class MainWindow(QMainWindow):
             "meetings": self.open_meetings,
             "indicators": self.open_indicators,
             "connect_shared": partial(connect_to_shared_plan, self),
+            # The table tools are made with the table, after the menus: asked at the click.
+            "export_view": lambda: self.table_tools.export_view(),
+            "print_view": lambda: self.table_tools.print_view(),
+            "choose_columns": lambda: self.table_tools.choose_columns(),
             "guide": partial(open_guide, self),
             "about": self.about,
         }
@@ -1067,8 +1066,18 @@ class MainWindow(QMainWindow):
     def dialog_parent(self) -> QWidget:
         return self
 
-    def main_window(self) -> QMainWindow:
-        return self
+    def hold_file(self, access: Access) -> None:
+        from scp_desktop.ui.file_access import hand_over_access
+
+        hand_over_access(self, access)
+
+    def start_daily_backup(self, path: Path) -> None:
+        from scp_desktop.ui import daily_backup
+
+        daily_backup.start_daily_backup(self, path, read_only=False)
+
+    def close_window(self) -> None:
+        self.close()
 
     def confirm(self, title: str, question: str) -> bool:
         answer = QMessageBox.question(self, title, question)

@@ -43,6 +43,11 @@ class WindowActions:
     show_dashboard: QAction
     show_archived: QAction
     refresh: QAction
+    show_navigator: QAction
+    show_history: QAction
+    export_view: QAction
+    print_view: QAction
+    choose_columns: QAction
     new_action: QAction
     edit_action: QAction
     update_action: QAction

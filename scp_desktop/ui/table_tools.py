@@ -116,7 +116,8 @@ def print_rows(printer: QPrinter, title: str, headers: list[str], rows: list[lis
 
 
 class TableTools:
-    """Installs the menus and keys on one main window's table, navigator and history."""
+    """Installs the menus and keys on one main window's table, navigator and history. Its
+    View menu commands (export, print, columns) are the registry's, bound to its methods."""
 
     def __init__(self, window: TableHost) -> None:
         self.w = window
@@ -136,14 +137,6 @@ class TableTools:
         self.copy_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.copy_action.triggered.connect(lambda _c=False: self.copy())
         table.addAction(self.copy_action)
-        self.export_action = QAction("E&xport this view to Excel…", window.dialog_parent())
-        self.export_action.triggered.connect(lambda _c=False: self.export_view())
-        self.print_action = QAction("Print this &view…", window.dialog_parent())
-        self.print_action.triggered.connect(lambda _c=False: self.print_view())
-        self.columns_action = QAction("C&olumns…", window.dialog_parent())
-        self.columns_action.triggered.connect(
-            lambda _c=False: self.columns_menu().exec(table.mapToGlobal(table.rect().topLeft()))
-        )
         window.history.quarters_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         window.history.quarters_view.customContextMenuRequested.connect(
             lambda pos: self.history_menu(window.history.quarters_view, pos)
@@ -186,8 +179,8 @@ class TableTools:
         open_evidence.triggered.connect(lambda _c=False: self.w.history.open_button.click())
         menu.addAction(acts.attach_evidence)
         menu.addSeparator()
-        menu.addAction(self.export_action)
-        menu.addAction(self.print_action)
+        menu.addAction(acts.export_view)
+        menu.addAction(acts.print_view)
         menu.addMenu(self.columns_menu(menu))
         return menu
 
@@ -210,6 +203,13 @@ class TableTools:
             item.setChecked(not header.isSectionHidden(column))
             item.toggled.connect(lambda on, c=column: self.show_column(c, on))
         return menu
+
+    def choose_columns(self) -> None:
+        """View ▸ Columns: the column chooser, at the table's top left corner."""
+        table = self.w.table
+        menu = self.columns_menu()
+        menu.exec(table.mapToGlobal(table.rect().topLeft()))
+        menu.deleteLater()
 
     def show_column(self, column: int, shown: bool) -> None:
         header = self.w.table.horizontalHeader()
