@@ -7,9 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import sqlite3
-import subprocess
-import sys
-import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
@@ -243,22 +240,3 @@ def test_reading_a_wal_file_leaves_nothing_beside_it(demo_template: Path, tmp_pa
         assert fh.read(20)[18] == 2  # the demo file is in WAL mode
     assert FileReads(path).first_screen(_wanted(DEMO_DAY), ALL) is not None
     assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.db"]
-
-
-def test_the_first_screen_s_reads_need_no_database_layer() -> None:
-    script = textwrap.dedent(
-        """
-        import sys
-        import scp_desktop.services.first_screen
-        import scp_desktop.ui.start_up
-        print(sorted(m for m in ("sqlalchemy", "alembic") if m in sys.modules))
-        """
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", script],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={"QT_QPA_PLATFORM": "offscreen", "PATH": ""},
-    )
-    assert done.stdout.strip() == "[]", done.stderr

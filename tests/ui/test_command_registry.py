@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMetaMethod, QSettings, QTimer
+from PySide6.QtCore import QMetaMethod, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QDialog, QMenu, QToolBar
 from pytestqt.qtbot import QtBot
@@ -29,7 +29,7 @@ from scp_desktop.ui.action_registry import (
 )
 from scp_desktop.ui.main_window import MainWindow
 from scp_desktop.ui.menus import ACTION_FIELDS, apply_state, build_actions
-from scp_desktop.ui.settings import Settings
+from tests.ui.windows import officer_settings, shown_window
 
 TODAY = dt.date(2022, 8, 15)
 UI = Path(__file__).resolve().parents[2] / "scp_desktop" / "ui"
@@ -48,18 +48,9 @@ ON_AN_ACTION = (
 NEED_NO_FILE = {"quit", "show_table", "show_navigator", "show_history", "guide", "about"}
 
 
-def _settings(tmp_path: Path) -> Settings:
-    settings = Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-    settings.officer_name = "Pat Officer"
-    return settings
-
-
 @pytest.fixture
 def window(qtbot: QtBot, demo_db: Database, tmp_path: Path) -> Iterator[MainWindow]:
-    w = MainWindow(demo_db, _settings(tmp_path), today=TODAY)
-    qtbot.addWidget(w)
-    w.show()
-    yield w
+    yield shown_window(qtbot, demo_db, tmp_path, TODAY)
 
 
 def _enabled(window: MainWindow, *ids: str) -> dict[str, bool]:
@@ -235,7 +226,7 @@ def test_undo_and_redo_follow_the_stack(window: MainWindow, qtbot: QtBot) -> Non
 def test_a_file_without_a_plan_greys_what_needs_one(
     qtbot: QtBot, sqlite_db: Database, tmp_path: Path
 ) -> None:
-    window = MainWindow(sqlite_db, _settings(tmp_path), today=TODAY)
+    window = MainWindow(sqlite_db, officer_settings(tmp_path), today=TODAY)
     qtbot.addWidget(window)
     assert window.plan_id is None
     needs_plan = [s.id for s in ACTIONS if s.enabled_when.plan]
@@ -257,7 +248,7 @@ def test_read_only_greys_every_write_with_the_reason_and_keeps_the_banner(
     db, result = open_database(
         path, user="Tom Brown", read_only=ReadOnly(kind, "Opened to look, not to change.")
     )
-    window = MainWindow(db, _settings(tmp_path), open_result=result, today=TODAY)
+    window = MainWindow(db, officer_settings(tmp_path), open_result=result, today=TODAY)
     qtbot.addWidget(window)
     window.show()
     assert window.read_only_banner.isVisible()

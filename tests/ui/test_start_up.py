@@ -24,12 +24,15 @@ from scp_desktop.ui.settings import Settings
 HEAVY = ("sqlalchemy", "alembic", "openpyxl", "reportlab", "docx")
 
 
-def test_the_window_module_loads_without_the_database_layer_or_the_document_libraries() -> None:
+def test_the_window_and_its_first_screen_load_without_the_database_layer_or_documents() -> None:
+    # The first screen is read with sqlite3 alone while the database layer loads.
     script = textwrap.dedent(
         f"""
         import sys
         import scp_desktop.ui.main_window
         import scp_desktop.app
+        import scp_desktop.ui.start_up
+        import scp_desktop.services.first_screen
         print(sorted(m for m in {HEAVY!r} if m in sys.modules))
         print("scp_desktop.storage.database" in sys.modules)
         """

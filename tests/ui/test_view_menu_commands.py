@@ -11,7 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtPrintSupport import QPrintDialog
 from PySide6.QtWidgets import (
@@ -31,24 +31,15 @@ from scp_desktop.ui.action_table import Column
 from scp_desktop.ui.filtering import ActionFilter
 from scp_desktop.ui.jobs import is_running
 from scp_desktop.ui.main_window import MainWindow
-from scp_desktop.ui.settings import Settings
+from tests.ui.windows import officer_settings, shown_window
 
 TODAY = dt.date(2022, 8, 15)
 TABLE_TOOLS = ("export_view", "print_view", "choose_columns")
 
 
-def _settings(tmp_path: Path) -> Settings:
-    settings = Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-    settings.officer_name = "Pat Officer"
-    return settings
-
-
 @pytest.fixture
 def window(qtbot: QtBot, demo_db: Database, tmp_path: Path) -> Iterator[MainWindow]:
-    w = MainWindow(demo_db, _settings(tmp_path), today=TODAY)
-    qtbot.addWidget(w)
-    w.show()
-    yield w
+    yield shown_window(qtbot, demo_db, tmp_path, TODAY)
 
 
 def _view_entry(window: MainWindow, text: str) -> QAction:
@@ -243,7 +234,7 @@ def _enabled(window: MainWindow) -> dict[str, bool]:
 def test_export_print_and_columns_are_greyed_while_no_plan_file_is_attached(
     qtbot: QtBot, tmp_path: Path
 ) -> None:
-    window = MainWindow(None, _settings(tmp_path), today=TODAY, opening=tmp_path / "plan.db")
+    window = MainWindow(None, officer_settings(tmp_path), today=TODAY, opening=tmp_path / "plan.db")
     qtbot.addWidget(window)
     window.show()
     assert _enabled(window) == dict.fromkeys(TABLE_TOOLS, False)
@@ -256,7 +247,7 @@ def test_export_print_and_columns_are_greyed_while_no_plan_file_is_attached(
 def test_a_file_without_a_plan_greys_export_and_print_but_not_columns(
     qtbot: QtBot, sqlite_db: Database, tmp_path: Path
 ) -> None:
-    window = MainWindow(sqlite_db, _settings(tmp_path), today=TODAY)
+    window = MainWindow(sqlite_db, officer_settings(tmp_path), today=TODAY)
     qtbot.addWidget(window)
     assert window.plan_id is None
     assert _enabled(window) == {"export_view": False, "print_view": False, "choose_columns": True}
@@ -270,7 +261,7 @@ def test_a_read_only_plan_still_exports_prints_and_chooses_columns(
     db, result = open_database(
         path, user="Tom Brown", read_only=ReadOnly(ReadOnlyKind.ASKED, "Opened to look.")
     )
-    window = MainWindow(db, _settings(tmp_path), open_result=result, today=TODAY)
+    window = MainWindow(db, officer_settings(tmp_path), open_result=result, today=TODAY)
     qtbot.addWidget(window)
     assert _enabled(window) == dict.fromkeys(TABLE_TOOLS, True)
     window.close()
