@@ -35,13 +35,13 @@ class PlanSheetAction:
     lead: list[str]
     support: list[str]
     by_when: str
-    pfcc: list[str]
-    ecps: list[str]
     rag: RAG | None = None
     narrative: str = ""
     status: str = "active"
     funding: list[str] = field(default_factory=list)  # 'PFCC grant £5,000' per line
     notes: str = ""
+    # The action's codes under each of the sheet's frameworks ('1, 2'), in their column order.
+    cross_references: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,8 @@ class PlanSheetData:
     # framework (e.g. "PFCC priority"), code, title: what the codes in the plan stand for
     cross_references: list[tuple[str, str, str]] = field(default_factory=list)
     footer: str = ""  # the partnership's document footer, printed on each page
+    # A column per framework the plan cites, headed so ("PFCC priority", "Violence Reduction Unit").
+    frameworks: list[str] = field(default_factory=list)
 
 
 _THIN = Side(style="thin", color="A6A6A6")
@@ -98,9 +100,8 @@ def write_plan(data: PlanSheetData, path: Path) -> None:
         ("Lead agency", 12),
         ("Supporting agencies", 16),
         ("By when", 11),
-        ("PFCC priority", 10),
-        ("ECPS strand", 10),
     ]
+    columns += [(heading, _framework_width(heading)) for heading in data.frameworks]
     if data.quarter_label:
         columns += [
             (f"RAG {data.quarter_label}", 10),
@@ -164,8 +165,8 @@ def _write_action(
         ", ".join(action.lead),
         ", ".join(action.support),
         action.by_when,
-        ", ".join(action.pfcc),
-        ", ".join(action.ecps),
+        *action.cross_references[: len(data.frameworks)],
+        *[""] * (len(data.frameworks) - len(action.cross_references)),
     ]
     rag_column = len(values) + 1
     if data.quarter_label:
@@ -192,8 +193,13 @@ def _write_action(
         ws.row_dimensions[row].height = height
 
 
+def _framework_width(heading: str) -> float:
+    """Room for the heading's longest word; the codes under it are short."""
+    return float(min(max([10, *(len(w) + 2 for w in heading.split())]), 24))
+
+
 def _codes_sheet(wb: Workbook, data: PlanSheetData) -> None:
-    """What each PFCC priority and ECPS strand code of the plan stands for."""
+    """What each code of the frameworks the plan cites stands for."""
     ws = wb.create_sheet("Cross-references")
     put(ws, 1, 1, f"Cross-references in the plan {data.year}").font = Font(bold=True, size=12)
     for c, (title, width) in enumerate((("Framework", 30), ("Code", 10), ("Title", 60)), start=1):
