@@ -7,7 +7,7 @@ and left blank on its continuation rows, columns in whatever order and wording.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -256,6 +256,8 @@ class PlanLine:
     funding: str = ""
     status: str = ""
     notes: list[tuple[str, str]] = field(default_factory=list)  # (column, text) kept as notes
+    # The codes in each column of a partnership's own framework: (column heading, codes).
+    cross_references: list[tuple[str, list[str]]] = field(default_factory=list)
 
 
 @dataclass
@@ -289,12 +291,15 @@ def _codes(text: str) -> list[str]:
     return [p.strip(" .") for p in re.split(r"[,;/\n]|\s{2,}|\band\b", text) if p.strip(" .")]
 
 
-def read_plan_sheet(grid: Grid, overrides: Mapping[int, Meaning] | None = None) -> PlanRead:
-    """The plan's rows from the first visible sheet with a recognisable header."""
+def read_plan_sheet(
+    grid: Grid, overrides: Mapping[int, Meaning] | None = None, frameworks: Collection[str] = ()
+) -> PlanRead:
+    """The plan's rows from the first visible sheet with a recognisable header; columns headed
+    by one of `frameworks` (the partnership's own) hold that framework's codes."""
     for sheet in grid.sheets:
         if sheet.hidden:
             continue
-        read = read_plan_rows(sheet.name, [list(row) for row in sheet.rows], overrides)
+        read = read_plan_rows(sheet.name, [list(row) for row in sheet.rows], overrides, frameworks)
         if read is not None:
             return read
     raise SpreadsheetRejected(
@@ -304,11 +309,14 @@ def read_plan_sheet(grid: Grid, overrides: Mapping[int, Meaning] | None = None) 
 
 
 def read_plan_rows(
-    name: str, rows: list[list[Any]], overrides: Mapping[int, Meaning] | None = None
+    name: str,
+    rows: list[list[Any]],
+    overrides: Mapping[int, Meaning] | None = None,
+    frameworks: Collection[str] = (),
 ) -> PlanRead | None:
     """One sheet read as a plan with the columns' meanings (the officer's `overrides` first);
     None when the sheet has no plan header."""
-    columns = plan_columns(rows, overrides)
+    columns = plan_columns(rows, overrides, frameworks)
     if columns is None or not columns.has(Meaning.TITLE):
         return None
     return _read_plan(name, rows, columns)
@@ -319,6 +327,7 @@ def _read_plan(name: str, rows: list[list[Any]], columns: PlanColumns) -> PlanRe
     _read_banners(read, rows[: columns.header_row - 1])
     col = {m: columns.column(m) for m in Meaning}
     kept = [c for c in columns.columns if c.meaning is Meaning.NOTES]
+    cited = columns.of(Meaning.FRAMEWORK)
     place = _Place()
     for index in range(columns.header_row, len(rows)):
         cells = _RowCells(col, rows[index])
@@ -340,7 +349,13 @@ def _read_plan(name: str, rows: list[list[Any]], columns: PlanColumns) -> PlanRe
                 f"(it holds: {'; '.join(filled)[:200]})"
             )
             continue
-        read.lines.append(_plan_line(name, index + 1, cells, place, kept))
+        line = _plan_line(name, index + 1, cells, place, kept)
+        line.cross_references = [
+            (c.name, _codes(cell_text(cells.values[c.index])))
+            for c in cited
+            if c.index < len(cells.values) and cell_text(cells.values[c.index])
+        ]
+        read.lines.append(line)
     return read
 
 

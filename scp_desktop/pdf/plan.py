@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import CondPageBreak, KeepTogether, Spacer
 
 from scp_desktop.domain.reports import PlanDocument, PlanPriority
 from scp_desktop.pdf.base import (
     GRID,
     LANDSCAPE,
+    PADDING,
     Carry,
     Para,
     Part,
@@ -29,20 +32,33 @@ WIDTH = ReportDoc.frame_size(LANDSCAPE)[0]
 BEFORE = ["Objective", "Project / initiative", "About", "Outcomes"]
 AFTER = "Lead agency / by when"
 # Widths with the two frameworks of an Essex plan; About and Outcomes give or take the room
-# other numbers of frameworks need.
+# other numbers of frameworks, or wider headings, need.
 _FIXED = [40 * mm, 38 * mm, 66 * mm, 60 * mm]
 _FRAMEWORK = 17 * mm
-_FRAMEWORKS_ROOM = 3 * _FRAMEWORK  # beyond three, the framework columns share this room
+_WIDEST = 30 * mm  # a framework column widens to fit its heading's longest word up to this
+_FRAMEWORKS_ROOM = 75 * mm  # beyond this the framework columns share it (About keeps ~44 mm)
 
 
-def widths(frameworks: int) -> list[float]:
-    """Column widths for a plan citing that many frameworks; the lead column keeps its width."""
-    each = _FRAMEWORK if frameworks <= 3 else _FRAMEWORKS_ROOM / frameworks
-    spare = 2 * _FRAMEWORK - frameworks * each  # negative: About and Outcomes give room
+def widths(frameworks: Sequence[str]) -> list[float]:
+    """Column widths for a plan citing frameworks with these headings: each framework column
+    as wide as its heading's longest word needs (so no word is cut), the lead column as
+    always, About and Outcomes the rest."""
+    style = Styles.head_cell
+    each = [
+        min(
+            _WIDEST,
+            max(
+                [_FRAMEWORK]
+                + [stringWidth(w, style.fontName, style.fontSize) + PADDING + 1 for w in h.split()]
+            ),
+        )
+        for h in frameworks
+    ]
+    if sum(each) > _FRAMEWORKS_ROOM:
+        each = [w * _FRAMEWORKS_ROOM / sum(each) for w in each]
+    spare = 2 * _FRAMEWORK - sum(each)  # negative: About and Outcomes give room
     objective, title, about, outcomes = _FIXED
-    about += spare * 0.55
-    outcomes += spare * 0.45
-    out = [objective, title, about, outcomes] + [each] * frameworks
+    out = [objective, title, about + spare * 0.55, outcomes + spare * 0.45, *each]
     return out + [WIDTH - sum(out)]
 
 
@@ -149,7 +165,7 @@ def plan_table(priority: PlanPriority, frameworks: list[str]) -> Any:
         # The carried cell has its rule above: it starts the page's group.
         return Carry(cells={0: title})
 
-    return table(rows, widths(len(frameworks)), extra=rules + extra, carry=carry, grid=False)
+    return table(rows, widths(frameworks), extra=rules + extra, carry=carry, grid=False)
 
 
 def _fitted(codes: tuple[str, ...], frameworks: list[str]) -> list[str]:

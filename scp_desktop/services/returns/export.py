@@ -438,12 +438,14 @@ def _cited_frameworks(plan: Plan) -> list[Framework]:
 
 
 def _codes_by_framework(a: Action, frameworks: list[Framework]) -> list[str]:
-    """The action's codes under each framework, as its column shows them ('1, 2')."""
+    """The action's codes under each framework, as its column shows them: numbered priorities
+    in number order ('2, 10'), codes such as strands as the action lists them."""
     items = [afi.item for afi in a.framework_items]
-    return [
-        ", ".join(sort_codes([i.code for i in items if i.framework_id == fw.id]))
-        for fw in frameworks
-    ]
+    out = []
+    for fw in frameworks:
+        codes = [i.code for i in items if i.framework_id == fw.id]
+        out.append(", ".join(sort_codes(codes) if all(c.isdigit() for c in codes) else codes))
+    return out
 
 
 def sheet_action(a: Action, update: QuarterUpdate | None) -> PlanSheetAction:
