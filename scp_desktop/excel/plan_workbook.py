@@ -269,6 +269,8 @@ class PlanRead:
     columns: PlanColumns | None = None
     rows: list[list[Any]] = field(default_factory=list)  # the sheet, to read again re-mapped
     banners: list[tuple[int, str]] = field(default_factory=list)  # (row, text) above the header
+    # The workbook's own key to its cross-references: (framework, code, title) rows.
+    key: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 _BANNER = re.compile(
@@ -295,17 +297,42 @@ def read_plan_sheet(
     grid: Grid, overrides: Mapping[int, Meaning] | None = None, frameworks: Collection[str] = ()
 ) -> PlanRead:
     """The plan's rows from the first visible sheet with a recognisable header; columns headed
-    by one of `frameworks` (the partnership's own) hold that framework's codes."""
+    by one of `frameworks` (the partnership's own), or by a framework the workbook's key to
+    its cross-references names, hold that framework's codes."""
+    key = cross_reference_key(grid)
+    named = [*frameworks, *dict.fromkeys(name for name, _, _ in key)]
     for sheet in grid.sheets:
         if sheet.hidden:
             continue
-        read = read_plan_rows(sheet.name, [list(row) for row in sheet.rows], overrides, frameworks)
+        read = read_plan_rows(sheet.name, [list(row) for row in sheet.rows], overrides, named)
         if read is not None:
+            read.key = key
             return read
     raise SpreadsheetRejected(
         f"{grid.path.name} has no sheet with a plan header: a row naming columns such as "
         "'Objective', 'Project / initiative', 'Lead agency' and 'By when'."
     )
+
+
+def cross_reference_key(grid: Grid) -> list[tuple[str, str, str]]:
+    """The (framework, code, title) rows of a sheet laid out as the plan workbook's key to its
+    cross-references (a 'Framework', 'Code', 'Title' header); none when there is no such sheet."""
+    for sheet in grid.sheets:
+        rows = sheet.rows
+        top = [[cell_text(c).casefold() for c in r[:3]] for r in rows[:_KEY_HEADER_ROWS]]
+        if ["framework", "code", "title"] not in top:
+            continue
+        start = top.index(["framework", "code", "title"]) + 1
+        found = []
+        for r in rows[start:]:
+            cells = [cell_text(c) for c in (list(r[:3]) + ["", "", ""])[:3]]
+            if cells[0] and cells[1]:
+                found.append((cells[0], cells[1], cells[2]))
+        return found
+    return []
+
+
+_KEY_HEADER_ROWS = 5
 
 
 def read_plan_rows(

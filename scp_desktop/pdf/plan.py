@@ -39,21 +39,27 @@ _WIDEST = 30 * mm  # a framework column widens to fit its heading's longest word
 _FRAMEWORKS_ROOM = 75 * mm  # beyond this the framework columns share it (About keeps ~44 mm)
 
 
+def _word_width(heading: str) -> float:
+    style = Styles.head_cell
+    words = heading.split() or [""]
+    return max(stringWidth(w, style.fontName, style.fontSize) for w in words) + PADDING + 1
+
+
+def headings(columns: Sequence[tuple[str, str]]) -> list[str]:
+    """Each framework's printed heading (its name); its code where a word of the name would
+    be cut in the room the plan's columns leave it."""
+    room = widths([heading for heading, _ in columns])[4:-1]
+    return [
+        heading if _word_width(heading) <= width else short
+        for (heading, short), width in zip(columns, room, strict=True)
+    ]
+
+
 def widths(frameworks: Sequence[str]) -> list[float]:
     """Column widths for a plan citing frameworks with these headings: each framework column
     as wide as its heading's longest word needs (so no word is cut), the lead column as
     always, About and Outcomes the rest."""
-    style = Styles.head_cell
-    each = [
-        min(
-            _WIDEST,
-            max(
-                [_FRAMEWORK]
-                + [stringWidth(w, style.fontName, style.fontSize) + PADDING + 1 for w in h.split()]
-            ),
-        )
-        for h in frameworks
-    ]
+    each = [min(_WIDEST, max(_FRAMEWORK, _word_width(h))) for h in frameworks]
     if sum(each) > _FRAMEWORKS_ROOM:
         each = [w * _FRAMEWORKS_ROOM / sum(each) for w in each]
     spare = 2 * _FRAMEWORK - sum(each)  # negative: About and Outcomes give room
@@ -73,7 +79,7 @@ def body(data: PlanDocument, prefix: str, level: int = 0) -> Part:
             part.flowables.append(m("<b>The Partnership will:</b>", Styles.body))
             part.flowables += bullets(priority.commitments)
             part.flowables.append(Spacer(1, 3 * mm))
-        part.flowables.append(plan_table(priority, [c for c, _ in data.columns]))
+        part.flowables.append(plan_table(priority, headings(data.columns)))
     if data.frameworks:
         # The keys are kept whole: room for the first with its heading, or a new page.
         part.flowables.append(CondPageBreak(110 * mm))

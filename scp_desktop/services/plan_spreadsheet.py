@@ -87,6 +87,8 @@ class PlanPreview:
     without_objective: int = 0
     # The headings that name the partnership's own frameworks (see framework_headings).
     framework_headings: list[str] = field(default_factory=list, repr=False)
+    # The workbook's key to its cross-references: (framework, code, title), for new frameworks.
+    key: list[tuple[str, str, str]] = field(default_factory=list, repr=False)
 
     def lines_text(self) -> list[str]:
         out = [
@@ -203,7 +205,8 @@ def preview_plan_spreadsheet(
         rows=read.rows,
         known=known,
         banners=read.banners,
-        framework_headings=headings,
+        framework_headings=headings + [n for n, _, _ in read.key if n not in headings],
+        key=read.key,
     )
     if partnership:
         preview.partnership, preview.partnership_from = partnership.strip(), "what you gave"
@@ -475,7 +478,7 @@ def load_plan_spreadsheet(
             raise UserError(f"There is already a plan for {preview.year}; nothing was loaded.")
         _partnership(s, preview)
         by_text = _partners_by_text(s, preview, summary)
-        frameworks = _Frameworks(s, preview.columns)
+        frameworks = _Frameworks(s, preview.columns, preview.key)
         plan = Plan(
             year=preview.year, title=f"Annual Partnership Plan {preview.year}", status="draft"
         )
@@ -636,8 +639,11 @@ class _Frameworks:
     """Cross-references (PFCC priorities, ECPS strands) linked to the items the file knows; for a
     framework the file does not have yet, its items are created as the spreadsheet names them."""
 
-    def __init__(self, s: Session, columns: PlanColumns | None) -> None:
+    def __init__(
+        self, s: Session, columns: PlanColumns | None, key: list[tuple[str, str, str]]
+    ) -> None:
         self.s = s
+        self.key = key
         self.items = _framework_items(s)
         self.frameworks = {fw.code.upper(): fw for fw in s.scalars(select(Framework))}
         self.headers = {
@@ -706,11 +712,21 @@ class _Frameworks:
         base, n = code, 2
         while code.upper() in taken:
             code, n = f"{base[:27]}{n}", n + 1
-        item = FrameworkItem(code=code, title=text[:300], position=len(framework.items))
+        item = FrameworkItem(
+            code=code, title=self._title(fw, text)[:300], position=len(framework.items)
+        )
         framework.items.append(item)
         for key in (code.upper(), text.upper()):
             self.items.setdefault((fw, key), item)
         return item
+
+    def _title(self, fw: str, code: str) -> str:
+        """What the workbook's key says the code stands for; else the code as written."""
+        heading = self.headers.get(fw, "")
+        for name, key_code, title in self.key:
+            if title and key_code == code and same_heading(name, heading):
+                return title
+        return code
 
     def warnings(self) -> list[str]:
         out = [

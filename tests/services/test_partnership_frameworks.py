@@ -15,6 +15,7 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
+from scp_desktop.excel.columns import Meaning
 from scp_desktop.services import editing, publishing, reports
 from scp_desktop.services.edit_inputs import fields_of
 from scp_desktop.services.plan_spreadsheet import load_plan_spreadsheet, preview_plan_spreadsheet
@@ -152,6 +153,61 @@ def test_the_plan_workbook_reads_back_with_the_same_cross_references(
     assert _cross_references(anytown, "2026-27") == before
     with anytown.session() as s:  # linked to the frameworks the file has; none made anew
         assert len(s.scalars(select(Framework)).all()) == 3
+
+
+def test_the_plan_workbook_brings_its_frameworks_into_a_new_plan_file(
+    anytown: Database, db: Database, tmp_path: Path
+) -> None:
+    """A file with no frameworks yet learns them from the workbook's key: named and titled as
+    there, every cross-reference linked."""
+    out = tmp_path / "plan.xlsx"
+    export_plan_workbook(anytown, 1, out)
+    preview = preview_plan_spreadsheet(db, out)
+    assert [c.name for c in preview.columns.of(Meaning.FRAMEWORK)] == [  # type: ignore[union-attr]
+        "Community Safety Strategy",
+        "Violence Reduction Unit",
+    ]
+    summary = load_plan_spreadsheet(db, preview)
+    assert not any("not linked" in w for w in summary.warnings)
+    assert _cross_references(db, "2025-26") == _cross_references(anytown, "2025-26")
+    with db.session() as s:
+        made = {
+            fw.name: (fw.code, [(i.code, i.title) for i in fw.items])
+            for fw in s.scalars(select(Framework))
+        }
+    assert made == {
+        "Community Safety Strategy": (
+            "CSS",
+            [("2", "Community Safety Strategy item 2"), ("10", "Community Safety Strategy item 10"),
+             ("1", "Community Safety Strategy item 1")],
+        ),
+        "Violence Reduction Unit": ("VRU", [("V2", "Violence Reduction Unit item V2")]),
+    }  # fmt: skip
+
+
+def test_a_code_the_framework_does_not_have_is_kept_in_the_notes(
+    anytown: Database, tmp_path: Path
+) -> None:
+    out = tmp_path / "plan.xlsx"
+    export_plan_workbook(anytown, 1, out)
+    book = openpyxl.load_workbook(out)
+    ws = book.active
+    assert ws is not None and ws.cell(4, 11).value == "Violence Reduction Unit"
+    ws.cell(6, 11).value = "V2, V9"
+    book.save(out)
+    preview = preview_plan_spreadsheet(anytown, out, year="2026-27")
+    summary = load_plan_spreadsheet(anytown, preview)
+    assert "VRU codes not known in this database, so not linked" in "\n".join(summary.warnings)
+    assert "V9" in "\n".join(summary.warnings)
+    plan_id = plan_id_for_year(anytown, "2026-27")
+    with anytown.session() as s:
+        pastors = next(
+            a
+            for a in s.scalars(select(Action).where(Action.title.startswith("Street pastors")))
+            if a.objective.priority.plan_id == plan_id
+        )
+        assert "Violence Reduction Unit (not linked): V9" in pastors.notes
+        assert ("VRU", "V2") in {(f.item.framework.code, f.item.code) for f in pastors.framework_items}
 
 
 def test_a_partnership_with_no_frameworks_gets_no_such_columns(
