@@ -147,12 +147,12 @@ def plan_columns(
     `frameworks`: the headings of the partnership's own frameworks (see plan_meaning_of).
     """
 
-    def meaning(header: object) -> Meaning | None:
+    def classify(header: object) -> Meaning | None:
         return plan_meaning_of(header, frameworks)
 
     found = best_header(
         _header_candidates(rows[:HEADER_SEARCH_ROWS]),
-        meaning,
+        classify,
         needed=(Meaning.TITLE,),
         repeatable=_REPEATABLE,
     )
@@ -166,10 +166,10 @@ def plan_columns(
         heading, filled = _column_cells(header, below, index)
         if not heading and not filled:
             continue  # an empty column: nothing to map, nothing to lose
-        found = meanings.get(index)
-        if found is None:
-            found = meaning(heading) if heading else None
-        chosen[index] = found if found is not None else Meaning.NOTES
+        meaning = meanings.get(index)
+        if meaning is None:
+            meaning = classify(heading) if heading else None
+        chosen[index] = meaning if meaning is not None else Meaning.NOTES
     _keep_first_of_each(chosen)
     _apply_overrides(chosen, overrides or {})
     columns = []

@@ -325,7 +325,7 @@ def cross_reference_key(grid: Grid) -> list[tuple[str, str, str]]:
         start = top.index(["framework", "code", "title"]) + 1
         found = []
         for r in rows[start:]:
-            cells = [cell_text(c) for c in (list(r[:3]) + ["", "", ""])[:3]]
+            cells = [cell_text(c) for c in [*r[:3], "", "", ""][:3]]
             if cells[0] and cells[1]:
                 found.append((cells[0], cells[1], cells[2]))
         return found

@@ -42,7 +42,7 @@ _FRAMEWORKS_ROOM = 75 * mm  # beyond this the framework columns share it (About 
 def _word_width(heading: str) -> float:
     style = Styles.head_cell
     words = heading.split() or [""]
-    return max(stringWidth(w, style.fontName, style.fontSize) for w in words) + PADDING + 1
+    return float(max(stringWidth(w, style.fontName, style.fontSize) for w in words)) + PADDING + 1
 
 
 def headings(columns: Sequence[tuple[str, str]]) -> list[str]:
@@ -65,7 +65,7 @@ def widths(frameworks: Sequence[str]) -> list[float]:
     spare = 2 * _FRAMEWORK - sum(each)  # negative: About and Outcomes give room
     objective, title, about, outcomes = _FIXED
     out = [objective, title, about + spare * 0.55, outcomes + spare * 0.45, *each]
-    return out + [WIDTH - sum(out)]
+    return [*out, WIDTH - sum(out)]
 
 
 def body(data: PlanDocument, prefix: str, level: int = 0) -> Part:

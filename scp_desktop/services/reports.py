@@ -680,8 +680,7 @@ def _cited_frameworks(s: Session, tree: _PlanTree) -> _CitedFrameworks:
     for a in actions:
         picked = [item_of[i] for i in a.framework_items if i in item_of]
         by_action[a.id] = tuple(
-            ", ".join(sort_codes([code for fw_id, code in picked if fw_id == fw.id]))
-            for fw in used
+            ", ".join(sort_codes([code for fw_id, code in picked if fw_id == fw.id])) for fw in used
         )
     return _CitedFrameworks(used, by_action)
 

@@ -124,7 +124,7 @@ def test_the_published_plan_has_a_column_per_framework_cited(
     publishing.write_document(anytown, "plan", "html", page, today=TODAY)
     read = _Html()
     read.feed(page.read_text(encoding="utf-8"))
-    assert ["CSS", "VRU"] == [h for h in read.th if h in ("CSS", "VRU")]
+    assert [h for h in read.th if h in ("CSS", "VRU")] == ["CSS", "VRU"]
     assert "Community Safety Strategy" in read.headings
     for word_ in ESSEX:
         assert word_ not in read.text
@@ -207,7 +207,9 @@ def test_a_code_the_framework_does_not_have_is_kept_in_the_notes(
             if a.objective.priority.plan_id == plan_id
         )
         assert "Violence Reduction Unit (not linked): V9" in pastors.notes
-        assert ("VRU", "V2") in {(f.item.framework.code, f.item.code) for f in pastors.framework_items}
+        assert ("VRU", "V2") in {
+            (f.item.framework.code, f.item.code) for f in pastors.framework_items
+        }
 
 
 def test_a_partnership_with_no_frameworks_gets_no_such_columns(
