@@ -63,7 +63,7 @@ _LABELS = {
     Meaning.FUNDING: "Funding",
     Meaning.PFCC: "PFCC priority",
     Meaning.ECPS: "ECPS strand",
-    Meaning.FRAMEWORK: "Cross-reference (the framework its heading names)",
+    Meaning.FRAMEWORK: "Cross-reference (framework)",
     Meaning.STATUS: "Status",
     Meaning.NOTES: "Notes (kept with the action)",
     Meaning.IGNORE: "Not used",

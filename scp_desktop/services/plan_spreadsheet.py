@@ -118,6 +118,9 @@ class PlanPreview:
         out = []
         ignored = [c.name for c in self.columns.of(Meaning.IGNORE)]
         kept = [c.name for c in self.columns.of(Meaning.NOTES)]
+        cited = [c.name for c in self.columns.of(Meaning.FRAMEWORK)]
+        if cited:
+            out.append("Cross-references to the framework each heading names: " + ", ".join(cited))
         if kept:
             out.append("Kept as notes on each action: " + ", ".join(kept))
         if ignored:
