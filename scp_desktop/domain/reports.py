@@ -211,10 +211,10 @@ class PlanRow:
     title: str
     about: str
     outcomes: str
-    pfcc: str
-    ecps: str
     lead: str
     deadline: str
+    # The codes of each framework the plan uses ("1, 2"), in the order of PlanDocument.columns.
+    cross_references: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -231,6 +231,8 @@ class PlanDocument:
     priorities: tuple[PlanPriority, ...]
     frameworks: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]  # name, (code, title)
     acronyms: tuple[AcronymEntry, ...]
+    # One per framework the plan's actions cite: (printed heading, published heading).
+    columns: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

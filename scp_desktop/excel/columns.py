@@ -34,6 +34,7 @@ class Meaning(StrEnum):
     FUNDING = "funding"
     PFCC = "pfcc"
     ECPS = "ecps"
+    FRAMEWORK = "framework"  # another framework's codes: which one, its heading says
     STATUS = "status"  # of a plan's action: active, complete, dropped
     NOTES = "notes"  # a plan column kept with the action as a note
     IGNORE = "ignore"
@@ -62,6 +63,7 @@ _LABELS = {
     Meaning.FUNDING: "Funding",
     Meaning.PFCC: "PFCC priority",
     Meaning.ECPS: "ECPS strand",
+    Meaning.FRAMEWORK: "Cross-reference (framework)",
     Meaning.STATUS: "Status",
     Meaning.NOTES: "Notes (kept with the action)",
     Meaning.IGNORE: "Not used",

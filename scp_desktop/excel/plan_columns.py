@@ -7,7 +7,7 @@ column is given a meaning or kept as a note on the action; only the officer can 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +38,7 @@ PLAN_MEANINGS = (
     Meaning.DEADLINE,
     Meaning.PFCC,
     Meaning.ECPS,
+    Meaning.FRAMEWORK,
     Meaning.STATUS,
     Meaning.NOTES,
     Meaning.IGNORE,
@@ -71,17 +72,24 @@ _RETURN_ONLY = {
     Meaning.REPORTED_ON,
     Meaning.PREVIOUS,
 }
-# A plan column may hold each of these once; notes may come from any number of columns.
-_REPEATABLE = (Meaning.NOTES, Meaning.IGNORE)
+# A plan column may hold each of these once; notes, and the codes of a partnership's own
+# frameworks, may come from any number of columns.
+_REPEATABLE = (Meaning.NOTES, Meaning.IGNORE, Meaning.FRAMEWORK)
 
 
-def plan_meaning_of(header: object) -> Meaning | None:
-    """What a plan column headed so holds; None when the header says nothing recognisable."""
+def plan_meaning_of(header: object, frameworks: Collection[str] = ()) -> Meaning | None:
+    """What a plan column headed so holds; None when the header says nothing recognisable.
+
+    `frameworks` are the headings of the partnership's own frameworks: a column headed by one
+    of them holds that framework's codes, whatever the built-in rules would make of its words.
+    """
     if isinstance(header, str) and len(header) > 120:
         return None
     key = normalise_header(header)
     if not key or len(key) > 80:
         return None
+    if frameworks and key in {normalise_header(f) for f in frameworks}:
+        return Meaning.FRAMEWORK
     for pattern, meaning in _PLAN_COMPILED:
         if pattern.search(key):
             return meaning
@@ -130,14 +138,21 @@ class PlanColumns:
 
 
 def plan_columns(
-    rows: Sequence[Sequence[Any]], overrides: Mapping[int, Meaning] | None = None
+    rows: Sequence[Sequence[Any]],
+    overrides: Mapping[int, Meaning] | None = None,
+    frameworks: Collection[str] = (),
 ) -> PlanColumns | None:
     """The header below any banner rows and the meaning of every column, with the officer's
     choices (column index → meaning) taking precedence; None when no row looks like a plan header.
+    `frameworks`: the headings of the partnership's own frameworks (see plan_meaning_of).
     """
+
+    def classify(header: object) -> Meaning | None:
+        return plan_meaning_of(header, frameworks)
+
     found = best_header(
         _header_candidates(rows[:HEADER_SEARCH_ROWS]),
-        plan_meaning_of,
+        classify,
         needed=(Meaning.TITLE,),
         repeatable=_REPEATABLE,
     )
@@ -153,7 +168,7 @@ def plan_columns(
             continue  # an empty column: nothing to map, nothing to lose
         meaning = meanings.get(index)
         if meaning is None:
-            meaning = plan_meaning_of(heading) if heading else None
+            meaning = classify(heading) if heading else None
         chosen[index] = meaning if meaning is not None else Meaning.NOTES
     _keep_first_of_each(chosen)
     _apply_overrides(chosen, overrides or {})

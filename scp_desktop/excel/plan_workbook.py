@@ -7,7 +7,7 @@ and left blank on its continuation rows, columns in whatever order and wording.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,13 +35,13 @@ class PlanSheetAction:
     lead: list[str]
     support: list[str]
     by_when: str
-    pfcc: list[str]
-    ecps: list[str]
     rag: RAG | None = None
     narrative: str = ""
     status: str = "active"
     funding: list[str] = field(default_factory=list)  # 'PFCC grant £5,000' per line
     notes: str = ""
+    # The action's codes under each of the sheet's frameworks ('1, 2'), in their column order.
+    cross_references: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,8 @@ class PlanSheetData:
     # framework (e.g. "PFCC priority"), code, title: what the codes in the plan stand for
     cross_references: list[tuple[str, str, str]] = field(default_factory=list)
     footer: str = ""  # the partnership's document footer, printed on each page
+    # A column per framework the plan cites, headed so ("PFCC priority", "Violence Reduction Unit").
+    frameworks: list[str] = field(default_factory=list)
 
 
 _THIN = Side(style="thin", color="A6A6A6")
@@ -98,9 +100,8 @@ def write_plan(data: PlanSheetData, path: Path) -> None:
         ("Lead agency", 12),
         ("Supporting agencies", 16),
         ("By when", 11),
-        ("PFCC priority", 10),
-        ("ECPS strand", 10),
     ]
+    columns += [(heading, _framework_width(heading)) for heading in data.frameworks]
     if data.quarter_label:
         columns += [
             (f"RAG {data.quarter_label}", 10),
@@ -164,8 +165,8 @@ def _write_action(
         ", ".join(action.lead),
         ", ".join(action.support),
         action.by_when,
-        ", ".join(action.pfcc),
-        ", ".join(action.ecps),
+        *action.cross_references[: len(data.frameworks)],
+        *[""] * (len(data.frameworks) - len(action.cross_references)),
     ]
     rag_column = len(values) + 1
     if data.quarter_label:
@@ -192,8 +193,13 @@ def _write_action(
         ws.row_dimensions[row].height = height
 
 
+def _framework_width(heading: str) -> float:
+    """Room for the heading's longest word; the codes under it are short."""
+    return float(min(max([10, *(len(w) + 2 for w in heading.split())]), 24))
+
+
 def _codes_sheet(wb: Workbook, data: PlanSheetData) -> None:
-    """What each PFCC priority and ECPS strand code of the plan stands for."""
+    """What each code of the frameworks the plan cites stands for."""
     ws = wb.create_sheet("Cross-references")
     put(ws, 1, 1, f"Cross-references in the plan {data.year}").font = Font(bold=True, size=12)
     for c, (title, width) in enumerate((("Framework", 30), ("Code", 10), ("Title", 60)), start=1):
@@ -250,6 +256,8 @@ class PlanLine:
     funding: str = ""
     status: str = ""
     notes: list[tuple[str, str]] = field(default_factory=list)  # (column, text) kept as notes
+    # The codes in each column of a partnership's own framework: (column heading, codes).
+    cross_references: list[tuple[str, list[str]]] = field(default_factory=list)
 
 
 @dataclass
@@ -261,6 +269,8 @@ class PlanRead:
     columns: PlanColumns | None = None
     rows: list[list[Any]] = field(default_factory=list)  # the sheet, to read again re-mapped
     banners: list[tuple[int, str]] = field(default_factory=list)  # (row, text) above the header
+    # The workbook's own key to its cross-references: (framework, code, title) rows.
+    key: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 _BANNER = re.compile(
@@ -283,13 +293,20 @@ def _codes(text: str) -> list[str]:
     return [p.strip(" .") for p in re.split(r"[,;/\n]|\s{2,}|\band\b", text) if p.strip(" .")]
 
 
-def read_plan_sheet(grid: Grid, overrides: Mapping[int, Meaning] | None = None) -> PlanRead:
-    """The plan's rows from the first visible sheet with a recognisable header."""
+def read_plan_sheet(
+    grid: Grid, overrides: Mapping[int, Meaning] | None = None, frameworks: Collection[str] = ()
+) -> PlanRead:
+    """The plan's rows from the first visible sheet with a recognisable header; columns headed
+    by one of `frameworks` (the partnership's own), or by a framework the workbook's key to
+    its cross-references names, hold that framework's codes."""
+    key = cross_reference_key(grid)
+    named = [*frameworks, *dict.fromkeys(name for name, _, _ in key)]
     for sheet in grid.sheets:
         if sheet.hidden:
             continue
-        read = read_plan_rows(sheet.name, [list(row) for row in sheet.rows], overrides)
+        read = read_plan_rows(sheet.name, [list(row) for row in sheet.rows], overrides, named)
         if read is not None:
+            read.key = key
             return read
     raise SpreadsheetRejected(
         f"{grid.path.name} has no sheet with a plan header: a row naming columns such as "
@@ -297,12 +314,36 @@ def read_plan_sheet(grid: Grid, overrides: Mapping[int, Meaning] | None = None) 
     )
 
 
+def cross_reference_key(grid: Grid) -> list[tuple[str, str, str]]:
+    """The (framework, code, title) rows of a sheet laid out as the plan workbook's key to its
+    cross-references (a 'Framework', 'Code', 'Title' header); none when there is no such sheet."""
+    for sheet in grid.sheets:
+        rows = sheet.rows
+        top = [[cell_text(c).casefold() for c in r[:3]] for r in rows[:_KEY_HEADER_ROWS]]
+        if ["framework", "code", "title"] not in top:
+            continue
+        start = top.index(["framework", "code", "title"]) + 1
+        found = []
+        for r in rows[start:]:
+            cells = [cell_text(c) for c in [*r[:3], "", "", ""][:3]]
+            if cells[0] and cells[1]:
+                found.append((cells[0], cells[1], cells[2]))
+        return found
+    return []
+
+
+_KEY_HEADER_ROWS = 5
+
+
 def read_plan_rows(
-    name: str, rows: list[list[Any]], overrides: Mapping[int, Meaning] | None = None
+    name: str,
+    rows: list[list[Any]],
+    overrides: Mapping[int, Meaning] | None = None,
+    frameworks: Collection[str] = (),
 ) -> PlanRead | None:
     """One sheet read as a plan with the columns' meanings (the officer's `overrides` first);
     None when the sheet has no plan header."""
-    columns = plan_columns(rows, overrides)
+    columns = plan_columns(rows, overrides, frameworks)
     if columns is None or not columns.has(Meaning.TITLE):
         return None
     return _read_plan(name, rows, columns)
@@ -313,6 +354,7 @@ def _read_plan(name: str, rows: list[list[Any]], columns: PlanColumns) -> PlanRe
     _read_banners(read, rows[: columns.header_row - 1])
     col = {m: columns.column(m) for m in Meaning}
     kept = [c for c in columns.columns if c.meaning is Meaning.NOTES]
+    cited = columns.of(Meaning.FRAMEWORK)
     place = _Place()
     for index in range(columns.header_row, len(rows)):
         cells = _RowCells(col, rows[index])
@@ -334,7 +376,13 @@ def _read_plan(name: str, rows: list[list[Any]], columns: PlanColumns) -> PlanRe
                 f"(it holds: {'; '.join(filled)[:200]})"
             )
             continue
-        read.lines.append(_plan_line(name, index + 1, cells, place, kept))
+        line = _plan_line(name, index + 1, cells, place, kept)
+        line.cross_references = [
+            (c.name, _codes(cell_text(cells.values[c.index])))
+            for c in cited
+            if c.index < len(cells.values) and cell_text(cells.values[c.index])
+        ]
+        read.lines.append(line)
     return read
 
 

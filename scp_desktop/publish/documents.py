@@ -309,6 +309,12 @@ def quarterly_document(data: QuarterlyReport) -> Document:
 
 def plan_blocks(data: PlanDocument, level: int) -> list[Block]:
     blocks: list[Block] = []
+    frameworks = [short for _, short in data.columns]
+    # Each framework the plan cites takes a narrow column; with none, About and Outcomes
+    # have the room.
+    each = 1.05 if len(frameworks) <= 3 else 3.15 / len(frameworks)
+    spare = 2.1 - each * len(frameworks)
+    weights = (2, 0.9, 2.2, 3 + spare / 2, 3 + spare / 2, *[each] * len(frameworks), 1.25, 1.1)
     for p in data.priorities:
         blocks.append(Heading(level, p.heading))
         if p.commitments:
@@ -322,8 +328,7 @@ def plan_blocks(data: PlanDocument, level: int) -> list[Block]:
                     "Project / initiative",
                     "About",
                     "Outcomes",
-                    "PFCC",
-                    "ECPS",
+                    *frameworks,
                     "Lead agency",
                     "By when",
                 ],
@@ -334,14 +339,14 @@ def plan_blocks(data: PlanDocument, level: int) -> list[Block]:
                         r.title,
                         r.about,
                         r.outcomes,
-                        r.pfcc,
-                        r.ecps,
+                        *r.cross_references[: len(frameworks)],
+                        *[""] * (len(frameworks) - len(r.cross_references)),
                         r.lead,
                         r.deadline,
                     ]
                     for r in p.rows
                 ],
-                (2, 0.9, 2.2, 3, 3, 1.05, 1.05, 1.25, 1.1),
+                weights,
             )
         )
     for name, items in data.frameworks:

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from scp_desktop.domain.deadlines import DeadlineKind, parse_deadline
+from scp_desktop.domain.frameworks import column_heading, same_heading
 from scp_desktop.domain.money import parse_pounds
 from scp_desktop.domain.periods import FinancialYear
 from scp_desktop.excel.columns import Meaning, normalise_header
@@ -84,6 +85,10 @@ class PlanPreview:
     banners: list[tuple[int, str]] = field(default_factory=list)
     without_priority: int = 0  # actions put under `section_title`
     without_objective: int = 0
+    # The headings that name the partnership's own frameworks (see framework_headings).
+    framework_headings: list[str] = field(default_factory=list, repr=False)
+    # The workbook's key to its cross-references: (framework, code, title), for new frameworks.
+    key: list[tuple[str, str, str]] = field(default_factory=list, repr=False)
 
     def lines_text(self) -> list[str]:
         out = [
@@ -113,6 +118,9 @@ class PlanPreview:
         out = []
         ignored = [c.name for c in self.columns.of(Meaning.IGNORE)]
         kept = [c.name for c in self.columns.of(Meaning.NOTES)]
+        cited = [c.name for c in self.columns.of(Meaning.FRAMEWORK)]
+        if cited:
+            out.append("Cross-references to the framework each heading names: " + ", ".join(cited))
         if kept:
             out.append("Kept as notes on each action: " + ", ".join(kept))
         if ignored:
@@ -173,8 +181,10 @@ def preview_plan_spreadsheet(
 ) -> PlanPreview:
     """Read the spreadsheet and say what the plan would be; nothing is written. `cancelled`
     stops the read."""
+    with db.session(audit=False) as s:
+        headings = framework_headings(s)
     try:
-        read = read_plan_sheet(read_grid(path, cancelled=cancelled))
+        read = read_plan_sheet(read_grid(path, cancelled=cancelled), frameworks=headings)
     except SpreadsheetRejected as exc:
         raise UserError(str(exc)) from exc
     identity = plan_identity(read.banners, read.sheet, path.stem)
@@ -198,6 +208,8 @@ def preview_plan_spreadsheet(
         rows=read.rows,
         known=known,
         banners=read.banners,
+        framework_headings=headings + [n for n, _, _ in read.key if n not in headings],
+        key=read.key,
     )
     if partnership:
         preview.partnership, preview.partnership_from = partnership.strip(), "what you gave"
@@ -213,7 +225,7 @@ def preview_plan_spreadsheet(
 def remap_plan_preview(preview: PlanPreview, choices: Mapping[int, Meaning]) -> PlanPreview:
     """The same sheet read again with the officer's column meanings (column index → meaning);
     what the officer has confirmed (year, partnership, section, agencies) is kept."""
-    read = read_plan_rows(preview.sheet, preview.rows, choices)
+    read = read_plan_rows(preview.sheet, preview.rows, choices, preview.framework_headings)
     if read is None:
         raise UserError(
             "One column must hold the project / initiative title: choose it in the Columns list."
@@ -469,7 +481,7 @@ def load_plan_spreadsheet(
             raise UserError(f"There is already a plan for {preview.year}; nothing was loaded.")
         _partnership(s, preview)
         by_text = _partners_by_text(s, preview, summary)
-        frameworks = _Frameworks(s, preview.columns)
+        frameworks = _Frameworks(s, preview.columns, preview.key)
         plan = Plan(
             year=preview.year, title=f"Annual Partnership Plan {preview.year}", status="draft"
         )
@@ -630,8 +642,11 @@ class _Frameworks:
     """Cross-references (PFCC priorities, ECPS strands) linked to the items the file knows; for a
     framework the file does not have yet, its items are created as the spreadsheet names them."""
 
-    def __init__(self, s: Session, columns: PlanColumns | None) -> None:
+    def __init__(
+        self, s: Session, columns: PlanColumns | None, key: list[tuple[str, str, str]]
+    ) -> None:
         self.s = s
+        self.key = key
         self.items = _framework_items(s)
         self.frameworks = {fw.code.upper(): fw for fw in s.scalars(select(Framework))}
         self.headers = {
@@ -648,14 +663,16 @@ class _Frameworks:
     def link(self, action: Action, line: PlanLine) -> None:
         linked: set[int] = set()
         not_linked: list[str] = []
-        for fw, codes in (("PFCC", line.pfcc), ("ECPS", line.ecps)):
+        cited = [("PFCC", line.pfcc), ("ECPS", line.ecps)]
+        cited += [(self._named(heading), codes) for heading, codes in line.cross_references]
+        for fw, codes in cited:
             for code in codes:
                 item = self.items.get((fw, code.upper())) or self._new_item(fw, code)
                 if item is None:
                     seen = self.unknown.setdefault(fw, [])
                     if code not in seen:
                         seen.append(code)
-                    not_linked.append(f"{self.headers[fw] or fw} (not linked): {code}")
+                    not_linked.append(f"{self.headers.get(fw) or fw} (not linked): {code}")
                     continue
                 if id(item) not in linked:
                     linked.add(id(item))
@@ -663,12 +680,31 @@ class _Frameworks:
         if not_linked:
             action.notes = "\n".join(filter(None, [action.notes, *not_linked]))
 
+    def _named(self, heading: str) -> str:
+        """The code of the framework a column's heading names; a heading naming none is a
+        framework new to the file, its code made of the heading's initials."""
+        for key, fw in self.frameworks.items():
+            if any(same_heading(heading, h) for h in _headings_of(fw)):
+                self.headers.setdefault(key, heading)
+                return key
+        for key, named in self.headers.items():
+            if key not in ("PFCC", "ECPS") and same_heading(heading, named):
+                return key  # new to the file, named by an earlier row
+        words = re.findall(r"[A-Za-z0-9]+", heading)
+        base = ("".join(w[0] for w in words) if len(words) > 1 else "".join(words)).upper()
+        base = base[:30] or "FRAMEWORK"
+        code, n = base, 2
+        while code in self.frameworks or code in self.headers:
+            code, n = f"{base[:27]}{n}", n + 1
+        self.headers[code] = heading
+        return code
+
     def _new_item(self, fw: str, text: str) -> FrameworkItem | None:
         framework = self.frameworks.get(fw)
         if framework is not None and fw not in self.created:
             return None  # the file's own list of this framework: an unknown code is a mistake
         if framework is None:
-            framework = Framework(code=fw, name=(self.headers[fw] or fw)[:200])
+            framework = Framework(code=fw, name=(self.headers.get(fw) or fw)[:200])
             self.s.add(framework)
             self.frameworks[fw] = framework
             self.created[fw] = framework
@@ -679,11 +715,21 @@ class _Frameworks:
         base, n = code, 2
         while code.upper() in taken:
             code, n = f"{base[:27]}{n}", n + 1
-        item = FrameworkItem(code=code, title=text[:300], position=len(framework.items))
+        item = FrameworkItem(
+            code=code, title=self._title(fw, text)[:300], position=len(framework.items)
+        )
         framework.items.append(item)
         for key in (code.upper(), text.upper()):
             self.items.setdefault((fw, key), item)
         return item
+
+    def _title(self, fw: str, code: str) -> str:
+        """What the workbook's key says the code stands for; else the code as written."""
+        heading = self.headers.get(fw, "")
+        for name, key_code, title in self.key:
+            if title and key_code == code and same_heading(name, heading):
+                return title
+        return code
 
     def warnings(self) -> list[str]:
         out = [
@@ -707,6 +753,21 @@ def _check_cancelled(cancelled: Callable[[], bool] | None) -> None:
 def _line_label(line: PlanLine) -> str:
     title = line.title if len(line.title) <= 60 else line.title[:59] + "…"
     return f"{line.reference} {title}".strip()
+
+
+def framework_headings(s: Session) -> list[str]:
+    """What may head a column of each of the partnership's own frameworks: its name, its code
+    and its heading in the plan workbook. PFCC and ECPS are read by the built-in meanings."""
+    found: list[str] = []
+    for fw in s.scalars(select(Framework).order_by(Framework.id)):
+        if fw.code.strip().upper() in ("PFCC", "ECPS"):
+            continue
+        found += [h for h in _headings_of(fw) if h.strip() and h not in found]
+    return found
+
+
+def _headings_of(fw: Framework) -> tuple[str, str, str]:
+    return (fw.name, fw.code, column_heading(fw.code, fw.name))
 
 
 def _framework_items(s: Session) -> dict[tuple[str, str], FrameworkItem]:

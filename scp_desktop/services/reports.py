@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from scp_desktop.domain.deadlines import deadline_from_storage
+from scp_desktop.domain.frameworks import column_heading, short_heading, sort_codes
 from scp_desktop.domain.indicators import parse_period
 from scp_desktop.domain.meetings import item_number
 from scp_desktop.domain.periods import FinancialYear, Quarter
@@ -617,6 +618,7 @@ def plan_data(db: Database, plan_id: int, today: dt.date) -> PlanDocument:
         year = FinancialYear.parse(plan.year)
         sections, _ = _sections(s, tree, None, year)
         outcomes = _outcomes(s, tree)
+        cited = _cited_frameworks(s, tree)
         priorities = tuple(
             PlanPriority(
                 sec.heading,
@@ -628,10 +630,9 @@ def plan_data(db: Database, plan_id: int, today: dt.date) -> PlanDocument:
                         title=a.title,
                         about=a.about,
                         outcomes=outcomes.get(a.id, ""),
-                        pfcc=a.pfcc,
-                        ecps=a.ecps,
                         lead=a.lead,
                         deadline=a.deadline,
+                        cross_references=cited.codes(a.id),
                     )
                     for block in sec.objectives
                     for a in block.actions
@@ -640,10 +641,7 @@ def plan_data(db: Database, plan_id: int, today: dt.date) -> PlanDocument:
             for sec in sections
         )
         frameworks = tuple(
-            (fw.name, tuple((i.code, i.title) for i in fw.items))
-            for fw in s.scalars(
-                select(Framework).options(selectinload(Framework.items)).order_by(Framework.id)
-            )
+            (fw.name, tuple((i.code, i.title) for i in fw.items)) for fw in cited.frameworks
         )
         return PlanDocument(
             info=_info(s, "Annual Partnership Plan", plan.year, today),
@@ -651,7 +649,40 @@ def plan_data(db: Database, plan_id: int, today: dt.date) -> PlanDocument:
             priorities=priorities,
             frameworks=frameworks,
             acronyms=_acronyms(s),
+            columns=tuple(
+                (column_heading(fw.code, fw.name), short_heading(fw.code, fw.name))
+                for fw in cited.frameworks
+            ),
         )
+
+
+@dataclass(frozen=True)
+class _CitedFrameworks:
+    """The frameworks a plan's actions cite, in the order they were set up, and each
+    action's codes under each of them."""
+
+    frameworks: tuple[Framework, ...]
+    by_action: dict[int, tuple[str, ...]]
+
+    def codes(self, action_id: int) -> tuple[str, ...]:
+        return self.by_action.get(action_id, ("",) * len(self.frameworks))
+
+
+def _cited_frameworks(s: Session, tree: _PlanTree) -> _CitedFrameworks:
+    every = list(
+        s.scalars(select(Framework).options(selectinload(Framework.items)).order_by(Framework.id))
+    )
+    item_of = {item.id: (fw.id, item.code) for fw in every for item in fw.items}
+    actions = tree.all_actions()
+    cited = {item_of[i][0] for a in actions for i in a.framework_items if i in item_of}
+    used = tuple(fw for fw in every if fw.id in cited)
+    by_action: dict[int, tuple[str, ...]] = {}
+    for a in actions:
+        picked = [item_of[i] for i in a.framework_items if i in item_of]
+        by_action[a.id] = tuple(
+            ", ".join(sort_codes([code for fw_id, code in picked if fw_id == fw.id])) for fw in used
+        )
+    return _CitedFrameworks(used, by_action)
 
 
 def _outcomes(s: Session, tree: _PlanTree) -> dict[int, str]:

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from scp_desktop.domain.deadlines import deadline_from_storage
+from scp_desktop.domain.frameworks import column_heading, sort_codes
 from scp_desktop.domain.money import format_pounds
 from scp_desktop.domain.periods import Quarter
 from scp_desktop.domain.profile import STANDARD_WORDING
@@ -35,6 +36,7 @@ from scp_desktop.storage.database import Database
 from scp_desktop.storage.models import (
     Action,
     ActionPartner,
+    Framework,
     KeyPriority,
     Objective,
     Partner,
@@ -388,12 +390,18 @@ def plan_sheet_data(db: Database, plan_id: int, quarter: Quarter | None = None) 
         priorities = []
         named: dict[str, str] = {}
         codes: set[tuple[str, str, str, int]] = set()
+        cited = _cited_frameworks(plan)
         for kp in plan.priorities:
             objectives = []
             for obj in kp.objectives:
                 actions = []
                 for a in obj.actions:
-                    actions.append(sheet_action(a, updates.get(a.id)))
+                    actions.append(
+                        replace(
+                            sheet_action(a, updates.get(a.id)),
+                            cross_references=_codes_by_framework(a, cited),
+                        )
+                    )
                     for ap in a.partners:
                         named.setdefault(ap.partner.abbreviation, ap.partner.name)
                     for afi in a.framework_items:
@@ -413,12 +421,35 @@ def plan_sheet_data(db: Database, plan_id: int, quarter: Quarter | None = None) 
                 (name, code, title)
                 for name, code, title, _ in sorted(codes, key=lambda c: (c[0], c[3], c[1]))
             ],
+            frameworks=[column_heading(fw.code, fw.name) for fw in cited],
         )
+
+
+def _cited_frameworks(plan: Plan) -> list[Framework]:
+    """The frameworks the plan's actions cite, in the order they were set up."""
+    found = {
+        afi.item.framework.id: afi.item.framework
+        for kp in plan.priorities
+        for obj in kp.objectives
+        for a in obj.actions
+        for afi in a.framework_items
+    }
+    return [found[i] for i in sorted(found)]
+
+
+def _codes_by_framework(a: Action, frameworks: list[Framework]) -> list[str]:
+    """The action's codes under each framework, as its column shows them: numbered priorities
+    in number order ('2, 10'), codes such as strands as the action lists them."""
+    items = [afi.item for afi in a.framework_items]
+    out = []
+    for fw in frameworks:
+        codes = [i.code for i in items if i.framework_id == fw.id]
+        out.append(", ".join(sort_codes(codes) if all(c.isdigit() for c in codes) else codes))
+    return out
 
 
 def sheet_action(a: Action, update: QuarterUpdate | None) -> PlanSheetAction:
     """One action's row of the plan spreadsheet, with the quarter's update when there is one."""
-    items = [afi.item for afi in a.framework_items]
     return PlanSheetAction(
         reference=a.reference,
         title=a.title,
@@ -428,11 +459,6 @@ def sheet_action(a: Action, update: QuarterUpdate | None) -> PlanSheetAction:
         lead=[ap.partner.abbreviation for ap in a.partners if ap.role == "lead"],
         support=[ap.partner.abbreviation for ap in a.partners if ap.role == "support"],
         by_when=deadline_from_storage(a.deadline_kind, a.deadline_date, a.deadline_text).display,
-        pfcc=sorted(
-            (i.code for i in items if i.framework.code.upper() == "PFCC"),
-            key=_code_key,
-        ),
-        ecps=[i.code for i in items if i.framework.code.upper() == "ECPS"],
         rag=RAG(update.rag) if update else None,
         narrative=update.narrative if update else "",
         status=a.status,
@@ -445,10 +471,6 @@ def funding_text(source: str, amount_pence: int | None, note: str) -> str:
     """'Home Office £1,200 match funded': the parts given, in that order."""
     amount = format_pounds(amount_pence) if amount_pence is not None else ""
     return " ".join(filter(None, [source, amount, note]))
-
-
-def _code_key(code: str) -> tuple[int, str]:
-    return (int(code), "") if code.isdigit() else (10**6, code)
 
 
 def export_plan_workbook(
