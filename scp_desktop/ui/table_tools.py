@@ -130,7 +130,7 @@ class TableTools:
         header = table.horizontalHeader()
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(
-            lambda pos: self.columns_menu().exec(header.mapToGlobal(pos))
+            lambda pos: self.choose_columns(header.mapToGlobal(pos))
         )
         self.copy_action = QAction("&Copy rows", table)
         self.copy_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Copy))
@@ -204,11 +204,12 @@ class TableTools:
             item.toggled.connect(lambda on, c=column: self.show_column(c, on))
         return menu
 
-    def choose_columns(self) -> None:
-        """View ▸ Columns: the column chooser, at the table's top left corner."""
+    def choose_columns(self, where: QPoint | None = None) -> None:
+        """The column chooser (View ▸ Columns, or a column heading's right-click) at `where`,
+        else at the table's top left corner; let go of once closed."""
         table = self.w.table
         menu = self.columns_menu()
-        menu.exec(table.mapToGlobal(table.rect().topLeft()))
+        menu.exec(where if where is not None else table.mapToGlobal(table.rect().topLeft()))
         menu.deleteLater()
 
     def show_column(self, column: int, shown: bool) -> None:

@@ -145,6 +145,31 @@ def test_column_chooser_hides_and_shows_columns_and_keeps_one(window: MainWindow
     assert header.count() - header.hiddenSectionCount() == 1
 
 
+def test_a_column_heading_s_chooser_works_and_is_let_go_of_once_closed(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    from PySide6.QtCore import QCoreApplication, QEvent, QTimer
+    from shiboken6 import isValid
+
+    header = window.table.horizontalHeader()
+    seen: list[QMenu] = []
+
+    def use_chooser() -> None:
+        menu = QApplication.activePopupWidget()
+        if not isinstance(menu, QMenu):
+            QTimer.singleShot(20, use_chooser)
+            return
+        seen.append(menu)
+        next(a for a in menu.actions() if a.text() == "Lead agency").trigger()
+        menu.close()
+
+    QTimer.singleShot(0, use_chooser)
+    header.customContextMenuRequested.emit(header.rect().center())
+    assert len(seen) == 1 and header.isSectionHidden(Column.LEAD)
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert not isValid(seen[0])  # not one kept per right-click
+
+
 def test_print_this_view_prints_the_rows(window: MainWindow, tmp_path: Path) -> None:
     from PySide6.QtPrintSupport import QPrinter
 
