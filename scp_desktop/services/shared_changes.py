@@ -51,7 +51,10 @@ def _plain_errors(db: Database) -> Iterator[None]:
 
 
 def where_we_stand(db: Database) -> Seen:
-    with _plain_errors(db), db.engine.connect() as conn:
+    # A reading session: each look is its statements alone, no BEGIN and ROLLBACK around
+    # them. A change committed between the two reads is only seen again at the next look.
+    with _plain_errors(db), db.reading() as session:
+        conn = session.connection()
         counter = change_counter(conn)
         audit_id = conn.execute(select(func.max(AuditEntry.id))).scalar() or 0
     return Seen(counter, int(audit_id))
@@ -59,7 +62,8 @@ def where_we_stand(db: Database) -> Seen:
 
 def changes_since(db: Database, seen: Seen) -> OthersChanges:
     """The records changed since `seen` by anyone but this window's own role."""
-    with _plain_errors(db), db.engine.connect() as conn:
+    with _plain_errors(db), db.reading() as session:
+        conn = session.connection()
         counter = change_counter(conn)
         if counter == seen.counter:
             return OthersChanges(seen)

@@ -148,3 +148,22 @@ def test_a_connection_rested_in_the_pool_is_pinged_and_one_used_a_moment_ago_is_
     # As if every connection had rested longer than a connection may go unchecked.
     monkeypatch.setattr(server_liveness, "FRESH_S", 0.0)
     assert trips_of_two_reads() == 3
+
+
+def test_a_look_for_other_officers_changes_is_its_statements_alone(
+    shared_plans: dict[int, str],
+) -> None:
+    from scp_desktop.services.shared_changes import changes_since, where_we_stand
+
+    db, _ = open_database(shared_plans[SIZES[0]], password=PASSWORD)
+    try:
+        seen = where_we_stand(db)
+        with counted(db) as sent:
+            changes_since(db, seen)
+        with round_trips(db) as trips:
+            changes_since(db, seen)
+    finally:
+        db.close()
+    # Nothing changed: the change counter is read, and no BEGIN or ROLLBACK goes with it.
+    assert sent[0] == 1
+    assert sent[0] <= trips[0] <= sent[0] + SLACK
