@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
+    QApplication,
+    QDialog,
     QGroupBox,
     QLabel,
     QMainWindow,
@@ -96,3 +100,30 @@ def too_big(window: QWidget) -> list[str]:
     width = max(window.minimumWidth(), hint.width() if window.layout() is not None else 0)
     height = max(window.minimumHeight(), hint.height() if window.layout() is not None else 0)
     return [f"{w}×{h} ({width}×{height})" for w, h in SCREENS if width > w or height > h]
+
+
+def close_what_opens(trigger: Callable[[], object], seen: Callable[[QWidget], None]) -> None:
+    """Run `trigger`, closing every popup and modal window it opens (active or not: another
+    test's window may hold focus); `seen` is shown each modal before it is closed."""
+
+    def poll() -> None:
+        popup = QApplication.activePopupWidget()
+        if popup is not None:
+            popup.close()  # a menu opened by the action (View ▸ Columns)
+        for modal in QApplication.topLevelWidgets():
+            if not (modal.isVisible() and modal.isModal()):
+                continue
+            seen(modal)
+            if isinstance(modal, QDialog):
+                modal.reject()
+            else:
+                modal.close()
+
+    timer = QTimer()
+    timer.setInterval(30)
+    timer.timeout.connect(poll)
+    timer.start()
+    try:
+        trigger()
+    finally:
+        timer.stop()

@@ -8,12 +8,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QSettings
 from PySide6.QtGui import QAction
 from PySide6.QtPrintSupport import QPrintDialog
 from PySide6.QtWidgets import (
-    QApplication,
-    QDialog,
     QFileDialog,
     QInputDialog,
     QMainWindow,
@@ -27,7 +25,7 @@ from pytestqt.qtbot import QtBot
 from scp_desktop.storage.database import Database
 from scp_desktop.ui.main_window import MainWindow
 from scp_desktop.ui.settings import Settings
-from tests.ui.keyboard_walk import mnemonic_clashes, tab_traps, too_big
+from tests.ui.keyboard_walk import close_what_opens, mnemonic_clashes, tab_traps, too_big
 
 TODAY = dt.date(2022, 8, 15)
 
@@ -71,30 +69,12 @@ class Walker:
     def run(self, where: str, trigger: Callable[[], object]) -> None:
         handled: set[int] = set()
 
-        def poll() -> None:
-            popup = QApplication.activePopupWidget()
-            if popup is not None:
-                popup.close()  # a menu opened by the action (View ▸ Columns)
-            # Every modal window open, active or not (another test's window may hold focus).
-            for modal in QApplication.topLevelWidgets():
-                if not (modal.isVisible() and modal.isModal()):
-                    continue
-                if id(modal) not in handled:
-                    handled.add(id(modal))
-                    self.inspect(modal, where)
-                if isinstance(modal, QDialog):
-                    modal.reject()
-                else:
-                    modal.close()
+        def seen(modal: QWidget) -> None:
+            if id(modal) not in handled:
+                handled.add(id(modal))
+                self.inspect(modal, where)
 
-        timer = QTimer()
-        timer.setInterval(30)
-        timer.timeout.connect(poll)
-        timer.start()
-        try:
-            trigger()
-        finally:
-            timer.stop()
+        close_what_opens(trigger, seen)
 
 
 def _menu_actions(menu: QMenu, path: str) -> Iterator[tuple[str, QAction]]:

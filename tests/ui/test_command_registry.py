@@ -11,9 +11,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMetaMethod, QTimer
+from PySide6.QtCore import QMetaMethod
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QDialog, QMenu, QToolBar
+from PySide6.QtWidgets import QMenu, QToolBar
 from pytestqt.qtbot import QtBot
 
 from scp_desktop.storage.access import ReadOnly, ReadOnlyKind
@@ -29,6 +29,7 @@ from scp_desktop.ui.action_registry import (
 )
 from scp_desktop.ui.main_window import MainWindow
 from scp_desktop.ui.menus import ACTION_FIELDS, apply_state, build_actions
+from tests.ui.keyboard_walk import close_what_opens
 from tests.ui.windows import officer_settings, shown_window
 
 TODAY = dt.date(2022, 8, 15)
@@ -78,27 +79,9 @@ def _menu_actions(menu: QMenu, path: str) -> Iterator[tuple[str, QAction]]:
 def _close_what_opens(trigger: Callable[[], object]) -> list[str]:
     """Trigger, closing every modal window and popup it opens; their titles."""
     opened: list[str] = []
-
-    def poll() -> None:
-        popup = QApplication.activePopupWidget()
-        if popup is not None:
-            popup.close()
-        for modal in QApplication.topLevelWidgets():
-            if modal.isVisible() and modal.isModal():
-                opened.append(modal.windowTitle() or type(modal).__name__)
-                if isinstance(modal, QDialog):
-                    modal.reject()
-                else:
-                    modal.close()
-
-    timer = QTimer()
-    timer.setInterval(30)
-    timer.timeout.connect(poll)
-    timer.start()
-    try:
-        trigger()
-    finally:
-        timer.stop()
+    close_what_opens(
+        trigger, lambda modal: opened.append(modal.windowTitle() or type(modal).__name__)
+    )
     return opened
 
 
