@@ -155,3 +155,18 @@ def remove_server(server: PostgresServer) -> None:
         server.stop()
     finally:
         shutil.rmtree(server.folder, ignore_errors=True)
+
+
+def action_count(url: str) -> int:
+    """How many actions the shared plan at `url` holds, read as the application reads it."""
+    from sqlalchemy import func, select
+
+    from scp_desktop.storage.database import open_database
+    from scp_desktop.storage.models import Action
+
+    db, _ = open_database(url, password=PASSWORD, create=False)
+    try:
+        with db.session(audit=False) as s:
+            return int(s.scalar(select(func.count()).select_from(Action)) or 0)
+    finally:
+        db.close()

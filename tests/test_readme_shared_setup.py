@@ -15,7 +15,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from scp_desktop.services import editing
 from scp_desktop.services.shared_changes import where_we_stand
@@ -26,6 +26,7 @@ from tests.postgres_server import (
     ADMIN,
     PASSWORD,
     PostgresServer,
+    action_count,
     remove_server,
     server_binaries,
     start_server,
@@ -103,15 +104,6 @@ def _connect(server: PostgresServer, role: str) -> psycopg.Connection[tuple[obje
     )
 
 
-def _actions(url: str) -> int:
-    db, _ = open_database(url, password=PASSWORD, create=False)
-    try:
-        with db.session(audit=False) as s:
-            return int(s.scalar(select(func.count()).select_from(Action)) or 0)
-    finally:
-        db.close()
-
-
 def test_the_readme_sets_up_a_partnerships_server_as_it_says(
     server: PostgresServer, demo_template: Path, tmp_path: Path
 ) -> None:
@@ -128,7 +120,7 @@ def test_the_readme_sets_up_a_partnerships_server_as_it_says(
     for line in create.strip().splitlines():
         done = _sh(server, line, tmp_path)
         assert done.returncode == 0, (line, done.stderr)
-    assert _actions(_url(server, "scp_owner")) == 51
+    assert action_count(_url(server, "scp_owner")) == 51
     # The grants, as scp_owner in that database.
     with _connect(server, "scp_owner") as conn:
         for statement in _statements(grants):

@@ -9,13 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
 
 from scp_desktop.app import file_to_open
-from scp_desktop.storage.database import open_database
-from scp_desktop.storage.models import Action
 from scp_desktop.storage.server import ServerAddressError, ServerPlace
-from tests.postgres_server import PASSWORD, PostgresServer
+from tests.postgres_server import PASSWORD, PostgresServer, action_count
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -32,15 +29,6 @@ def _run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def _actions(url: str) -> int:
-    db, _ = open_database(url, password=PASSWORD, create=False)
-    try:
-        with db.session(audit=False) as s:
-            return int(s.scalar(select(func.count()).select_from(Action)) or 0)
-    finally:
-        db.close()
-
-
 def test_the_setting_names_a_shared_plan_as_db_does(
     pg_server: PostgresServer, pg_demo_template: str, tmp_path: Path
 ) -> None:
@@ -52,7 +40,7 @@ def test_the_setting_names_a_shared_plan_as_db_does(
     # A command's own --db still wins over the setting.
     plan_file = tmp_path / "plan.db"
     assert _run("init", "--db", str(plan_file), SCP_DESKTOP_DB=url).returncode == 0
-    assert plan_file.is_file() and _actions(url) == 51
+    assert plan_file.is_file() and action_count(url) == 51
     bad = _run("check", SCP_DESKTOP_DB="postgresql+psycopg://ann:pw@host/safer")
     assert bad.returncode == 1
     assert "error: $SCP_DESKTOP_DB: Leave the password out" in bad.stderr
@@ -83,17 +71,17 @@ def test_init_refuses_a_shared_plan_that_holds_one_unless_forced(
     url = pg_server.url(pg_server.new_database())
     made = _run("init", "--db", url, "--demo")
     assert made.returncode == 0, made.stderr
-    assert "Loaded the demo plan" in made.stdout and _actions(url) == 51
+    assert "Loaded the demo plan" in made.stdout and action_count(url) == 51
     again = _run("init", "--db", url, "--demo")
     assert again.returncode == 1
     assert "already holds a plan" in again.stderr and "Use --force to add to it." in again.stderr
     assert "Loaded" not in again.stdout
-    assert _actions(url) == 51  # nothing added
+    assert action_count(url) == 51  # nothing added
     by_setting = _run("init", SCP_DESKTOP_DB=url)
     assert by_setting.returncode == 1 and "already holds a plan" in by_setting.stderr
     forced = _run("init", "--db", url, "--force")
     assert forced.returncode == 0, forced.stderr
-    assert "Opened plan database" in forced.stdout and _actions(url) == 51
+    assert "Opened plan database" in forced.stdout and action_count(url) == 51
 
 
 def test_a_command_writing_a_plan_file_on_a_network_drive_is_refused_with_the_way_forward(
