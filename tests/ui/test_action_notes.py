@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QDialog, QTabWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
@@ -17,7 +16,7 @@ from scp_desktop.storage.database import Database
 from scp_desktop.storage.models import Action, AuditEntry
 from scp_desktop.ui.action_form import ActionFormDialog
 from scp_desktop.ui.main_window import MainWindow
-from scp_desktop.ui.settings import Settings
+from tests.ui.windows import shown_window
 
 TODAY = dt.date(2022, 8, 15)
 KEPT = "How we will measure it: fewer repeat callers\nStatus: On hold"
@@ -25,12 +24,18 @@ KEPT = "How we will measure it: fewer repeat callers\nStatus: On hold"
 
 @pytest.fixture
 def window(qtbot: QtBot, demo_db: Database, tmp_path: Path) -> Iterator[MainWindow]:
-    settings = Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    settings.officer_name = "Pat Officer"
-    w = MainWindow(demo_db, settings, today=TODAY)
-    qtbot.addWidget(w)
-    w.show()
-    yield w
+    yield shown_window(qtbot, demo_db, tmp_path, TODAY)
+
+
+def _first_action_with_notes(window: MainWindow, db: Database) -> int:
+    """The table's first action, given KEPT as its notes and chosen."""
+    action_id = window.model.row_at(0).id
+    with db.session() as s:
+        action = s.get(Action, action_id)
+        assert action is not None
+        action.notes = KEPT
+    window.select_action(action_id)
+    return action_id
 
 
 def _notes(db: Database, action_id: int) -> str:
@@ -43,12 +48,7 @@ def _notes(db: Database, action_id: int) -> str:
 def test_the_form_shows_the_notes_and_saves_an_edit_of_them(
     window: MainWindow, demo_db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    action_id = window.model.row_at(0).id
-    with demo_db.session() as s:
-        action = s.get(Action, action_id)
-        assert action is not None
-        action.notes = KEPT
-    window.select_action(action_id)
+    action_id = _first_action_with_notes(window, demo_db)
     seen: list[str] = []
 
     def add_a_line(form: ActionFormDialog) -> QDialog.DialogCode:
@@ -83,12 +83,7 @@ def test_the_form_shows_the_notes_and_saves_an_edit_of_them(
 def test_editing_another_field_keeps_the_notes(
     window: MainWindow, demo_db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    action_id = window.model.row_at(0).id
-    with demo_db.session() as s:
-        action = s.get(Action, action_id)
-        assert action is not None
-        action.notes = KEPT
-    window.select_action(action_id)
+    action_id = _first_action_with_notes(window, demo_db)
 
     def rename(form: ActionFormDialog) -> QDialog.DialogCode:
         form.title_edit.setText("Renamed, notes untouched")

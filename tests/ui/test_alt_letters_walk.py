@@ -8,7 +8,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
 from PySide6.QtGui import QAction
 from PySide6.QtPrintSupport import QPrintDialog
 from PySide6.QtWidgets import (
@@ -24,19 +23,15 @@ from pytestqt.qtbot import QtBot
 
 from scp_desktop.storage.database import Database
 from scp_desktop.ui.main_window import MainWindow
-from scp_desktop.ui.settings import Settings
 from tests.ui.keyboard_walk import close_what_opens, mnemonic_clashes, tab_traps, too_big
+from tests.ui.windows import shown_window
 
 TODAY = dt.date(2022, 8, 15)
 
 
 @pytest.fixture
 def window(qtbot: QtBot, demo_db: Database, tmp_path: Path) -> Iterator[MainWindow]:
-    settings = Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-    settings.officer_name = "Pat Officer"
-    w = MainWindow(demo_db, settings, today=TODAY)
-    qtbot.addWidget(w)
-    w.show()
+    w = shown_window(qtbot, demo_db, tmp_path, TODAY)
     w.select_action(w.model.row_at(0).id)
     yield w
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
@@ -18,18 +18,14 @@ from scp_desktop.storage.database import Database
 from scp_desktop.storage.models import Action, AuditEntry
 from scp_desktop.ui.backups_dialog import BackupsDialog
 from scp_desktop.ui.main_window import MainWindow
-from scp_desktop.ui.settings import Settings
+from tests.ui.windows import shown_window
 
 SHOTS = os.environ.get("SCP_TEST_SHOTS", "")
 
 
 @pytest.fixture
 def window(qtbot: QtBot, demo_db: Database, tmp_path: Path) -> Iterator[MainWindow]:
-    settings = Settings(QSettings(f"{tmp_path}/settings.ini", QSettings.Format.IniFormat))
-    settings.officer_name = "Pat Officer"
-    w = MainWindow(demo_db, settings)
-    qtbot.addWidget(w)
-    w.show()
+    w = shown_window(qtbot, demo_db, tmp_path, None)
     yield w
     w.close()
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import openpyxl
 import pytest
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QComboBox, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
@@ -28,7 +28,7 @@ from scp_desktop.ui.main_window import MainWindow
 from scp_desktop.ui.returns import ImportReturnsDialog
 from scp_desktop.ui.returns.models import PreviewTableModel
 from scp_desktop.ui.returns.review import ChooseActionDialog, NewActionDialog
-from scp_desktop.ui.settings import Settings
+from tests.ui.windows import shown_window
 
 Q2 = "2022-23-Q2"
 TODAY = dt.date(2022, 8, 15)  # in Q2 2022-23, the demo's reported quarter
@@ -244,11 +244,7 @@ def test_reviewing_and_applying_a_messy_return(
 
 @pytest.fixture
 def window(qtbot: QtBot, demo_db: Database, tmp_path: Path) -> Iterator[MainWindow]:
-    settings = Settings(QSettings(f"{tmp_path}/settings.ini", QSettings.Format.IniFormat))
-    settings.officer_name = "Pat Officer"
-    w = MainWindow(demo_db, settings, today=TODAY)
-    qtbot.addWidget(w)
-    w.show()
+    w = shown_window(qtbot, demo_db, tmp_path, TODAY)
     yield w
     w.close()
 

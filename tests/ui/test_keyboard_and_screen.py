@@ -31,17 +31,14 @@ from scp_desktop.ui.settings import Settings
 from scp_desktop.ui.start_page import StartPage
 from tests.ui.keyboard_walk import mnemonic_clashes, tab_traps, too_big
 from tests.ui.test_returns_dialogs import Q3, _fill, _prepare
+from tests.ui.windows import shown_window
 
 TODAY = dt.date(2022, 8, 15)
 
 
 @pytest.fixture
 def window(qtbot: QtBot, demo_db: Database, tmp_path: Path) -> Iterator[MainWindow]:
-    settings = Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-    settings.officer_name = "Pat Officer"
-    w = MainWindow(demo_db, settings, today=TODAY)
-    qtbot.addWidget(w)
-    w.show()
+    w = shown_window(qtbot, demo_db, tmp_path, TODAY)
     w.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
     w.select_action(w.model.row_at(0).id)

@@ -21,6 +21,7 @@ from scp_desktop.ui import action_table
 from scp_desktop.ui.action_table import ActionTableModel, Column
 from scp_desktop.ui.main_window import MainWindow
 from scp_desktop.ui.settings import Settings
+from tests.ui.windows import shown_window
 
 TODAY = dt.date(2022, 8, 15)
 Q2 = "2022-23-Q2"
@@ -113,12 +114,7 @@ def test_sorting_on_progress_reads_every_row_once_and_sees_edits(demo_db: Databa
 def test_the_window_shows_the_progress_of_the_rows_on_screen(
     qtbot: QtBot, demo_db: Database, tmp_path: Path
 ) -> None:
-    settings = Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    settings.officer_name = "Pat Officer"
-    window = MainWindow(demo_db, settings, today=TODAY)
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    window.show()
+    window = shown_window(qtbot, demo_db, tmp_path, TODAY)
     qtbot.waitExposed(window)
     everything = workspace.load_latest_progress(demo_db, 1, Q2)
     model = window.model

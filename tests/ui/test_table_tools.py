@@ -9,7 +9,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from PySide6.QtCore import QItemSelectionModel, QSettings, Qt
+from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMenu
 from pytestqt.qtbot import QtBot
@@ -21,19 +21,15 @@ from scp_desktop.ui.action_table import Column
 from scp_desktop.ui.filtering import ActionFilter
 from scp_desktop.ui.jobs import is_running
 from scp_desktop.ui.main_window import MainWindow
-from scp_desktop.ui.settings import Settings
 from scp_desktop.ui.table_tools import print_rows, table_rows
+from tests.ui.windows import shown_window
 
 TODAY = dt.date(2022, 8, 15)
 
 
 @pytest.fixture
 def window(qtbot: QtBot, demo_db: Database, tmp_path: Path) -> Iterator[MainWindow]:
-    settings = Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-    settings.officer_name = "Pat Officer"
-    w = MainWindow(demo_db, settings, today=TODAY)
-    qtbot.addWidget(w)
-    w.show()
+    w = shown_window(qtbot, demo_db, tmp_path, TODAY)
     w.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
     yield w

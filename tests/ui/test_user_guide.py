@@ -8,13 +8,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from scp_desktop.storage.database import Database
 from scp_desktop.ui.main_window import MainWindow
-from scp_desktop.ui.settings import Settings
 from scp_desktop.ui.user_guide import (
     GUIDE_SECTIONS,
     UserGuideDialog,
@@ -23,17 +22,14 @@ from scp_desktop.ui.user_guide import (
     headings,
 )
 from tests.ui.keyboard_walk import mnemonic_clashes, tab_traps, too_big
+from tests.ui.windows import shown_window
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
 def window(qtbot: QtBot, demo_db: Database, tmp_path: Path) -> Iterator[MainWindow]:
-    settings = Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-    settings.officer_name = "Pat Officer"
-    w = MainWindow(demo_db, settings, today=dt.date(2022, 8, 15))
-    qtbot.addWidget(w)
-    w.show()
+    w = shown_window(qtbot, demo_db, tmp_path, dt.date(2022, 8, 15))
     yield w
 
 

@@ -21,6 +21,7 @@ from scp_desktop.ui.action_table import ActionTableModel, Column
 from scp_desktop.ui.filtering import ActionFilter
 from scp_desktop.ui.main_window import MainWindow
 from scp_desktop.ui.settings import Settings
+from tests.ui.windows import shown_window
 
 TODAY = dt.date(2022, 8, 15)
 Q2 = "2022-23-Q2"
@@ -28,12 +29,7 @@ Q2 = "2022-23-Q2"
 
 @pytest.fixture
 def window(qtbot: QtBot, demo_db: Database, tmp_path: Path) -> Iterator[MainWindow]:
-    settings = Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    settings.officer_name = "Pat Officer"
-    w = MainWindow(demo_db, settings, today=TODAY)
-    qtbot.addWidget(w)
-    w.resize(1366, 768)
-    w.show()
+    w = shown_window(qtbot, demo_db, tmp_path, TODAY)
     yield w
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
@@ -30,8 +30,8 @@ from scp_desktop.ui.action_form import ActionFormDialog
 from scp_desktop.ui.dialogs import NewPlanDialog
 from scp_desktop.ui.main_window import MainWindow
 from scp_desktop.ui.reference_editors import RecordFormDialog, ReferenceDataDialog
-from scp_desktop.ui.settings import Settings
 from scp_desktop.ui.update_editor import UpdateEditorDialog
+from tests.ui.windows import shown_window
 
 TODAY = dt.date(2022, 8, 15)
 
@@ -48,11 +48,7 @@ def errors(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def window(
     qtbot: QtBot, demo_db: Database, tmp_path: Path, errors: list[str]
 ) -> Iterator[MainWindow]:
-    settings = Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    settings.officer_name = "Pat Officer"
-    w = MainWindow(demo_db, settings, today=TODAY)
-    qtbot.addWidget(w)
-    w.show()
+    w = shown_window(qtbot, demo_db, tmp_path, TODAY)
     yield w
 
 

@@ -20,7 +20,7 @@ def officer_settings(tmp_path: Path) -> Settings:
     return settings
 
 
-def shown_window(qtbot: QtBot, db: Database, tmp_path: Path, today: dt.date) -> MainWindow:
+def shown_window(qtbot: QtBot, db: Database, tmp_path: Path, today: dt.date | None) -> MainWindow:
     window = MainWindow(db, officer_settings(tmp_path), today=today)
     qtbot.addWidget(window)
     window.show()
