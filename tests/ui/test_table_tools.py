@@ -106,26 +106,37 @@ def test_right_click_on_the_table_offers_the_actions_and_sets_rag(
     assert next(r for r in rows if r.id == action_id).rags[1] == RAG.RED
 
 
-def test_export_this_view_writes_the_filtered_rows_and_shown_columns(
-    window: MainWindow, qtbot: QtBot, tmp_path: Path
-) -> None:
+def narrowed_view(window: MainWindow) -> int:
+    """Filter the table to the "crime" actions and hide the progress column; rows shown."""
     window.filter_bar.show_filter(ActionFilter(text="crime"))
     shown = window.model.rowCount()
     assert 0 < shown < window.model.total_count
     window.table_tools.show_column(Column.PROGRESS, False)
+    return shown
+
+
+def assert_view_exported(window: MainWindow, written: Path, shown: int) -> None:
+    """`written` holds the rows shown, in their order, and the columns shown."""
+    sheet = openpyxl.load_workbook(written).active
+    assert sheet is not None
+    assert f"{shown} of {window.model.total_count} shown" in str(sheet["A1"].value)
+    headers = [c.value for c in sheet[2]]
+    assert "Latest progress update" not in headers and "Project / initiative" in headers
+    assert sheet.max_row == shown + 2
+    column = headers.index("Project / initiative") + 1
+    titles = [sheet.cell(r, column).value for r in range(3, shown + 3)]
+    assert titles == [window.model.row_at(r).title for r in range(shown)]
+
+
+def test_export_this_view_writes_the_filtered_rows_and_shown_columns(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    shown = narrowed_view(window)
     target = tmp_path / "view.xlsx"
     assert window.table_tools.export_view(target)
     qtbot.waitUntil(lambda: not is_running(window.table_tools.job), timeout=20000)
     assert "View exported to" in window.statusBar().currentMessage()
-    ws = openpyxl.load_workbook(target).active
-    assert ws is not None
-    assert f"{shown} of {window.model.total_count} shown" in str(ws["A1"].value)
-    headers = [c.value for c in ws[2]]
-    assert "Latest progress update" not in headers and "Project / initiative" in headers
-    assert ws.max_row == shown + 2
-    column = headers.index("Project / initiative") + 1
-    titles = {ws.cell(r, column).value for r in range(3, shown + 3)}
-    assert titles == {window.model.row_at(r).title for r in range(shown)}
+    assert_view_exported(window, target, shown)
 
 
 def test_column_chooser_hides_and_shows_columns_and_keeps_one(window: MainWindow) -> None:

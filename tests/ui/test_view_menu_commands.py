@@ -8,7 +8,6 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import openpyxl
 import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import QTimer
@@ -31,6 +30,7 @@ from scp_desktop.ui.action_table import Column
 from scp_desktop.ui.filtering import ActionFilter
 from scp_desktop.ui.jobs import is_running
 from scp_desktop.ui.main_window import MainWindow
+from tests.ui.test_table_tools import assert_view_exported, narrowed_view
 from tests.ui.windows import officer_settings, shown_window
 
 TODAY = dt.date(2022, 8, 15)
@@ -105,10 +105,7 @@ def test_the_view_menu_lists_the_registry_commands_in_their_place(window: MainWi
 def test_export_this_view_from_the_menu_writes_the_workbook_shown(
     window: MainWindow, qtbot: QtBot, tmp_path: Path
 ) -> None:
-    window.filter_bar.show_filter(ActionFilter(text="crime"))
-    shown = window.model.rowCount()
-    assert 0 < shown < window.model.total_count
-    window.table_tools.show_column(Column.PROGRESS, False)
+    shown = narrowed_view(window)
     target = tmp_path / "crime actions"  # the .xlsx is added
 
     def save_as(widget: QWidget) -> bool:
@@ -126,15 +123,7 @@ def test_export_this_view_from_the_menu_writes_the_workbook_shown(
     qtbot.waitUntil(lambda: not is_running(window.table_tools.job), timeout=20000)
     written = target.with_suffix(".xlsx")
     assert window.statusBar().currentMessage() == f"View exported to {written}"
-    sheet = openpyxl.load_workbook(written).active
-    assert sheet is not None
-    assert f"{shown} of {window.model.total_count} shown" in str(sheet["A1"].value)
-    headers = [c.value for c in sheet[2]]
-    assert "Latest progress update" not in headers and "Project / initiative" in headers
-    assert sheet.max_row == shown + 2
-    column = headers.index("Project / initiative") + 1
-    titles = [sheet.cell(r, column).value for r in range(3, shown + 3)]
-    assert titles == [window.model.row_at(r).title for r in range(shown)]
+    assert_view_exported(window, written, shown)
 
 
 def test_export_cancelled_in_its_file_dialog_writes_nothing(
