@@ -36,22 +36,10 @@ def build_document(db: Database, request: ReportRequest, token: CancelToken) -> 
 
     r = request
     try:
-        if r.fmt != "pdf" or r.kind == "committee":
-            # Documents to publish have no fixed pages: Word lays them out when opened.
-            publishing.write_document(
-                db,
-                r.kind,
-                r.fmt,
-                r.out,
-                plan_id=r.plan_id,
-                quarter=r.quarter,
-                meeting_id=r.meeting_id,
-                progress=progress,
-            )
-            return 0
-        return reports.build_report(
+        written = publishing.write_document(
             db,
             r.kind,
+            r.fmt,
             r.out,
             plan_id=r.plan_id,
             quarter=r.quarter,
@@ -60,6 +48,9 @@ def build_document(db: Database, request: ReportRequest, token: CancelToken) -> 
         )
     except reports.Cancelled:
         return None
+    # Documents to publish have no fixed pages (Word lays them out when opened): what was
+    # written counts bytes, not pages.
+    return written if r.fmt == "pdf" and r.kind != "committee" else 0
 
 
 def print_document(path: Path, printer: QPrinter, token: CancelToken) -> int | None:
