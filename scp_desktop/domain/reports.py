@@ -69,8 +69,6 @@ class ActionLine:
     travel: Travel | None
     narrative: str
     reported_by: str
-    pfcc: str  # "1, 2, 3"
-    ecps: str  # "OC, CN"
     # The year's RAG per quarter 1..4 (None: not reported) and the latest narrative.
     path: tuple[RAG | None, RAG | None, RAG | None, RAG | None] = (None, None, None, None)
     latest_quarter: str = ""

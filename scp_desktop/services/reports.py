@@ -319,28 +319,6 @@ def _updates(s: Session, plan_id: int, quarters: list[str]) -> dict[tuple[int, s
     }
 
 
-def _framework_codes(s: Session) -> dict[int, tuple[str, str]]:
-    """framework item id → (framework code, item code)."""
-    found: dict[int, tuple[str, str]] = {}
-    for fw in s.scalars(select(Framework).options(selectinload(Framework.items))):
-        for item in fw.items:
-            found[item.id] = (fw.code, item.code)
-    return found
-
-
-def _codes(action: _ActionRow, frameworks: dict[int, tuple[str, str]], code: str) -> str:
-    picked = [
-        frameworks[item_id][1]
-        for item_id in action.framework_items
-        if item_id in frameworks and frameworks[item_id][0] == code
-    ]
-
-    def key(c: str) -> tuple[int, str]:
-        return (int(c), "") if c.isdigit() else (10_000, c)
-
-    return ", ".join(sorted(picked, key=key))
-
-
 def _carried_updates(s: Session, tree: _PlanTree, quarter: Quarter | None) -> dict[int, _Update]:
     """Last year's Q4 updates of the actions rolled over into this plan, by new action id."""
     # Q1's "last quarter" is Q4 of last year's plan: rolled-over actions keep their history on
@@ -379,9 +357,7 @@ class _ActionUpdates:
     quarters: tuple[Quarter, ...]
 
 
-def _action_line(
-    a: _ActionRow, read: _ActionUpdates, frameworks: dict[int, tuple[str, str]]
-) -> tuple[ActionLine, bool]:
+def _action_line(a: _ActionRow, read: _ActionUpdates) -> tuple[ActionLine, bool]:
     """An action's line of the report, and whether any RAG on it is illustrative."""
     quarter, updates, carried = read.quarter, read.updates, read.carried
     now = updates.get((a.id, quarter.code)) if quarter else None
@@ -411,8 +387,6 @@ def _action_line(
         travel=direction_of_travel(previous, rag),
         narrative=shown.narrative if shown else "",
         reported_by=shown.reported_by if shown else "",
-        pfcc=_codes(a, frameworks, "PFCC"),
-        ecps=_codes(a, frameworks, "ECPS"),
         path=(path[0], path[1], path[2], path[3]),
         latest_quarter=read.quarters[latest_i].label if latest_i is not None else "",
     )
@@ -431,7 +405,6 @@ def _sections(
         codes += [quarter.code, quarter.previous().code]
     updates = _updates(s, plan.id, sorted(set(codes)))
     carried = _carried_updates(s, tree, quarter)
-    frameworks = _framework_codes(s)
     illustrative = False
     sections = []
     for kp in plan.priorities:
@@ -440,7 +413,7 @@ def _sections(
             lines = []
             for a in tree.of(obj):
                 line, line_illustrative = _action_line(
-                    a, _ActionUpdates(quarter, updates, carried, quarters), frameworks
+                    a, _ActionUpdates(quarter, updates, carried, quarters)
                 )
                 illustrative = illustrative or line_illustrative
                 lines.append(line)

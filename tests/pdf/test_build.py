@@ -32,8 +32,7 @@ def _action(ref: str, rag: RAG | None, narrative: str) -> ActionLine:
     return ActionLine(
         id=1, reference=ref, title=f"Café “{ref}” outreach", about="", lead="CBC", deadline="Sept 2022",
         deadline_day=dt.date(2022, 9, 30), status="active", rag=rag, previous_rag=RAG.RED,
-        travel=Travel.IMPROVED if rag else None, narrative=narrative, reported_by="CBC", pfcc="1",
-        ecps="SV",
+        travel=Travel.IMPROVED if rag else None, narrative=narrative, reported_by="CBC",
     )  # fmt: skip
 
 
