@@ -19,7 +19,7 @@ from scp_desktop.services import plan_reads
 from scp_desktop.services.errors import UserError
 from scp_desktop.services.plan_reads import ActionRow, PartnershipInfo, PlanInfo, Progress
 from scp_desktop.storage.errors import DatabaseError
-from scp_desktop.storage.judging import SQLITE_HEADER, WAL_HEADER_OFFSET, read_only_uri
+from scp_desktop.storage.judging import SQLITE_HEADER, read_only_connection
 from scp_desktop.storage.revisions import head_revision
 
 if TYPE_CHECKING:
@@ -160,15 +160,11 @@ class FileReads:
             return None
         if not header.startswith(SQLITE_HEADER):
             return None
-        # As the judging of the file: a WAL file without its journal is read as immutable,
-        # so that nothing is created beside it.
-        in_wal = len(header) > WAL_HEADER_OFFSET and header[WAL_HEADER_OFFSET] == 2
-        immutable = in_wal and not self.path.with_name(self.path.name + "-wal").exists()
         conn: sqlite3.Connection | None = None
         try:
-            conn = sqlite3.connect(
-                read_only_uri(self.path, immutable=immutable),
-                uri=True,
+            conn = read_only_connection(
+                self.path,
+                header,
                 timeout=0,  # a file locked by a write is not waited for here
                 check_same_thread=False,
             )

@@ -29,6 +29,26 @@ def read_only_uri(path: Path, *, immutable: bool = False) -> str:
     return f"{path.as_uri()}?mode=ro{'&immutable=1' if immutable else ''}"
 
 
+def read_only_connection(
+    path: Path, header: bytes, *, timeout: float, check_same_thread: bool = True
+) -> sqlite3.Connection:
+    """A connection to the SQLite file `path` (whose first bytes are `header`) through which
+    nothing can be written, and which leaves nothing beside a file that had nothing."""
+    # A read-only connection to a WAL file makes a -wal and -shm file beside it and leaves
+    # them there. With no -wal file there is nothing outside the main file to read, so it is
+    # read as immutable and nothing is created; with one, another connection is using it (or
+    # one crashed) and its journal must be read.
+    in_wal_mode = len(header) > WAL_HEADER_OFFSET and header[WAL_HEADER_OFFSET] == 2
+    wal = path.with_name(path.name + "-wal")
+    immutable = in_wal_mode and not wal.exists()
+    return sqlite3.connect(
+        read_only_uri(path, immutable=immutable),
+        uri=True,
+        timeout=timeout,
+        check_same_thread=check_same_thread,
+    )
+
+
 def _header(path: Path) -> bytes:
     with path.open("rb") as fh:
         return fh.read(100)
@@ -55,16 +75,7 @@ def judge_file(
             f"{path} is not an SCP Desktop plan database (it is not a SQLite file). "
             "Nothing was changed."
         )
-    # A read-only connection to a WAL file makes a -wal and -shm file beside it and leaves
-    # them there. With no -wal file there is nothing outside the main file to read, so it is
-    # read as immutable and nothing is created; with one, another connection is using it (or
-    # one crashed) and its journal must be read.
-    in_wal_mode = len(header) > WAL_HEADER_OFFSET and header[WAL_HEADER_OFFSET] == 2
-    wal = path.with_name(path.name + "-wal")
-    immutable = in_wal_mode and not wal.exists()
-    conn = sqlite3.connect(
-        read_only_uri(path, immutable=immutable), uri=True, timeout=busy_timeout_ms / 1000
-    )
+    conn = read_only_connection(path, header, timeout=busy_timeout_ms / 1000)
     try:
         problems = [row[0] for row in conn.execute("PRAGMA quick_check").fetchall()]
         if problems != ["ok"]:
