@@ -64,7 +64,7 @@ from scp_desktop.ui.user_guide import install_help, open_guide, section_for
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from scp_desktop.services import import_undo, plan_admin, plan_reads, plans, workspace
+    from scp_desktop.services import import_undo, plan_reads, plans, workspace
     from scp_desktop.services.first_screen import FirstScreen, PlanTexts, Screen, Wanted
     from scp_desktop.services.plan_reads import PlanInfo
     from scp_desktop.storage.database import Database, OpenResult
@@ -73,7 +73,6 @@ if TYPE_CHECKING:
     from scp_desktop.ui.file_access import Access
 else:
     import_undo = lazy_module("scp_desktop.services.import_undo")
-    plan_admin = lazy_module("scp_desktop.services.plan_admin")
     plans = lazy_module("scp_desktop.services.plans")
     workspace = lazy_module("scp_desktop.services.workspace")
 
@@ -411,11 +410,12 @@ class MainWindow(QMainWindow):
         self._show_screen(workspace.screen(self.db, self._wanted()))
         self._open_chosen_plan()
 
-    def _wanted(self) -> Wanted:
-        """What decides the plan and quarter shown: what is on screen, else what was last."""
+    def _wanted(self, settings: Settings | None = None) -> Wanted:
+        """What decides the plan and quarter shown: what is on screen, else what was last;
+        the saved quarters read through `settings` (the window's own by default)."""
         from scp_desktop.services.first_screen import Wanted
 
-        settings = self.settings
+        settings = settings or self.settings
         return Wanted(
             on_screen=self.plan_id,
             last_plan=settings.get(LAST_PLAN) or None,
@@ -427,10 +427,7 @@ class MainWindow(QMainWindow):
 
     def wanted_elsewhere(self) -> Wanted:
         """`_wanted` for a worker thread: the saved quarters read through settings of its own."""
-        settings = self.settings.elsewhere()
-        return self._wanted()._replace(
-            saved_quarter=lambda plan_id: settings.get(PLAN_QUARTER.at(plan_id))
-        )
+        return self._wanted(self.settings.elsewhere())
 
     def _show_screen(self, screen: Screen) -> None:
         """The notice, title and pickers for `screen` (no rows yet): from the attached plan
