@@ -246,7 +246,7 @@ def test_action_line_this_and_last_quarter() -> None:
         (7, q2.code): _Update("G", True, "On track", "Kim"),
     }
     line, illustrative = _action_line(
-        report_action(), _ActionUpdates(q2, updates, {}, YEAR.quarters), {}
+        report_action(), _ActionUpdates(q2, updates, {}, YEAR.quarters)
     )
     assert (line.rag, line.previous_rag, line.narrative) == (RAG.GREEN, RAG.AMBER, "On track")
     assert line.path == (RAG.AMBER, RAG.GREEN, None, None)
@@ -258,12 +258,10 @@ def test_action_line_carried_and_without_a_quarter() -> None:
     q1 = YEAR.quarter(1)
     carried = {7: _Update("R", False, "Last year", "Sam")}
     line, illustrative = _action_line(
-        report_action(3), _ActionUpdates(q1, {}, carried, YEAR.quarters), {}
+        report_action(3), _ActionUpdates(q1, {}, carried, YEAR.quarters)
     )
     assert (line.rag, line.previous_rag, line.narrative) == (None, RAG.RED, "")
     assert line.latest_quarter == "" and not illustrative
     updates = {(7, YEAR.quarter(3).code): _Update("B", False, "Done", "Kim")}
-    whole_year, _ = _action_line(
-        report_action(), _ActionUpdates(None, updates, {}, YEAR.quarters), {}
-    )
+    whole_year, _ = _action_line(report_action(), _ActionUpdates(None, updates, {}, YEAR.quarters))
     assert whole_year.rag is None and whole_year.narrative == "Done"
