@@ -172,21 +172,29 @@ def _start_window(app: Any, db_path: Path | None) -> int:
 
     # Reference cycles are freed between events, never inside a paint or a worker thread.
     install_garbage_collector(app)
-    window = MainWindow(None, settings, opening=path)
-    # A window sized for a large screen opens within a small one (1366×768 with a taskbar):
-    # this one now, every later one as it shows. The filter sees every event of the
-    # application, so it is installed after the window's many are built.
+    # The frame first (title, menu titles, status bar saying what opens), sized for a large
+    # screen but kept within a small one (1366×768 with a taskbar); the rest of the window
+    # is built after its first paint.
+    window = MainWindow(None, settings, opening=path, frame_only=True)
     fit_to_screen(window)
     window.show()
-    install_screen_fit(app)
     started: list[Any] = []
 
     def begin() -> None:
         # After the frame's first paint, which the event loop does before its timers: the
-        # log, then the opening and what it needs, are not worth keeping the window back.
+        # rest of the window, the log, then the opening.
+        window.complete()
+        # Every later window kept within its screen as it shows. The filter sees every
+        # event of the application, so it is installed after the window's many are built.
+        install_screen_fit(app)
+        configure_logging()
+        # Once the event loop has shown and laid out the new parts: the opening reads as
+        # many rows as the table then shows.
+        QTimer.singleShot(0, open_file)
+
+    def open_file() -> None:
         from scp_desktop.ui.start_up import StartUp
 
-        configure_logging()
         start = StartUp(
             window, path, open_plan_file, open_shared_plan, then_spreadsheet=then_spreadsheet
         )

@@ -231,15 +231,22 @@ def window_arguments(argv: Sequence[str]) -> argparse.Namespace | None:
     every command's parser: that would import each feature's module before the window shows.
     None when they name a command, ask for help or the version, or are not understood: the
     whole parser then reads (and explains) them."""
-    if any(arg.startswith("-h") or arg in ("--help", "--version") for arg in argv):
+    if not argv:
+        return argparse.Namespace(db=None)
+    if len(argv) == 2 and argv[0] == "--db":
+        text = argv[1]
+    elif len(argv) == 1 and argv[0].startswith("--db="):
+        text = argv[0].removeprefix("--db=")
+    else:
         return None
-    parser = argparse.ArgumentParser(prog="scp-desktop", add_help=False, exit_on_error=False)
-    _db_arg(parser, top=True)
+    if not text or text.startswith("-"):
+        return None  # the whole parser says what is missing
+    from scp_desktop.commands.server_login import db_location
+
     try:
-        args, rest = parser.parse_known_args(list(argv))
-    except argparse.ArgumentError:
+        return argparse.Namespace(db=db_location(text))
+    except argparse.ArgumentTypeError:
         return None
-    return None if rest else args
 
 
 def gui_main(argv: Sequence[str] | None = None) -> int:

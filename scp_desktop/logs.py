@@ -9,7 +9,6 @@ and e-mail addresses.
 from __future__ import annotations
 
 import logging
-import platform
 import re
 import sys
 import traceback
@@ -143,6 +142,7 @@ def configure_logging(folder: Path | None = None, *, level: int = logging.INFO) 
     logger = logging.getLogger(ROOT_LOGGER)
     if current_log_file() == target:
         return target
+    import platform
     from logging.handlers import RotatingFileHandler
 
     try:

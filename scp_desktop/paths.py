@@ -6,8 +6,6 @@ import os
 import sys
 from pathlib import Path
 
-from platformdirs import user_data_path
-
 DB_ENV = "SCP_DESKTOP_DB"
 DB_FILE_NAME = "scp.db"
 
@@ -20,9 +18,7 @@ def default_database_path() -> Path:
     env = os.environ.get(DB_ENV, "").strip()
     if env:
         return Path(env).expanduser()
-    if sys.platform == "win32":
-        return user_data_path("SCP Desktop", appauthor=False) / DB_FILE_NAME
-    return user_data_path("scp-desktop", appauthor=False) / DB_FILE_NAME
+    return data_folder() / DB_FILE_NAME
 
 
 DEMO_FILE_NAME = "demo.db"
@@ -30,6 +26,8 @@ DEMO_FILE_NAME = "demo.db"
 
 def data_folder() -> Path:
     """The user's data folder, where the default plan file and the demo file live."""
+    from platformdirs import user_data_path  # a command naming its file need not load it
+
     if sys.platform == "win32":
         return user_data_path("SCP Desktop", appauthor=False)
     return user_data_path("scp-desktop", appauthor=False)

@@ -6,13 +6,14 @@ Each module here defines `register(subparsers, add_db_arg)`, adding its parser a
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from collections.abc import Callable
 from typing import Any
 
 
 def registrars() -> list[Callable[..., Any]]:
+    import importlib
+    import pkgutil
+
     found = []
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
         module = importlib.import_module(f"{__name__}.{info.name}")

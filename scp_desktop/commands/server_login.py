@@ -3,7 +3,6 @@ PGPASSWORD setting or the keyboard, never from a file of ours."""
 
 from __future__ import annotations
 
-import getpass
 import sys
 from pathlib import Path
 from typing import Any
@@ -47,6 +46,8 @@ def open_shared(place: Any, *, user: str, create: bool) -> tuple[Any, Any]:
                 ) from exc
             if asked:
                 print(f"{exc}", file=sys.stderr)
+            import getpass
+
             password = getpass.getpass(f"Password for {place.url.username} on {place.url.host}: ")
             asked = True
             continue

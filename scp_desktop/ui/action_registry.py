@@ -165,19 +165,6 @@ ACTIONS: tuple[ActionSpec, ...] = (
     A("about", "&About SCP Desktop", "Help", ALWAYS, icon="help-about"),
 )  # fmt: skip
 
-# The menu bar, left to right: (title with its & accelerator, the name ACTIONS use).
-MENUS: tuple[tuple[str, str], ...] = (
-    ("&File", "File"),
-    ("&Edit", "Edit"),
-    ("&View", "View"),
-    ("&Action", "Action"),
-    ("&Plan", "Plan"),
-    ("Re&turns", "Returns"),
-    ("Stat&istics", "Statistics"),
-    ("&Reports", "Reports"),
-    ("&Help", "Help"),
-)
-
 # The main toolbar after the plan and quarter pickers; None is a separator. Undo and Redo
 # show there with a fixed text (TOOLBAR_TEXT), their menu wording going to the tooltip.
 TOOLBAR: tuple[str | None, ...] = (

@@ -13,9 +13,11 @@ deleting any widget is safe.
 from __future__ import annotations
 
 import gc
+import weakref
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer
+from shiboken6 import isValid
 
 INTERVAL_MS = 500  # garbage is rare here; a few hundred ms keeps memory flat and costs ~nothing
 
@@ -67,9 +69,16 @@ def _restore(enable: bool) -> Callable[..., None]:
     return restore
 
 
+# Each owner's collector, so that installing it again finds the one already there.
+_collectors: weakref.WeakKeyDictionary[QObject, GarbageCollector] = weakref.WeakKeyDictionary()
+
+
 def install_garbage_collector(owner: QObject) -> GarbageCollector:
     """Run collections from `owner`'s event loop for as long as `owner` lives (the app)."""
-    existing = owner.findChild(GarbageCollector)
-    if isinstance(existing, GarbageCollector):
+    # Kept here, not looked up among `owner`'s children: reading those (or `findChild`, whose
+    # options default to a Qt enum) would load Python types for each before the window shows.
+    existing = _collectors.get(owner)
+    if existing is not None and isValid(existing):
         return existing
-    return GarbageCollector(owner)
+    collector = _collectors[owner] = GarbageCollector(owner)
+    return collector

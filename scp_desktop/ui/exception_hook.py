@@ -10,7 +10,7 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
 from scp_desktop.logs import log_unexpected
@@ -31,8 +31,9 @@ class ProblemReporter(QObject):
         self.dialog: ProblemDialog | None = None
         self._previous: ExceptHook = sys.excepthook
         self._previous_thread_hook = threading.excepthook
-        # Queued: a problem on a worker thread is shown by the GUI thread.
-        self.problem.connect(self._show, Qt.ConnectionType.QueuedConnection)
+        # A problem on a worker thread reaches the GUI thread queued; one on the GUI thread
+        # is shown once its event is over (see `_show_soon`).
+        self.problem.connect(self._show_soon)
 
     def install(self) -> None:
         sys.excepthook = self.excepthook
@@ -70,6 +71,10 @@ class ProblemReporter(QObject):
             self.problem.emit(problem_details(exc))
         except Exception:  # the hook itself must never raise
             self._previous(kind, exc, tb)
+
+    def _show_soon(self, details: str) -> None:
+        # Never inside the event (a paint, a click) that raised: after it returns.
+        QTimer.singleShot(0, self, lambda: self._show(details))
 
     def _show(self, details: str) -> None:
         from scp_desktop.ui.problem_dialog import ProblemDialog

@@ -8,43 +8,16 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QShowEvent
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDialog,
-    QFrame,
-    QHBoxLayout,
-    QLabel,
-    QMainWindow,
-    QMessageBox,
-    QProgressBar,
-    QPushButton,
-    QStackedWidget,
-    QToolBar,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6 import QtCore, QtWidgets
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QPushButton
 from shiboken6 import isValid
 
 from scp_desktop import APP_NAME, __version__
-from scp_desktop.domain.periods import Quarter
 from scp_desktop.services.errors import UserError
 from scp_desktop.storage.errors import DatabaseError
-from scp_desktop.ui.action_commands import ActionCommands
-from scp_desktop.ui.action_registry import TOOLBAR, TOOLBAR_TEXT, CommandState
-from scp_desktop.ui.action_table import ActionTableModel, ActionTableView, Column
-from scp_desktop.ui.dashboard import DashboardView
-from scp_desktop.ui.file_commands import FileCommands
-from scp_desktop.ui.file_menu import install_file_actions
-from scp_desktop.ui.filter_bar import FilterBar
-from scp_desktop.ui.filtering import ActionFilter
-from scp_desktop.ui.history import HistoryDock
 from scp_desktop.ui.lazy import lazy_module
-from scp_desktop.ui.menus import apply_state, build_actions
-from scp_desktop.ui.navigator import NavigatorDock
-from scp_desktop.ui.plan_commands import PlanCommands
-from scp_desktop.ui.search_index import SearchIndexLoader
+from scp_desktop.ui.menu_bar import window_menus
 from scp_desktop.ui.settings import (
     ACTION_TABLE_HEADER,
     LAST_PLAN,
@@ -53,28 +26,72 @@ from scp_desktop.ui.settings import (
     WINDOW_STATE,
     Settings,
 )
-from scp_desktop.ui.shared_plan import connect_to_shared_plan, open_shared_address
-from scp_desktop.ui.table_tools import TableTools
-from scp_desktop.ui.toolbar import fixed_text_twin
-from scp_desktop.ui.undo import Changed, UndoController
-from scp_desktop.ui.user_guide import install_help, open_guide, section_for
 
-# The frame of the window is built from the modules above alone, which need neither
-# SQLAlchemy nor the services: those load with the plan file, after the window is shown.
+# The window is shown in two steps. Its frame (title, menu titles, status bar) needs only the
+# modules above, which are light; the rest of it (commands, toolbar, table, dashboard, docks)
+# is built by `complete()` from the modules below, each imported when first read, and the
+# plan file's services load later still, with the file.
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from PySide6.QtCore import QModelIndex
+    from PySide6.QtGui import QCloseEvent, QShowEvent
+    from PySide6.QtWidgets import QDialog, QWidget
+
+    from scp_desktop.domain import periods
+    from scp_desktop.domain.periods import Quarter
     from scp_desktop.services import import_undo, plan_reads, plans, workspace
     from scp_desktop.services.first_screen import FirstScreen, PlanTexts, Screen, Wanted
     from scp_desktop.services.plan_reads import PlanInfo
     from scp_desktop.storage.database import Database, OpenResult
+    from scp_desktop.ui import (
+        action_commands,
+        action_registry,
+        action_table,
+        dashboard,
+        file_commands,
+        file_menu,
+        filter_bar,
+        filtering,
+        history,
+        menus,
+        navigator,
+        plan_commands,
+        search_index,
+        shared_plan,
+        table_tools,
+        toolbar,
+        undo,
+        user_guide,
+    )
     from scp_desktop.ui.change_watch import ChangeWatch
     from scp_desktop.ui.edits import Edits
     from scp_desktop.ui.file_access import Access
+    from scp_desktop.ui.filtering import ActionFilter
+    from scp_desktop.ui.undo import Changed
 else:
+    periods = lazy_module("scp_desktop.domain.periods")
     import_undo = lazy_module("scp_desktop.services.import_undo")
     plans = lazy_module("scp_desktop.services.plans")
     workspace = lazy_module("scp_desktop.services.workspace")
+    action_commands = lazy_module("scp_desktop.ui.action_commands")
+    action_registry = lazy_module("scp_desktop.ui.action_registry")
+    action_table = lazy_module("scp_desktop.ui.action_table")
+    dashboard = lazy_module("scp_desktop.ui.dashboard")
+    file_commands = lazy_module("scp_desktop.ui.file_commands")
+    file_menu = lazy_module("scp_desktop.ui.file_menu")
+    filter_bar = lazy_module("scp_desktop.ui.filter_bar")
+    filtering = lazy_module("scp_desktop.ui.filtering")
+    history = lazy_module("scp_desktop.ui.history")
+    menus = lazy_module("scp_desktop.ui.menus")
+    navigator = lazy_module("scp_desktop.ui.navigator")
+    plan_commands = lazy_module("scp_desktop.ui.plan_commands")
+    search_index = lazy_module("scp_desktop.ui.search_index")
+    shared_plan = lazy_module("scp_desktop.ui.shared_plan")
+    table_tools = lazy_module("scp_desktop.ui.table_tools")
+    toolbar = lazy_module("scp_desktop.ui.toolbar")
+    undo = lazy_module("scp_desktop.ui.undo")
+    user_guide = lazy_module("scp_desktop.ui.user_guide")
 
 # How long the window waits, idle, before reading the search texts in the background (a
 # plan of 5,000 actions keeps a second core busy for about half a second).
@@ -93,10 +110,12 @@ class MainWindow(QMainWindow):
         open_result: OpenResult | None = None,
         today: dt.date | None = None,
         opening: Path | None = None,
+        frame_only: bool = False,
     ) -> None:
-        """The window's frame: menus, toolbar, docks, the empty table and the status bar.
-        With `db` its plan is shown at once; without, the window says it is opening `opening`
-        (with every command that needs a plan switched off) until `attach_database`."""
+        """The window. With `db` its plan is shown at once; without, the window says it is
+        opening `opening` (with every command that needs a plan switched off) until
+        `attach_database`. With `frame_only`, only the frame is built (title, menu titles,
+        status bar), to be shown at once; `complete()` builds the rest."""
         super().__init__()
         self.settings = settings
         self.today = today or dt.date.today()
@@ -107,50 +126,75 @@ class MainWindow(QMainWindow):
         self._is_empty = False
         self._plans: dict[int, PlanInfo] = {}
         self._rows_shown = False
+        self._complete = False
+        self._docks_sized = False
+        self.opening_bar: QProgressBar | None = None
         self.resize(1366, 768)
+        window_menus(self)  # their titles; the commands in them come with the rest
+        self._build_status_bar()
+        geometry = self.settings.get(WINDOW_GEOMETRY)
+        if not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        if db is None:
+            self.show_opening(opening)
+        if not frame_only:
+            self.complete(db, open_result)
 
-        self.undo = UndoController(self)
-        self.plan_commands = PlanCommands(self)
-        self.action_commands = ActionCommands(self)
-        self.file_commands = FileCommands(
-            self, open_shared=lambda address: open_shared_address(self, address)
+    def complete(self, db: Database | None = None, open_result: OpenResult | None = None) -> None:
+        """Build the rest of the window on its frame: the commands and menus, toolbar,
+        table, dashboard and docks; then show `db` when given. Done once."""
+        if self._complete:
+            return
+        self.undo = undo.UndoController(self)
+        self.plan_commands = plan_commands.PlanCommands(self)
+        self.action_commands = action_commands.ActionCommands(self)
+        self.file_commands = file_commands.FileCommands(
+            self, open_shared=lambda address: shared_plan.open_shared_address(self, address)
         )
         undo_action = self.undo.stack.createUndoAction(self, "&Undo")
         redo_action = self.undo.stack.createRedoAction(self, "&Redo")
         # Made before the menus: View lists their own show/hide commands.
-        self.navigator: NavigatorDock = NavigatorDock(self)
-        self.history: HistoryDock = HistoryDock(self)
+        self.navigator: navigator.NavigatorDock = navigator.NavigatorDock(self)
+        self.history: history.HistoryDock = history.HistoryDock(self)
         provided = {
             "undo": undo_action,
             "redo": redo_action,
             "show_navigator": self.navigator.toggleViewAction(),
             "show_history": self.history.toggleViewAction(),
         }
-        self.acts = build_actions(self, self._command_handlers(), provided)
-        self.file_acts = install_file_actions(
+        self.acts = menus.build_actions(self, self._command_handlers(), provided)
+        self.file_acts = file_menu.install_file_actions(
             self.acts, self.file_commands.recent_menu, self.file_commands.show_archived
         )
         self.connect_shared = self.acts.connect_shared
         self._build_toolbar()
         self._build_central()
-        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.navigator)
+        dock_area = QtCore.Qt.DockWidgetArea.LeftDockWidgetArea
+        self.addDockWidget(dock_area, self.navigator)
         # Both docks share the left column so the table keeps the width of a 1366 px screen.
-        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.history)
-        self.splitDockWidget(self.navigator, self.history, Qt.Orientation.Vertical)
+        self.addDockWidget(dock_area, self.history)
+        self.splitDockWidget(self.navigator, self.history, QtCore.Qt.Orientation.Vertical)
         self.navigator.setMinimumWidth(180)
-        self._docks_sized = False
-        self._build_status_bar()
         self._connect()
-        self.table_tools = TableTools(self)
+        self.table_tools = table_tools.TableTools(self)
         self.guide_action = self.acts.guide
         self._restore_layout()
-        self.opening_bar: QProgressBar | None = None
+        self._complete = True
+        if self.isVisible():
+            self._size_docks()
         if db is not None:
             self.attach_database(db, open_result)
         else:
-            self.show_opening(opening)
+            self.demo_notice.hide()  # shown by reload() when the file is the demo, or empty
+            self._set_widgets_enabled(False)
+            self.refresh_commands()
 
     # ------------------------------------------------------------ attaching the plan file
+
+    @property
+    def is_complete(self) -> bool:
+        """Whether the whole window is built (False while only its frame is)."""
+        return self._complete
 
     @property
     def has_database(self) -> bool:
@@ -163,15 +207,12 @@ class MainWindow(QMainWindow):
         name = path.name if path is not None else "the plan file"
         self.setWindowTitle(f"{APP_NAME} — {name}")
         self.db_label.setText(f"Opening {path or name}…")
-        self.demo_notice.hide()  # shown by reload() when the file is the demo, or empty
         # Busy, not a percentage: opening is one SQLite check whose length is not known.
         self.opening_bar = QProgressBar(self)
         self.opening_bar.setRange(0, 0)
         self.opening_bar.setMaximumWidth(160)
         self.opening_bar.setAccessibleName(f"Opening {name}")
         self.statusBar().addWidget(self.opening_bar)
-        self._set_widgets_enabled(False)
-        self.refresh_commands()
 
     def _set_widgets_enabled(self, enabled: bool) -> None:
         for widget in (
@@ -220,17 +261,17 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------ construction
 
     def _build_toolbar(self) -> None:
-        bar = QToolBar("Main toolbar", self)
+        bar = QtWidgets.QToolBar("Main toolbar", self)
         bar.setObjectName("mainToolbar")
         bar.setMovable(False)
         self.addToolBar(bar)
         plan_label = QLabel(" Pla&n: ", bar)
-        self.plan_combo = QComboBox(bar)
+        self.plan_combo = QtWidgets.QComboBox(bar)
         self.plan_combo.setAccessibleName("Plan year")
         self.plan_combo.setMinimumContentsLength(16)
         plan_label.setBuddy(self.plan_combo)
         quarter_label = QLabel("  &Quarter: ", bar)
-        self.quarter_combo = QComboBox(bar)
+        self.quarter_combo = QtWidgets.QComboBox(bar)
         self.quarter_combo.setAccessibleName("Quarter")
         self.quarter_combo.setMinimumContentsLength(14)
         quarter_label.setBuddy(self.quarter_combo)
@@ -241,25 +282,26 @@ class MainWindow(QMainWindow):
         bar.addSeparator()
         # The menu's Undo says what it undoes ("Undo Set RAG…"); on the toolbar that text
         # would change the button's width and shift every button after it.
-        self.toolbar_undo = fixed_text_twin(self.acts.undo, TOOLBAR_TEXT["undo"], bar)
-        self.toolbar_redo = fixed_text_twin(self.acts.redo, TOOLBAR_TEXT["redo"], bar)
+        twin, text = toolbar.fixed_text_twin, action_registry.TOOLBAR_TEXT
+        self.toolbar_undo = twin(self.acts.undo, text["undo"], bar)
+        self.toolbar_redo = twin(self.acts.redo, text["redo"], bar)
         twins = {"undo": self.toolbar_undo, "redo": self.toolbar_redo}
-        for action_id in TOOLBAR:
+        for action_id in action_registry.TOOLBAR:
             if action_id is None:
                 bar.addSeparator()
             else:
                 bar.addAction(twins.get(action_id) or self.acts.by_id(action_id))
 
     def _build_central(self) -> None:
-        central = QWidget(self)
-        layout = QVBoxLayout(central)
+        central = QtWidgets.QWidget(self)
+        layout = QtWidgets.QVBoxLayout(central)
         layout.setContentsMargins(4, 4, 4, 4)
-        self.demo_notice = QFrame(central)
+        self.demo_notice = QtWidgets.QFrame(central)
         self.demo_notice.setObjectName("demoNotice")
         self.demo_notice.setStyleSheet(
             "QFrame#demoNotice { background: #FFF8E1; border: 1px solid #F9A825; }"
         )
-        notice_layout = QHBoxLayout(self.demo_notice)
+        notice_layout = QtWidgets.QHBoxLayout(self.demo_notice)
         notice_layout.setContentsMargins(6, 4, 6, 4)
         self.demo_text = QLabel(self.demo_notice)
         self.demo_text.setWordWrap(True)
@@ -276,26 +318,26 @@ class MainWindow(QMainWindow):
         notice_layout.addWidget(self.notice_spreadsheet)
         layout.addWidget(self.demo_notice)
 
-        self.stack = QStackedWidget(central)
-        table_page = QWidget(self.stack)
-        table_layout = QVBoxLayout(table_page)
+        self.stack = QtWidgets.QStackedWidget(central)
+        table_page = QtWidgets.QWidget(self.stack)
+        table_layout = QtWidgets.QVBoxLayout(table_page)
         table_layout.setContentsMargins(0, 0, 0, 0)
-        self.filter_bar = FilterBar(table_page)
+        self.filter_bar = filter_bar.FilterBar(table_page)
         table_layout.addWidget(self.filter_bar)
-        self.model = ActionTableModel(parent=self)
-        self.search_index = SearchIndexLoader(self)
+        self.model = action_table.ActionTableModel(parent=self)
+        self.search_index = search_index.SearchIndexLoader(self)
         self._search_pending: tuple[object, Callable[[], dict[int, bytes]]] | None = None
         self._history_action_id: int | None = -1  # no action id: the first call shows
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_TEXTS_DELAY_MS)
         self._search_timer.timeout.connect(self._start_search_index)
-        self.table = ActionTableView(table_page)
+        self.table = action_table.ActionTableView(table_page)
         self.table.setModel(self.model)
         self.table.apply_default_widths()
         table_layout.addWidget(self.table, 1)
         self.stack.addWidget(table_page)
-        self.dashboard = DashboardView(self.stack)
+        self.dashboard = dashboard.DashboardView(self.stack)
         self.stack.addWidget(self.dashboard)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
@@ -324,7 +366,9 @@ class MainWindow(QMainWindow):
         self.filter_bar.search_entered.connect(self._start_search_index)
         self.model.rag_edit_requested.connect(self.action_commands.set_rag)
         # Queued: the model finds out while the table paints, no place for a message box.
-        self.model.progress_failed.connect(self.show_error, Qt.ConnectionType.QueuedConnection)
+        self.model.progress_failed.connect(
+            self.show_error, QtCore.Qt.ConnectionType.QueuedConnection
+        )
         self.model.modelReset.connect(self._describe_filter)
         self.table.activated_action.connect(lambda _id: self.action_commands.edit_action())
         self.table.selectionModel().currentRowChanged.connect(self._current_row_changed)
@@ -334,12 +378,12 @@ class MainWindow(QMainWindow):
         self.navigator.plan_chosen.connect(self._navigator_plan)
         self.navigator.priority_chosen.connect(
             lambda pid: self.filter_bar.show_filter(
-                ActionFilter(text=self.filter_bar.current.text, priority_id=pid)
+                filtering.ActionFilter(text=self.filter_bar.current.text, priority_id=pid)
             )
         )
         self.navigator.objective_chosen.connect(
             lambda oid: self.filter_bar.show_filter(
-                ActionFilter(text=self.filter_bar.current.text, objective_id=oid)
+                filtering.ActionFilter(text=self.filter_bar.current.text, objective_id=oid)
             )
         )
         self.navigator.action_chosen.connect(self.select_action)
@@ -369,18 +413,21 @@ class MainWindow(QMainWindow):
         window_state = self.settings.get(WINDOW_STATE)
         if not window_state.isEmpty():
             self.restoreState(window_state)
-        geometry = self.settings.get(WINDOW_GEOMETRY)
-        if not geometry.isEmpty():
-            self.restoreGeometry(geometry)
         # Sorting is a choice for this session; the saved header must not re-sort on load.
-        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.horizontalHeader().setSortIndicator(-1, QtCore.Qt.SortOrder.AscendingOrder)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        if self._complete:
+            self._size_docks()
+
+    def _size_docks(self) -> None:
+        """On the first show of the whole window, the docks' default split for a 1366 px
+        screen; a saved layout wins when there is one."""
         if not self._docks_sized and self.settings.get(WINDOW_STATE).isEmpty():
-            # Default split for a 1366 px screen; a saved layout wins when there is one.
-            self.resizeDocks([self.navigator], [320], Qt.Orientation.Horizontal)
-            self.resizeDocks([self.navigator, self.history], [340, 300], Qt.Orientation.Vertical)
+            orientation = QtCore.Qt.Orientation
+            self.resizeDocks([self.navigator], [320], orientation.Horizontal)
+            self.resizeDocks([self.navigator, self.history], [340, 300], orientation.Vertical)
         self._docks_sized = True
 
     def _save_header_later(self) -> None:
@@ -390,6 +437,10 @@ class MainWindow(QMainWindow):
         self.settings.set(ACTION_TABLE_HEADER, self.table.horizontalHeader().saveState())
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._complete:  # closed before the rest of it was built
+            self.settings.set(WINDOW_GEOMETRY, self.saveGeometry())
+            super().closeEvent(event)
+            return
         # A search-text load still reading must not outlive the window's database, and
         # none may start once it is closed.
         self._search_timer.stop()
@@ -506,7 +557,7 @@ class MainWindow(QMainWindow):
         code = self.quarter_combo.currentData()
         if code is None or self.plan_id is None:
             return
-        self.quarter = Quarter.parse(code)
+        self.quarter = periods.Quarter.parse(code)
         self.settings.set(PLAN_QUARTER.at(self.plan_id), self.quarter.code)
         self._load_plan()
 
@@ -572,7 +623,7 @@ class MainWindow(QMainWindow):
         assert self.plan_id is not None and self.quarter is not None
         plan_id, quarter = self.plan_id, self.quarter.code
         issued: list[object] = []
-        search_index, search_timer = self.search_index, self._search_timer
+        index_loader, search_timer = self.search_index, self._search_timer
 
         def load(action_ids: list[int] | None) -> dict[int, bytes]:
             return reads.search_texts(plan_id, quarter, action_ids)
@@ -582,7 +633,7 @@ class MainWindow(QMainWindow):
                 # Read now for a search typed first: the background read is not needed.
                 search_timer.stop()
                 # A search typed while the worker reads: wait for its copy, not a second one.
-                texts = search_index.take(issued[0])
+                texts = index_loader.take(issued[0])
                 if texts is not None:
                     return texts
             return load(action_ids)
@@ -735,10 +786,10 @@ class MainWindow(QMainWindow):
             return False
         if show:
             self.show_table()
-        column = max(self.table.currentIndex().column(), Column.TITLE)
+        column = max(self.table.currentIndex().column(), action_table.Column.TITLE)
         index = self.model.index(row, column)
         self.table.selectionModel().setCurrentIndex(
-            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+            index, QtCore.QItemSelectionModel.SelectionFlag.ClearAndSelect
         )
         self.table.scrollTo(index)
         return True
@@ -752,7 +803,7 @@ class MainWindow(QMainWindow):
             self.plan_combo.setCurrentIndex(self.plan_combo.findData(plan_id))
         else:
             current = self.filter_bar.current
-            self.filter_bar.show_filter(ActionFilter(text=current.text))
+            self.filter_bar.show_filter(filtering.ActionFilter(text=current.text))
 
     def require_action(self) -> int | None:
         action_id = self.current_action_id()
@@ -769,7 +820,7 @@ class MainWindow(QMainWindow):
             return None, None
         item = self.navigator.tree.currentItem()
         if item is not None:
-            kind, node_id = item.data(0, Qt.ItemDataRole.UserRole)
+            kind, node_id = item.data(0, QtCore.Qt.ItemDataRole.UserRole)
             if kind == "priority":
                 return node_id, None
             if kind == "objective":
@@ -805,21 +856,21 @@ class MainWindow(QMainWindow):
             "reports": self.open_reports,
             "meetings": self.open_meetings,
             "indicators": self.open_indicators,
-            "connect_shared": partial(connect_to_shared_plan, self),
+            "connect_shared": partial(shared_plan.connect_to_shared_plan, self),
             # The table tools are made with the table, after the menus: asked at the click.
             "export_view": lambda: self.table_tools.export_view(),
             "print_view": lambda: self.table_tools.print_view(),
             "choose_columns": lambda: self.table_tools.choose_columns(),
-            "guide": partial(open_guide, self),
+            "guide": partial(user_guide.open_guide, self),
             "about": self.about,
         }
 
-    def command_state(self) -> CommandState:
+    def command_state(self) -> action_registry.CommandState:
         if not self.has_database:
-            return CommandState()  # shown before its plan file is attached
+            return action_registry.CommandState()  # shown before its plan file is attached
         db = self.db
         priority, objective = self.structure_context()
-        return CommandState(
+        return action_registry.CommandState(
             database=True,
             plan=self.plan_id is not None,
             quarter=self.quarter is not None,
@@ -834,7 +885,7 @@ class MainWindow(QMainWindow):
     def refresh_commands(self, *_: object) -> None:
         """Enable the commands that can apply to the plan, quarter and action chosen now."""
         if hasattr(self, "acts") and hasattr(self, "navigator") and isValid(self.acts.undo):
-            apply_state(self.acts, self.command_state())
+            menus.apply_state(self.acts, self.command_state())
 
     # ------------------------------------------------------------ view commands
 
@@ -862,8 +913,8 @@ class MainWindow(QMainWindow):
 
     def ask(self, dialog: QDialog) -> bool:
         """Run a modal dialog; it is deleted once the caller has read it (no child piles up)."""
-        install_help(dialog, section_for(dialog))
-        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        user_guide.install_help(dialog, user_guide.section_for(dialog))
+        accepted = dialog.exec() == QtWidgets.QDialog.DialogCode.Accepted
         dialog.deleteLater()
         return accepted
 
@@ -1048,7 +1099,7 @@ class MainWindow(QMainWindow):
             self.edit_preferences()
 
     def about(self) -> None:
-        QMessageBox.about(
+        QtWidgets.QMessageBox.about(
             self,
             f"About {APP_NAME}",
             f"{APP_NAME} {__version__}\nAnnual Partnership Plan, quarterly returns and reports "
@@ -1056,7 +1107,7 @@ class MainWindow(QMainWindow):
         )
 
     def show_error(self, message: str) -> None:
-        QMessageBox.warning(self, APP_NAME, message)
+        QtWidgets.QMessageBox.warning(self, APP_NAME, message)
 
     # ------------------------------------------------------------ the commands' context
 
@@ -1077,8 +1128,9 @@ class MainWindow(QMainWindow):
         self.close()
 
     def confirm(self, title: str, question: str) -> bool:
-        answer = QMessageBox.question(self, title, question)
-        return answer == QMessageBox.StandardButton.Yes
+        box = QtWidgets.QMessageBox
+        answer = box.question(self, title, question)
+        return answer == box.StandardButton.Yes
 
     def show_info(self, message: str, timeout_ms: int = 5000) -> None:
         self.statusBar().showMessage(message, timeout_ms)

@@ -12,11 +12,11 @@ from PySide6.QtWidgets import QMainWindow, QMenu
 
 from scp_desktop.ui.action_registry import (
     ACTIONS,
-    MENUS,
     READ_ONLY_TIP,
     ActionSpec,
     CommandState,
 )
+from scp_desktop.ui.menu_bar import window_menus
 
 
 @dataclass
@@ -131,9 +131,7 @@ def build_actions(
     }
     _undo_redo_keys(actions["undo"], actions["redo"])
     a = WindowActions(**cast(dict[str, Any], actions))
-    bar = window.menuBar()
-    for title, name in MENUS:
-        menu = bar.addMenu(title)
+    for name, menu in window_menus(window).items():
         for spec in (s for s in ACTIONS if s.menu == name):
             if spec.separator_before and not menu.isEmpty():
                 menu.addSeparator()

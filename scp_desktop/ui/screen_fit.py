@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import (
-    QApplication,
-    QBoxLayout,
-    QDialog,
-    QFrame,
-    QMainWindow,
-    QScrollArea,
-    QVBoxLayout,
-    QWidget,
-)
+from typing import TYPE_CHECKING
+
+from PySide6 import QtCore, QtWidgets
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QApplication
+
+# Types named in full at use: the main window's frame fits itself to the screen before it
+# shows, and importing these would create their Python types (QEvent's ~170 kinds) first.
+if TYPE_CHECKING:
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QBoxLayout, QWidget
 
 # Room for the window's title bar and frame, which the available geometry does not include.
 _FRAME = 40
@@ -21,11 +21,11 @@ _FRAME = 40
 def scrolled_layout(owner: QWidget, outer: QBoxLayout) -> QBoxLayout:
     """A layout inside a frameless scroll area added to `outer`; what goes in it scrolls when
     the screen is too short, while what goes in `outer` after it (the buttons) stays."""
-    area = QScrollArea(owner)
-    area.setFrameShape(QFrame.Shape.NoFrame)
+    area = QtWidgets.QScrollArea(owner)
+    area.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
     area.setWidgetResizable(True)
-    body = QWidget(area)
-    inner = QVBoxLayout(body)
+    body = QtWidgets.QWidget(area)
+    inner = QtWidgets.QVBoxLayout(body)
     inner.setContentsMargins(0, 0, 0, 0)
     area.setWidget(body)
     outer.addWidget(area, 1)
@@ -65,7 +65,8 @@ class ScreenFit(QObject):
     """Application-wide: each window, as it is first shown, is clamped to its screen."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Show and isinstance(watched, QDialog | QMainWindow):
+        shown = event.type() == QtCore.QEvent.Type.Show
+        if shown and isinstance(watched, QtWidgets.QDialog | QtWidgets.QMainWindow):
             fit_to_screen(watched)
         return False
 

@@ -13,15 +13,24 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QSettings, Qt, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMenu
 from pytestqt.qtbot import QtBot
 
 from scp_desktop import APP_NAME
 from scp_desktop.ui.lazy import lazy_module, lazy_name
 from scp_desktop.ui.main_window import MainWindow
+from scp_desktop.ui.menu_bar import MENUS
 from scp_desktop.ui.settings import Settings
 
 HEAVY = ("sqlalchemy", "alembic", "openpyxl", "reportlab", "docx")
+# Modules of the window built after its frame is shown.
+BODY = (
+    "scp_desktop.ui.action_registry",
+    "scp_desktop.ui.action_table",
+    "scp_desktop.ui.dashboard",
+    "scp_desktop.ui.menus",
+    "scp_desktop.ui.navigator",
+)
 
 
 def test_the_window_and_its_first_screen_load_without_the_database_layer_or_documents() -> None:
@@ -47,6 +56,56 @@ def test_the_window_and_its_first_screen_load_without_the_database_layer_or_docu
     loaded, database = done.stdout.split("\n")[:2]
     assert loaded == "[]", done.stdout
     assert database == "False"
+
+
+def test_the_frame_is_drawn_before_the_rest_of_the_window_and_qt_s_namespace_load(
+    tmp_path: Path, demo_template: Path
+) -> None:
+    # The real start, looked at as its event loop begins: the frame has been shown, and
+    # neither the window's other modules nor the `Qt` namespace (about 90 enum types,
+    # ~20 ms) have been loaded for it; they are, once the rest is built.
+    plan_file = _demo_copy(demo_template, tmp_path)
+    script = textwrap.dedent(
+        f"""
+        import os, sys
+        from PySide6 import QtCore
+        from PySide6.QtWidgets import QApplication, QMainWindow
+        from PySide6.QtCore import QTimer
+
+        app = QApplication(sys.argv[:1])
+        BODY = {BODY!r}
+
+        def loaded():
+            return sorted(m for m in BODY if m in sys.modules), "Qt" in QtCore.__dict__
+
+        def at_first_event():
+            window = next(w for w in app.topLevelWidgets() if isinstance(w, QMainWindow))
+            print(window.isVisible(), window.is_complete, *loaded())
+            window.complete()
+            print(window.is_complete, *loaded())
+            sys.stdout.flush()
+            os._exit(0)
+
+        QTimer.singleShot(0, at_first_event)
+        from scp_desktop.cli import main
+        main(["--db", sys.argv[1]])
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(plan_file)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={
+            **os.environ,
+            "QT_QPA_PLATFORM": "offscreen",
+            "XDG_CONFIG_HOME": str(tmp_path / "config"),
+            "XDG_DATA_HOME": str(tmp_path / "data"),
+        },
+    )
+    frame, complete = done.stdout.splitlines()[:2]
+    assert frame == "True False [] False", done.stdout + done.stderr
+    assert complete == f"True {sorted(BODY)!r} True"
 
 
 def test_a_lazy_module_imports_on_first_read_and_sees_the_module_itself() -> None:
@@ -95,6 +154,22 @@ def test_the_window_shows_before_its_plan_file_is_attached_then_fills(
             return
         window = windows[0]
         seen["window"] = window
+        if "frame" not in seen:
+            menus = [a.menu() for a in window.menuBar().actions()]
+            seen["frame"] = {
+                "complete": window.is_complete,
+                "attached": window.has_database,
+                "title": window.windowTitle(),
+                "menus": [a.text() for a in window.menuBar().actions()],
+                "empty": [m.isEmpty() for m in menus if isinstance(m, QMenu)],
+                "status": window.db_label.text(),
+                "busy": window.opening_bar is not None and window.opening_bar.isVisible(),
+                "icon": not app.windowIcon().isNull(),
+            }
+            window.grab().save(str(tmp_path / "frame.png"))
+        if not window.is_complete:
+            QTimer.singleShot(5, look)
+            return
         if "first" not in seen:
             seen["first"] = {
                 "attached": window.has_database,
@@ -154,7 +229,15 @@ def test_the_window_shows_before_its_plan_file_is_attached_then_fills(
                 seen["window"].db.close()
             seen["window"].deleteLater()
         app.setQuitOnLastWindowClosed(True)
-    first, early, filled = seen["first"], seen["early"], seen["filled"]
+    frame, first, early, filled = seen["frame"], seen["first"], seen["early"], seen["filled"]
+    # The frame first, drawn before the rest of the window is built: it names the file it
+    # opens and shows the menus' titles, each to be filled.
+    assert frame["complete"] is False and frame["attached"] is False
+    assert frame["title"] == "SCP Desktop — plan.db"
+    assert frame["menus"] == [title for title, _name in MENUS]
+    assert frame["empty"] == [True] * len(MENUS)
+    assert frame["status"] == f"Opening {path}…"
+    assert frame["busy"] is True and frame["icon"] is True
     # Shown first, saying what it opens, with the commands that need a plan switched off.
     assert first["attached"] is False and first["rows"] == 0
     assert first["title"] == "SCP Desktop — plan.db"
