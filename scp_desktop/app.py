@@ -183,6 +183,8 @@ def _start_window(app: Any, db_path: Path | None) -> int:
     def begin() -> None:
         # After the frame's first paint, which the event loop does before its timers: the
         # rest of the window, the log, then the opening.
+        if not window.isVisible():
+            return  # closed already: nothing to open
         window.complete()
         # Every later window kept within its screen as it shows. The filter sees every
         # event of the application, so it is installed after the window's many are built.

@@ -245,7 +245,7 @@ def window_arguments(argv: Sequence[str]) -> argparse.Namespace | None:
 
     try:
         return argparse.Namespace(db=db_location(text))
-    except argparse.ArgumentTypeError:
+    except (argparse.ArgumentTypeError, ValueError):  # as the full parser reads a bad value
         return None
 
 

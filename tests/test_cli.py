@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from scp_desktop.cli import main
+from scp_desktop.cli import build_parser, main, window_arguments
 
 
 def test_init_demo_then_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -73,3 +73,39 @@ def test_database_given_before_the_command_counts(
     assert main(["--db", str(path), *command]) == 0
     captured = capsys.readouterr()
     assert "no plan database" not in captured.err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["--db", "plan.db"],
+        ["--db=Safer Anytown/plan.db"],
+        ["--db", "postgresql+psycopg://pat@plans.example/anytown"],
+    ],
+)
+def test_a_window_only_command_line_is_read_as_the_full_parser_reads_it(argv: list[str]) -> None:
+    light = window_arguments(argv)
+    assert light is not None
+    full = build_parser().parse_args(argv)
+    assert (str(light.db), type(light.db)) == (str(full.db), type(full.db))
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--db"],
+        ["--db", "--version"],
+        ["--db="],
+        ["--d", "plan.db"],
+        ["--db", "plan.db", "check"],
+        ["plan.db"],
+        ["check"],
+        ["-h"],
+        ["--version"],
+        ["--db", "postgresql+psycopg://plans.example:notaport/anytown"],
+    ],
+)
+def test_anything_else_on_the_command_line_is_left_to_the_full_parser(argv: list[str]) -> None:
+    # Commands, help, abbreviations and mistakes: the full parser runs them or explains.
+    assert window_arguments(argv) is None

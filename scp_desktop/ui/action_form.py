@@ -150,7 +150,8 @@ class PartnerPicker(QWidget):
 
 
 class FrameworkLists(QWidget):
-    """One checkable list per framework (PFCC priorities, ECPS strands)."""
+    """One checkable list per framework of the partnership (in Essex: PFCC priorities and
+    ECPS strands)."""
 
     def __init__(self, frameworks: list[FrameworkChoices], parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -21,6 +21,9 @@ from shiboken6 import isValid
 
 INTERVAL_MS = 500  # garbage is rare here; a few hundred ms keeps memory flat and costs ~nothing
 
+# Each owner's collector, so that installing one again finds the one already there.
+_collectors: weakref.WeakKeyDictionary[QObject, GarbageCollector] = weakref.WeakKeyDictionary()
+
 
 class GarbageCollector(QObject):
     """While alive, CPython's automatic collection is off and the timer does it instead.
@@ -39,6 +42,8 @@ class GarbageCollector(QObject):
         self._timer.timeout.connect(self.check)
         self._timer.start()
         self.destroyed.connect(_restore(self._was_enabled))
+        if parent is not None:
+            _collectors[parent] = self
 
     def check(self) -> int:
         """Collect the generations whose counts passed their thresholds; returns objects freed."""
@@ -69,10 +74,6 @@ def _restore(enable: bool) -> Callable[..., None]:
     return restore
 
 
-# Each owner's collector, so that installing it again finds the one already there.
-_collectors: weakref.WeakKeyDictionary[QObject, GarbageCollector] = weakref.WeakKeyDictionary()
-
-
 def install_garbage_collector(owner: QObject) -> GarbageCollector:
     """Run collections from `owner`'s event loop for as long as `owner` lives (the app)."""
     # Kept here, not looked up among `owner`'s children: reading those (or `findChild`, whose
@@ -80,5 +81,4 @@ def install_garbage_collector(owner: QObject) -> GarbageCollector:
     existing = _collectors.get(owner)
     if existing is not None and isValid(existing):
         return existing
-    collector = _collectors[owner] = GarbageCollector(owner)
-    return collector
+    return GarbageCollector(owner)

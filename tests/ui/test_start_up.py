@@ -333,3 +333,48 @@ def test_a_plan_whose_year_was_changed_outside_says_so_and_the_window_stays(
     finally:
         window.close()
         db.close()
+
+
+def test_the_rest_of_the_window_is_built_into_the_frame_s_own_menus_once(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    from PySide6.QtGui import QAction
+
+    from tests.ui.windows import officer_settings
+
+    window = MainWindow(
+        None, officer_settings(tmp_path), opening=tmp_path / "plan.db", frame_only=True
+    )
+    qtbot.addWidget(window)
+    window.show()
+    menus = [a.menu() for a in window.menuBar().actions()]
+    assert [m.title() for m in menus if isinstance(m, QMenu)] == [t for t, _n in MENUS]
+    assert not window.is_complete and not window.table_filled
+    window.complete()
+    # The same menus, filled: no second row of titles.
+    assert [a.menu() for a in window.menuBar().actions()] == menus
+    assert [window.acts.menus[name] for _t, name in MENUS] == menus
+    assert not any(m.isEmpty() for m in menus if isinstance(m, QMenu))
+    actions = len(window.findChildren(QAction))
+    window.complete()
+    assert len(window.findChildren(QAction)) == actions
+    # Still opening: only what needs no plan file can be used, and the demo notice waits.
+    assert window.acts.quit.isEnabled() and not window.acts.new_action.isEnabled()
+    assert window.demo_notice.isHidden() and not window.table.isEnabled()
+    qtbot.waitUntil(lambda: window.table.isVisible() and window.rows_on_screen() > 5)
+
+
+def test_a_window_closed_before_the_rest_is_built_keeps_its_size_and_place(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    from tests.ui.windows import officer_settings
+
+    settings = officer_settings(tmp_path)
+    window = MainWindow(None, settings, opening=tmp_path / "plan.db", frame_only=True)
+    qtbot.addWidget(window)
+    window.show()
+    window.resize(700, 500)  # within the offscreen screen's 800×600
+    assert window.close()
+    again = MainWindow(None, settings, opening=tmp_path / "plan.db", frame_only=True)
+    qtbot.addWidget(again)
+    assert (again.width(), again.height()) == (700, 500)
