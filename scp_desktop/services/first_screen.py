@@ -2,7 +2,7 @@
 
 The same choice is made by the window on every reload (through a session, services/
 workspace.py) and at start, straight from the plan file with Python's own sqlite3 while the
-database layer is still loading (`read_from_file`), so the officer reads the plan a second
+database layer is still loading (`FileReads`), so the officer reads the plan a second
 sooner. Nothing here imports SQLAlchemy.
 """
 
@@ -19,7 +19,7 @@ from scp_desktop.services import plan_reads
 from scp_desktop.services.errors import UserError
 from scp_desktop.services.plan_reads import ActionRow, PartnershipInfo, PlanInfo, Progress
 from scp_desktop.storage.errors import DatabaseError
-from scp_desktop.storage.judging import SQLITE_HEADER, read_only_connection
+from scp_desktop.storage.judging import SQLITE_HEADER, file_header, read_only_connection
 from scp_desktop.storage.revisions import head_revision
 
 if TYPE_CHECKING:
@@ -154,8 +154,7 @@ class FileReads:
         None otherwise (new, empty, foreign, older or newer, or unreadable): the full opening
         then decides, and says why."""
         try:
-            with self.path.open("rb") as fh:
-                header = fh.read(100)
+            header = file_header(self.path)
         except OSError:
             return None
         if not header.startswith(SQLITE_HEADER):

@@ -104,8 +104,8 @@ class ActionRow(NamedTuple):
     A named tuple: a large plan makes thousands at once, and a tuple is built five times
     faster than a frozen dataclass. The narratives are not here: they are most of the
     plan's text, and a screen shows a few dozen rows. The table reads the latest progress
-    of the rows it shows (`load_latest_progress`), and the free-text filter its search
-    texts (`load_search_texts`).
+    of the rows it shows (`latest_progress`), and the free-text filter its search texts
+    (`search_texts`).
     """
 
     id: int

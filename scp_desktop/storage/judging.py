@@ -49,7 +49,8 @@ def read_only_connection(
     )
 
 
-def _header(path: Path) -> bytes:
+def file_header(path: Path) -> bytes:
+    """The first 100 bytes of `path`: SQLite's header, when it is a SQLite file."""
     with path.open("rb") as fh:
         return fh.read(100)
 
@@ -67,7 +68,7 @@ def judge_file(
     if not path.exists() or path.stat().st_size == 0:
         return Judgement(revision=None, empty=True)
     try:
-        header = _header(path)
+        header = file_header(path)
     except OSError as exc:
         raise FileRefused(f"The plan database {path} cannot be read: {exc.strerror}.") from exc
     if not header.startswith(SQLITE_HEADER):
