@@ -170,3 +170,18 @@ def action_count(url: str) -> int:
             return int(s.scalar(select(func.count()).select_from(Action)) or 0)
     finally:
         db.close()
+
+
+def run_as_it(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """A command run as IT would run it against the test server: the password in PGPASSWORD,
+    the product importable from the checkout, and no keyboard to ask at."""
+    root = Path(__file__).resolve().parents[1]
+    return subprocess.run(
+        args,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**os.environ, "PGPASSWORD": PASSWORD, "PYTHONPATH": str(root)},
+        stdin=subprocess.DEVNULL,
+        timeout=180,
+    )

@@ -5,7 +5,6 @@ restored with pg_dump and pg_restore."""
 
 from __future__ import annotations
 
-import os
 import re
 import shlex
 import subprocess
@@ -28,6 +27,7 @@ from tests.postgres_server import (
     PostgresServer,
     action_count,
     remove_server,
+    run_as_it,
     server_binaries,
     start_server,
 )
@@ -77,15 +77,7 @@ def _sh(server: PostgresServer, line: str, cwd: Path) -> subprocess.CompletedPro
         i = args.index("-h")
         args[i + 1 : i + 2] = ["127.0.0.1", "-p", str(server.port)]
         args = [ADMIN if a == "postgres" else a for a in args]
-    return subprocess.run(
-        args,
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env={**os.environ, "PGPASSWORD": PASSWORD, "PYTHONPATH": str(ROOT)},
-        stdin=subprocess.DEVNULL,
-        timeout=180,
-    )
+    return run_as_it(args, cwd)
 
 
 def _url(server: PostgresServer, role: str, database: str = "safer_colchester") -> str:

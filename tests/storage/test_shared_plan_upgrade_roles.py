@@ -5,10 +5,8 @@ owner role, with the command to do it; IT's running that command opens it to the
 
 from __future__ import annotations
 
-import os
 import re
 import shlex
-import subprocess
 import sys
 from pathlib import Path
 
@@ -18,7 +16,7 @@ from sqlalchemy.engine import make_url
 
 from scp_desktop.storage.database import DatabaseError, head_revision, open_database
 from scp_desktop.storage.models import Partnership
-from tests.postgres_server import PASSWORD, PostgresServer
+from tests.postgres_server import PASSWORD, PostgresServer, run_as_it
 
 ROOT = Path(__file__).resolve().parents[2]
 OWNER = "it_plan_owner"
@@ -99,15 +97,7 @@ def test_an_officer_and_a_board_member_are_told_it_must_upgrade_it_and_how(
     found = re.search(r"with (scp-desktop check --db \S+)\. Nothing", said)
     assert found is not None
     args = shlex.split(found[1])
-    done = subprocess.run(
-        [sys.executable, "-m", "scp_desktop", *args[1:]],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "PGPASSWORD": PASSWORD, "PYTHONPATH": str(ROOT)},
-        stdin=subprocess.DEVNULL,
-        timeout=180,
-    )
+    done = run_as_it([sys.executable, "-m", "scp_desktop", *args[1:]], ROOT)
     assert done.returncode == 0, done.stdout + done.stderr
     assert _revision(pg_server, name) == head_revision()
 
