@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
-from scp_desktop.ui.change_sources import ChangeSource, source_for
+from scp_desktop.ui.change_sources import ChangeSource, PlanFileSource, source_for
 from scp_desktop.ui.jobs import CancelToken, Job, is_running, run_in_background
 from scp_desktop.ui.undo import Changed
 
@@ -33,6 +33,9 @@ class ChangeWatch(QObject):
         self.last_message = ""
         self._job: Job | None = None
         self.timer = QTimer(self)
+        # A plan file's pace until a source sets its own: with no source (a file not on
+        # disk) the timer would otherwise fire on every pass of the event loop.
+        self.timer.setInterval(PlanFileSource.interval_ms)
         self.timer.timeout.connect(self.check)
         # The window's own edits are seen already: only others' count.
         window.undo.changed.connect(lambda _change: self.mark_seen())

@@ -213,3 +213,19 @@ def test_the_watch_follows_the_window_to_another_plan_file(
     assert window.change_watch.source is None
     assert not window.change_watch.timer.isActive()
     db.close()
+
+
+def test_a_window_whose_file_is_gone_watches_at_a_file_s_pace_not_every_event(
+    window: MainWindow,
+) -> None:
+    from scp_desktop.ui.change_watch import watch_changes
+
+    window.change_watch.stop()
+    window.db.path.unlink()  # the file removed under the window: nothing to watch
+    watch = watch_changes(window)
+    try:
+        assert watch.source is None
+        assert watch.timer.isActive()
+        assert watch.timer.interval() == PlanFileSource.interval_ms
+    finally:
+        watch.stop()
