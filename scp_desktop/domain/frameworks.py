@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 # The Essex plans' own column wording for the two frameworks every Essex partnership cites;
 # the plan spreadsheets read back recognise these headings too.
 _KNOWN_HEADINGS = {"PFCC": "PFCC priority", "ECPS": "ECPS strand"}
@@ -36,12 +34,3 @@ def sort_codes(codes: list[str]) -> list[str]:
         return (int(c), "") if c.isdigit() else (10**6, c)
 
     return sorted(codes, key=key)
-
-
-def same_heading(a: str, b: str) -> bool:
-    """Two headings name the same thing when they differ only in case, spacing and punctuation."""
-    return _folded(a) == _folded(b) != ""
-
-
-def _folded(text: str) -> str:
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", text.casefold()).split())

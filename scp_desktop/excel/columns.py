@@ -86,6 +86,13 @@ def normalise_header(text: object) -> str:
     return _normalise_header_text("" if text is None else str(text))
 
 
+def same_heading(a: str, b: str) -> bool:
+    """Two headings name the same column as the header search reads them (normalise_header):
+    differing only in case, spacing, "&" for "and", and most punctuation."""
+    key = normalise_header(a)
+    return key != "" and key == normalise_header(b)
+
+
 @functools.lru_cache(maxsize=8192)
 def _normalise_header_text(raw: str) -> str:
     # The header search looks at the same cells of every file of a batch: cache the cleaning.

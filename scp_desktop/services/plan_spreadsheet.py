@@ -12,10 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from scp_desktop.domain.deadlines import DeadlineKind, parse_deadline
-from scp_desktop.domain.frameworks import column_heading, same_heading
+from scp_desktop.domain.frameworks import column_heading
 from scp_desktop.domain.money import parse_pounds
 from scp_desktop.domain.periods import FinancialYear
-from scp_desktop.excel.columns import Meaning, normalise_header
+from scp_desktop.excel.columns import Meaning, normalise_header, same_heading
 from scp_desktop.excel.grid import read_grid
 from scp_desktop.excel.plan_columns import PlanColumns, plan_identity
 from scp_desktop.excel.plan_workbook import PlanLine, PlanRead, read_plan_rows, read_plan_sheet

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from scp_desktop.domain.frameworks import column_heading, same_heading, short_heading, sort_codes
+from scp_desktop.domain.frameworks import column_heading, short_heading, sort_codes
+from scp_desktop.excel.columns import same_heading
 
 
 def test_headings() -> None:

@@ -212,6 +212,36 @@ def test_a_code_the_framework_does_not_have_is_kept_in_the_notes(
         }
 
 
+def test_a_heading_written_with_an_ampersand_is_still_the_file_s_framework(
+    anytown: Database, tmp_path: Path
+) -> None:
+    # The column is read as the framework's by the header search; linking it must match the
+    # heading by the same rule, not make a second framework of it.
+    with anytown.session() as s:
+        vru = s.scalars(select(Framework).where(Framework.code == "VRU")).one()
+        vru_id = vru.id
+    save_record(
+        anytown,
+        RecordKind.FRAMEWORK,
+        vru_id,
+        {"code": "VRU", "name": "Violence Reduction and Prevention Unit"},
+    )
+    out = tmp_path / "plan.xlsx"
+    export_plan_workbook(anytown, 1, out)
+    book = openpyxl.load_workbook(out)
+    ws = book.active
+    assert ws is not None and ws.cell(4, 11).value == "Violence Reduction and Prevention Unit"
+    ws.cell(4, 11).value = "Violence Reduction & Prevention Unit"
+    book.save(out)
+    before = _cross_references(anytown, "2025-26")
+    preview = preview_plan_spreadsheet(anytown, out, year="2026-27")
+    summary = load_plan_spreadsheet(anytown, preview)
+    assert not any("not linked" in w or "new to this file" in w for w in summary.warnings)
+    assert _cross_references(anytown, "2026-27") == before
+    with anytown.session() as s:
+        assert len(s.scalars(select(Framework)).all()) == 3
+
+
 def test_a_partnership_with_no_frameworks_gets_no_such_columns(
     tmp_path: Path,
 ) -> None:
