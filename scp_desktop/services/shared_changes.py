@@ -3,16 +3,13 @@ of the plan's change counter, and the audit log's new entries only when it moved
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import DBAPIError
 
-from scp_desktop.storage.database import Database, DatabaseError
+from scp_desktop.storage.database import Database
 from scp_desktop.storage.models import AuditEntry
-from scp_desktop.storage.server import change_counter, describe_server_error
+from scp_desktop.storage.server import change_counter
 
 _STRUCTURE = frozenset({"plan", "key_priority", "objective", "partnership"})
 _REFERENCE = frozenset(
@@ -42,18 +39,10 @@ class OthersChanges:
         return bool(self.action_ids or self.removed_action_ids or self.structure or self.reference)
 
 
-@contextlib.contextmanager
-def _plain_errors(db: Database) -> Iterator[None]:
-    try:
-        yield
-    except DBAPIError as exc:
-        raise DatabaseError(describe_server_error(exc, db.path)) from exc
-
-
 def where_we_stand(db: Database) -> Seen:
     # A reading session: each look is its statements alone, no BEGIN and ROLLBACK around
     # them. A change committed between the two reads is only seen again at the next look.
-    with _plain_errors(db), db.reading() as session:
+    with db.reading() as session:
         conn = session.connection()
         counter = change_counter(conn)
         audit_id = conn.execute(select(func.max(AuditEntry.id))).scalar() or 0
@@ -62,7 +51,7 @@ def where_we_stand(db: Database) -> Seen:
 
 def changes_since(db: Database, seen: Seen) -> OthersChanges:
     """The records changed since `seen` by anyone but this window's own role."""
-    with _plain_errors(db), db.reading() as session:
+    with db.reading() as session:
         conn = session.connection()
         counter = change_counter(conn)
         if counter == seen.counter:
