@@ -207,11 +207,11 @@ class Database:
             self._readers = reading_sessions(self.engine)
         session = self._readers()
         session.info.update(user=self.user, reason="", audit=False)
-        with self._finished(session):
+        with self._finished(session, writes=False):
             yield session
 
     @contextlib.contextmanager
-    def _finished(self, session: Session) -> Iterator[None]:
+    def _finished(self, session: Session, *, writes: bool = True) -> Iterator[None]:
         try:
             yield
             session.commit()
@@ -219,7 +219,9 @@ class Database:
             # sqlite3's own errors come from reads on the driver's connection
             # (sqlite_connection); the officer is told the same either way.
             session.rollback()
-            if self.read_only is not None:
+            # A session that only reads never writes (storage/reading.py refuses it first):
+            # its failure is the database's own, not the file's being open read-only.
+            if writes and self.read_only is not None:
                 raise DatabaseError(self.read_only_message()) from exc
             if self.shared:
                 from scp_desktop.storage.server import describe_server_error

@@ -84,3 +84,26 @@ def test_a_bulk_write_on_a_reading_connection_to_the_server_is_refused(
 )
 def test_what_counts_as_a_plain_read(sql: str, reads: bool) -> None:
     assert is_plain_read(sql) is reads
+
+
+def test_a_read_that_fails_on_a_read_only_plan_says_why_not_that_it_is_read_only(
+    demo_db: Database,
+) -> None:
+    from scp_desktop.storage.access import ReadOnly, ReadOnlyKind
+    from scp_desktop.storage.database import DatabaseError, open_database
+
+    path = demo_db.path
+    demo_db.close()
+    db, _ = open_database(
+        path, user="Tom Brown", read_only=ReadOnly(ReadOnlyKind.ASKED, "To look.")
+    )
+    try:
+        with pytest.raises(DatabaseError) as refused, db.reading() as s:
+            s.execute(text("SELECT title FROM no_such_table")).all()
+        assert "no such table" in str(refused.value)
+        assert "read-only" not in str(refused.value)
+        # A write tried on it is still told the file is open read-only.
+        with pytest.raises(DatabaseError, match="open read-only"), db.session() as s:
+            s.execute(update(Action).values(title="Not on a read-only file"))
+    finally:
+        db.close()
