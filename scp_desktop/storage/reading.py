@@ -65,9 +65,10 @@ def without_transaction(engine: Engine) -> bool:
 
 def reading_sessions(engine: Engine) -> sessionmaker[audit.AuditedSession]:
     """Sessions for reads only on `engine`'s database, sharing its pool of connections."""
-    bind = engine.execution_options(isolation_level="AUTOCOMMIT")
-    if not without_transaction(engine):
-        bind = engine.execution_options()
+    if without_transaction(engine):
+        bind = engine.execution_options(isolation_level="AUTOCOMMIT")
+    else:
+        bind = engine.execution_options()  # a copy: the listener below is its own
 
     def check(
         _conn: Any, _cursor: Any, statement: str, _params: Any, _context: Any, _many: bool
