@@ -94,9 +94,9 @@ class SharedPlanSource:
 
 
 def source_for(db: Database) -> ChangeSource | None:
-    """The source for `db`, by its dialect; None when there is nothing to watch (a plan
-    file not on disk)."""
-    if db.engine.dialect.name != "sqlite":
+    """The source for `db`: a shared plan's, or its file's; None when there is nothing to
+    watch (a plan file not on disk)."""
+    if db.shared:
         return SharedPlanSource(db)
     path = Path(db.path)
     return PlanFileSource(path) if path.is_file() else None
