@@ -78,8 +78,11 @@ def current_revision(conn: Connection) -> str | None:
         has_table = conn.exec_driver_sql(
             "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'"
         ).first()
-    if has_table is None:
-        return None
+    return None if has_table is None else recorded_revision(conn)
+
+
+def recorded_revision(conn: Connection) -> str | None:
+    """The revision in the database's alembic_version table, which it has."""
     versions = [row[0] for row in conn.exec_driver_sql("SELECT version_num FROM alembic_version")]
     if len(versions) > 1:
         # Several heads recorded: let Alembic report it as it always has.

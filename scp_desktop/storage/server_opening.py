@@ -43,15 +43,11 @@ class FirstLook:
 def first_look(conn: Connection) -> FirstLook:
     """The checks opening a shared plan makes, in one statement (and a second for the schema
     revision when the database has one)."""
-    from scp_desktop.storage.database import current_revision
+    from scp_desktop.storage.database import recorded_revision
 
     role, tables, may_write, may_change, owner = conn.execute(_FIRST_LOOK).one()
     named = frozenset(str(t) for t in tables or ())
-    revision: str | None = None
-    if "alembic_version" in named:
-        versions = [row[0] for row in conn.execute(text("SELECT version_num FROM alembic_version"))]
-        # Several heads recorded: let Alembic's own reading report it, as it always has.
-        revision = current_revision(conn) if len(versions) > 1 else next(iter(versions), None)
+    revision = recorded_revision(conn) if "alembic_version" in named else None
     return FirstLook(
         str(role or ""), named, revision, bool(may_write), bool(may_change), str(owner or "")
     )
