@@ -71,6 +71,7 @@ def widths(frameworks: Sequence[str]) -> list[float]:
 def body(data: PlanDocument, prefix: str, level: int = 0) -> Part:
     """The plan's tables, each key priority starting a new landscape page."""
     part = Part()
+    frameworks = headings(data.columns)  # the same for every key priority's table
     # Key priorities follow on, as in the plan's own Appendix A: a page break before each left
     # pages holding the last row of the one before.
     for i, priority in enumerate(data.priorities):
@@ -79,7 +80,7 @@ def body(data: PlanDocument, prefix: str, level: int = 0) -> Part:
             part.flowables.append(m("<b>The Partnership will:</b>", Styles.body))
             part.flowables += bullets(priority.commitments)
             part.flowables.append(Spacer(1, 3 * mm))
-        part.flowables.append(plan_table(priority, headings(data.columns)))
+        part.flowables.append(plan_table(priority, frameworks))
     if data.frameworks:
         # The keys are kept whole: room for the first with its heading, or a new page.
         part.flowables.append(CondPageBreak(110 * mm))
