@@ -121,7 +121,14 @@ class ChangeWatch(QObject):
         if change.replaced or change.plans:
             w.reload()
         else:
-            w.refresh(Changed.saved_elsewhere(change))
+            w.refresh(
+                Changed(
+                    action_ids=change.action_ids,
+                    removed_action_ids=change.removed_action_ids,
+                    structure=change.structure,
+                    reference=change.reference,
+                )
+            )
         # Reading again changed nothing in the database: it stays seen.
         officer = (w.settings.officer_name or w.db.user or "").strip().casefold()
         self.last_message = source.describe(change, officer)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
@@ -20,20 +19,6 @@ from PySide6.QtWidgets import QWidget
 
 from scp_desktop.services.errors import ConflictError, UserError
 from scp_desktop.storage.errors import DatabaseError
-
-
-class SavedElsewhere(Protocol):
-    """What a change saved elsewhere (another window, the command line, another officer on a
-    shared plan) touched, as the watchers read it."""
-
-    @property
-    def action_ids(self) -> tuple[int, ...]: ...
-    @property
-    def removed_action_ids(self) -> tuple[int, ...]: ...
-    @property
-    def structure(self) -> bool: ...
-    @property
-    def reference(self) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -47,15 +32,6 @@ class Changed:
     select_action: int | None = None
     plans: bool = False
     extra: dict[str, object] = field(default_factory=dict)
-
-    @classmethod
-    def saved_elsewhere(cls, change: SavedElsewhere) -> Changed:
-        return cls(
-            action_ids=change.action_ids,
-            removed_action_ids=change.removed_action_ids,
-            structure=change.structure,
-            reference=change.reference,
-        )
 
 
 class ServiceCommand(QUndoCommand):
