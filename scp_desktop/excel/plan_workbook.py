@@ -271,6 +271,9 @@ class PlanRead:
     banners: list[tuple[int, str]] = field(default_factory=list)  # (row, text) above the header
     # The workbook's own key to its cross-references: (framework, code, title) rows.
     key: list[tuple[str, str, str]] = field(default_factory=list)
+    # The headings read as a framework's column: the partnership's own frameworks', then
+    # those the key names (read_plan_sheet); to read the sheet again the same way.
+    framework_headings: list[str] = field(default_factory=list)
 
 
 _BANNER = re.compile(
@@ -306,7 +309,7 @@ def read_plan_sheet(
             continue
         read = read_plan_rows(sheet.name, [list(row) for row in sheet.rows], overrides, named)
         if read is not None:
-            read.key = key
+            read.key, read.framework_headings = key, named
             return read
     raise SpreadsheetRejected(
         f"{grid.path.name} has no sheet with a plan header: a row naming columns such as "

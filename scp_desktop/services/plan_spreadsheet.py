@@ -208,7 +208,7 @@ def preview_plan_spreadsheet(
         rows=read.rows,
         known=known,
         banners=read.banners,
-        framework_headings=headings + [n for n, _, _ in read.key if n not in headings],
+        framework_headings=read.framework_headings,
         key=read.key,
     )
     if partnership:
