@@ -380,11 +380,7 @@ def _read_plan(name: str, rows: list[list[Any]], columns: PlanColumns) -> PlanRe
             )
             continue
         line = _plan_line(name, index + 1, cells, place, kept)
-        line.cross_references = [
-            (c.name, _codes(cell_text(cells.values[c.index])))
-            for c in cited
-            if c.index < len(cells.values) and cell_text(cells.values[c.index])
-        ]
+        line.cross_references = [(heading, _codes(text)) for heading, text in cells.filled(cited)]
         read.lines.append(line)
     return read
 
@@ -437,18 +433,20 @@ class _RowCells:
         c = self.col[meaning]
         return self.values[c] if c is not None and c < len(self.values) else ""
 
+    def filled(self, columns: Sequence[PlanColumn]) -> list[tuple[str, str]]:
+        """(heading, text) of each of `columns` with something in this row."""
+        found = (
+            (c.name, cell_text(self.values[c.index])) for c in columns if c.index < len(self.values)
+        )
+        return [(name, text) for name, text in found if text]
+
 
 def _plan_line(
     name: str, r: int, cells: _RowCells, place: _Place, kept: Sequence[PlanColumn]
 ) -> PlanLine:
     """An action's line; the columns kept as notes go with it by their headings."""
-    values = cells.values
     text = cells.text
-    notes = [
-        (c.name, cell_text(values[c.index]))
-        for c in kept
-        if c.index < len(values) and cell_text(values[c.index])
-    ]
+    notes = cells.filled(kept)
     return PlanLine(
         sheet=name,
         row=r,
